@@ -1,0 +1,80 @@
+# Jiaoyun: `make demo` serves the synthetic Shidian County; `make test` runs every check CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+PG_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext
+DEMO_SCALE ?= 1
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser \
+        migrate demo-data serve messages bench clean
+
+## make demo: set up, migrate, load the synthetic county (once), serve at http://127.0.0.1:8000
+demo: setup migrate demo-data
+	@$(PY) manage.py demo_logins
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: set up, lint, type-check, migration check, tests on SQLite and PostgreSQL, browser tests
+test: setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then echo "installing Debian packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else echo "missing Debian packages (install as root):$$missing"; exit 1; fi; fi
+
+postgres:
+	@if ! pg_lsclusters -h 2>/dev/null | grep -q "^15 *main.*online"; then \
+	  if [ "$$(id -u)" = "0" ]; then pg_ctlcluster 15 main start; else echo "PostgreSQL 15 is down: run pg_ctlcluster 15 main start"; exit 1; fi; fi
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+	@if [ "$$(id -u)" = "0" ]; then \
+	  su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='jiaoyun'\"" | grep -q 1 || \
+	  su postgres -c "psql -q -c \"CREATE ROLE jiaoyun LOGIN PASSWORD 'jiaoyun' CREATEDB\""; \
+	  su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='jiaoyun'\"" | grep -q 1 || \
+	  su postgres -c "psql -q -c \"CREATE DATABASE jiaoyun OWNER jiaoyun\""; fi
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy jiaoyun config
+
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
+
+test-postgres: setup postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
+
+test-browser: setup system-deps
+	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 $(VENV)/bin/pytest e2e
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo-data: setup
+	$(PY) manage.py demo_data --scale $(DEMO_SCALE) --seed 42 --if-empty
+
+messages: setup
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: setup postgres
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""The one NinjaAPI: every app mounts its router here. Session auth (with CSRF) or an API token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
+
+
+class LoggedIn(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="教云 Jiaoyun API",
+    version="1",
+    description="县教育云平台 JSON API。所有人员数据均按登录用户的数据范围过滤。",
+    auth=LoggedIn(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> Any:
+    status = 403 if isinstance(exc, DomainPermissionDenied) else 400
+    return api.create_response(
+        request, {"detail": str(exc), "field": exc.field, "row": exc.row, "code": exc.code}, status=status
+    )
+
+
+def _mount() -> None:
+    from jiaoyun.areas.api import router as areas
+    from jiaoyun.dropout.api import router as dropout
+    from jiaoyun.exchange.api import router as exchange
+    from jiaoyun.indicators.api import router as indicators
+    from jiaoyun.learning.api import router as learning
+    from jiaoyun.people.api import router as people
+    from jiaoyun.reports.api import router as reports
+    from jiaoyun.safety.api import router as safety
+    from jiaoyun.schools.api import router as schools
+    from jiaoyun.teachers.api import router as teachers
+
+    api.add_router("/areas", areas)
+    api.add_router("/schools", schools)
+    api.add_router("/people", people)
+    api.add_router("/exchange", exchange)
+    api.add_router("/indicators", indicators)
+    api.add_router("/dropout", dropout)
+    api.add_router("/safety", safety)
+    api.add_router("/teachers", teachers)
+    api.add_router("/learning", learning)
+    api.add_router("/reports", reports)
+
+
+_mount()

@@ -1,0 +1,100 @@
+"""Shared fixtures: a small county with two townships, and persona users, so permission tests read as sentences.
+
+    county ─ township_a (village_a1, village_a2) ─ school_a (primary), school_a_junior
+           └ township_b (village_b1)             ─ school_b (primary)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jiaoyun.areas.tests.factories import CountyFactory, TownshipFactory, VillageFactory
+from jiaoyun.core.tests.factories import UserFactory
+from jiaoyun.schools.tests.factories import SchoolClassFactory, SchoolFactory
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory()
+
+
+@pytest.fixture
+def township_a(county):
+    return TownshipFactory(parent=county, code="530521100", name="甸阳镇", is_seat=True, urban_rural="urban")
+
+
+@pytest.fixture
+def township_b(county):
+    return TownshipFactory(parent=county, code="530521201", name="老麦乡")
+
+
+@pytest.fixture
+def village_a1(township_a):
+    return VillageFactory(parent=township_a, code="530521100001", name="甸阳社区")
+
+
+@pytest.fixture
+def village_a2(township_a):
+    return VillageFactory(parent=township_a, code="530521100002", name="大竹林村")
+
+
+@pytest.fixture
+def village_b1(township_b):
+    return VillageFactory(parent=township_b, code="530521201001", name="太和社区")
+
+
+@pytest.fixture
+def school_a(township_a, village_a1):
+    return SchoolFactory(code="2153000001", name="甸阳镇中心小学", township=township_a, village=village_a1, is_central=True)
+
+
+@pytest.fixture
+def school_a_junior(township_a):
+    return SchoolFactory(code="2153000002", name="施甸县第一中学", kind="junior", township=township_a)
+
+
+@pytest.fixture
+def school_b(township_b, village_b1):
+    return SchoolFactory(code="2153000003", name="老麦乡中心小学", township=township_b, village=village_b1, is_central=True)
+
+
+@pytest.fixture
+def class_a1(school_a):
+    return SchoolClassFactory(school=school_a, school_year=2021, grade=1, number=1)
+
+
+@pytest.fixture
+def county_admin(county):
+    return UserFactory(username="county_admin", role="county_admin")
+
+
+@pytest.fixture
+def county_leader(county):
+    return UserFactory(username="county_leader", role="county_leader", read_only=True)
+
+
+@pytest.fixture
+def township_officer(township_a):
+    return UserFactory(username="township_officer", role="township_officer", area=township_a)
+
+
+@pytest.fixture
+def principal(school_a):
+    return UserFactory(username="principal", role="principal", school=school_a)
+
+
+@pytest.fixture
+def class_teacher(school_a, class_a1):
+    user = UserFactory(username="class_teacher", role="class_teacher", school=school_a)
+    user.classes.add(class_a1)
+    return user
+
+
+@pytest.fixture
+def village_cadre(village_a1):
+    return UserFactory(username="village_cadre", role="village_cadre", area=village_a1)
+
+
+@pytest.fixture
+def outsider(county):
+    return UserFactory(username="outsider", role="none")

@@ -1,0 +1,49 @@
+"""Authentication with lockout after repeated failures (等保 2.0 登录失败处理)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
+
+from jiaoyun.core.audit import audit_record
+from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.models import User
+
+
+class AccountLocked(Exception):
+    pass
+
+
+class LockoutModelBackend(ModelBackend):
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any):  # type: ignore[override]
+        if username is None or password is None:
+            return None
+        user = User.objects.filter(username=username).first()
+        now = timezone.now()
+        if user is not None and user.locked_until and user.locked_until > now:
+            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="账号已锁定")
+            return None
+        result = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            return result
+        if result is None:
+            failures = user.failed_logins + 1
+            locked = None
+            if failures >= settings.LOGIN_FAILURE_LIMIT:
+                locked = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                failures = 0
+            User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked)
+            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="密码错误")
+            return None
+        if user.failed_logins or user.locked_until:
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        return result
+
+
+def is_locked(username: str) -> bool:
+    user = User.objects.filter(username=username).only("locked_until").first()
+    return bool(user and user.locked_until and user.locked_until > timezone.now())

@@ -1,0 +1,126 @@
+"""The data-scope chokepoint.
+
+Every read of people-level data goes through these functions: selectors call ``scope_for(user)`` and
+filter with the ``Q`` objects below. Other apps reach students through a relation, so each builder takes
+the path (``prefix``) from their model to the scoped one, e.g. ``student_q(user, prefix="student__")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from jiaoyun.core.choices import ScopeLevel
+
+if TYPE_CHECKING:
+    from jiaoyun.core.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str
+    township_id: int | None = None
+    village_id: int | None = None
+    school_id: int | None = None
+    class_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == ScopeLevel.COUNTY
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(ScopeLevel.NONE)
+    level = user.scope_level
+    if level == ScopeLevel.COUNTY:
+        return Scope(level)
+    if level == ScopeLevel.TOWNSHIP and user.area_id:
+        return Scope(level, township_id=user.area_id)
+    if level == ScopeLevel.VILLAGE and user.area_id:
+        return Scope(level, village_id=user.area_id, township_id=user.area.parent_id)
+    if level == ScopeLevel.SCHOOL and user.school_id:
+        return Scope(level, school_id=user.school_id, township_id=user.school.township_id)
+    if level == ScopeLevel.CLASS and user.school_id:
+        ids = tuple(user.classes.values_list("id", flat=True))
+        return Scope(level, school_id=user.school_id, township_id=user.school.township_id, class_ids=ids)
+    return Scope(ScopeLevel.NONE)
+
+
+def _scope(user_or_scope: User | Scope | Any) -> Scope:
+    return user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
+
+
+def student_q(user: User | Scope | Any, prefix: str = "") -> Q:
+    """Students visible to the user (``prefix`` leads from the queried model to Student)."""
+    s = _scope(user)
+    p = prefix
+    if s.level == ScopeLevel.COUNTY:
+        return Q()
+    if s.level == ScopeLevel.TOWNSHIP:
+        return (
+            Q(**{f"{p}current_school__township_id": s.township_id})
+            | Q(**{f"{p}hukou_village__parent_id": s.township_id})
+            | Q(**{f"{p}residence_village__parent_id": s.township_id})
+        )
+    if s.level == ScopeLevel.SCHOOL:
+        return Q(**{f"{p}current_school_id": s.school_id}) | Q(**{f"{p}current_school__parent_id": s.school_id})
+    if s.level == ScopeLevel.CLASS:
+        return Q(**{f"{p}current_class_id__in": list(s.class_ids)}) if s.class_ids else NOTHING
+    if s.level == ScopeLevel.VILLAGE:
+        return Q(**{f"{p}hukou_village_id": s.village_id}) | Q(**{f"{p}residence_village_id": s.village_id})
+    return NOTHING
+
+
+def school_q(user: User | Scope | Any, prefix: str = "") -> Q:
+    """Schools visible to the user."""
+    s = _scope(user)
+    p = prefix
+    if s.level == ScopeLevel.COUNTY:
+        return Q()
+    if s.level in (ScopeLevel.TOWNSHIP, ScopeLevel.VILLAGE):
+        return Q(**{f"{p}township_id": s.township_id})
+    if s.level in (ScopeLevel.SCHOOL, ScopeLevel.CLASS):
+        return Q(**{f"{p}id": s.school_id}) | Q(**{f"{p}parent_id": s.school_id})
+    return NOTHING
+
+
+def teacher_q(user: User | Scope | Any, prefix: str = "") -> Q:
+    """Teachers visible to the user (personal data of staff: no village scope)."""
+    s = _scope(user)
+    p = prefix
+    if s.level == ScopeLevel.COUNTY:
+        return Q()
+    if s.level == ScopeLevel.TOWNSHIP:
+        return Q(**{f"{p}school__township_id": s.township_id})
+    if s.level == ScopeLevel.SCHOOL:
+        return Q(**{f"{p}school_id": s.school_id}) | Q(**{f"{p}school__parent_id": s.school_id})
+    if s.level == ScopeLevel.CLASS:
+        user_id = getattr(user, "pk", None)
+        return Q(**{f"{p}user_id": user_id}) if user_id else NOTHING
+    return NOTHING
+
+
+def area_q(user: User | Scope | Any, prefix: str = "") -> Q:
+    """Areas visible to the user: the county sees all; others see their township and its villages."""
+    s = _scope(user)
+    p = prefix
+    if s.level == ScopeLevel.COUNTY:
+        return Q()
+    if s.level == ScopeLevel.VILLAGE:
+        return Q(**{f"{p}id": s.village_id}) | Q(**{f"{p}id": s.township_id})
+    if s.township_id:
+        return Q(**{f"{p}id": s.township_id}) | Q(**{f"{p}parent_id": s.township_id})
+    return NOTHING
+
+
+def class_q(user: User | Scope | Any, prefix: str = "") -> Q:
+    s = _scope(user)
+    p = prefix
+    if s.level == ScopeLevel.CLASS:
+        return Q(**{f"{p}id__in": list(s.class_ids)}) if s.class_ids else NOTHING
+    return school_q(s, prefix=f"{p}school__")

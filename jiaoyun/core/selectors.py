@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jiaoyun.core.choices import Role
+from jiaoyun.core.models import AuditEntry
+
+
+def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
+    """The audit log, for the audit administrator (三员分立) and the county administrator only."""
+    if not user.is_authenticated or user.role not in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN):
+        raise PermissionError("audit log")
+    qs = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
+    filters = filters or {}
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("object_type"):
+        qs = qs.filter(object_type=filters["object_type"])
+    if filters.get("object_id"):
+        qs = qs.filter(object_id=filters["object_id"])
+    if filters.get("actor"):
+        qs = qs.filter(actor_name=filters["actor"])
+    if filters.get("since"):
+        qs = qs.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        qs = qs.filter(at__date__lte=filters["until"])
+    return qs

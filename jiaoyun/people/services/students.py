@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from jiaoyun.areas.models import Area
+from jiaoyun.core import idcard
+from jiaoyun.core.audit import audit_record, diff, snapshot
+from jiaoyun.core.choices import AuditAction, Sex
+from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.scope import student_q
+from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
+from jiaoyun.people.models import Student
+
+EDITABLE = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "hukou_village",
+    "residence_village",
+    "guardian_name",
+    "guardian_phone",
+    "left_behind",
+    "disability",
+    "poverty",
+    "orphan",
+    "migrant",
+    "student_no",
+)
+
+
+def _check_village(value: Any, label: str) -> None:
+    if value is not None and (not isinstance(value, Area) or value.level != "village"):
+        raise DomainError("须为行政村/社区", field=label)
+
+
+def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
+    if "name" in data and not str(data["name"] or "").strip():
+        raise DomainError("不能为空", field="姓名")
+    if "sex" in data and data["sex"] not in Sex.values:
+        raise DomainError(f"应为“男”或“女”，实际为{data['sex']!r}", field="性别")
+    if "birth_date" in data:
+        birth = data["birth_date"]
+        if not isinstance(birth, dt.date) or birth > today or birth.year < 1990:
+            raise DomainError(f"出生日期{birth}不合理", field="出生日期")
+    if data.get("ethnicity") and data["ethnicity"] not in Ethnicity.values:
+        raise DomainError(f"未知民族代码{data['ethnicity']!r}", field="民族")
+    if data.get("disability") and data["disability"] not in DisabilityCategory.values:
+        raise DomainError(f"未知残疾类别{data['disability']!r}", field="残疾类别")
+    if data.get("poverty") and data["poverty"] not in PovertyStatus.values:
+        raise DomainError(f"未知取值{data['poverty']!r}", field="脱贫家庭/监测户")
+    if data.get("orphan") and data["orphan"] not in OrphanStatus.values:
+        raise DomainError(f"未知取值{data['orphan']!r}", field="孤儿/事实无人抚养")
+    if "hukou_village" in data:
+        _check_village(data["hukou_village"], "户籍所在村（社区）")
+    if "residence_village" in data:
+        _check_village(data["residence_village"], "现居住村（社区）")
+    student_no = data.get("student_no")
+    if student_no and not (len(student_no) in (19, 18) and student_no[1:].replace("X", "").isdigit()):
+        raise DomainError(f"格式不正确：{student_no}（应为G/L/J开头的19位或18位身份证号）", field="全国学籍号")
+
+
+def apply_id_number(student: Student, raw: str, *, birth_date: dt.date | None, sex: str | None) -> None:
+    """Validate an ID number, check it agrees with birth date and sex, and store it encrypted."""
+    number = idcard.validate(raw)
+    if birth_date and number.birth_date != birth_date:
+        raise DomainError(
+            f"身份证号中的出生日期{number.birth_date:%Y-%m-%d}与填写的{birth_date:%Y-%m-%d}不一致", field="身份证号"
+        )
+    if sex and number.sex != sex:
+        raise DomainError("身份证号中的性别与填写的性别不一致", field="身份证号")
+    student.id_hash = idcard.match_hash(number.value)
+    student.id_cipher = idcard.encrypt(number.value)
+    student.id_masked = idcard.mask(number.value)
+
+
+@transaction.atomic
+def student_create(*, actor: Any, id_number: str | None = None, **fields: Any) -> Student:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
+    if id_number and not fields.get("birth_date"):
+        fields["birth_date"] = idcard.validate(id_number).birth_date
+    if id_number and not fields.get("sex"):
+        fields["sex"] = idcard.validate(id_number).sex
+    for required, label in (("name", "姓名"), ("sex", "性别"), ("birth_date", "出生日期")):
+        if not fields.get(required):
+            raise DomainError("不能为空", field=label)
+    _check_fields(fields)
+    student = Student(**fields)
+    if id_number:
+        apply_id_number(student, id_number, birth_date=fields["birth_date"], sex=fields["sex"])
+        existing = Student.objects.filter(id_hash=student.id_hash).first()
+        if existing:
+            raise DomainError(f"身份证号已被学生“{existing.name}”使用", field="身份证号")
+    if student.student_no and Student.objects.filter(student_no=student.student_no).exists():
+        raise DomainError(f"全国学籍号{student.student_no}已存在", field="全国学籍号")
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError as exc:
+        raise DomainError(f"与已有学生重复：{exc}")
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=student, changes=snapshot(student))
+    return student
+
+
+@transaction.atomic
+def student_update(*, actor: Any, student: Student, id_number: str | None = None, **fields: Any) -> Student:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
+    _check_fields(fields)
+    before = snapshot(student)
+    for key, value in fields.items():
+        setattr(student, key, value)
+    if id_number:
+        apply_id_number(student, id_number, birth_date=student.birth_date, sex=student.sex)
+        clash = Student.objects.filter(id_hash=student.id_hash).exclude(pk=student.pk).first()
+        if clash:
+            raise DomainError(f"身份证号已被学生“{clash.name}”使用", field="身份证号")
+    first = student.events.order_by("date").values_list("date", flat=True).first()
+    if first and student.birth_date >= first:
+        raise DomainError(f"出生日期晚于首次入学日期{first}", field="出生日期")
+    student.save()
+    changes = diff(before, snapshot(student))
+    if id_number:
+        changes["id_number"] = ["***", "***"]
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=student, changes=changes)
+    return student
+
+
+@transaction.atomic
+def student_reveal_id(*, actor: Any, student: Student, reason: str = "", ip: str | None = None) -> str:
+    """Return the full ID number to a user allowed to see it; every reveal is audited."""
+    if not getattr(actor, "can_reveal_id", False):
+        raise PermissionDenied("您的角色无权查看完整身份证号")
+    if not Student.objects.filter(student_q(actor), pk=student.pk).exists():
+        raise PermissionDenied("该学生不在您的数据范围内")
+    if not student.id_cipher:
+        raise DomainError("该学生未登记身份证号")
+    audit_record(actor=actor, action=AuditAction.REVEAL, obj=student, note=reason or "查看完整身份证号", ip=ip)
+    return idcard.decrypt(student.id_cipher)

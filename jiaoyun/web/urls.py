@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jiaoyun.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("audit/", views.audit_list, name="audit"),
+    path("healthz", views.healthz, name="healthz"),
+]
