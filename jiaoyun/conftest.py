@@ -1,7 +1,7 @@
 """Shared fixtures: a small county with two townships, and persona users, so permission tests read as sentences.
 
-    county ─ township_a (village_a1, village_a2) ─ school_a (primary), school_a_junior
-           └ township_b (village_b1)             ─ school_b (primary)
+county ─ township_a (village_a1, village_a2) ─ school_a (primary), school_a_junior
+       └ township_b (village_b1)             ─ school_b (primary)
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def village_b1(township_b):
 
 @pytest.fixture
 def school_a(township_a, village_a1):
-    return SchoolFactory(code="2153000001", name="甸阳镇中心小学", township=township_a, village=village_a1, is_central=True)
+    return SchoolFactory(
+        code="2153000001", name="甸阳镇中心小学", township=township_a, village=village_a1, is_central=True
+    )
 
 
 @pytest.fixture
@@ -55,7 +57,9 @@ def school_a_junior(township_a):
 
 @pytest.fixture
 def school_b(township_b, village_b1):
-    return SchoolFactory(code="2153000003", name="老麦乡中心小学", township=township_b, village=village_b1, is_central=True)
+    return SchoolFactory(
+        code="2153000003", name="老麦乡中心小学", township=township_b, village=village_b1, is_central=True
+    )
 
 
 @pytest.fixture

@@ -25,7 +25,9 @@ def _check(area: Area) -> None:
     if area.level not in AreaLevel.values:
         raise DomainError(f"未知层级{area.level!r}", field="层级")
     if len(area.code or "") != CODE_LENGTH[AreaLevel(area.level)] or not area.code.isdigit():
-        raise DomainError(f"{AreaLevel(area.level).label}的区划代码应为{CODE_LENGTH[AreaLevel(area.level)]}位数字", field="区划代码")
+        raise DomainError(
+            f"{AreaLevel(area.level).label}的区划代码应为{CODE_LENGTH[AreaLevel(area.level)]}位数字", field="区划代码"
+        )
     expected_parent = PARENT_LEVEL.get(AreaLevel(area.level))
     if expected_parent:
         if area.parent is None or area.parent.level != expected_parent:
@@ -63,7 +65,9 @@ def area_update(*, actor: Any, area: Area, **fields: Any) -> Area:
 
 
 @transaction.atomic
-def population_set(*, actor: Any, area: Area, year: int, age: int, sex: str, count: int, source: str = PopulationSource.HUKOU) -> PopulationCell:
+def population_set(
+    *, actor: Any, area: Area, year: int, age: int, sex: str, count: int, source: str = PopulationSource.HUKOU
+) -> PopulationCell:
     if sex not in Sex.values:
         raise DomainError("应为“男”或“女”", field="性别")
     if source not in PopulationSource.values:
@@ -75,5 +79,7 @@ def population_set(*, actor: Any, area: Area, year: int, age: int, sex: str, cou
     cell, created = PopulationCell.objects.update_or_create(
         area=area, year=year, age=age, sex=sex, source=source, defaults={"count": count}
     )
-    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=cell, changes={"count": count})
+    audit_record(
+        actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=cell, changes={"count": count}
+    )
     return cell

@@ -45,7 +45,9 @@ def school_update(*, actor: Any, school: School, **fields: Any) -> School:
 
 
 @transaction.atomic
-def class_create(*, actor: Any, school: School, school_year: int, grade: int, number: int = 1, name: str = "") -> SchoolClass:
+def class_create(
+    *, actor: Any, school: School, school_year: int, grade: int, number: int = 1, name: str = ""
+) -> SchoolClass:
     if school.grades and grade not in school.grades:
         raise DomainError(f"{school.name}不设该年级", field="年级")
     if SchoolClass.objects.filter(school=school, school_year=school_year, grade=grade, number=number).exists():

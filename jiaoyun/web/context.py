@@ -10,9 +10,25 @@ from django.urls import NoReverseMatch, reverse
 # (section label, [(item label, url name)]) — items whose URL is not (yet) installed are hidden.
 NAVIGATION: list[tuple[str, list[tuple[str, str]]]] = [
     ("工作目标", [("目标指标", "indicators:dashboard")]),
-    ("基础数据", [("区域与人口", "areas:list"), ("学校", "schools:list"), ("学生", "people:students"), ("教职工", "people:teachers")]),
+    (
+        "基础数据",
+        [
+            ("区域与人口", "areas:list"),
+            ("学校", "schools:list"),
+            ("学生", "people:students"),
+            ("教职工", "people:teachers"),
+        ],
+    ),
     ("义务教育", [("控辍保学", "dropout:dashboard"), ("月度通报", "dropout:bulletins")]),
-    ("教师队伍", [("编制与缺口", "teachers:dashboard"), ("县管校聘", "teachers:rounds"), ("交流轮岗", "teachers:rotation"), ("师德档案", "teachers:ethics")]),
+    (
+        "教师队伍",
+        [
+            ("编制与缺口", "teachers:dashboard"),
+            ("县管校聘", "teachers:rounds"),
+            ("交流轮岗", "teachers:rotation"),
+            ("师德档案", "teachers:ethics"),
+        ],
+    ),
     ("教育信息化", [("学习行为分析", "learning:dashboard")]),
     ("校园安全", [("平安校园", "safety:dashboard"), ("隐患整改", "safety:hazards"), ("设备监测", "safety:devices")]),
     ("数据交换", [("导入", "exchange:imports")]),

@@ -30,9 +30,13 @@ def home_figures(*, user: Any) -> dict[str, Any]:
         townships=Count("id", filter=Q(level="township")), villages=Count("id", filter=Q(level="village"))
     )
     by_kind = list(
-        School.objects.filter(school_q(scope), is_active=True)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("kind")
+        School.objects.filter(school_q(scope), is_active=True).values("kind").annotate(n=Count("id")).order_by("kind")
     )
-    return {"students": students, "schools": schools, "teachers": teachers, "areas": areas, "by_kind": by_kind, "scope": scope}
+    return {
+        "students": students,
+        "schools": schools,
+        "teachers": teachers,
+        "areas": areas,
+        "by_kind": by_kind,
+        "scope": scope,
+    }

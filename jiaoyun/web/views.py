@@ -58,7 +58,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     except PermissionError:
         raise PermissionDenied("仅审计管理员和县局管理员可查看审计日志")
     page = paginate(request, qs)
-    return render(request, "web/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditAction.choices})
+    return render(
+        request, "web/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditAction.choices}
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

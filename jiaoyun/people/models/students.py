@@ -34,7 +34,12 @@ class Student(models.Model):
     birth_date = models.DateField("出生日期", db_index=True)
     ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices, default="01")
     hukou_village = models.ForeignKey(
-        "areas.Area", verbose_name="户籍所在村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "areas.Area",
+        verbose_name="户籍所在村（社区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     residence_village = models.ForeignKey(
         "areas.Area", verbose_name="现居住村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -42,9 +47,7 @@ class Student(models.Model):
     guardian_name = models.CharField("监护人", max_length=50, blank=True)
     guardian_phone = models.CharField("监护人电话", max_length=20, blank=True)
     left_behind = models.BooleanField("留守儿童", default=False)
-    disability = models.CharField(
-        "残疾类别", max_length=20, choices=DisabilityCategory.choices, blank=True, default=""
-    )
+    disability = models.CharField("残疾类别", max_length=20, choices=DisabilityCategory.choices, blank=True, default="")
     poverty = models.CharField("脱贫家庭/监测户", max_length=10, choices=PovertyStatus.choices, blank=True, default="")
     orphan = models.CharField("孤儿/事实无人抚养", max_length=12, choices=OrphanStatus.choices, blank=True, default="")
     migrant = models.BooleanField("随迁子女", default=False)
@@ -53,11 +56,21 @@ class Student(models.Model):
         "学籍状态", max_length=20, choices=StudentStatus.choices, default=StudentStatus.NOT_ENROLLED, db_index=True
     )
     current_school = models.ForeignKey(
-        "schools.School", verbose_name="就读（最近）学校", null=True, blank=True, on_delete=models.PROTECT, related_name="students"
+        "schools.School",
+        verbose_name="就读（最近）学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="students",
     )
     current_grade = models.SmallIntegerField("年级", choices=Grade.choices, null=True, blank=True)
     current_class = models.ForeignKey(
-        "schools.SchoolClass", verbose_name="班级", null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
+        "schools.SchoolClass",
+        verbose_name="班级",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -101,7 +114,12 @@ class EnrolmentEvent(models.Model):
     external_school = models.CharField("县外学校", max_length=100, blank=True)
     reason = models.CharField("原因", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 

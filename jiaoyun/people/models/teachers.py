@@ -20,7 +20,12 @@ class Teacher(models.Model):
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     school = models.ForeignKey(
-        "schools.School", verbose_name="任职学校", null=True, blank=True, on_delete=models.PROTECT, related_name="teachers"
+        "schools.School",
+        verbose_name="任职学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teachers",
     )
     post_type = models.CharField("岗位类别", max_length=10, choices=PostType.choices, default=PostType.FULL_TIME)
     main_subject = models.CharField("主教学科", max_length=20, choices=Subject.choices, blank=True, default="")
@@ -34,7 +39,12 @@ class Teacher(models.Model):
     has_certificate = models.BooleanField("持教师资格证", default=True)
     is_active = models.BooleanField("在职", default=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="teacher"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teacher",
     )
 
     class Meta:
@@ -62,7 +72,9 @@ class TeacherAssignment(models.Model):
         verbose_name_plural = "任职经历"
         ordering = ["teacher_id", "start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="assignment_dates"),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="assignment_dates"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,12 @@ def validate_chain(events: Sequence[EventView], *, birth_date: dt.date) -> None:
             raise DomainError(f"{_label(ev.kind)}须填写学校和年级", field="学校")
         if ev.kind == EventKind.PROMOTE and grade is not None and ev.grade != grade + 1:
             raise DomainError(f"{ev.date}升级：年级应为{grade + 1}，实际为{ev.grade}", field="年级")
-        if ev.kind == EventKind.PROMOTE and school_id is not None and ev.school_id not in (None, school_id) and status == StudentStatus.IN_SCHOOL:
+        if (
+            ev.kind == EventKind.PROMOTE
+            and school_id is not None
+            and ev.school_id not in (None, school_id)
+            and status == StudentStatus.IN_SCHOOL
+        ):
             raise DomainError(f"{ev.date}升级不能变更学校，请办理转学或毕业后入学", field="学校")
         if ev.kind == EventKind.REPEAT and grade is not None and ev.grade != grade:
             raise DomainError(f"{ev.date}留级：年级应保持为{grade}，实际为{ev.grade}", field="年级")
@@ -120,7 +125,9 @@ def enrolment_record(
         grade = grade if grade is not None else prev.grade
     if kind == EventKind.OUT_OF_COUNTY and not external_school:
         external_school = "县外学校"
-    _check_school(school if kind in SCHOOL_EVENTS else None, grade if kind in SCHOOL_EVENTS else None, school_class, date)
+    _check_school(
+        school if kind in SCHOOL_EVENTS else None, grade if kind in SCHOOL_EVENTS else None, school_class, date
+    )
     seq = (student.events.filter(date=date).aggregate(m=Max("seq"))["m"] or -1) + 1
     new = EventView(kind, date, seq, school.pk if school else None, grade)
     views = [EventView(e.kind, e.date, e.seq, e.school_id, e.grade) for e in current] + [new]

@@ -80,7 +80,9 @@ def teacher_create(*, actor: Any, id_number: str | None = None, **fields: Any) -
     teacher.save()
     if teacher.school_id:
         start = teacher.school_since or teacher.hire_date or dt.date.today()
-        TeacherAssignment.objects.create(teacher=teacher, school_id=teacher.school_id, start=start, kind=AssignmentKind.INITIAL)
+        TeacherAssignment.objects.create(
+            teacher=teacher, school_id=teacher.school_id, start=start, kind=AssignmentKind.INITIAL
+        )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=teacher, changes=snapshot(teacher))
     return teacher
 
@@ -136,7 +138,11 @@ def teacher_assign(
 
 @transaction.atomic
 def teacher_reveal_id(*, actor: Any, teacher: Teacher, ip: str | None = None) -> str:
-    allowed = actor.role == Role.COUNTY_ADMIN or (actor.role == Role.BUREAU_STAFF and actor.section == Section.PERSONNEL) or actor.role == Role.PRINCIPAL
+    allowed = (
+        actor.role == Role.COUNTY_ADMIN
+        or (actor.role == Role.BUREAU_STAFF and actor.section == Section.PERSONNEL)
+        or actor.role == Role.PRINCIPAL
+    )
     if not allowed:
         raise PermissionDenied("您的角色无权查看完整身份证号")
     if not Teacher.objects.filter(teacher_q(actor), pk=teacher.pk).exists():

@@ -17,7 +17,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     birth_date = dt.date(2014, 3, 1)
 
     @factory.post_generation
-    def id_number(obj, create, extracted, **kwargs):  # noqa: N805
+    def id_number(obj, create, extracted, **kwargs):
         if extracted:
             obj.id_hash = idcard.match_hash(extracted)
             obj.id_cipher = idcard.encrypt(extracted)

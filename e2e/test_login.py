@@ -1,0 +1,15 @@
+from e2e.conftest import login
+
+
+def test_login_then_home_shows_counts(page, county_admin, school_a):
+    login(page, "county_admin")
+    assert page.get_by_test_id("current-user").is_visible()
+    assert page.get_by_test_id("count-schools").inner_text().strip() == "1"
+
+
+def test_wrong_password_is_refused(page, county_admin):
+    page.goto("/login/")
+    page.fill("#id_username", "county_admin")
+    page.fill("#id_password", "wrong-password1")
+    page.click("button[type=submit]")
+    assert "用户名或密码错误" in page.locator("[role=alert]").inner_text()
