@@ -49,7 +49,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"figures": home_figures(user=request.user)})
+    context = {"figures": home_figures(user=request.user), "headline": _home_headline(request)}
+    return render(request, "web/home.html", context)
+
+
+def _home_headline(request: HttpRequest) -> object:
+    """The work-plan targets block, provided by the indicators module when installed."""
+    try:
+        from jiaoyun.indicators.selectors import home_headline
+    except ImportError:
+        return None
+    return home_headline(user=request.user)
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
