@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 PG_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun
-DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils
 DEMO_SCALE ?= 1
 PYTEST_WORKERS ?= 2
 
@@ -74,6 +74,7 @@ messages: setup
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: setup postgres
+	$(PY) -m pip install -q -e ".[dev,bench]"
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
