@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from config.api import api
 
@@ -8,7 +8,7 @@ admin.site.site_header = "教云 · 县教育云平台 管理后台"
 admin.site.site_title = "教云管理后台"
 admin.site.index_title = "数据管理"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 
@@ -33,8 +34,8 @@ class SchoolYear:
     @property
     def census_date(self) -> dt.date:
         """The statistics date of the year (autumn census), from settings.JIAOYUN['CENSUS_MONTH_DAY']."""
-        month, day = settings.JIAOYUN["CENSUS_MONTH_DAY"]
-        return dt.date(self.start_year, month, day)
+        month_day = cast(tuple[int, int], settings.JIAOYUN["CENSUS_MONTH_DAY"])
+        return dt.date(self.start_year, month_day[0], month_day[1])
 
     @property
     def label(self) -> str:

@@ -119,7 +119,7 @@ ETHNICITIES = [
     "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
     "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
 ]  # fmt: skip
-Ethnicity = models.TextChoices(  # type: ignore[misc]
+Ethnicity = models.TextChoices(  # type: ignore[misc,call-overload]
     "Ethnicity", [(f"E{i + 1:02d}", (f"{i + 1:02d}", name)) for i, name in enumerate(ETHNICITIES)]
 )
 

@@ -56,7 +56,7 @@ class School(models.Model):
             raise ValidationError({"parent": "教学点须指定主校"})
         if self.township_id and self.township.level != "township":
             raise ValidationError({"township": "所在乡镇须为乡镇级区域"})
-        if self.village_id and self.village.parent_id != self.township_id:
+        if self.village_id and self.village is not None and self.village.parent_id != self.township_id:
             raise ValidationError({"village": "所在村（社区）不属于所在乡镇"})
 
     @property
