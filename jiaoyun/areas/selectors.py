@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
+from jiaoyun.areas.choices import AreaLevel, PopulationSource
 from jiaoyun.areas.models import Area, PopulationCell
+from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import area_q
 
 
@@ -42,3 +46,58 @@ def population_list(*, user: Any, filters: Any = None) -> QuerySet[PopulationCel
     if f.get("source"):
         qs = qs.filter(source=f["source"])
     return qs.order_by("area__code", "year", "age", "sex")
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    age: int
+    male: int
+    female: int
+
+    @property
+    def total(self) -> int:
+        return self.male + self.female
+
+
+def _population_scope(area: Area) -> Q:
+    """Cells of the area itself or below it (village cells add up to the township, townships to the county)."""
+    return Q(area_id=area.pk) | Q(area__parent_id=area.pk) | Q(area__parent__parent_id=area.pk)
+
+
+def population_years(*, user: Any, area: Area) -> list[int]:
+    """Years with population figures for the area (descending)."""
+    qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).filter(_population_scope(area))
+    return list(qs.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def population_by_age(*, user: Any, area: Area, year: int, source: str = PopulationSource.HUKOU) -> list[PopulationRow]:
+    """Population of the area by single year of age and sex, summed set-based over the deepest level
+    that has figures (so that township and village cells are never counted twice)."""
+    base = (
+        PopulationCell.objects.filter(area_q(user, prefix="area__"))
+        .filter(_population_scope(area))
+        .filter(year=year, source=source)
+    )
+    levels = set(base.values_list("area__level", flat=True).distinct())
+    for level in (AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY):
+        if level in levels:
+            base = base.filter(area__level=level)
+            break
+    rows = (
+        base.values("age")
+        .annotate(
+            male=Coalesce(Sum("count", filter=Q(sex=Sex.MALE)), 0),
+            female=Coalesce(Sum("count", filter=Q(sex=Sex.FEMALE)), 0),
+        )
+        .order_by("age")
+    )
+    return [PopulationRow(r["age"], r["male"], r["female"]) for r in rows]
+
+
+def area_children(*, user: Any, area: Area) -> QuerySet[Area]:
+    """The areas directly below ``area`` that the user may see, with their school counts."""
+    return (
+        Area.objects.filter(area_q(user), parent_id=area.pk)
+        .annotate(n_schools=Count("schools", filter=Q(schools__is_active=True), distinct=True))
+        .order_by("sort", "code")
+    )

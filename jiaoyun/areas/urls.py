@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jiaoyun.areas import views
 
 app_name = "areas"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.area_list, name="list"),
+    path("<int:pk>/", views.area_detail, name="detail"),
+]

@@ -8,9 +8,21 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from jiaoyun.core.scope import student_q, teacher_q
+from jiaoyun.areas.models import Area
+from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.scope import school_q, student_q, teacher_q
 from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
-from jiaoyun.people.models import EnrolmentEvent, Student, Teacher
+from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
+from jiaoyun.schools.models import School, SchoolClass
+
+# Care flags (关爱标记) a list can be filtered by: ``?flag=left_behind`` is the same as ``?left_behind=1``.
+STUDENT_FLAGS = {
+    "left_behind": "留守儿童",
+    "migrant": "随迁子女",
+    "disability": "残疾",
+    "poverty": "脱贫家庭/监测户",
+    "orphan": "孤儿/事实无人抚养",
+}
 
 
 def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
@@ -23,6 +35,8 @@ def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
         qs = qs.filter(Q(name__contains=term) | Q(student_no=term))
     if f.get("school"):
         qs = qs.filter(current_school_id=f["school"])
+    if f.get("class"):
+        qs = qs.filter(current_class_id=f["class"])
     if f.get("township"):
         qs = qs.filter(Q(current_school__township_id=f["township"]) | Q(hukou_village__parent_id=f["township"]))
     if f.get("village"):
@@ -33,6 +47,8 @@ def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
         qs = qs.filter(current_grade=f["grade"])
     if f.get("sex"):
         qs = qs.filter(sex=f["sex"])
+    if f.get("flag") in STUDENT_FLAGS:
+        f = {**{k: f.get(k) for k in f}, str(f["flag"]): "1"}
     for flag in ("left_behind", "migrant"):
         if f.get(flag) in ("1", "true", True):
             qs = qs.filter(**{flag: True})
@@ -119,3 +135,59 @@ def teacher_list(*, user: Any, filters: Any = None) -> QuerySet[Teacher]:
 
 def teacher_get(*, user: Any, teacher_id: int) -> Teacher:
     return teacher_list(user=user, filters={"active": "all"}).get(pk=teacher_id)
+
+
+def teacher_assignments(*, user: Any, teacher_id: int) -> QuerySet[TeacherAssignment]:
+    """A teacher's assignment history (任职经历), oldest first, if the teacher is in scope."""
+    return (
+        TeacherAssignment.objects.filter(teacher_q(user, prefix="teacher__"), teacher_id=teacher_id)
+        .select_related("school")
+        .order_by("start", "id")
+    )
+
+
+def school_for_write(*, user: Any, code: str | None = None, school_id: int | None = None) -> School:
+    """The in-county school named by its 学校标识码 (or id) that the user may record events for.
+
+    Unknown codes are refused with a DomainError; schools outside the user's scope with PermissionDenied."""
+    qs = School.objects.all()
+    school = qs.filter(code=str(code).strip()).first() if code is not None else qs.filter(id=school_id or 0).first()
+    if school is None:
+        raise DomainError(
+            f"未知的学校标识码{code!r}，县内没有该学校" if code is not None else "未知的学校", field="学校"
+        )
+    if not School.objects.filter(school_q(user), pk=school.pk).exists():
+        raise PermissionDenied(f"学校“{school.name}”不在您的数据范围内")
+    return school
+
+
+def village_by_code(*, code: str, field: str = "户籍所在村（社区）") -> Area:
+    """The village (行政村/社区) with this 12-digit area code; unknown codes are refused."""
+    area = Area.objects.filter(code=str(code).strip(), level="village").first()
+    if area is None:
+        raise DomainError(f"未知的村（社区）区划代码{code!r}", field=field)
+    return area
+
+
+def class_for_event(*, school: School, school_year: int, grade: int, number: int) -> SchoolClass:
+    """The class of a school, year, grade and number; unknown classes are refused."""
+    klass = SchoolClass.objects.filter(school=school, school_year=school_year, grade=grade, number=number).first()
+    if klass is None:
+        raise DomainError(f"{school.name}{school_year}学年没有{grade}年级{number}班", field="班级")
+    return klass
+
+
+def student_can_edit(*, user: Any, student: Student | None = None) -> bool:
+    """Whether the user may create students / record 学籍 events (and, given a student, for that one)."""
+    from jiaoyun.core.choices import Role, Section
+
+    if not getattr(user, "is_authenticated", False) or not user.can_write:
+        return False
+    allowed = (
+        user.is_superuser
+        or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.PRINCIPAL)
+        or (user.role == Role.BUREAU_STAFF and user.section == Section.BASIC)
+    )
+    if not allowed:
+        return False
+    return student is None or Student.objects.filter(student_q(user), pk=student.pk).exists()

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jiaoyun.schools import views
 
 app_name = "schools"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.school_list, name="list"),
+    path("<int:pk>/", views.school_detail, name="detail"),
+]

@@ -114,7 +114,7 @@ def enrolment_record(
     if kind not in SCHOOL_EVENTS and prev is not None:
         school = school or (prev.school if kind != EventKind.OUT_OF_COUNTY else None)
         grade = grade if grade is not None else prev.grade
-    if kind == EventKind.RESUME and prev is not None:
+    if kind in (EventKind.RESUME, EventKind.SUSPEND) and prev is not None:
         school = school or prev.school
         grade = grade if grade is not None else prev.grade
     if kind == EventKind.PROMOTE and prev is not None:
@@ -128,7 +128,8 @@ def enrolment_record(
     _check_school(
         school if kind in SCHOOL_EVENTS else None, grade if kind in SCHOOL_EVENTS else None, school_class, date
     )
-    seq = (student.events.filter(date=date).aggregate(m=Max("seq"))["m"] or -1) + 1
+    last_seq = student.events.filter(date=date).aggregate(m=Max("seq"))["m"]
+    seq = (last_seq if last_seq is not None else -1) + 1
     new = EventView(kind, date, seq, school.pk if school else None, grade)
     views = [EventView(e.kind, e.date, e.seq, e.school_id, e.grade) for e in current] + [new]
     views.sort(key=lambda v: (v.date, v.seq))

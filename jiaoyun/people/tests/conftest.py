@@ -1,0 +1,1 @@
+from jiaoyun.people.tests.fixtures import *  # noqa: F403

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiaoyun.areas.choices import AreaLevel
+from jiaoyun.areas.selectors import area_list
+from jiaoyun.core.errors import DomainError
+from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.people import selectors
+from jiaoyun.people.choices import StudentStatus
+from jiaoyun.people.forms import EnrolmentEventForm, StudentCreateForm
+from jiaoyun.people.models import Student
+from jiaoyun.people.services import enrolment_record, student_admit
+from jiaoyun.people.services import student_reveal_id as service_reveal
+from jiaoyun.schools.choices import Grade
+from jiaoyun.schools.selectors import school_list
+from jiaoyun.web.forms import attach_domain_error
+from jiaoyun.web.htmx import hx_redirect, render_page
+from jiaoyun.web.paging import paginate
+
+
+def _flags(s: Student) -> str:
+    flags = []
+    if s.left_behind:
+        flags.append("留守")
+    if s.migrant:
+        flags.append("随迁")
+    if s.disability:
+        flags.append(s.get_disability_display())
+    if s.poverty:
+        flags.append(s.get_poverty_display())
+    if s.orphan:
+        flags.append(s.get_orphan_display())
+    return "、".join(flags)
+
+
+STUDENT_COLUMNS = [
+    Column("姓名", lambda s: s.name),
+    Column("性别", lambda s: s.get_sex_display()),
+    Column("出生日期", lambda s: s.birth_date),
+    Column("身份证号", lambda s: s.id_masked),  # masked: full numbers never leave through exports
+    Column("全国学籍号", lambda s: s.student_no or ""),
+    Column("民族", lambda s: s.get_ethnicity_display()),
+    Column("学籍状态", lambda s: s.get_status_display()),
+    Column("学校", lambda s: s.current_school.name if s.current_school else ""),
+    Column("年级", lambda s: s.get_current_grade_display() if s.current_grade is not None else ""),
+    Column("班级", lambda s: str(s.current_class) if s.current_class else ""),
+    Column("户籍乡镇", lambda s: s.hukou_village.parent.name if s.hukou_village and s.hukou_village.parent else ""),
+    Column("户籍村（社区）", lambda s: s.hukou_village.name if s.hukou_village else ""),
+    Column("关爱标记", _flags),
+]
+
+
+def _get_student(request: HttpRequest, pk: int) -> Student:
+    try:
+        return selectors.student_get(user=request.user, student_id=pk)
+    except Student.DoesNotExist:
+        raise Http404(_("学生不存在或不在您的数据范围内"))
+
+
+def student_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.student_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=qs.iterator(chunk_size=2000),
+            columns=STUDENT_COLUMNS,
+            filename="学生",
+            object_type="people.Student",
+        )
+    return render_page(
+        request,
+        "people/student_list.html",
+        {
+            "page": paginate(request, qs),
+            "filters": request.GET,
+            "statuses": StudentStatus.choices,
+            "grades": Grade.choices,
+            "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
+            "schools": school_list(user=request.user).select_related(None).only("id", "name"),
+            "can_edit": selectors.student_can_edit(user=request.user),
+            "flag_choices": list(selectors.STUDENT_FLAGS.items()),
+        },
+    )
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _get_student(request, pk)
+    on = _parse_day(request.GET.get("on"))
+    bad_on = bool(request.GET.get("on")) and on is None
+    on = on or timezone.localdate()
+    state = selectors.student_state_on(student=student, on=on)
+    state_school = None
+    if state.school_id:
+        state_school = school_list(user=request.user, filters={"active": "all"}).filter(pk=state.school_id).first()
+    can_edit = selectors.student_can_edit(user=request.user, student=student)
+    return render_page(
+        request,
+        "people/student_detail.html",
+        {
+            "student": student,
+            "events": selectors.student_events(user=request.user, student_id=student.pk),
+            "on": on,
+            "bad_on": bad_on,
+            "state": state,
+            "state_status": StudentStatus(state.status).label,
+            "state_grade": Grade(state.grade).label if state.grade is not None else "",
+            "state_school": state_school,
+            "can_edit": can_edit,
+            "can_reveal": getattr(request.user, "can_reveal_id", False),
+            "event_form": EnrolmentEventForm(user=request.user) if can_edit else None,
+        },
+    )
+
+
+@require_POST
+def student_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _get_student(request, pk)
+    try:
+        number = service_reveal(
+            actor=request.user,
+            student=student,
+            reason=request.POST.get("reason", ""),
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+    except DomainError as exc:
+        return render(request, "people/partials/_id_number.html", {"student": student, "error": str(exc)}, status=403)
+    return render(request, "people/partials/_id_number.html", {"student": student, "number": number})
+
+
+def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _get_student(request, pk)
+    if not selectors.student_can_edit(user=request.user, student=student):
+        return render(
+            request,
+            "people/partials/_event_form.html",
+            {"student": student, "denied": _("您的角色无权办理学籍变动")},
+            status=403,
+        )
+    form = EnrolmentEventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            school = data["school"]
+            if school is not None:
+                school = selectors.school_for_write(user=request.user, school_id=school.pk)
+            school_class = None
+            if data["class_number"]:
+                if school is None or data["grade"] is None:
+                    raise DomainError("填写班号时须同时填写学校和年级", field="班级")
+                from jiaoyun.core.schoolyear import SchoolYear
+
+                school_class = selectors.class_for_event(
+                    school=school,
+                    school_year=SchoolYear.of(data["date"]).start_year,
+                    grade=data["grade"],
+                    number=data["class_number"],
+                )
+            event = enrolment_record(
+                actor=request.user,
+                student=student,
+                kind=data["kind"],
+                date=data["date"],
+                school=school,
+                grade=data["grade"],
+                school_class=school_class,
+                external_school=data["external_school"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            attach_domain_error(form, exc, aliases={"班级": "class_number"})
+        else:
+            messages.success(request, _("已记录学籍变动：%(event)s") % {"event": event})
+            return hx_redirect(request, reverse("people:student_detail", args=[student.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "people/partials/_event_form.html", {"student": student, "form": form}, status=status)
+
+
+def student_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.student_can_edit(user=request.user):
+        raise Http404(_("您的角色无权新增学生"))
+    form = StudentCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = student_admit(actor=request.user, **form.service_fields())
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("已新增学生“%(name)s”") % {"name": student.name})
+            return hx_redirect(request, reverse("people:student_detail", args=[student.pk]))
+    return render_page(request, "people/student_form.html", {"form": form})
