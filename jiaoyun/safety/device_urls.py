@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from jiaoyun.safety import device_views
+
+app_name = "devices"
+
+urlpatterns = [
+    path("heartbeat", device_views.heartbeat, name="heartbeat"),
+    path("events", device_views.events, name="events"),
+]

@@ -1,0 +1,40 @@
+from jiaoyun.safety.models.canteen import Canteen, CanteenStaff, FoodSample, MealAccompaniment, SixTCheck
+from jiaoyun.safety.models.compliance import ComplianceSnapshot, Rule
+from jiaoyun.safety.models.devices import Device, DeviceEvent, SafetyAlert
+from jiaoyun.safety.models.hazards import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Escalation,
+    Hazard,
+    HazardEvent,
+    HazardEvidence,
+    Inspection,
+    InspectionResult,
+)
+from jiaoyun.safety.models.profile import Guard, SafetyProfile
+from jiaoyun.safety.models.surroundings import JointAction, RiskReport
+
+__all__ = [
+    "Canteen",
+    "CanteenStaff",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ComplianceSnapshot",
+    "Device",
+    "DeviceEvent",
+    "Escalation",
+    "FoodSample",
+    "Guard",
+    "Hazard",
+    "HazardEvent",
+    "HazardEvidence",
+    "Inspection",
+    "InspectionResult",
+    "JointAction",
+    "MealAccompaniment",
+    "RiskReport",
+    "Rule",
+    "SafetyAlert",
+    "SafetyProfile",
+    "SixTCheck",
+]

@@ -1,0 +1,376 @@
+"""Every read of safety data, filtered by the user's data scope (jiaoyun.core.scope.school_q)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from jiaoyun.areas.models import Area
+from jiaoyun.safety.choices import HazardStatus
+from jiaoyun.safety.models import (
+    Canteen,
+    ComplianceSnapshot,
+    Device,
+    Guard,
+    Hazard,
+    Inspection,
+    RiskReport,
+    SafetyAlert,
+    SafetyProfile,
+    SixTCheck,
+)
+from jiaoyun.safety.permissions import schools_q
+from jiaoyun.schools.models import School
+
+OPEN_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED, HazardStatus.VERIFIED]
+UNFIXED_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def school_list(*, user: Any) -> QuerySet[School]:
+    return School.objects.filter(schools_q(user), is_active=True).select_related("township")
+
+
+def school_get(*, user: Any, school_id: int) -> School:
+    school = School.objects.filter(schools_q(user), pk=school_id).select_related("township").first()
+    if school is None:
+        raise Http404("学校不存在或不在您的数据范围内")
+    return school
+
+
+def profile_get(*, user: Any, school_id: int) -> dict[str, Any]:
+    school = school_get(user=user, school_id=school_id)
+    return {
+        "school": school,
+        "profile": SafetyProfile.objects.filter(school=school).first(),
+        "guards": list(Guard.objects.filter(school=school).order_by("-on_duty", "name")),
+        "snapshot": ComplianceSnapshot.objects.filter(school=school).order_by("-date").first(),
+        "history": list(ComplianceSnapshot.objects.filter(school=school).order_by("-date")[:12]),
+        "canteens": list(Canteen.objects.filter(school=school)),
+        "devices": list(Device.objects.filter(school=school)),
+    }
+
+
+def latest_compliance_date(on: dt.date | None = None) -> dt.date | None:
+    qs = ComplianceSnapshot.objects.all()
+    if on is not None:
+        qs = qs.filter(date__lte=on)
+    latest: dt.date | None = qs.aggregate(d=Max("date"))["d"]
+    return latest
+
+
+def compliance_list(*, user: Any, filters: Any = None) -> QuerySet[ComplianceSnapshot]:
+    """The current compliance result of each visible school (the latest snapshot date)."""
+    filters = filters or {}
+    day = latest_compliance_date()
+    qs = ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"), date=day or dt.date.min).select_related(
+        "school", "school__township"
+    )
+    if filters.get("township"):
+        qs = qs.filter(school__township_id=filters["township"])
+    if filters.get("compliant") in ("1", "0"):
+        qs = qs.filter(compliant=filters["compliant"] == "1")
+    if filters.get("q"):
+        qs = qs.filter(school__name__contains=filters["q"])
+    return qs.order_by("school__township__sort", "school__code")
+
+
+def compliance_by_township(*, user: Any, on: dt.date | None = None) -> dict[str, Any]:
+    """Compliance rates per township and for the whole visible county, from the snapshot table."""
+    day = latest_compliance_date(on)
+    qs = ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"), date=day or dt.date.min)
+    agg = {
+        "total": Count("id"),
+        "ok": Count("id", filter=Q(compliant=True)),
+        "guards": Count("id", filter=Q(guards_ok=True)),
+        "closed": Count("id", filter=Q(closed_ok=True)),
+        "linked": Count("id", filter=Q(linked_ok=True)),
+    }
+    rows = list(
+        qs.values("school__township_id", "school__township__name", "school__township__sort")
+        .annotate(**agg)
+        .order_by("school__township__sort", "school__township_id")
+    )
+    out = [
+        {
+            "township_id": r["school__township_id"],
+            "township": r["school__township__name"],
+            "total": r["total"],
+            "compliant": r["ok"],
+            "rate": _rate(r["ok"], r["total"]),
+            "guards_rate": _rate(r["guards"], r["total"]),
+            "closed_rate": _rate(r["closed"], r["total"]),
+            "linked_rate": _rate(r["linked"], r["total"]),
+        }
+        for r in rows
+    ]
+    t = qs.aggregate(**agg)
+    county = {
+        "total": t["total"],
+        "compliant": t["ok"],
+        "rate": _rate(t["ok"], t["total"]),
+        "guards_rate": _rate(t["guards"], t["total"]),
+        "closed_rate": _rate(t["closed"], t["total"]),
+        "linked_rate": _rate(t["linked"], t["total"]),
+    }
+    return {"date": day, "townships": out, "county": county}
+
+
+def compliance_history(*, user: Any, limit: int = 12) -> list[dict[str, Any]]:
+    """County compliance rate at each snapshot date (oldest first)."""
+    rows = (
+        ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"))
+        .values("date")
+        .annotate(total=Count("id"), ok=Count("id", filter=Q(compliant=True)))
+        .order_by("-date")[:limit]
+    )
+    return [{"date": r["date"], "rate": _rate(r["ok"], r["total"])} for r in reversed(list(rows))]
+
+
+def hazard_list(*, user: Any, filters: Any = None, today: dt.date | None = None) -> QuerySet[Hazard]:
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = Hazard.objects.filter(schools_q(user, prefix="school__")).select_related(
+        "school", "school__township", "responsible"
+    )
+    status = filters.get("status")
+    if status in HazardStatus.values:
+        qs = qs.filter(status=status)
+    elif status == "active":
+        qs = qs.filter(status__in=OPEN_STATES)
+    if filters.get("overdue") == "1":
+        qs = qs.filter(status__in=UNFIXED_STATES, deadline__lt=today)
+    if filters.get("township"):
+        qs = qs.filter(school__township_id=filters["township"])
+    if filters.get("severity"):
+        qs = qs.filter(severity=filters["severity"])
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("mine") == "1":
+        qs = qs.filter(responsible_id=getattr(user, "pk", None))
+    if filters.get("q"):
+        qs = qs.filter(Q(title__contains=filters["q"]) | Q(school__name__contains=filters["q"]))
+    return qs.order_by("deadline", "id")
+
+
+def hazard_get(*, user: Any, hazard_id: int) -> Hazard:
+    hazard = (
+        Hazard.objects.filter(schools_q(user, prefix="school__"), pk=hazard_id)
+        .select_related("school", "school__township", "responsible", "fixed_by", "verified_by", "opened_by")
+        .prefetch_related("events__actor", "events__evidence", "escalations")
+        .first()
+    )
+    if hazard is None:
+        raise Http404("隐患不存在或不在您的数据范围内")
+    return hazard
+
+
+def inspection_list(*, user: Any, filters: Any = None) -> QuerySet[Inspection]:
+    filters = filters or {}
+    qs = Inspection.objects.filter(schools_q(user, prefix="school__")).select_related(
+        "school", "template", "inspector", "canteen"
+    )
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("school"):
+        qs = qs.filter(school_id=filters["school"])
+    return qs.order_by("-date", "-id")
+
+
+def inspection_get(*, user: Any, inspection_id: int) -> Inspection:
+    obj = (
+        Inspection.objects.filter(schools_q(user, prefix="school__"), pk=inspection_id)
+        .select_related("school", "template", "inspector", "canteen")
+        .prefetch_related("results__item", "results__hazard")
+        .first()
+    )
+    if obj is None:
+        raise Http404("检查记录不存在或不在您的数据范围内")
+    return obj
+
+
+def device_list(*, user: Any, filters: Any = None) -> QuerySet[Device]:
+    filters = filters or {}
+    qs = Device.objects.filter(schools_q(user, prefix="school__"), is_active=True).select_related(
+        "school", "school__township"
+    )
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("online") in ("1", "0"):
+        qs = qs.filter(is_online=filters["online"] == "1")
+    if filters.get("township"):
+        qs = qs.filter(school__township_id=filters["township"])
+    if filters.get("q"):
+        qs = qs.filter(Q(serial__contains=filters["q"]) | Q(school__name__contains=filters["q"]))
+    return qs.order_by("is_online", "school__township__sort", "school__code", "serial")
+
+
+def alert_list(*, user: Any, open_only: bool = True) -> QuerySet[SafetyAlert]:
+    qs = SafetyAlert.objects.filter(schools_q(user, prefix="school__")).select_related("school", "device")
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def risk_list(*, user: Any, filters: Any = None) -> QuerySet[RiskReport]:
+    filters = filters or {}
+    qs = RiskReport.objects.filter(schools_q(user, prefix="school__")).select_related("school", "reporter")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    return qs.prefetch_related("actions").order_by("-reported_on", "-id")
+
+
+def canteen_get(*, user: Any, canteen_id: int) -> Canteen:
+    obj = Canteen.objects.filter(schools_q(user, prefix="school__"), pk=canteen_id).select_related("school").first()
+    if obj is None:
+        raise Http404("食堂不存在或不在您的数据范围内")
+    return obj
+
+
+def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:
+    """Per township: average canteen-inspection score and share of 六T daily checks with all six done."""
+    insp = (
+        Inspection.objects.filter(schools_q(user, prefix="school__"), canteen__isnull=False, date__gte=since)
+        .values("school__township__name", "school__township__sort")
+        .annotate(avg=Avg("score"), n=Count("id"))
+    )
+    full = Q(handle=True, integrate=True, sweep=True, standard=True, checked=True, improve=True)
+    daily = (
+        SixTCheck.objects.filter(schools_q(user, prefix="canteen__school__"), date__gte=since)
+        .values("canteen__school__township__name")
+        .annotate(n=Count("id"), full=Count("id", filter=full))
+    )
+    by_name: dict[str, dict[str, Any]] = {}
+    for r in insp:
+        avg = r["avg"]
+        by_name[r["school__township__name"]] = {
+            "township": r["school__township__name"],
+            "sort": r["school__township__sort"],
+            "score": round(float(avg), 1) if avg is not None else None,
+            "inspections": r["n"],
+            "daily_rate": None,
+        }
+    for r in daily:
+        name = r["canteen__school__township__name"]
+        row = by_name.setdefault(
+            name, {"township": name, "sort": 0, "score": None, "inspections": 0, "daily_rate": None}
+        )
+        row["daily_rate"] = _rate(r["full"], r["n"])
+    return sorted(by_name.values(), key=lambda r: (r["sort"], r["township"]))
+
+
+def hazard_counts_by_township(*, user: Any, today: dt.date) -> list[dict[str, Any]]:
+    rows = (
+        Hazard.objects.filter(schools_q(user, prefix="school__"), status__in=OPEN_STATES)
+        .values("school__township__name", "school__township__sort")
+        .annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(status__in=UNFIXED_STATES, deadline__lt=today)),
+        )
+        .order_by("school__township__sort", "school__township__name")
+    )
+    return [{"township": r["school__township__name"], "open": r["open"], "overdue": r["overdue"]} for r in rows]
+
+
+def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    comp = compliance_by_township(user=user)
+    hazards = hazard_counts_by_township(user=user, today=today)
+    devices = Device.objects.filter(schools_q(user, prefix="school__"), is_active=True).aggregate(
+        total=Count("id"), offline=Count("id", filter=Q(is_online=False))
+    )
+    canteens = canteen_scores(user=user, since=today - dt.timedelta(days=90))
+    return {
+        "today": today,
+        "compliance": comp,
+        "history": compliance_history(user=user),
+        "hazards": hazards,
+        "hazard_totals": {
+            "open": sum(r["open"] for r in hazards),
+            "overdue": sum(r["overdue"] for r in hazards),
+        },
+        "devices": devices,
+        "canteens": canteens,
+        "alerts": list(alert_list(user=user)[:10]),
+    }
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return first, last
+
+
+def bulletin_section(*, month: dt.date) -> dict[str, Any]:
+    """The monthly safety section of the county bulletin (county-wide figures per township).
+
+    Compliance is read from the last snapshot on or before the month's end; hazards opened and closed
+    are counted within the month; overdue = unfixed at month end with a deadline before it; offline
+    devices are the devices currently flagged offline.
+    """
+    first, last = _month_bounds(month)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    day = latest_compliance_date(last)
+    comp = {
+        r["school__township_id"]: r
+        for r in ComplianceSnapshot.objects.filter(date=day or dt.date.min)
+        .values("school__township_id")
+        .annotate(total=Count("id"), ok=Count("id", filter=Q(compliant=True)))
+    }
+    hz = {
+        r["school__township_id"]: r
+        for r in Hazard.objects.values("school__township_id").annotate(
+            opened=Count("id", filter=Q(opened_at__gte=start, opened_at__lt=end)),
+            closed=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+            overdue=Count(
+                "id",
+                filter=Q(opened_at__lt=end, deadline__lt=last) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
+            ),
+        )
+    }
+    dev = {
+        r["school__township_id"]: r["n"]
+        for r in Device.objects.filter(is_active=True, is_online=False)
+        .values("school__township_id")
+        .annotate(n=Count("id"))
+    }
+    rows = []
+    totals = {"schools": 0, "compliant": 0, "opened": 0, "closed": 0, "overdue": 0, "offline": 0}
+    for t in Area.objects.filter(level="township").order_by("sort", "code"):
+        c = comp.get(t.pk, {"total": 0, "ok": 0})
+        h = hz.get(t.pk, {"opened": 0, "closed": 0, "overdue": 0})
+        row = {
+            "township": t.name,
+            "schools": c["total"],
+            "compliant": c["ok"],
+            "rate": _rate(c["ok"], c["total"]),
+            "opened": h["opened"],
+            "closed": h["closed"],
+            "overdue": h["overdue"],
+            "offline": dev.get(t.pk, 0),
+        }
+        rows.append(row)
+        totals["schools"] += c["total"]
+        totals["compliant"] += c["ok"]
+        for k in ("opened", "closed", "overdue"):
+            totals[k] += h[k]
+        totals["offline"] += row["offline"]
+    return {
+        "title": f"{first.year}年{first.month}月平安校园情况",
+        "month": first,
+        "compliance_date": day,
+        "rows": rows,
+        "totals": {**totals, "rate": _rate(totals["compliant"], totals["schools"])},
+    }

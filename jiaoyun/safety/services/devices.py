@@ -1,0 +1,176 @@
+"""Device registry with per-device tokens, heartbeats and events, offline detection, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from jiaoyun.core.audit import audit_record, snapshot
+from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.errors import DomainError
+from jiaoyun.safety import conf
+from jiaoyun.safety.choices import AlertKind, DeviceEventKind, DeviceKind
+from jiaoyun.safety.models import Device, DeviceEvent, SafetyAlert
+from jiaoyun.safety.permissions import require_manage
+from jiaoyun.safety.services._util import clean_or_raise
+from jiaoyun.schools.models import School
+
+EVENT_ALERT = {
+    DeviceEventKind.ALARM_PRESSED: AlertKind.ALARM_PRESSED,
+    DeviceEventKind.DOOR_FORCED: AlertKind.DOOR_FORCED,
+    DeviceEventKind.CAMERA_OFFLINE: AlertKind.CAMERA_OFFLINE,
+}
+# Clock skew tolerated for a device-reported time.
+MAX_FUTURE = dt.timedelta(minutes=5)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return "dev_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def device_register(
+    *, actor: Any, school: School, kind: str, name: str, serial: str, interval_seconds: int | None = None
+) -> tuple[Device, str]:
+    """Register a device; returns it with its token, which is shown once and stored only as a hash."""
+    require_manage(actor, school)
+    if kind not in DeviceKind.values:
+        raise DomainError("设备类型无效", field="类型")
+    seconds = interval_seconds or int(conf.get("SAFETY_DEVICE_INTERVAL_SECONDS"))
+    if seconds < 1:
+        raise DomainError("心跳间隔至少1秒", field="心跳间隔")
+    if Device.objects.filter(serial=serial.strip()).exists():
+        raise DomainError(f"设备编号“{serial}”已登记", field="设备编号")
+    token = new_token()
+    device = Device(
+        school=school,
+        kind=kind,
+        name=name.strip(),
+        serial=serial.strip(),
+        token_hash=token_hash(token),
+        heartbeat_interval=dt.timedelta(seconds=seconds),
+    )
+    clean_or_raise(device, exclude=["token_hash"])
+    device.save()
+    changes = {**snapshot(device), "heartbeat_interval": seconds}
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=device, changes=changes)
+    return device, token
+
+
+@transaction.atomic
+def device_token_rotate(*, actor: Any, device: Device) -> str:
+    """Issue a new token (the old one stops working at once)."""
+    require_manage(actor, device.school)
+    token = new_token()
+    device.token_hash = token_hash(token)
+    device.save(update_fields=["token_hash"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=device, note="更换设备令牌")
+    return token
+
+
+def device_authenticate(token: str) -> Device | None:
+    """The active device owning ``token``, or None."""
+    if not token or len(token) > 200:
+        return None
+    digest = token_hash(token)
+    device = Device.objects.select_related("school").filter(token_hash=digest, is_active=True).first()
+    if device is None or not hmac.compare_digest(device.token_hash, digest):
+        return None
+    return device
+
+
+def _seen(device: Device, at: dt.datetime) -> None:
+    """Mark the device seen at ``at`` (never moving ``last_seen_at`` backwards)."""
+    Device.objects.filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=at), pk=device.pk).update(
+        last_seen_at=at, is_online=True, offline_since=None
+    )
+
+
+@transaction.atomic
+def device_heartbeat(*, device: Device, at: dt.datetime | None = None) -> Device:
+    now = timezone.now()
+    at = min(at or now, now)
+    _seen(device, at)
+    device.refresh_from_db()
+    return device
+
+
+@transaction.atomic
+def device_event_record(
+    *, device: Device, kind: str, occurred_at: dt.datetime | None = None, payload: dict[str, Any] | None = None
+) -> DeviceEvent:
+    """Store an event reported by a device and raise an alert for the school."""
+    if kind not in DeviceEventKind.values:
+        raise DomainError(f"未知事件类型“{kind}”", field="kind")
+    now = timezone.now()
+    occurred = occurred_at or now
+    if occurred > now + MAX_FUTURE:
+        raise DomainError("事件时间晚于服务器时间", field="at")
+    event = DeviceEvent.objects.create(
+        device=device, kind=kind, occurred_at=occurred, received_at=now, payload=payload or {}
+    )
+    _seen(device, min(occurred, now))
+    label = DeviceEventKind(kind).label
+    SafetyAlert.objects.create(
+        school_id=device.school_id,
+        kind=EVENT_ALERT[DeviceEventKind(kind)],
+        device=device,
+        created_at=now,
+        message=f"{device.school}：{device.name}报告“{label}”（{timezone.localtime(occurred):%m-%d %H:%M}）",
+    )
+    return event
+
+
+@transaction.atomic
+def devices_check_offline(*, now: dt.datetime | None = None) -> int:
+    """Flag every active device silent past its heartbeat interval as offline, with one alert each."""
+    now = now or timezone.now()
+    due = ExpressionWrapper(F("last_seen_at") + F("heartbeat_interval"), output_field=DateTimeField())
+    due_new = ExpressionWrapper(F("created_at") + F("heartbeat_interval"), output_field=DateTimeField())
+    qs = (
+        Device.objects.select_for_update()
+        .filter(is_active=True)
+        .exclude(is_online=False, offline_since__isnull=False)
+        .annotate(due=due, due_new=due_new)
+        .filter(Q(last_seen_at__isnull=False, due__lt=now) | Q(last_seen_at__isnull=True, due_new__lt=now))
+    )
+    rows = list(qs.select_related("school").only("pk", "name", "serial", "school__name", "last_seen_at"))
+    if not rows:
+        return 0
+    Device.objects.filter(pk__in=[d.pk for d in rows]).update(is_online=False, offline_since=now)
+    alerts = []
+    for d in rows:
+        silent = f"最近心跳{timezone.localtime(d.last_seen_at):%m-%d %H:%M}" if d.last_seen_at else "从未上报心跳"
+        alerts.append(
+            SafetyAlert(
+                school_id=d.school_id,
+                kind=AlertKind.DEVICE_OFFLINE,
+                device=d,
+                created_at=now,
+                message=f"{d.school.name}：{d.name}（{d.serial}）离线，{silent}",
+            )
+        )
+    SafetyAlert.objects.bulk_create(alerts)
+    return len(rows)
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+    require_manage(actor, alert.school)
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = actor
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=alert, note="确认预警")
+    return alert
