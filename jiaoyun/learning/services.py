@@ -1,0 +1,424 @@
+"""Writes of the learning module: storing xAPI statements and documents, managing LRS clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiaoyun.core.audit import audit_record
+from jiaoyun.core.choices import AuditAction
+from jiaoyun.learning import conf
+from jiaoyun.learning.models import Activity, Attachment, Document, LrsClient, Statement, StatementRef
+from jiaoyun.learning.xapi import validate as v
+from jiaoyun.learning.xapi.errors import XapiError
+from jiaoyun.people.models import Student, Teacher
+
+COMPLETION_VERBS = {
+    "http://adlnet.gov/expapi/verbs/completed",
+    "http://adlnet.gov/expapi/verbs/passed",
+    "http://adlnet.gov/expapi/verbs/mastered",
+}
+LRS_SET = ("stored", "authority", "version")
+
+
+# ---- clients ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lrs_client_create(
+    *, name: str, school_ids: Iterable[int] = (), all_schools: bool = False, actor: Any = None
+) -> tuple[LrsClient, str]:
+    """Create a client; returns it with the plain secret (shown once, only its hash is kept)."""
+    secret = secrets.token_urlsafe(32)
+    client = LrsClient(name=name, key=secrets.token_hex(10), all_schools=all_schools)
+    client.set_secret(secret)
+    if getattr(actor, "is_authenticated", False):
+        client.created_by = actor
+    client.full_clean()
+    client.save()
+    client.schools.set(list(school_ids))
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=client, note="新建 xAPI 学习平台客户端")
+    return client, secret
+
+
+def authority_of(client: LrsClient) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": client.key},
+    }
+
+
+# ---- statements ---------------------------------------------------------------------------------------------
+
+
+def _agents_in(agent: dict[str, Any]) -> Iterator[str]:
+    ifi = v.agent_ifi(agent)
+    if ifi:
+        yield ifi
+    for m in agent.get("member", []) or []:
+        mi = v.agent_ifi(m)
+        if mi:
+            yield mi
+
+
+def _refs(st: dict[str, Any], *, sub: bool = False) -> Iterator[tuple[str, str]]:
+    """Every agent and activity a statement mentions (for related_agents / related_activities)."""
+    yield from ((StatementRef.AGENT, a) for a in _agents_in(st["actor"]))
+    obj = st["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        yield StatementRef.ACTIVITY, obj["id"]
+    elif kind in ("Agent", "Group"):
+        yield from ((StatementRef.AGENT, a) for a in _agents_in(obj))
+    elif kind == "SubStatement":
+        yield from _refs(obj, sub=True)
+    ctx = st.get("context") or {}
+    for key in ("instructor", "team"):
+        if key in ctx:
+            yield from ((StatementRef.AGENT, a) for a in _agents_in(ctx[key]))
+    for ca in (ctx.get("contextActivities") or {}).values():
+        for a in ca if isinstance(ca, list) else [ca]:
+            yield StatementRef.ACTIVITY, a["id"]
+    for ca in ctx.get("contextAgents") or []:
+        yield from ((StatementRef.AGENT, a) for a in _agents_in(ca["agent"]))
+    for cg in ctx.get("contextGroups") or []:
+        yield from ((StatementRef.AGENT, a) for a in _agents_in(cg["group"]))
+    if not sub and "authority" in st:
+        yield from ((StatementRef.AGENT, a) for a in _agents_in(st["authority"]))
+
+
+def _comparable(st: dict[str, Any], *, lrs_timestamp: bool) -> str:
+    d = {k: val for k, val in st.items() if k not in LRS_SET}
+    if lrs_timestamp:
+        d.pop("timestamp", None)
+    return json.dumps(d, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class _Person:
+    kind: str  # "student" | "teacher"
+    pk: int
+    school_id: int | None
+    class_id: int | None
+
+
+def _people(statements: list[dict[str, Any]]) -> dict[str, _Person]:
+    """Map actor IFIs of the county platform (account 学籍号 / 教职工号, or a teacher's mbox) to people."""
+    home = conf.get("XAPI_HOMEPAGE")
+    names: set[str] = set()
+    mboxes: set[str] = set()
+    for st in statements:
+        for agent in (st["actor"], st["object"]):
+            acc = agent.get("account") if isinstance(agent, dict) else None
+            if isinstance(acc, dict) and acc.get("homePage") == home:
+                names.add(acc["name"])
+            elif isinstance(agent, dict) and isinstance(agent.get("mbox"), str):
+                mboxes.add(agent["mbox"][7:])
+    found: dict[str, _Person] = {}
+    if names:
+        for s in Student.objects.filter(student_no__in=names).values(
+            "pk", "student_no", "current_school_id", "current_class_id"
+        ):
+            found[f"account:{home}|{s['student_no']}"] = _Person(
+                "student", s["pk"], s["current_school_id"], s["current_class_id"]
+            )
+        for t in Teacher.objects.filter(staff_no__in=names).values("pk", "staff_no", "school_id"):
+            found.setdefault(f"account:{home}|{t['staff_no']}", _Person("teacher", t["pk"], t["school_id"], None))
+    if mboxes:
+        for pk, email, school_id in Teacher.objects.filter(user__email__in=mboxes).values_list(
+            "pk", "user__email", "school_id"
+        ):
+            found[f"mbox:mailto:{email}"] = _Person("teacher", pk, school_id, None)
+    return found
+
+
+def _in_class(st: dict[str, Any]) -> bool:
+    ctx = st.get("context") or {}
+    if ctx.get("platform") in conf.get("XAPI_IN_CLASS_PLATFORMS"):
+        return True
+    return bool((ctx.get("extensions") or {}).get(conf.get("XAPI_IN_CLASS_EXTENSION")))
+
+
+def _merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Canonical activity definition: language maps are merged, other properties take the newest value."""
+    out = dict(old)
+    for k, val in new.items():
+        if k in ("name", "description") and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **val}
+        else:
+            out[k] = val
+    return out
+
+
+def statements_validate(statements: list[Any], *, version: str) -> None:
+    for i, st in enumerate(statements):
+        v.check_statement(st, path=f"statements[{i}]" if len(statements) > 1 else "statement", version=version)
+
+
+def statement_store(
+    *,
+    client: LrsClient,
+    statements: list[dict[str, Any]],
+    version: str,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Validate and store a batch atomically; returns the statement ids (in order). Raises ``XapiError``."""
+    if len(statements) > conf.get("XAPI_MAX_BATCH"):
+        raise XapiError(413, f"一批最多 {conf.get('XAPI_MAX_BATCH')} 条语句，收到 {len(statements)} 条")
+    statements_validate(statements, version=version)
+    ids: list[str] = []
+    seen: set[str] = set()
+    for st in statements:
+        sid = st["id"].lower() if "id" in st else str(uuid.uuid4())
+        if sid in seen:
+            raise XapiError(400, f"同一批中语句 ID 重复：{sid}")
+        seen.add(sid)
+        ids.append(sid)
+    # Which statements exist already: identical → no-op, different → 409.
+    existing = {
+        str(row[0]): row
+        for row in Statement.objects.filter(statement_id__in=ids).values_list(
+            "statement_id", "data", "timestamp_original"
+        )
+    }
+    new_items: list[tuple[str, dict[str, Any]]] = []
+    for sid, st in zip(ids, statements, strict=True):
+        if sid in existing:
+            _, data, ts_orig = existing[sid]
+            stored_st = json.loads(data)
+            mine = dict(st, id=sid)
+            v.normalise_context_activities(mine)
+            if _comparable(stored_st, lrs_timestamp=not ts_orig) != _comparable(mine, lrs_timestamp=False):
+                raise XapiError(409, f"语句 {sid} 已存在且内容不同")
+            continue
+        new_items.append((sid, st))
+    if not new_items:
+        return ids
+    # Voiding: targets must not themselves be voiding statements.
+    voiding = {sid: st["object"]["id"].lower() for sid, st in new_items if st["verb"]["id"] == v.VOIDED_VERB}
+    if voiding:
+        bad = Statement.objects.filter(statement_id__in=set(voiding.values()), verb_id=v.VOIDED_VERB)
+        if bad.exists():
+            raise XapiError(400, "作废语句不能被作废")
+        batch_voiding = {sid for sid, _ in new_items if sid in voiding}
+        if batch_voiding & set(voiding.values()):
+            raise XapiError(400, "作废语句不能被作废")
+    # Attachments: every attachment without fileUrl must have its content in the request.
+    attachments = attachments or {}
+    for sid, st in new_items:
+        for a in st.get("attachments", []):
+            if "fileUrl" not in a and a["sha2"] not in attachments:
+                raise XapiError(400, f"语句 {sid} 的附件 {a['sha2'][:12]}… 缺少内容（multipart/mixed 中无对应哈希）")
+    people = _people([st for _, st in new_items])
+    scope_all = client.all_schools
+    allowed = set() if scope_all else set(client.schools.values_list("id", flat=True))
+    stored = now or timezone.now()
+    stored = stored.replace(microsecond=stored.microsecond // 1000 * 1000)  # served with millisecond precision
+    stored_iso = stored.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    authority = authority_of(client)
+    rows: list[Statement] = []
+    refs: list[list[tuple[str, str]]] = []
+    activities: dict[str, dict[str, Any]] = {}
+    for sid, st in new_items:
+        actor_ifi = v.agent_ifi(st["actor"]) or ""
+        obj = st["object"]
+        kind = obj.get("objectType", "Activity")
+        if kind in ("Agent", "Group"):
+            object_id = v.agent_ifi(obj) or ""
+        elif kind == "SubStatement":
+            object_id = ""
+        else:
+            object_id = obj["id"].lower() if kind == "StatementRef" else obj["id"]
+        person = people.get(actor_ifi) or (people.get(object_id) if kind == "Agent" else None)
+        for p in (people.get(actor_ifi), people.get(object_id) if kind == "Agent" else None):
+            if p is not None and p.kind == "student" and not scope_all and p.school_id not in allowed:
+                raise XapiError(403, f"客户端“{client.name}”无权写入本校以外学生的学习记录（语句 {sid}）")
+        home = conf.get("XAPI_HOMEPAGE")
+        acc = st["actor"].get("account")
+        if isinstance(acc, dict) and acc.get("homePage") == home and actor_ifi not in people:
+            raise XapiError(400, f"语句 {sid}：平台账号 {acc.get('name')} 不是本县学生的全国学籍号或教师的教职工号")
+        ts_orig = st.get("timestamp", "")
+        ts = v.parse_timestamp(ts_orig, "timestamp") if ts_orig else stored
+        out = dict(st)
+        v.normalise_context_activities(out)
+        out["id"] = sid
+        out["timestamp"] = ts_orig or stored_iso
+        out["stored"] = stored_iso
+        out["authority"] = authority
+        if "version" not in out:
+            out["version"] = "2.0.0" if version.startswith("2") else "1.0.0"
+        result = st.get("result") or {}
+        score = (result.get("score") or {}).get("scaled")
+        ctx = st.get("context") or {}
+        rows.append(
+            Statement(
+                statement_id=sid,
+                client=client,
+                version=out["version"],
+                actor_ifi=actor_ifi,
+                verb_id=st["verb"]["id"],
+                object_type=kind,
+                object_id=object_id,
+                registration=ctx.get("registration"),
+                target=obj["id"] if kind == "StatementRef" else None,
+                timestamp=ts,
+                stored=stored,
+                voided=False,
+                data=json.dumps(out, ensure_ascii=False, separators=(",", ":")),
+                timestamp_original=ts_orig,
+                school_id=person.school_id if person else None,
+                school_class_id=person.class_id if person else None,
+                student_id=person.pk if person and person.kind == "student" else None,
+                teacher_id=person.pk if person and person.kind == "teacher" else None,
+                duration_s=v.parse_duration(result["duration"], "duration") if "duration" in result else None,
+                score_scaled=float(score) if score is not None else None,
+                completed=result.get("completion") is True or st["verb"]["id"] in COMPLETION_VERBS,
+                in_class=_in_class(st),
+            )
+        )
+        refs.append(list(dict.fromkeys(_refs(out))))
+        if kind == "Activity" and "definition" in obj:
+            activities[obj["id"]] = _merge_definition(activities.get(obj["id"], {}), obj["definition"])
+    with transaction.atomic():
+        created = Statement.objects.bulk_create(rows)
+        StatementRef.objects.bulk_create(
+            [
+                StatementRef(statement_id=s.pk, kind=k, value=val[:500])
+                for s, r in zip(created, refs, strict=True)
+                for k, val in r
+            ]
+        )
+        if voiding:
+            Statement.objects.filter(statement_id__in=set(voiding.values())).exclude(verb_id=v.VOIDED_VERB).update(
+                voided=True
+            )
+        # Out-of-order voiding: a statement voided before it arrived.
+        late = Statement.objects.filter(verb_id=v.VOIDED_VERB, target__in=[sid for sid, _ in new_items])
+        late_targets = set(late.values_list("target", flat=True))
+        if late_targets:
+            Statement.objects.filter(statement_id__in=late_targets).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
+        if activities:
+            for act_id, old in Activity.objects.filter(activity_id__in=list(activities)).values_list(
+                "activity_id", "definition"
+            ):
+                activities[act_id] = _merge_definition(json.loads(old), activities[act_id])
+            Activity.objects.bulk_create(
+                [
+                    Activity(activity_id=k, definition=json.dumps(d, ensure_ascii=False), updated=stored)
+                    for k, d in activities.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["activity_id"],
+                update_fields=["definition", "updated"],
+            )
+        if attachments:
+            Attachment.objects.bulk_create(
+                [Attachment(sha2=h, content_type=ct, content=data) for h, (ct, data) in attachments.items()],
+                ignore_conflicts=True,
+            )
+    return ids
+
+
+# ---- documents ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocKey:
+    kind: str
+    activity_id: str = ""
+    agent_ifi: str = ""
+    registration: str = ""
+    key: str = ""
+
+    def filter(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "activity_id": self.activity_id,
+            "agent_ifi": self.agent_ifi,
+            "registration": self.registration,
+            "key": self.key,
+        }
+
+
+def etag_of(content: bytes) -> str:
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()
+
+
+def _check_preconditions(doc: Document | None, *, if_match: str | None, if_none_match: str | None) -> None:
+    if if_match is not None:
+        tags = {t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")}
+        if doc is None or ("*" not in tags and doc.etag not in tags):
+            raise XapiError(412, "If-Match 与文档当前的 ETag 不符（文档已被他人修改或不存在）")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/").strip('"') for t in if_none_match.split(",")}
+        if doc is not None and ("*" in tags or doc.etag in tags):
+            raise XapiError(412, "If-None-Match：文档已存在")
+
+
+@transaction.atomic
+def document_write(
+    *,
+    key: DocKey,
+    content: bytes,
+    content_type: str,
+    merge: bool,
+    if_match: str | None,
+    if_none_match: str | None,
+    require_precondition: bool,
+) -> Document:
+    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
+    doc = Document.objects.select_for_update().filter(**key.filter()).first()
+    _check_preconditions(doc, if_match=if_match, if_none_match=if_none_match)
+    if doc is not None and require_precondition and if_match is None and if_none_match is None:
+        raise XapiError(409, "文档已存在：更新时必须带 If-Match（当前 ETag）或 If-None-Match 请求头")
+    is_json = content_type.split(";")[0].strip().lower() == "application/json"
+    if merge:
+        if is_json:
+            try:
+                incoming = json.loads(content.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise XapiError(400, "文档声明为 application/json，但内容不是合法 JSON") from exc
+        if doc is not None:
+            if not is_json or doc.content_type.split(";")[0].strip().lower() != "application/json":
+                raise XapiError(400, "POST 合并只适用于 JSON 文档（已存文档与请求都必须是 application/json）")
+            current = json.loads(bytes(doc.content).decode("utf-8"))
+            if not isinstance(current, dict) or not isinstance(incoming, dict):
+                raise XapiError(400, "POST 合并只适用于 JSON 对象")
+            current.update(incoming)
+            content = json.dumps(current, ensure_ascii=False).encode("utf-8")
+    now = timezone.now()
+    if doc is None:
+        doc = Document(**key.filter())
+    doc.content = content
+    doc.content_type = content_type or "application/octet-stream"
+    doc.etag = etag_of(content)
+    doc.updated = now
+    doc.save()
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, key: DocKey, if_match: str | None, if_none_match: str | None) -> None:
+    doc = Document.objects.select_for_update().filter(**key.filter()).first()
+    _check_preconditions(doc, if_match=if_match, if_none_match=if_none_match)
+    if doc is not None:
+        doc.delete()
+
+
+@transaction.atomic
+def documents_delete_all(*, kind: str, activity_id: str, agent_ifi: str, registration: str | None) -> int:
+    qs = Document.objects.filter(kind=kind, activity_id=activity_id, agent_ifi=agent_ifi)
+    if registration is not None:
+        qs = qs.filter(registration=registration)
+    return int(qs.delete()[0])

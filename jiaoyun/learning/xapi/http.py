@@ -1,0 +1,210 @@
+"""HTTP plumbing of the LRS: a request value (headers/params/body, also from the 1.0.3 Alternate Request
+Syntax), version negotiation, HTTP Basic authentication per client, and the error → response mapping."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+
+from jiaoyun.learning.models import LrsClient
+from jiaoyun.learning.xapi.errors import XapiError
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = ("1.0.3", "2.0.0")
+ALT_HEADERS = {
+    "authorization",
+    "x-experience-api-version",
+    "content-type",
+    "content-length",
+    "if-match",
+    "if-none-match",
+}
+
+
+@dataclass
+class XRequest:
+    """An xAPI request after Alternate Request Syntax has been unfolded."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    params: dict[str, str]
+    body: bytes
+    version: str = "1.0.3"  # "1.0.3" or "2.0.0": the rules applied and the header answered
+    client: LrsClient | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def is_v2(self) -> bool:
+        return self.version.startswith("2")
+
+
+def negotiate_version(value: str | None) -> str:
+    if not value:
+        raise XapiError(400, "缺少 X-Experience-API-Version 请求头")
+    v = value.strip()
+    parts = v.split(".")
+    if len(parts) >= 2 and parts[0] == "1" and parts[1] == "0" and all(p.isdigit() for p in parts):
+        return "1.0.3"  # 1.0.0 – 1.0.3 clients (e.g. authoring tools still sending 1.0.2) are served as 1.0.3
+    if len(parts) >= 2 and parts[0] == "2" and parts[1] == "0" and all(p.isdigit() for p in parts):
+        return "2.0.0"
+    raise XapiError(400, f"不支持的 xAPI 版本：{v}（支持 1.0.3 与 2.0.0）")
+
+
+_client_cache: dict[str, tuple[float, LrsClient]] = {}
+
+
+def authenticate(header: str | None) -> LrsClient:
+    if not header or not header.lower().startswith("basic "):
+        raise XapiError(401, "需要 HTTP Basic 认证（学习平台的客户端标识与密钥）")
+    try:
+        key, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise XapiError(401, "Authorization 请求头无法解析") from exc
+    now = timezone.now().timestamp()
+    cached = _client_cache.get(header)
+    if cached and now - cached[0] < 30:
+        return cached[1]
+    client = LrsClient.objects.filter(key=key, is_active=True).first()
+    if client is None or not client.check_secret(secret):
+        raise XapiError(401, "客户端标识或密钥错误")
+    if len(_client_cache) > 1000:
+        _client_cache.clear()
+    _client_cache[header] = (now, client)
+    return client
+
+
+def build_request(request: HttpRequest) -> XRequest:
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    params: dict[str, str] = {k: str(val) for k, val in request.GET.items()}
+    method = request.method or "GET"
+    body = request.body
+    if "method" in params:
+        # 1.0.3 Alternate Request Syntax: POST ?method=X with form fields as headers, parameters and content.
+        alt = params.pop("method").upper()
+        version = headers.get("x-experience-api-version", "")
+        if method != "POST":
+            raise XapiError(400, "替代请求语法只能用 POST 发出")
+        if params:
+            raise XapiError(400, "替代请求语法的查询串只能有 method 参数")
+        if alt not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
+            raise XapiError(400, f"替代请求语法的方法不支持：{alt}")
+        if "application/x-www-form-urlencoded" not in headers.get("content-type", ""):
+            raise XapiError(400, "替代请求语法的请求体必须是 application/x-www-form-urlencoded")
+        form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        body = b""
+        headers.pop("content-type", None)
+        for k, v in form.items():
+            if k.lower() in ALT_HEADERS:
+                headers[k.lower()] = v
+            elif k == "content":
+                body = v.encode("utf-8")
+            else:
+                params[k] = v
+        if negotiate_version(headers.get("x-experience-api-version", version)).startswith("2"):
+            raise XapiError(400, "xAPI 2.0 不支持替代请求语法")
+        if alt in ("PUT", "POST") and not body:
+            raise XapiError(400, "替代请求语法缺少 content 表单字段")
+        if body and "content-type" not in headers:
+            headers["content-type"] = "application/json"
+        method = alt
+    return XRequest(method=method, path=request.path, headers=headers, params=params, body=body)
+
+
+def json_response(data: Any, *, status: int = 200, raw: str | None = None) -> HttpResponse:
+    text = raw if raw is not None else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(text.encode("utf-8"), status=status, content_type="application/json; charset=utf-8")
+
+
+def error_response(exc: XapiError) -> HttpResponse:
+    response = json_response({"error": True, "status": exc.status, "message": exc.message}, status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+    return response
+
+
+def xapi_view(
+    *, methods: tuple[str, ...], auth: bool = True, versioned: bool = True, consistent: bool = False
+) -> Callable[..., Any]:
+    """Wrap a handler ``fn(xreq) -> HttpResponse`` with syntax unfolding, auth, version and common headers."""
+
+    def decorate(fn: Callable[[XRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            version = "2.0.0"
+            head = False
+            try:
+                xreq = build_request(request)
+                xreq.meta.update(kwargs)
+                xreq.meta["base"] = request.build_absolute_uri("/")[:-1]
+                if xreq.method == "HEAD":
+                    head = True
+                    xreq.method = "GET"
+                if xreq.method == "OPTIONS":
+                    response = HttpResponse(status=200)
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                if versioned:
+                    version = negotiate_version(xreq.headers.get("x-experience-api-version"))
+                    xreq.version = version
+                if auth:
+                    xreq.client = authenticate(xreq.headers.get("authorization"))
+                if xreq.method not in methods:
+                    raise XapiError(405, f"此资源不支持 {xreq.method} 方法")
+                response = fn(xreq)
+            except XapiError as exc:
+                response = error_response(exc)
+            except Exception:  # pragma: no cover - last resort: a JSON 500 with the version header
+                log.exception("xAPI request failed")
+                response = error_response(XapiError(500, "服务器内部错误"))
+            response["X-Experience-API-Version"] = version
+            if consistent:
+                now = timezone.now().astimezone(dt.UTC)
+                response["X-Experience-API-Consistent-Through"] = now.isoformat(timespec="milliseconds").replace(
+                    "+00:00", "Z"
+                )
+            response.setdefault("Last-Modified", http_date())
+            response["Access-Control-Allow-Origin"] = "*"
+            if head:
+                response.content = b""
+            return response
+
+        return view
+
+    return decorate
+
+
+def parse_json_param(xreq: XRequest, name: str, *, required: bool = True) -> Any:
+    value = xreq.params.get(name)
+    if value is None:
+        if required:
+            raise XapiError(400, f"缺少参数 {name}")
+        return None
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise XapiError(400, f"参数 {name} 不是合法 JSON") from exc
+
+
+def parse_json_body(xreq: XRequest) -> Any:
+    try:
+        return json.loads(xreq.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise XapiError(400, f"请求体不是合法 JSON：{exc}") from exc
