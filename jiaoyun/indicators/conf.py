@@ -1,0 +1,42 @@
+"""Settings of the indicators module ([U] choices of REFERENCE.md §1), overridable via ``settings.JIAOYUN``.
+
+Every key below may be set in ``settings.JIAOYUN`` under the same name, e.g.
+``JIAOYUN = {..., "INDICATOR_SENIOR_AGES": (15, 18)}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Age bands (周岁, inclusive) of the population bases.
+    "INDICATOR_PRESCHOOL_AGES": (3, 5),
+    "INDICATOR_PRIMARY_AGES": (6, 11),
+    "INDICATOR_JUNIOR_AGES": (12, 14),
+    "INDICATOR_SENIOR_AGES": (15, 17),
+    # The date on which a child's age is taken (month, day of the census year). 31 December matches
+    # PopulationCell, whose counts are ages at 31 December of the calendar year.
+    "INDICATOR_AGE_REFERENCE_MONTH_DAY": (12, 31),
+    # Which population register is the denominator of population-based rates: "hukou" or "resident".
+    "INDICATOR_POPULATION_SOURCE": "hukou",
+    # 九年/初中三年巩固率: adjust the cohort denominator by transfers in/out of the county and deaths.
+    "INDICATOR_RETENTION_ADJUSTED": True,
+    # Class-size bands (students per class) among primary and junior classes.
+    "INDICATOR_LARGE_CLASS": (56, 65),
+    "INDICATOR_SUPER_LARGE_CLASS_MIN": 66,
+    # A figure within this many percentage points of its target is 临界 (at risk).
+    "INDICATOR_AT_RISK_MARGIN": 1.0,
+    # The plan rule "not below the city (保山市) average": the effective target is max(target, city value).
+    "INDICATOR_TARGET_AT_LEAST_CITY": True,
+    # How many school years the dashboard trends and a full recompute cover.
+    "INDICATOR_TREND_YEARS": 10,
+}
+
+
+def get(key: str) -> Any:
+    overrides = getattr(settings, "JIAOYUN", {}) or {}
+    if key in overrides:
+        return overrides[key]
+    return DEFAULTS[key]

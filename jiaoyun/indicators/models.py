@@ -1,0 +1,177 @@
+"""Statistics tables of the indicators module: runs, scratch tables of a run, values, targets, references."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class IndicatorRun(models.Model):
+    """The fill state of one recompute (one row per run): which years and dates, when, and how it ended."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "计算中"
+        DONE = "done", "完成"
+        FAILED = "failed", "失败"
+
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.RUNNING)
+    periods = models.JSONField("学年与统计日", default=list)
+    rows = models.PositiveIntegerField("写入行数", default=0)
+    seconds = models.FloatField("耗时（秒）", null=True, blank=True)
+    error = models.TextField("错误", blank=True)
+    triggered_by = models.CharField("触发方式", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "指标计算记录"
+        verbose_name_plural = "指标计算记录"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
+
+
+class RunDate(models.Model):
+    """Scratch: the dates on which a run needs every student's 学籍 state (deleted when the run ends)."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+")
+    on_date = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "on_date"], name="indicator_rundate_unique")]
+
+
+class RunPeriod(models.Model):
+    """Scratch: the (school year, as-of date) pairs a run computes."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+")
+    school_year = models.PositiveSmallIntegerField()
+    as_of = models.DateField()
+
+
+class StateSnapshot(models.Model):
+    """Scratch: a student's state on a date (the latest event with date ≤ that date), filled set-based."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    on_date = models.DateField()
+    student_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    event_date = models.DateField()
+    school_id = models.BigIntegerField(null=True)
+    grade = models.SmallIntegerField(null=True)
+    class_id = models.BigIntegerField(null=True)
+    birth_date = models.DateField()
+    village_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "on_date", "kind"], name="indicator_state_idx")]
+
+
+class Fact(models.Model):
+    """Scratch: a measure (counts of members) of a run by school and by hukou village."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school_year = models.PositiveSmallIntegerField()
+    as_of = models.DateField()
+    measure = models.CharField(max_length=20)
+    school_id = models.BigIntegerField(null=True)
+    school_township_id = models.BigIntegerField(null=True)
+    village_id = models.BigIntegerField(null=True)
+    village_township_id = models.BigIntegerField(null=True)
+    n = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "measure"], name="indicator_fact_idx")]
+
+
+class IndicatorValue(models.Model):
+    """One indicator for one area (county, township, village) or school, school year and as-of date."""
+
+    class AreaLevel(models.TextChoices):
+        COUNTY = "county", "全县"
+        TOWNSHIP = "township", "乡镇"
+        VILLAGE = "village", "村（社区）"
+        SCHOOL = "school", "学校"
+
+    run = models.ForeignKey(
+        IndicatorRun, verbose_name="计算批次", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    code = models.CharField("指标", max_length=30)
+    level = models.CharField("层级", max_length=10, choices=AreaLevel.choices)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="区域", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name="学校", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school_year = models.PositiveSmallIntegerField("学年")
+    as_of = models.DateField("统计日")
+    value = models.FloatField("值", null=True, blank=True)
+    numerator = models.FloatField("分子")
+    denominator = models.FloatField("分母")
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "指标值"
+        verbose_name_plural = "指标值"
+        indexes = [
+            models.Index(fields=["school_year", "as_of", "level", "code"], name="indicator_value_year_idx"),
+            models.Index(fields=["area", "school_year"], name="indicator_value_area_idx"),
+            models.Index(fields=["school", "school_year"], name="indicator_value_school_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.school_year} {self.value}"
+
+
+class Target(models.Model):
+    """A yearly target of an indicator for an area (the plan's 目标值); it stands for later years until replaced."""
+
+    code = models.CharField("指标", max_length=30)
+    area = models.ForeignKey("areas.Area", verbose_name="区域", on_delete=models.CASCADE, related_name="+")
+    school_year = models.PositiveSmallIntegerField("学年")
+    value = models.FloatField("目标值")
+    source = models.CharField("依据", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "指标目标"
+        verbose_name_plural = "指标目标"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "area", "school_year"], name="indicator_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.school_year} ≥{self.value}"
+
+
+class Reference(models.Model):
+    """A comparison value: the city (保山市) average entered by users, or the national value (统计公报)."""
+
+    class Scope(models.TextChoices):
+        CITY = "city", "保山市"
+        NATIONAL = "national", "全国"
+
+    code = models.CharField("指标", max_length=30)
+    scope = models.CharField("范围", max_length=10, choices=Scope.choices)
+    year = models.PositiveSmallIntegerField("年份")
+    value = models.FloatField("数值")
+    source = models.CharField("来源", max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "参照值"
+        verbose_name_plural = "参照值"
+        constraints = [models.UniqueConstraint(fields=["code", "scope", "year"], name="indicator_reference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.year} {self.code} {self.value}"

@@ -1,0 +1,480 @@
+"""Reads of the indicators module: stored values against targets and references, trends, drill-down lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from jiaoyun.areas.models import Area, PopulationCell
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
+from jiaoyun.indicators import conf
+from jiaoyun.indicators.compute import MEASURES, POPULATION, TEACHER_MEMBERS, Period, member_sql, positional
+from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
+from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
+from jiaoyun.people.models import Student, Teacher
+from jiaoyun.schools.models import School, SchoolClass
+
+STATUS_LABELS = {"met": "达标", "at_risk": "临界", "not_met": "未达标", "no_data": "无数据", "": "—"}
+
+
+@dataclass
+class Row:
+    """One indicator figure with its target, references, status and gap."""
+
+    indicator: Indicator
+    level: str
+    area_id: int | None
+    school_id: int | None
+    name: str
+    year: int
+    as_of: dt.date | None
+    value: float | None
+    numerator: float
+    denominator: float
+    target: float | None = None
+    plan_target: float | None = None
+    city: float | None = None
+    national: float | None = None
+    status: str = ""
+    gap: int | None = None
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.indicator, self.value)
+
+    @property
+    def gap_text(self) -> str:
+        if not self.gap or self.target is None:
+            return ""
+        target = format_value(self.indicator, self.target)
+        if self.indicator.higher_is_better:
+            return f"还需 {self.gap} 名{self.indicator.gap_phrase}方可达到 {target}"
+        return f"需减少 {self.gap} 名方可降至 {target}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.indicator.name,
+            "level": self.level,
+            "area": self.name,
+            "area_id": self.area_id,
+            "school_id": self.school_id,
+            "year": self.year,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "value": None if self.value is None else round(self.value, 2),
+            "numerator": _num(self.numerator),
+            "denominator": _num(self.denominator),
+            "unit": self.indicator.unit,
+            "target": self.target,
+            "status": self.status or None,
+            "status_label": self.status_label,
+            "gap": self.gap,
+            "city": self.city,
+            "national": self.national,
+        }
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+def format_value(ind: Indicator, value: float | None) -> str:
+    if value is None:
+        return "无数据"
+    if ind.is_rate:
+        return f"{value:.1f}%"
+    return f"{value:.1f}:1"
+
+
+def status_of(ind: Indicator, value: float | None, target: float | None) -> str:
+    if target is None:
+        return "" if value is not None else "no_data"
+    if value is None:
+        return "no_data"
+    margin = float(conf.get("INDICATOR_AT_RISK_MARGIN"))
+    if ind.higher_is_better:
+        if value >= target - 1e-9:
+            return "met"
+        return "at_risk" if value >= target - margin else "not_met"
+    if value <= target + 1e-9:
+        return "met"
+    return "at_risk" if value <= target + margin else "not_met"
+
+
+def gap_of(ind: Indicator, row_num: float, row_den: float, target: float | None, status: str) -> int | None:
+    """Children needed: ceil(target × denominator − numerator) (or the excess, for lower-is-better rates)."""
+    if target is None or status in ("met", "no_data", "") or not ind.is_rate or row_den <= 0:
+        return None
+    if ind.higher_is_better:
+        return max(0, math.ceil(round(target / 100 * row_den - row_num, 9)))
+    return max(0, math.ceil(round(row_num - target / 100 * row_den, 9)))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Targets and references.
+
+
+class Targets:
+    """Targets and references loaded once per request; standing targets carry over to later years."""
+
+    def __init__(self, codes: list[str] | None = None) -> None:
+        qs = Target.objects.select_related("area")
+        rq = Reference.objects.all()
+        if codes is not None:
+            qs, rq = qs.filter(code__in=codes), rq.filter(code__in=codes)
+        self.targets = sorted(qs, key=lambda t: t.school_year)
+        self.refs = {(r.code, r.scope, r.year): r.value for r in rq}
+        self.county = Area.objects.filter(level="county").first()
+
+    def plan(self, code: str, *, area_id: int | None, township_id: int | None, year: int) -> float | None:
+        """The latest target set for this year or before: the area's own, else its township's, else the county's."""
+        chain = [a for a in (area_id, township_id, self.county.pk if self.county else None) if a]
+        for aid in chain:
+            found = [t for t in self.targets if t.code == code and t.area_id == aid and t.school_year <= year]
+            if found:
+                return found[-1].value
+        return None
+
+    def reference(self, code: str, scope: str, year: int) -> float | None:
+        return self.refs.get((code, scope, year))
+
+    def decorate(self, row: Row, *, township_id: int | None = None) -> Row:
+        ind = row.indicator
+        row.plan_target = self.plan(
+            ind.code, area_id=row.area_id if row.level != "school" else None, township_id=township_id, year=row.year
+        )
+        row.city = self.reference(ind.code, Reference.Scope.CITY, row.year)
+        row.national = self.reference(ind.code, Reference.Scope.NATIONAL, row.year)
+        target = row.plan_target
+        if target is not None and row.city is not None and conf.get("INDICATOR_TARGET_AT_LEAST_CITY"):
+            target = max(target, row.city) if ind.higher_is_better else min(target, row.city)
+        row.target = target
+        row.status = status_of(ind, row.value, target)
+        row.gap = gap_of(ind, row.numerator, row.denominator, target, row.status)
+        return row
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values.
+
+
+def latest_as_of(*, year: int) -> dt.date | None:
+    found: dt.date | None = IndicatorValue.objects.filter(school_year=year).aggregate(m=Max("as_of"))["m"]
+    return found
+
+
+def available_years() -> list[int]:
+    return sorted(set(IndicatorValue.objects.values_list("school_year", flat=True).distinct()), reverse=True)
+
+
+def _to_row(v: IndicatorValue, name: str) -> Row:
+    return Row(
+        indicator=BY_CODE[v.code],
+        level=v.level,
+        area_id=v.area_id,
+        school_id=v.school_id,
+        name=name,
+        year=v.school_year,
+        as_of=v.as_of,
+        value=v.value,
+        numerator=v.numerator,
+        denominator=v.denominator,
+    )
+
+
+def indicator_rows(
+    *,
+    year: int,
+    level: str = "county",
+    area: Area | None = None,
+    school: School | None = None,
+    codes: list[str] | None = None,
+    as_of: dt.date | None = None,
+    targets: Targets | None = None,
+) -> list[Row]:
+    """The stored figures of one area or school (or every area/school of a level), decorated with targets."""
+    as_of = as_of or latest_as_of(year=year)
+    chosen = [i for i in INDICATORS if codes is None or i.code in codes]
+    qs = IndicatorValue.objects.filter(school_year=year, code__in=[i.code for i in chosen])
+    qs = qs.filter(as_of=as_of) if as_of else qs.none()
+    if school is not None:
+        qs = qs.filter(level="school", school=school)
+    elif area is not None:
+        qs = qs.filter(area=area)
+    else:
+        qs = qs.filter(level=level)
+    qs = qs.select_related("area", "school", "school__township")
+    targets = targets or Targets([i.code for i in chosen])
+    found = {}
+    for v in qs:
+        place = v.school if v.school_id else v.area
+        found[(v.code, v.area_id, v.school_id)] = (v, place)
+    rows = []
+    order = {i.code: n for n, i in enumerate(INDICATORS)}
+    for v, place in sorted(found.values(), key=lambda p: (str(p[1]), order[p[0].code])):
+        township_id = None
+        if isinstance(place, School):
+            township_id = place.township_id
+        elif isinstance(place, Area) and place.level == "village":
+            township_id = place.parent_id
+        rows.append(targets.decorate(_to_row(v, str(place)), township_id=township_id))
+    if area is not None or school is not None:
+        present = {r.code for r in rows}
+        place_name = str(school or area)
+        for ind in chosen:  # indicators never computed for this place still show as 无数据
+            lvl = "school" if school is not None else (area.level if area is not None else level)
+            if ind.code not in present and lvl in ind.levels:
+                rows.append(
+                    targets.decorate(
+                        Row(ind, lvl, getattr(area, "pk", None), getattr(school, "pk", None), place_name, year,
+                            as_of, None, 0, 0)
+                    )
+                )  # fmt: skip
+        rows.sort(key=lambda r: order[r.code])
+    return rows
+
+
+def ranking(*, year: int, code: str, level: str = "township", parent: Area | None = None) -> list[Row]:
+    """Every township (or village of a township, or school) for one indicator, best first, 无数据 last."""
+    ind = indicator(code)
+    as_of = latest_as_of(year=year)
+    qs = IndicatorValue.objects.filter(school_year=year, code=code, level=level)
+    qs = qs.filter(as_of=as_of) if as_of else qs.none()
+    if parent is not None:
+        qs = qs.filter(area__parent=parent) if level == "village" else qs.filter(school__township=parent)
+    qs = qs.select_related("area", "school")
+    targets = Targets([code])
+    rows = []
+    for v in qs:
+        place = v.school if v.school_id else v.area
+        township = place.township_id if isinstance(place, School) else (v.area.parent_id if v.area else None)
+        rows.append(targets.decorate(_to_row(v, str(place)), township_id=township if level != "township" else None))
+    sign = -1 if ind.higher_is_better else 1
+    rows.sort(key=lambda r: (r.value is None, sign * (r.value or 0), r.name))
+    return rows
+
+
+def trend(*, code: str, area: Area | None = None, years: int | None = None) -> list[Row]:
+    """The last N school years of an indicator for an area (the county by default), oldest first."""
+    ind = indicator(code)
+    area = area or Area.objects.filter(level="county").first()
+    n = years or int(conf.get("INDICATOR_TREND_YEARS"))
+    last = SchoolYear.current().start_year
+    latest = (
+        IndicatorValue.objects.filter(code=code, area=area, school_year__gt=last - n)
+        .values("school_year")
+        .annotate(m=Max("as_of"))
+    )
+    wanted = Q()
+    for item in latest:
+        wanted |= Q(school_year=item["school_year"], as_of=item["m"])
+    values = {}
+    if latest:
+        values = {v.school_year: v for v in IndicatorValue.objects.filter(wanted, code=code, area=area)}
+    targets = Targets([code])
+    rows = []
+    for y in range(last - n + 1, last + 1):
+        v = values.get(y)
+        row = (
+            _to_row(v, str(area))
+            if v
+            else Row(ind, "county", getattr(area, "pk", None), None, str(area), y, None, None, 0, 0)
+        )
+        rows.append(targets.decorate(row))
+    return rows
+
+
+def trend_chart(*, codes: tuple[str, ...] = HEADLINE_CODES, area: Area | None = None) -> dict[str, Any]:
+    """ECharts option for the ten-year trends of some rate indicators, with their targets as dashed lines."""
+    series: list[dict[str, Any]] = []
+    years: list[str] = []
+    for code in codes:
+        rows = trend(code=code, area=area)
+        years = [str(r.year) for r in rows]
+        name = BY_CODE[code].name
+        series.append(
+            {
+                "name": name,
+                "type": "line",
+                "connectNulls": False,
+                "data": [None if r.value is None else round(r.value, 1) for r in rows],
+            }
+        )
+        series.append(
+            {
+                "name": f"{name}目标",
+                "type": "line",
+                "lineStyle": {"type": "dashed"},
+                "symbol": "none",
+                "data": [r.target for r in rows],
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "top": 0},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": years},
+        "yAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
+        "series": series,
+    }
+
+
+def home_headline(*, user: Any) -> dict[str, Any] | None:
+    """The three plan targets of the current school year for the home page (None when there is no county)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    county = Area.objects.filter(level="county").first()
+    if county is None:
+        return None
+    year = SchoolYear.current()
+    rows = indicator_rows(year=year.start_year, area=county, codes=list(HEADLINE_CODES))
+    by_code = {r.code: r for r in rows}
+    items = []
+    for code in HEADLINE_CODES:
+        row = by_code.get(code)
+        if row is None:
+            ind = BY_CODE[code]
+            row = Targets([code]).decorate(Row(ind, "county", county.pk, None, str(county), year.start_year,
+                                               None, None, 0, 0))  # fmt: skip
+        items.append(row)
+    return {"year": year, "rows": items, "as_of": latest_as_of(year=year.start_year)}
+
+
+def last_run() -> IndicatorRun | None:
+    return IndicatorRun.objects.order_by("-started_at").first()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Drill-down: the members behind a figure, computed with the same member queries as the stored figure.
+
+
+@dataclass(frozen=True)
+class DrillTarget:
+    indicator: Indicator
+    measure: str
+    period: Period
+    level: str
+    area: Area | None
+    school: School | None
+
+    @property
+    def label(self) -> str:
+        return MEASURES[self.measure][0]
+
+    @property
+    def member_kind(self) -> str:
+        if self.measure.startswith("pop_"):
+            return "population"
+        if self.measure.startswith("class_"):
+            return "classes"
+        if self.measure.startswith("tea_"):
+            return "teachers"
+        return "students"
+
+
+def drill_target(
+    *, code: str, measure: str, year: int, as_of: dt.date | None, area_id: int | None, school_id: int | None
+) -> DrillTarget:
+    ind = indicator(code)
+    measures = [m.lstrip("-") for m in (*ind.numerator, *ind.denominator_measures())]
+    if measure not in measures:
+        raise DomainError(f"“{MEASURES.get(measure, (measure,))[0]}”不是{ind.name}的组成部分", field="measure")
+    as_of = as_of or latest_as_of(year=year)
+    sy = SchoolYear(year)
+    if as_of is None:
+        from jiaoyun.indicators.compute import default_as_of
+
+        as_of = default_as_of(sy)
+    school = School.objects.select_related("township").filter(pk=school_id).first() if school_id else None
+    area = Area.objects.filter(pk=area_id).first() if area_id else None
+    if school is not None:
+        level = "school"
+    elif area is not None:
+        level = area.level
+    else:
+        raise DomainError("请指定区域或学校", field="area")
+    if level not in ind.levels:
+        raise DomainError(f"{ind.name}不按{dict(IndicatorValue.AreaLevel.choices)[level]}统计", field="area")
+    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school)
+
+
+def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, dict[str, Any]]:
+    where = ""
+    params: dict[str, Any] = dict(t.period.params())
+    if t.level == "school" and t.school is not None:
+        where, params["key"] = " WHERE m.school_id = %(key)s", t.school.pk
+    elif t.level == "village" and t.area is not None:
+        where, params["key"] = " WHERE m.village_id = %(key)s", t.area.pk
+    elif t.level == "township" and t.area is not None:
+        key = "v.parent_id" if t.indicator.attribution == POPULATION else "sc.township_id"
+        where, params["key"] = f" WHERE {key} = %(key)s", t.area.pk
+    sql = (
+        f"SELECT {column} FROM ({member_sql(t.measure, materialized=False)}) m"
+        " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id" + where
+    )
+    return sql, params
+
+
+def _members_sql(t: DrillTarget) -> tuple[str, list[Any]]:
+    return positional(*_members_named(t))
+
+
+def drill_students(*, user: Any, target: DrillTarget) -> QuerySet[Student]:
+    """The students counted in a measure of a figure, within the user's scope."""
+    sql, params = _members_sql(target)
+    return (
+        Student.objects.filter(student_q(user))
+        .filter(id__in=RawSQL(sql, params))
+        .select_related("current_school", "hukou_village", "hukou_village__parent")
+        .order_by("current_school_id", "current_grade", "id")
+    )
+
+
+def drill_population(*, user: Any, target: DrillTarget) -> QuerySet[PopulationCell]:
+    """Population cells are aggregates (no personal data); users see the cells of the areas in their scope."""
+    sql, params = _members_sql(target)
+    return (
+        PopulationCell.objects.filter(area_q(user, prefix="area__") | area_q(user, prefix="area__parent__"))
+        .filter(id__in=RawSQL(sql, params))
+        .select_related("area", "area__parent")
+        .order_by("area__code", "age", "sex")
+    )
+
+
+def drill_classes(*, user: Any, target: DrillTarget) -> QuerySet[SchoolClass]:
+    sql, params = _members_sql(target)
+    return (
+        SchoolClass.objects.filter(school_q(user, prefix="school__"))
+        .filter(id__in=RawSQL(sql, params))
+        .select_related("school")
+        .order_by("school__code", "grade", "number")
+    )
+
+
+def drill_teachers(*, user: Any, target: DrillTarget) -> QuerySet[Teacher]:
+    """Full-time teachers on the date at the schools that contribute to the figure."""
+    schools_sql, params = _members_named(target, column="m.school_id")
+    sql, values = positional(
+        f"SELECT tm.teacher_id FROM ({TEACHER_MEMBERS}) tm WHERE tm.school_id IN ({schools_sql})", params
+    )
+    return (
+        Teacher.objects.filter(teacher_q(user))
+        .filter(id__in=RawSQL(sql, values))
+        .select_related("school")
+        .order_by("school_id", "id")
+    )

@@ -1,0 +1,100 @@
+"""Writes of the indicators module: targets, city references, recompute runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from jiaoyun.areas.models import Area
+from jiaoyun.core.audit import audit_record, snapshot
+from jiaoyun.core.choices import AuditAction, Role
+from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.indicators.compute import indicators_compute, periods_for
+from jiaoyun.indicators.definitions import indicator
+from jiaoyun.indicators.models import IndicatorRun, Reference, Target
+
+EDITOR_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)
+
+
+def _check_editor(actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False) or actor.role not in EDITOR_ROLES or not actor.can_write:
+        raise PermissionDenied("仅县局管理员和局股室工作人员可维护目标值和参照值")
+
+
+def _check_value(value: float, *, rate: bool) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DomainError("数值应为数字", field="数值") from None
+    if number < 0 or (rate and number > 200):
+        raise DomainError(f"数值{number}超出合理范围（0–200）", field="数值")
+    return round(number, 2)
+
+
+@transaction.atomic
+def target_set(*, actor: Any, code: str, area: Area, school_year: int, value: float, source: str = "") -> Target:
+    """Set the target of an indicator for an area from a school year on (it stands until a later one)."""
+    _check_editor(actor)
+    ind = indicator(code)
+    if area.level not in ("county", "township"):
+        raise DomainError("目标值只能设在县或乡镇", field="区域")
+    number = _check_value(value, rate=ind.is_rate)
+    target = Target.objects.filter(code=code, area=area, school_year=school_year).first()
+    before = snapshot(target) if target else {}
+    if target is None:
+        target = Target(code=code, area=area, school_year=school_year, value=number, source=source)
+    else:
+        target.value, target.source = number, source
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=target,
+        object_repr=f"{area} {school_year}学年 {ind.name}目标 {number}",
+        changes={"before": before, "after": snapshot(target)},
+    )
+    return target
+
+
+@transaction.atomic
+def reference_set(*, actor: Any, code: str, scope: str, year: int, value: float, source: str = "") -> Reference:
+    """Record a comparison value: the city (保山市) average, or a national value."""
+    _check_editor(actor)
+    ind = indicator(code)
+    if scope not in Reference.Scope.values:
+        raise DomainError(f"未知的参照范围“{scope}”", field="范围")
+    if not 2000 <= int(year) <= 2100:
+        raise DomainError(f"年份{year}不合理", field="年份")
+    number = _check_value(value, rate=ind.is_rate)
+    ref = Reference.objects.filter(code=code, scope=scope, year=year).first()
+    before = snapshot(ref) if ref else {}
+    if ref is None:
+        ref = Reference(code=code, scope=scope, year=year, value=number, source=source, entered_by=actor)
+    else:
+        ref.value, ref.source, ref.entered_by = number, source, actor
+    ref.full_clean()
+    ref.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=ref,
+        object_repr=f"{ref.get_scope_display()} {year}年 {ind.name} {number}",
+        changes={"before": before, "after": snapshot(ref)},
+    )
+    return ref
+
+
+def indicators_refresh(
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    as_of: dt.date | None = None,
+    triggered_by: str = "",
+) -> IndicatorRun:
+    """Recompute every indicator for a range of school years (default: the current one). Idempotent."""
+    return indicators_compute(
+        periods=periods_for(from_year=from_year, to_year=to_year, as_of=as_of), triggered_by=triggered_by
+    )

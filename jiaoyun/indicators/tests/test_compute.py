@@ -1,0 +1,178 @@
+"""Every indicator against hand-computed values on the tiny county of conftest.py (school year 2021)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.indicators.compute import Period, indicators_compute
+from jiaoyun.indicators.models import Fact, IndicatorRun, IndicatorValue, StateSnapshot
+
+CENSUS = dt.date(2021, 9, 30)
+
+
+def compute(as_of: dt.date = CENSUS) -> IndicatorRun:
+    return indicators_compute(periods=[Period(SchoolYear(2021), as_of)])
+
+
+def fig(code: str, *, area=None, school=None, as_of: dt.date = CENSUS) -> tuple[float | None, float, float]:
+    qs = IndicatorValue.objects.filter(code=code, school_year=2021, as_of=as_of)
+    v = qs.get(school=school) if school is not None else qs.get(area=area)
+    return (None if v.value is None else round(v.value, 3), v.numerator, v.denominator)
+
+
+def test_population_rates_for_county_townships_and_villages(world, county, township_a, township_b, village_a2):
+    compute()
+    # 学前三年毛入园率: in kindergarten K1, K2, K4, K5 = 4 (any age); population 3–5: a1 2+2+1, b1 3 = 8 → 50%
+    assert fig("preschool_gross", area=county) == (50.0, 4, 8)
+    # by hukou: township_a K1, K5 ÷ 5 = 40%; township_b K2, K4 ÷ 3 = 66.667%
+    assert fig("preschool_gross", area=township_a) == (40.0, 2, 5)
+    assert fig("preschool_gross", area=township_b) == (66.667, 2, 3)
+    # village_a2 has no 3–5 population: 无数据, never 0%
+    assert fig("preschool_gross", area=village_a2) == (None, 0, 0)
+    # net: aged 3–5 (born 2016–2018) in kindergarten or above: K1, K3 (grade 1), K4 = 3 ÷ 8 = 37.5%
+    assert fig("preschool_net", area=county) == (37.5, 3, 8)
+    assert fig("preschool_net", area=township_a) == (40.0, 2, 5)
+    # 小学毛入学率: grades 1–6 in school on 30 Sep: K3, P1, P2, P7, P6, P9 = 6 (P3 休学, P4 外县, P5 辍学, D1 died)
+    # population 6–11: a1 1+2+1, a2 1, b1 2+1 = 8 → 75%
+    assert fig("primary_gross", area=county) == (75.0, 6, 8)
+    # P2 studies in township_b but has hukou in a2: counted in township_a for population rates
+    assert fig("primary_gross", area=township_a) == (80.0, 4, 5)
+    assert fig("primary_gross", area=township_b) == (66.667, 2, 3)
+    assert fig("primary_gross", area=village_a2) == (100.0, 1, 1)
+    # net: born 2010–2015, grade ≥ 1: P1, P2, P7, P6, JY (aged 11 in junior counts) = 5 ÷ 8 = 62.5%
+    assert fig("primary_net", area=county) == (62.5, 5, 8)
+    assert fig("primary_net", area=township_b) == (33.333, 1, 3)
+    # 初中毛入学率: grades 7–9 JY, J1, J3, PR1 = 4 ÷ population 12–14 (a1 2, b1 1) = 3 → 133.333% (gross may pass 100)
+    assert fig("junior_gross", area=county) == (133.333, 4, 3)
+    # net: born 2007–2009 in grade ≥ 7: J1, PR1, SY (aged 14 in senior) = 3 ÷ 3 = 100%
+    assert fig("junior_net", area=county) == (100.0, 3, 3)
+    assert fig("junior_net", area=township_b) == (0.0, 0, 1)
+    # PR1 (hukou a2) is in junior but a2 has no 12–14 population: 无数据
+    assert fig("junior_gross", area=village_a2) == (None, 1, 0)
+    # 高中阶段毛入学率: SY, S1 (中职), S2 = 3 ÷ population 15–17 (a1 2+1, b1 1) = 4 → 75%
+    assert fig("senior_gross", area=county) == (75.0, 3, 4)
+    assert fig("senior_gross", area=township_a) == (66.667, 2, 3)
+
+
+def test_retention_rates_follow_the_cohort(world, county, township_a, township_b, settings):
+    compute()
+    # 九年义务教育巩固率 2021: graduates of grade 9 in 2020-09-01..2021-08-31: E1, A1, T3 = 3.
+    # Entrants: grade 1 on 2012-09-30, not repeaters: E1..E6 = 6 (R0 was repeating grade 1).
+    # Adjusted: + arrivals A1 (grade 5, 2017), JL (grade 7, 2018), T3 (grade 8, 2020) = 3
+    #           − leavers E4 (died, grade 3), E5 (外县, grade 4), E6 (转出, grade 2), JL (转出, grade 8) = 4
+    # denominator 6 + 3 − 4 = 5 → 3 ÷ 5 = 60%. E3 (repeater) stays in the base and graduates in 2022.
+    assert fig("retention_9y", area=county) == (60.0, 3, 5)
+    assert fig("retention_9y", area=township_a) == (60.0, 3, 5)
+    assert fig("retention_9y", area=township_b) == (None, 0, 0)
+    # 初中三年巩固率: grade 7 on 2018-09-30: E1, E2, A1, JL = 4; + T3 − JL → 4; 3 ÷ 4 = 75%
+    assert fig("retention_junior", area=county) == (75.0, 3, 4)
+    assert fig("retention_junior", school=world["sj"]) == (75.0, 3, 4)
+    # Unadjusted variant (a setting): 3 ÷ 6 = 50% and 3 ÷ 4 = 75%
+    settings.JIAOYUN = {**settings.JIAOYUN, "INDICATOR_RETENTION_ADJUSTED": False}
+    compute()
+    assert fig("retention_9y", area=county) == (50.0, 3, 6)
+    assert fig("retention_junior", area=county) == (75.0, 3, 4)
+
+
+def test_dropout_rates_count_by_the_as_of_date(world, county, township_a, township_b):
+    compute()
+    # 小学年辍学率 on 30 Sep: P5 dropped out on 20 Sep (school_b). Base: 6 in school + P5 = 7 → 14.286%
+    assert fig("dropout_primary", area=county) == (14.286, 1, 7)
+    assert fig("dropout_primary", area=township_b) == (33.333, 1, 3)  # P2, P9, P5 at school_b
+    assert fig("dropout_primary", area=township_a) == (0.0, 0, 4)  # K3, P1, P7, P6 at school_a
+    assert fig("dropout_primary", school=world["sb"]) == (33.333, 1, 3)
+    # 初中: E2 dropped out in January 2020, not in this school year: 0 ÷ (JY, J1, J3, PR1) = 0%
+    assert fig("dropout_junior", area=county) == (0.0, 0, 4)
+    # On 1 November P6 (dropped out 15 Oct, school_a) counts too: 2 ÷ 7
+    day = dt.date(2021, 11, 1)
+    compute(day)
+    assert fig("dropout_primary", area=county, as_of=day) == (28.571, 2, 7)
+    assert fig("dropout_primary", area=township_a, as_of=day) == (25.0, 1, 4)
+    # P6 is no longer in school on 1 November: primary gross 5 ÷ 8
+    assert fig("primary_gross", area=county, as_of=day) == (62.5, 5, 8)
+
+
+def test_progression_kindergarten_and_teacher_ratios(world, county, township_a, township_b):
+    compute()
+    # 小学升学率: primary graduates of summer 2021 PR1 (school_a), PR2, PR3 (school_b) = 3;
+    # in junior on 30 Sep: PR1 only (PR3 went to another county) → 33.333%
+    assert fig("progression_primary", area=county) == (33.333, 1, 3)
+    assert fig("progression_primary", school=world["sa"]) == (100.0, 1, 1)
+    assert fig("progression_primary", school=world["sb"]) == (0.0, 0, 2)
+    # 普惠性幼儿园覆盖率: ka K1, K5 (公办) + kb K2 (普惠民办) = 3 of 4 → 75%; 公办园占比 2 of 4 = 50%
+    assert fig("inclusive_kg_coverage", area=county) == (75.0, 3, 4)
+    assert fig("public_kg_share", area=county) == (50.0, 2, 4)
+    assert fig("inclusive_kg_coverage", area=township_b) == (50.0, 1, 2)
+    assert fig("public_kg_share", area=township_b) == (0.0, 0, 2)
+    # 小学生师比: 6 primary pupils ÷ 2 teachers at school_a (T3x's post ended, T4 is support) = 3.0
+    assert fig("ptr_primary", area=county) == (3.0, 6, 2)
+    assert fig("ptr_primary", school=world["sa"]) == (2.0, 4, 2)
+    # 初中生师比: 4 ÷ 1 (T5 has no assignment history: counted at his current school)
+    assert fig("ptr_junior", area=county) == (4.0, 4, 1)
+    # no teachers recorded at the senior school: 无数据
+    assert fig("ptr_senior", area=county) == (None, 2, 0)
+    # no classes recorded: 大班额 无数据
+    assert fig("large_class", area=county) == (None, 0, 0)
+
+
+def test_teachers_of_a_school_spanning_two_levels_are_shared(county, township_a, village_a1):
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory, TeacherFactory
+    from jiaoyun.schools.tests.factories import SchoolFactory
+
+    nine = SchoolFactory(kind="nine_year", township=township_a)
+    for grade in (1, 2, 3, 7):  # 3 primary pupils, 1 junior pupil
+        history(StudentFactory(birth_date=dt.date(2012, 1, 1)), (dt.date(2021, 9, 1), "enrol", nine, grade))
+    for _ in range(2):
+        TeacherFactory(school=nine)
+    compute()
+    # 2 teachers shared 3:1 → 1.5 primary, 0.5 junior; ratios 3 ÷ 1.5 = 2.0 and 1 ÷ 0.5 = 2.0
+    assert fig("ptr_primary", school=nine) == (2.0, 3, 1.5)
+    assert fig("ptr_junior", school=nine) == (2.0, 1, 0.5)
+
+
+def test_class_size_bands(county, township_a):
+    from jiaoyun.people.models import EnrolmentEvent, Student
+    from jiaoyun.schools.tests.factories import SchoolClassFactory, SchoolFactory
+
+    school = SchoolFactory(kind="primary", township=township_a)
+    sizes = {1: 30, 2: 56, 3: 65, 4: 66}  # grade: class size
+    classes = {g: SchoolClassFactory(school=school, school_year=2021, grade=g, number=1) for g in sizes}
+    Student.objects.bulk_create(
+        Student(name=f"班{g}-{i}", sex="M", birth_date=dt.date(2013, 1, 1)) for g, n in sizes.items() for i in range(n)
+    )
+    students = list(Student.objects.order_by("id"))
+    events, i = [], 0
+    for g, n in sizes.items():
+        for s in students[i : i + n]:
+            events.append(
+                EnrolmentEvent(
+                    student=s, kind="enrol", date=dt.date(2021, 9, 1), school=school, grade=g, school_class=classes[g]
+                )
+            )
+        i += n
+    EnrolmentEvent.objects.bulk_create(events)
+    compute()
+    # classes of 56 and 65 are 大班额 (2 of 4 = 50%), the class of 66 超大班额 (1 of 4 = 25%)
+    assert fig("large_class", area=county) == (50.0, 2, 4)
+    assert fig("super_large_class", school=school) == (25.0, 1, 4)
+
+
+def test_run_records_its_fill_state_and_cleans_scratch_tables(world):
+    run = compute()
+    assert run.state == IndicatorRun.State.DONE and run.rows > 0
+    assert run.periods == [[2021, "2021-09-30"]]
+    assert not StateSnapshot.objects.exists() and not Fact.objects.exists()
+    # idempotent: a second run replaces the figures instead of adding to them
+    compute()
+    assert IndicatorValue.objects.filter(code="senior_gross", level="county").count() == 1
+
+
+def test_as_of_outside_the_school_year_is_refused(world):
+    from jiaoyun.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="不在2021-2022学年"):
+        compute(dt.date(2022, 9, 30))
