@@ -1,0 +1,187 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from jiaoyun.core.tests.factories import UserFactory
+from jiaoyun.safety import selectors, services
+from jiaoyun.safety.models import Hazard
+from jiaoyun.safety.tests.factories import GuardFactory, ProfileFactory
+
+
+@pytest.fixture
+def data(principal, school_a, school_a_junior, school_b, safety_staff, soon):
+    """Hazards at school_a (2), school_a_junior (1) and school_b (1); devices; snapshots."""
+    b_principal = UserFactory(username="b_principal", role="principal", school=school_b)
+    for i in range(2):
+        services.hazard_open(
+            actor=principal, school=school_a, title=f"A隐患{i}", severity="low", responsible=principal, deadline=soon
+        )
+    services.hazard_open(
+        actor=safety_staff,
+        school=school_a_junior,
+        title="一中隐患",
+        severity="high",
+        responsible=safety_staff,
+        deadline=soon,
+    )
+    services.hazard_open(
+        actor=b_principal,
+        school=school_b,
+        title="老麦乡校门损坏",
+        severity="high",
+        responsible=b_principal,
+        deadline=soon,
+    )
+    for s in (school_a, school_b):
+        ProfileFactory(school=s)
+        GuardFactory(school=s)
+        services.device_register(actor=safety_staff, school=s, kind="alarm", name="一键报警", serial=f"ALM-{s.pk}")
+        services.canteen_create(actor=safety_staff, school=s, name="食堂")
+    services.compliance_compute()
+    return {"b_principal": b_principal}
+
+
+def _titles(user):
+    return sorted(selectors.hazard_list(user=user).values_list("title", flat=True))
+
+
+def test_scope_of_hazards_per_persona(
+    data, principal, township_officer, county_admin, county_leader, outsider, village_cadre
+):
+    assert _titles(principal) == ["A隐患0", "A隐患1"]
+    assert _titles(township_officer) == ["A隐患0", "A隐患1", "一中隐患"]
+    assert len(_titles(county_admin)) == 4
+    assert len(_titles(county_leader)) == 4
+    assert _titles(outsider) == []
+    assert _titles(village_cadre) == []
+
+
+def test_pages_render_for_county_admin(client, data, county_admin):
+    client.force_login(county_admin)
+    h = Hazard.objects.get(title="一中隐患")
+    for name, kwargs in [
+        ("safety:dashboard", {}),
+        ("safety:compliance", {}),
+        ("safety:hazards", {}),
+        ("safety:hazard", {"hazard_id": h.pk}),
+        ("safety:inspections", {}),
+        ("safety:inspection_new", {}),
+        ("safety:devices", {}),
+        ("safety:rules", {}),
+        ("safety:risks", {}),
+        ("safety:bulletin", {}),
+        ("safety:school", {"school_id": h.school_id}),
+    ]:
+        resp = client.get(reverse(name, kwargs=kwargs))
+        assert resp.status_code == 200, name
+
+
+def test_principal_cannot_open_hazard_of_other_school(client, data, principal):
+    client.force_login(principal)
+    other = Hazard.objects.get(title="老麦乡校门损坏")
+    assert client.get(reverse("safety:hazard", args=[other.pk])).status_code == 404
+    assert client.get(reverse("safety:school", args=[other.school_id])).status_code == 404
+
+
+def test_outsider_is_refused(client, data, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("safety:dashboard")).status_code == 403
+    assert client.get(reverse("safety:hazards")).status_code == 403
+
+
+def test_county_leader_reads_but_cannot_close(client, data, county_leader):
+    client.force_login(county_leader)
+    h = Hazard.objects.get(title="一中隐患")
+    resp = client.get(reverse("safety:hazard", args=[h.pk]))
+    assert resp.status_code == 200 and "销号" not in resp.content.decode().split("处置记录")[0].split("</h1>")[1]
+    client.post(reverse("safety:hazard", args=[h.pk]), {"action": "close"})
+    h.refresh_from_db()
+    assert h.status == "open"
+
+
+def test_hazard_list_query_count(client, data, county_admin, django_assert_max_num_queries, soon, principal, school_a):
+    for i in range(20):
+        services.hazard_open(
+            actor=principal, school=school_a, title=f"批量{i}", severity="low", responsible=principal, deadline=soon
+        )
+    client.force_login(county_admin)
+    with django_assert_max_num_queries(12):
+        resp = client.get(reverse("safety:hazards"))
+    assert resp.status_code == 200
+
+
+def test_device_and_compliance_list_query_count(client, data, county_admin, django_assert_max_num_queries):
+    client.force_login(county_admin)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("safety:devices")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("safety:compliance")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("safety:dashboard")).status_code == 200
+
+
+def test_hazard_export_is_xlsx(client, data, county_admin):
+    client.force_login(county_admin)
+    resp = client.get(reverse("safety:hazards"), {"format": "xlsx"})
+    assert resp.status_code == 200
+    assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert resp.content[:2] == b"PK"
+
+
+def test_device_registration_shows_token_once(client, data, principal, school_a):
+    client.force_login(principal)
+    resp = client.post(
+        reverse("safety:devices"),
+        {"school": school_a.pk, "kind": "camera", "name": "操场摄像头", "serial": "CAM-X1", "interval_seconds": 60},
+    )
+    body = resp.content.decode()
+    assert "只显示这一次" in body
+    token = body.split("<code>")[1].split("</code>")[0]
+    assert services.device_authenticate(token).serial == "CAM-X1"
+    assert token not in client.get(reverse("safety:devices")).content.decode()
+
+
+def test_fixer_verifying_own_fix_via_page_shows_message(client, data, principal, photo):
+    h = Hazard.objects.filter(title="A隐患0").get()
+    client.force_login(principal)
+    client.post(reverse("safety:hazard", args=[h.pk]), {"action": "rectify", "note": "已修好", "evidence": photo})
+    resp = client.post(
+        reverse("safety:hazard", args=[h.pk]), {"action": "verify", "passed": "1", "note": ""}, follow=True
+    )
+    assert "整改人不能复查自己的整改" in resp.content.decode()
+    resp = client.post(reverse("safety:hazard", args=[h.pk]), {"action": "close"}, follow=True)
+    assert "未经复查验收，不能销号" in resp.content.decode()
+    h.refresh_from_db()
+    assert h.status == "rectified"
+
+
+def test_rule_edit_page_for_safety_section(client, data, safety_staff, principal):
+    from jiaoyun.safety.models import Rule
+
+    rule = Rule.objects.get(code="video-retention")
+    client.force_login(principal)
+    client.post(reverse("safety:rules"), {"rule": rule.pk, "threshold": "90", "parameters": "{}", "is_active": "1"})
+    rule.refresh_from_db()
+    assert rule.threshold is None
+    client.force_login(safety_staff)
+    client.post(reverse("safety:rules"), {"rule": rule.pk, "threshold": "90", "parameters": "{}", "is_active": "1"})
+    rule.refresh_from_db()
+    assert rule.threshold == 90
+
+
+def test_bulletin_section_figures(data, principal, vice_principal, school_a, photo):
+    today = dt.date.today()
+    h = Hazard.objects.get(title="A隐患0")
+    h = services.hazard_rectify(hazard=h, actor=principal, note="修", files=[photo])
+    h = services.hazard_verify(hazard=h, actor=vice_principal, passed=True, note="好")
+    services.hazard_close(hazard=h, actor=vice_principal)
+    section = selectors.bulletin_section(month=today)
+    rows = {r["township"]: r for r in section["rows"]}
+    assert rows["甸阳镇"]["opened"] == 3 and rows["甸阳镇"]["closed"] == 1
+    assert rows["老麦乡"]["opened"] == 1 and rows["老麦乡"]["offline"] == 1  # never-seen device counts offline
+    assert section["totals"]["opened"] == 4
+    from django.template.loader import render_to_string
+
+    html = render_to_string("safety/partials/_bulletin_section.html", {"section": section})
+    assert "平安校园情况" in html and "老麦乡" in html
