@@ -1,0 +1,34 @@
+"""控辍保学 models: rosters and responsibility (roster), cases (cases), reports and bulletins (reporting)."""
+
+from jiaoyun.dropout.models.cases import (
+    CaseAlert,
+    CaseDocument,
+    CaseEvent,
+    CaseResponsible,
+    CaseStep,
+    DropoutCase,
+    MatchHit,
+    MatchRun,
+    ReturnAttempt,
+)
+from jiaoyun.dropout.models.reporting import Bulletin, DropoutStat, QuarterlyReview, SchoolMonthlyReport
+from jiaoyun.dropout.models.roster import Absence, HukouRecord, ResponsiblePerson
+
+__all__ = [
+    "Absence",
+    "Bulletin",
+    "CaseAlert",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseResponsible",
+    "CaseStep",
+    "DropoutCase",
+    "DropoutStat",
+    "HukouRecord",
+    "MatchHit",
+    "MatchRun",
+    "QuarterlyReview",
+    "ResponsiblePerson",
+    "ReturnAttempt",
+    "SchoolMonthlyReport",
+]

@@ -1,0 +1,383 @@
+"""Every read of the 控辍保学 module, filtered by the requesting user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from jiaoyun.core.choices import ScopeLevel
+from jiaoyun.core.scope import NOTHING, class_q, scope_for, student_q
+from jiaoyun.dropout.access import case_q
+from jiaoyun.dropout.choices import (
+    CONFIRMED_STATUSES,
+    LEVEL_LABELS,
+    CaseStatus,
+    Line,
+    SpecialGroup,
+)
+from jiaoyun.dropout.models import (
+    Absence,
+    Bulletin,
+    CaseAlert,
+    DropoutCase,
+    DropoutStat,
+    HukouRecord,
+    MatchRun,
+    QuarterlyReview,
+    ResponsiblePerson,
+    SchoolMonthlyReport,
+)
+from jiaoyun.people.choices import StudentStatus
+from jiaoyun.people.models import Student
+
+LEDGERS = {
+    "suspected": ("疑似辍学/失学台账", (CaseStatus.PENDING,)),
+    "dropouts": ("辍学学生台账", (*CONFIRMED_STATUSES, CaseStatus.NO_RETURN)),
+    "all": ("全部案件", tuple(CaseStatus.values)),
+}
+
+
+def group_q(group: str, prefix: str = "") -> Q:
+    """Special-group (重点人群) filter on a student (``prefix`` leads to Student)."""
+    p = prefix
+    if group == SpecialGroup.POVERTY:
+        return ~Q(**{f"{p}poverty": ""})
+    if group == SpecialGroup.ORPHAN:
+        return ~Q(**{f"{p}orphan": ""})
+    if group == SpecialGroup.DISABILITY:
+        return ~Q(**{f"{p}disability": ""})
+    if group == SpecialGroup.LEFT_BEHIND:
+        return Q(**{f"{p}left_behind": True})
+    if group == SpecialGroup.MIGRANT:
+        return Q(**{f"{p}migrant": True})
+    return Q()
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def case_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[DropoutCase]:
+    f = filters or {}
+    qs = DropoutCase.objects.filter(case_q(user)).select_related(
+        "student", "township", "village", "school", "placement_school"
+    )
+    ledger = str(f.get("ledger") or "all")
+    if ledger in LEDGERS:
+        qs = qs.filter(status__in=LEDGERS[ledger][1])
+    if f.get("q"):
+        qs = qs.filter(student__name__contains=str(f["q"]).strip())
+    if t := _int(f.get("township")):
+        qs = qs.filter(township_id=t)
+    if v := _int(f.get("village")):
+        qs = qs.filter(Q(village_id=v) | Q(student__residence_village_id=v))
+    if s := _int(f.get("school")):
+        qs = qs.filter(school_id=s)
+    if f.get("reason") not in (None, "", "all"):
+        qs = qs.filter(reason=f["reason"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("group"):
+        qs = qs.filter(group_q(str(f["group"]), "student__"))
+    if f.get("stage"):
+        qs = qs.filter(stage=_int(f["stage"]))
+    if f.get("overdue") in ("1", "true", True):
+        today = timezone.localdate()
+        qs = qs.filter(
+            status=CaseStatus.RETURNING,
+            steps__completed_on__isnull=True,
+            steps__skipped=False,
+            steps__deadline__lt=today,
+        ).distinct()
+    return qs.order_by("-detected_on", "-id")
+
+
+def case_get(*, user: Any, case_id: int) -> DropoutCase:
+    return case_list(user=user).get(pk=case_id)
+
+
+@dataclass
+class Timeline:
+    case: DropoutCase
+    events: list[Any]
+    steps: list[Any]
+    attempts: list[Any]
+    documents: list[Any]
+    responsibles: dict[str, list[tuple[str, Any]]]
+    hits: list[Any]
+    alerts: list[Any]
+    overdue: list[Any] = field(default_factory=list)
+
+
+def case_timeline(*, user: Any, case_id: int) -> Timeline:
+    case = case_get(user=user, case_id=case_id)
+    today = timezone.localdate()
+    steps = list(case.steps.order_by("round", "stage"))
+    named = {(r.line, r.level): r for r in case.responsibles.select_related("person")}
+    responsibles: dict[str, list[tuple[str, Any]]] = {}
+    for line in (Line.ADMIN, Line.EDUCATION):
+        responsibles[str(Line(line).label)] = [
+            (LEVEL_LABELS[(line, level)], named.get((line, level))) for level in (1, 2, 3, 4)
+        ]
+    return Timeline(
+        case=case,
+        events=list(case.events.order_by("at", "id")),
+        steps=steps,
+        attempts=list(case.attempts.select_related("recorded_by").order_by("-date", "-id")),
+        documents=list(case.documents.defer("pdf").order_by("issued_on", "id")),
+        responsibles=responsibles,
+        hits=list(case.hits.select_related("hukou_record").order_by("rule")),
+        alerts=list(case.alerts.order_by("-created_on", "level")),
+        overdue=[s for s in steps if s.is_overdue(today)],
+    )
+
+
+def document_get(*, user: Any, document_id: int) -> Any:
+    from jiaoyun.dropout.models import CaseDocument
+
+    return CaseDocument.objects.filter(case__in=DropoutCase.objects.filter(case_q(user))).get(pk=document_id)
+
+
+def ledger_children(
+    *, user: Any, filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
+) -> QuerySet[Student]:
+    """适龄儿童台账: every child of compulsory age known from 学籍 or the 户籍 roster, within scope."""
+    from jiaoyun.dropout.services.matching import compulsory_q
+
+    f = filters or {}
+    as_of = as_of or timezone.localdate()
+    qs = (
+        Student.objects.filter(student_q(user), compulsory_q(as_of))
+        .exclude(status=StudentStatus.DECEASED)
+        .select_related("current_school", "hukou_village", "hukou_village__parent", "residence_village")
+        .annotate(on_roster=Exists(HukouRecord.objects.filter(student=OuterRef("pk"))))
+    )
+    if f.get("q"):
+        qs = qs.filter(name__contains=str(f["q"]).strip())
+    if t := _int(f.get("township")):
+        qs = qs.filter(
+            Q(hukou_village__parent_id=t) | Q(residence_village__parent_id=t) | Q(current_school__township_id=t)
+        )
+    if v := _int(f.get("village")):
+        qs = qs.filter(Q(hukou_village_id=v) | Q(residence_village_id=v))
+    if s := _int(f.get("school")):
+        qs = qs.filter(current_school_id=s)
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("group"):
+        qs = qs.filter(group_q(str(f["group"])))
+    return qs.order_by("hukou_village_id", "birth_date", "id")
+
+
+def alert_list(*, user: Any, mine: bool = False) -> QuerySet[CaseAlert]:
+    """Overdue alerts of open steps in scope (``mine``: addressed to the user as 包保责任人)."""
+    qs = CaseAlert.objects.filter(
+        case__in=DropoutCase.objects.filter(case_q(user)),
+        step__completed_on__isnull=True,
+        case__status=CaseStatus.RETURNING,
+    ).select_related("case", "case__student", "step")
+    if mine:
+        qs = qs.filter(person__user_id=int(getattr(user, "pk", 0) or 0))
+    return qs.order_by("-created_on", "level")
+
+
+def _stat_q(user: Any) -> Q:
+    s = scope_for(user)
+    if s.level == ScopeLevel.COUNTY:
+        return Q()
+    if s.level == ScopeLevel.TOWNSHIP:
+        return Q(township_id=s.township_id)
+    if s.level == ScopeLevel.VILLAGE:
+        return Q(village_id=s.village_id)
+    if s.level in (ScopeLevel.SCHOOL, ScopeLevel.CLASS):
+        return Q(school_id=s.school_id)
+    return NOTHING
+
+
+def dashboard(*, user: Any) -> dict[str, Any]:
+    """Ledger counts and chart data from the stat cube (one query), summed within the user's scope."""
+    rows = DropoutStat.objects.filter(_stat_q(user)).values_list("measure", "key", "township__name", "value", "as_of")
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    as_of = None
+    for measure, key, township, value, day in rows:
+        as_of = day
+        totals[measure][key] += value
+        if measure == "case":
+            by_township[township or "未定"][key] += value
+        if measure == "overdue":
+            by_township[township or "未定"]["overdue"] += value
+    case = totals["case"]
+    cards = {
+        "children": sum(totals["ledger"].values()),
+        "not_enrolled": totals["ledger"].get(StudentStatus.NOT_ENROLLED, 0),
+        "suspected": case.get(CaseStatus.PENDING, 0),
+        "still_out": case.get(CaseStatus.VERIFIED, 0) + case.get(CaseStatus.RETURNING, 0),
+        "returned": sum(case.get(s, 0) for s in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING)),
+        "closed": case.get(CaseStatus.CLOSED, 0),
+        "no_return": case.get(CaseStatus.NO_RETURN, 0),
+        "overdue": sum(totals["overdue"].values()),
+    }
+    from jiaoyun.dropout.choices import Reason
+
+    names = sorted(by_township)
+    out_statuses = (CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.RETURNING)
+    township_chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": ["待核实", "未返校", "已复学/安置", "逾期步骤"]},
+        "grid": {"left": 40, "right": 10, "bottom": 60},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 40}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {
+                "name": "待核实",
+                "type": "bar",
+                "stack": "c",
+                "data": [by_township[n].get(out_statuses[0], 0) for n in names],
+            },
+            {
+                "name": "未返校",
+                "type": "bar",
+                "stack": "c",
+                "data": [
+                    by_township[n].get(out_statuses[1], 0) + by_township[n].get(out_statuses[2], 0) for n in names
+                ],
+            },
+            {
+                "name": "已复学/安置",
+                "type": "bar",
+                "stack": "c",
+                "data": [
+                    sum(
+                        by_township[n].get(s, 0)
+                        for s in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING, CaseStatus.CLOSED)
+                    )
+                    for n in names
+                ],
+            },
+            {"name": "逾期步骤", "type": "line", "data": [by_township[n].get("overdue", 0) for n in names]},
+        ],
+    }
+    reason_labels = dict(Reason.choices)
+    reason_chart = {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "data": [
+                    {"name": str(reason_labels.get(k, k) or "待查明"), "value": v}
+                    for k, v in sorted(totals["reason"].items(), key=lambda kv: -kv[1])
+                ],
+            }
+        ],
+    }
+    months = sorted(set(totals["new"]) | set(totals["returned"]))[-12:]
+    trend_chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": ["新发现", "复学/安置"]},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": "新发现", "type": "line", "data": [totals["new"].get(m, 0) for m in months]},
+            {"name": "复学/安置", "type": "line", "data": [totals["returned"].get(m, 0) for m in months]},
+        ],
+    }
+    return {"cards": cards, "as_of": as_of, "township_chart": township_chart, "reason_chart": reason_chart,
+            "trend_chart": trend_chart}  # fmt: skip
+
+
+def bulletin_list(*, user: Any) -> QuerySet[Bulletin]:
+    if scope_for(user).level == ScopeLevel.NONE:
+        return Bulletin.objects.none()
+    return Bulletin.objects.defer("pdf", "xlsx", "figures").order_by("-month")
+
+
+def bulletin_get(*, user: Any, bulletin_id: int) -> Bulletin:
+    if scope_for(user).level == ScopeLevel.NONE:
+        raise Bulletin.DoesNotExist
+    return Bulletin.objects.get(pk=bulletin_id)
+
+
+def monthly_report_list(*, user: Any) -> QuerySet[SchoolMonthlyReport]:
+    from jiaoyun.core.scope import school_q
+
+    return SchoolMonthlyReport.objects.filter(school_q(user, prefix="school__")).select_related(
+        "school", "submitted_by"
+    )
+
+
+def review_list(*, user: Any) -> QuerySet[QuarterlyReview]:
+    from jiaoyun.core.scope import school_q
+
+    return QuarterlyReview.objects.filter(school_q(user, prefix="school__")).select_related("school", "reviewed_by")
+
+
+def responsible_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[ResponsiblePerson]:
+    f = filters or {}
+    s = scope_for(user)
+    if s.level == ScopeLevel.NONE:
+        return ResponsiblePerson.objects.none()
+    qs = ResponsiblePerson.objects.select_related("area", "school", "school_class", "user")
+    if not s.is_county:
+        qs = qs.filter(Q(level=1) | Q(area__in=_areas(user)) | Q(school__in=_schools(user)))
+    if f.get("line"):
+        qs = qs.filter(line=f["line"])
+    if lv := _int(f.get("level")):
+        qs = qs.filter(level=lv)
+    if t := _int(f.get("township")):
+        qs = qs.filter(Q(area_id=t) | Q(area__parent_id=t) | Q(school__township_id=t))
+    return qs.order_by("line", "level", "area__code", "school__code", "id")
+
+
+def _areas(user: Any) -> QuerySet[Any]:
+    from jiaoyun.areas.models import Area
+    from jiaoyun.core.scope import area_q
+
+    return Area.objects.filter(area_q(user))
+
+
+def _schools(user: Any) -> QuerySet[Any]:
+    from jiaoyun.core.scope import school_q
+    from jiaoyun.schools.models import School
+
+    return School.objects.filter(school_q(user))
+
+
+def absence_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Absence]:
+    f = filters or {}
+    qs = Absence.objects.filter(student_q(user, prefix="student__")).select_related(
+        "student", "student__current_class", "recorded_by"
+    )
+    if f.get("date"):
+        qs = qs.filter(date=f["date"])
+    return qs.order_by("-date", "student__name")
+
+
+def class_students(*, user: Any) -> QuerySet[Student]:
+    """In-school students the user may mark absent (a class teacher: their classes)."""
+    from jiaoyun.schools.models import SchoolClass
+
+    classes = SchoolClass.objects.filter(class_q(user))
+    return (
+        Student.objects.filter(student_q(user), status=StudentStatus.IN_SCHOOL, current_class__in=classes)
+        .select_related("current_class")
+        .order_by("current_class_id", "name")
+    )
+
+
+def match_runs(*, user: Any) -> QuerySet[MatchRun]:
+    if not scope_for(user).is_county:
+        return MatchRun.objects.none()
+    return MatchRun.objects.order_by("-started_at")[:10]  # type: ignore[return-value]

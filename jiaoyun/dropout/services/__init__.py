@@ -1,0 +1,49 @@
+"""Every write of the 控辍保学 module."""
+
+from jiaoyun.dropout.services.cases import (
+    case_attempt_log,
+    case_close,
+    case_no_return,
+    case_observe_start,
+    case_open,
+    case_reopen,
+    case_return,
+    case_start_return,
+    case_step_advance,
+    case_verify,
+)
+from jiaoyun.dropout.services.deadlines import deadlines_check
+from jiaoyun.dropout.services.documents import case_document_issue
+from jiaoyun.dropout.services.matching import crossmatch_run
+from jiaoyun.dropout.services.reporting import (
+    bulletin_generate,
+    monthly_report_submit,
+    quarterly_review_mark,
+    stats_refresh,
+)
+from jiaoyun.dropout.services.responsibility import responsible_assign, responsible_create
+from jiaoyun.dropout.services.roster import absence_record, hukou_import
+
+__all__ = [
+    "absence_record",
+    "bulletin_generate",
+    "case_attempt_log",
+    "case_close",
+    "case_document_issue",
+    "case_no_return",
+    "case_observe_start",
+    "case_open",
+    "case_reopen",
+    "case_return",
+    "case_start_return",
+    "case_step_advance",
+    "case_verify",
+    "crossmatch_run",
+    "deadlines_check",
+    "hukou_import",
+    "monthly_report_submit",
+    "quarterly_review_mark",
+    "responsible_assign",
+    "responsible_create",
+    "stats_refresh",
+]

@@ -1,0 +1,87 @@
+"""Helpers shared by the dropout services: permission checks, timeline events, dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from jiaoyun.core.audit import audit_record
+from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.dropout.access import case_q, is_authority
+from jiaoyun.dropout.models import CaseEvent, DropoutCase
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def actor_name(actor: Any) -> str:
+    return str(actor) if getattr(actor, "is_authenticated", False) else "系统"
+
+
+def check_can_act(actor: Any, case: DropoutCase, *, authority: bool = False) -> None:
+    """The actor may write and the case is within the actor's scope (system jobs pass ``actor=None``)."""
+    if actor is None:
+        return
+    if not getattr(actor, "can_write", False):
+        raise PermissionDenied("您的账号为只读账号，不能办理案件")
+    if not DropoutCase.objects.filter(case_q(actor), pk=case.pk).exists():
+        raise PermissionDenied("该案件不在您的数据范围内")
+    if authority and not is_authority(actor):
+        raise PermissionDenied("此步骤须由乡镇人民政府或县教育体育局办理")
+
+
+def record_event(
+    *,
+    case: DropoutCase,
+    actor: Any,
+    action: str,
+    on: dt.date,
+    from_status: str = "",
+    note: str = "",
+    evidence: UploadedFile | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """One timeline entry plus its audit entry (inside the caller's transaction)."""
+    event = CaseEvent(
+        case=case,
+        on=on,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor_name(actor),
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        data=data or {},
+    )
+    if evidence is not None:
+        event.evidence = evidence
+    event.save()
+    changes: dict[str, Any] = {"action": action, **(data or {})}
+    if from_status != case.status:
+        changes["status"] = [from_status, case.status]
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION if from_status != case.status else AuditAction.UPDATE,
+        obj=case,
+        object_repr=f"{case.student.name} {action}",
+        changes=changes,
+        note=note[:500],
+    )
+    return event
