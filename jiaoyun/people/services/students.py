@@ -145,3 +145,13 @@ def student_reveal_id(*, actor: Any, student: Student, reason: str = "", ip: str
         raise DomainError("该学生未登记身份证号")
     audit_record(actor=actor, action=AuditAction.REVEAL, obj=student, note=reason or "查看完整身份证号", ip=ip)
     return idcard.decrypt(student.id_cipher)
+
+
+@transaction.atomic
+def student_delete(*, actor: Any, student: Student) -> None:
+    """Delete a student registered in error. A student with 学籍 events is refused: their history is kept and
+    changed only through events (转出, 死亡 …)."""
+    if student.events.exists():
+        raise DomainError(f"学生“{student.name}”已有学籍变动记录，不能删除；请办理转出、死亡等学籍变动")
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=student, changes=snapshot(student))
+    student.delete()

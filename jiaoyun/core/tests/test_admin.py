@@ -1,0 +1,115 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from jiaoyun.core import idcard
+from jiaoyun.core.models import AuditEntry
+from jiaoyun.core.tests.factories import UserFactory
+from jiaoyun.people.models import EnrolmentEvent, Student
+
+
+def staff(user, *codenames):
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+PEOPLE_PERMS = ("view_student", "add_student", "change_student", "delete_student", "view_enrolmentevent",
+                "add_enrolmentevent", "view_teacher", "view_school", "view_area")  # fmt: skip
+
+
+@pytest.fixture
+def bureau_admin(county_admin):
+    return staff(county_admin, *PEOPLE_PERMS, "view_auditentry", "change_user", "view_user")
+
+
+def test_township_officer_in_admin_sees_only_their_township(client, township_officer, students, teacher_a, teacher_b):
+    client.force_login(staff(township_officer, *PEOPLE_PERMS))
+    response = client.get(reverse("admin:people_student_changelist"))
+    assert response.status_code == 200
+    assert {s.name for s in response.context["cl"].result_list} == {"张小明", "李小红"}
+    other = client.get(reverse("admin:people_student_change", args=[students["b"].pk]))
+    assert other.status_code == 302  # "does not exist" redirect: outside the scope
+    teachers = client.get(reverse("admin:people_teacher_changelist"))
+    assert {t.name for t in teachers.context["cl"].result_list} == {"赵老师"}
+    events = client.get(reverse("admin:people_enrolmentevent_changelist"))
+    assert {e.student.name for e in events.context["cl"].result_list} == {"张小明", "李小红"}
+
+
+def test_admin_student_page_never_shows_the_full_id_number(client, bureau_admin, student_a):
+    client.force_login(bureau_admin)
+    body = client.get(reverse("admin:people_student_change", args=[student_a.pk])).content.decode()
+    from jiaoyun.people.tests.fixtures import ID_A
+
+    assert ID_A not in body and idcard.mask(ID_A) in body
+
+
+def test_admin_student_add_goes_through_the_service(client, bureau_admin, village_a1):
+    client.force_login(bureau_admin)
+    number = idcard.make("530521", __import__("datetime").date(2016, 2, 29), 42)
+    data = {"name": "孙小月", "sex": "F", "birth_date": "2016-02-29", "ethnicity": "01", "id_number": number,
+            "hukou_village": village_a1.pk, "disability": "", "poverty": "", "orphan": "",
+            "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(reverse("admin:people_student_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    student = Student.objects.get(name="孙小月")
+    assert student.id_masked == idcard.mask(number) and student.id_hash == idcard.match_hash(number)
+    assert AuditEntry.objects.filter(action="create", object_type="people.Student", actor=bureau_admin).count() == 1
+
+
+def test_admin_student_add_with_bad_id_shows_chinese_error_and_saves_nothing(client, bureau_admin):
+    client.force_login(bureau_admin)
+    data = {"name": "孙小月", "sex": "F", "birth_date": "2016-02-29", "ethnicity": "01",
+            "id_number": "530521201602290421", "disability": "", "poverty": "", "orphan": "",
+            "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(reverse("admin:people_student_add"), data)
+    assert response.status_code == 200
+    assert "校验码错误" in str(response.context["adminform"].form.non_field_errors())
+    assert not Student.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_admin_event_add_refuses_double_enrolment(client, bureau_admin, student_a, school_a):
+    client.force_login(bureau_admin)
+    data = {"student": student_a.pk, "kind": "enrol", "date": "2022-02-01", "school": school_a.pk, "grade": 1}
+    response = client.post(reverse("admin:people_enrolmentevent_add"), data)
+    assert response.status_code == 200
+    assert "不能重复入学" in str(response.context["adminform"].form.non_field_errors())
+    assert EnrolmentEvent.objects.filter(student=student_a).count() == 1
+    ok = client.post(reverse("admin:people_enrolmentevent_add"), {**data, "kind": "suspend", "school": "", "grade": ""})
+    assert ok.status_code == 302
+    student_a.refresh_from_db()
+    assert student_a.status == "suspended"
+
+
+def test_admin_cannot_delete_a_student_with_history(client, bureau_admin, student_a):
+    client.force_login(bureau_admin)
+    response = client.post(reverse("admin:people_student_delete", args=[student_a.pk]), {"post": "yes"})
+    assert Student.objects.filter(pk=student_a.pk).exists()
+    assert response.status_code in (200, 403)
+
+
+def test_audit_log_in_admin_is_read_only_and_for_audit_roles_only(client, bureau_admin, township_officer, students):
+    auditor = staff(UserFactory(username="auditor", role="audit_admin"))
+    client.force_login(auditor)
+    assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 200
+    entry = AuditEntry.objects.first()
+    assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    client.force_login(staff(township_officer, "view_auditentry"))
+    assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 403
+
+
+def test_user_changes_in_admin_are_audited(client, bureau_admin, township_a, township_b):
+    target = UserFactory(username="officer2", role="township_officer", area=township_a)
+    client.force_login(bureau_admin)
+    url = reverse("admin:core_user_change", args=[target.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("groups", "user_permissions", "classes", "password", "last_login", "date_joined", "failed_logins")}  # fmt: skip
+    data.update({"area": township_b.pk, "date_joined_0": "2021-01-01", "date_joined_1": "00:00:00"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="update", object_type="core.User", object_id=str(target.pk))
+    assert entry.changes["area_id"] == [township_a.pk, township_b.pk] and entry.actor == bureau_admin
+    assert "password" not in entry.changes

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
+from jiaoyun.core.audit import audit_record, diff, snapshot
+from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.scope import class_q, school_q
+from jiaoyun.schools.models import School, SchoolClass
+from jiaoyun.schools.services import class_create, school_create, school_update
+
+SCHOOL_FIELDS = (
+    "code", "name", "kind", "ownership", "township", "village", "urban_rural", "latitude", "longitude",
+    "boarding", "is_central", "parent", "is_active", "address", "phone",
+)  # fmt: skip
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    scope_filter = school_q
+    list_display = ("code", "name", "kind", "ownership", "township", "is_central", "boarding", "is_active")
+    list_filter = ("kind", "ownership", "is_active", "boarding")
+    search_fields = ("code", "name")
+    list_select_related = ("township",)
+    fields = SCHOOL_FIELDS
+
+    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+        data = changed_fields(form, SCHOOL_FIELDS)
+        if change:
+            return school_update(actor=request.user, school=School.objects.get(pk=form.instance.pk), **data)
+        return school_create(actor=request.user, **data)
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    scope_filter = class_q
+    list_display = ("__str__", "school", "school_year", "grade", "number")
+    list_filter = ("school_year", "grade")
+    search_fields = ("school__name", "name")
+    list_select_related = ("school",)
+    fields = ("school", "school_year", "grade", "number", "name")
+
+    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+        d = form.cleaned_data
+        if change:
+            klass = SchoolClass.objects.get(pk=form.instance.pk)
+            before = snapshot(klass)
+            for key in ("school_year", "grade", "number", "name", "school"):
+                setattr(klass, key, d[key])
+            klass.full_clean()
+            klass.save()
+            audit_record(
+                actor=request.user, action=AuditAction.UPDATE, obj=klass, changes=diff(before, snapshot(klass))
+            )
+            return klass
+        return class_create(
+            actor=request.user, school=d["school"], school_year=d["school_year"], grade=d["grade"],
+            number=d["number"], name=d.get("name") or "",
+        )  # fmt: skip
