@@ -81,6 +81,19 @@ def _b64url(data: str) -> bytes:
 
 
 SIGNATURE_IGNORED = ("id", "authority", "stored", "version", "attachments", "timestamp")
+SECONDS_RE = re.compile(r"(\d+)\.(\d+)S$")
+
+
+def _comparable(st: dict[str, Any]) -> dict[str, Any]:
+    """Properties compared with a signature; durations compared to 0.01 s precision."""
+    out = {k: val for k, val in st.items() if k not in SIGNATURE_IGNORED}
+    result = out.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        out["result"] = dict(
+            result, duration=SECONDS_RE.sub(lambda m: f"{m.group(1)}.{m.group(2)[:2]:0<2}S", result["duration"])
+        )
+    v.normalise_context_activities(out)
+    return out
 
 
 def check_signatures(statement: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> None:
@@ -105,9 +118,7 @@ def check_signatures(statement: dict[str, Any], files: dict[str, tuple[str, byte
             raise XapiError(400, f"签名算法必须是 RS256/RS384/RS512，得到 {header.get('alg')!r}")
         if not isinstance(payload, dict):
             raise XapiError(400, "签名载荷不是语句")
-        mine = {k: val for k, val in statement.items() if k not in SIGNATURE_IGNORED}
-        theirs = {k: val for k, val in payload.items() if k not in SIGNATURE_IGNORED}
-        if mine != theirs:
+        if _comparable(statement) != _comparable(payload):
             raise XapiError(400, "签名载荷与语句内容不一致")
         _verify_x5c(header, pieces)
 

@@ -1,0 +1,146 @@
+"""Reads of the learning module, always within the viewer's data scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from jiaoyun.core.scope import area_q, class_q, school_q, scope_for, student_q
+from jiaoyun.learning.models import LearningStat, Statement
+from jiaoyun.people.models import Student
+from jiaoyun.schools.models import School, SchoolClass
+
+Level = LearningStat.Level
+
+
+def _level_q(user: Any, level: str) -> Q:
+    if level == Level.CLASS:
+        return class_q(user, prefix="school_class__")
+    if level == Level.SCHOOL:
+        return school_q(user, prefix="school__")
+    if level == Level.TOWNSHIP:
+        return area_q(user, prefix="township__")
+    return Q() if scope_for(user).is_county else Q(pk__in=[])
+
+
+def stat_list(
+    *,
+    user: Any,
+    level: str,
+    period: str = LearningStat.Period.WEEK,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    school_id: int | None = None,
+    township_id: int | None = None,
+) -> QuerySet[LearningStat]:
+    """Stat rows of one level and period visible to the user."""
+    qs = LearningStat.objects.filter(_level_q(user, level), level=level, period=period)
+    if start:
+        qs = qs.filter(start__gte=start)
+    if end:
+        qs = qs.filter(start__lte=end)
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    return qs.select_related("school", "school_class", "township").order_by("start", "unit_id")
+
+
+@dataclass
+class Totals:
+    statements: int = 0
+    seconds: float = 0
+    completed: int = 0
+    scored: int = 0
+    score_sum: float = 0
+    in_class: int = 0
+    online: int = 0
+    learners: int = 0
+
+    @property
+    def hours(self) -> float:
+        return self.seconds / 3600
+
+    @property
+    def avg_score(self) -> float | None:
+        return self.score_sum / self.scored if self.scored else None
+
+    @property
+    def in_class_share(self) -> float | None:
+        total = self.in_class + self.online
+        return self.in_class / total if total else None
+
+
+def stat_totals(rows: QuerySet[LearningStat]) -> Totals:
+    """Sum additive measures over rows (learners: the largest weekly count, since learners do not add up)."""
+    agg = rows.aggregate(
+        statements=Sum("statements"),
+        seconds=Sum("seconds"),
+        completed=Sum("completed"),
+        scored=Sum("scored"),
+        score_sum=Sum("score_sum"),
+        in_class=Sum("in_class"),
+        online=Sum("online"),
+    )
+    return Totals(**{k: (val or 0) for k, val in agg.items()})
+
+
+def trend(rows: QuerySet[LearningStat]) -> list[dict[str, Any]]:
+    """Per period start: totals across the units of the rows (one grouped query)."""
+    out = []
+    for r in (
+        rows.order_by()
+        .values("start")
+        .annotate(
+            n=Sum("statements"),
+            learners=Sum("learners"),
+            seconds=Sum("seconds"),
+            scored=Sum("scored"),
+            score_sum=Sum("score_sum"),
+            in_class=Sum("in_class"),
+            online=Sum("online"),
+        )
+        .order_by("start")
+    ):
+        total = (r["in_class"] or 0) + (r["online"] or 0)
+        out.append(
+            {
+                "start": r["start"],
+                "statements": r["n"],
+                "learners": r["learners"],
+                "hours": round((r["seconds"] or 0) / 3600, 1),
+                "avg_score": round(r["score_sum"] / r["scored"] * 100, 1) if r["scored"] else None,
+                "in_class_share": round(r["in_class"] / total * 100, 1) if total else None,
+            }
+        )
+    return out
+
+
+def school_get(*, user: Any, school_id: int) -> School | None:
+    return School.objects.filter(school_q(user), pk=school_id).first()
+
+
+def class_get(*, user: Any, class_id: int) -> SchoolClass | None:
+    return SchoolClass.objects.filter(class_q(user), pk=class_id).select_related("school").first()
+
+
+def student_get(*, user: Any, student_id: int) -> Student | None:
+    return (
+        Student.objects.filter(student_q(user), pk=student_id).select_related("current_school", "current_class").first()
+    )
+
+
+def class_students(*, user: Any, school_class: SchoolClass) -> QuerySet[Student]:
+    return Student.objects.filter(student_q(user), current_class=school_class).order_by("name")
+
+
+def student_timeline(*, user: Any, student_id: int) -> QuerySet[Statement]:
+    """A student's own learning records (newest first), only when the student is in the viewer's scope."""
+    return (
+        Statement.objects.filter(student_q(user, prefix="student__"), student_id=student_id, voided=False)
+        .order_by("-timestamp")
+        .only("statement_id", "timestamp", "verb_id", "object_id", "data", "duration_s", "score_scaled", "in_class")
+    )
