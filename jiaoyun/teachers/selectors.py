@@ -1,0 +1,308 @@
+"""Every read of the teachers module, filtered by the requesting user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from jiaoyun.core.choices import Role
+from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
+from jiaoyun.people.models import Teacher
+from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, Stage
+from jiaoyun.teachers.models import (
+    Application,
+    CountyQuota,
+    EthicsRecord,
+    HiringRound,
+    Pledge,
+    QuotaSnapshot,
+    RotationMove,
+    RotationPlan,
+    RoundPost,
+    Sanction,
+    SubjectGap,
+)
+from jiaoyun.teachers.perms import is_personnel
+
+# ---------------------------------------------------------------- quotas
+
+
+def quota_years() -> list[int]:
+    return list(QuotaSnapshot.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def quota_list(*, user: Any, year: int, filters: Any = None) -> QuerySet[QuotaSnapshot]:
+    f = filters or {}
+    qs = QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year).select_related(
+        "school", "school__township"
+    )
+    if f.get("township"):
+        qs = qs.filter(school__township_id=f.get("township"))
+    if f.get("q"):
+        qs = qs.filter(school__name__icontains=str(f.get("q")))
+    if f.get("gap") == "short":
+        qs = qs.filter(gap__gt=0)
+    elif f.get("gap") == "over":
+        qs = qs.filter(gap__lt=0)
+    return qs.order_by("-gap", "school__code")
+
+
+def subject_gap_list(*, user: Any, year: int, filters: Any = None) -> QuerySet[SubjectGap]:
+    f = filters or {}
+    qs = SubjectGap.objects.filter(school_q(user, prefix="school__"), year=year).select_related(
+        "school", "school__township"
+    )
+    if f.get("township"):
+        qs = qs.filter(school__township_id=f.get("township"))
+    if f.get("subject"):
+        qs = qs.filter(subject=f.get("subject"))
+    if f.get("q"):
+        qs = qs.filter(school__name__icontains=str(f.get("q")))
+    if f.get("gap") == "short":
+        qs = qs.filter(gap__gt=0)
+    return qs.order_by("-gap", "school__code", "subject")
+
+
+def quota_by_township(*, user: Any, year: int) -> list[dict[str, Any]]:
+    return list(
+        QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year)
+        .values("school__township_id", "school__township__name", "school__township__sort")
+        .annotate(quota=Sum("quota"), actual=Sum("actual"), gap=Sum("gap"), students=Sum("students"))
+        .order_by("school__township__sort", "school__township_id")
+    )
+
+
+def gap_by_subject(*, user: Any, year: int) -> list[dict[str, Any]]:
+    return list(
+        SubjectGap.objects.filter(school_q(user, prefix="school__"), year=year)
+        .values("subject")
+        .annotate(need=Sum("need"), actual=Sum("actual"), short=Sum("gap", filter=Q(gap__gt=0)))
+        .order_by("subject")
+    )
+
+
+@dataclass(frozen=True)
+class CountyTotals:
+    year: int
+    quota: int
+    actual: int
+    schools: int
+    approved_staffing: int | None
+    approved_posts: int | None
+
+    @property
+    def gap(self) -> int:
+        return self.quota - self.actual
+
+    @property
+    def quota_vs_approved(self) -> int | None:
+        return None if self.approved_staffing is None else self.approved_staffing - self.quota
+
+    @property
+    def actual_vs_posts(self) -> int | None:
+        return None if self.approved_posts is None else self.approved_posts - self.actual
+
+
+def county_totals(*, user: Any, year: int) -> CountyTotals:
+    agg = QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year).aggregate(
+        quota=Sum("quota"), actual=Sum("actual"), schools=Count("id")
+    )
+    cq = CountyQuota.objects.filter(year=year).first() if scope_for(user).is_county else None
+    return CountyTotals(
+        year=year,
+        quota=agg["quota"] or 0,
+        actual=agg["actual"] or 0,
+        schools=agg["schools"] or 0,
+        approved_staffing=cq.approved_staffing if cq else None,
+        approved_posts=cq.approved_posts if cq else None,
+    )
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def _round_viewer(user: Any) -> bool:
+    s = scope_for(user)
+    return s.is_county or (user.is_authenticated and user.role == Role.PRINCIPAL and user.school_id is not None)
+
+
+def round_list(*, user: Any) -> QuerySet[HiringRound]:
+    if not _round_viewer(user):
+        return HiringRound.objects.none()
+    return HiringRound.objects.annotate(
+        n_applications=Count("applications", distinct=True), n_posts=Sum("posts__count")
+    ).order_by("-year", "-id")
+
+
+def round_get(*, user: Any, round_id: int) -> HiringRound:
+    if not _round_viewer(user):
+        raise HiringRound.DoesNotExist
+    return HiringRound.objects.get(pk=round_id)
+
+
+def _application_q(user: Any) -> Q:
+    if scope_for(user).is_county:
+        return Q()
+    sid = getattr(user, "school_id", None)
+    if user.role == Role.PRINCIPAL and sid:
+        return Q(origin_school_id=sid) | Q(placed_school_id=sid) | Q(scores__school_id=sid)
+    return NOTHING
+
+
+def round_applications(*, user: Any, round: HiringRound, filters: Any = None) -> QuerySet[Application]:
+    f = filters or {}
+    qs = (
+        Application.objects.filter(_application_q(user), round=round)
+        .select_related("teacher", "origin_school", "placed_school")
+        .distinct()
+    )
+    if f.get("subject"):
+        qs = qs.filter(subject=f.get("subject"))
+    if f.get("stage") == "none":
+        qs = qs.filter(stage__isnull=True)
+    elif f.get("stage") in ("1", "2", "3"):
+        qs = qs.filter(stage=int(str(f.get("stage"))))
+    if f.get("q"):
+        qs = qs.filter(teacher__name__icontains=str(f.get("q")))
+    return qs.order_by("id")
+
+
+def round_posts(*, user: Any, round: HiringRound) -> QuerySet[RoundPost]:
+    qs = RoundPost.objects.filter(round=round).select_related("school")
+    if not scope_for(user).is_county:
+        qs = qs.filter(school_q(user, prefix="school__"))
+    return qs.order_by("school__code", "subject")
+
+
+def round_stage_counts(*, round: HiringRound) -> dict[str, int]:
+    agg = Application.objects.filter(round=round).aggregate(
+        total=Count("id"),
+        s1=Count("id", filter=Q(stage=Stage.IN_SCHOOL)),
+        s2=Count("id", filter=Q(stage=Stage.CROSS_SCHOOL)),
+        s3=Count("id", filter=Q(stage=Stage.COUNTY)),
+        moved=Count("id", filter=Q(placed_school__isnull=False) & ~Q(placed_school=F("origin_school"))),
+    )
+    posts = RoundPost.objects.filter(round=round).aggregate(posts=Sum("count"))
+    agg["posts"] = posts["posts"] or 0
+    agg["unplaced"] = agg["total"] - agg["s1"] - agg["s2"] - agg["s3"]
+    return agg
+
+
+# ---------------------------------------------------------------- rotation
+
+
+def rotation_plans() -> QuerySet[RotationPlan]:
+    return RotationPlan.objects.annotate(
+        n_moves=Count("moves", filter=~Q(moves__status=MoveStatus.CANCELLED)),
+        n_done=Count("moves", filter=Q(moves__status=MoveStatus.DONE)),
+        n_backbone=Count("moves", filter=Q(moves__backbone=True) & ~Q(moves__status=MoveStatus.CANCELLED)),
+    ).order_by("-year")
+
+
+def rotation_moves(*, user: Any, plan: RotationPlan, filters: Any = None) -> QuerySet[RotationMove]:
+    f = filters or {}
+    qs = RotationMove.objects.filter(plan=plan).select_related(
+        "teacher", "from_school", "to_school", "to_school__township"
+    )
+    if not scope_for(user).is_county:
+        qs = qs.filter(school_q(user, prefix="from_school__") | school_q(user, prefix="to_school__"))
+    if f.get("status"):
+        qs = qs.filter(status=f.get("status"))
+    if f.get("subject"):
+        qs = qs.filter(subject=f.get("subject"))
+    if f.get("backbone") == "1":
+        qs = qs.filter(backbone=True)
+    return qs.order_by("id")
+
+
+def rotation_by_township(*, user: Any, plan: RotationPlan) -> list[dict[str, Any]]:
+    return list(
+        rotation_moves(user=user, plan=plan)
+        .exclude(status=MoveStatus.CANCELLED)
+        .values("to_school__township__name", "to_school__township__sort")
+        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=MoveStatus.DONE)))
+        .order_by("to_school__township__sort", "to_school__township__name")
+    )
+
+
+def rotation_eligible_count(*, on: dt.date) -> dict[str, int]:
+    from jiaoyun.teachers.services.rotation import eligible_teachers
+
+    return eligible_teachers(on).aggregate(total=Count("id"), backbone=Count("id", filter=~Q(backbone="")))
+
+
+# ---------------------------------------------------------------- ethics
+
+
+def can_view_ethics(user: Any) -> bool:
+    if is_personnel(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.COUNTY_ADMIN:
+        return True
+    if user.role == Role.BUREAU_STAFF and user.section == "personnel":
+        return True  # read-only personnel staff still see the files
+    return bool(user.role == Role.PRINCIPAL and user.school_id)
+
+
+def ethics_teacher_q(user: Any, prefix: str = "") -> Q:
+    """Teachers whose 师德档案 the user may read: all for the 人事股/county admin, own staff for a principal."""
+    if not can_view_ethics(user):
+        return NOTHING
+    if user.role == Role.PRINCIPAL:
+        return teacher_q(user, prefix=prefix)
+    return Q()
+
+
+def ethics_record_list(*, user: Any, filters: Any = None) -> QuerySet[EthicsRecord]:
+    f = filters or {}
+    qs = EthicsRecord.objects.filter(ethics_teacher_q(user, prefix="teacher__")).select_related(
+        "teacher", "teacher__school"
+    )
+    if f.get("kind"):
+        qs = qs.filter(kind=f.get("kind"))
+    if f.get("principle"):
+        qs = qs.filter(principle=f.get("principle"))
+    if f.get("q"):
+        qs = qs.filter(teacher__name__icontains=str(f.get("q")))
+    return qs.prefetch_related("sanctions").order_by("-date", "-id")
+
+
+def ethics_by_principle(*, user: Any) -> list[dict[str, Any]]:
+    return list(
+        EthicsRecord.objects.filter(ethics_teacher_q(user, prefix="teacher__"), kind="violation")
+        .values("principle")
+        .annotate(n=Count("id"))
+        .order_by("principle")
+    )
+
+
+def ethics_teacher_get(*, user: Any, teacher_id: int) -> Teacher:
+    return Teacher.objects.select_related("school").get(ethics_teacher_q(user), pk=teacher_id)
+
+
+def ethics_teachers(*, user: Any) -> QuerySet[Teacher]:
+    return Teacher.objects.filter(ethics_teacher_q(user), is_active=True).select_related("school").order_by("name")
+
+
+def sanctioned_now(*, user: Any, on: dt.date) -> QuerySet[Sanction]:
+    return (
+        Sanction.objects.filter(
+            ethics_teacher_q(user, prefix="record__teacher__"), type__in=list(VETO_SANCTIONS), start__lte=on
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .select_related("record", "record__teacher", "record__teacher__school")
+    )
+
+
+def teacher_pledges(*, user: Any, teacher: Teacher) -> QuerySet[Pledge]:
+    return Pledge.objects.filter(ethics_teacher_q(user, prefix="teacher__"), teacher=teacher)
+
+
+def as_decimal(value: Any) -> Decimal:
+    return Decimal(str(value or 0))

@@ -1,0 +1,1 @@
+"""Pages of the teachers module (thin: parse → service/selector → render)."""

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.scope import school_q, teacher_q
+from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.people.choices import Subject
+from jiaoyun.people.models import Teacher
+from jiaoyun.schools.models import School
+from jiaoyun.teachers import selectors, services
+from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus
+from jiaoyun.teachers.models import Appeal, Application, HiringRound
+from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.services.rounds import round_feasibility
+from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
+from jiaoyun.web.htmx import render_page
+from jiaoyun.web.paging import paginate
+
+APPLICATION_COLUMNS = [
+    Column("教师", lambda a: a.teacher.name),
+    Column("竞聘学科", lambda a: a.get_subject_display()),
+    Column("原学校", lambda a: a.origin_school.name),
+    Column("聘任学校", lambda a: a.placed_school.name if a.placed_school else "待岗"),
+    Column("阶段", lambda a: a.get_stage_display() if a.stage else ""),
+    Column("志愿序号", lambda a: a.preference_rank or ""),
+    Column("结果说明", lambda a: "；".join(a.explanation)),
+]
+
+
+def _get(request: HttpRequest, pk: int) -> HiringRound:
+    try:
+        return selectors.round_get(user=request.user, round_id=pk)
+    except HiringRound.DoesNotExist:
+        raise Http404("轮次不存在或无权查看") from None
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = selectors.round_list(user=request.user)
+    return render_page(
+        request,
+        "teachers/rounds.html",
+        {"page": paginate(request, rounds), "can_manage": is_personnel(request.user), "year": current_year()},
+    )
+
+
+@require_POST
+def round_create(request: HttpRequest) -> HttpResponse:
+    try:
+        effective = date_param(request.POST.get("effective_date"), "聘任生效日期")
+    except DomainError as exc:
+        from django.contrib import messages
+
+        messages.error(request, str(exc))
+        return redirect("teachers:rounds")
+    rnd = run(
+        request,
+        services.round_create,
+        "轮次已创建",
+        year=int_param(request.POST.get("year"), current_year()),
+        name=request.POST.get("name", ""),
+        effective_date=effective,
+    )
+    return redirect("teachers:round", pk=rnd.pk) if rnd else redirect("teachers:rounds")
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _get(request, pk)
+    apps = selectors.round_applications(user=request.user, round=rnd, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request, rows=apps, columns=APPLICATION_COLUMNS, filename=f"{rnd.name}聘任结果",
+            object_type="teachers.Application",
+        )  # fmt: skip
+    counts = selectors.round_stage_counts(round=rnd)
+    idx = ROUND_ORDER.index(rnd.status)
+    stages = [
+        {"value": v, "label": RoundStatus(v).label, "done": i < idx, "current": i == idx}
+        for i, v in enumerate(ROUND_ORDER)
+    ]
+    manage = is_personnel(request.user)
+    chart = {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["40%", "70%"],
+                "data": [
+                    {"name": "校内竞聘留聘", "value": counts["s1"]},
+                    {"name": "跨校竞聘录用", "value": counts["s2"]},
+                    {"name": "县级调剂", "value": counts["s3"]},
+                    {"name": "尚未安置", "value": counts["unplaced"]},
+                ],
+            }
+        ],
+    }
+    next_label = RoundStatus(ROUND_ORDER[idx + 1]).label if idx + 1 < len(ROUND_ORDER) else None
+    feasibility = round_feasibility(round=rnd) if rnd.status in (RoundStatus.APPLYING, RoundStatus.DRAFT) else []
+    page = paginate(request, apps)
+    return render_page(
+        request,
+        "teachers/round_detail.html",
+        {
+            "round": rnd,
+            "stages": stages,
+            "counts": counts,
+            "chart": chart,
+            "posts": selectors.round_posts(user=request.user, round=rnd),
+            "page": page,
+            "filters": request.GET,
+            "subjects": Subject.choices,
+            "can_manage": manage,
+            "next_label": next_label,
+            "feasibility": feasibility,
+            "events": rnd.events.select_related("actor"),
+            "appeals": Appeal.objects.filter(application__round=rnd, application__in=apps).select_related(
+                "application__teacher"
+            ),
+            "schools": School.objects.filter(school_q(request.user), is_active=True).order_by("code") if manage else [],
+            "teachers": Teacher.objects.filter(teacher_q(request.user), is_active=True, school__isnull=False)
+            .select_related("school")
+            .order_by("school__code", "name")[:500]
+            if manage and rnd.status == RoundStatus.APPLYING
+            else [],
+        },
+    )
+
+
+@require_POST
+def round_action(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _get(request, pk)
+    action = request.POST.get("action")
+    note = request.POST.get("note", "")
+    if action == "advance":
+        run(request, services.round_advance, "已进入下一阶段", round=rnd, note=note)
+    elif action == "recompute":
+        run(request, services.round_recompute, "已重新计算安置", round=rnd, note=note or "审核更正")
+    elif action == "post":
+        try:
+            school = School.objects.get(pk=int_param(request.POST.get("school"), 0))
+        except School.DoesNotExist:
+            school = None
+        if school is None:
+            from django.contrib import messages
+
+            messages.error(request, "请选择学校")
+        else:
+            run(
+                request,
+                services.round_post_set,
+                "岗位已保存",
+                round=rnd,
+                school=school,
+                subject=request.POST.get("subject", ""),
+                count=int_param(request.POST.get("count"), 0) or 0,
+            )
+    elif action == "apply":
+        teacher = Teacher.objects.filter(teacher_q(request.user), pk=int_param(request.POST.get("teacher"), 0)).first()
+        choices = [int(c) for c in request.POST.getlist("choices") if c.isdigit()]
+        if teacher is None:
+            from django.contrib import messages
+
+            messages.error(request, "请选择教师")
+        else:
+            run(
+                request,
+                services.application_submit,
+                "报名已保存",
+                round=rnd,
+                teacher=teacher,
+                choices=choices,
+                subject=request.POST.get("subject", ""),
+                in_school=request.POST.get("in_school") == "1",
+            )
+    elif action == "score":
+        app = Application.objects.filter(round=rnd, pk=int_param(request.POST.get("application"), 0)).first()
+        school = School.objects.filter(pk=int_param(request.POST.get("school"), 0)).first()
+        if app and school:
+            run(
+                request,
+                services.score_set,
+                "评分已保存",
+                application=app,
+                school=school,
+                score=request.POST.get("score"),
+            )
+    elif action == "appeal":
+        app = Application.objects.filter(round=rnd, pk=int_param(request.POST.get("application"), 0)).first()
+        if app:
+            run(request, services.appeal_file, "申诉已登记", application=app, reason=request.POST.get("reason", ""))
+    elif action == "decide":
+        appeal = Appeal.objects.filter(application__round=rnd, pk=int_param(request.POST.get("appeal"), 0)).first()
+        if appeal:
+            run(
+                request,
+                services.appeal_decide,
+                "申诉已处理",
+                appeal=appeal,
+                upheld=request.POST.get("upheld") == "1",
+                outcome=request.POST.get("outcome", ""),
+            )
+    return redirect("teachers:round", pk=rnd.pk)
