@@ -1,0 +1,8 @@
+from django.db import models
+
+
+class BatchStatus(models.TextChoices):
+    PROCESSING = "processing", "处理中"
+    PREVIEW = "preview", "预览"
+    IMPORTED = "imported", "已导入"
+    FAILED = "failed", "失败"

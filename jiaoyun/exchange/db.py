@@ -1,0 +1,126 @@
+"""Set-based write helpers: COPY on PostgreSQL, batched bulk_create elsewhere; audit entries in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from jiaoyun.core.models import AuditEntry
+
+BULK_BATCH = 2000
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def allocate_ids(model: type[models.Model], n: int) -> list[int]:
+    """Reserve ``n`` primary keys from the table's sequence (PostgreSQL), so COPY can insert them."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, n],
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def copy_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY rows into the model's table (PostgreSQL). ``columns`` are database column names."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    n = 0
+    with connection.cursor() as cur:
+        raw = cur.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+    return n
+
+
+def copy_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Update many rows at once (PostgreSQL): COPY (id, columns…) into a temporary table, then UPDATE … FROM."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(model._meta.db_table)
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cols = ", ".join(qn(c) for c in ("id", *columns))
+        cur.execute(f"CREATE TEMPORARY TABLE _jy_upd AS SELECT {cols} FROM {table} WITH NO DATA")
+        with cur.cursor.copy(f"COPY _jy_upd ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sets = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in columns)
+        cur.execute(f"UPDATE {table} t SET {sets} FROM _jy_upd u WHERE t.id = u.id")
+        n = cur.rowcount
+        cur.execute("DROP TABLE _jy_upd")
+    return n
+
+
+def audit_bulk(
+    *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+) -> int:
+    """Write one AuditEntry per (object id, repr, changes) in bulk (COPY on PostgreSQL)."""
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_name = getattr(actor, "username", "") if actor_id else ""
+    now = timezone.now()
+    if is_postgres():
+        columns = [
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "note",
+        ]
+        return copy_insert(
+            AuditEntry,
+            columns,
+            (
+                (
+                    now,
+                    actor_id,
+                    actor_name,
+                    action,
+                    object_type,
+                    str(pk),
+                    rep[:200],
+                    json.dumps(ch, default=_json),
+                    note,
+                )
+                for pk, rep, ch in entries
+            ),
+        )
+    objs = [
+        AuditEntry(
+            at=now,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=str(pk),
+            object_repr=rep[:200],
+            changes=json.loads(json.dumps(ch, default=_json)),
+            note=note,
+        )
+        for pk, rep, ch in entries
+    ]
+    AuditEntry.objects.bulk_create(objs, batch_size=BULK_BATCH)
+    return len(objs)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,216 @@
+"""区划 (areas by 统计用区划代码) and 分年龄人口 (population by single year of age)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from jiaoyun.areas.choices import AreaLevel, PopulationSource, TownshipKind, UrbanRural
+from jiaoyun.areas.models import Area, PopulationCell
+from jiaoyun.core.choices import Sex
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.scope import area_q
+from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
+
+LEVEL_BY_LENGTH = {6: AreaLevel.COUNTY, 9: AreaLevel.TOWNSHIP, 12: AreaLevel.VILLAGE}
+AREA_FIELDS = ("name", "level", "parent_id", "township_kind", "urban_rural", "is_seat", "sort")
+
+
+def area_codes(ctx: Context) -> dict[str, tuple[int, str]]:
+    """code → (id, level) of every area, loaded once per run."""
+    if "areas" not in ctx.cache:
+        ctx.cache["areas"] = {code: (pk, level) for pk, code, level in Area.objects.values_list("id", "code", "level")}
+    codes: dict[str, tuple[int, str]] = ctx.cache["areas"]
+    return codes
+
+
+@register
+class AreaKind(Kind):
+    key = "areas"
+    label = "行政区划"
+    object_type = "areas.Area"
+    description = "县、乡镇、行政村（社区），以统计用区划代码识别。上级须已存在或在文件中排在前面。"
+    order = 10
+    conflict_label = "名称"
+    columns = (
+        Col("code", "区划代码", "code", required=True, lengths=(6, 9, 12),
+            aliases=("统计用区划代码", "行政区划代码", "代码"), example="530521100001"),
+        Col("name", "名称", required=True, aliases=("区划名称", "单位名称"), example="甸阳社区", max_length=50),
+        Col("parent", "上级区划代码", "code", lengths=(6, 9), aliases=("上级代码",), example="530521100",
+            help="可省略：按代码前缀推定"),
+        Col("township_kind", "乡镇类别", "choice", choices=tuple(TownshipKind.choices), default="", example=""),
+        Col("urban_rural", "城乡分类", "choice", choices=tuple(UrbanRural.choices), default=UrbanRural.RURAL,
+            aliases=("城乡分类代码",), extra_choices=(("111", "urban"), ("112", "urban"), ("121", "town"),
+                                                     ("122", "town"), ("123", "town"), ("210", "rural"),
+                                                     ("220", "rural")), example="城区"),
+        Col("is_seat", "县城所在地", "bool", example="否"),
+        Col("sort", "排序", "int", example="1"),
+    )  # fmt: skip
+
+    def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        code = values["code"]
+        level = LEVEL_BY_LENGTH[len(code)]
+        parent_code = values.get("parent") or ("" if level == AreaLevel.COUNTY else code[: len(code) - 3])
+        parent_id = None
+        if level != AreaLevel.COUNTY:
+            if not code.startswith(parent_code) or len(parent_code) != len(code) - 3:
+                raise DomainError(f"上级代码{parent_code}与区划代码{code}的前缀不符", field="上级区划代码")
+            known = area_codes(ctx).get(parent_code) or ctx.cache.get("areas_in_file", {}).get(parent_code)
+            if known is None:
+                raise DomainError(
+                    f"上级区划代码{parent_code}不存在（请先导入上级，或把上级排在前面）", field="上级区划代码"
+                )
+            parent_id = known[0]
+        ctx.cache.setdefault("areas_in_file", {}).setdefault(code, (None, level))
+        return {
+            "code": code,
+            "name": values["name"],
+            "level": str(level),
+            "parent_code": parent_code or None,
+            "parent_id": parent_id,
+            "township_kind": (values.get("township_kind") or "") if level == AreaLevel.TOWNSHIP else "",
+            "urban_rural": values.get("urban_rural") or UrbanRural.RURAL,
+            "is_seat": values.get("is_seat", False),
+            "sort": values.get("sort") or 0,
+        }
+
+    def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
+        return [("区划代码", record["code"])]
+
+    def conflict_fields(self) -> tuple[str, ...]:
+        return ("name",)
+
+    def classify(self, recs: list[Rec], ctx: Context) -> None:
+        existing = {
+            a["code"]: a
+            for a in Area.objects.filter(code__in=[r.data["code"] for r in recs]).values("id", "code", *AREA_FIELDS)
+        }
+        for rec in recs:
+            before = existing.get(rec.data["code"])
+            rec.repr = rec.data["name"]
+            if before is None:
+                rec.outcome = NEW
+                continue
+            rec.pk = before["id"]
+            names = [f for f in AREA_FIELDS if f != "parent_id" or rec.data["parent_id"] is not None]
+            diff = changed(rec.data, before, names)
+            rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+
+    def write(self, recs: list[Rec], ctx: Context) -> None:
+        codes = area_codes(ctx)
+        # Parents first: counties, then townships, then villages, so a parent created here has its id.
+        for level in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
+            group = [r for r in recs if r.data["level"] == level]
+            new = []
+            for r in group:
+                d = r.data
+                if d["parent_code"]:
+                    d["parent_id"] = codes[d["parent_code"]][0]
+                obj = Area(code=d["code"], **{f: d[f] for f in AREA_FIELDS})
+                try:
+                    obj.full_clean(validate_unique=False, validate_constraints=False)
+                except ValidationError as exc:
+                    raise DomainError(f"第{r.row}行：{'；'.join(exc.messages)}", row=r.row)
+                if r.outcome == NEW:
+                    new.append((r, obj))
+                else:
+                    obj.pk = r.pk
+                    Area.objects.filter(pk=r.pk or 0).update(**{f: d[f] for f in AREA_FIELDS})
+            Area.objects.bulk_create([o for _, o in new], batch_size=1000)
+            for r, o in new:
+                r.pk = o.pk
+                codes[o.code] = (o.pk, o.level)
+
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+        qs = Area.objects.filter(area_q(user)).order_by("level", "code")
+        order = {AreaLevel.COUNTY: 0, AreaLevel.TOWNSHIP: 1, AreaLevel.VILLAGE: 2}
+        rows = sorted(qs.values("code", "parent__code", *[f for f in AREA_FIELDS if f != "parent_id"]),
+                      key=lambda a: (order[a["level"]], a["code"]))  # fmt: skip
+        for a in rows:
+            a["parent"] = a.pop("parent__code") or ""
+            yield a
+
+
+POP_FIELDS = ("count",)
+
+
+@register
+class PopulationKind(Kind):
+    key = "population"
+    label = "分年龄人口"
+    object_type = "areas.PopulationCell"
+    description = "某年（12月31日）某区域单岁组、分性别人口，以（区划代码、年份、年龄、性别、口径）识别。"
+    order = 20
+    conflict_label = "人数"
+    columns = (
+        Col("area", "区划代码", "code", required=True, lengths=(6, 9, 12), aliases=("统计用区划代码",),
+            example="530521100001"),
+        Col("year", "年份", "int", required=True, aliases=("统计年份",), example="2024"),
+        Col("age", "年龄", "int", required=True, aliases=("年龄（周岁）", "周岁"), example="6"),
+        Col("sex", "性别", "choice", required=True, choices=tuple(Sex.choices), example="男"),
+        Col("source", "口径", "choice", choices=tuple(PopulationSource.choices), default=PopulationSource.HUKOU,
+            aliases=("人口口径",), example="户籍人口"),
+        Col("count", "人数", "int", required=True, aliases=("人口数",), example="37"),
+    )  # fmt: skip
+
+    def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        known = area_codes(ctx).get(values["area"])
+        if known is None:
+            raise DomainError(f"区划代码{values['area']}不存在", field="区划代码")
+        if not 1990 <= values["year"] <= 2100:
+            raise DomainError(f"年份{values['year']}不合理", field="年份")
+        if not 0 <= values["age"] <= 120:
+            raise DomainError(f"年龄{values['age']}不合理（0–120）", field="年龄")
+        if values["count"] < 0:
+            raise DomainError("人数不能为负数", field="人数")
+        return {
+            "area_id": known[0],
+            "year": values["year"],
+            "age": values["age"],
+            "sex": values["sex"],
+            "source": values.get("source") or PopulationSource.HUKOU,
+            "count": values["count"],
+        }
+
+    def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
+        return [("区划代码", (record["area_id"], record["year"], record["age"], record["sex"], record["source"]))]
+
+    def conflict_fields(self) -> tuple[str, ...]:
+        return ("count",)
+
+    @staticmethod
+    def _key(d: dict[str, Any]) -> tuple[Any, ...]:
+        return d["area_id"], d["year"], d["age"], d["sex"], d["source"]
+
+    def classify(self, recs: list[Rec], ctx: Context) -> None:
+        areas = {r.data["area_id"] for r in recs}
+        years = {r.data["year"] for r in recs}
+        existing = {
+            self._key(dict(c)): dict(c)
+            for c in PopulationCell.objects.filter(area_id__in=areas, year__in=years).values(
+                "id", "area_id", "year", "age", "sex", "source", "count"
+            )
+        }
+        for rec in recs:
+            before = existing.get(self._key(rec.data))
+            if before is None:
+                rec.outcome = NEW
+            else:
+                rec.pk = int(before["id"])  # type: ignore[call-overload]
+                diff = changed(rec.data, before, POP_FIELDS)
+                rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+
+    def write(self, recs: list[Rec], ctx: Context) -> None:
+        new = [PopulationCell(**r.data) for r in recs if r.outcome == NEW]
+        PopulationCell.objects.bulk_create(new, batch_size=2000)
+        upd = [PopulationCell(pk=r.pk, count=r.data["count"]) for r in recs if r.outcome == UPDATED]
+        PopulationCell.objects.bulk_update(upd, ["count"], batch_size=500)
+
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+        qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).order_by("area__code", "year", "age", "sex")
+        for cell in qs.values("area__code", "year", "age", "sex", "source", "count").iterator(chunk_size=2000):
+            c: dict[str, Any] = dict(cell)
+            c["area"] = c.pop("area__code")
+            yield c

@@ -1,0 +1,268 @@
+"""学校 (by 学校标识码) and 班级 (by school, school year, grade, class number)."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from jiaoyun.areas.choices import UrbanRural
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.scope import school_q
+from jiaoyun.exchange.kinds.areas import area_codes
+from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
+from jiaoyun.schools.choices import KIND_GRADES, Grade, Ownership, SchoolKind
+from jiaoyun.schools.models import School, SchoolClass
+
+SCHOOL_FIELDS = (
+    "name",
+    "kind",
+    "ownership",
+    "township_id",
+    "village_id",
+    "urban_rural",
+    "latitude",
+    "longitude",
+    "boarding",
+    "is_central",
+    "parent_id",
+    "is_active",
+    "address",
+    "phone",
+)
+SCHOOL_CODE_ALIASES = ("学校代码", "学校识别码", "学校标识", "标识码")
+GRADE_EXTRA = (("初一", 7), ("初二", 8), ("初三", 9), ("七年级", 7), ("八年级", 8), ("九年级", 9), ("小班", -2))
+
+
+def school_codes(ctx: Context) -> dict[str, tuple[int, str]]:
+    """code → (id, kind) of every school, loaded once per run."""
+    if "schools" not in ctx.cache:
+        ctx.cache["schools"] = {code: (pk, kind) for pk, code, kind in School.objects.values_list("id", "code", "kind")}
+    codes: dict[str, tuple[int, str]] = ctx.cache["schools"]
+    return codes
+
+
+def school_of(code: str, ctx: Context, label: str = "学校标识码") -> tuple[int, str]:
+    known = school_codes(ctx).get(code)
+    if known is None:
+        raise DomainError(f"学校标识码{code}在本县学校名录中不存在（请先导入学校）", field=label)
+    return known
+
+
+@register
+class SchoolKindFormat(Kind):
+    key = "schools"
+    label = "学校名录"
+    object_type = "schools.School"
+    description = "学校（含幼儿园、教学点），以10位学校标识码识别。教学点须填主校标识码，主校须已存在或排在前面。"
+    order = 30
+    conflict_label = "学校名称"
+    columns = (
+        Col("code", "学校标识码", "code", required=True, lengths=(10,), aliases=SCHOOL_CODE_ALIASES,
+            example="2153000001"),
+        Col("name", "学校名称", required=True, aliases=("学校全称", "单位名称", "名称"), example="甸阳镇中心小学",
+            max_length=100),
+        Col("kind", "办学类型", "choice", required=True, choices=tuple(SchoolKind.choices),
+            aliases=("学校类型", "办学类别"), example="小学"),
+        Col("ownership", "举办者类型", "choice", choices=tuple(Ownership.choices), default=Ownership.PUBLIC,
+            aliases=("办学性质",), example="公办"),
+        Col("township", "所在乡镇代码", "code", required=True, lengths=(9,), aliases=("乡镇代码", "所在乡镇区划代码"),
+            example="530521100"),
+        Col("village", "所在村代码", "code", lengths=(12,), aliases=("所在村（社区）代码", "村代码"),
+            example="530521100001"),
+        Col("urban_rural", "城乡分类", "choice", choices=tuple(UrbanRural.choices), default=UrbanRural.RURAL,
+            example="乡村"),
+        Col("latitude", "纬度", "decimal", example="24.723000"),
+        Col("longitude", "经度", "decimal", example="99.183000"),
+        Col("boarding", "寄宿制", "bool", aliases=("是否寄宿制",), example="否"),
+        Col("is_central", "中心校", "bool", aliases=("是否中心校",), example="是"),
+        Col("parent", "主校标识码", "code", lengths=(10,), aliases=("主校代码", "所属学校标识码"), example=""),
+        Col("is_active", "在办", "bool", default=True, aliases=("是否在办",), example="是"),
+        Col("address", "地址", aliases=("学校地址",), example="甸阳镇文化路1号", max_length=200),
+        Col("phone", "联系电话", aliases=("电话",), example="0875-8120000", max_length=30),
+    )  # fmt: skip
+
+    def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        areas = area_codes(ctx)
+        township = areas.get(values["township"])
+        if township is None or township[1] != "township":
+            raise DomainError(f"乡镇代码{values['township']}不存在或不是乡镇", field="所在乡镇代码")
+        village_id = None
+        if values.get("village"):
+            village = areas.get(values["village"])
+            if village is None or village[1] != "village":
+                raise DomainError(f"村代码{values['village']}不存在或不是行政村（社区）", field="所在村代码")
+            if not values["village"].startswith(values["township"]):
+                raise DomainError(f"村{values['village']}不属于乡镇{values['township']}", field="所在村代码")
+            village_id = village[0]
+        parent_code = values.get("parent") or ""
+        if values["kind"] == SchoolKind.TEACHING_POINT and not parent_code:
+            raise DomainError("教学点须填写主校标识码", field="主校标识码")
+        if parent_code:
+            known = school_codes(ctx).get(parent_code) or ctx.cache.get("schools_in_file", {}).get(parent_code)
+            if known is None:
+                raise DomainError(f"主校标识码{parent_code}不存在（主校须已存在或排在前面）", field="主校标识码")
+            if parent_code == values["code"]:
+                raise DomainError("主校不能是本校", field="主校标识码")
+        ctx.cache.setdefault("schools_in_file", {})[values["code"]] = (None, values["kind"])
+        for f, label, lo, hi in (("latitude", "纬度", -90, 90), ("longitude", "经度", -180, 180)):
+            v = values.get(f)
+            if v is not None and not lo <= v <= hi:
+                raise DomainError(f"{v}超出范围", field=label)
+            if v is not None:
+                values[f] = v.quantize(decimal.Decimal("0.000001"))
+        return {
+            "code": values["code"],
+            "name": values["name"],
+            "kind": values["kind"],
+            "ownership": values.get("ownership") or Ownership.PUBLIC,
+            "township_id": township[0],
+            "village_id": village_id,
+            "urban_rural": values.get("urban_rural") or UrbanRural.RURAL,
+            "latitude": values.get("latitude"),
+            "longitude": values.get("longitude"),
+            "boarding": values.get("boarding", False),
+            "is_central": values.get("is_central", False),
+            "parent_code": parent_code or None,
+            "parent_id": (school_codes(ctx).get(parent_code) or (None,))[0] if parent_code else None,
+            "is_active": values.get("is_active", True),
+            "address": values.get("address") or "",
+            "phone": values.get("phone") or "",
+        }
+
+    def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
+        return [("学校标识码", record["code"])]
+
+    def classify(self, recs: list[Rec], ctx: Context) -> None:
+        existing = {
+            s["code"]: s
+            for s in School.objects.filter(code__in=[r.data["code"] for r in recs]).values("id", "code", *SCHOOL_FIELDS)
+        }
+        for rec in recs:
+            rec.repr = rec.data["name"]
+            before = existing.get(rec.data["code"])
+            if before is None:
+                rec.outcome = NEW
+                continue
+            rec.pk = before["id"]
+            names = [f for f in SCHOOL_FIELDS if f != "parent_id" or rec.data["parent_id"] is not None]
+            if rec.data["parent_code"] is None:
+                names.append("parent_id")
+            diff = changed(rec.data, before, names)
+            rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+
+    def write(self, recs: list[Rec], ctx: Context) -> None:
+        codes = school_codes(ctx)
+        # Main schools before teaching points, so a parent created in this batch has its id.
+        for teaching_points in (False, True):
+            group = [r for r in recs if (r.data["kind"] == SchoolKind.TEACHING_POINT) == teaching_points]
+            new = []
+            for r in group:
+                d = r.data
+                if d["parent_code"]:
+                    d["parent_id"] = codes[d["parent_code"]][0]
+                obj = School(code=d["code"], **{f: d[f] for f in SCHOOL_FIELDS})
+                try:
+                    obj.full_clean(validate_unique=False, validate_constraints=False)
+                except ValidationError as exc:
+                    raise DomainError(f"第{r.row}行：{'；'.join(exc.messages)}", row=r.row)
+                if r.outcome == NEW:
+                    new.append((r, obj))
+                else:
+                    School.objects.filter(pk=r.pk or 0).update(**{f: d[f] for f in SCHOOL_FIELDS})
+            School.objects.bulk_create([o for _, o in new], batch_size=1000)
+            for r, o in new:
+                r.pk = o.pk
+                codes[o.code] = (o.pk, o.kind)
+
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+        qs = School.objects.filter(school_q(user)).order_by("parent_id", "code")
+        fields = [f for f in SCHOOL_FIELDS if not f.endswith("_id")]
+        rows = list(qs.values("code", "township__code", "village__code", "parent__code", *fields))
+        rows.sort(key=lambda s: (s["parent__code"] is not None, s["code"]))
+        for s in rows:
+            s["township"] = s.pop("township__code")
+            s["village"] = s.pop("village__code") or ""
+            s["parent"] = s.pop("parent__code") or ""
+            yield s
+
+
+CLASS_FIELDS = ("name",)
+
+
+@register
+class ClassKind(Kind):
+    key = "classes"
+    label = "班级"
+    object_type = "schools.SchoolClass"
+    description = "各校各学年的班级，以（学校标识码、学年、年级、班号）识别。"
+    order = 40
+    conflict_label = "班级名称"
+    columns = (
+        Col("school", "学校标识码", "code", required=True, lengths=(10,), aliases=SCHOOL_CODE_ALIASES,
+            example="2153000001"),
+        Col("school_year", "学年", "int", required=True, aliases=("学年（起始年）", "入学学年"), example="2024",
+            help="起始年：2024表示2024-2025学年"),
+        Col("grade", "年级", "choice", required=True, choices=tuple(Grade.choices), extra_choices=GRADE_EXTRA,
+            example="一年级"),
+        Col("number", "班号", "int", required=True, aliases=("班级号",), example="1"),
+        Col("name", "班级名称", aliases=("班级",), example="一年级（1）班", max_length=30),
+    )  # fmt: skip
+
+    def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        school_id, kind = school_of(values["school"], ctx)
+        grade = values["grade"]
+        if grade not in KIND_GRADES.get(kind, ()):
+            raise DomainError(f"该校（{SchoolKind(kind).label}）不设{Grade(grade).label}", field="年级")
+        if not 2000 <= values["school_year"] <= 2100:
+            raise DomainError(f"学年{values['school_year']}不合理", field="学年")
+        if values["number"] < 1:
+            raise DomainError("班号应为正整数", field="班号")
+        return {
+            "school_id": school_id,
+            "school_year": values["school_year"],
+            "grade": grade,
+            "number": values["number"],
+            "name": values.get("name") or "",
+        }
+
+    def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
+        return [("班号", (record["school_id"], record["school_year"], record["grade"], record["number"]))]
+
+    @staticmethod
+    def _key(d: dict[str, Any]) -> tuple[Any, ...]:
+        return d["school_id"], d["school_year"], d["grade"], d["number"]
+
+    def classify(self, recs: list[Rec], ctx: Context) -> None:
+        schools = {r.data["school_id"] for r in recs}
+        existing = {
+            self._key(dict(c)): dict(c)
+            for c in SchoolClass.objects.filter(school_id__in=schools).values(
+                "id", "school_id", "school_year", "grade", "number", "name"
+            )
+        }
+        for rec in recs:
+            before = existing.get(self._key(rec.data))
+            if before is None:
+                rec.outcome = NEW
+            else:
+                rec.pk = int(before["id"])  # type: ignore[call-overload]
+                diff = changed(rec.data, before, CLASS_FIELDS)
+                rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+
+    def write(self, recs: list[Rec], ctx: Context) -> None:
+        new = [SchoolClass(**r.data) for r in recs if r.outcome == NEW]
+        SchoolClass.objects.bulk_create(new, batch_size=2000)
+        upd = [SchoolClass(pk=r.pk, name=r.data["name"]) for r in recs if r.outcome == UPDATED]
+        SchoolClass.objects.bulk_update(upd, ["name"], batch_size=500)
+
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+        qs = SchoolClass.objects.filter(school_q(user, prefix="school__")).order_by(
+            "school__code", "school_year", "grade", "number"
+        )
+        for row in qs.values("school__code", "school_year", "grade", "number", "name").iterator(chunk_size=2000):
+            c: dict[str, Any] = dict(row)
+            c["school"] = c.pop("school__code")
+            yield c

@@ -1,0 +1,213 @@
+"""学生名册: students by ID-number hash (or 全国学籍号 when no ID number is known)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
+
+from jiaoyun.areas.models import Area
+from jiaoyun.core import idcard
+from jiaoyun.core.choices import Sex
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.scope import student_q
+from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
+from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
+from jiaoyun.people.models import Student
+from jiaoyun.people.services.bulk import STUDENT_FIELDS, student_bulk_create, student_bulk_update
+from jiaoyun.people.services.students import _check_fields
+
+SEX_EXTRA = (("男性", "M"), ("女性", "F"), ("1", "M"), ("2", "F"))
+ID_ALIASES = ("身份证件号", "身份证件号码", "证件号码", "身份证号码", "公民身份号码", "身份证")
+PARSED_CHOICES = ("sex", "ethnicity")
+ETHNICITY_EXTRA = tuple((label.removesuffix("族"), value) for value, label in Ethnicity.choices if len(label) > 2)
+
+
+def village_lookup(ctx: Context) -> dict[str, Area]:
+    if "villages" not in ctx.cache:
+        ctx.cache["villages"] = {a.code: a for a in Area.objects.filter(level="village").only("id", "code", "level")}
+    villages: dict[str, Area] = ctx.cache["villages"]
+    return villages
+
+
+def village_of(code: str, ctx: Context, label: str) -> Area | None:
+    if not code:
+        return None
+    area = village_lookup(ctx).get(code)
+    if area is None:
+        raise DomainError(f"区划代码{code}不存在或不是行政村（社区）", field=label)
+    return area
+
+
+@register
+class StudentKind(Kind):
+    key = "students"
+    label = "学生名册"
+    object_type = "people.Student"
+    description = "学生基本信息。以身份证号（无身份证号时以全国学籍号）识别同一学生；在校状态由“学籍变动”导入维护。"
+    per_record_audit = True
+    order = 50
+    columns = (
+        Col("name", "姓名", required=True, aliases=("学生姓名",), example="李小明", max_length=50),
+        Col("id_number", "身份证号", "id_number", aliases=ID_ALIASES, example="530521201403010017", sensitive=True,
+            help="与全国学籍号至少填一项；18位，末位校验码须正确"),
+        Col("student_no", "全国学籍号", aliases=("学籍号", "全国学籍号码", "学籍编号"), example="G530521201403010017",
+            help="G/L/J开头19位，或18位身份证号"),
+        Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=SEX_EXTRA, example="男",
+            help="填写身份证号时可省略（取自身份证号）"),
+        Col("birth_date", "出生日期", "date", aliases=("出生年月日", "生日"), example="2014-03-01",
+            help="填写身份证号时可省略；须与身份证号一致"),
+        Col("ethnicity", "民族", "choice", choices=tuple(Ethnicity.choices), extra_choices=ETHNICITY_EXTRA,
+            default="01", example="汉族"),
+        Col("hukou_village", "户籍所在村代码", "code", lengths=(12,),
+            aliases=("户籍村代码", "户籍所在地区划代码", "户籍地代码", "户籍所在村（社区）代码"), example="530521100001"),
+        Col("residence_village", "现居住村代码", "code", lengths=(12,),
+            aliases=("居住地代码", "现住址区划代码", "现居住村（社区）代码"), example="530521100001"),
+        Col("guardian_name", "监护人", aliases=("监护人姓名",), example="李大山", max_length=50),
+        Col("guardian_phone", "监护人电话", aliases=("监护人联系电话", "联系电话"), example="13800000000", max_length=20),
+        Col("left_behind", "留守儿童", "bool", aliases=("是否留守儿童",), example="否"),
+        Col("disability", "残疾类别", "choice", choices=tuple(DisabilityCategory.choices), default="",
+            aliases=("残疾类型",), example="无"),
+        Col("poverty", "脱贫家庭/监测户", "choice", choices=tuple(PovertyStatus.choices), default="",
+            aliases=("脱贫家庭", "家庭类型"), example="无"),
+        Col("orphan", "孤儿/事实无人抚养", "choice", choices=tuple(OrphanStatus.choices), default="",
+            aliases=("孤儿", "孤儿或事实无人抚养"), example="无"),
+        Col("migrant", "随迁子女", "bool", aliases=("是否随迁子女", "进城务工人员随迁子女"), example="否"),
+    )  # fmt: skip
+    compare = STUDENT_FIELDS
+
+    def prepare(self, ctx: Context) -> None:
+        village_lookup(ctx)
+
+    def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        raw_id = values.get("id_number") or ""
+        student_no = (values.get("student_no") or "").upper()
+        sex, birth = values.get("sex"), values.get("birth_date")
+        id_hash = None
+        number_value = ""
+        if raw_id:
+            number = idcard.validate(raw_id, today=ctx.today)
+            if birth and number.birth_date != birth:
+                raise DomainError(
+                    f"身份证号中的出生日期{number.birth_date:%Y-%m-%d}与填写的{birth:%Y-%m-%d}不一致", field="身份证号"
+                )
+            if sex and number.sex != sex:
+                raise DomainError("身份证号中的性别与填写的性别不一致", field="身份证号")
+            birth = birth or number.birth_date
+            sex = sex or number.sex
+            number_value = number.value
+            id_hash = idcard.match_hash(number_value)
+        elif not student_no:
+            raise DomainError("身份证号和全国学籍号至少填写一项", field="身份证号")
+        if not sex:
+            raise DomainError("未填身份证号时必填", field="性别")
+        if birth is None:
+            raise DomainError("未填身份证号时必填", field="出生日期")
+        hukou = village_of(values.get("hukou_village") or "", ctx, "户籍所在村代码")
+        residence = village_of(values.get("residence_village") or "", ctx, "现居住村代码")
+        fields = {
+            "name": values["name"],
+            "sex": sex,
+            "birth_date": birth,
+            "ethnicity": values.get("ethnicity") or "01",
+            "hukou_village": hukou,
+            "residence_village": residence,
+            "guardian_name": values.get("guardian_name") or "",
+            "guardian_phone": values.get("guardian_phone") or "",
+            "left_behind": values.get("left_behind", False),
+            "disability": values.get("disability") or "",
+            "poverty": values.get("poverty") or "",
+            "orphan": values.get("orphan") or "",
+            "migrant": values.get("migrant", False),
+            "student_no": student_no or None,
+        }
+        # The domain field checks; sex and ethnicity were already restricted to their choices by the column
+        # parsers (re-checking them here would rebuild the 56-member choice list for every row).
+        _check_fields({k: v for k, v in fields.items() if k not in PARSED_CHOICES}, today=ctx.today)
+        fields["hukou_village_id"] = hukou.pk if hukou else None
+        fields["residence_village_id"] = residence.pk if residence else None
+        del fields["hukou_village"], fields["residence_village"]
+        fields["id_hash"] = id_hash
+        fields["id_number"] = number_value
+        return fields
+
+    def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
+        keys: list[tuple[str, Hashable]] = []
+        if record["id_hash"]:
+            keys.append(("身份证号", record["id_hash"]))
+        if record["student_no"]:
+            keys.append(("全国学籍号", record["student_no"]))
+        return keys
+
+    def classify(self, recs: list[Rec], ctx: Context) -> None:
+        hashes = [r.data["id_hash"] for r in recs if r.data["id_hash"]]
+        numbers = [r.data["student_no"] for r in recs if r.data["student_no"]]
+        fields = ("id", "id_hash", *STUDENT_FIELDS)
+        by_hash = (
+            {s["id_hash"]: s for s in Student.objects.filter(id_hash__in=hashes).values(*fields)} if hashes else {}
+        )
+        by_no = (
+            {s["student_no"]: s for s in Student.objects.filter(student_no__in=numbers).values(*fields)}
+            if numbers
+            else {}
+        )
+        for rec in recs:
+            d = rec.data
+            rec.repr = d["name"]
+            a = by_hash.get(d["id_hash"]) if d["id_hash"] else None
+            b = by_no.get(d["student_no"]) if d["student_no"] else None
+            if a and b and a["id"] != b["id"]:
+                rec.reject(
+                    DomainError(
+                        f"身份证号属于已有学生“{a['name']}”，全国学籍号却属于另一学生“{b['name']}”，请核对",
+                        field="全国学籍号",
+                    )
+                )
+                continue
+            target = a or b
+            if target is None:
+                rec.outcome = NEW
+                continue
+            if d["id_hash"] and target["id_hash"] and target["id_hash"] != d["id_hash"]:
+                rec.reject(
+                    DomainError(
+                        f"全国学籍号{d['student_no']}已属于身份证号不同的学生“{target['name']}”", field="全国学籍号"
+                    )
+                )
+                continue
+            names = list(STUDENT_FIELDS) + (["id_hash"] if d["id_hash"] else [])
+            diff = changed(d, target, names)
+            rec.pk = target["id"]
+            if diff:
+                if "id_hash" in diff:
+                    diff["id_hash"] = ["***", "***"]
+                rec.outcome, rec.before = UPDATED, diff
+            else:
+                rec.outcome = UNCHANGED
+
+    def write(self, recs: list[Rec], ctx: Context) -> None:
+        new = [r for r in recs if r.outcome == NEW]
+        for rec, pk in zip(new, student_bulk_create(records=[r.data for r in new]), strict=True):
+            rec.pk = pk
+        student_bulk_update(updates=[(r.pk, r.data) for r in recs if r.outcome == UPDATED and r.pk is not None])
+
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+        return _student_rows(user, reveal)
+
+
+def _student_rows(user: Any, reveal: bool) -> Iterator[dict[str, Any]]:
+    qs = (
+        Student.objects.filter(student_q(user))
+        .order_by("id")
+        .values(
+            "id_cipher",
+            "id_masked",
+            *[f for f in STUDENT_FIELDS if not f.endswith("village_id")],
+            "hukou_village__code",
+            "residence_village__code",
+        )
+    )
+    for s in qs.iterator(chunk_size=2000):
+        s["id_number"] = idcard.decrypt(s["id_cipher"]) if reveal and s["id_cipher"] else s["id_masked"]
+        s["hukou_village"] = s.pop("hukou_village__code") or ""
+        s["residence_village"] = s.pop("residence_village__code") or ""
+        yield s

@@ -1,0 +1,362 @@
+"""The import engine and its services: preview (dry run, nothing written) and confirm (all or nothing).
+
+A run streams the file row by row: header mapping → cell parsing → the kind's row validator → duplicate
+check inside the file → every ``IMPORT_BATCH_ROWS`` rows one set-based comparison with the database
+(new / updated / unchanged) and, when confirming, one set-based write plus bulk per-record audit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jiaoyun.core import idcard
+from jiaoyun.core.audit import audit_record
+from jiaoyun.core.choices import AuditAction, Role, Section
+from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.exchange import conf
+from jiaoyun.exchange.choices import BatchStatus
+from jiaoyun.exchange.db import audit_bulk
+from jiaoyun.exchange.models import ImportBatch, ImportRejection
+from jiaoyun.exchange.readers import Table, open_table
+from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec, get_kind
+from jiaoyun.exchange.values import text
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class RunResult:
+    header_row: int = 0
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+def can_import(user: Any) -> bool:
+    """County-level data managers import registries (read-only roles never do)."""
+    if not getattr(user, "is_authenticated", False) or not user.can_write:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.COUNTY_ADMIN or (
+        user.role == Role.BUREAU_STAFF and user.section in (Section.BASIC, Section.PERSONNEL)
+    )
+
+
+def _map_headers(kind: Kind, headers: list[str]) -> tuple[list[tuple[Col, int]], list[str]]:
+    mapping: dict[str, tuple[Col, int]] = {}
+    ignored: list[str] = []
+    for idx, header in enumerate(headers):
+        col = kind.column_for(header)
+        if col is None:
+            if header:
+                ignored.append(header)
+            continue
+        if col.name in mapping:
+            first = mapping[col.name][1]
+            raise DomainError(
+                f"列“{col.label}”出现了两次（第{first + 1}列“{headers[first]}”和第{idx + 1}列“{header}”），请删除其中一列"
+            )
+        mapping[col.name] = (col, idx)
+    missing = [c.label for c in kind.required_columns() if c.name not in mapping]
+    if missing:
+        found = "、".join(h for h in headers if h) or "（无）"
+        raise DomainError(f"缺少必填列：{'、'.join(missing)}。文件中的列为：{found}", field="表头")
+    return list(mapping.values()), ignored
+
+
+def _shown(col: Col | None, raw: Any) -> str:
+    value = text(raw)
+    if col is not None and col.sensitive and value:
+        return idcard.mask(value)
+    return value[:200]
+
+
+def run_import(
+    *, kind: Kind, path: Path, ctx: Context, on_progress: Progress | None = None, keep: int | None = None
+) -> RunResult:
+    """Validate (and, when ``ctx.write``, write) a file; fatal problems raise DomainError."""
+    table: Table = open_table(path, known=kind.knows)
+    try:
+        return _run(kind, table, ctx, on_progress, keep if keep is not None else conf.get("IMPORT_MAX_REJECTS_KEPT"))
+    finally:
+        table.close()
+
+
+def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, keep: int) -> RunResult:
+    mapping, ignored = _map_headers(kind, table.headers)
+    result = RunResult(header_row=table.header_row, ignored_headers=ignored)
+    by_label = {c.label: c for c in kind.columns}
+    parsers = [(col, idx, col.parser()) for col, idx in mapping]
+    index_of = {col.label: idx for col, idx in mapping}
+    formulas = table.formula_without_value
+    conflict_fields = kind.conflict_fields()
+    seen: dict[Hashable, tuple[int, int, int]] = {}
+    batch_rows = conf.get("IMPORT_BATCH_ROWS")
+    kind.prepare(ctx)
+    pending: list[Rec] = []
+    raw_rows: dict[int, list[Any]] = {}
+
+    def reject(row: int, err: DomainError, cells: list[Any]) -> None:
+        result.count(REJECTED)
+        if len(result.rejections) < keep:
+            col = by_label.get(err.field or "")
+            idx = index_of.get(err.field or "")
+            raw = cells[idx] if idx is not None and idx < len(cells) else ""
+            result.rejections.append(Rejection(row, err.field or "", _shown(col, raw), err.message))
+
+    def settle(recs: Iterable[Rec]) -> None:
+        done = list(recs)
+        for rec in done:
+            if rec.outcome == REJECTED and rec.error is not None:
+                reject(rec.row, rec.error, raw_rows.get(rec.row, []))
+            elif rec.outcome in (NEW, UPDATED, UNCHANGED):
+                result.count(rec.outcome)
+        changes = [r for r in done if r.outcome in (NEW, UPDATED)]
+        if ctx.write and changes:
+            kind.write(changes, ctx)
+            if kind.per_record_audit:
+                _audit_records(kind, changes, ctx)
+        for rec in done:
+            raw_rows.pop(rec.row, None)
+
+    for row_no, cells in table.rows():
+        result.total += 1
+        values: dict[str, Any] = {}
+        try:
+            for col, idx, parse in parsers:
+                raw = cells[idx] if idx < len(cells) else None
+                if formulas and (row_no, idx) in formulas:
+                    raise DomainError(
+                        "公式单元格没有计算结果，请在Excel中重新计算并保存，或把公式转换为数值", field=col.label
+                    )
+                try:
+                    values[col.name] = parse(raw)
+                except DomainError as exc:
+                    exc.field = exc.field or col.label
+                    raise
+            record = kind.validate(values, ctx)
+            fingerprint = hash(tuple(record.items()))
+            named = hash(tuple(record.get(f) for f in conflict_fields))
+            for label, key in kind.unique_keys(record):
+                previous = seen.get((label, key))
+                if previous is None:
+                    continue
+                first_row, first_fp, first_named = previous
+                if first_fp == fingerprint:
+                    raise DomainError(f"与第{first_row}行重复（{label}相同，内容相同）", field=label)
+                if first_named != named:
+                    raise DomainError(
+                        f"与第{first_row}行的{label}相同，但{kind.conflict_label}不同，请核对", field=label
+                    )
+                raise DomainError(f"与第{first_row}行的{label}相同，但其他信息不同，请合并为一行", field=label)
+            for label, key in kind.unique_keys(record):
+                seen[(label, key)] = (row_no, fingerprint, named)
+        except DomainError as exc:
+            reject(row_no, exc, cells)
+            continue
+        pending.append(Rec(row=row_no, data=record))
+        raw_rows[row_no] = cells
+        if len(pending) >= batch_rows:
+            settle(kind.flush(pending, ctx))
+            pending = []
+            if on_progress:
+                on_progress(table.progress())
+    if pending:
+        settle(kind.flush(pending, ctx))
+    settle(kind.finish(ctx))
+    if ctx.write:
+        kind.after_write(ctx)
+    if result.total == 0:
+        raise DomainError(f"文件只有表头（第{table.header_row}行），没有数据行")
+    result.rejections.sort(key=lambda r: r.row)
+    return result
+
+
+def _audit_records(kind: Kind, recs: list[Rec], ctx: Context) -> None:
+    note = f"导入批次#{ctx.batch_id}" if ctx.batch_id else "导入"
+    for action, outcome in ((AuditAction.CREATE, NEW), (AuditAction.UPDATE, UPDATED)):
+        entries = [
+            (r.pk, r.repr, {"import_batch": ctx.batch_id, **({"changes": r.before} if r.before else {})})
+            for r in recs
+            if r.outcome == outcome and r.pk is not None
+        ]
+        if entries:
+            audit_bulk(actor=ctx.actor, action=action, object_type=kind.object_type, entries=entries, note=note)
+
+
+# -- stored files ---------------------------------------------------------------------------------
+
+
+def _store(upload: IO[bytes], file_name: str) -> tuple[Path, str, int]:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    tmp = folder / f"upload-{timezone.now():%Y%m%d%H%M%S%f}.part"
+    size = 0
+    limit = conf.get("IMPORT_MAX_BYTES")
+    with open(tmp, "wb") as out:
+        while chunk := upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                tmp.unlink(missing_ok=True)
+                raise DomainError(f"文件过大：超过上限{limit / 1048576:.0f} MB，请拆分后分批导入")
+            digest.update(chunk)
+            out.write(chunk)
+    sha = digest.hexdigest()
+    suffix = Path(file_name).suffix.lower()[:8]
+    final = folder / f"{sha}{suffix}"
+    shutil.move(str(tmp), final)
+    return final, sha, size
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _save_result(batch: ImportBatch, result: RunResult) -> None:
+    batch.header_row = result.header_row
+    batch.total, batch.new, batch.updated = result.total, result.new, result.updated
+    batch.unchanged, batch.rejected = result.unchanged, result.rejected
+    batch.progress = 100
+    notes = []
+    if result.ignored_headers:
+        notes.append(f"未识别、已忽略的列：{'、'.join(result.ignored_headers)}")
+    batch.message = "；".join(notes)
+    batch.rejections.all().delete()
+    ImportRejection.objects.bulk_create(
+        [
+            ImportRejection(batch=batch, row=r.row, column=r.column, value=r.value[:200], reason=r.reason[:500])
+            for r in result.rejections
+        ],
+        batch_size=2000,
+    )
+
+
+# -- services -------------------------------------------------------------------------------------
+
+
+def import_upload(*, actor: Any, kind: str, upload: IO[bytes], file_name: str) -> ImportBatch:
+    """Store an uploaded file and open a batch for it (status 处理中); ``import_preview`` then checks it."""
+    if not can_import(actor):
+        raise PermissionDenied("您的角色无权导入数据")
+    get_kind(kind)
+    path, sha, size = _store(upload, file_name)
+    return ImportBatch.objects.create(
+        kind=kind,
+        file_name=Path(file_name).name[:255],
+        file_sha256=sha,
+        file_size=size,
+        stored_path=str(path),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        status=BatchStatus.PROCESSING,
+    )
+
+
+def import_preview(*, actor: Any, batch: ImportBatch, on_progress: Progress | None = None) -> ImportBatch:
+    """Dry run: validate the whole file and compare it with the database; nothing is written."""
+    kind = get_kind(batch.kind)
+    ctx = Context(actor=actor, write=False, batch_id=batch.pk)
+    try:
+        result = run_import(kind=kind, path=Path(batch.stored_path), ctx=ctx, on_progress=on_progress)
+    except DomainError as exc:
+        batch.status, batch.message, batch.progress = BatchStatus.FAILED, str(exc), 100
+        batch.save(update_fields=["status", "message", "progress"])
+        raise
+    with transaction.atomic():
+        _save_result(batch, result)
+        batch.status = BatchStatus.PREVIEW
+        batch.save()
+    return batch
+
+
+def import_file(*, actor: Any, kind: str, upload: IO[bytes], file_name: str) -> ImportBatch:
+    """Upload and preview in one call (API, command line, small files on the web page)."""
+    batch = import_upload(actor=actor, kind=kind, upload=upload, file_name=file_name)
+    return import_preview(actor=actor, batch=batch)
+
+
+def import_confirm(*, actor: Any, batch: ImportBatch, on_progress: Progress | None = None) -> ImportBatch:
+    """Write every accepted row of a previewed batch in one transaction (or nothing), audited."""
+    if not can_import(actor):
+        raise PermissionDenied("您的角色无权导入数据")
+    if batch.status != BatchStatus.PREVIEW:
+        raise DomainError(f"该批次状态为“{batch.get_status_display()}”，只有“预览”状态的批次可以确认导入")
+    path = Path(batch.stored_path)
+    if not path.exists() or _sha256(path) != batch.file_sha256:
+        raise DomainError("已上传的文件不存在或已被改动，请重新上传")
+    kind = get_kind(batch.kind)
+    ctx = Context(actor=actor, write=True, batch_id=batch.pk)
+    try:
+        with transaction.atomic():
+            result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress)
+            _save_result(batch, result)
+            batch.status = BatchStatus.IMPORTED
+            batch.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+            batch.confirmed_at = timezone.now()
+            batch.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.IMPORT,
+                obj=batch,
+                object_type=kind.object_type,
+                object_repr=f"{kind.label}：{batch.file_name}",
+                changes={
+                    "batch": batch.pk,
+                    "kind": kind.key,
+                    "file_sha256": batch.file_sha256,
+                    "total": result.total,
+                    "new": result.new,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "rejected": result.rejected,
+                },
+            )
+            transaction.on_commit(_enqueue_indicators)
+    except DomainError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=f"确认导入失败：{exc}")
+        batch.refresh_from_db()
+        raise
+    return batch
+
+
+def _enqueue_indicators() -> None:
+    try:
+        from jiaoyun.indicators.tasks import indicators_refresh_task  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    indicators_refresh_task.enqueue()
+
+
+def batch_set_progress(*, batch_id: int, share: float) -> None:
+    """Progress of a running preview (0…1), polled by the upload page."""
+    ImportBatch.objects.filter(pk=batch_id).update(progress=min(99, int(share * 100)))

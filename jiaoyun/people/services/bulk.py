@@ -1,0 +1,223 @@
+"""Set-based bulk upserts of students, teachers and enrolment events, used by imports.
+
+Records arrive already validated by the import kinds (which call the same domain checks as the
+one-at-a-time services). Inserts go through PostgreSQL ``COPY`` with primary keys reserved from the
+sequence, or ``bulk_create`` in batches elsewhere; updates through a temporary table and one
+``UPDATE … FROM`` (PostgreSQL) or ``bulk_update``. ID numbers are encrypted here, only for rows written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, In
+from django.utils import timezone
+
+from jiaoyun.core import idcard
+from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres
+from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
+from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
+
+BATCH = 2000
+
+STUDENT_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "hukou_village_id",
+    "residence_village_id",
+    "guardian_name",
+    "guardian_phone",
+    "left_behind",
+    "disability",
+    "poverty",
+    "orphan",
+    "migrant",
+    "student_no",
+)
+ID_FIELDS = ("id_hash", "id_cipher", "id_masked")
+
+
+def _id_columns(record: dict[str, Any]) -> tuple[str | None, str, str]:
+    number = record.get("id_number")
+    if not number:
+        return None, "", ""
+    return record["id_hash"], idcard.encrypt(number), idcard.mask(number)
+
+
+def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert new students (status 未入学 until events arrive); returns their primary keys in order."""
+    if not records:
+        return []
+    now = timezone.now()
+    if is_postgres():
+        ids = allocate_ids(Student, len(records))
+        columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
+        copy_insert(
+            Student,
+            columns,
+            (
+                (pk, *(r.get(f) for f in STUDENT_FIELDS), *_id_columns(r), StudentStatus.NOT_ENROLLED, now, now)
+                for pk, r in zip(ids, records, strict=True)
+            ),
+        )
+        return ids
+    objs = []
+    for r in records:
+        h, c, m = _id_columns(r)
+        objs.append(Student(**{f: r.get(f) for f in STUDENT_FIELDS}, id_hash=h, id_cipher=c, id_masked=m))
+    Student.objects.bulk_create(objs, batch_size=BATCH)
+    return [o.pk for o in objs]
+
+
+def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int:
+    """Update students in place: (pk, record). Records without an ID number leave the stored one as it is."""
+    if not updates:
+        return 0
+    now = timezone.now()
+    with_id = [(pk, r) for pk, r in updates if r.get("id_number")]
+    without_id = [(pk, r) for pk, r in updates if not r.get("id_number")]
+    n = 0
+    for group, fields in ((with_id, (*STUDENT_FIELDS, *ID_FIELDS)), (without_id, STUDENT_FIELDS)):
+        if not group:
+            continue
+        rows = []
+        for pk, r in group:
+            values = [r.get(f) for f in STUDENT_FIELDS]
+            if fields is not STUDENT_FIELDS:
+                values.extend(_id_columns(r))
+            rows.append((pk, *values, now))
+        columns = [*fields, "updated_at"]
+        if is_postgres():
+            n += copy_update(Student, columns, rows)
+        else:
+            objs = [Student(pk=int(row[0]), **dict(zip(columns, row[1:], strict=True))) for row in rows]  # type: ignore[arg-type]
+            names = [c.removesuffix("_id") if c.endswith("_village_id") else c for c in columns]
+            n += Student.objects.bulk_update(objs, names, batch_size=500)
+    return n
+
+
+TEACHER_FIELDS = (
+    "staff_no",
+    "name",
+    "sex",
+    "birth_date",
+    "school_id",
+    "post_type",
+    "main_subject",
+    "subjects",
+    "title",
+    "degree",
+    "staffing",
+    "backbone",
+    "hire_date",
+    "school_since",
+    "has_certificate",
+    "is_active",
+)
+
+
+def teacher_bulk_upsert(
+    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], today: dt.date
+) -> list[int]:
+    """Insert new teachers with their first assignment (初任) and update others (not their school)."""
+    objs = []
+    for r in new:
+        h, c, m = _id_columns(r)
+        objs.append(
+            Teacher(
+                **{f: r.get(f) for f in TEACHER_FIELDS if f != "subjects"},
+                subjects=list(r.get("subjects") or ()),
+                id_hash=h,
+                id_cipher=c,
+                id_masked=m,
+            )  # fmt: skip
+        )
+    Teacher.objects.bulk_create(objs, batch_size=BATCH)
+    TeacherAssignment.objects.bulk_create(
+        [
+            TeacherAssignment(teacher=t, school_id=t.school_id, start=t.school_since or t.hire_date or today)
+            for t in objs
+            if t.school_id
+        ],
+        batch_size=BATCH,
+    )
+    if updates:
+        fields = [f for f in TEACHER_FIELDS if f != "school_id"]
+        upd = []
+        for pk, r in updates:
+            t = Teacher(
+                pk=pk, **{f: r.get(f) for f in fields if f != "subjects"}, subjects=list(r.get("subjects") or ())
+            )
+            if r.get("id_number"):
+                t.id_hash, t.id_cipher, t.id_masked = _id_columns(r)
+            upd.append(t)
+        with_id = [t for t in upd if t.id_cipher]
+        without_id = [t for t in upd if not t.id_cipher]
+        Teacher.objects.bulk_update(with_id, [*fields, *ID_FIELDS], batch_size=500)
+        Teacher.objects.bulk_update(without_id, fields, batch_size=500)
+    return [o.pk for o in objs]
+
+
+EVENT_FIELDS = (
+    "student_id",
+    "kind",
+    "date",
+    "seq",
+    "school_id",
+    "grade",
+    "school_class_id",
+    "external_school",
+    "reason",
+)
+
+
+def event_bulk_upsert(
+    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: Any
+) -> list[int]:
+    """Insert new 学籍 events and update corrected ones; then call ``student_bulk_refresh``."""
+    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
+    EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
+    if updates:
+        fields = ["school_id", "grade", "school_class_id", "external_school", "reason"]
+        upd = [EnrolmentEvent(pk=pk, **{f: r.get(f) for f in fields}) for pk, r in updates]
+        EnrolmentEvent.objects.bulk_update(upd, ["school", "grade", "school_class", "external_school", "reason"], 500)
+    return [o.pk for o in objs]
+
+
+def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
+    """Recompute the cached status/school/grade/class of many students from their latest event, set-based.
+
+    Same rule as ``student_refresh_state``: status from the latest event; the school of the latest event
+    that names one; grade from the latest event; the class only while in school.
+    """
+    n = 0
+    ids = list(student_ids)
+    in_school = [k for k, st in EVENT_STATUS.items() if st == StudentStatus.IN_SCHOOL]
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i : i + 1000]
+        latest = EnrolmentEvent.objects.filter(student_id=OuterRef("pk")).order_by("-date", "-seq", "-id")
+        last_kind = Subquery(latest.values("kind")[:1])
+        n += Student.objects.filter(pk__in=chunk).update(
+            status=Case(
+                *[When(Exact(last_kind, Value(str(k))), then=Value(str(st))) for k, st in EVENT_STATUS.items()],
+                default=Value(str(StudentStatus.NOT_ENROLLED)),
+            ),
+            current_school_id=Case(
+                When(~Exists(latest), then=Value(None)),
+                default=Coalesce(Subquery(latest.values("school_id")[:1]), F("current_school_id")),
+            ),
+            current_grade=Subquery(latest.values("grade")[:1]),
+            current_class_id=Case(
+                When(In(last_kind, [str(k) for k in in_school]), then=Subquery(latest.values("school_class_id")[:1])),
+                default=Value(None),
+            ),
+            updated_at=timezone.now(),
+        )
+    return n
