@@ -61,10 +61,33 @@ class Row:
     def gap_text(self) -> str:
         if not self.gap or self.target is None:
             return ""
-        target = format_value(self.indicator, self.target)
+        target = f"{self.target:g}%"
         if self.indicator.higher_is_better:
             return f"还需 {self.gap} 名{self.indicator.gap_phrase}方可达到 {target}"
         return f"需减少 {self.gap} 名方可降至 {target}"
+
+    @property
+    def numerator_measure(self) -> str:
+        return self.indicator.numerator[0]
+
+    @property
+    def denominator_measure(self) -> str:
+        return self.indicator.denominator[0]
+
+    @property
+    def place_query(self) -> str:
+        """Query-string part that locates this figure (for drill-down links)."""
+        where = f"school={self.school_id}" if self.school_id else f"area={self.area_id}"
+        as_of = f"&as_of={self.as_of.isoformat()}" if self.as_of else ""
+        return f"code={self.code}&year={self.year}{as_of}&{where}"
+
+    @property
+    def numerator_text(self) -> str:
+        return str(_num(self.numerator))
+
+    @property
+    def denominator_text(self) -> str:
+        return str(_num(self.denominator))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -249,16 +272,24 @@ def indicator_rows(
     return rows
 
 
-def ranking(*, year: int, code: str, level: str = "township", parent: Area | None = None) -> list[Row]:
+def ranking(
+    *,
+    year: int,
+    code: str,
+    level: str = "township",
+    parent: Area | None = None,
+    as_of: dt.date | None = None,
+    targets: Targets | None = None,
+) -> list[Row]:
     """Every township (or village of a township, or school) for one indicator, best first, 无数据 last."""
     ind = indicator(code)
-    as_of = latest_as_of(year=year)
+    as_of = as_of or latest_as_of(year=year)
     qs = IndicatorValue.objects.filter(school_year=year, code=code, level=level)
     qs = qs.filter(as_of=as_of) if as_of else qs.none()
     if parent is not None:
         qs = qs.filter(area__parent=parent) if level == "village" else qs.filter(school__township=parent)
     qs = qs.select_related("area", "school")
-    targets = Targets([code])
+    targets = targets or Targets([code])
     rows = []
     for v in qs:
         place = v.school if v.school_id else v.area
@@ -269,42 +300,52 @@ def ranking(*, year: int, code: str, level: str = "township", parent: Area | Non
     return rows
 
 
-def trend(*, code: str, area: Area | None = None, years: int | None = None) -> list[Row]:
-    """The last N school years of an indicator for an area (the county by default), oldest first."""
-    ind = indicator(code)
+def trends(
+    *, codes: tuple[str, ...], area: Area | None = None, years: int | None = None, targets: Targets | None = None
+) -> dict[str, list[Row]]:
+    """The last N school years of some indicators for an area (the county by default), oldest first.
+
+    Each year is read on its latest as-of date (the census date for past years). Two queries."""
     area = area or Area.objects.filter(level="county").first()
     n = years or int(conf.get("INDICATOR_TREND_YEARS"))
     last = SchoolYear.current().start_year
     latest = (
-        IndicatorValue.objects.filter(code=code, area=area, school_year__gt=last - n)
+        IndicatorValue.objects.filter(code__in=codes, area=area, school_year__gt=last - n)
         .values("school_year")
         .annotate(m=Max("as_of"))
     )
-    wanted = Q()
+    wanted = Q(pk__in=[])
     for item in latest:
         wanted |= Q(school_year=item["school_year"], as_of=item["m"])
-    values = {}
-    if latest:
-        values = {v.school_year: v for v in IndicatorValue.objects.filter(wanted, code=code, area=area)}
-    targets = Targets([code])
-    rows = []
-    for y in range(last - n + 1, last + 1):
-        v = values.get(y)
-        row = (
-            _to_row(v, str(area))
-            if v
-            else Row(ind, "county", getattr(area, "pk", None), None, str(area), y, None, None, 0, 0)
-        )
-        rows.append(targets.decorate(row))
-    return rows
+    values = {(v.code, v.school_year): v for v in IndicatorValue.objects.filter(wanted, code__in=codes, area=area)}
+    targets = targets or Targets(list(codes))
+    out: dict[str, list[Row]] = {}
+    for code in codes:
+        ind = indicator(code)
+        rows = []
+        for y in range(last - n + 1, last + 1):
+            v = values.get((code, y))
+            row = (
+                _to_row(v, str(area))
+                if v
+                else Row(ind, "county", getattr(area, "pk", None), None, str(area), y, None, None, 0, 0)
+            )
+            rows.append(targets.decorate(row))
+        out[code] = rows
+    return out
 
 
-def trend_chart(*, codes: tuple[str, ...] = HEADLINE_CODES, area: Area | None = None) -> dict[str, Any]:
+def trend(*, code: str, area: Area | None = None, years: int | None = None) -> list[Row]:
+    return trends(codes=(code,), area=area, years=years)[code]
+
+
+def trend_chart(
+    *, codes: tuple[str, ...] = HEADLINE_CODES, area: Area | None = None, targets: Targets | None = None
+) -> dict[str, Any]:
     """ECharts option for the ten-year trends of some rate indicators, with their targets as dashed lines."""
     series: list[dict[str, Any]] = []
     years: list[str] = []
-    for code in codes:
-        rows = trend(code=code, area=area)
+    for code, rows in trends(codes=codes, area=area, targets=targets).items():
         years = [str(r.year) for r in rows]
         name = BY_CODE[code].name
         series.append(
@@ -478,3 +519,54 @@ def drill_teachers(*, user: Any, target: DrillTarget) -> QuerySet[Teacher]:
         .select_related("school")
         .order_by("school_id", "id")
     )
+
+
+SCHOOL_TABLE_CODES = (
+    "dropout_primary",
+    "dropout_junior",
+    "retention_junior",
+    "progression_primary",
+    "large_class",
+    "ptr_primary",
+    "ptr_junior",
+)
+
+
+def school_table(
+    *, schools: Any, year: int, as_of: dt.date | None = None, codes: tuple[str, ...] = SCHOOL_TABLE_CODES
+) -> list[dict[str, Any]]:
+    """Figures of a page of schools, one row per school and one cell per indicator (one query)."""
+    as_of = as_of or latest_as_of(year=year)
+    school_list = list(schools)
+    values = IndicatorValue.objects.filter(
+        school_year=year, level="school", school__in=[s.pk for s in school_list], code__in=codes
+    ).only("code", "school_id", "value", "numerator", "denominator")
+    values = values.filter(as_of=as_of) if as_of else values.none()
+    found = {(v.school_id, v.code): v for v in values}
+    rows = []
+    for school in school_list:
+        cells = []
+        for code in codes:
+            v = found.get((school.pk, code))
+            cells.append(
+                {
+                    "code": code,
+                    "text": format_value(BY_CODE[code], v.value) if v else "—",
+                    "value": v.value if v else None,
+                }
+            )
+        rows.append({"school": school, "cells": cells})
+    return rows
+
+
+def school_table_headers(codes: tuple[str, ...] = SCHOOL_TABLE_CODES) -> list[str]:
+    return [BY_CODE[c].name for c in codes]
+
+
+def drill_measures(ind: Indicator) -> list[tuple[str, str, str]]:
+    """(part, measure, label) for the tabs of a drill-down page."""
+    parts = [("分子", m, MEASURES[m][0]) for m in ind.numerator]
+    for m in ind.denominator_measures():
+        sign = "−" if m.startswith("-") else ("+" if m != ind.denominator[0] else "")
+        parts.append((f"分母{sign}", m.lstrip("-"), MEASURES[m.lstrip("-")][0]))
+    return parts

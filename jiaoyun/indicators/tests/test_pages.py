@@ -1,0 +1,156 @@
+"""Pages, drill-down within scope, API, exports and the on-demand refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from jiaoyun.core.models import AuditEntry
+from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.indicators.compute import Period, indicators_compute
+from jiaoyun.indicators.demo import seed_targets
+from jiaoyun.indicators.models import IndicatorRun, Reference
+from jiaoyun.indicators.selectors import drill_population, drill_students, drill_target
+from jiaoyun.reports.pdf import pdf_text
+
+CENSUS = dt.date(2021, 9, 30)
+
+
+@pytest.fixture
+def computed(world):
+    seed_targets()
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)])
+    return world
+
+
+def names(qs):
+    return sorted(s.name for s in qs)
+
+
+def test_drill_down_lists_the_members_within_the_users_scope(
+    computed, county, township_b, county_admin, township_officer
+):
+    target = drill_target(
+        code="primary_gross", measure="pri_all", year=2021, as_of=None, area_id=county.pk, school_id=None
+    )
+    assert names(drill_students(user=county_admin, target=target)) == ["K3", "P1", "P2", "P6", "P7", "P9"]
+    # the township_a officer sees students of township_a schools or hukou: P9 (school_b, hukou b1) is hidden
+    assert names(drill_students(user=township_officer, target=target)) == ["K3", "P1", "P2", "P6", "P7"]
+    leavers = drill_target(
+        code="retention_9y", measure="left9", year=2021, as_of=None, area_id=county.pk, school_id=None
+    )
+    assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
+    pop = drill_target(
+        code="preschool_gross", measure="pop_pre", year=2021, as_of=None, area_id=township_b.pk, school_id=None
+    )
+    assert [(c.area.name, c.age, c.count) for c in drill_population(user=county_admin, target=pop)] == [
+        ("太和社区", 4, 3)
+    ]
+
+
+def test_drill_refuses_a_measure_of_another_indicator(computed, county):
+    from jiaoyun.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="不是高中阶段毛入学率的组成部分"):
+        drill_target(code="senior_gross", measure="kg_all", year=2021, as_of=None, area_id=county.pk, school_id=None)
+
+
+def test_dashboard_shows_figures_targets_and_ranking(client, computed, county_admin, django_assert_max_num_queries):
+    client.force_login(county_admin)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("indicators:dashboard"), {"year": 2021, "code": "primary_gross"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "高中阶段毛入学率" in html and "75.0%" in html
+    assert "还需 1 名15–17周岁儿童在校方可达到 92%" in html
+    assert "老麦乡" in html and "甸阳镇" in html  # township ranking
+    assert 'data-chart="indicator-trend"' in html
+
+
+def test_township_school_and_drill_pages(client, computed, township_a, county_admin, django_assert_max_num_queries):
+    client.force_login(county_admin)
+    response = client.get(reverse("indicators:area", args=[township_a.pk]), {"year": 2021})
+    assert response.status_code == 200 and "80.0%" in response.content.decode()  # primary gross by hukou
+    response = client.get(reverse("indicators:school", args=[computed["sb"].pk]), {"year": 2021})
+    assert response.status_code == 200 and "33.3%" in response.content.decode()  # dropout at school_b
+    url = reverse("indicators:drill")
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            url, {"code": "dropout_primary", "year": 2021, "school": computed["sb"].pk, "measure": "base_pri"}
+        )
+    html = response.content.decode()
+    assert response.status_code == 200 and "P5" in html and "P9" in html and "P1" not in html
+    response = client.get(url, {"code": "nope", "year": 2021, "area": township_a.pk})
+    assert response.status_code == 400 and "未知指标" in response.content.decode()
+
+
+def test_drill_export_is_audited(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    response = client.get(
+        reverse("indicators:drill"),
+        {"code": "senior_gross", "year": 2021, "area": county.pk, "measure": "sen_all", "format": "xlsx"},
+    )
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert AuditEntry.objects.filter(action="export", object_repr__contains="3行").exists()
+
+
+def test_summary_pdf_and_xlsx(client, computed, county_admin):
+    client.force_login(county_admin)
+    response = client.get(reverse("indicators:summary_pdf"), {"year": 2021})
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "高中阶段毛入学率" in text and "75.0%" in text and "未达标" in text
+    response = client.get(reverse("indicators:export"), {"year": 2021})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_api_lists_figures_with_target_and_status(
+    client, computed, township_b, county_admin, django_assert_max_num_queries
+):
+    client.force_login(county_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get("/api/indicators", {"year": 2021, "code": "senior_gross"})
+    assert response.status_code == 200
+    [row] = response.json()
+    assert (row["value"], row["numerator"], row["denominator"], row["target"], row["status"]) == (
+        75.0,
+        3,
+        4,
+        92.0,
+        "not_met",
+    )
+    response = client.get("/api/indicators", {"year": 2021, "area": township_b.code, "code": "primary_gross"})
+    assert response.json()[0]["value"] == 66.67
+    response = client.get("/api/indicators", {"year": 2021, "school": computed["sb"].code, "code": "dropout_primary"})
+    assert response.json()[0]["value"] == 33.33
+    assert client.get("/api/indicators", {"area": "999999"}).status_code == 400
+
+
+def test_api_needs_login(client, computed):
+    assert client.get("/api/indicators").status_code == 401
+
+
+def test_city_reference_form_and_refresh_are_for_county_staff(client, computed, county_admin, township_officer):
+    url = reverse("indicators:references")
+    client.force_login(township_officer)
+    assert client.post(url, {"ref-code": "senior_gross", "ref-year": 2021, "ref-value": 90}).status_code == 403
+    assert client.post(reverse("indicators:refresh"), {"year": 2021}).status_code == 403
+    client.force_login(county_admin)
+    response = client.post(
+        url, {"ref-code": "senior_gross", "ref-year": 2021, "ref-value": 93.5, "ref-source": "保山市统计公报"}
+    )
+    assert response.status_code == 302
+    ref = Reference.objects.get(code="senior_gross", scope="city", year=2021)
+    assert (ref.value, ref.entered_by) == (93.5, county_admin)
+    assert AuditEntry.objects.filter(object_type="indicators.Reference", actor=county_admin).exists()
+    runs = IndicatorRun.objects.count()
+    response = client.post(reverse("indicators:refresh"), {"year": 2021})
+    assert response.status_code == 302 and IndicatorRun.objects.count() == runs + 1
+
+
+def test_home_page_includes_the_headline(client, computed, county_admin):
+    client.force_login(county_admin)
+    html = client.get("/").content.decode()
+    assert 'data-testid="home-headline"' in html and "九年义务教育巩固率" in html
