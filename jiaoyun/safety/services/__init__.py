@@ -17,6 +17,7 @@ from jiaoyun.safety.services.devices import (
     device_register,
     device_token_rotate,
     devices_check_offline,
+    devices_provision_simulator,
 )
 from jiaoyun.safety.services.hazards import (
     ItemOutcome,
@@ -44,6 +45,7 @@ __all__ = [
     "device_register",
     "device_token_rotate",
     "devices_check_offline",
+    "devices_provision_simulator",
     "guard_add",
     "guard_update",
     "hazard_close",

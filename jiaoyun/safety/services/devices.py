@@ -174,3 +174,45 @@ def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=alert, note="确认预警")
     return alert
+
+
+SIMULATOR_PREFIX = "SIM-"
+SIMULATOR_KINDS = (DeviceKind.ALARM, DeviceKind.CAMERA, DeviceKind.ACCESS)
+
+
+@transaction.atomic
+def devices_provision_simulator(*, count: int, interval_seconds: int = 30) -> list[tuple[Device, str]]:
+    """Simulator devices ``SIM-0001``… spread over the active schools, each with a fresh token.
+
+    Only devices whose serial starts with ``SIM-`` are created or re-keyed; real devices are never touched.
+    """
+    if count < 1:
+        raise DomainError("设备数量至少为1", field="devices")
+    schools = list(School.objects.filter(is_active=True).order_by("code")[:count])
+    if not schools:
+        raise DomainError("没有在办学校，无法创建模拟设备")
+    out: list[tuple[Device, str]] = []
+    for n in range(count):
+        serial = f"{SIMULATOR_PREFIX}{n + 1:04d}"
+        kind = SIMULATOR_KINDS[n % len(SIMULATOR_KINDS)]
+        token = new_token()
+        device, _ = Device.objects.update_or_create(
+            serial=serial,
+            defaults={
+                "school": schools[n % len(schools)],
+                "kind": kind,
+                "name": f"模拟{DeviceKind(kind).label}{n + 1}",
+                "token_hash": token_hash(token),
+                "heartbeat_interval": dt.timedelta(seconds=interval_seconds),
+                "is_active": True,
+            },
+        )
+        out.append((device, token))
+    audit_record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        object_type="safety.Device",
+        object_repr=f"设备模拟器：{count}台模拟设备",
+        note="设备模拟器生成令牌",
+    )
+    return out

@@ -125,7 +125,7 @@ def inspection_record(
                 hazard_open(
                     actor=actor,
                     school=school,
-                    title=f"{item.text}（{result.note}）" if result.note else item.text,
+                    title=result.note or f"未达要求：{item.text}",
                     severity=severity,
                     responsible=responsible,
                     deadline=deadline,  # type: ignore[arg-type]
