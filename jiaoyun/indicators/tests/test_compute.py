@@ -176,3 +176,13 @@ def test_as_of_outside_the_school_year_is_refused(world):
 
     with pytest.raises(DomainError, match="不在2021-2022学年"):
         compute(dt.date(2022, 9, 30))
+
+
+def test_refresh_task_recomputes_a_range_of_years(world):
+    from jiaoyun.indicators.tasks import indicators_refresh_task
+
+    rows = indicators_refresh_task.call(from_year=2020, to_year=2021)
+    assert rows > 0
+    run = IndicatorRun.objects.latest("started_at")
+    assert run.periods == [[2020, "2020-09-30"], [2021, "2021-09-30"]] and run.triggered_by == "task"
+    assert fig("senior_gross", area=IndicatorValue.objects.filter(level="county").first().area) == (75.0, 3, 4)
