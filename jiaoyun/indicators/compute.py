@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.definitions import INDICATORS, POPULATION, Indicator
-from jiaoyun.indicators.models import Fact, IndicatorRun, IndicatorValue, RunDate, RunPeriod, StateSnapshot
+from jiaoyun.indicators.models import IndicatorRun
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS
 
 IN = "(" + ",".join(f"'{k}'" for k in IN_SCHOOL_EVENTS) + ")"
@@ -313,6 +313,9 @@ def positional(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
     return _PARAM.sub(repl, sql), values
 
 
+Executor = Callable[[str, dict[str, Any]], int]
+
+
 def _execute(sql: str, params: dict[str, Any]) -> int:
     text, values = positional(sql, params)
     with connection.cursor() as cursor:
@@ -324,8 +327,8 @@ def _execute(sql: str, params: dict[str, Any]) -> int:
 # The run.
 
 
-def _fill_states(run: IndicatorRun) -> None:
-    _execute(
+def _fill_states(execute: Executor, run_id: int) -> None:
+    execute(
         "INSERT INTO indicators_statesnapshot"
         " (run_id, on_date, student_id, kind, event_date, school_id, grade, class_id, birth_date, village_id)"
         " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
@@ -336,7 +339,7 @@ def _fill_states(run: IndicatorRun) -> None:
         " AND (x.next_date IS NULL OR x.next_date > d.on_date)"
         " JOIN people_student st ON st.id = x.student_id"
         f" WHERE x.kind IN {SNAPSHOT_KINDS}",
-        {"run": run.pk},
+        {"run": run_id},
     )
 
 
@@ -348,10 +351,10 @@ def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
     return list(seen)
 
 
-def _fill_facts(run: IndicatorRun, period: Period, measures: list[str]) -> None:
-    base = {"run": run.pk, **period.params()}
+def _fill_facts(execute: Executor, run_id: int, period: Period, measures: list[str]) -> None:
+    base = {"run": run_id, **period.params()}
     for measure in measures:
-        _execute(
+        execute(
             "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
             " village_id, village_township_id, n)"
             " SELECT %(run)s, %(year)s, %(as_of)s, %(measure)s, m.school_id, sc.township_id, m.village_id, v.parent_id,"
@@ -373,7 +376,7 @@ def _sum_expr(measures: tuple[str, ...]) -> str:
     return "SUM(CASE " + " ".join(parts) + " ELSE 0 END)"
 
 
-def _fill_values(run: IndicatorRun, ind: Indicator, now: dt.datetime) -> int:
+def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetime) -> int:
     num, den = _sum_expr(ind.numerator), _sum_expr(ind.denominator_measures())
     scale = "100.0" if ind.is_rate else "1.0"
     measures = ",".join(f"'{m.lstrip('-')}'" for m in (*ind.numerator, *ind.denominator_measures()))
@@ -383,7 +386,7 @@ def _fill_values(run: IndicatorRun, ind: Indicator, now: dt.datetime) -> int:
         " numerator, denominator, computed_at) "
     )
     facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures})"
-    params = {"run": run.pk, "code": ind.code, "now": now}
+    params = {"run": run_id, "code": ind.code, "now": now}
     rows = 0
     for level in ind.levels:
         if level == "school":
@@ -414,7 +417,34 @@ def _fill_values(run: IndicatorRun, ind: Indicator, now: dt.datetime) -> int:
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"
                 f" WHERE a.level = '{level}'"
             )
-        rows += _execute(sql, params)
+        rows += execute(sql, params)
+    return rows
+
+
+def pipeline(
+    execute: Executor, *, run_id: int, periods: list[Period], chosen: list[Indicator], now: dt.datetime
+) -> int:
+    """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
+    for p in periods:
+        execute(
+            "INSERT INTO indicators_runperiod (run_id, school_year, as_of) VALUES (%(run)s, %(year)s, %(as_of)s)",
+            {"run": run_id, "year": p.year.start_year, "as_of": p.as_of},
+        )
+    for d in sorted({d for p in periods for d in p.dates()}):
+        execute("INSERT INTO indicators_rundate (run_id, on_date) VALUES (%(run)s, %(d)s)", {"run": run_id, "d": d})
+    _fill_states(execute, run_id)
+    measures = _needed_measures(chosen)
+    for p in periods:
+        _fill_facts(execute, run_id, p, measures)
+    codes = ",".join(f"'{i.code}'" for i in chosen)
+    for p in periods:
+        execute(
+            f"DELETE FROM indicators_indicatorvalue WHERE school_year = %(year)s AND as_of = %(as_of)s AND code IN ({codes})",
+            {"year": p.year.start_year, "as_of": p.as_of},
+        )
+    rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
+    for table in ("fact", "statesnapshot", "rundate", "runperiod"):
+        execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
     return rows
 
 
@@ -433,23 +463,7 @@ def indicators_compute(
     )
     try:
         with transaction.atomic():
-            RunPeriod.objects.bulk_create(
-                RunPeriod(run=run, school_year=p.year.start_year, as_of=p.as_of) for p in periods
-            )
-            dates = sorted({d for p in periods for d in p.dates()})
-            RunDate.objects.bulk_create(RunDate(run=run, on_date=d) for d in dates)
-            _fill_states(run)
-            measures = _needed_measures(chosen)
-            for p in periods:
-                _fill_facts(run, p, measures)
-            for p in periods:
-                IndicatorValue.objects.filter(
-                    school_year=p.year.start_year, as_of=p.as_of, code__in=[i.code for i in chosen]
-                ).delete()
-            now = timezone.now()
-            rows = sum(_fill_values(run, ind, now) for ind in chosen)
-            for model in (Fact, StateSnapshot, RunDate, RunPeriod):
-                model.objects.filter(run=run).delete()
+            rows = pipeline(_execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now())
     except Exception as exc:
         IndicatorRun.objects.filter(pk=run.pk).update(
             state=IndicatorRun.State.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
