@@ -73,6 +73,14 @@ class Totals:
         total = self.in_class + self.online
         return self.in_class / total if total else None
 
+    @property
+    def avg_score_pct(self) -> float | None:
+        return None if self.avg_score is None else self.avg_score * 100
+
+    @property
+    def in_class_pct(self) -> float | None:
+        return None if self.in_class_share is None else self.in_class_share * 100
+
 
 def stat_totals(rows: QuerySet[LearningStat]) -> Totals:
     """Sum additive measures over rows (learners: the largest weekly count, since learners do not add up)."""

@@ -70,8 +70,8 @@ def _units(rows: Any, level: str, n_weeks: int) -> list[dict[str, Any]]:
                 "learners": round(g["learners"] / n_weeks, 1),
                 "hours": round((g["seconds"] or 0) / 3600, 1),
                 "completed": g["completed"],
-                "avg_score": g["score_sum"] / g["scored"] if g["scored"] else None,
-                "in_class_share": g["in_class"] / total if total else None,
+                "avg_score": round(g["score_sum"] / g["scored"] * 100, 1) if g["scored"] else None,
+                "in_class_share": round(g["in_class"] / total * 100, 1) if total else None,
             }
         )
     return sorted(out, key=lambda r: str(r["name"]))
@@ -104,8 +104,8 @@ UNIT_COLUMNS = [
     Column("周均活跃学生", lambda r: r["learners"]),
     Column("学习时长（小时）", lambda r: r["hours"]),
     Column("完成活动", lambda r: r["completed"]),
-    Column("平均得分率", lambda r: round(r["avg_score"] * 100, 1) if r["avg_score"] is not None else ""),
-    Column("课堂记录占比", lambda r: round(r["in_class_share"] * 100, 1) if r["in_class_share"] is not None else ""),
+    Column("平均得分率（%）", lambda r: r["avg_score"] if r["avg_score"] is not None else ""),
+    Column("课堂记录占比（%）", lambda r: r["in_class_share"] if r["in_class_share"] is not None else ""),
 ]
 
 
@@ -250,5 +250,13 @@ def student_timeline(request: HttpRequest, student_id: int) -> HttpResponse:
             object_type="learning.statement",
         )
     page = paginate(request, records)
-    items = [{"s": s, **_describe(s.data)} for s in page.object_list]
+    items = [
+        {
+            "s": s,
+            "minutes": round(s.duration_s / 60) if s.duration_s else None,
+            "score_pct": s.score_scaled * 100 if s.score_scaled is not None else None,
+            **_describe(s.data),
+        }
+        for s in page.object_list
+    ]
     return render(request, "learning/timeline.html", {"student": student, "page": page, "items": items})
