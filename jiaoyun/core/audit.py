@@ -11,6 +11,8 @@ from django.db import models
 from jiaoyun.core.models import AuditEntry
 
 SECRET_FIELDS = {"id_cipher", "id_hash", "password", "token_hash"}
+# Bookkeeping timestamps that change on every save: not a change anyone made, so left out of diffs.
+NOISE_FIELDS = {"updated_at"}
 
 
 def _plain(value: Any) -> Any:
@@ -34,7 +36,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k not in NOISE_FIELDS}
 
 
 def audit_record(

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -83,7 +83,7 @@ def student_create(request: HttpRequest, payload: StudentIn) -> Any:
         school_class=school_class,
         **fields,
     )
-    return 201, selectors.student_get(user=request.user, student_id=student.pk)
+    return Status(201, selectors.student_get(user=request.user, student_id=student.pk))
 
 
 @router.get("/students/{student_id}", response=StudentOut, summary="学生详情")
@@ -114,7 +114,7 @@ def student_event_create(request: HttpRequest, student_id: int, payload: EventIn
         external_school=payload.external_school,
         reason=payload.reason,
     )
-    return 201, event
+    return Status(201, event)
 
 
 @router.get("/students/{student_id}/state", response=StateOut, summary="指定日期的学籍状态")
