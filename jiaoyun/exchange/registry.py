@@ -221,7 +221,7 @@ class Kind:
     def after_write(self, ctx: Context) -> None:
         """Set-based follow-up once every batch is written (e.g. refresh cached state)."""
 
-    def export_rows(self, user: Any) -> Iterable[dict[str, Any]]:
+    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         """Rows of the registry in this format (keys = column names), scope-filtered for ``user``."""
         return []
 

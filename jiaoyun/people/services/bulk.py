@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, In
 from django.utils import timezone
@@ -199,6 +199,7 @@ def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
     """
     n = 0
     ids = list(student_ids)
+    id_field = BigIntegerField()
     in_school = [k for k, st in EVENT_STATUS.items() if st == StudentStatus.IN_SCHOOL]
     for i in range(0, len(ids), 1000):
         chunk = ids[i : i + 1000]
@@ -211,12 +212,16 @@ def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
             ),
             current_school_id=Case(
                 When(~Exists(latest), then=Value(None)),
-                default=Coalesce(Subquery(latest.values("school_id")[:1]), F("current_school_id")),
+                output_field=id_field,
+                default=Coalesce(
+                    Subquery(latest.values("school_id")[:1]), F("current_school_id"), output_field=id_field
+                ),
             ),
             current_grade=Subquery(latest.values("grade")[:1]),
             current_class_id=Case(
                 When(In(last_kind, [str(k) for k in in_school]), then=Subquery(latest.values("school_class_id")[:1])),
                 default=Value(None),
+                output_field=id_field,
             ),
             updated_at=timezone.now(),
         )
