@@ -22,6 +22,9 @@ def case_q(user: Any, prefix: str = "") -> Q:
     if scope.is_county:
         return Q()  # (an empty Q OR-ed with anything would narrow it, so return early)
     q = student_q(scope, prefix=f"{prefix}student__")
+    if scope.class_ids:
+        # A class teacher keeps the cases of children who left their class (a dropout has no current class).
+        q |= Q(**{f"{prefix}school_class_id__in": list(scope.class_ids)})
     user_id = getattr(user, "pk", None)
     if user_id is not None and getattr(user, "is_authenticated", False):
         q |= Q(**{f"{prefix}pk__in": CaseResponsible.objects.filter(person__user_id=user_id).values("case_id")})

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jiaoyun.dropout import views
 
 app_name = "dropout"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("children/", views.children, name="children"),
+    path("ledger/<str:ledger>/", views.ledger, name="ledger"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/<str:action>/", views.case_action, name="case_action"),
+    path("documents/<int:pk>.pdf", views.document_pdf, name="document"),
+    path("jobs/<str:job>/", views.run_job, name="job"),
+    path("absences/", views.absences, name="absences"),
+    path("responsibles/", views.responsibles, name="responsibles"),
+    path("hukou/", views.hukou, name="hukou"),
+    path("reports/", views.reports, name="reports"),
+    path("bulletins/", views.bulletins, name="bulletins"),
+    path("bulletins/<int:pk>.<str:fmt>", views.bulletin_file, name="bulletin_file"),
+]

@@ -71,6 +71,9 @@ class DropoutCase(models.Model):
     school = models.ForeignKey(
         "schools.School", verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", verbose_name="班级", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     grade = models.SmallIntegerField("年级", null=True, blank=True)
     priority = models.BooleanField("脱贫/监测户子女", default=False)
     detected_on = models.DateField("发现日期", db_index=True)

@@ -109,6 +109,7 @@ def case_open(
         village=village,
         school_id=student.current_school_id,
         grade=student.current_grade,
+        school_class_id=student.current_class_id,
         priority=bool(student.poverty),
         detected_on=on,
     )

@@ -119,9 +119,10 @@ def candidates_for(case: DropoutCase, *, group_name: str = "") -> dict[tuple[str
         )
     if school_id:
         found[(Line.EDUCATION, 2)] = _pick(Line.EDUCATION, 2, school_id=school_id)
-    if student.current_class_id:
-        found[(Line.EDUCATION, 3)] = _pick(Line.EDUCATION, 3, school_class_id=student.current_class_id)
-        found[(Line.EDUCATION, 4)] = _pick(Line.EDUCATION, 4, school_class_id=student.current_class_id)
+    class_id = case.school_class_id or student.current_class_id
+    if class_id:
+        found[(Line.EDUCATION, 3)] = _pick(Line.EDUCATION, 3, school_class_id=class_id)
+        found[(Line.EDUCATION, 4)] = _pick(Line.EDUCATION, 4, school_class_id=class_id)
     return {k: v for k, v in found.items() if v is not None}
 
 

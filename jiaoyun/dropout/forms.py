@@ -1,0 +1,169 @@
+"""Forms of the case actions and the configuration pages (all validation of rules stays in services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from jiaoyun.dropout.choices import (
+    OUTCOME_STATUS,
+    AbsenceKind,
+    AttemptMethod,
+    AttemptResult,
+    CaseStatus,
+    DocumentKind,
+    Line,
+    Outcome,
+    Placement,
+    Reason,
+    ReviewResult,
+    Stage,
+)
+from jiaoyun.schools.choices import Grade
+from jiaoyun.schools.models import School
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _date(label: str = "日期", required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), initial=_today, required=required)
+
+
+def _note(label: str = "说明", required: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=required)
+
+
+def _evidence() -> forms.FileField:
+    return forms.FileField(label="佐证材料（照片、证明）", required=False)
+
+
+class VerifyForm(forms.Form):
+    outcome = forms.ChoiceField(label="核实结论", choices=Outcome.choices)
+    reason = forms.ChoiceField(label="辍学原因", choices=Reason.choices, required=False)
+    on = _date("核实日期")
+    note = _note("核实情况")
+    evidence = _evidence()
+
+
+class StartForm(forms.Form):
+    on = _date("启动日期")
+    deadline = forms.DateField(label="宣传教育期限（不填按默认天数）", widget=DateInput(), required=False)
+    note = _note()
+
+
+class AdvanceForm(forms.Form):
+    to_stage = forms.TypedChoiceField(label="进入阶段", choices=Stage.choices, coerce=int)
+    on = _date("办理日期")
+    deadline = forms.DateField(label="本阶段期限（不填按默认天数）", widget=DateInput(), required=False)
+    document_kind = forms.ChoiceField(label="第2步出具文书", choices=DocumentKind.choices, required=False)
+    doc_number = forms.CharField(label="文书编号（第3、4步填写处罚决定书或案号）", required=False)
+    outcome = forms.CharField(label="上一阶段结果", required=False)
+    skip_reason = forms.CharField(label="跳过阶段的理由（跨步时必填）", required=False)
+    note = _note()
+    evidence = _evidence()
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="文书", choices=DocumentKind.choices)
+    deadline = forms.DateField(label="限期", widget=DateInput())
+
+
+class AttemptForm(forms.Form):
+    date = _date("劝返日期")
+    people = forms.CharField(label="参加人员", max_length=200)
+    method = forms.ChoiceField(label="方式", choices=AttemptMethod.choices)
+    result = forms.ChoiceField(label="结果", choices=AttemptResult.choices)
+    note = _note("情况记录")
+    evidence = _evidence()
+
+
+class ReturnForm(forms.Form):
+    placement = forms.ChoiceField(label="安置方式", choices=Placement.choices)
+    on = _date("复学/安置日期")
+    school = forms.ModelChoiceField(
+        label="复学学校（原校复学可不选）", queryset=School.objects.filter(is_active=True), required=False
+    )
+    grade = forms.TypedChoiceField(
+        label="年级", choices=[("", "—"), *Grade.choices], coerce=int, required=False, empty_value=None
+    )
+    note = _note()
+    evidence = _evidence()
+
+
+class ObserveForm(forms.Form):
+    on = _date("开始日期")
+    note = _note()
+
+
+class ReopenForm(forms.Form):
+    on = _date("再次辍学日期")
+    note = _note("情况", required=True)
+    evidence = _evidence()
+
+
+class NoReturnForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="不需劝返理由", choices=[(o.value, o.label) for o in Outcome if OUTCOME_STATUS[o] == CaseStatus.NO_RETURN]
+    )
+    on = _date("认定日期")
+    note = _note("情况说明", required=True)
+    evidence = forms.FileField(label="佐证材料（必传）", required=True)
+
+
+class CloseForm(forms.Form):
+    on = _date("销号日期")
+    note = _note()
+
+
+class AbsenceForm(forms.Form):
+    date = _date("日期")
+    kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
+    note = forms.CharField(label="说明", required=False)
+
+
+class ResponsibleForm(forms.Form):
+    line = forms.ChoiceField(label="责任线", choices=Line.choices)
+    level = forms.TypedChoiceField(
+        label="层级", choices=[(1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")], coerce=int
+    )
+    name = forms.CharField(label="姓名", max_length=50)
+    post = forms.CharField(label="职务", required=False)
+    phone = forms.CharField(label="电话", required=False)
+    area = forms.IntegerField(label="区域", required=False, widget=forms.Select)
+    group_name = forms.CharField(label="村民小组", required=False)
+    school = forms.IntegerField(label="学校", required=False, widget=forms.Select)
+    school_class = forms.IntegerField(label="班级", required=False, widget=forms.Select)
+
+
+class HukouUploadForm(forms.Form):
+    file = forms.FileField(label="户籍名册（CSV 或 XLSX）")
+    batch = forms.CharField(label="批次", required=False, max_length=40)
+
+
+class MonthlyReportForm(forms.Form):
+    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
+    note = _note("情况说明")
+
+
+class ReviewForm(forms.Form):
+    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    year = forms.IntegerField(label="年度")
+    quarter = forms.TypedChoiceField(label="季度", choices=[(1, "一"), (2, "二"), (3, "三"), (4, "四")], coerce=int)
+    result = forms.ChoiceField(label="复核结论", choices=ReviewResult.choices)
+    note = _note("复核意见")
+
+
+class BulletinForm(forms.Form):
+    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
