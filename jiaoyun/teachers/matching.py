@@ -110,6 +110,81 @@ def _distance(p: Problem, a: int, b: int) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+def _ring(center: tuple[int, int], r: int) -> list[tuple[int, int]]:
+    """The grid cells at Chebyshev distance exactly ``r`` from ``center``."""
+    ci, cj = center
+    if r == 0:
+        return [center]
+    cells = [(ci - r, j) for j in range(cj - r, cj + r + 1)] + [(ci + r, j) for j in range(cj - r, cj + r + 1)]
+    cells += [(i, cj - r) for i in range(ci - r + 1, ci + r)] + [(i, cj + r) for i in range(ci - r + 1, ci + r)]
+    return cells
+
+
+class _NearestIndex:
+    """Open schools per subject in a lat/lon grid, so the nearest one is found by searching rings of cells
+    outward instead of scanning every school. Same answer as the linear scan over
+    ``(distance, -open posts, school id)``; schools without coordinates are only reached through the scan."""
+
+    CELL = 0.1  # degrees (about 11 km)
+
+    def __init__(self, p: Problem, open_by_subject: dict[str, set[int]]):
+        self.p = p
+        self.open = open_by_subject
+        self.grid: dict[str, dict[tuple[int, int], set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.unplaced_pos: dict[str, set[int]] = defaultdict(set)
+        lats = [pos[0] for pos in p.positions.values()] or [0.0]
+        # Lower bound of km per degree (longitude shrinks with latitude); 1% margin.
+        self.km_per_deg = 0.99 * 6371.0 * math.radians(1) * math.cos(math.radians(min(89.0, max(map(abs, lats)) + 1)))
+        self.span = 0
+        for subject, schools in open_by_subject.items():
+            for s in schools:
+                c = self._cell(s)
+                if c is None:
+                    self.unplaced_pos[subject].add(s)
+                else:
+                    self.grid[subject][c].add(s)
+        cells = [c for g in self.grid.values() for c in g]
+        if cells:
+            self.span = max(max(c[0] for c in cells) - min(c[0] for c in cells),
+                            max(c[1] for c in cells) - min(c[1] for c in cells)) + 1  # fmt: skip
+
+    def _cell(self, school: int) -> tuple[int, int] | None:
+        pos = self.p.positions.get(school)
+        return None if pos is None else (math.floor(pos[0] / self.CELL), math.floor(pos[1] / self.CELL))
+
+    def remove(self, school: int, subject: str) -> None:
+        self.open[subject].discard(school)
+        c = self._cell(school)
+        if c is not None:
+            self.grid[subject][c].discard(school)
+        self.unplaced_pos[subject].discard(school)
+
+    def nearest(self, origin: int, subject: str, remaining: dict[tuple[int, str], int]) -> int | None:
+        schools = self.open.get(subject)
+        if not schools:
+            return None
+
+        def key(s: int) -> tuple[float, int, int]:
+            return (_distance(self.p, origin, s), -remaining[(s, subject)], s)
+
+        center = self._cell(origin)
+        if center is None:
+            return min(schools, key=key)
+        grid = self.grid[subject]
+        best: tuple[float, int, int] | None = None
+        for r in range(self.span + 1):
+            if best is not None and (r - 1) * self.CELL * self.km_per_deg > best[0]:
+                break
+            for c in _ring(center, r):
+                for s in grid.get(c, ()):
+                    k = key(s)
+                    if best is None or k < best:
+                        best = k
+        if best is None:  # only schools without coordinates are open
+            return min(self.unplaced_pos[subject], key=key) if self.unplaced_pos[subject] else None
+        return best[2]
+
+
 def place(p: Problem, *, upto: int = 3) -> Result:
     """Run the stages up to ``upto`` (1, 2 or 3). See the module docstring."""
     infeasible = check_feasibility(p)
@@ -234,16 +309,16 @@ def place(p: Problem, *, upto: int = 3) -> Result:
         if aid in waiting and s > best[aid]:
             best[aid] = s
     unplaced.sort(key=lambda a: _key(best[a.id], a), reverse=True)
+    index = _NearestIndex(p, open_by_subject)
     for a in unplaced:
-        schools = open_by_subject.get(a.subject, set())
-        if not schools:  # cannot happen once feasible; kept as a guard with a clear note
+        target = index.nearest(a.origin, a.subject, remaining)
+        if target is None:  # cannot happen once feasible; kept as a guard with a clear note
             notes[a.id].append(f"县级调剂：{subj(a.subject, a.subject)}已无空余岗位，待岗")
             continue
-        target = min(schools, key=lambda s: (_distance(p, a.origin, s), -remaining[(s, a.subject)], s))
         cell = (target, a.subject)
         remaining[cell] -= 1
         if remaining[cell] == 0:
-            schools.discard(target)
+            index.remove(target, a.subject)
         placements[a.id] = Placement(target, 3, None, None)
         d = _distance(p, a.origin, target)
         where = f"距原学校约{d:.1f}公里" if d < 1e5 else "距离未知"

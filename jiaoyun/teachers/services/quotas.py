@@ -180,7 +180,7 @@ def subject_need(*, classes: dict[str, int], kind: str) -> dict[str, Decimal]:
             st_default = Decimal(str(conf.get("TEACHERS_STANDARDS")["preschool"]["teachers_per_class"]))
             need[Subject.PRESCHOOL] += st_default * c
             continue
-        key = "senior" if level == Level.VOCATIONAL else str(level)
+        key = str(level)  # 中职 and 特教 follow their own curricula: no general subject norms
         if key not in hours:
             continue
         for subject, periods in hours[key].items():

@@ -185,9 +185,13 @@ def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt
                         best_pick = (score, t, dest)
                     break
             if best_pick is None:
+                if phase == "backbone":
+                    raise DomainError(
+                        f"交流{k}人须含骨干至少{b}人，但只有{len(chosen)}名符合条件的骨干教师的学科在同学段其他学校"
+                        f"有岗位（符合条件骨干共{n_backbone}人）；请核实骨干教师认定或学科缺口"
+                    )
                 raise DomainError(
-                    f"可交流的教师不足：已安排{len(chosen)}人，还需{k - len(chosen)}人"
-                    f"{'（骨干）' if phase == 'backbone' else ''}，但其余教师的学科在同学段其他学校无岗位"
+                    f"可交流的教师不足：须交流{k}人，已安排{len(chosen)}人，其余符合条件教师的学科在同学段其他学校无岗位"
                 )
             _score, t, dest = best_pick
             subject = t["main_subject"]
