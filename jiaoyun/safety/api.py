@@ -1,3 +1,88 @@
-from ninja import Router
+"""JSON API of the safety module (session auth; scope-filtered like the pages)."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.safety import selectors, services
+from jiaoyun.safety.permissions import can_read
+from jiaoyun.safety.schemas import (
+    CloseIn,
+    DeviceOut,
+    HazardFilter,
+    HazardOut,
+    SnapshotOut,
+    TownshipRateOut,
+    VerifyIn,
+)
 
 router = Router(tags=["safety"])
+
+
+def _read(request: HttpRequest) -> None:
+    if not can_read(request.user):
+        raise PermissionDenied("无权查看平安校园数据")
+
+
+@router.get("/compliance", response=list[SnapshotOut], summary="各校当前达标结果与差距")
+@paginate(PageNumberPagination, page_size=50)
+def compliance(request: HttpRequest, township: int | None = None, compliant: str | None = None) -> Any:
+    _read(request)
+    return selectors.compliance_list(user=request.user, filters={"township": township, "compliant": compliant})
+
+
+@router.get("/compliance/townships", response=list[TownshipRateOut], summary="各乡镇达标率（含三个100%）")
+def compliance_townships(request: HttpRequest) -> Any:
+    _read(request)
+    return selectors.compliance_by_township(user=request.user)["townships"]
+
+
+@router.get("/hazards", response=list[HazardOut], summary="隐患列表")
+@paginate(PageNumberPagination, page_size=50)
+def hazards(request: HttpRequest, filters: Query[HazardFilter]) -> Any:
+    _read(request)
+    return selectors.hazard_list(user=request.user, filters=filters.dict(exclude_none=True))
+
+
+def _hazard(request: HttpRequest, hazard_id: int) -> Any:
+    try:
+        return selectors.hazard_get(user=request.user, hazard_id=hazard_id)
+    except Http404:
+        raise HttpError(404, "隐患不存在或不在您的数据范围内")
+
+
+@router.post("/hazards/{hazard_id}/verify", response=HazardOut, summary="复查（须由整改人以外的人员）")
+def hazard_verify(request: HttpRequest, hazard_id: int, payload: VerifyIn) -> Any:
+    _read(request)
+    return services.hazard_verify(
+        hazard=_hazard(request, hazard_id), actor=request.user, passed=payload.passed, note=payload.note
+    )
+
+
+@router.post("/hazards/{hazard_id}/close", response=HazardOut, summary="销号（须复查通过）")
+def hazard_close(request: HttpRequest, hazard_id: int, payload: CloseIn) -> Any:
+    _read(request)
+    return services.hazard_close(hazard=_hazard(request, hazard_id), actor=request.user, note=payload.note)
+
+
+@router.get("/devices", response=list[DeviceOut], summary="安防设备与在线状态")
+@paginate(PageNumberPagination, page_size=50)
+def devices(request: HttpRequest, online: str | None = None, kind: str | None = None) -> Any:
+    _read(request)
+    return selectors.device_list(user=request.user, filters={"online": online, "kind": kind})
+
+
+@router.get("/bulletin", summary="月度通报平安校园部分（全县，按乡镇）")
+def bulletin(request: HttpRequest, month: str) -> Any:
+    _read(request)
+    try:
+        day = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise HttpError(400, "month 应为 YYYY-MM")
+    data = selectors.bulletin_section(month=day)
+    return {**data, "month": data["month"].isoformat(), "compliance_date": data["compliance_date"]}

@@ -1,0 +1,57 @@
+"""Read-only admin: safety data is changed only through the pages and services (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from jiaoyun.safety import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.Rule)
+class RuleAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "threshold", "three100", "is_active"]
+
+
+@admin.register(models.SafetyProfile)
+class ProfileAdmin(ReadOnlyAdmin):
+    list_display = ["school", "closed_management", "alarm_linked_police", "camera_count", "video_retention_days"]
+    search_fields = ["school__name"]
+
+
+@admin.register(models.ComplianceSnapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["school", "date", "compliant", "guards_required", "guards_on_duty"]
+    list_filter = ["date", "compliant"]
+
+
+@admin.register(models.Hazard)
+class HazardAdmin(ReadOnlyAdmin):
+    list_display = ["title", "school", "status", "level", "deadline", "responsible"]
+    list_filter = ["status", "level", "severity"]
+
+
+@admin.register(models.Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ["serial", "name", "school", "kind", "is_online", "last_seen_at"]
+    list_filter = ["kind", "is_online"]
+    exclude = ["token_hash"]
+
+
+@admin.register(models.SafetyAlert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "message", "acknowledged_at"]
+    list_filter = ["kind"]
