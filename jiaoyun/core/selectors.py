@@ -27,3 +27,8 @@ def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
     if filters.get("until"):
         qs = qs.filter(at__date__lte=filters["until"])
     return qs
+
+
+def audit_object_types() -> list[str]:
+    """The object types present in the audit log (for the filter)."""
+    return list(AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct())

@@ -6,33 +6,38 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # (section label, [(item label, url name)]) — items whose URL is not (yet) installed are hidden.
-NAVIGATION: list[tuple[str, list[tuple[str, str]]]] = [
-    ("工作目标", [("目标指标", "indicators:dashboard")]),
+NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
+    (_("工作目标"), [(_("目标指标"), "indicators:dashboard")]),
     (
-        "基础数据",
+        _("基础数据"),
         [
-            ("区域与人口", "areas:list"),
-            ("学校", "schools:list"),
-            ("学生", "people:students"),
-            ("教职工", "people:teachers"),
+            (_("区域与人口"), "areas:list"),
+            (_("学校"), "schools:list"),
+            (_("学生"), "people:students"),
+            (_("教职工"), "people:teachers"),
         ],
     ),
-    ("义务教育", [("控辍保学", "dropout:dashboard"), ("月度通报", "dropout:bulletins")]),
+    (_("义务教育"), [(_("控辍保学"), "dropout:dashboard"), (_("月度通报"), "dropout:bulletins")]),
     (
-        "教师队伍",
+        _("教师队伍"),
         [
-            ("编制与缺口", "teachers:dashboard"),
-            ("县管校聘", "teachers:rounds"),
-            ("交流轮岗", "teachers:rotation"),
-            ("师德档案", "teachers:ethics"),
+            (_("编制与缺口"), "teachers:dashboard"),
+            (_("县管校聘"), "teachers:rounds"),
+            (_("交流轮岗"), "teachers:rotation"),
+            (_("师德档案"), "teachers:ethics"),
         ],
     ),
-    ("教育信息化", [("学习行为分析", "learning:dashboard")]),
-    ("校园安全", [("平安校园", "safety:dashboard"), ("隐患整改", "safety:hazards"), ("设备监测", "safety:devices")]),
-    ("数据交换", [("导入", "exchange:imports")]),
-    ("系统", [("审计日志", "web:audit")]),
+    (_("教育信息化"), [(_("学习行为分析"), "learning:dashboard")]),
+    (
+        _("校园安全"),
+        [(_("平安校园"), "safety:dashboard"), (_("隐患整改"), "safety:hazards"), (_("设备监测"), "safety:devices")],
+    ),
+    (_("数据交换"), [(_("导入"), "exchange:imports")]),
+    (_("系统"), [(_("审计日志"), "web:audit")]),
 ]
 
 

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.auth import is_locked
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.selectors import audit_list as select_audit
+from jiaoyun.core.selectors import audit_object_types
+from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 from jiaoyun.web.selectors import home_figures
 
@@ -34,10 +41,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 next_url = ""
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         if is_locked(username):
-            error = f"登录失败次数过多，账号已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟。"
+            error = _("登录失败次数过多，账号已锁定%(minutes)s分钟。") % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
         else:
-            error = "用户名或密码错误。"
-    return render(request, "web/login.html", {"error": error, "next": next_url})
+            error = _("用户名或密码错误。")
+    context = {
+        "error": error,
+        "next": next_url,
+        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    }
+    return render(request, "web/login.html", context)
 
 
 @require_POST
@@ -62,14 +75,42 @@ def _home_headline(request: HttpRequest) -> object:
     return home_headline(user=request.user)
 
 
+AUDIT_COLUMNS = [
+    Column("时间", lambda e: timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S")),
+    Column("操作人", lambda e: e.actor_name),
+    Column("操作", lambda e: e.get_action_display()),
+    Column("对象类型", lambda e: e.object_type),
+    Column("对象编号", lambda e: e.object_id),
+    Column("对象", lambda e: e.object_repr),
+    Column("变更内容", lambda e: json.dumps(e.changes, ensure_ascii=False)),
+    Column("说明", lambda e: e.note),
+    Column("IP", lambda e: e.ip or ""),
+]
+
+
 def audit_list(request: HttpRequest) -> HttpResponse:
     try:
         qs = select_audit(user=request.user, filters=request.GET)
     except PermissionError:
-        raise PermissionDenied("仅审计管理员和县局管理员可查看审计日志")
-    page = paginate(request, qs)
-    return render(
-        request, "web/audit_list.html", {"page": page, "filters": request.GET, "actions": AuditAction.choices}
+        raise PermissionDenied(_("仅审计管理员和县局管理员可查看审计日志"))
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=qs.iterator(chunk_size=2000),
+            columns=AUDIT_COLUMNS,
+            filename="审计日志",
+            object_type="core.AuditEntry",
+        )
+    return render_page(
+        request,
+        "web/audit_list.html",
+        {
+            "page": paginate(request, qs),
+            "filters": request.GET,
+            "actions": AuditAction.choices,
+            "object_types": [(t, t) for t in audit_object_types()],
+            "retention": settings.AUDIT_RETENTION_DAYS,
+        },
     )
 
 
