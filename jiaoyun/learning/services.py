@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
@@ -93,8 +93,7 @@ def _refs(st: dict[str, Any], *, sub: bool = False) -> Iterator[tuple[str, str]]
         yield from ((StatementRef.AGENT, a) for a in _agents_in(ca["agent"]))
     for cg in ctx.get("contextGroups") or []:
         yield from ((StatementRef.AGENT, a) for a in _agents_in(cg["group"]))
-    if not sub and "authority" in st:
-        yield from ((StatementRef.AGENT, a) for a in _agents_in(st["authority"]))
+    # The authority is always the storing client's agent: queries find it through ``Statement.client``.
 
 
 def _comparable(st: dict[str, Any], *, lrs_timestamp: bool) -> str:
@@ -227,7 +226,7 @@ def statement_store(
     stored = stored.replace(microsecond=stored.microsecond // 1000 * 1000)  # served with millisecond precision
     stored_iso = stored.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     authority = authority_of(client)
-    rows: list[Statement] = []
+    rows: list[dict[str, Any]] = []
     refs: list[list[tuple[str, str]]] = []
     activities: dict[str, dict[str, Any]] = {}
     for sid, st in new_items:
@@ -262,43 +261,36 @@ def statement_store(
         score = (result.get("score") or {}).get("scaled")
         ctx = st.get("context") or {}
         rows.append(
-            Statement(
-                statement_id=sid,
-                client=client,
-                version=out["version"],
-                actor_ifi=actor_ifi,
-                verb_id=st["verb"]["id"],
-                object_type=kind,
-                object_id=object_id,
-                registration=ctx.get("registration"),
-                target=obj["id"] if kind == "StatementRef" else None,
-                timestamp=ts,
-                stored=stored,
-                voided=False,
-                data=json.dumps(out, ensure_ascii=False, separators=(",", ":")),
-                timestamp_original=ts_orig,
-                school_id=person.school_id if person else None,
-                school_class_id=person.class_id if person else None,
-                student_id=person.pk if person and person.kind == "student" else None,
-                teacher_id=person.pk if person and person.kind == "teacher" else None,
-                duration_s=v.parse_duration(result["duration"], "duration") if "duration" in result else None,
-                score_scaled=float(score) if score is not None else None,
-                completed=result.get("completion") is True or st["verb"]["id"] in COMPLETION_VERBS,
-                in_class=_in_class(st),
-            )
+            {
+                "statement_id": sid,
+                "client_id": client.pk,
+                "version": out["version"],
+                "actor_ifi": actor_ifi,
+                "verb_id": st["verb"]["id"],
+                "object_type": kind,
+                "object_id": object_id,
+                "registration": ctx["registration"].lower() if "registration" in ctx else None,
+                "target": obj["id"] if kind == "StatementRef" else None,
+                "timestamp": ts,
+                "stored": stored,
+                "voided": False,
+                "data": json.dumps(out, ensure_ascii=False, separators=(",", ":")),
+                "timestamp_original": ts_orig,
+                "school_id": person.school_id if person else None,
+                "school_class_id": person.class_id if person else None,
+                "student_id": person.pk if person and person.kind == "student" else None,
+                "teacher_id": person.pk if person and person.kind == "teacher" else None,
+                "duration_s": v.parse_duration(result["duration"], "duration") if "duration" in result else None,
+                "score_scaled": float(score) if score is not None else None,
+                "completed": result.get("completion") is True or st["verb"]["id"] in COMPLETION_VERBS,
+                "in_class": _in_class(st),
+            }
         )
         refs.append(list(dict.fromkeys(_refs(out))))
         if kind == "Activity" and "definition" in obj:
             activities[obj["id"]] = _merge_definition(activities.get(obj["id"], {}), obj["definition"])
     with transaction.atomic():
-        created = Statement.objects.bulk_create(rows)
-        StatementRef.objects.bulk_create(
-            [
-                StatementRef(statement_id=s.pk, kind=k, value=val[:500])
-                for s, r in zip(created, refs, strict=True)
-                for k, val in r
-            ]
-        )
+        _insert(rows, refs)
         if voiding:
             Statement.objects.filter(statement_id__in=set(voiding.values())).exclude(verb_id=v.VOIDED_VERB).update(
                 voided=True
@@ -312,11 +304,17 @@ def statement_store(
             for act_id, old in Activity.objects.filter(activity_id__in=list(activities)).values_list(
                 "activity_id", "definition"
             ):
-                activities[act_id] = _merge_definition(json.loads(old), activities[act_id])
+                current = json.loads(old)
+                merged = _merge_definition(current, activities[act_id])
+                if merged == current:
+                    del activities[act_id]  # unchanged: no write
+                else:
+                    activities[act_id] = merged
+        if activities:
             Activity.objects.bulk_create(
                 [
                     Activity(activity_id=k, definition=json.dumps(d, ensure_ascii=False), updated=stored)
-                    for k, d in activities.items()
+                    for k, d in sorted(activities.items())  # one lock order: concurrent batches do not deadlock
                 ],
                 update_conflicts=True,
                 unique_fields=["activity_id"],
@@ -328,6 +326,39 @@ def statement_store(
                 ignore_conflicts=True,
             )
     return ids
+
+
+def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> None:
+    """Insert statements and their index rows: COPY on PostgreSQL (ids taken from the sequence first),
+    ``bulk_create`` elsewhere."""
+    if connection.vendor != "postgresql":
+        created = Statement.objects.bulk_create([Statement(**r) for r in rows])
+        StatementRef.objects.bulk_create(
+            [
+                StatementRef(statement_id=s.pk, kind=k, value=val[:500])
+                for s, r in zip(created, refs, strict=True)
+                for k, val in r
+            ]
+        )
+        return
+    table = Statement._meta.db_table
+    names = list(rows[0])
+    columns = [Statement._meta.get_field(n).column for n in names]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(rows)]
+        )
+        ids = [r[0] for r in cursor.fetchall()]
+        raw = cursor.cursor  # the psycopg cursor: COPY is several times faster than INSERT for batches
+        cols = ", ".join(f'"{c}"' for c in ["id", *columns])
+        with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(row[n] for n in names)])
+        ref_table = StatementRef._meta.db_table
+        with raw.copy(f'COPY "{ref_table}" ("statement_id", "kind", "value") FROM STDIN') as copy:
+            for pk, r in zip(ids, refs, strict=True):
+                for k, val in r:
+                    copy.write_row((pk, k, val[:500]))
 
 
 # ---- documents ----------------------------------------------------------------------------------------------

@@ -102,7 +102,11 @@ def filtered(query: Query) -> QuerySet[Statement]:
     if "agent" in p:
         ifi = _agent_ifi(p["agent"])
         if _bool(p, "related_agents"):
-            content &= Q(id__in=StatementRef.objects.filter(kind=StatementRef.AGENT, value=ifi).values("statement_id"))
+            related = Q(id__in=StatementRef.objects.filter(kind=StatementRef.AGENT, value=ifi).values("statement_id"))
+            home = f"account:{conf.get('XAPI_HOMEPAGE')}|"
+            if ifi.startswith(home):  # the authority of statements stored by that client
+                related |= Q(client__key=ifi[len(home) :])
+            content &= related
         else:
             content &= Q(actor_ifi=ifi) | Q(object_type__in=("Agent", "Group"), object_id=ifi)
     else:
