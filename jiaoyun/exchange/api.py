@@ -1,3 +1,82 @@
-from ninja import Router
+"""JSON API: preview an upload, confirm a batch, list batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Router
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from jiaoyun.core.errors import DomainError
+from jiaoyun.exchange import selectors, services
+from jiaoyun.exchange.models import ImportBatch
+from jiaoyun.exchange.schemas import BatchDetailOut, BatchOut
 
 router = Router(tags=["exchange"])
+REJECTIONS_SHOWN = 1000
+
+
+def _out(batch: ImportBatch, *, detail: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": batch.pk,
+        "kind": batch.kind,
+        "file_name": batch.file_name,
+        "file_sha256": batch.file_sha256,
+        "file_size": batch.file_size,
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "created_by": batch.created_by.username if batch.created_by else None,
+        "created_at": batch.created_at,
+        "confirmed_at": batch.confirmed_at,
+        "header_row": batch.header_row,
+        "total": batch.total,
+        "new": batch.new,
+        "updated": batch.updated,
+        "unchanged": batch.unchanged,
+        "rejected": batch.rejected,
+        "progress": batch.progress,
+        "message": batch.message,
+    }
+    if detail:
+        data["rejections"] = list(
+            batch.rejections.order_by("row", "id").values("row", "column", "value", "reason")[:REJECTIONS_SHOWN]
+        )
+    return data
+
+
+def _get(request: HttpRequest, batch_id: int) -> ImportBatch:
+    try:
+        return selectors.batch_get(user=request.user, batch_id=batch_id)
+    except ImportBatch.DoesNotExist:
+        raise DomainError("导入批次不存在", code="not_found")
+
+
+@router.get("/batches", response=list[BatchOut])
+@paginate
+def batch_list(request: HttpRequest, kind: str = "", status: str = "", q: str = "") -> Any:
+    return selectors.batch_list(user=request.user, filters={"kind": kind, "status": status, "q": q})
+
+
+@router.get("/batches/{batch_id}", response=BatchDetailOut)
+def batch_detail(request: HttpRequest, batch_id: int) -> Any:
+    return _out(_get(request, batch_id), detail=True)
+
+
+@router.post("/batches/{batch_id}/confirm", response=BatchDetailOut)
+def batch_confirm(request: HttpRequest, batch_id: int) -> Any:
+    batch = services.import_confirm(actor=request.user, batch=_get(request, batch_id))
+    return _out(batch, detail=True)
+
+
+@router.post("/{kind}/preview", response={200: BatchDetailOut, 400: BatchDetailOut})
+def preview(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    """Upload a file and validate it (dry run). A file that cannot be read returns 400 with the batch and message."""
+    batch = services.import_upload(actor=request.user, kind=kind, upload=file, file_name=file.name or "")
+    try:
+        services.import_preview(actor=request.user, batch=batch)
+    except DomainError:
+        batch.refresh_from_db()
+        return 400, _out(batch, detail=True)
+    return 200, _out(batch, detail=True)

@@ -33,6 +33,19 @@ from jiaoyun.exchange.values import text
 Progress = Callable[[float], None]
 
 
+class _System:
+    """The actor of ``manage.py import_data`` run without ``--user`` (an operator on the server)."""
+
+    is_authenticated = False
+    username = ""
+
+    def __str__(self) -> str:
+        return "系统（命令行）"
+
+
+SYSTEM = _System()
+
+
 @dataclass
 class Rejection:
     row: int
@@ -58,6 +71,8 @@ class RunResult:
 
 def can_import(user: Any) -> bool:
     """County-level data managers import registries (read-only roles never do)."""
+    if user is SYSTEM:
+        return True
     if not getattr(user, "is_authenticated", False) or not user.can_write:
         return False
     if user.is_superuser:
@@ -309,7 +324,7 @@ def import_confirm(*, actor: Any, batch: ImportBatch, on_progress: Progress | No
     """Write every accepted row of a previewed batch in one transaction (or nothing), audited."""
     if not can_import(actor):
         raise PermissionDenied("您的角色无权导入数据")
-    if batch.status != BatchStatus.PREVIEW:
+    if batch.status not in (BatchStatus.PREVIEW, BatchStatus.CONFIRMING):
         raise DomainError(f"该批次状态为“{batch.get_status_display()}”，只有“预览”状态的批次可以确认导入")
     path = Path(batch.stored_path)
     if not path.exists() or _sha256(path) != batch.file_sha256:
@@ -346,6 +361,20 @@ def import_confirm(*, actor: Any, batch: ImportBatch, on_progress: Progress | No
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=f"确认导入失败：{exc}")
         batch.refresh_from_db()
         raise
+    return batch
+
+
+def import_confirm_start(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Mark a previewed batch as being imported (a background task then calls ``import_confirm``)."""
+    if not can_import(actor):
+        raise PermissionDenied("您的角色无权导入数据")
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEW).update(
+        status=BatchStatus.CONFIRMING, progress=0
+    )
+    if not updated:
+        batch.refresh_from_db()
+        raise DomainError(f"该批次状态为“{batch.get_status_display()}”，只有“预览”状态的批次可以确认导入")
+    batch.refresh_from_db()
     return batch
 
 

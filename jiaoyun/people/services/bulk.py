@@ -199,7 +199,7 @@ def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
     """
     n = 0
     ids = list(student_ids)
-    id_field = BigIntegerField()
+    id_field: BigIntegerField[int, int] = BigIntegerField()
     in_school = [k for k, st in EVENT_STATUS.items() if st == StudentStatus.IN_SCHOOL]
     for i in range(0, len(ids), 1000):
         chunk = ids[i : i + 1000]

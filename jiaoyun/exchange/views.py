@@ -1,0 +1,211 @@
+"""Pages: import records, upload with progress, preview and confirm, rejected rows, templates, exports."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
+from jiaoyun.exchange import conf, selectors, services
+from jiaoyun.exchange.choices import BatchStatus
+from jiaoyun.exchange.export import Column, export_response, may_reveal, wants_export
+from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
+from jiaoyun.exchange.models import ImportBatch
+from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
+from jiaoyun.web.htmx import hx_redirect, render_page
+from jiaoyun.web.paging import paginate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+BATCH_COLUMNS = [
+    Column("编号", lambda b: b.pk),
+    Column("数据类型", lambda b: _kind_label(b.kind)),
+    Column("文件名", lambda b: b.file_name),
+    Column("SHA-256", lambda b: b.file_sha256),
+    Column("上传人", lambda b: str(b.created_by or "")),
+    Column("上传时间", lambda b: timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M")),
+    Column("状态", lambda b: b.get_status_display()),
+    Column("数据行", lambda b: b.total),
+    Column("新增", lambda b: b.new),
+    Column("更新", lambda b: b.updated),
+    Column("无变化", lambda b: b.unchanged),
+    Column("拒绝", lambda b: b.rejected),
+]
+
+
+def _kind_label(key: str) -> str:
+    try:
+        return get_kind(key).label
+    except DomainError:
+        return key
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not services.can_import(request.user):
+        raise PermissionDenied("您的角色无权导入数据")
+
+
+def _kind(key: str) -> Kind:
+    try:
+        return get_kind(key)
+    except DomainError:
+        raise Http404("未知的数据类型")
+
+
+def _attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def imports(request: HttpRequest) -> HttpResponse:
+    """Import records with filters; the formats with their upload, template and export links."""
+    _require_importer(request)
+    qs = selectors.batch_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=qs,
+            columns=BATCH_COLUMNS,
+            filename="导入记录",
+            object_type="exchange.ImportBatch",
+            personal=False,
+        )
+    return render_page(
+        request,
+        "exchange/imports.html",
+        {
+            "page": paginate(request, qs),
+            "filters": request.GET,
+            "kinds": all_kinds(),
+            "kind_labels": {k.key: k.label for k in all_kinds()},
+            "statuses": BatchStatus.choices,
+        },
+    )
+
+
+def upload(request: HttpRequest, kind: str) -> HttpResponse:
+    """GET: the upload form and the format; POST (multipart, HTMX with progress): store, then preview.
+
+    Small files are previewed at once; larger ones by a background task whose progress the batch page polls.
+    """
+    _require_importer(request)
+    fmt = _kind(kind)
+    error = ""
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if file is None:
+            error = "请选择要上传的文件"
+        else:
+            try:
+                batch = services.import_upload(actor=request.user, kind=kind, upload=file, file_name=file.name or "")
+                if batch.file_size > conf.get("IMPORT_ASYNC_BYTES"):
+                    from jiaoyun.exchange.tasks import import_preview_task
+
+                    import_preview_task.enqueue(batch.pk, int(request.user.pk or 0))
+                else:
+                    with contextlib.suppress(DomainError):  # the batch page shows the failure message
+                        services.import_preview(actor=request.user, batch=batch)
+                return hx_redirect(request, reverse("exchange:batch", args=[batch.pk]))
+            except DomainError as exc:
+                error = str(exc)
+    return render_page(
+        request,
+        "exchange/upload.html",
+        {"kind": fmt, "error": error, "max_mb": conf.get("IMPORT_MAX_BYTES") // 1048576},
+        status=400 if error and not getattr(request, "htmx", False) else 200,
+    )
+
+
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview: totals, rejected rows (paginated), confirm button; polls while a task runs."""
+    _require_importer(request)
+    try:
+        batch = selectors.batch_get(user=request.user, batch_id=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("导入批次不存在")
+    running = batch.status in (BatchStatus.PROCESSING, BatchStatus.CONFIRMING)
+    if request.GET.get("poll") and not running:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    rejections = selectors.batch_rejections(user=request.user, batch=batch)
+    return render_page(
+        request,
+        "exchange/batch.html",
+        {
+            "batch": batch,
+            "kind_label": _kind_label(batch.kind),
+            "running": running,
+            "page": paginate(request, rejections),
+        },
+    )
+
+
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request)
+    try:
+        batch = selectors.batch_get(user=request.user, batch_id=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("导入批次不存在")
+    try:
+        if batch.file_size > conf.get("IMPORT_ASYNC_BYTES"):
+            from jiaoyun.exchange.tasks import import_confirm_task
+
+            services.import_confirm_start(actor=request.user, batch=batch)
+            import_confirm_task.enqueue(batch.pk, int(request.user.pk or 0))
+        else:
+            services.import_confirm(actor=request.user, batch=batch)
+    except DomainPermissionDenied as exc:
+        raise PermissionDenied(str(exc))
+    except DomainError:
+        pass  # the batch records the failure; the page shows it
+    return hx_redirect(request, reverse("exchange:batch", args=[pk]))
+
+
+def batch_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows as XLSX with an error column (ID numbers masked unless the user may see them)."""
+    _require_importer(request)
+    try:
+        batch = selectors.batch_get(user=request.user, batch_id=pk)
+        data = rejects_xlsx(batch, reveal=bool(getattr(request.user, "can_reveal_id", False)))
+    except ImportBatch.DoesNotExist:
+        raise Http404("导入批次不存在")
+    except (DomainError, FileNotFoundError):
+        raise Http404("原文件已不存在，无法生成拒绝行文件")
+    return _attachment(data, f"拒绝行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
+
+
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty template for a kind: Chinese headers (required ones marked *) and an example row."""
+    fmt = _kind(kind)
+    return _attachment(template_xlsx(fmt), f"{fmt.label}-导入模板.xlsx")
+
+
+def export_kind(request: HttpRequest, kind: str) -> HttpResponse:
+    """The registry in its import format (scope-filtered), XLSX or CSV; full ID numbers only if allowed."""
+    fmt = _kind(kind)
+    rows = fmt.export_rows(request.user, reveal=may_reveal(request))
+    columns = [_column(fmt, i) for i in range(len(fmt.columns))]
+    personal = fmt.per_record_audit or any(c.sensitive for c in fmt.columns)
+    return export_response(
+        request, rows=rows, columns=columns, filename=fmt.label, object_type=fmt.object_type, personal=personal
+    )
+
+
+def _column(fmt: Kind, index: int) -> Column:
+    col = fmt.columns[index]
+
+    def value(row: dict[str, Any]) -> Any:
+        return col.render(row.get(col.name))
+
+    return Column(col.label, value, sensitive=col.sensitive, reveal=value if col.sensitive else None)
