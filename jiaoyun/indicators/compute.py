@@ -167,20 +167,30 @@ def _entrants(grade: int, state: str) -> str:
     )
 
 
+FLOW_KINDS = "('enrol', 'transfer_in', 'transfer_out', 'out_of_county', 'death')"
+FLOWS_INLINE = (
+    "(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.grade, e.school_id,"
+    " LAG(e.kind) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_kind,"
+    " LAG(e.school_id) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_school_id"
+    f" FROM people_enrolmentevent e) w WHERE w.kind IN {FLOW_KINDS})"
+)
+FLOWS_MATERIALIZED = "(SELECT * FROM indicators_flowevent WHERE run_id = %(run)s)"
+
+
 def _flows(cohort: str, first: int, arriving: bool) -> str:
     windows = " OR ".join(
         f"(f.grade = {g} AND f.date > %({cohort}_{g}_lo)s AND f.date <= %({cohort}_{g}_hi)s)" for g in range(first, 10)
     )
     if arriving:  # a first record, or a return from outside the county
-        cond = "f.kind IN ('enrol', 'transfer_in') AND (f.prev_kind IS NULL OR f.prev_kind IN ('transfer_out', 'out_of_county'))"
+        cond = (
+            "f.kind IN ('enrol', 'transfer_in')"
+            " AND (f.prev_kind IS NULL OR f.prev_kind IN ('transfer_out', 'out_of_county'))"
+        )
     else:  # leaving the county's schools, or death, while enrolled
         cond = f"f.kind IN ('transfer_out', 'out_of_county', 'death') AND f.prev_kind IN {ENROLLED_OR_SUSPENDED}"
     return (
         "SELECT f.student_id AS member_id, COALESCE(f.school_id, f.prev_school_id) AS school_id,"
-        " st.hukou_village_id AS village_id, 1 AS n FROM (SELECT e.student_id, e.kind, e.date, e.grade, e.school_id,"
-        " LAG(e.kind) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_kind,"
-        " LAG(e.school_id) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_school_id"
-        " FROM people_enrolmentevent e) f JOIN people_student st ON st.id = f.student_id"
+        " st.hukou_village_id AS village_id, 1 AS n FROM {FLOWS} f JOIN people_student st ON st.id = f.student_id"
         f" WHERE {cond} AND ({windows})"
     )
 
@@ -293,7 +303,7 @@ STATES = {"S_D": "d_D", "S_B": "d_B", "S_E9": "d_E9", "S_E3": "d_E3"}
 
 def member_sql(measure: str, *, materialized: bool) -> str:
     template = STATE_MATERIALIZED if materialized else STATE_INLINE
-    sql = MEASURES[measure][1]
+    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS_MATERIALIZED if materialized else FLOWS_INLINE)
     for name, date_param in STATES.items():
         sql = sql.replace("{" + name + "}", template.replace("{date}", date_param))
     return sql
@@ -434,6 +444,12 @@ def pipeline(
         execute("INSERT INTO indicators_rundate (run_id, on_date) VALUES (%(run)s, %(d)s)", {"run": run_id, "d": d})
     _fill_states(execute, run_id)
     measures = _needed_measures(chosen)
+    if any(m.startswith(("arr", "left")) for m in measures):
+        execute(
+            "INSERT INTO indicators_flowevent (run_id, student_id, kind, date, grade, school_id, prev_kind,"
+            f" prev_school_id) SELECT %(run)s, f.* FROM {FLOWS_INLINE} f",
+            {"run": run_id},
+        )
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
     codes = ",".join(f"'{i.code}'" for i in chosen)
@@ -443,7 +459,7 @@ def pipeline(
             {"year": p.year.start_year, "as_of": p.as_of},
         )
     rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
-    for table in ("fact", "statesnapshot", "rundate", "runperiod"):
+    for table in ("fact", "flowevent", "statesnapshot", "rundate", "runperiod"):
         execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
     return rows
 

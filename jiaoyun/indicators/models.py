@@ -68,6 +68,23 @@ class StateSnapshot(models.Model):
         indexes = [models.Index(fields=["run", "on_date", "kind"], name="indicator_state_idx")]
 
 
+class FlowEvent(models.Model):
+    """Scratch: enrolment events that move a student into or out of the county's schools, with the kind of the
+    student's previous event (one window pass per run)."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    student_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    date = models.DateField()
+    grade = models.SmallIntegerField(null=True)
+    school_id = models.BigIntegerField(null=True)
+    prev_kind = models.CharField(max_length=20, null=True)
+    prev_school_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "kind"], name="indicator_flow_idx")]
+
+
 class Fact(models.Model):
     """Scratch: a measure (counts of members) of a run by school and by hukou village."""
 

@@ -1,0 +1,501 @@
+"""Benchmark: full recompute of every indicator, all areas, ten school years.
+
+    python bench/indicators.py [--scales 1,10] [--dbs sqlite,postgres] [--naive-max-scale 10]
+
+For each database and scale a worker process builds a synthetic county directly with set-based SQL
+(13 townships × 8 villages, ~55 schools, 5,000 × scale students with ten-plus years of 学籍 events,
+population cells, teachers, classes), then measures
+
+* ``engine``: ``indicators_compute`` for ten school years (the production path);
+* ``naive``: a per-school ORM loop (one ``students_as_of`` query per school and year, Python counting)
+  computing only the stock enrolment measures — a subset of the engine's work, so the ratio is
+  conservative; at scale 10 it runs on ``--naive-years`` years and is scaled to ten (marked "*");
+* ``duckdb``: the same SQL pipeline (``jiaoyun.indicators.compute.pipeline``) run by DuckDB over the
+  same rows exported to Parquet (export time reported separately);
+* ``dashboard``: median server time of the dashboard page at that scale (Django test client).
+
+PostgreSQL: DATABASE_URL of the server (default postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun);
+the worker creates and drops its own database ``jy_bench_indicators``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun")
+PG_DB = "jy_bench_indicators"
+STUDENTS_PER_SCALE = 5000
+TOWNSHIPS = 13
+VILLAGES_PER_TOWNSHIP = 8
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parent: one worker process per (database, scale); print the table.
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--dbs", default="sqlite,postgres")
+    ap.add_argument("--naive-max-scale", type=int, default=10)
+    ap.add_argument("--naive-years", type=int, default=2, help="years measured by the naive loop above scale 1")
+    ap.add_argument("--worker", nargs=2, metavar=("DB", "SCALE"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], int(args.worker[1]), args)
+        return
+    results = []
+    for db in args.dbs.split(","):
+        for scale in [int(s) for s in args.scales.split(",")]:
+            env = dict(os.environ)
+            if db == "sqlite":
+                path = Path(tempfile.gettempdir()) / f"jy-bench-indicators-{scale}.sqlite3"
+                path.unlink(missing_ok=True)
+                env["DATABASE_URL"] = f"sqlite:///{path}"
+            else:
+                _pg_recreate()
+                env["DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+            cmd = [sys.executable, __file__, "--worker", db, str(scale)]
+            cmd += ["--naive-max-scale", str(args.naive_max_scale), "--naive-years", str(args.naive_years)]
+            print(f"… {db} scale {scale}", file=sys.stderr, flush=True)
+            out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+            if out.returncode != 0:
+                print(out.stdout, out.stderr, file=sys.stderr)
+                raise SystemExit(f"worker {db} {scale} failed")
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            if db == "postgres":
+                _pg_drop()
+    _print_table(results)
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True)
+
+
+def _pg_recreate() -> None:
+    with _pg_admin() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+
+
+def _pg_drop() -> None:
+    with _pg_admin() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+
+
+def _print_table(results: list[dict]) -> None:
+    head = (
+        f"{'db':<9}{'scale':>6}{'students':>10}{'events':>10}{'gen s':>8}{'engine s':>10}{'naive s':>10}"
+        f"{'naive/eng':>11}{'duckdb s':>10}{'eng/duck':>10}{'export s':>10}{'dash ms':>9}{'rows':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        naive = r.get("naive")
+        ratio = f"{naive / r['engine']:.1f}×" if naive else "—"
+        mark = "*" if r.get("naive_extrapolated") else ""
+        duck = r.get("duckdb")
+        eng_duck = f"{r['engine'] / duck:.2f}" if duck else "—"
+        print(
+            f"{r['db']:<9}{r['scale']:>6}{r['students']:>10}{r['events']:>10}{r['generate']:>8.1f}{r['engine']:>10.2f}"
+            f"{(f'{naive:.1f}{mark}' if naive else '—'):>10}{ratio:>11}"
+            f"{(f'{duck:.2f}' if duck else '—'):>10}{eng_duck:>10}"
+            f"{r.get('export', 0):>10.1f}{r.get('dashboard_ms', 0):>9.0f}{r['rows']:>8}"
+        )
+    print("\nengine = indicators_compute, 10 school years, all indicators × county/townships/villages/schools;")
+    print("naive = per-school ORM loop over students_as_of (stock measures only; * = scaled from fewer years);")
+    print("duckdb = the same SQL pipeline in DuckDB over Parquet exports of the same rows; dash = dashboard median.")
+    checks = [r for r in results if "duckdb_match" in r]
+    if checks:
+        print("DuckDB figures equal the database figures:", all(r["duckdb_match"] for r in checks))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Worker.
+
+
+def worker(db: str, scale: int, args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from jiaoyun.core.schoolyear import SchoolYear
+    from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
+    from jiaoyun.indicators.demo import seed_targets
+    from jiaoyun.people.models import EnrolmentEvent, Student
+
+    t0 = time.perf_counter()
+    generate(scale)
+    seed_targets()
+    result: dict = {"db": db, "scale": scale, "generate": time.perf_counter() - t0}
+    result["students"] = Student.objects.count()
+    result["events"] = EnrolmentEvent.objects.count()
+    current = SchoolYear.current()
+    years = [current.shift(-k) for k in range(9, -1, -1)]
+    periods = [Period(y, default_as_of(y)) for y in years]
+    t0 = time.perf_counter()
+    run = indicators_compute(periods=periods, triggered_by="bench")
+    result["engine"] = time.perf_counter() - t0
+    result["rows"] = run.rows
+    if scale <= args.naive_max_scale:
+        n_years = 10 if scale == 1 else max(1, args.naive_years)
+        t0 = time.perf_counter()
+        naive_loop(periods[-n_years:])
+        result["naive"] = (time.perf_counter() - t0) * 10 / n_years
+        result["naive_extrapolated"] = n_years != 10
+    try:
+        result.update(duckdb_run(periods))
+    except ImportError:
+        pass
+    result["dashboard_ms"] = dashboard_ms()
+    print(json.dumps(result))
+
+
+def generate(scale: int) -> None:
+    """A synthetic county: areas, schools, classes and teachers with the ORM (few rows), students, events and
+    population with set-based SQL."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from jiaoyun.areas.models import Area, PopulationCell
+    from jiaoyun.core.schoolyear import SchoolYear
+    from jiaoyun.people.models import Teacher, TeacherAssignment
+    from jiaoyun.schools.models import School
+
+    n = STUDENTS_PER_SCALE * scale
+    today = timezone.localdate()
+    cy = SchoolYear.of(today).start_year
+    b0 = cy - 20  # birth years b0 .. b0+18
+    with transaction.atomic():
+        county = Area.objects.create(code="530521", name="施甸县", level="county")
+        villages = []
+        schools: list[tuple[int, str, int, School]] = []  # (township idx or -1, level, idx, school)
+        code = iter(range(2153000000, 2153999999))
+        for t in range(TOWNSHIPS):
+            town = Area.objects.create(code=f"530521{100 + t:03d}", name=f"乡镇{t}", level="township", parent=county)
+            for v in range(VILLAGES_PER_TOWNSHIP):
+                villages.append(
+                    Area.objects.create(code=f"{town.code}{v + 1:03d}", name=f"村{t}-{v}", level="village", parent=town)
+                )
+            own = "public" if t % 3 else "inclusive_private"
+            schools.append((t, "kg", 0, School(code=str(next(code)), name=f"幼儿园{t}", kind="kindergarten",
+                                                ownership=own, township=town)))  # fmt: skip
+            for i in range(2):
+                schools.append((t, "pri", i, School(code=str(next(code)), name=f"小学{t}-{i}", kind="primary",
+                                                    township=town)))  # fmt: skip
+            schools.append((t, "jun", 0, School(code=str(next(code)), name=f"初中{t}", kind="junior", township=town)))
+        seat = Area.objects.get(code="530521100")
+        for i in range(2):
+            schools.append((-1, "sen", i, School(code=str(next(code)), name=f"高中{i}", kind="senior", township=seat)))
+        schools.append((-1, "voc", 0, School(code=str(next(code)), name="职中", kind="vocational", township=seat)))
+        School.objects.bulk_create([s for *_, s in schools])
+        saved = {s.code: s for s in School.objects.all()}
+        schools = [(t, lvl, i, saved[s.code]) for t, lvl, i, s in schools]
+        per_school = max(2, n // len(schools) // 14)
+        teachers = [
+            Teacher(name=f"T{s.pk}-{k}", sex="F", birth_date=dt.date(1985, 1, 1), school=s, post_type="teacher")
+            for *_, s in schools
+            for k in range(per_school)
+        ]
+        Teacher.objects.bulk_create(teachers, batch_size=2000)
+        TeacherAssignment.objects.bulk_create(
+            [TeacherAssignment(teacher=t, school_id=t.school_id, start=dt.date(2010, 9, 1)) for t in
+             Teacher.objects.only("id", "school_id")], batch_size=2000,
+        )  # fmt: skip
+        per_cell = max(1, round(n / (19 * len(villages) * 2) * 1.05))
+        PopulationCell.objects.bulk_create(
+            [
+                PopulationCell(area=v, year=y, age=a, sex=sex, source="hukou", count=per_cell + (a + v.pk) % 2)
+                for v in villages
+                for y in range(cy - 12, cy + 1)
+                for a in range(0, 21)
+                for sex in ("M", "F")
+            ],
+            batch_size=5000,
+        )
+        with connection.cursor() as c:
+            c.execute("CREATE TABLE bench_k (k INTEGER)")
+            c.executemany("INSERT INTO bench_k VALUES (%s)", [(k,) for k in range(16)])
+            c.execute("CREATE TABLE bench_n (i INTEGER)")
+            c.executemany("INSERT INTO bench_n VALUES (%s)", [(i,) for i in range(1000)])
+            c.execute(
+                "CREATE TABLE bench_cal (y INTEGER, sep1 DATE, oct15 DATE, jul1n DATE, mar1n DATE, may1n DATE,"
+                " birth0 DATE, birth1 DATE)"
+            )
+            c.executemany(
+                "INSERT INTO bench_cal VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (y, dt.date(y, 9, 1), dt.date(y, 10, 15), dt.date(y + 1, 7, 1), dt.date(y + 1, 3, 1),
+                     dt.date(y + 1, 5, 1), dt.date(y, 3, 15), dt.date(y, 10, 15))
+                    for y in range(b0 - 1, cy + 2)
+                ],
+            )  # fmt: skip
+            c.execute("CREATE TABLE bench_v (idx INTEGER, village_id BIGINT, tw INTEGER)")
+            c.executemany(
+                "INSERT INTO bench_v VALUES (%s, %s, %s)",
+                [(i, v.pk, i // VILLAGES_PER_TOWNSHIP) for i, v in enumerate(villages)],
+            )
+            c.execute("CREATE TABLE bench_s (tw INTEGER, lvl VARCHAR(5), idx INTEGER, school_id BIGINT)")
+            c.executemany(
+                "INSERT INTO bench_s VALUES (%s, %s, %s, %s)", [(t, lvl, i, s.pk) for t, lvl, i, s in schools]
+            )
+            nv = len(villages)
+            nc = 1 + scale // 5  # classes per school, year and grade
+            now = timezone.now()
+            # students: id = 1..n from bench_n × bench_n
+            c.execute(
+                "INSERT INTO people_student (id, id_cipher, id_masked, name, sex, birth_date, ethnicity,"
+                " hukou_village_id, guardian_name, guardian_phone, left_behind, disability, poverty, orphan, migrant,"
+                " status, created_at, updated_at)"
+                " SELECT x.i, '', '', 'S', CASE WHEN x.i % 2 = 0 THEN 'M' ELSE 'F' END,"
+                " CASE WHEN x.i % 2 = 0 THEN cal.birth0 ELSE cal.birth1 END, '01', v.village_id, '', '', FALSE,"
+                " '', '', '', FALSE, 'in_school', %s, %s"
+                " FROM (SELECT a.i * 1000 + b.i + 1 AS i FROM bench_n a CROSS JOIN bench_n b) x"
+                " JOIN bench_cal cal ON cal.y = %s + x.i % 19 JOIN bench_v v ON v.idx = x.i % %s"
+                " WHERE x.i <= %s",
+                [now, now, b0, nv, n],
+            )
+            # classes of primary and junior schools
+            c.execute(
+                "INSERT INTO schools_schoolclass (school_id, school_year, grade, number, name)"
+                " SELECT s.school_id, cal.y, g.k, num.k + 1, '' FROM bench_s s CROSS JOIN bench_cal cal"
+                " JOIN bench_k g ON (s.lvl = 'pri' AND g.k BETWEEN 1 AND 6) OR (s.lvl = 'jun' AND g.k BETWEEN 7 AND 9)"
+                " JOIN bench_k num ON num.k < %s WHERE cal.y <= %s",
+                [nc, cy],
+            )
+            # the path of each student: kindergarten at 3, a grade a year; some repeat, drop out, leave, die
+            path = (
+                "SELECT s.id AS sid, k.k, %(b0)s + s.id %% 19 + 3 + k.k AS y, v.tw,"
+                " k.k - 2 - CASE WHEN s.id %% 37 = 5 AND k.k >= 6 THEN 1 ELSE 0 END AS g,"
+                " CASE WHEN s.id %% 37 = 5 AND k.k = 6 THEN 1 ELSE 0 END AS rep"
+                " FROM people_student s CROSS JOIN bench_k k JOIN bench_v v ON v.village_id = s.hukou_village_id"
+            )
+            keep = (
+                "x.g <= 12 AND NOT (x.sid %% 50 = 1 AND x.g > 8) AND NOT (x.sid %% 61 = 2 AND x.g > 4)"
+                " AND NOT (x.sid %% 211 = 3 AND x.g > 5) AND NOT (x.sid %% 7 = 4 AND x.g >= 10)"
+            )
+            school = (
+                "JOIN bench_s bs ON bs.tw = CASE WHEN x.g >= 10 THEN -1 ELSE x.tw END"
+                " AND bs.lvl = CASE WHEN x.g <= 0 THEN 'kg' WHEN x.g <= 6 THEN 'pri' WHEN x.g <= 9 THEN 'jun'"
+                " WHEN x.sid %% 3 = 0 THEN 'voc' ELSE 'sen' END"
+                " AND bs.idx = CASE WHEN x.g BETWEEN 1 AND 6 THEN x.sid %% 2"
+                " WHEN x.g >= 10 AND x.sid %% 3 <> 0 THEN x.sid %% 2 ELSE 0 END"
+                " JOIN bench_cal c ON c.y = x.y"
+            )
+            cols = (
+                "INSERT INTO people_enrolmentevent (student_id, kind, date, seq, school_id, grade, school_class_id,"
+                " external_school, reason, recorded_at) "
+            )
+            params = {"b0": b0, "today": today, "now": now, "nc": nc}
+            # enrolments, promotions, repeats (with a class for grades 1–9)
+            c.execute(
+                cols + "SELECT x.sid, CASE WHEN x.rep = 1 THEN 'repeat' WHEN x.k = 0 OR x.g IN (1, 7, 10)"
+                " THEN 'enrol' ELSE 'promote' END, c.sep1, 0, bs.school_id, x.g, sc.id, '', '', %(now)s"
+                f" FROM ({path}) x {school}"
+                " LEFT JOIN schools_schoolclass sc ON sc.school_id = bs.school_id AND sc.school_year = x.y"
+                " AND sc.grade = x.g AND sc.number = 1 + x.sid %% %(nc)s"
+                f" WHERE {keep} AND c.sep1 <= %(today)s",
+                params,
+            )
+            # graduations at the end of kindergarten, primary, junior and senior
+            c.execute(
+                cols + "SELECT x.sid, 'graduate', c.jul1n, 0, bs.school_id, x.g, NULL, '', '', %(now)s"
+                f" FROM ({path}) x {school} WHERE {keep} AND x.g IN (0, 6, 9, 12) AND c.jul1n <= %(today)s"
+                " AND NOT (x.sid %% 50 = 1 AND x.g = 8)",
+                params,
+            )
+            # dropouts in grade 8, departures in grade 4, deaths in grade 5
+            for kind, grade, date_col, mod, rest in (
+                ("drop_out", 8, "oct15", "x.sid %% 50 = 1", ""),
+                ("out_of_county", 4, "mar1n", "x.sid %% 61 = 2", ""),
+                ("death", 5, "may1n", "x.sid %% 211 = 3", ""),
+            ):
+                school_col = "NULL" if kind == "out_of_county" else "bs.school_id"
+                c.execute(
+                    cols + f"SELECT x.sid, '{kind}', c.{date_col}, 1, {school_col}, x.g, NULL, '', '', %(now)s"
+                    f" FROM ({path}) x {school} WHERE {mod} AND x.g = {grade} AND c.{date_col} <= %(today)s{rest}",
+                    params,
+                )
+            for t in ("bench_k", "bench_n", "bench_cal", "bench_v", "bench_s"):
+                c.execute(f"DROP TABLE {t}")
+            if connection.vendor == "postgresql":
+                c.execute(
+                    "SELECT setval(pg_get_serial_sequence('people_student', 'id'), (SELECT MAX(id) FROM people_student))"
+                )
+        connection.cursor().execute("ANALYZE")
+
+
+def naive_loop(periods: list) -> dict:
+    """The baseline: per school and year one ORM query for its students' state, counted in Python."""
+    from django.db.models import Sum
+
+    from jiaoyun.areas.models import Area, PopulationCell
+    from jiaoyun.people.choices import IN_SCHOOL_EVENTS
+    from jiaoyun.people.selectors import students_as_of
+    from jiaoyun.schools.models import School
+
+    out: dict = {}
+    for p in periods:
+        ref = dt.date(p.as_of.year, 12, 31)
+        township_counts: dict = {}
+        for school in School.objects.all():
+            counts = {"kg": 0, "pri": 0, "jun": 0, "sen": 0, "pri_age": 0}
+            for s in (
+                students_as_of(on=p.as_of)
+                .filter(as_of_school_id=school.pk, as_of_kind__in=IN_SCHOOL_EVENTS)
+                .values("birth_date", "as_of_grade")
+            ):
+                g = s["as_of_grade"]
+                age = ref.year - s["birth_date"].year
+                lvl = "kg" if g <= 0 else "pri" if g <= 6 else "jun" if g <= 9 else "sen"
+                counts[lvl] += 1
+                if g >= 1 and 6 <= age <= 11:
+                    counts["pri_age"] += 1
+            out[(p.year.start_year, school.pk)] = counts
+            agg = township_counts.setdefault(school.township_id, dict.fromkeys(counts, 0))
+            for k, v in counts.items():
+                agg[k] += v
+        for village in Area.objects.filter(level="village"):
+            PopulationCell.objects.filter(area=village, year=p.as_of.year, age__gte=3, age__lte=17).aggregate(
+                n=Sum("count")
+            )
+    return out
+
+
+def _literal(v: object) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, dt.datetime):
+        return f"TIMESTAMP '{v.replace(tzinfo=None).isoformat(sep=' ')}'"
+    if isinstance(v, dt.date):
+        return f"DATE '{v.isoformat()}'"
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+EXPORTS = {
+    "people_student": "SELECT id, birth_date, hukou_village_id FROM people_student",
+    "people_enrolmentevent": "SELECT id, student_id, kind, date, seq, school_id, grade, school_class_id FROM people_enrolmentevent",
+    "schools_school": "SELECT id, kind, ownership, township_id FROM schools_school",
+    "schools_schoolclass": "SELECT id, school_id, school_year, grade, number FROM schools_schoolclass",
+    "areas_area": "SELECT id, level, parent_id FROM areas_area",
+    "areas_populationcell": "SELECT id, area_id, year, age, sex, source, count FROM areas_populationcell",
+    "people_teacher": "SELECT id, post_type, CASE WHEN is_active THEN 'true' ELSE 'false' END AS is_active, school_id FROM people_teacher",
+    "people_teacherassignment": 'SELECT teacher_id, school_id, start, "end" FROM people_teacherassignment',
+}
+TYPES = {  # columns that may be entirely empty, whose type detection cannot see
+    "people_teacherassignment": ", types={'end': 'DATE', 'start': 'DATE'}",
+    "people_enrolmentevent": ", types={'school_id': 'BIGINT', 'school_class_id': 'BIGINT', 'grade': 'INTEGER'}",
+    "areas_area": ", types={'parent_id': 'BIGINT'}",
+}
+SCRATCH = [
+    "CREATE TABLE indicators_runperiod (run_id BIGINT, school_year INTEGER, as_of DATE)",
+    "CREATE TABLE indicators_rundate (run_id BIGINT, on_date DATE)",
+    "CREATE TABLE indicators_statesnapshot (run_id BIGINT, on_date DATE, student_id BIGINT, kind VARCHAR,"
+    " event_date DATE, school_id BIGINT, grade INTEGER, class_id BIGINT, birth_date DATE, village_id BIGINT)",
+    "CREATE TABLE indicators_flowevent (run_id BIGINT, student_id BIGINT, kind VARCHAR, date DATE, grade INTEGER,"
+    " school_id BIGINT, prev_kind VARCHAR, prev_school_id BIGINT)",
+    "CREATE TABLE indicators_fact (run_id BIGINT, school_year INTEGER, as_of DATE, measure VARCHAR, school_id BIGINT,"
+    " school_township_id BIGINT, village_id BIGINT, village_township_id BIGINT, n DOUBLE)",
+    "CREATE TABLE indicators_indicatorvalue (run_id BIGINT, code VARCHAR, level VARCHAR, area_id BIGINT,"
+    " school_id BIGINT, school_year INTEGER, as_of DATE, value DOUBLE, numerator DOUBLE, denominator DOUBLE,"
+    " computed_at TIMESTAMP)",
+]
+
+
+def duckdb_run(periods: list) -> dict:
+    """Export the rows to Parquet, then run the same SQL pipeline in DuckDB and compare the county figures."""
+    import csv
+
+    import duckdb
+    from django.db import connection
+    from django.utils import timezone
+
+    from jiaoyun.indicators.compute import pipeline, positional
+    from jiaoyun.indicators.definitions import INDICATORS
+    from jiaoyun.indicators.models import IndicatorValue
+
+    tmp = Path(tempfile.mkdtemp(prefix="jy-bench-duck-"))
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    for table, sql in EXPORTS.items():
+        path = tmp / f"{table}.csv"
+        with connection.cursor() as c, path.open("w", newline="") as fh:
+            c.execute(sql)
+            writer = csv.writer(fh)
+            writer.writerow([d[0] for d in c.description])
+            while batch := c.fetchmany(50000):
+                writer.writerows(batch)
+        types = TYPES.get(table, "")
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{path}', header=true, auto_detect=true{types}))"
+            f" TO '{tmp / table}.parquet' (FORMAT parquet)"
+        )
+        path.unlink()
+    export = time.perf_counter() - t0
+    for table in EXPORTS:
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{tmp / table}.parquet')")
+    for ddl in SCRATCH:
+        con.execute(ddl)
+
+    def execute(sql: str, params: dict) -> int:
+        text, values = positional(sql, params)
+        parts = text.split("%s")
+        con.execute("".join(p + (_literal(values[i]) if i < len(values) else "") for i, p in enumerate(parts)))
+        return 0
+
+    t0 = time.perf_counter()
+    pipeline(execute, run_id=1, periods=periods, chosen=list(INDICATORS), now=timezone.now())
+    seconds = time.perf_counter() - t0
+    duck = {
+        (code, y, a): (round(v, 6) if v is not None else None)
+        for code, y, a, v in con.execute(
+            "SELECT code, school_year, area_id, value FROM indicators_indicatorvalue WHERE level = 'county'"
+        ).fetchall()
+    }
+    ours = {
+        (v.code, v.school_year, v.area_id): (round(v.value, 6) if v.value is not None else None)
+        for v in IndicatorValue.objects.filter(level="county")
+    }
+    return {"duckdb": seconds, "export": export, "duckdb_match": duck == ours}
+
+
+def dashboard_ms() -> float:
+    from django.test import Client
+
+    from jiaoyun.core.models import User
+
+    user = User.objects.create(username="bench_admin", role="county_admin")
+    client = Client()
+    client.force_login(user)
+    client.get("/indicators/")  # warm-up
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        response = client.get("/indicators/")
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    main()
