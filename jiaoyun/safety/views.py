@@ -21,7 +21,22 @@ from jiaoyun.core.models import User
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import DeviceKind, HazardStatus, InspectionKind, Level, Severity, TemplateKind
-from jiaoyun.safety.forms import DeviceForm, GuardForm, HazardOpenForm, ProfileForm, RectifyForm, VerifyForm
+from jiaoyun.safety.forms import (
+    CanteenForm,
+    DeviceForm,
+    GuardForm,
+    HazardOpenForm,
+    JointActionForm,
+    KitchenForm,
+    MealForm,
+    ProfileForm,
+    RectifyForm,
+    RiskForm,
+    SampleForm,
+    SixTForm,
+    StaffForm,
+    VerifyForm,
+)
 from jiaoyun.safety.models import Canteen, ChecklistTemplate, Rule
 from jiaoyun.safety.permissions import can_manage, can_read, is_safety_section
 from jiaoyun.web.paging import paginate
@@ -154,7 +169,17 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied("无权维护该学校的平安校园数据")
         try:
-            if request.POST.get("form") == "guard":
+            if request.POST.get("form") == "canteen":
+                cform = CanteenForm(request.POST)
+                if cform.is_valid():
+                    c = services.canteen_create(
+                        actor=request.user,
+                        school=school,
+                        name=cform.cleaned_data["name"],
+                        bright_kitchen=cform.cleaned_data["bright_kitchen"],
+                    )
+                    return redirect("safety:canteen", canteen_id=c.pk)
+            elif request.POST.get("form") == "guard":
                 guard_form = GuardForm(request.POST)
                 if guard_form.is_valid():
                     services.guard_add(actor=request.user, school=school, **guard_form.cleaned_data)
@@ -175,7 +200,11 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
                     return redirect("safety:school", school_id=school.pk)
         except (DomainError, StopIteration) as exc:
             messages.error(request, str(exc) or "操作失败")
-    return render(request, "safety/school.html", {**ctx, "form": form, "guard_form": guard_form, "editable": editable})
+    return render(
+        request,
+        "safety/school.html",
+        {**ctx, "form": form, "guard_form": guard_form, "canteen_form": CanteenForm(), "editable": editable},
+    )
 
 
 HAZARD_COLUMNS = [
@@ -454,24 +483,109 @@ def rules(request: HttpRequest) -> HttpResponse:
 def risks(request: HttpRequest) -> HttpResponse:
     _require_read(request)
     qs = selectors.risk_list(user=request.user, filters=request.GET)
-    return render(request, "safety/risks.html", {"page": paginate(request, qs), "filters": request.GET})
+    manageable = selectors.school_list(user=request.user)
+    manageable = manageable.filter(pk__in=[s.pk for s in manageable if can_manage(request.user, s)])
+    form = RiskForm(schools=manageable)
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "report":
+                form = RiskForm(request.POST, schools=manageable)
+                if form.is_valid():
+                    services.risk_report_create(actor=request.user, **form.cleaned_data)
+                    messages.success(request, "已登记周边风险")
+                    return redirect("safety:risks")
+            elif kind in ("action", "resolve"):
+                report = qs.filter(pk=request.POST.get("report") or 0).first()
+                if report is None:
+                    raise DomainError("风险记录不存在")
+                if kind == "resolve":
+                    services.risk_report_resolve(actor=request.user, report=report, note=request.POST.get("note", ""))
+                    messages.success(request, "已标记为已消除")
+                    return redirect("safety:risks")
+                action_form = JointActionForm(request.POST)
+                if not action_form.is_valid():
+                    raise DomainError("请填写联动部门、日期和措施")
+                services.joint_action_log(actor=request.user, report=report, **action_form.cleaned_data)
+                messages.success(request, "已登记联合处置")
+                return redirect("safety:risks")
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "safety/risks.html",
+        {
+            "page": paginate(request, qs),
+            "filters": request.GET,
+            "form": form,
+            "can_report": manageable.exists(),
+            "manageable_ids": set(manageable.values_list("pk", flat=True)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+CANTEEN_FORMS = {"sixt": SixTForm, "meal": MealForm, "sample": SampleForm, "staff": StaffForm, "kitchen": KitchenForm}
+
+
+def _canteen_write(user: Any, c: Canteen, kind: str, data: dict[str, Any]) -> str:
+    if kind == "sixt":
+        done = {k: data[k] for k in services.SIXT_FIELDS}
+        services.sixt_check_record(
+            actor=user, canteen=c, date=data["date"], done=done, checker=data["checker"], note=data["note"]
+        )
+        return "已保存六T日检"
+    if kind == "meal":
+        services.accompaniment_record(actor=user, canteen=c, **data)
+        return "已保存陪餐记录"
+    if kind == "sample":
+        services.sample_record(actor=user, canteen=c, **data)
+        return "已保存留样记录"
+    if kind == "staff":
+        services.canteen_staff_add(actor=user, canteen=c, **data)
+        return "已添加从业人员"
+    services.canteen_update(actor=user, canteen=c, bright_kitchen=data["bright_kitchen"], online=data["online"])
+    return "已更新明厨亮灶状态"
 
 
 def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
     _require_read(request)
     c = selectors.canteen_get(user=request.user, canteen_id=canteen_id)
-    since = timezone.localdate() - dt.timedelta(days=30)
+    editable = can_manage(request.user, c.school)
+    today = timezone.localdate()
+    forms_ = {k: f(initial={"date": today}) for k, f in CANTEEN_FORMS.items()}
+    forms_["kitchen"] = KitchenForm(initial={"bright_kitchen": c.bright_kitchen, "online": c.bright_kitchen_online})
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("无权维护该食堂的记录")
+        kind = request.POST.get("form", "")
+        if kind in CANTEEN_FORMS:
+            form = CANTEEN_FORMS[kind](request.POST)
+            forms_[kind] = form
+            if form.is_valid():
+                try:
+                    done = _canteen_write(request.user, c, kind, form.cleaned_data)
+                except DomainError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, done)
+                    return redirect("safety:canteen", canteen_id=c.pk)
+            else:
+                messages.error(request, "请检查填写内容")
+    since = today - dt.timedelta(days=30)
     return render(
         request,
         "safety/canteen.html",
         {
             "c": c,
+            "editable": editable,
+            "forms": forms_,
             "checks": c.sixt_checks.filter(date__gte=since).order_by("-date"),
             "samples": c.samples.filter(date__gte=since).order_by("-date", "meal")[:60],
             "meals": c.accompaniments.filter(date__gte=since).order_by("-date", "meal")[:60],
             "staff": c.staff.all(),
             "inspections": c.inspections.order_by("-date")[:10],
-            "today": timezone.localdate(),
+            "today": today,
             "template_id": ChecklistTemplate.objects.filter(kind=TemplateKind.CANTEEN)
             .values_list("pk", flat=True)
             .first(),

@@ -1,6 +1,7 @@
 """Every write of the safety module (re-exported here by sub-domain)."""
 
 from jiaoyun.safety.services.canteen import (
+    SIXT_FIELDS,
     accompaniment_record,
     canteen_create,
     canteen_staff_add,
@@ -32,6 +33,7 @@ from jiaoyun.safety.services.profile import guard_add, guard_update, profile_upd
 from jiaoyun.safety.services.surroundings import joint_action_log, risk_report_create, risk_report_resolve
 
 __all__ = [
+    "SIXT_FIELDS",
     "ItemOutcome",
     "accompaniment_record",
     "alert_acknowledge",

@@ -185,3 +185,70 @@ def test_bulletin_section_figures(data, principal, vice_principal, school_a, pho
 
     html = render_to_string("safety/partials/_bulletin_section.html", {"section": section})
     assert "平安校园情况" in html and "老麦乡" in html
+
+
+def test_canteen_records_through_the_page(client, data, principal, school_a):
+    from jiaoyun.safety.models import Canteen, FoodSample, SixTCheck
+
+    c = Canteen.objects.get(school=school_a)
+    client.force_login(principal)
+    today = dt.date.today().isoformat()
+    url = reverse("safety:canteen", args=[c.pk])
+    client.post(url, {"form": "sixt", "date": today, "handle": "on", "sweep": "on", "checker": "王师傅"})
+    check = SixTCheck.objects.get(canteen=c)
+    assert (check.handle, check.integrate, check.sweep, check.passed_count) == (True, False, True, 2)
+    resp = client.post(
+        url,
+        {
+            "form": "sample",
+            "date": today,
+            "meal": "lunch",
+            "dish": "土豆丝",
+            "weight_g": 100,
+            "keep_hours": 48,
+            "keeper": "李",
+        },
+        follow=True,
+    )
+    assert "每样不少于125克" in resp.content.decode()
+    assert FoodSample.objects.count() == 0
+    assert client.get(url).status_code == 200
+
+
+def test_other_principal_cannot_write_canteen(client, data, school_a):
+    from jiaoyun.safety.models import Canteen
+
+    c = Canteen.objects.get(school=school_a)
+    client.force_login(data["b_principal"])
+    assert client.get(reverse("safety:canteen", args=[c.pk])).status_code == 404
+
+
+def test_risk_report_and_joint_action_through_the_page(client, data, township_officer, school_a):
+    from jiaoyun.safety.models import RiskReport
+
+    client.force_login(township_officer)
+    url = reverse("safety:risks")
+    client.post(
+        url,
+        {
+            "form": "report",
+            "school": school_a.pk,
+            "category": "vendor",
+            "level": "medium",
+            "description": "校门口流动摊贩",
+        },
+    )
+    r = RiskReport.objects.get()
+    client.post(
+        url,
+        {
+            "form": "action",
+            "report": r.pk,
+            "department": "市场监管所",
+            "date": dt.date.today().isoformat(),
+            "action": "清理摊贩",
+        },
+    )
+    client.post(url, {"form": "resolve", "report": r.pk})
+    r.refresh_from_db()
+    assert r.status == "resolved" and r.actions.get().department == "市场监管所"
