@@ -343,7 +343,7 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
         return
     table = Statement._meta.db_table
     names = list(rows[0])
-    columns = [Statement._meta.get_field(n).column for n in names]
+    columns = list(names)  # the dict keys are attribute names, equal to column names here
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(rows)]
