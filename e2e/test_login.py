@@ -13,3 +13,10 @@ def test_wrong_password_is_refused(page, county_admin):
     page.fill("#id_password", "wrong-password1")
     page.click("button[type=submit]")
     assert "用户名或密码错误" in page.locator("[role=alert]").inner_text()
+
+
+def test_language_switcher_shows_english(page, county_admin):
+    login(page, "county_admin")
+    page.select_option("select[name=language]", "en")
+    page.wait_for_selector("text=Students in school")
+    assert page.get_by_role("link", name="Audit log").is_visible()

@@ -1,0 +1,42 @@
+"""Browser flow of the foundation: log in, home, the student list (filtered through HTMX), a student detail
+with the audited ID reveal, and the student list on a 375-px phone."""
+
+from e2e.conftest import login
+from jiaoyun.people.tests.fixtures import ID_A, student_a, student_a2, student_b, students  # noqa: F401
+
+
+def test_home_student_list_and_detail(page, county_admin, students):  # noqa: F811
+    login(page, "county_admin")
+    assert page.get_by_test_id("count-students").inner_text().strip() == "3"
+    page.get_by_role("link", name="学生", exact=True).click()
+    page.wait_for_url("**/people/students/")
+    table = page.get_by_test_id("student-table")
+    assert table.locator("tbody tr").count() == 3
+    # The sex filter swaps only the table (HTMX) and pushes the filter into the URL.
+    page.select_option("select[name=sex]", "F")
+    page.wait_for_url("**sex=F**")
+    page.wait_for_function("document.querySelectorAll('[data-testid=student-table] tbody tr').length === 1")
+    assert "李小红" in table.inner_text()
+    page.select_option("select[name=sex]", "")
+    page.wait_for_function("document.querySelectorAll('[data-testid=student-table] tbody tr').length === 3")
+    page.get_by_role("link", name="张小明").click()
+    assert page.get_by_test_id("student-name").inner_text().startswith("张小明")
+    assert page.get_by_test_id("state-status").inner_text() == "在校"
+    assert "甸阳镇中心小学" in page.get_by_test_id("event-table").inner_text()
+    # Reveal the full ID number (county admin may; the reveal is audited).
+    assert ID_A not in page.get_by_test_id("id-number").inner_text()
+    page.get_by_role("button", name="显示完整身份证号").click()
+    page.wait_for_function(f"document.querySelector('[data-testid=id-number]').innerText.includes('{ID_A}')")
+
+
+def test_student_list_on_a_phone(phone_page, township_officer, students):  # noqa: F811
+    login(phone_page, "township_officer")
+    phone_page.goto("/people/students/")
+    table = phone_page.get_by_test_id("student-table")
+    assert table.is_visible()
+    assert table.locator("tbody tr").count() == 2  # township A only
+    # The page itself does not scroll sideways: the wide table scrolls inside its panel.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 380
+    # The navigation opens from the menu button.
+    phone_page.get_by_role("button", name="菜单").click()
+    assert phone_page.get_by_role("link", name="学校", exact=True).is_visible()
