@@ -1,0 +1,225 @@
+"""Write the simulated children: students, classes, 学籍 events and population cells (set-based inserts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter, defaultdict
+
+from django.db import connection
+from django.utils import timezone
+
+from jiaoyun.areas.models import PopulationCell
+from jiaoyun.core import idcard
+from jiaoyun.demo.generator import bulk, specs
+from jiaoyun.demo.generator.cohorts import Kid, Simulator, pick_surname
+from jiaoyun.demo.generator.world import Sch
+from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
+from jiaoyun.people.choices import EventKind as K
+from jiaoyun.people.models import EnrolmentEvent, Student
+from jiaoyun.schools.choices import Grade
+from jiaoyun.schools.models import SchoolClass
+
+PLACEMENT = {K.ENROL, K.TRANSFER_IN, K.PROMOTE, K.REPEAT, K.RESUME}
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+def class_capacity(school: Sch, grade: int) -> int:
+    kind, urban = school.kind, school.urban_rural == "urban"
+    if kind == "teaching_point":
+        return 1000
+    if kind == "kindergarten":
+        return {-2: 28, -1: 32, 0: 35}[grade] if urban else 30
+    if kind == "special":
+        return 12
+    if grade <= 6:
+        return 46 if urban else 42
+    if grade <= 9:
+        return 50 if urban else 48
+    return 52 if kind != "vocational" else 45
+
+
+def name_kids(sim: Simulator, kids: list[Kid], rng: random.Random) -> None:
+    cum = sim.surname_cum
+    for kid in kids:
+        pool = specs.GIVEN_M if kid.sex == "M" else specs.GIVEN_F
+        given = rng.choice(pool) if rng.random() < 0.35 else rng.choice(specs.GIVEN_ANY + pool) + rng.choice(pool)
+        kid.name = pick_surname(rng, cum) + given
+
+
+def make_classes(sim: Simulator, rng: random.Random, first_id: int) -> tuple[list[tuple[object, ...]], dict[int, int]]:
+    """Classes for every school/year/grade of the window; returns class rows and event-index → class id."""
+    groups: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+    schools: dict[int, Sch] = {}
+    for ki, kid in enumerate(sim.kids):
+        for ei, e in enumerate(kid.events):
+            date, kind, school = e[0], e[1], e[2]
+            if kind in PLACEMENT and isinstance(school, Sch) and date.year >= sim.y0:  # type: ignore[attr-defined]
+                groups[(school.id, date.year, int(e[3]))].append((ki, ei))  # type: ignore[attr-defined, call-overload]
+                schools[school.id] = school
+    rows: list[tuple[object, ...]] = []
+    assign: dict[int, int] = {}
+    next_id = first_id
+    huge_left = max(1, round(sim.scale * 1.5))
+    for key in sorted(groups):
+        school_id, year, grade = key
+        members = groups[key]
+        school = schools[school_id]
+        n = len(members)
+        cap = class_capacity(school, grade)
+        k = max(1, -(-n // cap))
+        big_ok = school.urban_rural == "urban" and school.kind in ("primary", "junior", "complete_secondary")
+        if big_ok and grade > 0 and n >= 58 and rng.random() < 0.07:
+            k = max(1, n // 58)  # 大班额 56–65
+            if n >= 67 and huge_left > 0 and rng.random() < 0.15:
+                k, huge_left = max(1, n // 67), huge_left - 1  # 超大班额
+        ids = list(range(next_id, next_id + k))
+        for number, cid in enumerate(ids, start=1):
+            rows.append((cid, school_id, year, grade, number, f"{Grade(grade).label}（{number}）班"))
+        next_id += k
+        rng.shuffle(members)
+        for i, (ki, ei) in enumerate(members):
+            assign[ki * 1000 + ei] = ids[i % k]
+    return rows, assign
+
+
+def write(sim: Simulator, rng: random.Random) -> dict[str, int]:
+    kids = sim.kids
+    name_kids(sim, kids, rng)
+    first_student = bulk.next_id(Student)
+    first_class = bulk.next_id(SchoolClass)
+    first_event = bulk.next_id(EnrolmentEvent)
+    class_rows, assign = make_classes(sim, rng, first_class)
+    bulk.insert(SchoolClass, ["id", "school", "school_year", "grade", "number", "name"], class_rows)
+
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    orders: Counter[tuple[str, dt.date, str]] = Counter()
+    student_rows: list[tuple[object, ...]] = []
+    event_rows: list[tuple[object, ...]] = []
+    eid = first_event
+    for ki, kid in enumerate(kids):
+        kid.id = first_student + ki
+        area = rng.choice(specs.OTHER_AREA_CODES) if kid.migrant else specs.COUNTY_CODE
+        number = _id_number(area, kid, orders)
+        status: str = StudentStatus.NOT_ENROLLED
+        school_id, grade, class_id = None, None, None
+        last_seq, last_date = 0, None
+        for ei, e in enumerate(kid.events):
+            date, kind, school, g, ext, reason = e
+            seq = last_seq + 1 if date == last_date else 0
+            last_seq, last_date = seq, date
+            cid = assign.get(ki * 1000 + ei)
+            sid = school.id if isinstance(school, Sch) else None
+            event_rows.append((eid, kid.id, kind, date, seq, sid, g, cid, ext, reason, stamp))
+            eid += 1
+            status = EVENT_STATUS[str(kind)]
+            if sid is not None:
+                school_id = sid
+            grade = g
+            class_id = cid if status == StudentStatus.IN_SCHOOL else None
+        guardian = kid.name[0] + rng.choice(specs.GIVEN_M + specs.GIVEN_F) + rng.choice(specs.GIVEN_ANY)
+        student_rows.append(
+            (
+                kid.id,
+                idcard.match_hash(number),
+                idcard.encrypt(number),
+                idcard.mask(number),
+                "G" + number,
+                kid.name,
+                kid.sex,
+                kid.birth,
+                kid.ethnicity,
+                kid.hukou.id if kid.hukou else None,
+                kid.res.id if kid.res else None,
+                guardian,
+                f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
+                kid.left_behind,
+                kid.disability,
+                kid.poverty,
+                kid.orphan,
+                kid.migrant,
+                status,
+                school_id,
+                grade,
+                class_id,
+                stamp,
+                stamp,
+            )
+        )
+    bulk.insert(Student, STUDENT_FIELDS, student_rows)
+    del student_rows
+    bulk.insert(EnrolmentEvent, EVENT_FIELDS, event_rows)
+    n_events = len(event_rows)
+    del event_rows
+    n_cells = write_population(sim)
+    bulk.reset_sequences(Student, EnrolmentEvent, SchoolClass)
+    return {"students": len(kids), "events": n_events, "classes": len(class_rows), "population_cells": n_cells}
+
+
+STUDENT_FIELDS = [
+    "id", "id_hash", "id_cipher", "id_masked", "student_no", "name", "sex", "birth_date", "ethnicity",
+    "hukou_village", "residence_village", "guardian_name", "guardian_phone", "left_behind", "disability",
+    "poverty", "orphan", "migrant", "status", "current_school", "current_grade", "current_class",
+    "created_at", "updated_at",
+]  # fmt: skip
+EVENT_FIELDS = [
+    "id", "student", "kind", "date", "seq", "school", "grade", "school_class", "external_school", "reason",
+    "recorded_at",
+]  # fmt: skip
+
+
+def _id_number(area: str, kid: Kid, orders: Counter[tuple[str, dt.date, str]]) -> str:
+    """A valid GB 11643 number, unique: the order code counts per area, birth date and sex (odd = male)."""
+    fallback = iter(specs.OTHER_AREA_CODES)
+    while True:
+        key = (area, kid.birth, kid.sex)
+        n = orders[key]
+        orders[key] += 1
+        order = 2 * n + (1 if kid.sex == "M" else 2)
+        if order <= 999:
+            return idcard.make(area, kid.birth, order)
+        area = next(fallback)
+
+
+def death_year(kid: Kid) -> int | None:
+    for e in kid.events:
+        if e[1] == K.DEATH:
+            return e[0].year  # type: ignore[attr-defined, no-any-return]
+    return None
+
+
+def write_population(sim: Simulator) -> int:
+    """Population by single year of age (0–25), sex, village and calendar year; 户籍 and 常住.
+
+    For birth years with individuals the cells are their counts (alive on 31 December); other ages come
+    from the cohort model. 常住 counts individuals by residence village (migrants from their arrival).
+    """
+    first_b, last_b = sim.y0 - 18, sim.sy - 3
+    years = range(sim.y0, sim.sy + 1)
+    cells: Counter[tuple[int, int, int, str, str]] = Counter()
+    for kid in sim.kids:
+        dy = death_year(kid)
+        for y in years:
+            age = y - kid.birth.year
+            if age < 0 or age > 25 or (dy is not None and dy <= y):
+                continue
+            if kid.hukou is not None:
+                cells[(kid.hukou.id, y, age, kid.sex, "hukou")] += 1
+            if kid.res is not None and (not kid.migrant or y >= kid.arrival):
+                cells[(kid.res.id, y, age, kid.sex, "resident")] += 1
+    for v in sim.world.villages:
+        factor = specs.RESIDENT_FACTOR[v.township.tier]
+        for y in years:
+            for age in range(26):
+                b = y - age
+                if first_b <= b <= last_b:
+                    continue
+                n = sim.cohort_size(v, b)
+                male = round(n * 0.52)
+                female = round(n) - male
+                for sex, count in (("M", male), ("F", female)):
+                    cells[(v.id, y, age, sex, "hukou")] += count
+                    cells[(v.id, y, age, sex, "resident")] += round(count * factor)
+    rows = ((vid, y, age, sex, source, count) for (vid, y, age, sex, source), count in cells.items() if count > 0)
+    return bulk.insert(PopulationCell, ["area", "year", "age", "sex", "source", "count"], rows)
