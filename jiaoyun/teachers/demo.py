@@ -119,9 +119,9 @@ def _hiring_round(actor: User, rng: random.Random, year: int) -> None:
     for t in teachers:
         applicants[t.main_subject] += 1
     posts: dict[tuple[int, str], int] = {}
-    for (sid, subject), n in need.items():
+    for (sid, subject), amount in need.items():
         if subject in applicants:
-            posts[(sid, subject)] = int(n.quantize(Decimal("1")))
+            posts[(sid, subject)] = int(amount.quantize(Decimal("1")))
     for subject, n_app in applicants.items():
         cells = sorted((c for c in need if c[1] == subject), key=lambda c: (-(need[c] - posts.get(c, 0)), c[0])) or [
             (schools[0].pk, subject)
@@ -132,9 +132,9 @@ def _hiring_round(actor: User, rng: random.Random, year: int) -> None:
             posts[cell] = posts.get(cell, 0) + 1
             i += 1
     by_pk = {s.pk: s for s in schools}
-    for (sid, subject), n in sorted(posts.items()):
-        if n > 0:
-            services.round_post_set(actor=actor, round=rnd, school=by_pk[sid], subject=subject, count=n)
+    for (sid, subject), count in sorted(posts.items()):
+        if count > 0:
+            services.round_post_set(actor=actor, round=rnd, school=by_pk[sid], subject=subject, count=count)
     services.round_advance(actor=actor, round=rnd, note="发布岗位，开始报名")
     apps: list[Application] = []
     for t in teachers:
@@ -145,7 +145,7 @@ def _hiring_round(actor: User, rng: random.Random, year: int) -> None:
             Application(
                 round=rnd,
                 teacher=t,
-                origin_school_id=t.school_id,
+                origin_school_id=t.school_id or 0,
                 subject=t.main_subject,
                 in_school=rng.random() < 0.9,
                 choices=choices,
@@ -177,7 +177,7 @@ def _ethics(actor: User, rng: random.Random, today: dt.date, year: int) -> None:
         "id", "hire_date"
     )
     Pledge.objects.bulk_create(
-        [Pledge(teacher_id=t, kind="oath", date=hired, note="新教师入职宣誓") for t, hired in recent],
+        [Pledge(teacher_id=t, kind="oath", date=hired, note="新教师入职宣誓") for t, hired in recent if hired],
         ignore_conflicts=True,
     )
     for tid in rng.sample(teachers, min(len(teachers), 6)):

@@ -1,0 +1,95 @@
+"""Browser flow: the personnel section runs a 县管校聘 round from creation to execution in the browser —
+posts, applications, scores, the three stages, review with per-teacher explanations, publication, execution.
+Then the rotation and ethics pages render for the roles allowed to see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from e2e.conftest import login
+from jiaoyun.core.tests.factories import UserFactory
+from jiaoyun.people.models import Teacher, TeacherAssignment
+from jiaoyun.people.tests.factories import TeacherFactory
+
+
+@pytest.fixture
+def staff(live_server, school_a, school_b):
+    personnel = UserFactory(username="personnel", role="bureau_staff", section="personnel")
+    teachers = {}
+    for name in ("张一", "李二"):
+        t = TeacherFactory(name=name, school=school_a, main_subject="math", school_since=dt.date(2015, 9, 1))
+        TeacherAssignment.objects.create(teacher=t, school=school_a, start=dt.date(2015, 9, 1))
+        teachers[name] = t
+    return personnel, teachers
+
+
+def _advance(page, expected: str) -> None:
+    page.click("[data-testid=round-advance]")
+    page.wait_for_selector(f"[data-testid=round-status]:has-text('{expected}')")
+
+
+def test_hiring_round_run_and_published_in_the_browser(page, staff, school_a, school_b):
+    personnel, teachers = staff
+    login(page, "personnel")
+    page.goto("/teachers/rounds/")
+    page.fill("[data-testid=round-name]", "2026年县管校聘")
+    page.fill("[data-testid=round-date]", "2026-09-01")
+    page.click("[data-testid=round-create]")
+    page.wait_for_selector("[data-testid=round-status]:has-text('草稿')")
+    # posts: one math post at each school
+    for school in (school_a, school_b):
+        page.select_option("[data-testid=post-school]", str(school.pk))
+        page.select_option("[data-testid=post-subject]", "math")
+        page.fill("[data-testid=post-count]", "1")
+        page.click("[data-testid=post-save]")
+        page.wait_for_selector(f"[data-testid=post-table] td:has-text('{school.name}')")
+    _advance(page, "报名")
+    # applications: both compete in school_a first and list school_b
+    for name, teacher in teachers.items():
+        page.select_option("[data-testid=apply-teacher]", str(teacher.pk))
+        page.select_option("[data-testid=apply-choice-1]", str(school_b.pk))
+        page.click("[data-testid=apply-save]")
+        page.wait_for_selector(f"tr[data-teacher='{name}']")
+    # scores: 张一 88 at school_a; 李二 80 at school_a and 75 at school_b
+    for name, school, score in (("张一", school_a, "88"), ("李二", school_a, "80"), ("李二", school_b, "75")):
+        row = page.locator(f"tr[data-teacher='{name}']")
+        row.locator("select[name=school]").select_option(str(school.pk))
+        row.locator("input[name=score]").fill(score)
+        row.locator("button:has-text('评分')").click()
+        page.wait_for_selector(".messages:has-text('评分已保存')")
+    _advance(page, "校内竞聘")
+    _advance(page, "跨校竞聘")
+    assert page.inner_text("[data-testid=count-s1]") == "1"
+    _advance(page, "县级调剂")
+    _advance(page, "审核")
+    li = page.locator("tr[data-teacher='李二']")
+    assert "老麦乡中心小学（跨校竞聘·第1志愿）" in li.locator("[data-testid=placement]").inner_text()
+    assert "校内竞聘：在本校数学岗位1个中排名第2（80分），未获聘，进入跨校竞聘" in li.inner_text()
+    _advance(page, "已发布")
+    _advance(page, "已执行")
+    assert Teacher.objects.get(name="李二").school_id == school_b.pk
+    assert TeacherAssignment.objects.filter(teacher__name="李二", kind="hiring_round").exists()
+    # progress chart and the other pages render
+    page.goto("/teachers/rotation/")
+    page.wait_for_selector("h1:has-text('教师交流轮岗')")
+    page.goto("/teachers/ethics/")
+    page.wait_for_selector("h1:has-text('师德档案')")
+
+
+def test_infeasible_round_is_explained_on_the_page(page, staff, school_a):
+    personnel, teachers = staff
+    from jiaoyun.teachers.services import application_submit, round_advance, round_create, round_post_set
+
+    rnd = round_create(actor=personnel, year=2026, name="不可行轮次", effective_date=dt.date(2026, 9, 1))
+    round_post_set(actor=personnel, round=rnd, school=school_a, subject="math", count=1)
+    round_advance(actor=personnel, round=rnd)
+    for t in teachers.values():
+        application_submit(actor=personnel, round=rnd, teacher=t, choices=[])
+    login(page, "personnel")
+    page.goto(f"/teachers/rounds/{rnd.pk}/")
+    assert "数学：报名教师2人，岗位仅1个，缺1个岗位" in page.inner_text("[data-testid=round-infeasible]")
+    page.click("[data-testid=round-advance]")
+    page.wait_for_selector(".messages:has-text('轮次不可行')")
+    assert page.inner_text("[data-testid=round-status]") == "报名"
