@@ -169,11 +169,12 @@ def _profiles(rng: random.Random, schools: list[School], counts: dict[int, tuple
 
 
 def _history(rng: random.Random, schools: list[School], today: dt.date) -> None:
-    """Snapshots for the first day of the last five months: schools linked their alarms over time."""
+    """Snapshots every two weeks of the current insurance year: schools linked their alarms over time."""
+    policy_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    days = sorted({max(policy_start, today - dt.timedelta(days=14 * k)) for k in range(5, 0, -1)} - {today})
     improved = [s.pk for s in schools if rng.random() < 0.25]
-    for months_ago in range(5, 0, -1):
-        day = (today.replace(day=1) - dt.timedelta(days=31 * months_ago - 15)).replace(day=1)
-        later = improved[: len(improved) * months_ago // 5]
+    for n, day in enumerate(days):
+        later = improved[: len(improved) * (len(days) - n) // (len(days) + 1)]
         linked = list(
             SafetyProfile.objects.filter(school_id__in=later, alarm_linked_police=True).values_list("pk", flat=True)
         )
@@ -238,6 +239,7 @@ def generate(*, rng: random.Random, scale: int, stdout: TextIO | Any, today: dt.
         severity="high",
     )
     SafetyProfile.objects.filter(school=laomai).update(gate_status="damaged")
+    services.compliance_compute(on=today, school_ids=[laomai.pk])
 
     # More inspections across the county; failed items open hazards.
     sample = rng.sample(schools, k=min(len(schools), 30 * scale))

@@ -247,7 +247,7 @@ def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:
     full = Q(handle=True, integrate=True, sweep=True, standard=True, checked=True, improve=True)
     daily = (
         SixTCheck.objects.filter(schools_q(user, prefix="canteen__school__"), date__gte=since)
-        .values("canteen__school__township__name")
+        .values("canteen__school__township__name", "canteen__school__township__sort")
         .annotate(n=Count("id"), full=Count("id", filter=full))
     )
     by_name: dict[str, dict[str, Any]] = {}
@@ -263,7 +263,14 @@ def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:
     for r in daily:
         name = r["canteen__school__township__name"]
         row = by_name.setdefault(
-            name, {"township": name, "sort": 0, "score": None, "inspections": 0, "daily_rate": None}
+            name,
+            {
+                "township": name,
+                "sort": r["canteen__school__township__sort"],
+                "score": None,
+                "inspections": 0,
+                "daily_rate": None,
+            },
         )
         row["daily_rate"] = _rate(r["full"], r["n"])
     return sorted(by_name.values(), key=lambda r: (r["sort"], r["township"]))
