@@ -1,11 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from jiaoyun.teachers.views import ethics, quotas, rotation, rounds
 
 app_name = "teachers"
 
 urlpatterns = [
-    path("", quotas.dashboard, name="dashboard"),
+    # The dashboard lives under its own prefix so that navigation highlights one entry per page.
+    path("", RedirectView.as_view(pattern_name="teachers:dashboard", query_string=True)),
+    path("quotas/", quotas.dashboard, name="dashboard"),
     path("gaps/", quotas.gaps, name="gaps"),
     path("quotas/compute/", quotas.quota_compute, name="quota_compute"),
     path("quotas/standard/", quotas.standard_edit, name="standard_edit"),

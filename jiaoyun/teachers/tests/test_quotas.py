@@ -100,11 +100,11 @@ def test_dashboard_lists_gaps_with_bounded_queries(
     quota_compute(actor=personnel, year=2026)
     client.force_login(personnel)
     with django_assert_max_num_queries(15):
-        response = client.get("/teachers/?year=2026")
+        response = client.get("/teachers/quotas/?year=2026")
     assert response.status_code == 200
     body = response.content.decode()
     assert school_a.name in body and "核定编制" in body
-    xlsx = client.get("/teachers/?year=2026&format=xlsx")
+    xlsx = client.get("/teachers/?year=2026&format=xlsx", follow=True)
     assert xlsx["Content-Type"].startswith("application/vnd.openxml")
     with django_assert_max_num_queries(12):
         gaps = client.get("/teachers/gaps/?year=2026&subject=chinese")

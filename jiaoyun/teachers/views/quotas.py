@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiaoyun.areas.models import Area
@@ -122,7 +123,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 def quota_compute(request: HttpRequest) -> HttpResponse:
     year = int_param(request.POST.get("year"), current_year()) or current_year()
     run(request, services.quota_compute, f"已重新核算{year}学年编制", year=year)
-    return redirect(f"/teachers/?year={year}")
+    return redirect(f"{reverse('teachers:dashboard')}?year={year}")
 
 
 @require_POST
@@ -147,4 +148,4 @@ def county_quota(request: HttpRequest) -> HttpResponse:
         approved_staffing=int_param(request.POST.get("approved_staffing"), 0) or 0,
         approved_posts=int_param(request.POST.get("approved_posts"), 0) or 0,
     )
-    return redirect(f"/teachers/?year={year}")
+    return redirect(f"{reverse('teachers:dashboard')}?year={year}")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.errors import DomainError
@@ -110,4 +111,4 @@ def rotation_action(request: HttpRequest) -> HttpResponse:
         from django.contrib import messages
 
         messages.error(request, str(exc))
-    return redirect(f"/teachers/rotation/?year={year}")
+    return redirect(f"{reverse('teachers:rotation')}?year={year}")
