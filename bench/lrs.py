@@ -172,9 +172,7 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path) -> tuple[subprocess.Po
         os.environ,
         RALPH_APP_DIR=str(workdir),
         RALPH_AUTH_FILE=str(auth_file),
-        RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH=str(workdir / "fs"),
-        RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=str(workdir / "fs"),
-        RALPH_RUNSERVER_PORT=str(port),
+        RALPH_RUNSERVER_BACKEND="fs",
     )
     (workdir / "fs").mkdir(parents=True, exist_ok=True)
     subprocess.run(
@@ -184,7 +182,8 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path) -> tuple[subprocess.Po
         capture_output=True,
     )
     proc = subprocess.Popen(
-        [ralph_bin, "runserver", "-b", "fs", "--host", "127.0.0.1", "--port", str(port)],
+        [ralph_bin, "runserver", "-b", "fs", "--fs-default-directory-path", str(workdir / "fs"), "-h", "127.0.0.1"]
+        + ["-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -292,6 +291,7 @@ def main() -> None:
     parser.add_argument("--ralph-bin", default="")
     parser.add_argument("--ralph-port", type=int, default=8151)
     parser.add_argument("--ralph-load", type=int, default=100_000)
+    parser.add_argument("--load-only", action="store_true", help="only load the store, time nothing")
     parser.add_argument("--serve-wsgiref", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_wsgiref:
@@ -313,6 +313,9 @@ def main() -> None:
             f"({(args.load - have) / secs:,.0f}/s, {args.load_procs} processes)"
         )
     base_count = count_statements()
+    if args.load_only:
+        print(f"store holds {base_count:,} statements")
+        return
     results: dict[str, dict[str, Any]] = {}
     proc, label = start_jiaoyun(args.port, args.workers)
     try:
@@ -328,7 +331,7 @@ def main() -> None:
         workdir = Path(tempfile.mkdtemp(prefix="ralph-bench-"))
         rproc, user, password = start_ralph(args.ralph_bin, args.ralph_port, workdir)
         try:
-            wait_port(args.ralph_port)
+            wait_port(args.ralph_port, timeout=180)
             auth = basic(user, password)
             if args.ralph_load:
                 t0 = time.perf_counter()

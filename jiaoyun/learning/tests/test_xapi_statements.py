@@ -281,3 +281,40 @@ def test_get_list_uses_few_queries(xapi, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         response = xapi.get("statements", {"limit": 10})
     assert len(response.json()["statements"]) == 10
+
+
+def test_related_agents_finds_statements_by_their_authority(xapi, lrs_client):
+    from jiaoyun.learning import conf
+
+    sid = xapi.post("statements", statement()).json()[0]
+    authority = {"account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": lrs_client.key}}
+    found = xapi.get("statements", {"agent": json.dumps(authority), "related_agents": "true"}).json()["statements"]
+    assert [s["id"] for s in found] == [sid]
+    assert xapi.get("statements", {"agent": json.dumps(authority)}).json()["statements"] == []
+
+
+def test_statement_ref_targeting_returns_referencing_statements(xapi):
+    target = xapi.post("statements", statement(verb={"id": "http://example.com/verbs/special"})).json()[0]
+    ref = xapi.post(
+        "statements",
+        statement(object={"objectType": "StatementRef", "id": target}, verb={"id": "http://example.com/verbs/cited"}),
+    ).json()[0]
+    got = xapi.get("statements", {"verb": "http://example.com/verbs/special"}).json()["statements"]
+    assert {s["id"] for s in got} == {target, ref}
+
+
+def test_head_request_has_headers_but_no_body(xapi):
+    xapi.post("statements", statement())
+    response = xapi.client.head("/xapi/statements", headers=xapi.headers())
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["X-Experience-API-Consistent-Through"]
+
+
+def test_context_activities_single_object_returned_as_array(xapi):
+    ctx = {"contextActivities": {"parent": {"id": "http://example.com/course"}}}
+    sid = xapi.post("statements", statement(context=ctx)).json()[0]
+    got = xapi.get("statements", {"statementId": sid}).json()
+    assert got["context"]["contextActivities"]["parent"] == [{"id": "http://example.com/course"}]
+    # the same statement sent again is still "the same" (no 409)
+    assert xapi.post("statements", statement(id=sid, context=ctx)).status_code == 200
