@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from jiaoyun.core.choices import Role
 from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
@@ -133,9 +133,13 @@ def _round_viewer(user: Any) -> bool:
 def round_list(*, user: Any) -> QuerySet[HiringRound]:
     if not _round_viewer(user):
         return HiringRound.objects.none()
-    return HiringRound.objects.annotate(
-        n_applications=Count("applications", distinct=True), n_posts=Sum("posts__count")
-    ).order_by("-year", "-id")
+    posts = (
+        RoundPost.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Sum("count")).values("n")
+    )
+    apps = (
+        Application.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("id")).values("n")
+    )
+    return HiringRound.objects.annotate(n_applications=Subquery(apps), n_posts=Subquery(posts)).order_by("-year", "-id")
 
 
 def round_get(*, user: Any, round_id: int) -> HiringRound:
