@@ -11,6 +11,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Student
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"学生{n}")
     sex = "M"
