@@ -23,9 +23,11 @@ DEFAULTS: dict[str, Any] = {
     "DROPOUT_DOC_PREFIX": {"return_notice": "施教复", "correction_notice": "施教责"},
     # Monthly bulletin: 约谈 when a township has at least this many overdue steps or cases still out;
     # 限期整改 for schools with at least this many overdue steps.
-    "DROPOUT_INTERVIEW_OVERDUE": 2,
-    "DROPOUT_INTERVIEW_STILL_OUT": 5,
+    "DROPOUT_INTERVIEW_OVERDUE": 5,
+    "DROPOUT_INTERVIEW_STILL_OUT": 10,
     "DROPOUT_RECTIFY_OVERDUE": 1,
+    # 表扬: no overdue step and at least this share (percent) of confirmed cases back in school.
+    "DROPOUT_COMMEND_RATE": 80.0,
 }
 
 

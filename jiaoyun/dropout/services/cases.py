@@ -242,8 +242,10 @@ def case_step_advance(
     document_kind: str = "",
     note: str = "",
     evidence: UploadedFile | None = None,
+    issue_document: bool = True,
 ) -> DropoutCase:
-    """Move to a later step of the 四步法. Skipping a step needs a reason; step 2 issues a notice."""
+    """Move to a later step of the 四步法. Skipping a step needs a reason; step 2 issues a notice (unless
+    ``issue_document`` is off because the notice was issued on paper and ``doc_number`` names it)."""
     on = on or today()
     case = _lock(case)
     check_can_act(actor, case, authority=True)
@@ -283,7 +285,9 @@ def case_step_advance(
         evidence=evidence,
         data={"from_stage": before_stage, "stage": to_stage, "skip_reason": skip_reason, "doc_number": doc_number},
     )
-    if to_stage == Stage.CORRECTION:
+    if to_stage == Stage.CORRECTION and not issue_document and not doc_number.strip():
+        raise DomainError("未在系统中出具通知书时须填写纸质通知书的文号", field="文书编号")
+    if to_stage == Stage.CORRECTION and issue_document:
         from jiaoyun.dropout.services.documents import case_document_issue
 
         case_document_issue(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from jiaoyun.core import idcard
@@ -85,17 +85,13 @@ class Hit:
 def _link_roster(*, actor: Any, as_of: dt.date, figures: dict[str, int]) -> dict[int, str]:
     """Link roster records of compulsory age to students; create roster children without one. Returns hints."""
     hints: dict[int, str] = {}
-    records = HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True)
-    by_hash = {r.id_hash: r for r in records if r.id_hash}
-    if by_hash:
-        pairs = dict(Student.objects.filter(id_hash__in=list(by_hash)).values_list("id_hash", "id"))
-        linked = []
-        for digest, student_id in pairs.items():
-            rec = by_hash[str(digest)]
-            rec.student_id, rec.match_note = student_id, "身份证号一致"
-            linked.append(rec)
-        HukouRecord.objects.bulk_update(linked, ["student", "match_note"])
-        figures["linked_by_id"] = len(linked)
+    # One UPDATE … SET student_id = (SELECT …): link every roster record whose ID hash is on the register.
+    same_id = Student.objects.filter(id_hash=OuterRef("id_hash"))
+    figures["linked_by_id"] = (
+        HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True, id_hash__isnull=False)
+        .filter(Exists(same_id))
+        .update(student_id=Subquery(same_id.values("id")[:1]), match_note="身份证号一致")
+    )
     for rec in HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True).select_related("hukou_village"):
         exact = list(Student.objects.filter(name=rec.name, birth_date=rec.birth_date).values_list("id", "id_hash")[:3])
         if len(exact) == 1 and (not rec.id_hash or not exact[0][1]):
@@ -156,8 +152,9 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
                 group_name=rec["group_name"] if rec else "",
             )
         )
+    # 学籍 vs 在校: absent without leave on each of the last N school days (over-age pupils still in
+    # grades 1–9 count too: they are on a compulsory-school register).
     scope = compulsory_q(as_of) | COMPULSORY_GRADES
-    # 学籍 vs 在校: absent without leave on each of the last N school days.
     n = int(conf.get("DROPOUT_ABSENCE_DAYS"))
     days = school_days(as_of, n)
     absent = (
@@ -180,7 +177,7 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
         )
     # 学籍 status 辍学.
     dropped = (
-        Student.objects.filter(scope, status=StudentStatus.DROPPED_OUT)
+        Student.objects.filter(compulsory_q(as_of), status=StudentStatus.DROPPED_OUT)
         .annotate(left=Max("events__date", filter=Q(events__kind=EventKind.DROP_OUT)))
         .values("id", "left")
     )

@@ -221,6 +221,7 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
     interview_overdue = int(conf.get("DROPOUT_INTERVIEW_OVERDUE"))
     interview_out = int(conf.get("DROPOUT_INTERVIEW_STILL_OUT"))
     rectify_overdue = int(conf.get("DROPOUT_RECTIFY_OVERDUE"))
+    commend_rate = float(conf.get("DROPOUT_COMMEND_RATE"))
     totals = {k: sum(r[k] for r in townships) for k in ("new", "returned", "still_out", "total", "overdue")}
     unplaced = town_counts.get(None)
     if unplaced:
@@ -234,7 +235,11 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
         "totals": totals | {"return_rate": _rate(totals["total"] - totals["still_out"], totals["total"])},
         "townships": ranked,
         "schools": schools,
-        "commended": [r["name"] for r in ranked if r["total"] and r["still_out"] == 0 and r["overdue"] == 0],
+        "commended": [
+            r["name"]
+            for r in ranked
+            if r["overdue"] == 0 and (r["total"] == 0 or (r["return_rate"] or 0.0) >= commend_rate)
+        ],
         "interview": [
             {"name": r["name"], "reason": f"逾期未办结步骤{r['overdue']}个、仍未返校{r['still_out']}人"}
             for r in ranked
@@ -249,6 +254,7 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
             "interview_overdue": interview_overdue,
             "interview_still_out": interview_out,
             "rectify_overdue": rectify_overdue,
+            "commend_rate": commend_rate,
         },
         "safety": None,
     }
