@@ -168,11 +168,16 @@ def _entrants(grade: int, state: str) -> str:
 
 
 FLOW_KINDS = "('enrol', 'transfer_in', 'transfer_out', 'out_of_county', 'death')"
+_PREV = (
+    "(SELECT p.{col} FROM people_enrolmentevent p WHERE p.student_id = e.student_id AND p.date <= e.date"
+    " AND p.id <> e.id AND (p.date < e.date OR p.seq < e.seq) ORDER BY p.date DESC, p.seq DESC, p.id DESC LIMIT 1)"
+)
+# Events of grades 1–9 that may move a student into or out of the county's schools, with the previous event's
+# kind and school (a correlated lookup on the (student, date, seq) index: cheaper than a window over all events).
 FLOWS_INLINE = (
-    "(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.grade, e.school_id,"
-    " LAG(e.kind) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_kind,"
-    " LAG(e.school_id) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS prev_school_id"
-    f" FROM people_enrolmentevent e) w WHERE w.kind IN {FLOW_KINDS})"
+    "(SELECT e.student_id, e.kind, e.date, e.grade, e.school_id,"
+    f" {_PREV.format(col='kind')} AS prev_kind, {_PREV.format(col='school_id')} AS prev_school_id"
+    f" FROM people_enrolmentevent e WHERE e.kind IN {FLOW_KINDS} AND e.grade BETWEEN 1 AND 9)"
 )
 FLOWS_MATERIALIZED = "(SELECT * FROM indicators_flowevent WHERE run_id = %(run)s)"
 
@@ -337,19 +342,28 @@ def _execute(sql: str, params: dict[str, Any]) -> int:
 # The run.
 
 
-def _fill_states(execute: Executor, run_id: int) -> None:
+def _fill_states(execute: Executor, run_id: int, full_dates: list[dt.date], vendor: str) -> None:
+    """Each event is the state from its date until the student's next event: a range join with the run's dates.
+
+    Dates only used as cohort-entry dates keep grades 1 and 7 (the entrants). SQLite needs the events as the
+    outer loop (``CROSS JOIN`` fixes the join order there) so that each event probes the dates' index."""
+    params: dict[str, Any] = {"run": run_id}
+    params.update({f"f{i}": d for i, d in enumerate(full_dates)})
+    full = ", ".join(f"%(f{i})s" for i in range(len(full_dates))) or "NULL"
+    join = "CROSS JOIN" if vendor == "sqlite" else "JOIN"
     execute(
         "INSERT INTO indicators_statesnapshot"
         " (run_id, on_date, student_id, kind, event_date, school_id, grade, class_id, birth_date, village_id)"
         " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
-        " st.birth_date, st.hukou_village_id FROM (SELECT e.student_id, e.kind, e.date, e.school_id, e.grade,"
-        " e.school_class_id, LEAD(e.date) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS next_date"
-        " FROM people_enrolmentevent e) x"
-        " JOIN indicators_rundate d ON d.run_id = %(run)s AND x.date <= d.on_date"
-        " AND (x.next_date IS NULL OR x.next_date > d.on_date)"
-        " JOIN people_student st ON st.id = x.student_id"
-        f" WHERE x.kind IN {SNAPSHOT_KINDS}",
-        {"run": run_id},
+        " st.birth_date, st.hukou_village_id FROM (SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
+        " e.grade, e.school_class_id,"
+        " LEAD(e.date) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS next_date"
+        f" FROM people_enrolmentevent e) w WHERE w.kind IN {SNAPSHOT_KINDS}) x"
+        f" {join} indicators_rundate d ON d.run_id = %(run)s AND d.on_date >= x.date"
+        " AND d.on_date < COALESCE(x.next_date, '9999-12-31')"
+        f" AND (x.grade IN (1, 7) OR d.on_date IN ({full}))"
+        " JOIN people_student st ON st.id = x.student_id",
+        params,
     )
 
 
@@ -432,7 +446,13 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
 
 
 def pipeline(
-    execute: Executor, *, run_id: int, periods: list[Period], chosen: list[Indicator], now: dt.datetime
+    execute: Executor,
+    *,
+    run_id: int,
+    periods: list[Period],
+    chosen: list[Indicator],
+    now: dt.datetime,
+    vendor: str = "",
 ) -> int:
     """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
     for p in periods:
@@ -442,12 +462,13 @@ def pipeline(
         )
     for d in sorted({d for p in periods for d in p.dates()}):
         execute("INSERT INTO indicators_rundate (run_id, on_date) VALUES (%(run)s, %(d)s)", {"run": run_id, "d": d})
-    _fill_states(execute, run_id)
+    _fill_states(execute, run_id, sorted({d for p in periods for d in (p.as_of, p.base)}), vendor)
     measures = _needed_measures(chosen)
     if any(m.startswith(("arr", "left")) for m in measures):
         execute(
             "INSERT INTO indicators_flowevent (run_id, student_id, kind, date, grade, school_id, prev_kind,"
-            f" prev_school_id) SELECT %(run)s, f.* FROM {FLOWS_INLINE} f",
+            " prev_school_id) SELECT %(run)s, f.student_id, f.kind, f.date, f.grade, f.school_id, f.prev_kind,"
+            f" f.prev_school_id FROM {FLOWS_INLINE} f",
             {"run": run_id},
         )
     for p in periods:
@@ -479,7 +500,9 @@ def indicators_compute(
     )
     try:
         with transaction.atomic():
-            rows = pipeline(_execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now())
+            rows = pipeline(
+                _execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now(), vendor=connection.vendor
+            )
     except Exception as exc:
         IndicatorRun.objects.filter(pk=run.pk).update(
             state=IndicatorRun.State.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
