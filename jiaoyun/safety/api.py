@@ -84,5 +84,4 @@ def bulletin(request: HttpRequest, month: str) -> Any:
         day = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
         raise HttpError(400, "month 应为 YYYY-MM")
-    data = selectors.bulletin_section(month=day)
-    return {**data, "month": data["month"].isoformat(), "compliance_date": data["compliance_date"]}
+    return selectors.bulletin_section(month=day)

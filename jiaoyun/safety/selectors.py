@@ -321,6 +321,8 @@ def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
 def bulletin_section(*, month: dt.date) -> dict[str, Any]:
     """The monthly safety section of the county bulletin (county-wide figures per township).
 
+    The result holds only JSON values (dates as ISO strings), so the bulletin can archive it as is.
+
     Compliance is read from the last snapshot on or before the month's end; hazards opened and closed
     are counted within the month; overdue = unfixed at month end with a deadline before it; offline
     devices are the devices currently flagged offline.
@@ -374,10 +376,18 @@ def bulletin_section(*, month: dt.date) -> dict[str, Any]:
         for k in ("opened", "closed", "overdue"):
             totals[k] += h[k]
         totals["offline"] += row["offline"]
+    rate = _rate(totals["compliant"], totals["schools"])
+    when = f"（{day.year}年{day.month}月{day.day}日计算）" if day else ""
+    summary = (
+        f"全县{totals['schools']}所学校中，平安校园达标{totals['compliant']}所，"
+        f"达标率{'—' if rate is None else f'{rate}%'}{when}；本月新发现隐患{totals['opened']}条，"
+        f"销号{totals['closed']}条，月末逾期未整改{totals['overdue']}条；当前离线安防设备{totals['offline']}台。"
+    )
     return {
         "title": f"{first.year}年{first.month}月平安校园情况",
-        "month": first,
-        "compliance_date": day,
+        "month": f"{first:%Y-%m}",
+        "compliance_date": day.isoformat() if day else None,
+        "summary": summary,
         "rows": rows,
-        "totals": {**totals, "rate": _rate(totals["compliant"], totals["schools"])},
+        "totals": {**totals, "rate": rate},
     }

@@ -601,4 +601,13 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         month = dt.date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
     except ValueError:
         month = timezone.localdate().replace(day=1)
-    return render(request, "safety/bulletin.html", {"section": selectors.bulletin_section(month=month)})
+    section = selectors.bulletin_section(month=month)
+    if request.GET.get("format") == "pdf":
+        from urllib.parse import quote
+
+        from jiaoyun.reports.pdf import render_pdf
+
+        response = HttpResponse(render_pdf("safety/pdf/bulletin.html", {"section": section}), "application/pdf")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(section['title'])}.pdf"
+        return response
+    return render(request, "safety/bulletin.html", {"section": section})

@@ -185,6 +185,10 @@ def test_bulletin_section_figures(data, principal, vice_principal, school_a, pho
 
     html = render_to_string("safety/partials/_bulletin_section.html", {"section": section})
     assert "平安校园情况" in html and "老麦乡" in html
+    assert "本月新发现隐患4条，销号1条" in section["summary"] and section["summary"] in html
+    import json
+
+    assert json.loads(json.dumps(section)) == section  # JSON values only, ready to archive
 
 
 def test_canteen_records_through_the_page(client, data, principal, school_a):
@@ -252,3 +256,14 @@ def test_risk_report_and_joint_action_through_the_page(client, data, township_of
     client.post(url, {"form": "resolve", "report": r.pk})
     r.refresh_from_db()
     assert r.status == "resolved" and r.actions.get().department == "市场监管所"
+
+
+def test_bulletin_section_renders_inside_a_pdf(client, data, county_admin):
+    from jiaoyun.reports.pdf import pdf_text
+
+    client.force_login(county_admin)
+    month = dt.date.today().strftime("%Y-%m")
+    resp = client.get(reverse("safety:bulletin"), {"month": month, "format": "pdf"})
+    assert resp["Content-Type"] == "application/pdf"
+    text = pdf_text(resp.content)
+    assert "平安校园情况" in text and "老麦乡" in text
