@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
@@ -165,8 +166,6 @@ def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
             if data["class_number"]:
                 if school is None or data["grade"] is None:
                     raise DomainError("填写班号时须同时填写学校和年级", field="班级")
-                from jiaoyun.core.schoolyear import SchoolYear
-
                 school_class = selectors.class_for_event(
                     school=school,
                     school_year=SchoolYear.of(data["date"]).start_year,
