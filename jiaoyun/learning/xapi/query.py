@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jiaoyun.learning import conf
 from jiaoyun.learning.models import Statement, StatementRef
@@ -127,9 +127,10 @@ def filtered(query: Query) -> QuerySet[Statement]:
         content &= Q(registration=v.check_uuid(p["registration"], "registration").lower())
     qs = Statement.objects.filter(voided=False)
     if content:
-        matching = Statement.objects.filter(content).values("statement_id")
+        # Few statements target others: walk those (partial index on target) and probe each target by its id.
+        matching = Statement.objects.filter(content, statement_id=OuterRef("target"))
         targeting = list(
-            Statement.objects.filter(target__isnull=False, target__in=matching).values_list("id", flat=True)[:10000]
+            Statement.objects.filter(target__isnull=False).filter(Exists(matching)).values_list("id", flat=True)[:10000]
         )
         qs = qs.filter(content | Q(id__in=targeting)) if targeting else qs.filter(content)
     if "since" in p:

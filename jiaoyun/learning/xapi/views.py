@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from jiaoyun.learning import services
+from jiaoyun.learning import conf, services
 from jiaoyun.learning.models import Activity, Attachment, Document, Statement
 from jiaoyun.learning.xapi import multipart, query
 from jiaoyun.learning.xapi import validate as v
@@ -80,16 +80,22 @@ def statements(xreq: XRequest) -> HttpResponse:
         data = dict(data, id=sid)
         v.check_statement(data, version=xreq.version)
         _check_attachment_parts([data], files, xreq.is_v2)
-        services.statement_store(client=xreq.client, statements=[data], version=xreq.version, attachments=files)
+        services.statement_store(
+            client=xreq.client, statements=[data], version=xreq.version, attachments=files, validated=True
+        )
         return _with_consistency(HttpResponse(status=204))
     if xreq.params:
         raise XapiError(400, f"POST 语句不接受查询参数：{sorted(xreq.params)}")
     batch = data if isinstance(data, list) else [data]
     if not batch:
         raise XapiError(400, "语句数组为空")
+    if len(batch) > conf.get("XAPI_MAX_BATCH"):
+        raise XapiError(413, f"一批最多 {conf.get('XAPI_MAX_BATCH')} 条语句，收到 {len(batch)} 条")
     services.statements_validate(batch, version=xreq.version)
     _check_attachment_parts(batch, files, xreq.is_v2)
-    ids = services.statement_store(client=xreq.client, statements=batch, version=xreq.version, attachments=files)
+    ids = services.statement_store(
+        client=xreq.client, statements=batch, version=xreq.version, attachments=files, validated=True
+    )
     return _with_consistency(json_response(ids))
 
 
