@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from jiaoyun.core.choices import Role
 from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
@@ -24,6 +24,7 @@ from jiaoyun.teachers.models import (
     RotationPlan,
     RoundPost,
     Sanction,
+    Score,
     SubjectGap,
 )
 from jiaoyun.teachers.perms import is_personnel
@@ -148,21 +149,29 @@ def round_get(*, user: Any, round_id: int) -> HiringRound:
     return HiringRound.objects.get(pk=round_id)
 
 
-def _application_q(user: Any) -> Q:
+def _application_q(user: Any, round: HiringRound) -> Q:
+    """Applications a user may see: all for county roles; for a principal those from, placed at, or listing
+    their school. ``choices`` is a JSON list, which SQLite cannot search, so the ids of applications listing
+    the school are read from the (small, one-round) list of choices."""
     if scope_for(user).is_county:
         return Q()
     sid = getattr(user, "school_id", None)
     if user.role == Role.PRINCIPAL and sid:
-        return Q(origin_school_id=sid) | Q(placed_school_id=sid) | Q(scores__school_id=sid)
+        listing = [
+            pk
+            for pk, choices in Application.objects.filter(round=round).values_list("pk", "choices")
+            if sid in (choices or [])
+        ]
+        return Q(origin_school_id=sid) | Q(placed_school_id=sid) | Q(pk__in=listing)
     return NOTHING
 
 
 def round_applications(*, user: Any, round: HiringRound, filters: Any = None) -> QuerySet[Application]:
     f = filters or {}
     qs = (
-        Application.objects.filter(_application_q(user), round=round)
+        Application.objects.filter(_application_q(user, round), round=round)
         .select_related("teacher", "origin_school", "placed_school")
-        .distinct()
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("school").order_by("id")))
     )
     if f.get("subject"):
         qs = qs.filter(subject=f.get("subject"))

@@ -1,8 +1,10 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
+from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.people.models import TeacherAssignment
 from jiaoyun.teachers.models import Application, RoundEvent, RoundPost
 from jiaoyun.teachers.services import (
@@ -112,7 +114,7 @@ def test_appeals_block_publication_until_decided(personnel, school_a, school_b, 
 
 
 def test_round_detail_page_and_api_have_bounded_queries(
-    client, personnel, principal_b, school_a, setup, django_assert_max_num_queries
+    client, personnel, school_a_junior, setup, django_assert_max_num_queries
 ):
     rnd, *_ = setup
     client.force_login(personnel)
@@ -126,5 +128,22 @@ def test_round_detail_page_and_api_have_bounded_queries(
     with django_assert_max_num_queries(10):
         api = client.get(f"/api/teachers/rounds/{rnd.pk}/applications")
     assert [a["teacher"] for a in api.json()["items"]] == ["张一", "李二"]
-    client.force_login(principal_b)  # school_b has no applicant from its staff and no scores yet
+    # the junior school's principal: no applicant from, placed at or listing the school
+    client.force_login(UserFactory(role="principal", school=school_a_junior))
     assert client.get(f"/api/teachers/rounds/{rnd.pk}/applications").json()["items"] == []
+
+
+def test_principal_sees_and_scores_applicants_listing_their_school(
+    client, personnel, principal_b, school_a, school_b, setup
+):
+    rnd, t1, t2, a1, a2 = setup  # both teachers are from school_a and list school_b
+    client.force_login(principal_b)
+    body = client.get(f"/teachers/rounds/{rnd.pk}/").content.decode()
+    assert "张一" in body and "李二" in body and 'data-testid="principal-score"' in body
+    client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "score", "application": a1.pk, "school": school_b.pk,
+                                                       "score": "91.5"})  # fmt: skip
+    assert a1.scores.get(school=school_b).score == Decimal("91.50")
+    # scoring for another school is refused even through a forged form
+    client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "score", "application": a1.pk, "school": school_a.pk,
+                                                       "score": "99"})  # fmt: skip
+    assert not a1.scores.filter(school=school_a).exists()

@@ -14,7 +14,7 @@ from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus
 from jiaoyun.teachers.models import Appeal, Application, HiringRound
 from jiaoyun.teachers.perms import is_personnel
-from jiaoyun.teachers.services.rounds import round_feasibility
+from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_feasibility
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
@@ -112,6 +112,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": request.GET,
             "subjects": Subject.choices,
             "can_manage": manage,
+            "score_school": getattr(request.user, "school_id", None)
+            if not manage and getattr(request.user, "role", "") == "principal" and rnd.status in CROSS_SCORE_STATUSES[:-1]
+            else None,
             "next_label": next_label,
             "feasibility": feasibility,
             "events": rnd.events.select_related("actor"),
