@@ -112,11 +112,11 @@ def _load_worker(args: tuple[int, int, int]) -> int:
     return done
 
 
-def load(client_id: int, total: int, procs: int) -> float:
+def load(client_id: int, total: int, procs: int, seed: int) -> float:
     started = time.perf_counter()
     per = [total // procs + (1 if i < total % procs else 0) for i in range(procs)]
     with multiprocessing.get_context("spawn").Pool(procs) as pool:
-        pool.map(_load_worker, [(client_id, n, 1000 + i) for i, n in enumerate(per)])
+        pool.map(_load_worker, [(client_id, n, seed * 100 + i) for i, n in enumerate(per)])
     return time.perf_counter() - started
 
 
@@ -291,6 +291,7 @@ def main() -> None:
     parser.add_argument("--ralph-bin", default="")
     parser.add_argument("--ralph-port", type=int, default=8151)
     parser.add_argument("--ralph-load", type=int, default=100_000)
+    parser.add_argument("--ralph-get-requests", type=int, default=40, help="the fs backend scans its whole file")
     parser.add_argument("--load-only", action="store_true", help="only load the store, time nothing")
     parser.add_argument("--serve-wsgiref", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -307,7 +308,7 @@ def main() -> None:
     client_id = LrsClient.objects.get(key=key).pk
     have = count_statements()
     if have < args.load:
-        secs = load(client_id, args.load - have, args.load_procs)
+        secs = load(client_id, args.load - have, args.load_procs, seed=have)
         print(
             f"loaded {args.load - have:,} statements via statement_store in {secs:.0f} s "
             f"({(args.load - have) / secs:,.0f}/s, {args.load_procs} processes)"
@@ -348,7 +349,7 @@ def main() -> None:
                     f"loaded Ralph with {args.ralph_load:,} statements via its POST in {time.perf_counter() - t0:.0f} s"
                 )
             results["Ralph (fs)"] = workload(
-                args.ralph_port, auth, "/xAPI", args.clients, args.post_requests, args.get_requests
+                args.ralph_port, auth, "/xAPI", args.clients, args.post_requests, args.ralph_get_requests
             )
             ralph_note = f"ralph runserver -b fs, base {args.ralph_load:,} statements"
         finally:

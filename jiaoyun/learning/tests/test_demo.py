@@ -38,3 +38,22 @@ def test_generate_posts_over_http_and_fills_stats(school_a, class_a1):
 def test_school_days_skip_weekends_and_national_day():
     days = synth.school_days(dt.date(2024, 10, 9), 4)
     assert days == [dt.date(2024, 9, 27), dt.date(2024, 9, 30), dt.date(2024, 10, 8), dt.date(2024, 10, 9)]
+
+
+def test_xapi_generate_command_sends_to_a_running_server(school_a, class_a1):
+    from django.core.management import call_command
+
+    from jiaoyun.learning.services import lrs_client_create
+
+    for i in range(3):
+        StudentFactory(
+            student_no=f"G5305212014010200{i:02d}", current_school=school_a, current_class=class_a1, current_grade=2
+        )
+    client, secret = lrs_client_create(name="平台", school_ids=[school_a.pk])
+    out = io.StringIO()
+    with demo.loopback_server() as url:
+        call_command(
+            "xapi_generate", url=url, key=client.key, secret=secret, school=school_a.code, days=2, stdout=out
+        )
+    assert "已发送" in out.getvalue()
+    assert Statement.objects.filter(client=client).count() > 3
