@@ -5,3 +5,11 @@ class DropoutConfig(AppConfig):
     name = "jiaoyun.dropout"
     label = "dropout"
     verbose_name = "控辍保学"
+
+    def ready(self) -> None:
+        # Register the 户籍 roster with the import framework, where it is installed.
+        try:
+            import jiaoyun.exchange.registry  # noqa: F401
+        except ImportError:  # pragma: no cover
+            return
+        from jiaoyun.dropout import exchange_kinds  # noqa: F401
