@@ -134,7 +134,7 @@ class IndicatorValue(models.Model):
         verbose_name_plural = "指标值"
         indexes = [
             models.Index(fields=["school_year", "as_of", "level", "code"], name="indicator_value_year_idx"),
-            models.Index(fields=["area", "school_year"], name="indicator_value_area_idx"),
+            models.Index(fields=["area", "code", "school_year", "as_of"], name="indicator_value_area_idx"),
             models.Index(fields=["school", "school_year"], name="indicator_value_school_idx"),
         ]
 

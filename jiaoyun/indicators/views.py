@@ -30,6 +30,12 @@ from jiaoyun.schools.models import School
 from jiaoyun.web.paging import paginate
 
 
+def _drill_url() -> str:
+    from django.urls import reverse
+
+    return reverse("indicators:drill")
+
+
 def _year(request: HttpRequest) -> int:
     try:
         return int(request.GET.get("year") or SchoolYear.current().start_year)
@@ -82,6 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "school_rows": sel.school_table(schools=schools.object_list, year=year, as_of=as_of),
         "school_headers": sel.school_table_headers(),
         "last_run": sel.last_run(),
+        "drill_url": _drill_url(),
         "can_edit": _can_edit(request.user),
     }
     return render(request, "indicators/dashboard.html", context)
@@ -103,6 +110,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "code": code,
         "indicators": [i for i in INDICATORS if "village" in i.levels],
         "chart": sel.trend_chart(area=area) if area.level == "township" else None,
+        "drill_url": _drill_url(),
     }
     if area.level == "township":
         schools = paginate(request, School.objects.filter(township=area, is_active=True), per_page=30)
@@ -130,6 +138,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_of": sel.latest_as_of(year=year),
         "rows": sel.indicator_rows(year=year, school=school),
         "visible": School.objects.filter(school_q(request.user), pk=school.pk).exists(),
+        "drill_url": _drill_url(),
     }
     return render(request, "indicators/school.html", context)
 
