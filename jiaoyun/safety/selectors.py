@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jiaoyun.areas.models import Area
-from jiaoyun.safety.choices import HazardStatus
+from jiaoyun.safety.choices import HazardStatus, SixT
 from jiaoyun.safety.models import (
     Canteen,
     ComplianceSnapshot,
@@ -195,6 +195,21 @@ def inspection_get(*, user: Any, inspection_id: int) -> Inspection:
     if obj is None:
         raise Http404("检查记录不存在或不在您的数据范围内")
     return obj
+
+
+def inspection_sixt_scores(inspection: Inspection) -> list[dict[str, Any]]:
+    """Per 六T category of a canteen inspection: items passed / items, as a score out of 100."""
+    totals: dict[str, list[int]] = {}
+    for r in inspection.results.all():
+        if r.item.six_t:
+            cell = totals.setdefault(r.item.six_t, [0, 0])
+            cell[0] += int(r.passed)
+            cell[1] += 1
+    return [
+        {"category": str(label), "passed": totals[value][0], "total": totals[value][1], "score": _rate(*totals[value])}
+        for value, label in SixT.choices
+        if value in totals
+    ]
 
 
 def device_list(*, user: Any, filters: Any = None) -> QuerySet[Device]:

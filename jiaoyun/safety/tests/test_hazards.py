@@ -186,6 +186,17 @@ def test_canteen_inspection_opens_hazards_for_failed_items(principal, school_a, 
     )
     assert str(insp.score) == "87.5"  # 7 of 8
     assert Hazard.objects.get(school=school_a).title == "冰箱内有过期牛奶"
+    from jiaoyun.safety.selectors import inspection_sixt_scores
+
+    scores = {c["category"]: c["score"] for c in inspection_sixt_scores(insp)}
+    assert scores == {
+        "天天处理": 0.0,  # its only item failed
+        "天天整合": 100.0,
+        "天天清扫": 100.0,
+        "天天规范": 100.0,
+        "天天检查": 100.0,
+        "天天改进": 100.0,
+    }
 
 
 def test_food_sample_below_minimum_is_refused(principal, school_a):

@@ -267,3 +267,25 @@ def test_bulletin_section_renders_inside_a_pdf(client, data, county_admin):
     assert resp["Content-Type"] == "application/pdf"
     text = pdf_text(resp.content)
     assert "平安校园情况" in text and "老麦乡" in text
+
+
+def test_inspection_and_school_pages_query_count(
+    client, data, safety_staff, school_a, principal, campus_template, soon, django_assert_max_num_queries
+):
+    items = list(campus_template.items.all())
+    insp = services.inspection_record(
+        actor=safety_staff,
+        school=school_a,
+        template=campus_template,
+        kind="county",
+        date=dt.date.today(),
+        outcomes=[services.ItemOutcome(i.pk, passed=n % 2 == 0, note=f"问题{n}") for n, i in enumerate(items)],
+        open_hazards=True,
+        responsible=principal,
+        deadline=soon,
+    )
+    client.force_login(safety_staff)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("safety:inspection", args=[insp.pk])).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("safety:school", args=[school_a.pk])).status_code == 200
