@@ -113,7 +113,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subjects": Subject.choices,
             "can_manage": manage,
             "score_school": getattr(request.user, "school_id", None)
-            if not manage and getattr(request.user, "role", "") == "principal" and rnd.status in CROSS_SCORE_STATUSES[:-1]
+            if not manage
+            and getattr(request.user, "role", "") == "principal"
+            and rnd.status in CROSS_SCORE_STATUSES[:-1]
             else None,
             "next_label": next_label,
             "feasibility": feasibility,
