@@ -52,8 +52,6 @@ def test_xapi_generate_command_sends_to_a_running_server(school_a, class_a1):
     client, secret = lrs_client_create(name="平台", school_ids=[school_a.pk])
     out = io.StringIO()
     with demo.loopback_server() as url:
-        call_command(
-            "xapi_generate", url=url, key=client.key, secret=secret, school=school_a.code, days=2, stdout=out
-        )
+        call_command("xapi_generate", url=url, key=client.key, secret=secret, school=school_a.code, days=2, stdout=out)
     assert "已发送" in out.getvalue()
     assert Statement.objects.filter(client=client).count() > 3

@@ -141,3 +141,25 @@ def test_county_dashboard_export(xapi, pupils, county_admin):
     export = web.get("/learning/?format=csv")
     assert export.status_code == 200
     assert "甸阳镇" in export.content.decode("utf-8-sig")
+
+
+def test_stats_command_and_partial_range(xapi, pupils):
+    import io
+
+    from django.core.management import call_command
+
+    xapi.post(
+        "statements",
+        [
+            lesson(pupils[0].student_no, ts="2024-09-02T09:00:00+08:00", minutes=10),
+            lesson(pupils[0].student_no, ts="2024-10-14T09:00:00+08:00", minutes=10),
+        ],
+    )
+    out = io.StringIO()
+    call_command("learning_stats", stdout=out)
+    assert "写入" in out.getvalue()
+    before = LearningStat.objects.filter(start__lt=dt.date(2024, 10, 1)).count()
+    # a refresh from October keeps September rows and rewrites October's
+    learning_stats_refresh(start=dt.date(2024, 10, 16))
+    assert LearningStat.objects.filter(start__lt=dt.date(2024, 10, 1)).count() == before
+    assert LearningStat.objects.filter(level="county", period="week", start=dt.date(2024, 10, 14)).get().statements == 1
