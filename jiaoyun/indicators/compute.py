@@ -28,7 +28,7 @@ from django.utils import timezone
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators import conf
-from jiaoyun.indicators.definitions import INDICATORS, POPULATION, Indicator
+from jiaoyun.indicators.definitions import INDICATORS, Indicator
 from jiaoyun.indicators.models import IndicatorRun
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS
 
@@ -418,7 +418,7 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
         elif level == "village":
             key = "f.village_id"
         elif level == "township":
-            key = "f.village_township_id" if ind.attribution == POPULATION else "f.school_township_id"
+            key = "f.village_township_id" if ind.township_key_hukou else "f.school_township_id"
         else:
             key = None
         select_key = f"{key} AS k, " if key else ""
@@ -500,6 +500,8 @@ def indicators_compute(
     )
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":  # one recompute at a time (SQLite serialises writers itself)
+                _execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": 4_000_001})
             rows = pipeline(
                 _execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now(), vendor=connection.vendor
             )

@@ -40,6 +40,11 @@ class Indicator:
     settings: tuple[str, ...] = field(default_factory=tuple)
     member: str = "students"  # what the drill-down lists
     school_level: bool = True  # False: not meaningful per school (e.g. a cohort that changes school)
+    township_by_hukou: bool = False  # township figures count students by hukou township, not school township
+
+    @property
+    def township_key_hukou(self) -> bool:
+        return self.attribution == POPULATION or self.township_by_hukou
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -98,12 +103,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "上一学年（本年夏季）县内学校初中毕业生数",
         "该届学生入小学一年级时（9年前统计日）一年级在校生数（不含留级生）；调整口径再加县外转入、减转出县外和死亡",
         gap_phrase="学生完成九年义务教育", settings=("INDICATOR_RETENTION_ADJUSTED",), school_level=False,
+        township_by_hukou=True,
     ),
     Indicator(
         "retention_junior", "初中三年巩固率", ("grad9",), ("entr7", "arr3", "-left3"), SCHOOL,
         "上一学年（本年夏季）县内学校初中毕业生数",
         "该届学生入初一时（3年前统计日）七年级在校生数（不含留级生）；调整口径再加县外转入、减转出县外和死亡",
-        gap_phrase="初中学生完成学业", settings=("INDICATOR_RETENTION_ADJUSTED",),
+        gap_phrase="初中学生完成学业", settings=("INDICATOR_RETENTION_ADJUSTED",), township_by_hukou=True,
     ),
     Indicator(
         "dropout_primary", "小学年辍学率", ("drop_pri",), ("base_pri",), SCHOOL,

@@ -15,7 +15,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.indicators import conf
-from jiaoyun.indicators.compute import MEASURES, POPULATION, TEACHER_MEMBERS, Period, member_sql, positional
+from jiaoyun.indicators.compute import MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
 from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
 from jiaoyun.people.models import Student, Teacher
@@ -462,7 +462,7 @@ def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, di
     elif t.level == "village" and t.area is not None:
         where, params["key"] = " WHERE m.village_id = %(key)s", t.area.pk
     elif t.level == "township" and t.area is not None:
-        key = "v.parent_id" if t.indicator.attribution == POPULATION else "sc.township_id"
+        key = "v.parent_id" if t.indicator.township_key_hukou else "sc.township_id"
         where, params["key"] = f" WHERE {key} = %(key)s", t.area.pk
     sql = (
         f"SELECT {column} FROM ({member_sql(t.measure, materialized=False)}) m"

@@ -370,6 +370,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
         "as_of": sel.latest_as_of(year=year),
         "headline": [r for r in rows if r.code in HEADLINE_CODES],
         "rows": rows,
+        "halves": [rows[: (len(rows) + 1) // 2], rows[(len(rows) + 1) // 2 :]],
         "rankings": [(BY_CODE[c], sel.ranking(year=year, code=c)) for c in HEADLINE_CODES],
         "printed": timezone.localtime(),
     }

@@ -186,3 +186,25 @@ def test_refresh_task_recomputes_a_range_of_years(world):
     run = IndicatorRun.objects.latest("started_at")
     assert run.periods == [[2020, "2020-09-30"], [2021, "2021-09-30"]] and run.triggered_by == "task"
     assert fig("senior_gross", area=IndicatorValue.objects.filter(level="county").first().area) == (75.0, 3, 4)
+
+
+def test_retention_of_a_township_follows_its_children_by_hukou(world, county, township_a, township_b, village_b1):
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    # X lives in township_b but went to school in township_a: grade 1 in 2012, graduated grade 9 in 2021
+    x = StudentFactory(name="X", birth_date=dt.date(2006, 3, 1), hukou_village=village_b1)
+    history(
+        x,
+        (dt.date(2012, 9, 1), "enrol", world["sa"], 1),
+        (dt.date(2018, 7, 1), "graduate", world["sa"], 6),
+        (dt.date(2018, 9, 1), "enrol", world["sj"], 7),
+        (dt.date(2021, 7, 1), "graduate", world["sj"], 9),
+    )
+    compute()
+    # county: (3 + 1) ÷ (5 + 1); township_a unchanged; township_b: X alone, 1 ÷ 1
+    assert fig("retention_9y", area=county) == (66.667, 4, 6)
+    assert fig("retention_9y", area=township_a) == (60.0, 3, 5)
+    assert fig("retention_9y", area=township_b) == (100.0, 1, 1)
+    # the junior school still counts X among its own graduates
+    assert fig("retention_junior", school=world["sj"]) == (80.0, 4, 5)
