@@ -289,6 +289,24 @@ def hazard(request: HttpRequest, hazard_id: int) -> HttpResponse:
 def inspections(request: HttpRequest) -> HttpResponse:
     _require_read(request)
     qs = selectors.inspection_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=qs,
+            columns=[
+                Column("日期", lambda i: i.date),
+                Column("学校", lambda i: i.school.name),
+                Column("食堂", lambda i: i.canteen.name if i.canteen else ""),
+                Column("检查类型", lambda i: i.get_kind_display()),
+                Column("检查表", lambda i: i.template.name),
+                Column("得分", lambda i: float(i.score)),
+                Column("不合格项", lambda i: i.failed_count),
+                Column("检查人", lambda i: str(i.inspector)),
+            ],
+            filename="安全检查",
+            object_type="safety.Inspection",
+            personal=False,
+        )
     return render(
         request,
         "safety/inspections.html",
@@ -483,6 +501,28 @@ def rules(request: HttpRequest) -> HttpResponse:
 def risks(request: HttpRequest) -> HttpResponse:
     _require_read(request)
     qs = selectors.risk_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=qs,
+            columns=[
+                Column("报告日期", lambda r: r.reported_on),
+                Column("学校", lambda r: r.school.name),
+                Column("类别", lambda r: r.get_category_display()),
+                Column("风险等级", lambda r: r.get_level_display()),
+                Column("情况描述", lambda r: r.description),
+                Column(
+                    "联合处置",
+                    lambda r: "；".join(
+                        f"{a.date:%Y-%m-%d} {a.department}：{a.action} {a.result}" for a in r.actions.all()
+                    ),
+                ),
+                Column("状态", lambda r: r.get_status_display()),
+            ],
+            filename="校园周边风险",
+            object_type="safety.RiskReport",
+            personal=False,
+        )
     manageable = selectors.school_list(user=request.user)
     manageable = manageable.filter(pk__in=[s.pk for s in manageable if can_manage(request.user, s)])
     form = RiskForm(schools=manageable)

@@ -121,12 +121,21 @@ def test_device_and_compliance_list_query_count(client, data, county_admin, djan
         assert client.get(reverse("safety:dashboard")).status_code == 200
 
 
-def test_hazard_export_is_xlsx(client, data, county_admin):
+@pytest.mark.parametrize(
+    "name", ["safety:hazards", "safety:devices", "safety:compliance", "safety:inspections", "safety:risks"]
+)
+def test_list_exports_are_xlsx(client, data, county_admin, name):
     client.force_login(county_admin)
-    resp = client.get(reverse("safety:hazards"), {"format": "xlsx"})
+    resp = client.get(reverse(name), {"format": "xlsx"})
     assert resp.status_code == 200
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
     assert resp.content[:2] == b"PK"
+
+
+def test_hazard_csv_export_lists_only_visible_rows(client, data, principal):
+    client.force_login(principal)
+    text = client.get(reverse("safety:hazards"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "A隐患0" in text and "老麦乡校门损坏" not in text
 
 
 def test_device_registration_shows_token_once(client, data, principal, school_a):
