@@ -58,7 +58,11 @@ def _require(case: DropoutCase, allowed: tuple[str, ...], doing: str) -> None:
 
 
 def _lock(case: DropoutCase) -> DropoutCase:
-    return DropoutCase.objects.select_for_update().select_related("student", "township", "school").get(pk=case.pk)
+    return (
+        DropoutCase.objects.select_for_update(of=("self",))
+        .select_related("student", "township", "school")
+        .get(pk=case.pk)
+    )
 
 
 def _current_step(case: DropoutCase) -> CaseStep | None:
