@@ -112,3 +112,16 @@ def test_dashboard_lists_gaps_with_bounded_queries(
     api = client.get("/api/teachers/quotas?year=2026")
     assert api.status_code == 200
     assert {row["school"] for row in api.json()["items"]} == {school_a.name, school_b.name}
+
+
+def test_quota_compute_is_set_based_and_runs_as_a_task(personnel, township_b, django_assert_max_num_queries):
+    from jiaoyun.teachers.tasks import quota_compute_task
+
+    for i in range(12):
+        school = SchoolFactory(code=f"21539001{i:02d}", township=township_b)
+        add_students(school, {1: 20 + i})
+        make_teacher(school)
+    # a fixed number of queries whatever the number of schools (grouped counts, bulk inserts, one audit row)
+    with django_assert_max_num_queries(20):
+        assert quota_compute_task.call(personnel.pk, 2026) == 12
+    assert QuotaSnapshot.objects.get(school__code="2153900111").students == 31
