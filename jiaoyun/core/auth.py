@@ -24,11 +24,20 @@ class LockoutModelBackend(ModelBackend):
             return None
         user = User.objects.filter(username=username).first()
         now = timezone.now()
+        ip = request.META.get("REMOTE_ADDR") if request is not None else None
         if user is not None and user.locked_until and user.locked_until > now:
-            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="账号已锁定")
+            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="账号已锁定", ip=ip)
             return None
         result = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
+            audit_record(
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                object_type="core.User",
+                object_repr=username[:150],
+                note="用户名不存在",
+                ip=ip,
+            )
             return result
         if result is None:
             failures = user.failed_logins + 1
@@ -37,7 +46,8 @@ class LockoutModelBackend(ModelBackend):
                 locked = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                 failures = 0
             User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked)
-            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="密码错误")
+            note = "密码错误，账号已锁定" if locked else f"密码错误（连续第{failures}次）"
+            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note=note, ip=ip)
             return None
         if user.failed_logins or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from jiaoyun.core import idcard
-from jiaoyun.core.models import AuditEntry
+from jiaoyun.core.models import AuditEntry, User
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.people.models import EnrolmentEvent, Student
 
@@ -113,3 +113,35 @@ def test_user_changes_in_admin_are_audited(client, bureau_admin, township_a, tow
     entry = AuditEntry.objects.get(action="update", object_type="core.User", object_id=str(target.pk))
     assert entry.changes["area_id"] == [township_a.pk, township_b.pk] and entry.actor == bureau_admin
     assert "password" not in entry.changes
+
+
+def test_user_creation_and_password_reset_in_admin_are_audited(client, county_admin):
+    admin_user = staff(county_admin, "add_user", "change_user", "view_user")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:core_user_add"),
+        {"username": "cadre9", "password1": "Shidian2021x", "password2": "Shidian2021x", "usable_password": "true",
+         "display_name": "村干部九", "role": "village_cadre", "section": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = User.objects.get(username="cadre9")
+    entry = AuditEntry.objects.get(action="create", object_type="core.User")
+    assert entry.object_id == str(created.pk) and entry.changes["role"] == "village_cadre"
+    assert "password" not in entry.changes
+    url = reverse("admin:auth_user_password_change", args=[created.pk])
+    response = client.post(url, {"password1": "Another2021y", "password2": "Another2021y", "usable_password": "true"})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="update", object_id=str(created.pk), note="管理员重置密码").exists()
+
+
+def test_school_edit_in_admin_goes_through_the_service_and_is_audited(client, county_admin, school_a):
+    client.force_login(staff(county_admin, "change_school", "view_school"))
+    url = reverse("admin:schools_school_change", args=[school_a.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update({"name": "甸阳镇第一小学", "township": school_a.township_id, "village": school_a.village_id})
+    data = {k: v for k, v in data.items() if v is not False}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="update", object_type="schools.School")
+    assert entry.changes["name"] == ["甸阳镇中心小学", "甸阳镇第一小学"]

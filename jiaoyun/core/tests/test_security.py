@@ -99,3 +99,12 @@ def test_audit_page_query_count(client, county_admin, students, django_assert_ma
     client.force_login(county_admin)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("web:audit")).status_code == 200
+
+
+def test_failed_logins_are_audited_with_ip_and_reason(client, county_admin):
+    login(client, "county_admin", "wrong-password1")
+    login(client, "nobody", "wrong-password1")
+    notes = list(
+        AuditEntry.objects.filter(action="login_failed").order_by("id").values_list("note", "ip", "object_repr")
+    )
+    assert notes == [("密码错误（连续第1次）", "127.0.0.1", str(county_admin)), ("用户名不存在", "127.0.0.1", "nobody")]
