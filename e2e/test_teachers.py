@@ -93,3 +93,39 @@ def test_infeasible_round_is_explained_on_the_page(page, staff, school_a):
     page.click("[data-testid=round-advance]")
     page.wait_for_selector(".messages:has-text('轮次不可行')")
     assert page.inner_text("[data-testid=round-status]") == "报名"
+
+
+def test_rotation_plan_generated_approved_and_completed_in_the_browser(page, staff, school_a, school_b):
+    from jiaoyun.teachers.tests.conftest import add_classes, add_students
+
+    # school_b has 6 classes and no math teacher; school_a has 12 math teachers of 6+ years, 2 of them 骨干
+    add_students(school_b, dict.fromkeys(range(1, 7), 30))
+    add_classes(school_b, dict.fromkeys(range(1, 7), 1))
+    for i in range(10):
+        t = TeacherFactory(
+            name=f"数学{i}", school=school_a, main_subject="math", school_since=dt.date(2012, 9, 1),
+            backbone="county" if i < 2 else "",
+        )  # fmt: skip
+        TeacherAssignment.objects.create(teacher=t, school=school_a, start=dt.date(2012, 9, 1))
+    login(page, "personnel")
+    page.goto("/teachers/quotas/")
+    page.fill("form:has([data-testid=quota-compute]) input[name=year]", "2026")
+    page.click("[data-testid=quota-compute]")
+    page.wait_for_selector(f"[data-testid=quota-table] td:has-text('{school_b.name}')")
+    page.goto("/teachers/rotation/")
+    page.fill("form:has([data-testid=rotation-generate]) input[name=year]", "2026")
+    page.fill("form:has([data-testid=rotation-generate]) input[name=start_date]", "2026-09-01")
+    page.click("[data-testid=rotation-generate]")
+    page.wait_for_selector(".messages:has-text('已生成交流轮岗计划')")
+    # 12 eligible → 2 moves, at least 1 骨干, both toward school_b's math gap
+    assert "满足交流比例≥10%、骨干≥20%" in page.inner_text("main")
+    rows = page.locator("[data-testid=move-table] tbody tr")
+    assert rows.count() == 2
+    assert "骨干" in rows.nth(0).inner_text() and school_b.name in rows.nth(0).inner_text()
+    page.click("button:has-text('批准计划')")
+    page.wait_for_selector(".messages:has-text('计划已批准')")
+    for _ in range(2):
+        page.locator("[data-testid=move-table] button:has-text('登记到岗')").first.click()
+        page.wait_for_selector(".messages:has-text('已到岗')")
+    assert "已完成" in page.inner_text("main")
+    assert TeacherAssignment.objects.filter(kind="rotation", school=school_b).count() == 2
