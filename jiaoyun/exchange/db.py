@@ -65,6 +65,35 @@ def copy_update(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     return n
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(getattr(field, "column", name))
+
+
+def rows_by_keys(
+    model: type[models.Model], key: str, keys: Sequence[Any], fields: Sequence[str]
+) -> dict[Any, dict[str, Any]]:
+    """{key value: {field: value}} for the rows whose ``key`` column is in ``keys`` (one query).
+
+    On PostgreSQL the keys travel as one array parameter (``= ANY(%s)``) instead of thousands of ``IN``
+    placeholders, which is several times faster for import batches.
+    """
+    if not keys:
+        return {}
+    if not is_postgres():
+        return {r[key]: r for r in model._default_manager.filter(**{f"{key}__in": list(keys)}).values(*fields)}
+    qn = connection.ops.quote_name
+    columns = [_column(model, f) for f in fields]
+    sql = (
+        f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn(_column(model, key))} = ANY(%s)"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [list(keys)])
+        out = [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
+    return {r[key]: r for r in out}
+
+
 def audit_bulk(
     *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
 ) -> int:

@@ -300,7 +300,7 @@ def import_upload(*, actor: Any, kind: str, upload: IO[bytes], file_name: str) -
 def import_preview(*, actor: Any, batch: ImportBatch, on_progress: Progress | None = None) -> ImportBatch:
     """Dry run: validate the whole file and compare it with the database; nothing is written."""
     kind = get_kind(batch.kind)
-    ctx = Context(actor=actor, write=False, batch_id=batch.pk)
+    ctx = Context(actor=None if actor is SYSTEM else actor, write=False, batch_id=batch.pk)
     try:
         result = run_import(kind=kind, path=Path(batch.stored_path), ctx=ctx, on_progress=on_progress)
     except DomainError as exc:
@@ -330,7 +330,7 @@ def import_confirm(*, actor: Any, batch: ImportBatch, on_progress: Progress | No
     if not path.exists() or _sha256(path) != batch.file_sha256:
         raise DomainError("已上传的文件不存在或已被改动，请重新上传")
     kind = get_kind(batch.kind)
-    ctx = Context(actor=actor, write=True, batch_id=batch.pk)
+    ctx = Context(actor=None if actor is SYSTEM else actor, write=True, batch_id=batch.pk)
     try:
         with transaction.atomic():
             result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress)

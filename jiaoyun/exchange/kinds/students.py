@@ -10,6 +10,7 @@ from jiaoyun.core import idcard
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q
+from jiaoyun.exchange.db import rows_by_keys
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
@@ -142,14 +143,8 @@ class StudentKind(Kind):
         hashes = [r.data["id_hash"] for r in recs if r.data["id_hash"]]
         numbers = [r.data["student_no"] for r in recs if r.data["student_no"]]
         fields = ("id", "id_hash", *STUDENT_FIELDS)
-        by_hash = (
-            {s["id_hash"]: s for s in Student.objects.filter(id_hash__in=hashes).values(*fields)} if hashes else {}
-        )
-        by_no = (
-            {s["student_no"]: s for s in Student.objects.filter(student_no__in=numbers).values(*fields)}
-            if numbers
-            else {}
-        )
+        by_hash = rows_by_keys(Student, "id_hash", hashes, fields)
+        by_no = rows_by_keys(Student, "student_no", numbers, fields)
         for rec in recs:
             d = rec.data
             rec.repr = d["name"]
