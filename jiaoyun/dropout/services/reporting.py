@@ -312,6 +312,11 @@ def bulletin_render_xlsx(figures: dict[str, Any]) -> bytes:
     lists += [["约谈", r["name"], r["reason"]] for r in figures["interview"]]
     lists += [["限期整改", r["name"], r["reason"]] for r in figures["rectify"]]
     sheet("表扬约谈整改", ["类别", "单位", "事由"], lists)
+    safety = figures.get("safety") or {}
+    if isinstance(safety, dict) and safety.get("rows"):
+        keys = ["township", "schools", "compliant", "rate", "opened", "closed", "overdue", "offline"]
+        heads = ["乡镇", "学校", "达标", "达标率%", "新发现隐患", "销号", "逾期未整改", "离线设备"]
+        sheet("校园安全", heads, [[r.get(k) for k in keys] for r in safety["rows"]])
     book.close()
     return buffer.getvalue()
 
