@@ -3,7 +3,8 @@
 Algorithm (docs/adr/0007-hiring-round-placement.md):
 
 1. **Feasibility.** For every subject the number of applicants may not exceed the posts offered in that
-   subject, and the posts may not exceed the county's approved 岗位总量. Otherwise nothing is placed and
+   subject; a school's posts may not exceed its 核定编制 less the 在编 staff not in the round; all posts may
+   not exceed the county's approved 岗位总量. Otherwise nothing is placed and
    every violated condition is reported in words (subject, applicants, posts, shortfall).
 2. **校内竞聘 (stage 1).** Each applicant who competes in their own school is ranked by their own school's
    score among the colleagues applying for the same subject; the best ``capacity`` of them keep a post.
@@ -55,6 +56,8 @@ class Problem:
     school_names: dict[int, str] = field(default_factory=dict)
     subject_names: dict[str, str] = field(default_factory=dict)
     approved_posts: int | None = None
+    # school → most posts it may offer (its 核定编制 less the 在编 staff not in the round), with the figures
+    school_limits: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # (limit, quota, staying)
 
 
 @dataclass
@@ -95,6 +98,18 @@ def check_feasibility(p: Problem) -> list[str]:
         if n_app > n_post:
             label = p.subject_names.get(subject, subject)
             reasons.append(f"{label}：报名教师{n_app}人，岗位仅{n_post}个，缺{n_app - n_post}个岗位")
+    posts_by_school: dict[int, int] = defaultdict(int)
+    for (school, _subject), n in p.capacity.items():
+        posts_by_school[school] += n
+    for school in sorted(posts_by_school):
+        if school not in p.school_limits:
+            continue
+        limit, quota, staying = p.school_limits[school]
+        if posts_by_school[school] > limit:
+            reasons.append(
+                f"{p.school_names.get(school, school)}：岗位{posts_by_school[school]}个超过可设岗位{max(limit, 0)}个"
+                f"（核定编制{quota}人，未参加竞聘的在编教职工{staying}人）"
+            )
     total = sum(p.capacity.values())
     if p.approved_posts is not None and total > p.approved_posts:
         reasons.append(f"岗位总数{total}个超过核定岗位总量{p.approved_posts}个，超出{total - p.approved_posts}个")

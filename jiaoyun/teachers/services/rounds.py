@@ -8,18 +8,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
-from jiaoyun.people.choices import AssignmentKind, Subject
+from jiaoyun.people.choices import AssignmentKind, Staffing, Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_assign
 from jiaoyun.schools.models import School
 from jiaoyun.teachers import matching
 from jiaoyun.teachers.choices import ROUND_ORDER, AppealStatus, RoundStatus, Stage
-from jiaoyun.teachers.models import Appeal, Application, CountyQuota, HiringRound, RoundEvent, RoundPost, Score
+from jiaoyun.teachers.models import (
+    Appeal,
+    Application,
+    CountyQuota,
+    HiringRound,
+    QuotaSnapshot,
+    RoundEvent,
+    RoundPost,
+    Score,
+)
 from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
 
 MAX_CHOICES = 5
@@ -165,6 +175,19 @@ def build_problem(rnd: HiringRound) -> matching.Problem:
     names = {pk: name for pk, name, _lat, _lon in schools}
     positions = {pk: (float(lat), float(lon)) for pk, _n, lat, lon in schools if lat is not None and lon is not None}
     quota = CountyQuota.objects.filter(year=rnd.year).first()
+    post_schools = {p.school_id for p in posts}
+    quotas = dict(
+        QuotaSnapshot.objects.filter(year=rnd.year, school_id__in=post_schools).values_list("school_id", "quota")
+    )
+    in_round = [a.teacher_id for a in apps]
+    staying = dict(
+        Teacher.objects.filter(school_id__in=post_schools, is_active=True, staffing=Staffing.ESTABLISHED)
+        .exclude(pk__in=in_round)
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )
+    limits = {sid: (q - staying.get(sid, 0), q, staying.get(sid, 0)) for sid, q in quotas.items()}
     applicants = [
         matching.Applicant(
             id=a.pk,
@@ -186,6 +209,7 @@ def build_problem(rnd: HiringRound) -> matching.Problem:
         school_names=names,
         subject_names=dict(Subject.choices),
         approved_posts=quota.approved_posts if quota else None,
+        school_limits=limits,
     )
 
 

@@ -95,3 +95,9 @@ def test_unscored_and_missing_posts_are_explained():
     r = place(problem(apps, {(B, "math"): 1, (C, "math"): 1}, {(C, 1): 50}))
     assert r.explanations[1][1:3] == ["第1志愿甲校：未设数学岗位", "第2志愿乙校：该校未对其评分"]
     assert r.placements[1].school == C
+
+
+def test_school_limit_from_quota_is_checked():
+    apps = [app(1, [A]), app(2, [A])]
+    p = problem(apps, {(A, "math"): 2}, {}, school_limits={A: (1, 5, 4)})
+    assert place(p).infeasible == ["甲校：岗位2个超过可设岗位1个（核定编制5人，未参加竞聘的在编教职工4人）"]

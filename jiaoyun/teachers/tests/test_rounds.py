@@ -147,3 +147,21 @@ def test_principal_sees_and_scores_applicants_listing_their_school(
     client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "score", "application": a1.pk, "school": school_a.pk,
                                                        "score": "99"})  # fmt: skip
     assert not a1.scores.filter(school=school_a).exists()
+
+
+def test_posts_may_not_exceed_the_school_quota_left_by_staff_outside_the_round(personnel, school_a, setup):
+    from jiaoyun.teachers.models import QuotaSnapshot
+
+    rnd, t1, t2, a1, a2 = setup
+    make_teacher(school_a, name="王留")  # stays outside the round and keeps one of school_a's 2 places
+    QuotaSnapshot.objects.create(
+        year=2026, school=school_a, students=38, classes=2, quota_exact=2, quota=2, actual=3, full_time=3, gap=-1
+    )
+    round_post_set(actor=personnel, round=rnd, school=school_a, subject="chinese", count=1)
+    with pytest.raises(
+        DomainError, match=r"甸阳镇中心小学：岗位2个超过可设岗位1个（核定编制2人，未参加竞聘的在编教职工1人）"
+    ):
+        round_advance(actor=personnel, round=rnd)
+    round_post_set(actor=personnel, round=rnd, school=school_a, subject="chinese", count=0)
+    round_advance(actor=personnel, round=rnd)
+    assert rnd.status == "in_school"
