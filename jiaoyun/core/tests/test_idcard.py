@@ -68,3 +68,19 @@ def test_match_hash_is_stable_and_keyed(settings):
     assert first == idcard.match_hash("11010519491231002x")
     settings.DATA_KEY = "another-key"
     assert idcard.match_hash("11010519491231002X") != first
+
+
+def test_check_character_of_a_shidian_number_by_hand():
+    # 53052120150601035 × weights 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2:
+    # 35+27+0+25+16+4+4+0+6+15+0+54+0+5+0+12+10 = 213; 213 mod 11 = 4 → "10X98765432"[4] = "8"
+    assert idcard.check_char("53052120150601035") == "8"
+    assert idcard.validate("530521201506010358").birth_date == dt.date(2015, 6, 1)
+    with pytest.raises(DomainError, match="末位应为8"):
+        idcard.validate("530521201506010350")
+
+
+def test_february_29_only_in_leap_years():
+    assert idcard.is_valid(idcard.make("530521", dt.date(2016, 2, 29), 1))
+    first17 = "53052120150229001"
+    with pytest.raises(DomainError, match="20150229不是有效日期"):
+        idcard.validate(first17 + idcard.check_char(first17))

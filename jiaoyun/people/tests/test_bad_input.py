@@ -126,3 +126,10 @@ def test_unknown_or_inconsistent_area_and_school_codes_are_refused(county, towns
     with pytest.raises(DomainError, match="教学点须指定主校"):
         school_create(actor=None, code="2153000100", name="新教学点", kind="teaching_point", township=township_a)
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_birth_date_in_the_future_is_refused():
+    with pytest.raises(DomainError, match="出生日期.*不合理"):
+        student_create(actor=None, name="甲", sex="M", birth_date=dt.date.today() + dt.timedelta(days=1))
+    assert nothing_saved()
