@@ -103,6 +103,12 @@ def case_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySe
     return qs.order_by("-detected_on", "-id")
 
 
+def case_todo(*, user: Any, limit: int = 10) -> list[DropoutCase]:
+    """Open cases in scope needing action (待核实, 已核实, 劝返中), those with the oldest detection first."""
+    qs = case_list(user=user).filter(status__in=(CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.RETURNING))
+    return list(qs.order_by("detected_on", "id")[:limit])
+
+
 def case_get(*, user: Any, case_id: int) -> DropoutCase:
     return case_list(user=user).get(pk=case_id)
 

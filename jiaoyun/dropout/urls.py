@@ -7,6 +7,7 @@ app_name = "dropout"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("children/", views.children, name="children"),
+    path("children/<int:student_id>/open/", views.case_new, name="case_new"),
     path("ledger/<str:ledger>/", views.ledger, name="ledger"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/<str:action>/", views.case_action, name="case_action"),

@@ -61,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **data,
             "alerts": selectors.alert_list(user=request.user)[:10],
             "my_alerts": selectors.alert_list(user=request.user, mine=True)[:10],
+            "todo": selectors.case_todo(user=request.user),
             "runs": selectors.match_runs(user=request.user),
             "can_run": is_county(request.user),
         },
@@ -133,6 +134,28 @@ def children(request: HttpRequest) -> HttpResponse:
         "dropout/children.html",
         {"page": paginate(request, qs), "student_statuses": StudentStatus.choices, **_filter_options(request)},
     )
+
+
+@require_POST
+def case_new(request: HttpRequest, student_id: int) -> HttpResponse:
+    """列入疑似: a child found out of school by a door-to-door search (村) or reported by a school."""
+    from jiaoyun.core.choices import ScopeLevel
+    from jiaoyun.core.scope import scope_for
+    from jiaoyun.dropout.choices import Source
+
+    student = selectors.ledger_children(user=request.user).filter(pk=student_id).first()
+    if student is None:
+        raise Http404("学生不存在或不在您的数据范围内")
+    level = scope_for(request.user).level
+    source = {ScopeLevel.VILLAGE: Source.DOOR_TO_DOOR, ScopeLevel.SCHOOL: Source.SCHOOL_REPORT,
+              ScopeLevel.CLASS: Source.SCHOOL_REPORT}.get(level, Source.OTHER)  # fmt: skip
+    try:
+        case = services.case_open(actor=request.user, student=student, source=source,
+                                  note=request.POST.get("note", "").strip())  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("dropout:children")
+    return redirect("dropout:case", pk=case.pk)
 
 
 # ---------------------------------------------------------------- case page and actions

@@ -101,3 +101,15 @@ def test_api_lists_and_verifies_cases(client, cases, county_admin, village_cadre
     response = client.post(f"/api/dropout/cases/{b.pk}/close", {}, content_type="application/json")
     assert response.status_code == 400 and "不能销号" in response.json()["detail"]
     assert DropoutCase.objects.get(pk=b.pk).status == "verified"
+
+
+def test_village_cadre_puts_a_child_of_the_village_on_the_suspected_ledger(client, make_student, village_cadre,
+                                                                           village_b1):  # fmt: skip
+    mine = make_student("本村娃", birth=D(2013, 2, 2))
+    other = make_student("外村娃", village=village_b1, birth=D(2013, 2, 2))
+    login(client, village_cadre)
+    response = client.post(reverse("dropout:case_new", args=[mine.pk]), {"note": "入户发现在家务农"})
+    case = DropoutCase.objects.get(student=mine)
+    assert response["Location"] == reverse("dropout:case", args=[case.pk])
+    assert case.source == "door_to_door" and case.status == "pending"
+    assert client.post(reverse("dropout:case_new", args=[other.pk])).status_code == 404
