@@ -147,8 +147,9 @@ def case_new(request: HttpRequest, student_id: int) -> HttpResponse:
     if student is None:
         raise Http404("学生不存在或不在您的数据范围内")
     level = scope_for(request.user).level
-    source = {ScopeLevel.VILLAGE: Source.DOOR_TO_DOOR, ScopeLevel.SCHOOL: Source.SCHOOL_REPORT,
-              ScopeLevel.CLASS: Source.SCHOOL_REPORT}.get(level, Source.OTHER)  # fmt: skip
+    sources: dict[str, str] = {ScopeLevel.VILLAGE: Source.DOOR_TO_DOOR, ScopeLevel.SCHOOL: Source.SCHOOL_REPORT,
+                               ScopeLevel.CLASS: Source.SCHOOL_REPORT}  # fmt: skip
+    source = sources.get(level, Source.OTHER)
     try:
         case = services.case_open(actor=request.user, student=student, source=source,
                                   note=request.POST.get("note", "").strip())  # fmt: skip
