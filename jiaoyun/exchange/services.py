@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +31,7 @@ from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Co
 from jiaoyun.exchange.values import text
 
 Progress = Callable[[float], None]
+MASK32 = 0xFFFFFFFF
 
 
 class _System:
@@ -130,7 +131,9 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
     index_of = {col.label: idx for col, idx in mapping}
     formulas = table.formula_without_value
     conflict_fields = kind.conflict_fields()
-    seen: dict[Hashable, tuple[int, int, int]] = {}
+    # Natural keys seen so far, for duplicates inside the file: 64-bit hash of (column, key) → one packed int
+    # (32-bit fingerprint of the whole record, of the conflict fields, and the row number): ~100 bytes a key.
+    seen: dict[int, int] = {}
     batch_rows = conf.get("IMPORT_BATCH_ROWS")
     kind.prepare(ctx)
     pending: list[Rec] = []
@@ -175,13 +178,14 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                     exc.field = exc.field or col.label
                     raise
             record = kind.validate(values, ctx)
-            fingerprint = hash(tuple(record.items()))
-            named = hash(tuple(record.get(f) for f in conflict_fields))
-            for label, key in kind.unique_keys(record):
-                previous = seen.get((label, key))
+            fingerprint = hash(tuple(record.items())) & MASK32
+            named = hash(tuple(record.get(f) for f in conflict_fields)) & MASK32
+            keys = [(label, hash((label, key))) for label, key in kind.unique_keys(record)]
+            for label, key in keys:
+                previous = seen.get(key)
                 if previous is None:
                     continue
-                first_row, first_fp, first_named = previous
+                first_row, first_named, first_fp = previous & MASK32, (previous >> 32) & MASK32, previous >> 64
                 if first_fp == fingerprint:
                     raise DomainError(f"与第{first_row}行重复（{label}相同，内容相同）", field=label)
                 if first_named != named:
@@ -189,8 +193,9 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                         f"与第{first_row}行的{label}相同，但{kind.conflict_label}不同，请核对", field=label
                     )
                 raise DomainError(f"与第{first_row}行的{label}相同，但其他信息不同，请合并为一行", field=label)
-            for label, key in kind.unique_keys(record):
-                seen[(label, key)] = (row_no, fingerprint, named)
+            packed = (fingerprint << 64) | (named << 32) | row_no
+            for _, key in keys:
+                seen[key] = packed
         except DomainError as exc:
             reject(row_no, exc, cells)
             continue
