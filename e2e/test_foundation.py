@@ -40,3 +40,25 @@ def test_student_list_on_a_phone(phone_page, township_officer, students):  # noq
     # The navigation opens from the menu button.
     phone_page.get_by_role("button", name="菜单").click()
     assert phone_page.get_by_role("link", name="学校", exact=True).is_visible()
+
+
+def test_enrolment_event_form_shows_the_refusal_next_to_the_field(page, principal, student_a):  # noqa: F811
+    login(page, "principal")
+    page.goto(f"/people/students/{student_a.pk}/")
+    form = page.locator("#event-form")
+    form.locator("select[name=kind]").select_option("enrol")
+    form.locator("input[name=date]").fill("2022-02-01")
+    form.locator("select[name=school]").select_option(label="甸阳镇中心小学")
+    form.locator("select[name=grade]").select_option("1")
+    form.get_by_role("button", name="保存").click()
+    error = page.get_by_test_id("error-kind")
+    error.wait_for()
+    assert "不能重复入学" in error.inner_text()
+    # A valid event goes through and the page reloads with it in the history.
+    page.locator("#event-form select[name=kind]").select_option("suspend")
+    page.locator("#event-form select[name=school]").select_option("")
+    page.locator("#event-form select[name=grade]").select_option("")
+    page.locator("#event-form input[name=date]").fill("2022-03-01")
+    page.locator("#event-form").get_by_role("button", name="保存").click()
+    page.wait_for_function("document.querySelector('[data-testid=event-table]').innerText.includes('休学')")
+    assert page.get_by_test_id("state-status").inner_text() == "休学"

@@ -60,6 +60,11 @@ STUDENT_COLUMNS = [
 ]
 
 
+def _refused(request: HttpRequest, status: int) -> int:
+    """HTMX swaps only 2xx responses, so a refusal meant to be shown in place is sent as 200 to HTMX."""
+    return 200 if getattr(request, "htmx", False) else status
+
+
 def _get_student(request: HttpRequest, pk: int) -> Student:
     try:
         return selectors.student_get(user=request.user, student_id=pk)
@@ -142,7 +147,8 @@ def student_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
             ip=request.META.get("REMOTE_ADDR"),
         )
     except DomainError as exc:
-        return render(request, "people/partials/_id_number.html", {"student": student, "error": str(exc)}, status=403)
+        context = {"student": student, "error": str(exc)}
+        return render(request, "people/partials/_id_number.html", context, status=_refused(request, 403))
     return render(request, "people/partials/_id_number.html", {"student": student, "number": number})
 
 
@@ -153,7 +159,7 @@ def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "people/partials/_event_form.html",
             {"student": student, "denied": _("您的角色无权办理学籍变动")},
-            status=403,
+            status=_refused(request, 403),
         )
     form = EnrolmentEventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +194,7 @@ def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录学籍变动：%(event)s") % {"event": event})
             return hx_redirect(request, reverse("people:student_detail", args=[student.pk]))
-    status = 400 if request.method == "POST" else 200
+    status = _refused(request, 400) if request.method == "POST" else 200
     return render(request, "people/partials/_event_form.html", {"student": student, "form": form}, status=status)
 
 
