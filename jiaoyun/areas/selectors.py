@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from jiaoyun.areas.choices import AreaLevel, PopulationSource
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.choices import Sex
+from jiaoyun.core.filters import as_int
 from jiaoyun.core.scope import area_q
 
 
@@ -18,7 +19,7 @@ def area_list(*, user: Any, filters: Any = None) -> QuerySet[Area]:
     if f.get("level"):
         qs = qs.filter(level=f["level"])
     if f.get("parent"):
-        qs = qs.filter(parent_id=f["parent"])
+        qs = qs.filter(parent_id=as_int(f["parent"]))
     if f.get("q"):
         qs = qs.filter(name__contains=f["q"])
     return qs.order_by("level", "sort", "code")
@@ -40,9 +41,9 @@ def population_list(*, user: Any, filters: Any = None) -> QuerySet[PopulationCel
     qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).select_related("area")
     f = filters or {}
     if f.get("area"):
-        qs = qs.filter(area_id=f["area"])
+        qs = qs.filter(area_id=as_int(f["area"]))
     if f.get("year"):
-        qs = qs.filter(year=f["year"])
+        qs = qs.filter(year=as_int(f["year"]))
     if f.get("source"):
         qs = qs.filter(source=f["source"])
     return qs.order_by("area__code", "year", "age", "sex")

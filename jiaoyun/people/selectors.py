@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.filters import as_int
 from jiaoyun.core.scope import school_q, student_q, teacher_q
 from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
@@ -34,17 +35,19 @@ def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
         term = str(f["q"]).strip()
         qs = qs.filter(Q(name__contains=term) | Q(student_no=term))
     if f.get("school"):
-        qs = qs.filter(current_school_id=f["school"])
+        qs = qs.filter(current_school_id=as_int(f["school"]))
     if f.get("class"):
-        qs = qs.filter(current_class_id=f["class"])
+        qs = qs.filter(current_class_id=as_int(f["class"]))
     if f.get("township"):
-        qs = qs.filter(Q(current_school__township_id=f["township"]) | Q(hukou_village__parent_id=f["township"]))
+        qs = qs.filter(
+            Q(current_school__township_id=as_int(f["township"])) | Q(hukou_village__parent_id=as_int(f["township"]))
+        )
     if f.get("village"):
-        qs = qs.filter(Q(hukou_village_id=f["village"]) | Q(residence_village_id=f["village"]))
+        qs = qs.filter(Q(hukou_village_id=as_int(f["village"])) | Q(residence_village_id=as_int(f["village"])))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("grade") not in (None, ""):
-        qs = qs.filter(current_grade=f["grade"])
+        qs = qs.filter(current_grade=as_int(f["grade"]))
     if f.get("sex"):
         qs = qs.filter(sex=f["sex"])
     if f.get("flag") in STUDENT_FLAGS:
@@ -116,9 +119,9 @@ def teacher_list(*, user: Any, filters: Any = None) -> QuerySet[Teacher]:
     if f.get("q"):
         qs = qs.filter(Q(name__contains=str(f["q"]).strip()) | Q(staff_no=str(f["q"]).strip()))
     if f.get("school"):
-        qs = qs.filter(school_id=f["school"])
+        qs = qs.filter(school_id=as_int(f["school"]))
     if f.get("township"):
-        qs = qs.filter(school__township_id=f["township"])
+        qs = qs.filter(school__township_id=as_int(f["township"]))
     if f.get("subject"):
         qs = qs.filter(main_subject=f["subject"])
     if f.get("post_type"):

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from jiaoyun.core.choices import Sex
+from jiaoyun.core.filters import as_int
 from jiaoyun.core.scope import class_q, school_q, student_q, teacher_q
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student, Teacher
@@ -22,9 +23,9 @@ def school_list(*, user: Any, filters: Any = None) -> QuerySet[School]:
     if f.get("ownership"):
         qs = qs.filter(ownership=f["ownership"])
     if f.get("township"):
-        qs = qs.filter(township_id=f["township"])
+        qs = qs.filter(township_id=as_int(f["township"]))
     if f.get("village"):
-        qs = qs.filter(village_id=f["village"])
+        qs = qs.filter(village_id=as_int(f["village"]))
     if f.get("code"):
         qs = qs.filter(code=f["code"])
     if f.get("boarding") in ("1", "true", True):
@@ -42,11 +43,11 @@ def class_list(*, user: Any, filters: Any = None) -> QuerySet[SchoolClass]:
     qs = SchoolClass.objects.filter(class_q(user)).select_related("school")
     f = filters or {}
     if f.get("school"):
-        qs = qs.filter(school_id=f["school"])
+        qs = qs.filter(school_id=as_int(f["school"]))
     if f.get("school_year"):
         qs = qs.filter(school_year=f["school_year"])
     if f.get("grade") not in (None, ""):
-        qs = qs.filter(grade=f["grade"])
+        qs = qs.filter(grade=as_int(f["grade"]))
     return qs.order_by("school_id", "school_year", "grade", "number")
 
 

@@ -163,3 +163,25 @@ def test_principal_cannot_create_a_student_outside_their_scope(client, principal
     response = client.post(reverse("people:student_create"), data)
     assert "不在您的数据范围内" in response.content.decode()
     assert not Student.objects.filter(name="吴小兰").exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("people:students", {"school": "abc", "grade": "x", "township": "1'", "page": "zz"}),
+        ("people:teachers", {"school": "abc", "township": "?"}),
+        ("schools:list", {"township": "abc"}),
+        ("areas:list", {"parent": "abc"}),
+    ],
+)
+def test_malformed_filters_match_nothing_instead_of_failing(client, county_admin, students, url_name, params):
+    client.force_login(county_admin)
+    response = client.get(reverse(url_name), params)
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+
+
+def test_malformed_state_date_falls_back_to_today(client, county_admin, student_a):
+    client.force_login(county_admin)
+    response = client.get(reverse("people:student_detail", args=[student_a.pk]), {"on": "2022-13-40"})
+    assert response.status_code == 200 and response.context["bad_on"] and response.context["state_status"] == "在校"
