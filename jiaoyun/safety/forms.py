@@ -8,7 +8,7 @@ from jiaoyun.safety.models import Guard, SafetyProfile
 from jiaoyun.safety.services.profile import PROFILE_FIELDS
 from jiaoyun.schools.models import School
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProfileForm(forms.ModelForm):

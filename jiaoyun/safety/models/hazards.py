@@ -172,6 +172,14 @@ class HazardEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.hazard} {self.action}"
 
+    @property
+    def from_label(self) -> str:
+        return str(HazardStatus(self.from_status).label) if self.from_status in HazardStatus.values else "—"
+
+    @property
+    def to_label(self) -> str:
+        return str(HazardStatus(self.to_status).label) if self.to_status in HazardStatus.values else self.to_status
+
 
 class HazardEvidence(models.Model):
     """A photo or file proving a rectification (stored under MEDIA_ROOT)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
@@ -49,6 +50,14 @@ class SafetyProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}安全档案"
+
+    def clean(self) -> None:
+        if self.insurance_start and self.insurance_end and self.insurance_end < self.insurance_start:
+            raise ValidationError({"insurance_end": "保险止期不能早于保险起期"})
+        if self.alarm_linked_police and not self.alarm_installed:
+            raise ValidationError({"alarm_linked_police": "未安装一键报警装置，不能标记为已联网"})
+        if self.camera_count == 0 and (self.cameras_linked_police or self.cameras_key_areas):
+            raise ValidationError({"camera_count": "摄像头数量为0时，不能标记视频覆盖或联网"})
 
 
 class Guard(models.Model):

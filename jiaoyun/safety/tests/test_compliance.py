@@ -160,3 +160,11 @@ def test_profile_update_is_audited_and_scoped(principal, school_a, school_b):
     assert entry.changes["camera_count"] == [None, 8]
     with pytest.raises(PermissionDenied):
         services.profile_update(actor=principal, school=school_b, data={"camera_count": 1})
+
+
+def test_inconsistent_profile_is_refused_with_the_field_named(principal, school_a):
+    from jiaoyun.core.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        services.profile_update(actor=principal, school=school_a, data={"alarm_linked_police": True})
+    assert str(exc.value) == "“一键报警与公安联网”：未安装一键报警装置，不能标记为已联网"

@@ -298,3 +298,40 @@ def test_inspection_and_school_pages_query_count(
         assert client.get(reverse("safety:inspection", args=[insp.pk])).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("safety:school", args=[school_a.pk])).status_code == 200
+
+
+def test_profile_form_shows_dates_for_date_inputs(client, data, principal, school_a):
+    client.force_login(principal)
+    body = client.get(reverse("safety:school", args=[school_a.pk])).content.decode()
+    assert 'name="insurance_start" value="2026-09-01"' in body
+
+
+def test_profile_edit_through_the_page_recomputes_gaps(client, data, principal, school_a):
+    from jiaoyun.safety.models import ComplianceSnapshot
+
+    client.force_login(principal)
+    form = {
+        "form": "profile",
+        "gate_status": "good",
+        "wall_status": "complete",
+        "closed_management": "on",
+        "alarm_installed": "on",
+        "camera_count": "10",
+        "cameras_key_areas": "on",
+        "cameras_linked_police": "on",
+        "video_retention_days": "30",
+        "insurer": "人保",
+        "insurance_start": "2026-09-01",
+        "insurance_end": "2027-08-31",
+        "insured_students": "0",
+    }
+    resp = client.post(reverse("safety:school", args=[school_a.pk]), form)
+    assert resp.status_code == 302
+    snap = ComplianceSnapshot.objects.filter(school=school_a).latest("date")
+    assert snap.gaps == ["一键式紧急报警未与公安机关联网"]
+    form["insurance_end"] = "2026-08-01"
+    resp = client.post(reverse("safety:school", args=[school_a.pk]), form)
+    assert resp.status_code == 200
+    assert "保险止期不能早于保险起期" in resp.content.decode()
+    school_a.safety_profile.refresh_from_db()
+    assert school_a.safety_profile.insurance_end == dt.date(2027, 8, 31)
