@@ -209,7 +209,7 @@ def _drive(case: DropoutCase, rng: random.Random, today: dt.date, reason: str) -
         deadline = today + dt.timedelta(days=3) if near else s2 + dt.timedelta(days=15)
         if near:
             s2 = today - dt.timedelta(days=12)
-        paper = not near and rng.random() < 0.75  # most older notices were issued on paper
+        paper = not near and rng.random() < 0.85  # most older notices were issued on paper
         case = services.case_step_advance(actor=None, case=case, to_stage=2, on=s2, deadline=deadline,
                                           outcome="宣传教育无效", issue_document=not paper,
                                           doc_number=f"施教复（纸质）〔{s2.year}〕{case.pk}号" if paper else "")  # fmt: skip

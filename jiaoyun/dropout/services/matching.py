@@ -258,7 +258,7 @@ def _apply(*, actor: Any, run: MatchRun, hits: list[Hit], as_of: dt.date, figure
         )
         new_hits.append(mh)
         existing_hits[key] = mh
-        figures[hit.rule] = figures.get(hit.rule, 0) + 1
+        figures[str(hit.rule)] = figures.get(str(hit.rule), 0) + 1
     MatchHit.objects.bulk_create(new_hits)
     MatchHit.objects.filter(pk__in=seen_ids).update(last_seen=as_of)
 
@@ -283,7 +283,7 @@ def _poverty(*, run: MatchRun, as_of: dt.date, figures: dict[str, int]) -> None:
     ]
     MatchHit.objects.bulk_create(rows)
     DropoutCase.objects.filter(pk__in=[r.case_id for r in rows]).update(priority=True)
-    figures[MatchRule.POVERTY] = len(rows)
+    figures[str(MatchRule.POVERTY)] = len(rows)
 
 
 @transaction.atomic
