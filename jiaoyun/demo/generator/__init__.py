@@ -10,6 +10,7 @@ import datetime as dt
 import importlib
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -63,13 +64,23 @@ def generate(
         summary["villages"] = len(w.villages)
         summary["schools"] = len(w.schools)
         timer.step(f"区域与学校：{len(w.townships)}个乡镇、{len(w.villages)}个村（社区）、{len(w.schools)}所学校")
-        size = scale * (0.03 if tiny else 1.0)
-        sim = Simulator(world=w, rng=random.Random(rng.random()), today=today, sy=sy, years=years, scale=size)
-        sim.hukou_children()
-        sim.migrants()
-        timer.step(f"模拟出生队列与学籍：{len(sim.kids)}名儿童")
-        summary.update(store.write(sim, random.Random(rng.random())))
-        timer.step(f"写入学生、班级、学籍变动（{summary['events']}条）、分年龄人口（{summary['population_cells']}格）")
+        size = 0.03 if tiny else 1.0
+        totals: Counter[str] = Counter()
+        for k in range(1, scale + 1):
+            part = f"（第{k}/{scale}份）" if scale > 1 else ""
+            sim = Simulator(
+                world=w, rng=random.Random(rng.random()), today=today, sy=sy, years=years, scale=size, copy=k
+            )
+            sim.hukou_children()
+            sim.migrants()
+            timer.step(f"模拟出生队列与学籍{part}：{len(sim.kids)}名儿童")
+            written = store.write(sim, random.Random(rng.random()))
+            totals.update(written)
+            timer.step(
+                f"写入学生、班级、学籍变动（{written['events']}条）、分年龄人口（{written['population_cells']}格）{part}"
+            )
+            del sim
+        summary.update(totals)
         summary.update(staff.write_teachers(w, random.Random(rng.random()), today=today, sy=sy))
         timer.step(f"教职工：{summary['teachers']}人")
         summary["users"] = staff.write_users(w, sy=sy)

@@ -69,7 +69,18 @@ def final_grade(school: Sch, grade: int) -> int:
 
 
 class Simulator:
-    def __init__(self, *, world: World, rng: random.Random, today: dt.date, sy: int, years: int, scale: float):
+    def __init__(
+        self,
+        *,
+        world: World,
+        rng: random.Random,
+        today: dt.date,
+        sy: int,
+        years: int,
+        scale: float,
+        copy: int = 1,
+    ):
+        """Simulate the children of one copy of the county (``copy`` k of ``--scale`` N uses its own schools)."""
         self.world = world
         self.rng = rng
         self.today = today
@@ -78,10 +89,16 @@ class Simulator:
         self.scale = scale
         self.kids: list[Kid] = []
         self.ref_year = sy - 10
-        self.seat_urban_primary = [s for s in world.seat.schools if s.kind == "primary" and s.urban_rural == "urban"]
-        self.seat_junior = [s for s in world.seat.schools if s.kind in ("junior", "complete_secondary")]
-        self.seat_kg = [s for s in world.seat.schools if s.kind == "kindergarten"]
-        self.central = [s for s in world.schools if s.central and s.tier > 0]
+        self.villages = [v for v in world.villages if v.copy == copy]
+        mine = [s for s in world.schools if s.village is not None and s.village.copy == copy]
+        seat = [s for s in mine if s.tier == 0]
+        self.seat_villages = [v for v in self.villages if v.township.tier == 0]
+        self.seat_urban_primary = [s for s in seat if s.kind == "primary" and s.urban_rural == "urban"]
+        self.seat_junior = [s for s in seat if s.kind in ("junior", "complete_secondary")]
+        self.central = [s for s in mine if s.central and s.tier > 0]
+        self.special = next((s for s in mine if s.kind == "special"), None)
+        self.vocational = [s for s in mine if s.kind == "vocational"]
+        self.senior = [s for s in world.senior if s in mine]
         self.surname_cum = list(accumulate(specs.SURNAME_WEIGHTS))
 
     # ---- random helpers ----
@@ -114,8 +131,8 @@ class Simulator:
         return self.rng.choice(v.kindergartens)
 
     def primary_for(self, kid: Kid, v: Village) -> Sch:
-        if kid.disability and self.world.special and self.rng.random() < specs.SPECIAL_SCHOOL_SHARE:
-            return self.world.special
+        if kid.disability and self.special and self.rng.random() < specs.SPECIAL_SCHOOL_SHARE:
+            return self.special
         if v.teaching_point and self.rng.random() < specs.TEACHING_POINT_SHARE:
             return v.teaching_point
         assert v.primary is not None
@@ -129,9 +146,7 @@ class Simulator:
         else:
             pool = [s for s in self.central if s.township is not school.township] or self.central
             if lv == "junior":
-                pool = [
-                    s.township.villages[0].junior for s in pool if s.township.villages[0].junior
-                ] or self.seat_junior
+                pool = [s.village.junior for s in pool if s.village and s.village.junior] or self.seat_junior
         target = self.rng.choice(pool or [school])
         return target, target.village
 
@@ -251,8 +266,8 @@ class Simulator:
                     return
                 if r < general:
                     school, grade = self.pick_senior(), 10
-                elif r < general + voc and self.world.vocational:
-                    school, grade = rng.choice(self.world.vocational), 10
+                elif r < general + voc and self.vocational:
+                    school, grade = rng.choice(self.vocational), 10
                 elif r < general + voc + out:
                     kid.events.append([dt.date(year, 9, 1), K.OUT_OF_COUNTY, None, 10, self.ext(), "县外高中就读"])
                     return
@@ -262,7 +277,7 @@ class Simulator:
                 return
 
     def pick_senior(self) -> Sch:
-        seniors = self.world.senior
+        seniors = self.senior
         if len(seniors) > 1 and self.rng.random() < 0.35:
             return self.rng.choice(seniors[1:])
         return seniors[0]
@@ -307,9 +322,9 @@ class Simulator:
         rng = self.rng
         first, last = self.y0 - 18, self.sy - 3
         never_left = max(1, round(specs.NEVER_ENROLLED * self.scale))
-        remote = [v for v in self.world.villages if v.township.tier == 3 and not v.community]
+        remote = [v for v in self.villages if v.township.tier == 3 and not v.community]
         never_villages = set(rng.sample(remote, min(len(remote), never_left))) if remote else set()
-        for v in self.world.villages:
+        for v in self.villages:
             tier = v.township.tier
             for b in range(first, last + 1):
                 n = round(self.cohort_size(v, b) * rng.uniform(0.92, 1.08))
@@ -334,9 +349,9 @@ class Simulator:
 
     def migrants(self) -> None:
         rng = self.rng
-        seat_v = [v for v in self.world.seat.villages if v.community]
-        towns = [v for v in self.world.villages if v.township.tier == 1 and v.community]
-        others = [v for v in self.world.villages if v.township.tier >= 2 and v.community]
+        seat_v = [v for v in self.seat_villages if v.community]
+        towns = [v for v in self.villages if v.township.tier == 1 and v.community]
+        others = [v for v in self.villages if v.township.tier >= 2 and v.community]
         grades = ((-2, 10), (-1, 4), (0, 4), (1, 16), (2, 8), (3, 8), (4, 8), (5, 7), (6, 5), (7, 10), (8, 4))
         for year in range(self.y0 - 6, self.sy + 1):
             n = round(specs.MIGRANTS_PER_YEAR * self.scale * (1 + specs.MIGRANT_GROWTH) ** (year - self.sy))

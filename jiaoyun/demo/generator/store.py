@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 from django.db import connection
 from django.utils import timezone
@@ -47,18 +48,17 @@ def name_kids(sim: Simulator, kids: list[Kid], rng: random.Random) -> None:
         kid.name = pick_surname(rng, cum) + given
 
 
-def make_classes(sim: Simulator, rng: random.Random, first_id: int) -> tuple[list[tuple[object, ...]], dict[int, int]]:
-    """Classes for every school/year/grade of the window; returns class rows and event-index → class id."""
-    groups: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+def make_classes(sim: Simulator, rng: random.Random, first_id: int) -> list[tuple[object, ...]]:
+    """Classes for every school/year/grade of the window; each placement event gets its class id (slot 6)."""
+    groups: dict[tuple[int, int, int], list[list[object]]] = defaultdict(list)
     schools: dict[int, Sch] = {}
-    for ki, kid in enumerate(sim.kids):
-        for ei, e in enumerate(kid.events):
+    for kid in sim.kids:
+        for e in kid.events:
             date, kind, school = e[0], e[1], e[2]
             if kind in PLACEMENT and isinstance(school, Sch) and date.year >= sim.y0:  # type: ignore[attr-defined]
-                groups[(school.id, date.year, int(e[3]))].append((ki, ei))  # type: ignore[attr-defined, call-overload]
+                groups[(school.id, date.year, int(e[3]))].append(e)  # type: ignore[attr-defined, call-overload]
                 schools[school.id] = school
     rows: list[tuple[object, ...]] = []
-    assign: dict[int, int] = {}
     next_id = first_id
     huge_left = max(1, round(sim.scale * 1.5))
     for key in sorted(groups):
@@ -78,83 +78,83 @@ def make_classes(sim: Simulator, rng: random.Random, first_id: int) -> tuple[lis
             rows.append((cid, school_id, year, grade, number, f"{Grade(grade).label}（{number}）班"))
         next_id += k
         rng.shuffle(members)
-        for i, (ki, ei) in enumerate(members):
-            assign[ki * 1000 + ei] = ids[i % k]
-    return rows, assign
+        for i, e in enumerate(members):
+            e.append(ids[i % k])
+    return rows
 
 
 def write(sim: Simulator, rng: random.Random) -> dict[str, int]:
     kids = sim.kids
     name_kids(sim, kids, rng)
     first_student = bulk.next_id(Student)
-    first_class = bulk.next_id(SchoolClass)
     first_event = bulk.next_id(EnrolmentEvent)
-    class_rows, assign = make_classes(sim, rng, first_class)
+    class_rows = make_classes(sim, rng, bulk.next_id(SchoolClass))
     bulk.insert(SchoolClass, ["id", "school", "school_year", "grade", "number", "name"], class_rows)
-
-    now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    orders: Counter[tuple[str, dt.date, str]] = Counter()
-    student_rows: list[tuple[object, ...]] = []
-    event_rows: list[tuple[object, ...]] = []
-    eid = first_event
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     for ki, kid in enumerate(kids):
         kid.id = first_student + ki
+    bulk.insert(Student, STUDENT_FIELDS, _student_rows(kids, rng, stamp))
+    n_events = bulk.insert(EnrolmentEvent, EVENT_FIELDS, _event_rows(kids, first_event, stamp))
+    n_cells = write_population(sim)
+    bulk.reset_sequences(Student, EnrolmentEvent, SchoolClass)
+    return {"students": len(kids), "events": n_events, "classes": len(class_rows), "population_cells": n_cells}
+
+
+def _student_rows(kids: list[Kid], rng: random.Random, stamp: object) -> Iterator[tuple[object, ...]]:
+    orders: Counter[tuple[str, dt.date, str]] = Counter()
+    for kid in kids:
         area = rng.choice(specs.OTHER_AREA_CODES) if kid.migrant else specs.COUNTY_CODE
         number = _id_number(area, kid, orders)
         status: str = StudentStatus.NOT_ENROLLED
         school_id, grade, class_id = None, None, None
+        for e in kid.events:
+            status = EVENT_STATUS[str(e[1])]
+            if isinstance(e[2], Sch):
+                school_id = e[2].id
+            grade = e[3]
+            class_id = e[6] if len(e) > 6 and status == StudentStatus.IN_SCHOOL else None
+        guardian = kid.name[0] + rng.choice(specs.GIVEN_M + specs.GIVEN_F) + rng.choice(specs.GIVEN_ANY)
+        yield (
+            kid.id,
+            idcard.match_hash(number),
+            idcard.encrypt(number),
+            idcard.mask(number),
+            "G" + number,
+            kid.name,
+            kid.sex,
+            kid.birth,
+            kid.ethnicity,
+            kid.hukou.id if kid.hukou else None,
+            kid.res.id if kid.res else None,
+            guardian,
+            f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
+            kid.left_behind,
+            kid.disability,
+            kid.poverty,
+            kid.orphan,
+            kid.migrant,
+            status,
+            school_id,
+            grade,
+            class_id,
+            stamp,
+            stamp,
+        )
+
+
+def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple[object, ...]]:
+    eid = first_id
+    for kid in kids:
         last_seq, last_date = 0, None
-        for ei, e in enumerate(kid.events):
-            date, kind, school, g, ext, reason = e
+        for e in kid.events:
+            date = e[0]
             seq = last_seq + 1 if date == last_date else 0
             last_seq, last_date = seq, date
-            cid = assign.get(ki * 1000 + ei)
+            school = e[2]
             sid = school.id if isinstance(school, Sch) else None
-            event_rows.append((eid, kid.id, kind, date, seq, sid, g, cid, ext, reason, stamp))
+            cid = e[6] if len(e) > 6 else None
+            yield (eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], e[5], stamp)
             eid += 1
-            status = EVENT_STATUS[str(kind)]
-            if sid is not None:
-                school_id = sid
-            grade = g
-            class_id = cid if status == StudentStatus.IN_SCHOOL else None
-        guardian = kid.name[0] + rng.choice(specs.GIVEN_M + specs.GIVEN_F) + rng.choice(specs.GIVEN_ANY)
-        student_rows.append(
-            (
-                kid.id,
-                idcard.match_hash(number),
-                idcard.encrypt(number),
-                idcard.mask(number),
-                "G" + number,
-                kid.name,
-                kid.sex,
-                kid.birth,
-                kid.ethnicity,
-                kid.hukou.id if kid.hukou else None,
-                kid.res.id if kid.res else None,
-                guardian,
-                f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
-                kid.left_behind,
-                kid.disability,
-                kid.poverty,
-                kid.orphan,
-                kid.migrant,
-                status,
-                school_id,
-                grade,
-                class_id,
-                stamp,
-                stamp,
-            )
-        )
-    bulk.insert(Student, STUDENT_FIELDS, student_rows)
-    del student_rows
-    bulk.insert(EnrolmentEvent, EVENT_FIELDS, event_rows)
-    n_events = len(event_rows)
-    del event_rows
-    n_cells = write_population(sim)
-    bulk.reset_sequences(Student, EnrolmentEvent, SchoolClass)
-    return {"students": len(kids), "events": n_events, "classes": len(class_rows), "population_cells": n_cells}
 
 
 STUDENT_FIELDS = [
@@ -208,7 +208,7 @@ def write_population(sim: Simulator) -> int:
                 cells[(kid.hukou.id, y, age, kid.sex, "hukou")] += 1
             if kid.res is not None and (not kid.migrant or y >= kid.arrival):
                 cells[(kid.res.id, y, age, kid.sex, "resident")] += 1
-    for v in sim.world.villages:
+    for v in sim.villages:
         factor = specs.RESIDENT_FACTOR[v.township.tier]
         for y in years:
             for age in range(26):
