@@ -480,8 +480,15 @@ def pipeline(
             {"year": p.year.start_year, "as_of": p.as_of},
         )
     rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
-    for table in ("fact", "flowevent", "statesnapshot", "rundate", "runperiod"):
+    for table in ("fact", "rundate", "runperiod"):
         execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
+    # States and flows stay while some stored figure comes from their run: the drill-down reads them.
+    for table in ("flowevent", "statesnapshot"):
+        execute(
+            f"DELETE FROM indicators_{table} WHERE run_id <> %(run)s AND run_id NOT IN"
+            " (SELECT DISTINCT v.run_id FROM indicators_indicatorvalue v WHERE v.run_id IS NOT NULL)",
+            {"run": run_id},
+        )
     return rows
 
 

@@ -17,7 +17,7 @@ from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.compute import MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
-from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
+from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, StateSnapshot, Target
 from jiaoyun.people.models import Student, Teacher
 from jiaoyun.schools.models import School, SchoolClass
 
@@ -412,6 +412,7 @@ class DrillTarget:
     level: str
     area: Area | None
     school: School | None
+    run_id: int | None = None  # the run whose kept states the drill-down reads (None: derive them inline)
 
     @property
     def label(self) -> str:
@@ -451,12 +452,18 @@ def drill_target(
         raise DomainError("请指定区域或学校", field="area")
     if level not in ind.levels:
         raise DomainError(f"{ind.name}不按{dict(IndicatorValue.AreaLevel.choices)[level]}统计", field="area")
-    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school)
+    stored = IndicatorValue.objects.filter(code=code, school_year=year, as_of=as_of, level=level)
+    stored = stored.filter(school=school) if school is not None else stored.filter(area=area)
+    run_id = stored.values_list("run_id", flat=True).first()
+    if run_id is not None and not StateSnapshot.objects.filter(run_id=run_id).exists():
+        run_id = None
+    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, run_id)
 
 
 def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, dict[str, Any]]:
     where = ""
     params: dict[str, Any] = dict(t.period.params())
+    params["run"] = t.run_id
     if t.level == "school" and t.school is not None:
         where, params["key"] = " WHERE m.school_id = %(key)s", t.school.pk
     elif t.level == "village" and t.area is not None:
@@ -465,7 +472,7 @@ def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, di
         key = "v.parent_id" if t.indicator.township_key_hukou else "sc.township_id"
         where, params["key"] = f" WHERE {key} = %(key)s", t.area.pk
     sql = (
-        f"SELECT {column} FROM ({member_sql(t.measure, materialized=False)}) m"
+        f"SELECT {column} FROM ({member_sql(t.measure, materialized=t.run_id is not None)}) m"
         " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id" + where
     )
     return sql, params

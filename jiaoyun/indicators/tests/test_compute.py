@@ -165,10 +165,12 @@ def test_run_records_its_fill_state_and_cleans_scratch_tables(world):
     run = compute()
     assert run.state == IndicatorRun.State.DONE and run.rows > 0
     assert run.periods == [[2021, "2021-09-30"]]
-    assert not StateSnapshot.objects.exists() and not Fact.objects.exists()
-    # idempotent: a second run replaces the figures instead of adding to them
-    compute()
+    assert not Fact.objects.exists()
+    assert set(StateSnapshot.objects.values_list("run_id", flat=True)) == {run.pk}  # kept for the drill-down
+    # idempotent: a second run replaces the figures instead of adding to them, and the old states go
+    second = compute()
     assert IndicatorValue.objects.filter(code="senior_gross", level="county").count() == 1
+    assert set(StateSnapshot.objects.values_list("run_id", flat=True)) == {second.pk}
 
 
 def test_as_of_outside_the_school_year_is_refused(world):

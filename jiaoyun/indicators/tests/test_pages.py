@@ -154,3 +154,16 @@ def test_home_page_includes_the_headline(client, computed, county_admin):
     client.force_login(county_admin)
     html = client.get("/").content.decode()
     assert 'data-testid="home-headline"' in html and "九年义务教育巩固率" in html
+
+
+def test_drill_derives_states_inline_when_nothing_is_stored(world, county, county_admin):
+    # no run: the same members come from the events directly
+    target = drill_target(
+        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+    )
+    assert target.run_id is None
+    assert names(drill_students(user=county_admin, target=target)) == ["K3", "P1", "P2", "P6", "P7", "P9"]
+    leavers = drill_target(
+        code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+    )
+    assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
