@@ -124,7 +124,7 @@ def case_open(
 
         if not Student.objects.filter(student_q(actor), pk=student.pk).exists():
             raise PermissionDenied("该学生不在您的数据范围内")
-    case.full_clean()
+    case.full_clean(exclude=["student", "township", "village", "school", "school_class"])  # taken from saved rows
     case.save()
     responsible_assign(case=case, group_name=group_name)
     record_event(
@@ -203,7 +203,7 @@ def _open_step(case: DropoutCase, stage: int, on: dt.date, deadline: dt.date | N
         responsible=person,
         responsible_name=person.name if person is not None else "",
     )
-    step.full_clean(exclude=["case"])
+    step.full_clean(exclude=["case", "responsible"])
     step.save()
     return step
 
