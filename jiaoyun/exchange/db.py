@@ -101,6 +101,14 @@ def audit_bulk(
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     actor_name = getattr(actor, "username", "") if actor_id else ""
     now = timezone.now()
+    dumped: dict[int, str] = {}  # many entries share one ``changes`` dict: serialise it once
+
+    def dump(ch: dict[str, Any]) -> str:
+        text = dumped.get(id(ch))
+        if text is None:
+            text = dumped[id(ch)] = json.dumps(ch, default=_json)
+        return text
+
     if is_postgres():
         columns = [
             "at",
@@ -125,7 +133,7 @@ def audit_bulk(
                     object_type,
                     str(pk),
                     rep[:200],
-                    json.dumps(ch, default=_json),
+                    dump(ch),
                     note,
                 )
                 for pk, rep, ch in entries
@@ -140,13 +148,17 @@ def audit_bulk(
             object_type=object_type,
             object_id=str(pk),
             object_repr=rep[:200],
-            changes=json.loads(json.dumps(ch, default=_json)),
+            changes=ch if not dumped.get(id(ch)) and _is_plain(ch) else json.loads(dump(ch)),
             note=note,
         )
         for pk, rep, ch in entries
     ]
     AuditEntry.objects.bulk_create(objs, batch_size=BULK_BATCH)
     return len(objs)
+
+
+def _is_plain(ch: dict[str, Any]) -> bool:
+    return all(v is None or isinstance(v, str | int | float | bool) for v in ch.values())
 
 
 def _json(value: Any) -> Any:

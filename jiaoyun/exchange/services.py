@@ -219,9 +219,10 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
 
 def _audit_records(kind: Kind, recs: list[Rec], ctx: Context) -> None:
     note = f"导入批次#{ctx.batch_id}" if ctx.batch_id else "导入"
+    shared = {"import_batch": ctx.batch_id}
     for action, outcome in ((AuditAction.CREATE, NEW), (AuditAction.UPDATE, UPDATED)):
         entries = [
-            (r.pk, r.repr, {"import_batch": ctx.batch_id, **({"changes": r.before} if r.before else {})})
+            (r.pk, r.repr, {**shared, "changes": r.before} if r.before else shared)
             for r in recs
             if r.outcome == outcome and r.pk is not None
         ]
