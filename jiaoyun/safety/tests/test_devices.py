@@ -130,3 +130,18 @@ def test_check_offline_command(alarm, capsys):
 def test_principal_cannot_register_device_for_another_school(principal, school_b):
     with pytest.raises(PermissionDenied):
         services.device_register(actor=principal, school=school_b, kind="alarm", name="x", serial="X-1")
+
+
+def test_daily_command_and_tasks_run_the_services(alarm, school_a, capsys):
+    from django.core.management import call_command
+
+    from jiaoyun.safety.tasks import compliance_compute_task, devices_check_offline_task, hazards_escalate_overdue_task
+
+    device, _ = alarm
+    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now() - dt.timedelta(hours=1), is_online=True)
+    assert devices_check_offline_task.call() == 1
+    assert hazards_escalate_overdue_task.call() == 0
+    assert compliance_compute_task.call() >= 1
+    call_command("safety_daily")
+    out = capsys.readouterr().out
+    assert "达标结果" in out and "新标记离线设备：0" in out
