@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -54,6 +54,12 @@ def _hazard(request: HttpRequest, hazard_id: int) -> Any:
         return selectors.hazard_get(user=request.user, hazard_id=hazard_id)
     except Http404:
         raise HttpError(404, "隐患不存在或不在您的数据范围内")
+
+
+@router.post("/hazards/{hazard_id}/rectify", response=HazardOut, summary="提交整改（multipart：note + files）")
+def hazard_rectify(request: HttpRequest, hazard_id: int, note: Form[str], files: File[list[UploadedFile]]) -> Any:
+    _read(request)
+    return services.hazard_rectify(hazard=_hazard(request, hazard_id), actor=request.user, note=note, files=files)
 
 
 @router.post("/hazards/{hazard_id}/verify", response=HazardOut, summary="复查（须由整改人以外的人员）")

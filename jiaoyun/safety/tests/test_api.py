@@ -30,8 +30,9 @@ def test_close_without_verification_is_400_with_message(client, hazard, township
 
 
 def test_verify_through_api(client, hazard, principal, township_officer, photo):
-    services.hazard_rectify(hazard=hazard, actor=principal, note="修好", files=[photo])
     client.force_login(principal)
+    resp = client.post(f"/api/safety/hazards/{hazard.pk}/rectify", {"note": "修好", "files": [photo]})
+    assert resp.status_code == 200 and resp.json()["status"] == "rectified"
     resp = client.post(f"/api/safety/hazards/{hazard.pk}/verify", {"passed": True}, content_type="application/json")
     assert resp.status_code == 400 and "整改人不能复查" in resp.json()["detail"]
     client.force_login(township_officer)
