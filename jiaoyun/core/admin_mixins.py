@@ -19,9 +19,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from jiaoyun.core.audit import audit_record, diff, snapshot
-from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.scope import area_q, school_q, student_q
+from jiaoyun.core.scope import area_q, school_q, scope_for, student_q
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -34,6 +34,18 @@ class ScopedAdminMixin:
 
     scope_filter: Callable[..., Q] | None = None
     scope_prefix: str = ""
+
+    def _scoped_reader(self, request: HttpRequest) -> bool:
+        """Staff with a data scope may view in the admin what their pages show them (same scope filter);
+        adding, changing and deleting still need the model permissions."""
+        user = request.user
+        return bool(user.is_active and user.is_staff and scope_for(user).level != ScopeLevel.NONE)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or self._scoped_reader(request)  # type: ignore[misc]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or self._scoped_reader(request)  # type: ignore[misc]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]

@@ -145,3 +145,16 @@ def test_school_edit_in_admin_goes_through_the_service_and_is_audited(client, co
     assert response.status_code == 302, response.context["adminform"].form.errors
     entry = AuditEntry.objects.get(action="update", object_type="schools.School")
     assert entry.changes["name"] == ["甸阳镇中心小学", "甸阳镇第一小学"]
+
+
+def test_staff_with_a_scope_can_view_their_scope_without_extra_permissions(client, village_cadre, outsider, students):
+    village_cadre.is_staff = True
+    village_cadre.save()
+    client.force_login(village_cadre)
+    response = client.get(reverse("admin:people_student_changelist"))
+    assert {s.name for s in response.context["cl"].result_list} == {"张小明"}
+    assert client.get(reverse("admin:people_student_add")).status_code == 403  # viewing only
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+    assert client.get(reverse("admin:people_student_changelist")).status_code == 403
