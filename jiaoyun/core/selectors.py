@@ -8,6 +8,11 @@ from jiaoyun.core.choices import Role
 from jiaoyun.core.models import AuditEntry
 
 
+def can_view_audit(user: Any) -> bool:
+    """The audit log is for the audit administrator (三员分立) and the county administrator."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN))
+
+
 def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
     """The audit log, for the audit administrator (三员分立) and the county administrator only."""
     if not user.is_authenticated or user.role not in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN):

@@ -41,6 +41,55 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
 ]
 
 
+# Who may open a page: "module:function" predicates of the owning app, so a link is shown only to users who
+# can use it. Pages not listed are open to every logged-in user (they filter by data scope themselves).
+ACCESS: dict[str, str] = {
+    "web:audit": "jiaoyun.core.selectors:can_view_audit",
+    "exchange:imports": "jiaoyun.exchange.services:can_import",
+    "teachers:ethics": "jiaoyun.teachers.selectors:can_view_ethics",
+    "safety:dashboard": "jiaoyun.safety.permissions:can_read",
+    "safety:hazards": "jiaoyun.safety.permissions:can_read",
+    "safety:devices": "jiaoyun.safety.permissions:can_read",
+    "learning:dashboard": "jiaoyun.web.context:has_learning_scope",
+    "dropout:dashboard": "jiaoyun.web.context:has_people_scope",
+    "dropout:bulletins": "jiaoyun.web.context:has_people_scope",
+    "indicators:dashboard": "jiaoyun.web.context:has_people_scope",
+    "people:students": "jiaoyun.web.context:has_people_scope",
+    "people:teachers": "jiaoyun.web.context:has_people_scope",
+    "teachers:dashboard": "jiaoyun.web.context:has_people_scope",
+    "teachers:rounds": "jiaoyun.web.context:has_people_scope",
+    "teachers:rotation": "jiaoyun.web.context:has_people_scope",
+}
+
+
+def has_people_scope(user: Any) -> bool:
+    """Users with a data scope (not the three administrators, who see no people-level data)."""
+    from jiaoyun.core.scope import scope_for
+
+    return scope_for(user).level != "none"
+
+
+def has_learning_scope(user: Any) -> bool:
+    """Learning analytics are by township, school and class: not for village cadres."""
+    from jiaoyun.core.scope import scope_for
+
+    return scope_for(user).level in ("county", "township", "school", "class")
+
+
+def _allowed(name: str, user: Any) -> bool:
+    target = ACCESS.get(name)
+    if target is None:
+        return True
+    import importlib
+
+    module_name, func_name = target.split(":")
+    try:
+        predicate = getattr(importlib.import_module(module_name), func_name)
+    except (ImportError, AttributeError):
+        return True
+    return bool(predicate(user))
+
+
 def _url(name: str) -> str | None:
     try:
         return reverse(name)
@@ -56,9 +105,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for label, items in NAVIGATION:
         links = []
         for item_label, name in items:
+            if not _allowed(name, request.user):
+                continue
             url = _url(name)
             if url:
-                links.append({"label": item_label, "url": url, "active": path.startswith(url) and url != "/"})
+                links.append({"label": item_label, "url": url, "active": False})
         if links:
             sections.append({"label": label, "links": links})
+    # Only the link with the longest URL prefix of the current path is marked active.
+    matching = [
+        link for section in sections for link in section["links"] if link["url"] != "/" and path.startswith(link["url"])
+    ]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return {"nav_sections": sections}
