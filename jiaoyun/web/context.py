@@ -101,9 +101,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_sections": []}
     path = request.path
-    sections = []
+    sections: list[dict[str, Any]] = []
     for label, items in NAVIGATION:
-        links = []
+        links: list[dict[str, Any]] = []
         for item_label, name in items:
             if not _allowed(name, request.user):
                 continue
