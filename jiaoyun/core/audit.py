@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import uuid
 from typing import Any
 
 from django.db import models
@@ -18,8 +19,10 @@ NOISE_FIELDS = {"updated_at"}
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
     if isinstance(value, models.Model):
         return value.pk
     return value
