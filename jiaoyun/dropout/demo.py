@@ -56,7 +56,7 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
             f"""INSERT INTO dropout_hukourecord (id_hash, id_cipher, id_masked, name, sex, birth_date,
                     hukou_village_id, group_name, household_head, poverty, match_note, batch, imported_at)
                 SELECT id_hash, id_cipher, id_masked, name, sex, birth_date, hukou_village_id,
-                       CASE (id % {len(GROUPS)}) {groups} END, guardian_name, poverty, '', %s, %s
+                       CASE (id %% {len(GROUPS)}) {groups} END, guardian_name, poverty, '', %s, %s
                 FROM people_student
                 WHERE birth_date > %s AND birth_date <= %s AND hukou_village_id IS NOT NULL AND status <> %s""",
             [f"{today:%Y-%m}公安户籍", timezone.now(), after, until, StudentStatus.DECEASED],
