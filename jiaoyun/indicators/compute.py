@@ -351,14 +351,17 @@ def _fill_states(execute: Executor, run_id: int, full_dates: list[dt.date], vend
     params.update({f"f{i}": d for i, d in enumerate(full_dates)})
     full = ", ".join(f"%(f{i})s" for i in range(len(full_dates))) or "NULL"
     join = "CROSS JOIN" if vendor == "sqlite" else "JOIN"
+    # PostgreSQL: compute the window once (a CTE fence), not once per date of an inner nested loop.
+    materialized = "MATERIALIZED " if vendor == "postgresql" else ""
     execute(
         "INSERT INTO indicators_statesnapshot"
         " (run_id, on_date, student_id, kind, event_date, school_id, grade, class_id, birth_date, village_id)"
-        " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
-        " st.birth_date, st.hukou_village_id FROM (SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
+        f" WITH x AS {materialized}(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
         " e.grade, e.school_class_id,"
         " LEAD(e.date) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS next_date"
-        f" FROM people_enrolmentevent e) w WHERE w.kind IN {SNAPSHOT_KINDS}) x"
+        f" FROM people_enrolmentevent e) w WHERE w.kind IN {SNAPSHOT_KINDS})"
+        " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
+        " st.birth_date, st.hukou_village_id FROM x"
         f" {join} indicators_rundate d ON d.run_id = %(run)s AND d.on_date >= x.date"
         " AND d.on_date < COALESCE(x.next_date, '9999-12-31')"
         f" AND (x.grade IN (1, 7) OR d.on_date IN ({full}))"
@@ -463,6 +466,8 @@ def pipeline(
     for d in sorted({d for p in periods for d in p.dates()}):
         execute("INSERT INTO indicators_rundate (run_id, on_date) VALUES (%(run)s, %(d)s)", {"run": run_id, "d": d})
     _fill_states(execute, run_id, sorted({d for p in periods for d in (p.as_of, p.base)}), vendor)
+    if vendor == "postgresql":  # the planner must see the fresh rows, or it nests loops over them
+        execute("ANALYZE indicators_statesnapshot", {})
     measures = _needed_measures(chosen)
     if any(m.startswith(("arr", "left")) for m in measures):
         execute(
@@ -471,6 +476,8 @@ def pipeline(
             f" f.prev_school_id FROM {FLOWS_INLINE} f",
             {"run": run_id},
         )
+        if vendor == "postgresql":
+            execute("ANALYZE indicators_flowevent", {})
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
     codes = ",".join(f"'{i.code}'" for i in chosen)
