@@ -66,6 +66,7 @@ def generate(
         timer.step(f"区域与学校：{len(w.townships)}个乡镇、{len(w.villages)}个村（社区）、{len(w.schools)}所学校")
         size = 0.03 if tiny else 1.0
         totals: Counter[str] = Counter()
+        orders: Counter[tuple[str, dt.date, str]] = Counter()  # ID-number order codes used so far
         for k in range(1, scale + 1):
             part = f"（第{k}/{scale}份）" if scale > 1 else ""
             sim = Simulator(
@@ -74,7 +75,7 @@ def generate(
             sim.hukou_children()
             sim.migrants()
             timer.step(f"模拟出生队列与学籍{part}：{len(sim.kids)}名儿童")
-            written = store.write(sim, random.Random(rng.random()))
+            written = store.write(sim, random.Random(rng.random()), orders)
             totals.update(written)
             timer.step(
                 f"写入学生、班级、学籍变动（{written['events']}条）、分年龄人口（{written['population_cells']}格）{part}"

@@ -83,7 +83,10 @@ def make_classes(sim: Simulator, rng: random.Random, first_id: int) -> list[tupl
     return rows
 
 
-def write(sim: Simulator, rng: random.Random) -> dict[str, int]:
+def write(
+    sim: Simulator, rng: random.Random, orders: Counter[tuple[str, dt.date, str]] | None = None
+) -> dict[str, int]:
+    """Write one copy's children; ``orders`` carries the ID-number order codes already used (across copies)."""
     kids = sim.kids
     name_kids(sim, kids, rng)
     first_student = bulk.next_id(Student)
@@ -93,15 +96,16 @@ def write(sim: Simulator, rng: random.Random) -> dict[str, int]:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     for ki, kid in enumerate(kids):
         kid.id = first_student + ki
-    bulk.insert(Student, STUDENT_FIELDS, _student_rows(kids, rng, stamp))
+    bulk.insert(Student, STUDENT_FIELDS, _student_rows(kids, rng, stamp, Counter() if orders is None else orders))
     n_events = bulk.insert(EnrolmentEvent, EVENT_FIELDS, _event_rows(kids, first_event, stamp))
     n_cells = write_population(sim)
     bulk.reset_sequences(Student, EnrolmentEvent, SchoolClass)
     return {"students": len(kids), "events": n_events, "classes": len(class_rows), "population_cells": n_cells}
 
 
-def _student_rows(kids: list[Kid], rng: random.Random, stamp: object) -> Iterator[tuple[object, ...]]:
-    orders: Counter[tuple[str, dt.date, str]] = Counter()
+def _student_rows(
+    kids: list[Kid], rng: random.Random, stamp: object, orders: Counter[tuple[str, dt.date, str]]
+) -> Iterator[tuple[object, ...]]:
     for kid in kids:
         area = rng.choice(specs.OTHER_AREA_CODES) if kid.migrant else specs.COUNTY_CODE
         number = _id_number(area, kid, orders)
