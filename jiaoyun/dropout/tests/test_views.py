@@ -113,3 +113,29 @@ def test_village_cadre_puts_a_child_of_the_village_on_the_suspected_ledger(clien
     assert response["Location"] == reverse("dropout:case", args=[case.pk])
     assert case.source == "door_to_door" and case.status == "pending"
     assert client.post(reverse("dropout:case_new", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name,persona,status",
+    [
+        ("dropout:children", "village_cadre", 200),
+        ("dropout:absences", "class_teacher", 200),
+        ("dropout:responsibles", "township_officer", 200),
+        ("dropout:responsibles", "county_admin", 200),
+        ("dropout:reports", "principal", 200),
+        ("dropout:bulletins", "county_leader", 200),
+        ("dropout:hukou", "county_admin", 200),
+        ("dropout:hukou", "township_officer", 403),
+    ],
+)
+def test_pages_render_for_each_persona(client, request, cases, name, persona, status):
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    assert client.get(reverse(name)).status_code == status
+
+
+def test_children_ledger_query_count(client, cases, county_admin, django_assert_max_num_queries):
+    login(client, county_admin)
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("dropout:children")).content.decode()
+    assert "甸阳学生" in body and "太和娃" in body
