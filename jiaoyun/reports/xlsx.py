@@ -8,8 +8,7 @@ from typing import Any
 
 import xlsxwriter
 
-
-INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def sheet_name(title: str) -> str:
