@@ -100,7 +100,7 @@ KG_START = ((-2, 0.80), (-1, 0.15), (0, 0.05))
 # Study outside the county from grade 1 (外县就读), by tier; share of them coming back for junior school.
 OUT_PRIMARY = (0.035, 0.020, 0.012, 0.010)
 # Yearly dropout probability by level (primary, junior, senior) and tier multiplier.
-DROP_LEVEL = {"primary": 0.0006, "junior": 0.0088, "senior": 0.005, "preschool": 0.0}
+DROP_LEVEL = {"primary": 0.0006, "junior": 0.0105, "senior": 0.005, "preschool": 0.0}
 DROP_TIER = (0.5, 0.9, 1.3, 2.4)
 DROP_RETURN = 0.45  # share of dropouts who come back (复学) the next school year
 SUSPEND = 0.002
