@@ -14,6 +14,15 @@ from jiaoyun.core.scope import student_q
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
 
+# Allowed codes, built once (``Choices.values`` rebuilds its list on every access).
+_VALUES: dict[str, frozenset[str]] = {
+    "Sex": frozenset(Sex.values),
+    "Ethnicity": frozenset(Ethnicity.values),
+    "DisabilityCategory": frozenset(DisabilityCategory.values),
+    "PovertyStatus": frozenset(PovertyStatus.values),
+    "OrphanStatus": frozenset(OrphanStatus.values),
+}
+
 EDITABLE = (
     "name",
     "sex",
@@ -41,19 +50,19 @@ def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None
     today = today or dt.date.today()
     if "name" in data and not str(data["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
-    if "sex" in data and data["sex"] not in Sex.values:
+    if "sex" in data and data["sex"] not in _VALUES["Sex"]:
         raise DomainError(f"应为“男”或“女”，实际为{data['sex']!r}", field="性别")
     if "birth_date" in data:
         birth = data["birth_date"]
         if not isinstance(birth, dt.date) or birth > today or birth.year < 1990:
             raise DomainError(f"出生日期{birth}不合理", field="出生日期")
-    if data.get("ethnicity") and data["ethnicity"] not in Ethnicity.values:
+    if data.get("ethnicity") and data["ethnicity"] not in _VALUES["Ethnicity"]:
         raise DomainError(f"未知民族代码{data['ethnicity']!r}", field="民族")
-    if data.get("disability") and data["disability"] not in DisabilityCategory.values:
+    if data.get("disability") and data["disability"] not in _VALUES["DisabilityCategory"]:
         raise DomainError(f"未知残疾类别{data['disability']!r}", field="残疾类别")
-    if data.get("poverty") and data["poverty"] not in PovertyStatus.values:
+    if data.get("poverty") and data["poverty"] not in _VALUES["PovertyStatus"]:
         raise DomainError(f"未知取值{data['poverty']!r}", field="脱贫家庭/监测户")
-    if data.get("orphan") and data["orphan"] not in OrphanStatus.values:
+    if data.get("orphan") and data["orphan"] not in _VALUES["OrphanStatus"]:
         raise DomainError(f"未知取值{data['orphan']!r}", field="孤儿/事实无人抚养")
     if "hukou_village" in data:
         _check_village(data["hukou_village"], "户籍所在村（社区）")
