@@ -1,6 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium) against a live test server.
 
 Each test gets a fresh browser context; ``login(page, user)`` signs in through the real login form.
+Data seeded by migrations (rules, checklists, national references) is restored after each test
+(serialized rollback), since a live server needs real commits and the flush would remove it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
+def page(browser, live_server, django_db_serialized_rollback, transactional_db):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(15_000)
     pg = context.new_page()
@@ -48,7 +50,7 @@ def page(browser, live_server, transactional_db):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, transactional_db):
+def phone_page(browser, live_server, django_db_serialized_rollback, transactional_db):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 375, "height": 740}, base_url=live_server.url, is_mobile=True
     )
