@@ -23,3 +23,15 @@ class LoginRequiredMiddleware:
 
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={path}")
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """The interface is Chinese first: the browser's Accept-Language is ignored, so English appears only
+    when the user picks it with the language switcher (stored in the language cookie)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

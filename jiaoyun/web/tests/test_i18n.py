@@ -46,3 +46,9 @@ def test_list_pages_in_english(client, county_admin, students, school_a):
     assert "Area code" in areas_page
     teachers_page = client.get(reverse("people:teachers")).content.decode()
     assert "Main subject" in teachers_page
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, county_admin):
+    client.force_login(county_admin)
+    response = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "退出" in response.content.decode()
