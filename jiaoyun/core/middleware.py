@@ -27,11 +27,13 @@ class LoginRequiredMiddleware:
 
 class ChineseFirstMiddleware:
     """The interface is Chinese first: the browser's Accept-Language is ignored, so English appears only
-    when the user picks it with the language switcher (stored in the language cookie)."""
+    when the user picks it with the language switcher (stored in the language cookie). The xAPI endpoint
+    keeps the header: it chooses language-map entries by it (``format=canonical``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path_info.startswith("/xapi/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
