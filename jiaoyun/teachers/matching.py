@@ -1,6 +1,6 @@
 """Placement of a 县管校聘 round: a pure function over plain data, used by the services and the benchmark.
 
-Algorithm (docs/adr/0007-hiring-round-placement.md):
+Algorithm (docs/adr/0006-hiring-round-placement.md):
 
 1. **Feasibility.** For every subject the number of applicants may not exceed the posts offered in that
    subject; a school's posts may not exceed its 核定编制 less the 在编 staff not in the round; all posts may
