@@ -19,12 +19,9 @@ def crossmatch_task(actor_id: int | None = None, as_of: str | None = None) -> di
 
 
 @task()
-def monthly_task(month: str | None = None, reschedule: bool = False) -> str:
-    """The monthly run (deadlines, statistics, bulletin of the previous month). With ``reschedule`` the task
-    enqueues itself again for 01:00 on the 1st of next month (django-tasks has no scheduler of its own)."""
-    from jiaoyun.dropout.services.monthly import monthly_run, next_run_at
+def monthly_task(month: str | None = None) -> str:
+    """The monthly run (deadlines, statistics, bulletin of the previous month) for one month, on demand; the
+    regular run on the 1st is the ``dropout_monthly`` job of ``jiaoyun.core.schedule``."""
+    from jiaoyun.dropout.services.monthly import monthly_run
 
-    result = monthly_run(month=month)
-    if reschedule:
-        monthly_task.using(run_after=next_run_at(timezone.now())).enqueue(reschedule=True)
-    return result
+    return monthly_run(month=month)

@@ -1,7 +1,7 @@
 """``python manage.py dropout_monthly [--month YYYY-MM]``: the run on the 1st of each month (idempotent).
 
-Schedule it with cron (``5 1 1 * * cd /srv/jiaoyun && .venv/bin/python manage.py dropout_monthly``) or a
-systemd timer (``OnCalendar=*-*-01 01:05``); see docs/dropout.md.
+It is one of the periodic jobs queued by ``manage.py schedule_jobs`` (``dropout_monthly``, run by the task
+worker on the 1st at 01:00); cron or a systemd timer work too, see docs/dropout.md.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ class Command(BaseCommand):
         if options.get("schedule"):
             from django.utils import timezone
 
-            from jiaoyun.dropout.services.monthly import next_run_at
-            from jiaoyun.dropout.tasks import monthly_task
+            from jiaoyun.core.schedule import job_enqueue_next
 
-            monthly_task.using(run_after=next_run_at(timezone.now())).enqueue(reschedule=True)
-            self.stdout.write("已排入下月1日的月度任务")
+            due = job_enqueue_next("dropout_monthly")
+            when = timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "（已停用）"
+            self.stdout.write(f"月度任务已在队列中，下次运行：{when}")

@@ -1,0 +1,169 @@
+"""Periodic jobs, run by the task worker (``manage.py db_worker``) without cron.
+
+django-tasks has no scheduler of its own. Each job below is one ``periodic_run`` task in the queue with
+``run_after`` set to its next due time; when the worker has run it, the task enqueues the job's next run.
+``manage.py schedule_jobs`` puts every job in the queue once (idempotent: a job that already has a waiting or
+running task is left alone), so a deployment needs only that command after each release and a running worker.
+
+Schedules are ``every:<minutes>m``, ``daily:HH:MM`` or ``monthly:<day> HH:MM`` in local time
+(``settings.TIME_ZONE``); ``settings.JIAOYUN["SCHEDULE"]`` may override any job's schedule, or switch a job off
+with ``"off"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from jiaoyun.core.errors import DomainError
+
+TASK_PATH = "jiaoyun.core.tasks.periodic_run"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    label: str
+    schedule: str
+    calls: tuple[str, ...]  # dotted paths of callables run in order, each without arguments
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "devices_offline",
+        "安防设备离线检查",
+        "every:5m",
+        ("jiaoyun.safety.services.devices_check_offline",),
+    ),
+    Job(
+        "safety_daily",
+        "平安校园达标计算与逾期隐患升级",
+        "daily:02:00",
+        ("jiaoyun.safety.services.compliance_compute", "jiaoyun.safety.services.hazards_escalate_overdue"),
+    ),
+    Job(
+        "indicators_nightly",
+        "本学年指标重算",
+        "daily:03:00",
+        ("jiaoyun.indicators.services.indicators_refresh",),
+        (("triggered_by", "schedule"),),
+    ),
+    Job(
+        "dropout_monthly",
+        "控辍保学月度作业与通报",
+        "monthly:1 01:00",
+        ("jiaoyun.dropout.services.monthly.monthly_run",),
+    ),
+)
+
+_SPEC = re.compile(
+    r"^(?:every:(?P<minutes>\d+)m|daily:(?P<dh>\d{1,2}):(?P<dm>\d{2})|monthly:(?P<day>\d{1,2}) (?P<mh>\d{1,2}):(?P<mm>\d{2}))$"
+)
+
+
+def job_get(name: str) -> Job:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise DomainError(f"没有名为“{name}”的定时任务；可用：{'、'.join(j.name for j in JOBS)}")
+
+
+def schedule_of(job: Job) -> str:
+    """The job's schedule after ``settings.JIAOYUN["SCHEDULE"]`` overrides (``"off"`` when switched off)."""
+    overrides: Any = settings.JIAOYUN.get("SCHEDULE") or {}
+    return str(overrides.get(job.name, job.schedule))
+
+
+def next_after(spec: str, now: dt.datetime) -> dt.datetime:
+    """The first due time strictly after ``now`` for a schedule spec (aware datetime, local time zone)."""
+    match = _SPEC.match(spec)
+    if not match:
+        raise DomainError(f"定时规则“{spec}”无法识别：应为 every:5m、daily:02:00 或 monthly:1 01:00")
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(tz)
+    if match["minutes"]:
+        step = int(match["minutes"])
+        if step < 1:
+            raise DomainError(f"定时规则“{spec}”的间隔必须至少1分钟")
+        # Aligned on the clock (every:5m runs at :00, :05, …) so restarts do not drift the times.
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        elapsed = int((local - midnight).total_seconds() // 60)
+        due = midnight + dt.timedelta(minutes=(elapsed // step + 1) * step)
+        return due
+    if match["dh"]:
+        hour, minute = int(match["dh"]), int(match["dm"])
+        due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return due if due > local else (due + dt.timedelta(days=1)).replace(hour=hour, minute=minute)
+    day, hour, minute = int(match["day"]), int(match["mh"]), int(match["mm"])
+    if not 1 <= day <= 28:
+        raise DomainError(f"定时规则“{spec}”的日期须在1–28日之间（每月都有）")
+    due = local.replace(day=day, hour=hour, minute=minute, second=0, microsecond=0)
+    if due <= local:
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        due = due.replace(year=year, month=month)
+    return due
+
+
+def job_execute(job: Job) -> list[str]:
+    """Run the job's callables now, in order; returns each one's result as text."""
+    kwargs = dict(job.kwargs)
+    return [str(import_string(path)(**kwargs)) for path in job.calls]
+
+
+def _pending(name: str) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=TASK_PATH, status__in=["READY", "RUNNING"], args_kwargs__kwargs__job=name
+    )
+
+
+def job_enqueue_next(name: str, *, now: dt.datetime | None = None, exclude_id: Any = None) -> dt.datetime | None:
+    """Queue the job's next run unless one is already waiting; returns the due time (None when switched off)."""
+    from jiaoyun.core.tasks import periodic_run
+
+    job = job_get(name)
+    spec = schedule_of(job)
+    if spec == "off":
+        return None
+    pending = _pending(name).filter(status="READY")
+    if exclude_id is not None:
+        pending = pending.exclude(id=exclude_id)
+    existing = pending.order_by("run_after").values_list("run_after", flat=True).first()
+    if existing is not None:
+        return existing
+    due = next_after(spec, now or timezone.now())
+    periodic_run.using(run_after=due).enqueue(job=name)
+    return due
+
+
+def schedule_all(*, now: dt.datetime | None = None) -> list[tuple[Job, str, dt.datetime | None]]:
+    """Make sure every job has its next run queued (idempotent). Returns (job, schedule, next due time)."""
+    return [(job, schedule_of(job), job_enqueue_next(job.name, now=now)) for job in JOBS]
+
+
+def schedule_status() -> list[dict[str, Any]]:
+    """For each job: its schedule, next queued run, and the last finished run with its outcome."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = []
+    for job in JOBS:
+        waiting = _pending(job.name).order_by("run_after").values_list("run_after", flat=True).first()
+        last = (
+            DBTaskResult.objects.filter(
+                task_path=TASK_PATH, status__in=["SUCCESSFUL", "FAILED"], args_kwargs__kwargs__job=job.name
+            )
+            .order_by("-finished_at")
+            .values("status", "finished_at", "exception_class_path")
+            .first()
+        )
+        rows.append({"job": job, "schedule": schedule_of(job), "next": waiting, "last": last})
+    return rows
