@@ -316,12 +316,55 @@ def bulletin_get(*, user: Any, bulletin_id: int) -> Bulletin:
     return Bulletin.objects.get(pk=bulletin_id)
 
 
-def monthly_report_list(*, user: Any) -> QuerySet[SchoolMonthlyReport]:
+def _month_start(value: Any) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(str(value).strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def monthly_report_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[SchoolMonthlyReport]:
+    """学校月报告 within scope; filters: ``month`` (YYYY-MM), ``township``, ``school``, ``still_out`` (有未返校)."""
     from jiaoyun.core.scope import school_q
 
-    return SchoolMonthlyReport.objects.filter(school_q(user, prefix="school__")).select_related(
-        "school", "submitted_by"
+    f = filters or {}
+    qs = SchoolMonthlyReport.objects.filter(school_q(user, prefix="school__")).select_related(
+        "school", "school__township", "submitted_by"
     )
+    if month := _month_start(f.get("month", "")):
+        qs = qs.filter(month=month)
+    if t := _int(f.get("township")):
+        qs = qs.filter(school__township_id=t)
+    if s := _int(f.get("school")):
+        qs = qs.filter(school_id=s)
+    if f.get("still_out"):
+        qs = qs.filter(figures__still_out__gt=0)
+    return qs.order_by("-month", "school__township__sort", "school__code")
+
+
+# Schools with compulsory-stage pupils: the ones 一月一报告 applies to.
+# A 教学点 is reported by its parent school.
+REPORTING_KINDS = ("primary", "junior", "nine_year", "complete_secondary", "special")
+
+
+def monthly_report_missing(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Any] | None:
+    """Schools within scope (and the township/school filters) with no report for the filtered month; None when
+    no month is chosen. 一月一报告: every active primary or junior school reports each month."""
+    from jiaoyun.core.scope import school_q
+    from jiaoyun.schools.models import School
+
+    month = _month_start(filters.get("month", ""))
+    if month is None:
+        return None
+    qs = School.objects.filter(school_q(user), is_active=True).exclude(
+        Exists(SchoolMonthlyReport.objects.filter(school=OuterRef("pk"), month=month))
+    )
+    qs = qs.filter(kind__in=REPORTING_KINDS)
+    if t := _int(filters.get("township")):
+        qs = qs.filter(township_id=t)
+    if s := _int(filters.get("school")):
+        qs = qs.filter(pk=s)
+    return qs.select_related("township").order_by("township__sort", "code")
 
 
 def review_list(*, user: Any) -> QuerySet[QuarterlyReview]:
@@ -387,3 +430,32 @@ def match_runs(*, user: Any) -> QuerySet[MatchRun]:
     if not scope_for(user).is_county:
         return MatchRun.objects.none()
     return MatchRun.objects.order_by("-started_at")[:10]  # type: ignore[return-value]
+
+
+def hukou_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[HukouRecord]:
+    """户籍名册 (the police roster) within the user's area scope. Filters: ``q`` (姓名), ``township``,
+    ``village``, ``matched`` (``yes``: linked to a 学籍 person, ``no``: not linked), ``poverty``, ``batch``,
+    ``born`` (出生年份)."""
+    from jiaoyun.core.scope import area_q
+
+    f = filters or {}
+    qs = HukouRecord.objects.filter(area_q(user, prefix="hukou_village__")).select_related(
+        "hukou_village", "hukou_village__parent", "student", "student__current_school"
+    )
+    if f.get("q"):
+        qs = qs.filter(name__contains=str(f["q"]).strip())
+    if t := _int(f.get("township")):
+        qs = qs.filter(hukou_village__parent_id=t)
+    if v := _int(f.get("village")):
+        qs = qs.filter(hukou_village_id=v)
+    if f.get("matched") == "yes":
+        qs = qs.filter(student__isnull=False)
+    elif f.get("matched") == "no":
+        qs = qs.filter(student__isnull=True)
+    if f.get("poverty"):
+        qs = qs.filter(poverty=f["poverty"])
+    if f.get("batch"):
+        qs = qs.filter(batch=str(f["batch"]).strip())
+    if y := _int(f.get("born")):
+        qs = qs.filter(birth_date__year=y)
+    return qs.order_by("hukou_village__code", "birth_date", "id")

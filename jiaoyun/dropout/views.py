@@ -395,6 +395,7 @@ def responsibles(request: HttpRequest) -> HttpResponse:
 
 def hukou(request: HttpRequest) -> HttpResponse:
     from jiaoyun.dropout.models import HukouRecord
+    from jiaoyun.people.choices import PovertyStatus
 
     if not is_county(request.user):
         raise PermissionDenied("户籍名册仅县教育体育局可查看和导入")
@@ -409,9 +410,35 @@ def hukou(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"导入完成：新增{result['created']}条，更新{result['updated']}条")
         return redirect("dropout:hukou")
-    qs = HukouRecord.objects.select_related("hukou_village", "student").order_by("hukou_village__code", "birth_date")
-    return render_page(request, "dropout/hukou.html", {"form": form, "page": paginate(request, qs),
-                                                      "columns": services.roster.HUKOU_COLUMNS})  # fmt: skip
+    qs = selectors.hukou_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(
+            request, rows=qs, columns=HUKOU_COLUMNS, filename="户籍名册", object_type="dropout.HukouRecord"
+        )
+    return render_page(
+        request,
+        "dropout/hukou.html",
+        {"form": form, "page": paginate(request, qs), "columns": services.roster.HUKOU_COLUMNS,
+         "povertys": PovertyStatus.choices, "batches": HukouRecord.objects.order_by().values_list("batch", flat=True)
+         .exclude(batch="").distinct()[:50], **_filter_options(request)},
+    )  # fmt: skip
+
+
+HUKOU_COLUMNS = [
+    Column("姓名", lambda r: r.name),
+    Column("性别", lambda r: r.get_sex_display() if r.sex else ""),
+    Column("出生日期", lambda r: r.birth_date),
+    Column("身份证号", lambda r: r.id_masked),
+    Column("乡镇", lambda r: r.hukou_village.parent.name if r.hukou_village.parent else ""),
+    Column("户籍村（社区）", lambda r: r.hukou_village.name),
+    Column("村民小组", lambda r: r.group_name),
+    Column("户主", lambda r: r.household_head),
+    Column("脱贫户/监测户", lambda r: r.get_poverty_display() if r.poverty else ""),
+    Column("对应学生", lambda r: r.student.name if r.student else ""),
+    Column("就读学校", lambda r: r.student.current_school.name if r.student and r.student.current_school else ""),
+    Column("比对说明", lambda r: r.match_note),
+    Column("导入批次", lambda r: r.batch),
+]
 
 
 # ---------------------------------------------------------------- reports and bulletins
@@ -448,13 +475,33 @@ def reports(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
         return redirect("dropout:reports")
+    qs = selectors.monthly_report_list(user=request.user, filters=request.GET)
+    if wants_export(request):
+        return export_response(request, rows=qs, columns=REPORT_COLUMNS, filename="学校月报告",
+                               object_type="dropout.SchoolMonthlyReport", personal=False)  # fmt: skip
     return render_page(
         request,
         "dropout/reports.html",
         {"report_form": report_form, "review_form": review_form, "can_review": is_county(request.user),
-         "page": paginate(request, selectors.monthly_report_list(user=request.user)),
-         "reviews": selectors.review_list(user=request.user)[:50]},
+         "page": paginate(request, qs), "missing": selectors.monthly_report_missing(user=request.user,
+                                                                                   filters=request.GET),
+         "reviews": selectors.review_list(user=request.user)[:50], **_filter_options(request)},
     )  # fmt: skip
+
+
+REPORT_COLUMNS = [
+    Column("月份", lambda r: f"{r.month:%Y-%m}"),
+    Column("乡镇", lambda r: r.school.township.name if r.school.township else ""),
+    Column("学校", lambda r: r.school.name),
+    Column("新增疑似", lambda r: r.figures.get("suspected_new", 0)),
+    Column("新确认", lambda r: r.figures.get("confirmed_new", 0)),
+    Column("复学", lambda r: r.figures.get("returned", 0)),
+    Column("未返校", lambda r: r.figures.get("still_out", 0)),
+    Column("劝返次数", lambda r: r.figures.get("attempts", 0)),
+    Column("情况说明", lambda r: r.note),
+    Column("报告人", lambda r: str(r.submitted_by) if r.submitted_by else ""),
+    Column("提交时间", lambda r: timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M")),
+]
 
 
 def bulletins(request: HttpRequest) -> HttpResponse:
