@@ -342,14 +342,11 @@ def _execute(sql: str, params: dict[str, Any]) -> int:
 # The run.
 
 
-def _fill_states(execute: Executor, run_id: int, full_dates: list[dt.date], vendor: str) -> None:
+def _fill_states(execute: Executor, run_id: int, vendor: str) -> None:
     """Each event is the state from its date until the student's next event: a range join with the run's dates.
 
     Dates only used as cohort-entry dates keep grades 1 and 7 (the entrants). SQLite needs the events as the
     outer loop (``CROSS JOIN`` fixes the join order there) so that each event probes the dates' index."""
-    params: dict[str, Any] = {"run": run_id}
-    params.update({f"f{i}": d for i, d in enumerate(full_dates)})
-    full = ", ".join(f"%(f{i})s" for i in range(len(full_dates))) or "NULL"
     join = "CROSS JOIN" if vendor == "sqlite" else "JOIN"
     # PostgreSQL: compute the window once (a CTE fence), not once per date of an inner nested loop.
     materialized = "MATERIALIZED " if vendor == "postgresql" else ""
@@ -363,11 +360,183 @@ def _fill_states(execute: Executor, run_id: int, full_dates: list[dt.date], vend
         " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
         " st.birth_date, st.hukou_village_id FROM x"
         f" {join} indicators_rundate d ON d.run_id = %(run)s AND d.on_date >= x.date"
-        " AND d.on_date < COALESCE(x.next_date, '9999-12-31')"
-        f" AND (x.grade IN (1, 7) OR d.on_date IN ({full}))"
+        " AND d.on_date < COALESCE(x.next_date, '9999-12-31') AND (x.grade IN (1, 7) OR d.all_grades)"
         " JOIN people_student st ON st.id = x.student_id",
-        params,
+        {"run": run_id},
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The aggregation: every state measure of every date of a run from one pass over the states (conditional
+# sums grouped by date, school and hukou village), then the periods' facts from those date facts. The
+# member queries of MEASURES stay the definition of each measure (the drill-down lists them); the test
+# ``test_date_facts_equal_the_member_queries`` holds the two to the same numbers.
+
+_IN_SCHOOL = f"s.kind IN {IN} AND sc.id IS NOT NULL"
+_NOT_SPECIAL = f"{_IN_SCHOOL} AND sc.kind <> 'special'"
+
+
+def _in_band(band: str) -> str:
+    return f"s.birth_date > d.{band}_blo AND s.birth_date <= d.{band}_bhi"
+
+
+DATE_MEASURES: dict[str, str] = {
+    # measure on a date: condition on the state s (LEFT JOIN school sc) and the date's parameters d
+    "kg_all": f"{_IN_SCHOOL} AND s.grade <= 0",
+    "kg_age": f"{_IN_SCHOOL} AND s.grade >= -2 AND {_in_band('pre')}",
+    "kg_public": f"{_IN_SCHOOL} AND s.grade <= 0 AND sc.ownership = 'public'",
+    "kg_inclusive": f"{_IN_SCHOOL} AND s.grade <= 0 AND sc.ownership IN ('public', 'inclusive_private')",
+    "pri_all": f"{_IN_SCHOOL} AND s.grade BETWEEN 1 AND 6",
+    "pri_age": f"{_IN_SCHOOL} AND s.grade >= 1 AND {_in_band('pri')}",
+    "jun_all": f"{_IN_SCHOOL} AND s.grade BETWEEN 7 AND 9",
+    "jun_age": f"{_IN_SCHOOL} AND s.grade >= 7 AND {_in_band('jun')}",
+    "sen_all": f"{_IN_SCHOOL} AND s.grade >= 10",
+    "stu_total": _NOT_SPECIAL,
+    **{f"stu_{lvl}": f"{_NOT_SPECIAL} AND {cond}" for lvl, cond in LEVEL_COND.items()},
+    "drop_pri": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.grade BETWEEN 1 AND 6",
+    "drop_jun": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.grade BETWEEN 7 AND 9",
+    "drop_pri_b": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.event_date <= d.base"
+    " AND s.grade BETWEEN 1 AND 6",
+    "drop_jun_b": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.event_date <= d.base"
+    " AND s.grade BETWEEN 7 AND 9",
+    "new1": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 1",
+    "new7": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 7",
+}
+CLASS_MEASURES = {
+    "class_all": "k.size > 0",
+    "class_big": "k.size >= %(big_lo)s AND k.size <= %(big_hi)s",
+    "class_super": "k.size >= %(super_min)s",
+}
+# A period's fact: (date measure, the period's date it is read on); several sources are added up.
+ROLE_DATE = {"D": "p.as_of", "B": "p.base", "E9": "p.entry9", "E3": "p.entry3"}
+FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
+    **{
+        m: ((m, "D"),)
+        for m in (
+            "kg_all", "kg_age", "kg_public", "kg_inclusive", "pri_all", "pri_age", "jun_all", "jun_age", "sen_all",
+            "drop_pri", "drop_jun", *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
+        )
+    },
+    "base_pri": (("pri_all", "B"), ("drop_pri_b", "D")),
+    "base_jun": (("jun_all", "B"), ("drop_jun_b", "D")),
+    "entr1": (("new1", "E9"),),
+    "entr7": (("new7", "E3"),),
+}  # fmt: skip
+# Measures summed per period from their member queries (population cells, flows: a few rows per period).
+PERIOD_MEASURES = ("pop_pre", "pop_pri", "pop_jun", "pop_sen", "arr9", "left9", "arr3", "left3")
+
+
+def _unpivot(names: Iterable[str]) -> str:
+    return " UNION ALL ".join(f"SELECT '{n}' AS measure" for n in names)
+
+
+def _case(column: dict[str, str]) -> str:
+    return "CASE m.measure " + " ".join(f"WHEN '{n}' THEN g.{c}" for n, c in column.items()) + " END"
+
+
+def _fill_date_facts(execute: Executor, run_id: int) -> None:
+    """Every state measure on every date of the run, by school and hukou village: one pass over the states."""
+    big_lo, big_hi = conf.get("INDICATOR_LARGE_CLASS")
+    params = {"big_lo": big_lo, "big_hi": big_hi, "super_min": conf.get("INDICATOR_SUPER_LARGE_CLASS_MIN")}
+    sums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in DATE_MEASURES.items())
+    cols = {m: m for m in DATE_MEASURES}
+    head = "INSERT INTO indicators_datefact (run_id, on_date, measure, school_id, village_id, n)"
+    execute(
+        f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, u.village_id, u.n FROM"
+        f" (SELECT g.on_date, m.measure, g.school_id, g.village_id, {_case(cols)} AS n FROM"
+        f" (SELECT s.on_date, s.school_id, s.village_id, {sums} FROM indicators_statesnapshot s"
+        " JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
+        " LEFT JOIN schools_school sc ON sc.id = s.school_id WHERE s.run_id = %(run)s"
+        f" GROUP BY s.on_date, s.school_id, s.village_id) g CROSS JOIN ({_unpivot(DATE_MEASURES)}) m) u"
+        " WHERE u.n > 0",
+        {"run": run_id},
+    )
+    # Class sizes of grades 1–9 on each full date (classes of the date's school year).
+    sizes = (
+        "SELECT s.on_date, s.class_id, s.school_id, COUNT(*) AS size FROM indicators_statesnapshot s"
+        " JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
+        " JOIN schools_schoolclass c ON c.id = s.class_id"
+        f" WHERE s.run_id = %(run)s AND d.all_grades AND s.kind IN {IN} AND s.grade BETWEEN 1 AND 9"
+        " AND c.school_year = d.class_year GROUP BY s.on_date, s.class_id, s.school_id"
+    )
+    csums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in CLASS_MEASURES.items())
+    execute(
+        f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, NULL, u.n FROM"
+        f" (SELECT g.on_date, m.measure, g.school_id, {_case({m: m for m in CLASS_MEASURES})} AS n FROM"
+        f" (SELECT k.on_date, k.school_id, {csums} FROM ({sizes}) k GROUP BY k.on_date, k.school_id) g"
+        f" CROSS JOIN ({_unpivot(CLASS_MEASURES)}) m) u WHERE u.n > 0",
+        {"run": run_id, **params},
+    )
+    # Full-time teachers on each full date, shared between a school's levels in proportion to its students.
+    teachers = (
+        "SELECT x.on_date, x.school_id, COUNT(*) AS n FROM (SELECT DISTINCT d.on_date, a.teacher_id, a.school_id"
+        " FROM indicators_rundate d JOIN people_teacherassignment a ON a.start <= d.on_date"
+        ' AND (a."end" IS NULL OR a."end" >= d.on_date) JOIN people_teacher t ON t.id = a.teacher_id'
+        " WHERE d.run_id = %(run)s AND d.all_grades AND t.post_type = 'teacher'"
+        " UNION ALL SELECT d.on_date, t.id AS teacher_id, t.school_id FROM indicators_rundate d"
+        " CROSS JOIN people_teacher t WHERE d.run_id = %(run)s AND d.all_grades AND t.post_type = 'teacher'"
+        " AND t.is_active AND t.school_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM people_teacherassignment a2 WHERE a2.teacher_id = t.id)) x"
+        " GROUP BY x.on_date, x.school_id"
+    )
+    levels = {f"tea_{lvl}": f"stu_{lvl}" for lvl in LEVEL_COND}
+    per_school = ", ".join(
+        f"SUM(CASE WHEN f.measure = '{m}' THEN f.n ELSE 0 END) AS {m}" for m in ("stu_total", *levels.values())
+    )
+    execute(
+        f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, NULL, 1.0 * u.nt * u.nl / u.ns FROM"
+        f" (SELECT g.on_date, m.measure, g.school_id, t.n AS nt, g.stu_total AS ns, {_case(levels)} AS nl FROM"
+        f" (SELECT f.on_date, f.school_id, {per_school} FROM indicators_datefact f WHERE f.run_id = %(run)s"
+        " GROUP BY f.on_date, f.school_id) g"
+        f" JOIN ({teachers}) t ON t.on_date = g.on_date AND t.school_id = g.school_id"
+        f" CROSS JOIN ({_unpivot(levels)}) m) u WHERE u.nl > 0",
+        {"run": run_id},
+    )
+
+
+def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> None:
+    """The periods' facts from the date facts, and the graduation measures: one statement each for all periods."""
+    wanted = [m for m in measures if m in FACT_SOURCES]
+    head = (
+        "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
+        " village_id, village_township_id, n)"
+    )
+    if wanted:
+        sources = " UNION ALL ".join(
+            f"SELECT '{m}' AS measure, '{src}' AS source, '{role}' AS role"
+            for m in wanted
+            for src, role in FACT_SOURCES[m]
+        )
+        on_date = "CASE r.role " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in ROLE_DATE.items()) + " END"
+        execute(
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id,"
+            f" v.parent_id, SUM(f.n) FROM indicators_runperiod p CROSS JOIN ({sources}) r"
+            f" JOIN indicators_datefact f ON f.run_id = p.run_id AND f.measure = r.source AND f.on_date = {on_date}"
+            " LEFT JOIN schools_school sc ON sc.id = f.school_id LEFT JOIN areas_area v ON v.id = f.village_id"
+            " WHERE p.run_id = %(run)s"
+            " GROUP BY p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id, v.parent_id",
+            {"run": run_id},
+        )
+    for measure, grade, progressed in (("grad6", 6, False), ("grad9", 9, False), ("prog6", 6, True)):
+        if measure not in measures:
+            continue
+        onward = (
+            " JOIN indicators_statesnapshot s ON s.run_id = p.run_id AND s.on_date = p.as_of"
+            f" AND s.student_id = e.student_id AND s.kind IN {IN} AND s.grade >= 7"
+            if progressed
+            else ""
+        )
+        execute(
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, %(measure)s, e.school_id, sc.township_id,"
+            " st.hukou_village_id, v.parent_id, COUNT(*) FROM indicators_runperiod p"
+            f" JOIN people_enrolmentevent e ON e.kind = 'graduate' AND e.grade = {grade}"
+            " AND e.school_id IS NOT NULL AND e.date >= p.prev_start AND e.date <= p.prev_end"
+            f" JOIN people_student st ON st.id = e.student_id{onward}"
+            " LEFT JOIN schools_school sc ON sc.id = e.school_id LEFT JOIN areas_area v ON v.id = st.hukou_village_id"
+            " WHERE p.run_id = %(run)s"
+            " GROUP BY p.school_year, p.as_of, e.school_id, sc.township_id, st.hukou_village_id, v.parent_id",
+            {"run": run_id, "measure": measure},
+        )
 
 
 def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
@@ -381,6 +550,8 @@ def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
 def _fill_facts(execute: Executor, run_id: int, period: Period, measures: list[str]) -> None:
     base = {"run": run_id, **period.params()}
     for measure in measures:
+        if measure not in PERIOD_MEASURES:
+            continue
         execute(
             "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
             " village_id, village_township_id, n)"
@@ -460,12 +631,20 @@ def pipeline(
     """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
     for p in periods:
         execute(
-            "INSERT INTO indicators_runperiod (run_id, school_year, as_of) VALUES (%(run)s, %(year)s, %(as_of)s)",
-            {"run": run_id, "year": p.year.start_year, "as_of": p.as_of},
+            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
+            " VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s, %(prev_end)s)",
+            {"run": run_id, **p.params()},
         )
+    full = {d for p in periods for d in (p.as_of, p.base)}
     for d in sorted({d for p in periods for d in p.dates()}):
-        execute("INSERT INTO indicators_rundate (run_id, on_date) VALUES (%(run)s, %(d)s)", {"run": run_id, "d": d})
-    _fill_states(execute, run_id, sorted({d for p in periods for d in (p.as_of, p.base)}), vendor)
+        dp = Period(SchoolYear.of(d), d).params()
+        execute(
+            "INSERT INTO indicators_rundate (run_id, on_date, all_grades, class_year, year_start, base, pre_blo, pre_bhi,"
+            " pri_blo, pri_bhi, jun_blo, jun_bhi) VALUES (%(run)s, %(d)s, %(all_grades)s, %(year)s, %(start)s, %(d_B)s,"
+            " %(pre_blo)s, %(pre_bhi)s, %(pri_blo)s, %(pri_bhi)s, %(jun_blo)s, %(jun_bhi)s)",
+            {"run": run_id, "d": d, "all_grades": d in full, **dp},
+        )
+    _fill_states(execute, run_id, vendor)
     if vendor == "postgresql":  # the planner must see the fresh rows, or it nests loops over them
         execute("ANALYZE indicators_statesnapshot", {})
     measures = _needed_measures(chosen)
@@ -478,6 +657,8 @@ def pipeline(
         )
         if vendor == "postgresql":
             execute("ANALYZE indicators_flowevent", {})
+    _fill_date_facts(execute, run_id)
+    _fill_period_facts(execute, run_id, measures)
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
     codes = ",".join(f"'{i.code}'" for i in chosen)
@@ -487,7 +668,7 @@ def pipeline(
             {"year": p.year.start_year, "as_of": p.as_of},
         )
     rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
-    for table in ("fact", "rundate", "runperiod"):
+    for table in ("fact", "datefact", "rundate", "runperiod"):
         execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
     # States and flows stay while some stored figure comes from their run: the drill-down reads them.
     for table in ("flowevent", "statesnapshot"):

@@ -33,10 +33,21 @@ class IndicatorRun(models.Model):
 
 
 class RunDate(models.Model):
-    """Scratch: the dates on which a run needs every student's 学籍 state (deleted when the run ends)."""
+    """Scratch: the dates on which a run needs every student's 学籍 state (deleted when the run ends), with the
+    parameters of the school year the date falls in (so one statement can aggregate every date)."""
 
     run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+")
     on_date = models.DateField()
+    all_grades = models.BooleanField(default=True)  # False: a cohort-entry date only (grades 1 and 7 kept)
+    class_year = models.PositiveSmallIntegerField(null=True)
+    year_start = models.DateField(null=True)
+    base = models.DateField(null=True)  # the start-of-year stock date of a period read on this date
+    pre_blo = models.DateField(null=True)
+    pre_bhi = models.DateField(null=True)
+    pri_blo = models.DateField(null=True)
+    pri_bhi = models.DateField(null=True)
+    jun_blo = models.DateField(null=True)
+    jun_bhi = models.DateField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "on_date"], name="indicator_rundate_unique")]
@@ -48,6 +59,11 @@ class RunPeriod(models.Model):
     run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+")
     school_year = models.PositiveSmallIntegerField()
     as_of = models.DateField()
+    base = models.DateField(null=True)
+    entry9 = models.DateField(null=True)
+    entry3 = models.DateField(null=True)
+    prev_start = models.DateField(null=True)
+    prev_end = models.DateField(null=True)
 
 
 class StateSnapshot(models.Model):
@@ -83,6 +99,20 @@ class FlowEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "kind"], name="indicator_flow_idx")]
+
+
+class DateFact(models.Model):
+    """Scratch: the state measures of a run's dates by school and hukou village, from one pass over the states."""
+
+    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    on_date = models.DateField()
+    measure = models.CharField(max_length=20)
+    school_id = models.BigIntegerField(null=True)
+    village_id = models.BigIntegerField(null=True)
+    n = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "measure", "on_date"], name="indicator_datefact_idx")]
 
 
 class Fact(models.Model):
