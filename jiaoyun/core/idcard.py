@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac as std_hmac
+import operator
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,8 +32,9 @@ FIELD = "身份证号"
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("check_char needs the first 17 digits")
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,25 @@ def _sm3_available() -> bool:
 
 
 SM3_AVAILABLE = _sm3_available()
+try:  # OpenSSL's HMAC-SM3 through hashlib: one C call per number (imports hash millions of them)
+    std_hmac.digest(b"k", b"x", "sm3")
+    _HASHLIB_SM3 = True
+except ValueError:  # pragma: no cover - depends on the OpenSSL build
+    _HASHLIB_SM3 = False
+
+
+@lru_cache(maxsize=4)
+def _sm4(enc_key: bytes) -> algorithms.SM4:
+    return algorithms.SM4(enc_key)
 
 
 def match_hash(value: str) -> str:
     """Keyed HMAC-SM3 of the normalized number, hex; equal numbers give equal hashes."""
     _, mac_key = _keys(settings.DATA_KEY)
     data = normalize(value).encode("ascii")
-    if SM3_AVAILABLE:
+    if _HASHLIB_SM3:
+        return std_hmac.digest(mac_key, data, "sm3").hex()
+    if SM3_AVAILABLE:  # pragma: no cover
         h = crypto_hmac.HMAC(mac_key, hashes.SM3())
         h.update(data)
         return h.finalize().hex()
@@ -131,7 +145,7 @@ def encrypt(value: str) -> str:
     nonce = os.urandom(12)
     data = normalize(value).encode("ascii")
     try:
-        encryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce)).encryptor()
+        encryptor = Cipher(_sm4(enc_key), modes.GCM(nonce)).encryptor()
         body = encryptor.update(data) + encryptor.finalize() + encryptor.tag
         tag = b"S"
     except Exception:  # pragma: no cover - OpenSSL without SM4

@@ -13,6 +13,25 @@ def can_view_audit(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN))
 
 
+def can_view_jobs(user: Any) -> bool:
+    """Periodic jobs and the task queue: for the system administrator and the county administrator."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN))
+
+
+def task_recent(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """The latest background tasks (name, status, times, error class); no arguments, which may name people."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not can_view_jobs(user):
+        raise PermissionError("task queue")
+    rows = DBTaskResult.objects.order_by("-enqueued_at").values(
+        "task_path", "status", "enqueued_at", "run_after", "started_at", "finished_at", "exception_class_path"
+    )[:limit]
+    labels = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "成功", "FAILED": "失败"}
+    return [{**r, "task": r["task_path"].rsplit(".", 1)[-1], "status_label": labels.get(r["status"], r["status"])}
+            for r in rows]  # fmt: skip
+
+
 def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
     """The audit log, for the audit administrator (三员分立) and the county administrator only."""
     if not user.is_authenticated or user.role not in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN):

@@ -37,7 +37,7 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
         [(_("平安校园"), "safety:dashboard"), (_("隐患整改"), "safety:hazards"), (_("设备监测"), "safety:devices")],
     ),
     (_("数据交换"), [(_("导入"), "exchange:imports")]),
-    (_("系统"), [(_("审计日志"), "web:audit")]),
+    (_("系统"), [(_("审计日志"), "web:audit"), (_("定时任务"), "web:jobs")]),
 ]
 
 
@@ -45,6 +45,7 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
 # can use it. Pages not listed are open to every logged-in user (they filter by data scope themselves).
 ACCESS: dict[str, str] = {
     "web:audit": "jiaoyun.core.selectors:can_view_audit",
+    "web:jobs": "jiaoyun.core.selectors:can_view_jobs",
     "exchange:imports": "jiaoyun.exchange.services:can_import",
     "teachers:ethics": "jiaoyun.teachers.selectors:can_view_ethics",
     "safety:dashboard": "jiaoyun.safety.permissions:can_read",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("audit/", views.audit_list, name="audit"),
+    path("jobs/", views.jobs, name="jobs"),
     path("healthz", views.healthz, name="healthz"),
 ]

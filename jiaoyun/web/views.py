@@ -88,6 +88,29 @@ AUDIT_COLUMNS = [
 ]
 
 
+def jobs(request: HttpRequest) -> HttpResponse:
+    """定时任务: each periodic job's schedule, next and last run; the latest background tasks."""
+    from django.contrib import messages
+
+    from jiaoyun.core import schedule
+    from jiaoyun.core.errors import DomainError
+    from jiaoyun.core.selectors import can_view_jobs, task_recent
+
+    if not can_view_jobs(request.user):
+        raise PermissionDenied(_("仅系统管理员和县局管理员可查看定时任务"))
+    if request.method == "POST":
+        try:
+            schedule.job_run_now(actor=request.user, name=request.POST.get("job", ""))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已排入队列，后台任务进程将立即运行"))
+        return redirect("web:jobs")
+    return render_page(
+        request, "web/jobs.html", {"jobs": schedule.schedule_status(), "tasks": task_recent(user=request.user)}
+    )
+
+
 def audit_list(request: HttpRequest) -> HttpResponse:
     try:
         qs = select_audit(user=request.user, filters=request.GET)
