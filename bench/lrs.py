@@ -136,12 +136,12 @@ def wait_port(port: int, timeout: float = 60) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def start_jiaoyun(port: int, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_jiaoyun(port: int, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
     env = dict(os.environ, DB_CONN_MAX_AGE="600")
     if importlib.util.find_spec("gunicorn"):
         cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}"]
-        cmd += ["-w", str(workers), "--keep-alive", "30", "--log-level", "warning"]
-        label = f"gunicorn, {workers} sync workers"
+        cmd += ["-w", str(workers), "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"]
+        label = f"gunicorn -w {workers} --threads {threads}"
     else:
         cmd = [sys.executable, str(ROOT / "bench" / "lrs.py"), "--serve-wsgiref", str(port)]
         label = "wsgiref (threaded; gunicorn not importable)"
@@ -165,53 +165,68 @@ def serve_wsgiref(port: int) -> None:
     make_server("127.0.0.1", port, get_wsgi_application(), server_class=Threaded, handler_class=Quiet).serve_forever()
 
 
-def start_ralph(ralph_bin: str, port: int, workdir: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    auth_file = workdir / "auth.json"
-    user, password = "bench", "bench-password"
-    env = dict(
-        os.environ,
-        RALPH_APP_DIR=str(workdir),
-        RALPH_AUTH_FILE=str(auth_file),
-        RALPH_RUNSERVER_BACKEND="fs",
-    )
+RALPH_PASSWORD = "bench-password"
+
+
+def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int) -> subprocess.Popen[bytes]:
+    """Ralph's LRS server on its filesystem backend. Its fs backend writes each target's file once (a second
+    POST to the same target fails), so the base is one user's target and every timed POST goes to a user of
+    its own (``post0`` …): Ralph's POST is measured into empty stores, its most favourable case."""
+    env = dict(os.environ, RALPH_APP_DIR=str(workdir), RALPH_AUTH_FILE=str(workdir / "auth.json"))
+    env["RALPH_RUNSERVER_BACKEND"] = "fs"
     (workdir / "fs").mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [ralph_bin, "auth", "-u", user, "-p", password, "-s", "all", "-M", "mailto:bench@example.com", "-w"],
-        env=env,
+    python = str(Path(ralph_bin).parent / "python")
+    # bcrypt with a low cost: Ralph checks each user's password once (then caches it), and the bench should time
+    # statements, not 200 first logins.
+    hashed = subprocess.run(
+        [python, "-c", f"import bcrypt; print(bcrypt.hashpw({RALPH_PASSWORD!r}.encode(), bcrypt.gensalt(4)).decode())"],
         check=True,
         capture_output=True,
-    )
-    proc = subprocess.Popen(
+        text=True,
+    ).stdout.strip()
+    users = [
+        {
+            "agent": {"mbox": f"mailto:{name}@bench.example.com", "objectType": "Agent"},
+            "scopes": ["all"],
+            "target": name,
+            "hash": hashed,
+            "username": name,
+        }
+        for name in ["base", *(f"post{i}" for i in range(post_users))]
+    ]
+    (workdir / "auth.json").write_text(json.dumps(users))
+    for user in users:
+        (workdir / "fs" / user["target"]).mkdir()
+    return subprocess.Popen(
         [ralph_bin, "runserver", "-b", "fs", "--fs-default-directory-path", str(workdir / "fs"), "-h", "127.0.0.1"]
         + ["-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return proc, user, password
 
 
 # ---- load generation --------------------------------------------------------------------------------------------
 
 
-def run_clients(
-    port: int, auth: str, path: str, clients: int, requests_each: int, make: Any, method: str
-) -> tuple[float, list[float], int]:
-    """``clients`` threads, each with one keep-alive connection; returns (seconds, latencies, items)."""
+Request = tuple[str, str, bytes | None, int]  # method, url, body, statements sent
+
+
+def run_clients(port: int, auths: list[str], plans: list[list[Request]]) -> tuple[float, list[float], int]:
+    """One thread per plan, each with one keep-alive connection and its own credentials; the requests (bodies
+    included) are built before the clock starts. Returns (seconds, latencies, statements sent or received)."""
     latencies: list[float] = []
     items = [0]
     errors: list[str] = []
     lock = threading.Lock()
 
     def worker(i: int) -> None:
-        rng = random.Random(i * 7919 + int(time.time() * 1000))
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-        for _ in range(requests_each):
-            url, body, count = make(rng)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        headers = {"Authorization": auths[i], "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+        for method, url, body, count in plans[i]:
             t0 = time.perf_counter()
             try:
-                conn.request(method, url if method == "GET" else path, body=body, headers=headers)
+                conn.request(method, url, body=body, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -229,7 +244,7 @@ def run_clients(
                 items[0] += count
         conn.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(plans))]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -244,33 +259,148 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values or [0])
 
 
-def workload(port: int, auth: str, base: str, clients: int, post_requests: int, get_requests: int) -> dict[str, Any]:
-    res: dict[str, Any] = {}
+# ---- CPU accounting ---------------------------------------------------------------------------------------------
 
-    def post_batch(rng: random.Random) -> tuple[str, bytes, int]:
-        # Without ids: the LRS assigns them (Ralph's fs backend refuses client-supplied ids in batches).
-        return "", json.dumps([make_statement(rng, with_id=False) for _ in range(100)]).encode(), 100
+TICK = os.sysconf("SC_CLK_TCK")
 
-    res["post"] = (0.0, 0.0, 0)
-    if post_requests:
-        secs, lat, n = run_clients(
-            port, auth, f"{base}/statements", clients, post_requests // clients, post_batch, "POST"
-        )
-        res["post"] = (n / secs, p95(lat) * 1000, n)
-    queries = {
-        "verb": lambda r: {"verb": r.choice(VERBS)},
-        "agent": lambda r: {"agent": json.dumps({"mbox": f"mailto:s{r.randrange(N_ACTORS)}@bench.example.com"})},
-        "activity": lambda r: {"activity": f"https://bench.example.com/activities/{r.randrange(N_ACTIVITIES)}"},
-    }
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and of its waited-for children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def server_cpu(pid: int) -> float:
+    """The server's CPU: the process and its live children (gunicorn master and workers)."""
+    todo, total = [pid], 0.0
+    while todo:
+        p = todo.pop()
+        total += _proc_cpu(p)
+        todo += _children(p)
+    return total
+
+
+def database_cpu(dbname: str) -> float:
+    """PostgreSQL's CPU for this run: the backends serving ``dbname`` and the shared background processes
+    (WAL writer, checkpointer, background writer, autovacuum)."""
+    total = 0.0
+    if not dbname:
+        return total
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cmd.startswith("postgres: ") and (f" {dbname} " in cmd or "(" not in cmd):
+            total += _proc_cpu(int(proc.name))
+    return total
+
+
+class CpuMeter:
+    """Wall and CPU seconds (server, database, load generator) around one workload phase."""
+
+    def __init__(self, server_pid: int, dbname: str) -> None:
+        self.server_pid, self.dbname = server_pid, dbname
+
+    def __enter__(self) -> CpuMeter:
+        self.t0 = time.perf_counter()
+        self.s0 = server_cpu(self.server_pid)
+        self.d0 = database_cpu(self.dbname) if self.dbname else 0.0
+        self.c0 = time.process_time()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.wall = time.perf_counter() - self.t0
+        self.server = server_cpu(self.server_pid) - self.s0
+        self.db = (database_cpu(self.dbname) - self.d0) if self.dbname else 0.0
+        self.client = time.process_time() - self.c0
+
+
+# ---- workloads --------------------------------------------------------------------------------------------------
+
+
+def post_plans(seed: int, clients: int, requests: int, base: str) -> list[list[Request]]:
+    """Batches of 100 statements without ids (the LRS assigns them; Ralph's fs backend refuses client-supplied
+    ids in batches)."""
+    rng = random.Random(seed)
+    per = requests // clients
+    return [
+        [
+            (
+                "POST",
+                f"{base}/statements",
+                json.dumps([make_statement(rng, with_id=False) for _ in range(100)]).encode(),
+                100,
+            )
+            for _ in range(per)
+        ]
+        for _ in range(clients)
+    ]
+
+
+QUERIES: dict[str, Any] = {
+    "verb": lambda r: {"verb": r.choice(VERBS)},
+    "agent": lambda r: {"agent": json.dumps({"mbox": f"mailto:s{r.randrange(N_ACTORS)}@bench.example.com"})},
+    "activity": lambda r: {"activity": f"https://bench.example.com/activities/{r.randrange(N_ACTIVITIES)}"},
+}
+
+
+def get_plans(seed: int, clients: int, requests: int, base: str, name: str) -> list[list[Request]]:
     from urllib.parse import urlencode
 
-    for name, q in queries.items():
+    rng = random.Random(seed)
+    per = requests // clients
+    return [
+        [("GET", f"{base}/statements?{urlencode({**QUERIES[name](rng), 'limit': 100})}", None, 0) for _ in range(per)]
+        for _ in range(clients)
+    ]
 
-        def make(rng: random.Random, q: Any = q) -> tuple[str, None, int]:
-            return f"{base}/statements?{urlencode({**q(rng), 'limit': 100})}", None, 0
 
-        secs, lat, n = run_clients(port, auth, "", clients, get_requests // clients, make, "GET")
-        res[f"get_{name}"] = (len(lat) / secs, p95(lat) * 1000, n)
+Result = tuple[float, float, int, CpuMeter]  # rate, p95 ms, items, cpu
+
+
+def measure(port: int, auths: list[str], plans: list[list[Request]], meter: CpuMeter, *, per_request: bool) -> Result:
+    with meter:
+        secs, lat, n = run_clients(port, auths, plans)
+    rate = len(lat) / secs if per_request else n / secs
+    return rate, p95(lat) * 1000, n, meter
+
+
+def workload(
+    port: int,
+    auths: list[str],
+    base: str,
+    meter: CpuMeter,
+    *,
+    post_requests: int,
+    get_requests: int,
+    seed: int,
+    post_auths: list[str] | None = None,
+) -> dict[str, Result]:
+    res: dict[str, Result] = {}
+    clients = len(auths)
+    if post_requests:
+        plans = post_plans(seed, len(post_auths or auths), post_requests, base)
+        res["post"] = measure(port, post_auths or auths, plans, meter, per_request=False)
+        meter = CpuMeter(meter.server_pid, meter.dbname)
+    for name in QUERIES:
+        res[f"get_{name}"] = measure(
+            port, auths, get_plans(seed + 1, clients, get_requests, base, name), meter, per_request=True
+        )
+        meter = CpuMeter(meter.server_pid, meter.dbname)
     return res
 
 
@@ -284,19 +414,27 @@ def count_statements() -> int:
     return Statement.objects.count()
 
 
+def db_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["NAME"]) if "postgresql" in settings.DATABASES["default"]["ENGINE"] else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--load", type=int, default=1_000_000, help="statements in the store before timing")
     parser.add_argument("--load-procs", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--post-requests", type=int, default=200, help="batches of 100")
-    parser.add_argument("--get-requests", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--post-requests", type=int, default=400, help="batches of 100")
+    parser.add_argument("--get-requests", type=int, default=400)
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--ralph-bin", default="")
     parser.add_argument("--ralph-port", type=int, default=8151)
     parser.add_argument("--ralph-load", type=int, default=100_000)
     parser.add_argument("--ralph-get-requests", type=int, default=40, help="the fs backend scans its whole file")
+    parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--load-only", action="store_true", help="only load the store, time nothing")
     parser.add_argument("--serve-wsgiref", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -313,21 +451,36 @@ def main() -> None:
     client_id = LrsClient.objects.get(key=key).pk
     have = count_statements()
     if have < args.load:
+        c0 = os.times()
         secs = load(client_id, args.load - have, args.load_procs, seed=have)
+        c1 = os.times()
+        cpu = c1.children_user + c1.children_system - c0.children_user - c0.children_system
         print(
-            f"loaded {args.load - have:,} statements via statement_store in {secs:.0f} s "
-            f"({(args.load - have) / secs:,.0f}/s, {args.load_procs} processes)"
+            f"loaded {args.load - have:,} statements via statement_store in {secs:.0f} s wall, {cpu:.0f} s CPU in "
+            f"the loaders ({(args.load - have) / secs:,.0f}/s, {args.load_procs} processes)"
         )
     base_count = count_statements()
     if args.load_only:
         print(f"store holds {base_count:,} statements")
         return
-    results: dict[str, dict[str, Any]] = {}
-    proc, label = start_jiaoyun(args.port, args.workers)
+    from django.db import connection
+
+    connection.close()
+    results: dict[str, dict[str, Result]] = {}
+    proc, label = start_jiaoyun(args.port, args.workers, args.threads)
     try:
         wait_port(args.port)
+        auth = basic(key, secret)
+        # Warm-up: every worker imports, connects and caches the client before the clock starts.
+        run_clients(args.port, [auth] * args.clients, get_plans(0, args.clients, args.clients * 4, "/xapi", "verb"))
         results["Jiaoyun"] = workload(
-            args.port, basic(key, secret), "/xapi", args.clients, args.post_requests, args.get_requests
+            args.port,
+            [auth] * args.clients,
+            "/xapi",
+            CpuMeter(proc.pid, db_name()),
+            post_requests=args.post_requests,
+            get_requests=args.get_requests,
+            seed=args.seed,
         )
     finally:
         proc.terminate()
@@ -335,33 +488,85 @@ def main() -> None:
     ralph_note = "not run (no --ralph-bin)"
     if args.ralph_bin:
         workdir = Path(tempfile.mkdtemp(prefix="ralph-bench-"))
-        rproc, user, password = start_ralph(args.ralph_bin, args.ralph_port, workdir)
+        rproc = start_ralph(args.ralph_bin, args.ralph_port, workdir, args.post_requests)
         try:
             wait_port(args.ralph_port, timeout=180)
-            auth = basic(user, password)
-            # Ralph's fs backend writes its file once ("create"): a second POST fails with "Statements bulk
-            # indexation failed". So its base goes in with one single POST, and its POST workload is not run.
+            base_auth = basic("base", RALPH_PASSWORD)
             t0 = time.perf_counter()
-            _, lat, n = run_clients(
-                args.ralph_port,
-                auth,
-                "/xAPI/statements",
-                1,
-                1,
-                lambda r: (
-                    "",
-                    json.dumps([make_statement(r, with_id=False) for _ in range(args.ralph_load)]).encode(),
-                    args.ralph_load,
-                ),
-                "POST",
+            body = json.dumps([make_statement(random.Random(args.seed), with_id=False) for _ in range(args.ralph_load)])
+            _, _, n = run_clients(
+                args.ralph_port, [base_auth], [[("POST", "/xAPI/statements", body.encode(), args.ralph_load)]]
             )
             print(f"loaded Ralph with {n:,} statements in one POST in {time.perf_counter() - t0:.0f} s")
-            results["Ralph (fs)"] = workload(args.ralph_port, auth, "/xAPI", args.clients, 0, args.ralph_get_requests)
-            ralph_note = f"ralph runserver -b fs (uvicorn, 1 process), base {n:,} statements, POST n/a (see above)"
+            post_auths = [basic(f"post{i}", RALPH_PASSWORD) for i in range(args.post_requests)]
+            # Each POST user has its own target and posts once: one plan per request, run by `clients` threads.
+            plans = post_plans(args.seed, args.post_requests, args.post_requests, "/xAPI")
+            groups = [[r for j, p in enumerate(plans) if j % args.clients == i for r in p] for i in range(args.clients)]
+            auth_groups = [
+                [post_auths[j] for j in range(len(plans)) if j % args.clients == i] for i in range(args.clients)
+            ]
+            res = {"post": measure_ralph_posts(args.ralph_port, auth_groups, groups, CpuMeter(rproc.pid, ""))}
+            res.update(
+                workload(
+                    args.ralph_port,
+                    [base_auth] * args.clients,
+                    "/xAPI",
+                    CpuMeter(rproc.pid, ""),
+                    post_requests=0,
+                    get_requests=args.ralph_get_requests,
+                    seed=args.seed,
+                )
+            )
+            results["Ralph (fs)"] = res
+            ralph_note = f"ralph runserver -b fs (uvicorn, 1 process), base {n:,} statements"
         finally:
             rproc.terminate()
             rproc.wait()
             shutil.rmtree(workdir, ignore_errors=True)
+    report(results, label, engine, base_count, ralph_note, args)
+
+
+def measure_ralph_posts(
+    port: int, auth_groups: list[list[str]], groups: list[list[Request]], meter: CpuMeter
+) -> Result:
+    """Ralph POSTs where each request carries the credentials of its own user (own target file)."""
+    latencies: list[float] = []
+    sent = [0]
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        for auth, (method, url, body, count) in zip(auth_groups[i], groups[i], strict=True):
+            headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+            t0 = time.perf_counter()
+            conn.request(method, url, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            if response.status >= 300:
+                errors.append(f"{response.status} {data[:200]!r}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - t0)
+                sent[0] += count
+        conn.close()
+
+    with meter:
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(groups))]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        secs = time.perf_counter() - started
+    if errors:
+        print(f"  ! {len(errors)} failed requests, first: {errors[0]}")
+    return sent[0] / secs, p95(latencies) * 1000, sent[0], meter
+
+
+def report(
+    results: dict[str, dict[str, Result]], label: str, engine: str, base_count: int, ralph_note: str, args: Any
+) -> None:
     print()
     print(f"Jiaoyun: {label}, {engine}, base {base_count:,} statements; Ralph: {ralph_note}")
     print(f"{args.clients} concurrent clients; POST = batches of 100; GET = limit 100; {os.cpu_count()} CPUs")
@@ -382,6 +587,17 @@ def main() -> None:
             line += f"{results[names[0]][k][0] / results[names[1]][k][0]:>7.1f}x"
         print(line)
     print("(POST: statements/s; GET: requests/s)")
+    print()
+    print("wall and CPU seconds per phase (server = web processes, db = PostgreSQL, client = this load generator)")
+    print(f"{'':<28}{'wall':>8}{'server':>8}{'db':>8}{'client':>8}{'CPU ms/100 st':>15}")
+    for n in names:
+        for title, k in rows:
+            rate, _, items, m = results[n][k]
+            per = (m.server + m.db) / items * 100_000 if k == "post" and items else 0
+            print(
+                f"{n[:10] + ' ' + title:<28}{m.wall:>8.1f}{m.server:>8.1f}{m.db:>8.1f}{m.client:>8.1f}"
+                + (f"{per:>15.1f}" if per else f"{'':>15}")
+            )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,13 @@ class LrsClient(models.Model):
     schools = models.ManyToManyField("schools.School", verbose_name="可写学校", blank=True, related_name="+")
     all_schools = models.BooleanField("全县学校", default=False, help_text="县级平台可写全县学生的记录")
     is_active = models.BooleanField("启用", default=True)
+    last_version = models.CharField(
+        "最近使用的 xAPI 版本",
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text="请求缺少或写错版本头时，按此版本作答（1.0.3 或 2.0.0）",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,12 +82,20 @@ class Statement(models.Model):
     data = models.TextField("语句 JSON")
     timestamp_original = models.CharField("原始时间戳", max_length=40, blank=True)
     # Links to people and the facts the statistics read.
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    school_class = models.ForeignKey(
-        "schools.SchoolClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    # No single-column indexes on these links: reads go through stmt_student / stmt_ts_school, and every index
+    # is paid on each stored statement (see docs/adr on the LRS write path).
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    student = models.ForeignKey("people.Student", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    teacher = models.ForeignKey("people.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    student = models.ForeignKey(
+        "people.Student", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    teacher = models.ForeignKey(
+        "people.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     duration_s = models.FloatField("时长（秒）", null=True, blank=True)
     score_scaled = models.FloatField("得分率", null=True, blank=True)
     completed = models.BooleanField("完成", default=False)
@@ -109,7 +124,12 @@ class StatementRef(models.Model):
 
     AGENT = "g"
     ACTIVITY = "a"
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="refs")
+    # Written only together with its statement (same transaction, same code path), never on its own: no database
+    # foreign-key check and no index of its own per row (deletes cascade in the ORM; statements are voided, not
+    # deleted).
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="refs", db_constraint=False, db_index=False
+    )
     kind = models.CharField(max_length=1)
     value = models.CharField(max_length=500)
 

@@ -50,6 +50,13 @@ def lrs_client_create(
     return client, secret
 
 
+def lrs_client_note_version(*, client: LrsClient, version: str) -> None:
+    """Remember the xAPI version a client speaks (written only when it changes). Technical state like a last
+    login, so no audit entry; the in-memory client (possibly cached) is updated too."""
+    LrsClient.objects.filter(pk=client.pk).update(last_version=version)
+    client.last_version = version
+
+
 def authority_of(client: LrsClient) -> dict[str, Any]:
     return {
         "objectType": "Agent",
@@ -180,20 +187,29 @@ def statement_store(
     if not validated:
         statements_validate(statements, version=version)
     ids: list[str] = []
+    supplied: list[str] = []  # ids sent by the client: only these can exist already or be voided already
     seen: set[str] = set()
     for st in statements:
-        sid = st["id"].lower() if "id" in st else str(uuid.uuid4())
+        if "id" in st:
+            sid = st["id"].lower()
+            supplied.append(sid)
+        else:
+            sid = str(uuid.uuid4())
         if sid in seen:
             raise XapiError(400, f"同一批中语句 ID 重复：{sid}")
         seen.add(sid)
         ids.append(sid)
-    # Which statements exist already: identical → no-op, different → 409.
-    existing = {
-        str(row[0]): row
-        for row in Statement.objects.filter(statement_id__in=ids).values_list(
-            "statement_id", "data", "timestamp_original"
-        )
-    }
+    # Which statements exist already: identical → no-op, different → 409 (one query for the batch).
+    existing = (
+        {
+            str(row[0]): row
+            for row in Statement.objects.filter(statement_id__in=supplied).values_list(
+                "statement_id", "data", "timestamp_original"
+            )
+        }
+        if supplied
+        else {}
+    )
     new_items: list[tuple[str, dict[str, Any]]] = []
     for sid, st in zip(ids, statements, strict=True):
         if sid in existing:
@@ -207,6 +223,7 @@ def statement_store(
         new_items.append((sid, st))
     if not new_items:
         return ids
+    new_supplied = [sid for sid in supplied if sid not in existing]
     # Voiding: targets must not themselves be voiding statements.
     voiding = {sid: st["object"]["id"].lower() for sid, st in new_items if st["verb"]["id"] == v.VOIDED_VERB}
     if voiding:
@@ -299,8 +316,16 @@ def statement_store(
                 voided=True
             )
         # Out-of-order voiding: a statement voided before it arrived.
-        late = Statement.objects.filter(verb_id=v.VOIDED_VERB, target__in=[sid for sid, _ in new_items])
-        late_targets = set(late.values_list("target", flat=True))
+        # (Only ids the client chose can have been voided before: ids assigned here are new.)
+        late_targets = (
+            set(
+                Statement.objects.filter(verb_id=v.VOIDED_VERB, target__in=new_supplied).values_list(
+                    "target", flat=True
+                )
+            )
+            if new_supplied
+            else set()
+        )
         if late_targets:
             Statement.objects.filter(statement_id__in=late_targets).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
         if activities:
@@ -389,14 +414,22 @@ def etag_of(content: bytes) -> str:
     return hashlib.sha1(content, usedforsecurity=False).hexdigest()
 
 
-def _check_preconditions(doc: Document | None, *, if_match: str | None, if_none_match: str | None) -> None:
+def collection_etag(docs: Iterable[tuple[str, str]]) -> str:
+    """ETag of a set of documents (all State documents of an activity, agent and registration): changes when any
+    document is added, changed or removed. ``docs`` are (key, etag) pairs."""
+    text = "\n".join(f"{k}\t{e}" for k, e in sorted(docs))
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _check_preconditions(current: str | None, *, if_match: str | None, if_none_match: str | None) -> None:
+    """RFC 2616 If-Match / If-None-Match against the current ETag of the resource (``None``: it does not exist)."""
     if if_match is not None:
         tags = {t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")}
-        if doc is None or ("*" not in tags and doc.etag not in tags):
+        if current is None or ("*" not in tags and current not in tags):
             raise XapiError(412, "If-Match 与文档当前的 ETag 不符（文档已被他人修改或不存在）")
     if if_none_match is not None:
         tags = {t.strip().removeprefix("W/").strip('"') for t in if_none_match.split(",")}
-        if doc is not None and ("*" in tags or doc.etag in tags):
+        if current is not None and ("*" in tags or current in tags):
             raise XapiError(412, "If-None-Match：文档已存在")
 
 
@@ -413,7 +446,7 @@ def document_write(
 ) -> Document:
     """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
     doc = Document.objects.select_for_update().filter(**key.filter()).first()
-    _check_preconditions(doc, if_match=if_match, if_none_match=if_none_match)
+    _check_preconditions(doc.etag if doc else None, if_match=if_match, if_none_match=if_none_match)
     if doc is not None and require_precondition and if_match is None and if_none_match is None:
         raise XapiError(409, "文档已存在：更新时必须带 If-Match（当前 ETag）或 If-None-Match 请求头")
     is_json = content_type.split(";")[0].strip().lower() == "application/json"
@@ -445,14 +478,28 @@ def document_write(
 @transaction.atomic
 def document_delete(*, key: DocKey, if_match: str | None, if_none_match: str | None) -> None:
     doc = Document.objects.select_for_update().filter(**key.filter()).first()
-    _check_preconditions(doc, if_match=if_match, if_none_match=if_none_match)
+    _check_preconditions(doc.etag if doc else None, if_match=if_match, if_none_match=if_none_match)
     if doc is not None:
         doc.delete()
 
 
 @transaction.atomic
-def documents_delete_all(*, kind: str, activity_id: str, agent_ifi: str, registration: str | None) -> int:
+def documents_delete_all(
+    *,
+    kind: str,
+    activity_id: str,
+    agent_ifi: str,
+    registration: str | None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> int:
+    """Delete every document of the set (State: an activity, agent and registration), all or nothing. The set is
+    the resource the preconditions apply to: its ETag is ``collection_etag`` of its documents (the ETag of the
+    ids list GET), absent when the set is empty. The rows are locked while checked."""
     qs = Document.objects.filter(kind=kind, activity_id=activity_id, agent_ifi=agent_ifi)
     if registration is not None:
         qs = qs.filter(registration=registration)
-    return int(qs.delete()[0])
+    docs = list(qs.select_for_update().values_list("pk", "key", "etag"))
+    current = collection_etag((k, e) for _, k, e in docs) if docs else None
+    _check_preconditions(current, if_match=if_match, if_none_match=if_none_match)
+    return int(Document.objects.filter(pk__in=[pk for pk, _, _ in docs]).delete()[0])

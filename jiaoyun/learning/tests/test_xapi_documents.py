@@ -101,6 +101,30 @@ def test_state_delete_all_for_agent_and_activity(xapi):
     assert Document.objects.count() == 0
 
 
+def test_state_delete_all_honours_if_match_and_if_none_match(xapi2):
+    from urllib.parse import urlencode
+
+    all_qs = "?" + urlencode({"activityId": ACT, "agent": AGENT})
+    # nothing stored yet: If-Match fails (no resource), If-None-Match: * passes
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-Match": "*"}).status_code == 412
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-None-Match": "*"}).status_code == 204
+    xapi2.post("activities/state", {"v": 1}, params=state_qs("a"))
+    xapi2.post("activities/state", {"v": 1}, params=state_qs("b"))
+    listed = xapi2.get("activities/state", {"activityId": ACT, "agent": AGENT})
+    assert listed.json() == ["a", "b"]
+    etag = listed["ETag"]
+    # another client changes one document: the ETag read before is stale, nothing is deleted
+    xapi2.post("activities/state", {"w": 2}, params=state_qs("b"))
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-Match": etag}).status_code == 412
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-None-Match": "*"}).status_code == 412
+    assert Document.objects.count() == 2
+    fresh = xapi2.get("activities/state", {"activityId": ACT, "agent": AGENT})["ETag"]
+    assert fresh != etag
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-None-Match": fresh}).status_code == 412
+    assert xapi2.delete("activities/state", params=all_qs, headers={"If-Match": fresh}).status_code == 204
+    assert Document.objects.count() == 0
+
+
 def test_state_requires_valid_agent(xapi):
     response = xapi.get("activities/state", {"activityId": ACT, "agent": "{bad", "stateId": "x"})
     assert response.status_code == 400

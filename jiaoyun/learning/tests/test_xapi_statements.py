@@ -49,6 +49,25 @@ def test_missing_version_header_is_refused(xapi):
     assert Statement.objects.count() == 0
 
 
+def test_missing_version_header_is_answered_in_the_version_the_client_speaks(xapi, xapi2, lrs_client):
+    # a client never seen before: the newest version
+    assert xapi.get("statements", version="")["X-Experience-API-Version"] == "2.0.0"
+    # a 1.0.3 client that forgets the header once is answered as 1.0.3
+    assert xapi.get("statements", {"limit": 1})["X-Experience-API-Version"] == "1.0.3"
+    refused = xapi.post("statements", statement(), version="")
+    assert refused.status_code == 400
+    assert refused["X-Experience-API-Version"] == "1.0.3"
+    # the same credentials now speaking 2.0
+    assert xapi2.get("statements", {"limit": 1}).status_code == 200
+    refused = xapi2.put("statements", statement(), params=f"?statementId={uuid.uuid4()}", version="")
+    assert (refused.status_code, refused["X-Experience-API-Version"]) == (400, "2.0.0")
+    lrs_client.refresh_from_db()
+    assert lrs_client.last_version == "2.0.0"
+    # without (valid) credentials nothing is known about the client
+    anonymous = Xapi(lrs_client.key, "wrong").get("statements", version="")
+    assert (anonymous.status_code, anonymous["X-Experience-API-Version"]) == (400, "2.0.0")
+
+
 @pytest.mark.parametrize("header,status", [("1.0.2", 200), ("1.0", 200), ("2.0.1", 200), ("0.95", 400), ("3.0.0", 400)])
 def test_version_header_negotiation(xapi, header, status):
     assert xapi.post("statements", statement(), version=header).status_code == status
@@ -254,6 +273,58 @@ def test_format_ids_and_canonical(xapi):
     assert "definition" not in ids["object"]
     canon = xapi.get("statements", {"statementId": sid, "format": "canonical"}, headers={"Accept-Language": "zh-CN"})
     assert canon.json()["verb"]["display"] == {"zh-CN": "做了"}
+
+
+def test_format_canonical_serves_the_stored_activity_definition_in_one_language(xapi):
+    # given: a statement whose activity definition is later extended by another statement of the same client
+    act = "http://example.com/activities/canonical-1"
+    first = statement(
+        verb={"id": "http://x.y/v", "display": {"en-US": "did", "zh-CN": "做了"}},
+        object={"id": act, "definition": {"name": {"en-US": "Lesson one", "zh-CN": "第一课"}}},
+        context={"contextActivities": {"parent": [{"id": act}]}},
+    )
+    sid = xapi.post("statements", first).json()[0]
+    later = statement(
+        object={
+            "id": act,
+            "definition": {
+                "name": {"en-US": "Lesson 1"},
+                "description": {"en-US": "Fractions", "zh-CN": "分数", "fr": "Fractions (fr)"},
+                "type": "http://adlnet.gov/expapi/activities/lesson",
+            },
+        }
+    )
+    xapi.post("statements", later)
+
+    # when: the first statement is read back in canonical format, preferring Chinese
+    got = xapi.get(
+        "statements", {"statementId": sid, "format": "canonical"}, headers={"Accept-Language": "zh-CN, en;q=0.5"}
+    ).json()
+
+    # then: the definition is the LRS's merged one, each language map cut to the preferred language
+    assert got["object"]["definition"] == {
+        "name": {"zh-CN": "第一课"},
+        "description": {"zh-CN": "分数"},
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+    }
+    assert got["verb"]["display"] == {"zh-CN": "做了"}
+    assert got["context"]["contextActivities"]["parent"][0]["definition"]["name"] == {"zh-CN": "第一课"}
+    assert got["actor"] == first["actor"]  # agents as sent
+
+    # English first: the newest English name; a language range matches its sub-tags (en → en-US)
+    english = xapi.get("statements", {"statementId": sid, "format": "canonical"}, headers={"Accept-Language": "en"})
+    assert english.json()["object"]["definition"]["name"] == {"en-US": "Lesson 1"}
+    # A language refused with q=0 is not chosen when another one exists
+    no_zh = xapi.get(
+        "statements", {"statementId": sid, "format": "canonical"}, headers={"Accept-Language": "zh-CN;q=0, fr"}
+    ).json()
+    assert no_zh["object"]["definition"]["description"] == {"fr": "Fractions (fr)"}
+    # exact keeps the statement as it was sent
+    exact = xapi.get("statements", {"statementId": sid}).json()
+    assert exact["object"]["definition"] == first["object"]["definition"]
+    # a page of statements in canonical format uses the same definitions
+    page = xapi.get("statements", {"activity": act, "format": "canonical"}, headers={"Accept-Language": "zh-CN"})
+    assert {s["object"]["definition"]["name"]["zh-CN"] for s in page.json()["statements"]} == {"第一课"}
 
 
 def test_statement_refs_index_related_agents(xapi):

@@ -19,6 +19,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from jiaoyun.learning.models import LrsClient
+from jiaoyun.learning.services import lrs_client_note_version
 from jiaoyun.learning.xapi.errors import XapiError
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,16 @@ def authenticate(header: str | None) -> LrsClient:
     return client
 
 
+def _reply_version(xreq: XRequest) -> str:
+    """The version to answer a request without a usable version header in: the one its client last spoke (an LRS
+    serving 1.0.3 and 2.0.0 side by side has no other clue), else the newest."""
+    try:
+        client = authenticate(xreq.headers.get("authorization"))
+    except XapiError:
+        return SUPPORTED[-1]
+    return client.last_version or SUPPORTED[-1]
+
+
 def build_request(request: HttpRequest) -> XRequest:
     headers = {k.lower(): v for k, v in request.headers.items()}
     params: dict[str, str] = {k: str(val) for k, val in request.GET.items()}
@@ -148,7 +159,7 @@ def xapi_view(
     def decorate(fn: Callable[[XRequest], HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
         def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            version = "2.0.0"
+            version = SUPPORTED[-1]
             head = False
             try:
                 xreq = build_request(request)
@@ -162,10 +173,16 @@ def xapi_view(
                     response["Allow"] = ", ".join(methods)
                     return response
                 if versioned:
-                    version = negotiate_version(xreq.headers.get("x-experience-api-version"))
+                    try:
+                        version = negotiate_version(xreq.headers.get("x-experience-api-version"))
+                    except XapiError:
+                        version = _reply_version(xreq)
+                        raise
                     xreq.version = version
                 if auth:
                     xreq.client = authenticate(xreq.headers.get("authorization"))
+                    if versioned and xreq.client.last_version != version:
+                        lrs_client_note_version(client=xreq.client, version=version)
                 if xreq.method not in methods:
                     raise XapiError(405, f"此资源不支持 {xreq.method} 方法")
                 response = fn(xreq)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jiaoyun.learning import conf
-from jiaoyun.learning.models import Statement, StatementRef
+from jiaoyun.learning.models import Activity, Statement, StatementRef
 from jiaoyun.learning.xapi import validate as v
 from jiaoyun.learning.xapi.errors import XapiError
 
@@ -235,20 +236,56 @@ def _canonical(value: Any, accept: list[str], key: str = "") -> Any:
 
 
 def accept_languages(header: str) -> list[str]:
+    """Language ranges of an Accept-Language header, best first; ranges with q=0 are not acceptable."""
     langs = []
     for part in header.split(","):
         tag, _, q = part.strip().partition(";q=")
         if tag and tag != "*":
             try:
-                langs.append((float(q) if q else 1.0, tag.strip()))
+                weight = float(q) if q else 1.0
             except ValueError:
                 continue
+            if weight > 0:
+                langs.append((weight, tag.strip()))
     return [t for _, t in sorted(langs, key=lambda x: -x[0])]
 
 
-def render(data: str, fmt: str, accept: list[str]) -> str:
+def _activities_in(st: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The Activity objects of a statement: its object, its context activities, and those of a SubStatement."""
+    obj = st.get("object") or {}
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        yield obj
+    elif kind == "SubStatement":
+        yield from _activities_in(obj)
+    for acts in ((st.get("context") or {}).get("contextActivities") or {}).values():
+        yield from acts if isinstance(acts, list) else [acts]
+
+
+def _with_canonical_definitions(statements: list[dict[str, Any]]) -> None:
+    """Replace each Activity's definition by the LRS's canonical one (``Activity``), one query for the page."""
+    acts = [a for st in statements for a in _activities_in(st) if isinstance(a, dict) and "id" in a]
+    if not acts:
+        return
+    known = dict(
+        Activity.objects.filter(activity_id__in={a["id"] for a in acts}).values_list("activity_id", "definition")
+    )
+    parsed = {k: json.loads(d) for k, d in known.items()}
+    for a in acts:
+        definition = parsed.get(a["id"])
+        if definition:
+            a["definition"] = definition
+
+
+def render_page(rows: list[str], fmt: str, accept: list[str]) -> list[str]:
+    """The statements of a response in the requested format. ``exact``: as stored. ``ids``: identifiers only.
+    ``canonical``: Activities with the LRS's canonical definitions, then every language map (verb display,
+    activity name/description, interaction components, attachment display) cut to the one language the
+    Accept-Language header prefers."""
     if fmt == "exact":
-        return data
-    st = json.loads(data)
-    st = _ids(st) if fmt == "ids" else _canonical(st, accept)
-    return json.dumps(st, ensure_ascii=False, separators=(",", ":"))
+        return rows
+    statements = [json.loads(r) for r in rows]
+    if fmt == "ids":
+        return [json.dumps(_ids(st), ensure_ascii=False, separators=(",", ":")) for st in statements]
+    _with_canonical_definitions(statements)
+    return [json.dumps(_canonical(st, accept), ensure_ascii=False, separators=(",", ":")) for st in statements]

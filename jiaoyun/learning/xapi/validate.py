@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -48,17 +49,16 @@ def fail(path: str, reason: str) -> XapiError:
 
 
 def check_keys(obj: dict[str, Any], allowed: set[str], path: str) -> None:
-    extra = set(obj) - allowed
-    if extra:
-        raise fail(path, f"不允许的属性 {sorted(extra)}")
+    if not allowed.issuperset(obj):
+        raise fail(path, f"不允许的属性 {sorted(set(obj) - allowed)}")
 
 
 def check_object(value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise fail(path, "必须是 JSON 对象")
-    for k, v in value.items():
-        if v is None:
-            raise fail(f"{path}.{k}", "不允许为 null")
+    if None in value.values():
+        k = next(k for k, v in value.items() if v is None)
+        raise fail(f"{path}.{k}", "不允许为 null")
     return value
 
 
@@ -68,8 +68,14 @@ def check_string(value: Any, path: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=65536)
+def _is_iri(value: str) -> bool:
+    # Verbs, activity types and extension keys repeat from statement to statement: each is matched once.
+    return IRI_RE.match(value) is not None
+
+
 def check_iri(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not IRI_RE.match(value):
+    if not isinstance(value, str) or not _is_iri(value):
         raise fail(path, f"不是合法的 IRI：{value!r}")
     return value
 
@@ -111,19 +117,28 @@ def parse_timestamp(value: Any, path: str) -> dt.datetime:
     """RFC 3339 / ISO 8601 extended timestamp; "-00:00" (unknown offset) is refused. Returns an aware UTC time."""
     if not isinstance(value, str):
         raise fail(path, "时间戳必须是字符串")
+    parsed = _parse_timestamp(value)
+    if isinstance(parsed, str):
+        raise fail(path, parsed)
+    return parsed
+
+
+# Validation and storage parse the same values: the pure parsers are cached by value (a reason string on error).
+@functools.lru_cache(maxsize=4096)
+def _parse_timestamp(value: str) -> dt.datetime | str:
     m = TIMESTAMP_RE.match(value)
     if not m:
-        raise fail(path, f"不是 ISO 8601 时间戳：{value!r}")
+        return f"不是 ISO 8601 时间戳：{value!r}"
     tz = m.group(8)
     if tz and tz.startswith("-") and tz.replace("-", "").replace(":", "").strip("0") == "":
-        raise fail(path, f"时区偏移 -00:00 不允许：{value!r}")
+        return f"时区偏移 -00:00 不允许：{value!r}"
     try:
         frac = m.group(7) or ""
         micro = int((frac[1:] + "000000")[:6]) if frac else 0
         y, mo, d, h, mi, sec = (int(m.group(i)) for i in range(1, 7))
         base = dt.datetime(y, mo, d, h, mi, sec, micro)
-    except ValueError as exc:
-        raise fail(path, f"日期不存在：{value!r}") from exc
+    except ValueError:
+        return f"日期不存在：{value!r}"
     if not tz or tz in ("Z", "z"):
         offset = dt.timedelta(0)
     else:
@@ -135,8 +150,16 @@ def parse_timestamp(value: Any, path: str) -> dt.datetime:
 
 def parse_duration(value: Any, path: str) -> float:
     """ISO 8601 duration → seconds (months = 30 days, years = 365 days, approximations for statistics)."""
-    if not isinstance(value, str) or not DURATION_RE.match(value):
+    seconds = _parse_duration(value) if isinstance(value, str) else None
+    if seconds is None:
         raise fail(path, f"不是 ISO 8601 时长：{value!r}")
+    return seconds
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_duration(value: str) -> float | None:
+    if not DURATION_RE.match(value):
+        return None
     date_part, _, time_part = value[1:].partition("T")
     factors_date = {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400}
     factors_time = {"H": 3600, "M": 60, "S": 1}

@@ -126,19 +126,13 @@ def _statements_get(xreq: XRequest) -> HttpResponse:
         row = single.values_list("data", "stored").first()
         if row is None:
             raise XapiError(404, "没有这条语句")
-        body = query.render(row[0], fmt, accept)
+        (body,) = query.render_page([row[0]], fmt, accept)
         response = _maybe_multipart(body, [row[0]], attachments)
         response["Last-Modified"] = http_date(row[1].timestamp())
         return _with_consistency(response)
     rows, more = query.page(q)
     more_url = reverse("xapi:statements-more", kwargs={"token": more}) if more else ""
-    text = (
-        '{"statements":['
-        + ",".join(query.render(r, fmt, accept) for r in rows)
-        + '],"more":'
-        + json.dumps(more_url)
-        + "}"
-    )
+    text = '{"statements":[' + ",".join(query.render_page(rows, fmt, accept)) + '],"more":' + json.dumps(more_url) + "}"
     return _with_consistency(_maybe_multipart(text, rows, attachments))
 
 
@@ -191,11 +185,12 @@ def _document_resource(
         qs = Document.objects.filter(kind=kind, **base)
         if "since" in xreq.params:
             qs = qs.filter(updated__gt=v.parse_timestamp(xreq.params["since"], "since"))
-        keys = list(qs.order_by("key").values_list("key", flat=True))
-        last = qs.order_by("-updated").values_list("updated", flat=True).first()
-        response = json_response(keys)
-        if last:
-            response["Last-Modified"] = http_date(last.timestamp())
+        docs = list(qs.order_by("key").values_list("key", "etag", "updated"))
+        response = json_response([k for k, _, _ in docs])
+        if docs:
+            response["Last-Modified"] = http_date(max(u for _, _, u in docs).timestamp())
+            if "since" not in xreq.params:  # the ETag of the whole set, the resource a DELETE of all applies to
+                response["ETag"] = f'"{services.collection_etag((k, e) for k, e, _ in docs)}"'
         return response
     if xreq.method == "DELETE":
         if doc_key is None:
@@ -206,6 +201,8 @@ def _document_resource(
                 activity_id=base["activity_id"],
                 agent_ifi=base["agent_ifi"],
                 registration=base["registration"],
+                if_match=xreq.headers.get("if-match"),
+                if_none_match=xreq.headers.get("if-none-match"),
             )
             return HttpResponse(status=204)
         services.document_delete(
