@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BATCH_ROWS": 5000,
     # How many rows from the top are searched for the header row (title rows above it are skipped).
     "IMPORT_HEADER_SCAN_ROWS": 20,
+    # Worker processes that parse and validate chunks of a large file (0: one per CPU, at most 4; 1: none).
+    "IMPORT_WORKERS": 0,
+    # Files from this size on are checked by worker processes (for kinds whose validation allows it).
+    "IMPORT_PARALLEL_BYTES": 8 * 1024 * 1024,
     # Rejected rows kept per import (the counts are always exact).
     "IMPORT_MAX_REJECTS_KEPT": 100_000,
 }

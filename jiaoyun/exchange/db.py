@@ -157,6 +157,39 @@ def audit_bulk(
     return len(objs)
 
 
+def audit_created(
+    *,
+    actor: Any,
+    model: type[models.Model],
+    repr_column: str,
+    pks: Sequence[int],
+    changes: dict[str, Any],
+    note: str = "",
+) -> int:
+    """One CREATE AuditEntry per new row, written by PostgreSQL from the rows just inserted (INSERT … SELECT).
+
+    Same entries as ``audit_bulk``: the object's id and ``repr_column`` (its name), the shared ``changes``.
+    """
+    if not pks:
+        return 0
+    qn = connection.ops.quote_name
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_name = getattr(actor, "username", "") if actor_id else ""
+    sql = (
+        f"INSERT INTO {qn(AuditEntry._meta.db_table)} "
+        "(at, actor_id, actor_name, action, object_type, object_id, object_repr, changes, note) "
+        f"SELECT %s, %s, %s, %s, %s, t.id::text, left(t.{qn(repr_column)}, 200), %s::jsonb, %s "
+        f"FROM {qn(model._meta.db_table)} t WHERE t.id = ANY(%s)"
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [timezone.now(), actor_id, actor_name, "create", model._meta.label, json.dumps(changes, default=_json),
+             note, list(pks)],
+        )  # fmt: skip
+        return int(cur.rowcount)
+
+
 def _is_plain(ch: dict[str, Any]) -> bool:
     return all(v is None or isinstance(v, str | int | float | bool) for v in ch.values())
 

@@ -38,6 +38,9 @@ def normalize_header(text: Any) -> str:
 
 
 def _blank(cells: list[Any]) -> bool:
+    first = cells[0]
+    if type(first) is str and first.strip():  # the usual row: settled by its first cell
+        return False
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
@@ -69,6 +72,7 @@ class Table:
     _rows: Iterator[tuple[int, list[Any]]]
     _progress: Callable[[], float]
     encoding: str = ""
+    size: int = 0
     formula_without_value: set[tuple[int, int]] = field(default_factory=set)
     _close: Callable[[], None] | None = None
 
@@ -249,6 +253,7 @@ def _open_workbook(path: Path, fmt: str, known: Callable[[str], bool]) -> Table:
         headers=headers,
         _rows=_chain(head[data_start:], numbered),
         _progress=lambda: seen["row"] / total,
+        size=path.stat().st_size,
         formula_without_value=formulas,
         _close=book.close,
     )
@@ -298,6 +303,7 @@ def _open_csv(path: Path, size: int, known: Callable[[str], bool]) -> Table:
         _rows=_chain(head[data_start:], numbered),
         _progress=lambda: counter.count / max(size, 1),
         encoding=encoding,
+        size=size,
         _close=raw.close,
     )
 

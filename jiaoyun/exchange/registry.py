@@ -24,6 +24,7 @@ from jiaoyun.exchange import values as V
 from jiaoyun.exchange.readers import normalize_header
 
 NEW, UPDATED, UNCHANGED, REJECTED, PENDING = "new", "updated", "unchanged", "rejected", "pending"
+DATE_CACHE = 100_000
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,20 @@ class Col:
         if t == "decimal":
             return lambda raw: need(V.parse_decimal(raw))
         if t == "date":
-            return lambda raw: need(V.parse_date(raw))
+            # Birth dates repeat a lot in a roster: each distinct text is parsed once (bounded cache).
+            parsed: dict[str, Any] = {}
+
+            def p_date(raw: Any) -> Any:
+                if type(raw) is str:
+                    v = parsed.get(raw)
+                    if v is None:
+                        v = V.parse_date(raw)
+                        if len(parsed) < DATE_CACHE:
+                            parsed[raw] = v
+                    return need(v)
+                return need(V.parse_date(raw))
+
+            return p_date
         if t == "bool":
             default = bool(self.default)
             return lambda raw: V.parse_bool(raw, default)
@@ -170,6 +184,12 @@ class Kind:
     # What differs when two rows share a natural key but not ``conflict_fields`` (for the message).
     conflict_label: ClassVar[str] = "姓名"
     order: ClassVar[int] = 100
+    # True when ``validate`` reads only lookups loaded by ``prepare`` (never the database) and leaves
+    # ``ctx`` unchanged: worker processes may then check chunks of a large file in parallel.
+    parallel_safe: ClassVar[bool] = False
+    # Column of ``object_type``'s table shown in the audit entry of a created row (its ``Rec.repr``): when
+    # set, PostgreSQL writes those entries itself with one INSERT … SELECT per batch.
+    audit_repr_column: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self._names: dict[str, Col] = {}
@@ -198,6 +218,12 @@ class Kind:
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
         """(column label, key) pairs that must be unique inside the file."""
         raise NotImplementedError
+
+    def seal(self, record: dict[str, Any], ctx: Context) -> None:
+        """When confirming, add what only the write needs (e.g. encrypted ID numbers) to a validated record.
+
+        Runs where the row is checked (a worker process for large files), after the duplicate fingerprints.
+        """
 
     def conflict_fields(self) -> tuple[str, ...]:
         """Record keys named in the message when two rows share a key but differ (e.g. the name)."""

@@ -8,12 +8,18 @@ check inside the file → every ``IMPORT_BATCH_ROWS`` rows one set-based compari
 from __future__ import annotations
 
 import hashlib
+import itertools
+import multiprocessing
+import os
 import shutil
-from collections.abc import Callable, Iterable
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -24,14 +30,14 @@ from jiaoyun.core.choices import AuditAction, Role, Section
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.exchange import conf
 from jiaoyun.exchange.choices import BatchStatus
-from jiaoyun.exchange.db import audit_bulk
+from jiaoyun.exchange.db import audit_bulk, audit_created, is_postgres
+from jiaoyun.exchange.ledger import KeyLedger
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
 from jiaoyun.exchange.readers import Table, open_table
 from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec, get_kind
 from jiaoyun.exchange.values import text
 
 Progress = Callable[[float], None]
-MASK32 = 0xFFFFFFFF
 
 
 class _System:
@@ -127,16 +133,9 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
     mapping, ignored = _map_headers(kind, table.headers)
     result = RunResult(header_row=table.header_row, ignored_headers=ignored)
     by_label = {c.label: c for c in kind.columns}
-    parsers = [(col, idx, col.parser()) for col, idx in mapping]
     index_of = {col.label: idx for col, idx in mapping}
-    formulas = table.formula_without_value
-    conflict_fields = kind.conflict_fields()
-    # Natural keys seen so far, for duplicates inside the file: 64-bit hash of (column, key) → one packed int
-    # (32-bit fingerprint of the whole record, of the conflict fields, and the row number): ~100 bytes a key.
-    seen: dict[int, int] = {}
-    batch_rows = conf.get("IMPORT_BATCH_ROWS")
     kind.prepare(ctx)
-    pending: list[Rec] = []
+    checker = RowChecker(kind, mapping, ctx, table.formula_without_value)
     raw_rows: dict[int, list[Any]] = {}
 
     def reject(row: int, err: DomainError, cells: list[Any]) -> None:
@@ -162,65 +161,205 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
         for rec in done:
             raw_rows.pop(rec.row, None)
 
-    for row_no, cells in table.rows():
-        result.total += 1
-        values: dict[str, Any] = {}
-        try:
-            for col, idx, parse in parsers:
-                raw = cells[idx] if idx < len(cells) else None
-                if formulas and (row_no, idx) in formulas:
-                    raise DomainError(
-                        "公式单元格没有计算结果，请在Excel中重新计算并保存，或把公式转换为数值", field=col.label
-                    )
-                try:
-                    values[col.name] = parse(raw)
-                except DomainError as exc:
-                    exc.field = exc.field or col.label
-                    raise
-            record = kind.validate(values, ctx)
-            fingerprint = hash(tuple(record.items())) & MASK32
-            named = hash(tuple(record.get(f) for f in conflict_fields)) & MASK32
-            keys = [(label, hash((label, key))) for label, key in kind.unique_keys(record)]
-            for label, key in keys:
-                previous = seen.get(key)
-                if previous is None:
+    ledger = KeyLedger()
+    try:
+        for chunk, outcomes in _checked_chunks(kind, table, checker):
+            result.total += len(outcomes)
+            accepted: list[tuple[int, dict[str, Any], list[tuple[str, str]], int, int]] = []
+            for (row_no, cells), outcome in zip(chunk, outcomes, strict=True):
+                if outcome[1] is None:
+                    result.count(REJECTED)
+                    if len(result.rejections) < keep:
+                        result.rejections.append(Rejection(row_no, outcome[2], outcome[4], outcome[3]))
                     continue
-                first_row, first_named, first_fp = previous & MASK32, (previous >> 32) & MASK32, previous >> 64
-                if first_fp == fingerprint:
-                    raise DomainError(f"与第{first_row}行重复（{label}相同，内容相同）", field=label)
-                if first_named != named:
-                    raise DomainError(
-                        f"与第{first_row}行的{label}相同，但{kind.conflict_label}不同，请核对", field=label
-                    )
-                raise DomainError(f"与第{first_row}行的{label}相同，但其他信息不同，请合并为一行", field=label)
-            packed = (fingerprint << 64) | (named << 32) | row_no
-            for _, key in keys:
-                seen[key] = packed
-        except DomainError as exc:
-            reject(row_no, exc, cells)
-            continue
-        pending.append(Rec(row=row_no, data=record))
-        raw_rows[row_no] = cells
-        if len(pending) >= batch_rows:
-            settle(kind.flush(pending, ctx))
-            pending = []
+                accepted.append(outcome)  # type: ignore[arg-type]
+                raw_rows[row_no] = cells
+            pending: list[Rec] = []
+            for row_no, record, error in _without_duplicates(kind, ledger, accepted):
+                if error is not None:
+                    reject(row_no, error, raw_rows.pop(row_no))
+                else:
+                    pending.append(Rec(row=row_no, data=record))
+            if pending:
+                settle(kind.flush(pending, ctx))
             if on_progress:
                 on_progress(table.progress())
-    if pending:
-        settle(kind.flush(pending, ctx))
-    settle(kind.finish(ctx))
-    if ctx.write:
-        kind.after_write(ctx)
+        settle(kind.finish(ctx))
+        if ctx.write:
+            kind.after_write(ctx)
+    finally:
+        ledger.drop()
     if result.total == 0:
         raise DomainError(f"文件只有表头（第{table.header_row}行），没有数据行")
     result.rejections.sort(key=lambda r: r.row)
     return result
 
 
+# An outcome of one row: (row, record, keys, fingerprint, conflict fingerprint) when it passed the column
+# parsers and the kind's validator; (row, None, column, reason, value as shown) when it did not.
+Outcome = tuple[int, Any, Any, Any, Any]
+
+
+class RowChecker:
+    """Parse and validate rows: cells → typed values → the kind's record, its keys and fingerprints.
+
+    Pure Python on lookups loaded by ``Kind.prepare``: no database access, so chunks of rows can be
+    checked by worker processes (see ``_checked_chunks``) with the same result as in the importing process.
+    """
+
+    def __init__(self, kind: Kind, mapping: list[tuple[Col, int]], ctx: Context, formulas: set[tuple[int, int]]):
+        self.kind, self.ctx, self.formulas = kind, ctx, formulas
+        self.parsers = [(col.name, idx, col.parser(), col.label) for col, idx in mapping]
+        self.width = max((idx for _, idx in mapping), default=-1) + 1
+        self.by_label = {col.label: (col, idx) for col, idx in mapping}
+        self.conflict_fields = kind.conflict_fields()
+        self.seal = ctx.write and type(kind).seal is not Kind.seal
+
+    def __call__(self, chunk: list[tuple[int, list[Any]]]) -> list[Outcome]:
+        kind, ctx, parsers, width, formulas = self.kind, self.ctx, self.parsers, self.width, self.formulas
+        conflict_fields, seal = self.conflict_fields, self.seal
+        out: list[Outcome] = []
+        append = out.append
+        for row_no, cells in chunk:
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            try:
+                if formulas:
+                    self._formulas(row_no)
+                values: dict[str, Any] = {}
+                for name, idx, parse, label in parsers:
+                    try:
+                        values[name] = parse(cells[idx])
+                    except DomainError as exc:
+                        exc.field = exc.field or label
+                        raise
+                record = kind.validate(values, ctx)
+                keys = [(label, _key_text(label, key)) for label, key in kind.unique_keys(record)]
+                fingerprint = zlib.crc32("\x1f".join(map(str, record.values())).encode())
+                named = zlib.crc32("\x1f".join(str(record.get(f)) for f in conflict_fields).encode())
+                if seal:
+                    kind.seal(record, ctx)
+                append((row_no, record, keys, fingerprint, named))
+            except DomainError as exc:
+                found = self.by_label.get(exc.field or "")
+                shown = _shown(found[0], cells[found[1]]) if found else ""
+                append((row_no, None, exc.field or "", exc.message, shown))
+        return out
+
+    def _formulas(self, row_no: int) -> None:
+        for _, idx, _, label in self.parsers:
+            if (row_no, idx) in self.formulas:
+                raise DomainError("公式单元格没有计算结果，请在Excel中重新计算并保存，或把公式转换为数值", field=label)
+
+
+def _key_text(label: str, key: Any) -> str:
+    return f"{label}\x1f{key if isinstance(key, str) else repr(key)}"
+
+
+def _without_duplicates(
+    kind: Kind, ledger: KeyLedger, accepted: list[tuple[int, dict[str, Any], list[tuple[str, str]], int, int]]
+) -> Iterator[tuple[int, dict[str, Any], DomainError | None]]:
+    """Reject rows whose natural key an earlier row of the file already has (the first one stays)."""
+    seen = ledger.lookup([key for _, _, keys, _, _ in accepted for _, key in keys])
+    added: dict[str, tuple[int, int, int]] = {}
+    for row_no, record, keys, fingerprint, named in accepted:
+        error = None
+        for label, key in keys:
+            previous = seen.get(key) or added.get(key)
+            if previous is None:
+                continue
+            first_row, first_named, first_fp = previous
+            if first_fp == fingerprint:
+                error = DomainError(f"与第{first_row}行重复（{label}相同，内容相同）", field=label)
+            elif first_named != named:
+                error = DomainError(f"与第{first_row}行的{label}相同，但{kind.conflict_label}不同，请核对", field=label)
+            else:
+                error = DomainError(f"与第{first_row}行的{label}相同，但其他信息不同，请合并为一行", field=label)
+            break
+        if error is None:
+            for _, key in keys:
+                added[key] = (row_no, named, fingerprint)
+        yield row_no, record, error
+    ledger.add(added)
+
+
+def _chunked(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _checked_chunks(
+    kind: Kind, table: Table, checker: RowChecker
+) -> Iterator[tuple[list[tuple[int, list[Any]]], list[Outcome]]]:
+    """(rows, outcomes) per batch, in file order; large files are checked by worker processes.
+
+    The importing process reads the file and hands chunks to the workers, keeping at most two chunks per
+    worker in flight (memory stays flat); results come back in file order.
+    """
+    size = conf.get("IMPORT_BATCH_ROWS")
+    chunks = _chunked(table.rows(), size)
+    workers = _worker_count(kind, table)
+    if workers < 2:
+        for chunk in chunks:
+            yield chunk, checker(chunk)
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init, initargs=(checker,))
+    try:
+        inflight: deque[tuple[list[tuple[int, list[Any]]], Any]] = deque()
+        for chunk in chunks:
+            inflight.append((chunk, pool.apply_async(_worker_check, (chunk,))))
+            if len(inflight) >= 2 * workers:
+                done, result = inflight.popleft()
+                yield done, result.get()
+        while inflight:
+            done, result = inflight.popleft()
+            yield done, result.get()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _worker_count(kind: Kind, table: Table) -> int:
+    workers = int(conf.get("IMPORT_WORKERS") or 0) or min(4, os.cpu_count() or 1)
+    if workers < 2 or not kind.parallel_safe or table.size < conf.get("IMPORT_PARALLEL_BYTES"):
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return workers
+
+
+_CHECKER: RowChecker | None = None
+
+
+def _worker_init(checker: RowChecker) -> None:
+    """In a forked worker: keep the checker (inherited, not pickled). Never touches the database."""
+    global _CHECKER
+    _CHECKER = checker
+
+
+def _worker_check(chunk: list[tuple[int, list[Any]]]) -> list[Outcome]:
+    assert _CHECKER is not None
+    return _CHECKER(chunk)
+
+
 def _audit_records(kind: Kind, recs: list[Rec], ctx: Context) -> None:
     note = f"导入批次#{ctx.batch_id}" if ctx.batch_id else "导入"
     shared = {"import_batch": ctx.batch_id}
-    for action, outcome in ((AuditAction.CREATE, NEW), (AuditAction.UPDATE, UPDATED)):
+    if kind.audit_repr_column and is_postgres():
+        # New rows: the database writes their entries from the rows themselves (nothing per row in Python).
+        created = [r.pk for r in recs if r.outcome == NEW and r.pk is not None]
+        audit_created(
+            actor=ctx.actor,
+            model=apps.get_model(kind.object_type),
+            repr_column=kind.audit_repr_column,
+            pks=created,
+            changes=shared,
+            note=note,
+        )
+        outcomes: tuple[tuple[str, str], ...] = ((AuditAction.UPDATE, UPDATED),)
+    else:
+        outcomes = ((AuditAction.CREATE, NEW), (AuditAction.UPDATE, UPDATED))
+    for action, outcome in outcomes:
         entries = [
             (r.pk, r.repr, {**shared, "changes": r.before} if r.before else shared)
             for r in recs

@@ -46,6 +46,8 @@ class StudentKind(Kind):
     object_type = "people.Student"
     description = "学生基本信息。以身份证号（无身份证号时以全国学籍号）识别同一学生；在校状态由“学籍变动”导入维护。"
     per_record_audit = True
+    parallel_safe = True
+    audit_repr_column = "name"
     order = 50
     columns = (
         Col("name", "姓名", required=True, aliases=("学生姓名",), example="李小明", max_length=50),
@@ -130,6 +132,10 @@ class StudentKind(Kind):
         fields["id_hash"] = id_hash
         fields["id_number"] = number_value
         return fields
+
+    def seal(self, record: dict[str, Any], ctx: Context) -> None:
+        if record["id_number"]:
+            record["id_cipher"] = idcard.encrypt(record["id_number"])
 
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
         keys: list[tuple[str, Hashable]] = []

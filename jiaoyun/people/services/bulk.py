@@ -44,10 +44,11 @@ ID_FIELDS = ("id_hash", "id_cipher", "id_masked")
 
 
 def _id_columns(record: dict[str, Any]) -> tuple[str | None, str, str]:
+    """(hash, cipher, masked) of a record's ID number; the import may have encrypted it already."""
     number = record.get("id_number")
     if not number:
         return None, "", ""
-    return record["id_hash"], idcard.encrypt(number), idcard.mask(number)
+    return record["id_hash"], record.get("id_cipher") or idcard.encrypt(number), idcard.mask(number)
 
 
 def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
