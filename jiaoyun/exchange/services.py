@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from jiaoyun.core import idcard
@@ -119,10 +119,35 @@ def _shown(col: Col | None, raw: Any) -> str:
 
 
 def run_import(
-    *, kind: Kind, path: Path, ctx: Context, on_progress: Progress | None = None, keep: int | None = None
+    *,
+    kind: Kind,
+    path: Path,
+    ctx: Context,
+    on_progress: Progress | None = None,
+    keep: int | None = None,
+    expected_rows: int = 0,
 ) -> RunResult:
-    """Validate (and, when ``ctx.write``, write) a file; fatal problems raise DomainError."""
+    """Validate (and, when ``ctx.write``, write) a file; fatal problems raise DomainError.
+
+    ``on_progress`` gets the share done after each batch of rows: rows done / ``expected_rows`` when the
+    preview has counted them, else the share of the file read.
+    """
     table: Table = open_table(path, known=kind.knows)
+    if on_progress is not None and expected_rows > 0:
+        progress, rows_done = on_progress, 0
+
+        def on_rows(share: float) -> None:
+            progress(min(1.0, rows_done / expected_rows))
+
+        def counted() -> Iterator[tuple[int, list[Any]]]:
+            nonlocal rows_done
+            for item in rows:
+                rows_done += 1
+                yield item
+
+        rows = table.rows()
+        table._rows = counted()
+        on_progress = on_rows
     try:
         return _run(kind, table, ctx, on_progress, keep if keep is not None else conf.get("IMPORT_MAX_REJECTS_KEPT"))
     finally:
@@ -478,7 +503,7 @@ def import_confirm(*, actor: Any, batch: ImportBatch, on_progress: Progress | No
     ctx = Context(actor=None if actor is SYSTEM else actor, write=True, batch_id=batch.pk)
     try:
         with transaction.atomic():
-            result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress)
+            result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress, expected_rows=batch.total)
             _save_result(batch, result)
             batch.status = BatchStatus.IMPORTED
             batch.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -534,3 +559,50 @@ def _enqueue_indicators() -> None:
 def batch_set_progress(*, batch_id: int, share: float) -> None:
     """Progress of a running preview (0…1), polled by the upload page."""
     ImportBatch.objects.filter(pk=batch_id).update(progress=min(99, int(share * 100)))
+
+
+class ConfirmProgress:
+    """Progress of a confirm (0…1 per batch of rows), visible to the batch page while its transaction is open.
+
+    The confirm writes everything in one transaction, so an ordinary update of the batch row would only
+    show at the end. On PostgreSQL the row is updated through a second connection of its own (autocommit).
+    SQLite has a single writer, which the confirm holds: there the share goes to a small file next to the
+    stored upload, read by ``batch_live_progress``. Use as a context manager around ``import_confirm``.
+    """
+
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch_id = batch.pk
+        self.side_file = Path(f"{batch.stored_path}.progress")
+        self.last = -1
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS) if is_postgres() else None
+
+    def __call__(self, share: float) -> None:
+        percent = max(0, min(99, int(share * 100)))
+        if percent == self.last:
+            return
+        self.last = percent
+        if self.connection is not None:
+            with self.connection.cursor() as cur:
+                cur.execute(
+                    f"UPDATE {ImportBatch._meta.db_table} SET progress = %s WHERE id = %s", [percent, self.batch_id]
+                )
+        else:
+            self.side_file.write_text(str(percent), encoding="ascii")
+
+    def __enter__(self) -> ConfirmProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.side_file.unlink(missing_ok=True)
+
+
+def batch_live_progress(batch: ImportBatch) -> int:
+    """The progress to show (%): that of a confirm still running on SQLite comes from its side file."""
+    if batch.status == BatchStatus.CONFIRMING and batch.stored_path:
+        try:
+            return int(Path(f"{batch.stored_path}.progress").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            pass
+    return int(batch.progress)

@@ -9,7 +9,7 @@ from django_tasks import task
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange.models import ImportBatch
-from jiaoyun.exchange.services import batch_set_progress, import_confirm, import_preview
+from jiaoyun.exchange.services import ConfirmProgress, batch_set_progress, import_confirm, import_preview
 
 
 @task()
@@ -24,5 +24,5 @@ def import_preview_task(batch_id: int, user_id: int) -> None:
 def import_confirm_task(batch_id: int, user_id: int) -> None:
     batch = ImportBatch.objects.get(pk=batch_id)
     user = get_user_model().objects.get(pk=user_id)
-    with contextlib.suppress(DomainError):  # the batch records the failure and its message
-        import_confirm(actor=user, batch=batch)
+    with contextlib.suppress(DomainError), ConfirmProgress(batch) as progress:  # the batch records a failure
+        import_confirm(actor=user, batch=batch, on_progress=progress)

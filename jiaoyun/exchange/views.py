@@ -145,6 +145,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "kind_label": _kind_label(batch.kind),
             "running": running,
+            "progress": services.batch_live_progress(batch),
             "page": paginate(request, rejections),
         },
     )

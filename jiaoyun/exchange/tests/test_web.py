@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -168,3 +169,36 @@ def test_import_data_command(tmp_path, county_admin):
     assert "已导入批次" in out.getvalue()
     assert Student.objects.count() == 1
     assert AuditEntry.objects.get(action="import").actor == county_admin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirm_task_shows_progress_while_its_transaction_is_open(client, county_admin, settings, monkeypatch):
+    # given a previewed roster of 12 students, written in batches of 2 rows by the background task
+    settings.JIAOYUN = {**settings.JIAOYUN, "IMPORT_ASYNC_BYTES": 10, "IMPORT_BATCH_ROWS": 2}
+    rows = [["姓名", "身份证号"], *[[f"学生{i}", id_no(1 + i, 1)] for i in range(12)]]
+    batch = import_file(actor=county_admin, kind="students", upload=upload(csv_bytes(rows)), file_name="a.csv")
+    client.force_login(county_admin)
+    client.post(reverse("exchange:confirm", args=[batch.pk]))
+    assert ImportBatch.objects.get().status == "confirming"
+    from jiaoyun.exchange import services
+
+    seen: list[tuple[int, str]] = []  # (progress the page shows, its progress bar) after each batch of rows
+    report = services.ConfirmProgress.__call__
+
+    def spy(self, share):
+        report(self, share)
+        page = client.get(reverse("exchange:batch", args=[batch.pk]) + "?poll=1", HTTP_HX_REQUEST="true")
+        seen.append((services.batch_live_progress(ImportBatch.objects.get()), page.content.decode()))
+
+    monkeypatch.setattr(services.ConfirmProgress, "__call__", spy)
+    from jiaoyun.exchange.tasks import import_confirm_task
+
+    # when the task runs (the page is polled from another request meanwhile)
+    import_confirm_task.call(batch.pk, county_admin.pk)
+    # then the page showed the share written so far, rising, before the end
+    shares = [p for p, _ in seen]
+    assert len(shares) == 6 and shares == sorted(shares) and 0 < shares[0] < shares[2] < 100
+    assert f'<progress value="{shares[2]}"' in seen[2][1] and "正在写入数据库" in seen[2][1]
+    batch.refresh_from_db()
+    assert (batch.status, batch.progress, batch.new) == ("imported", 100, 12)
+    assert not Path(f"{batch.stored_path}.progress").exists()
