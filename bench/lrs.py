@@ -168,7 +168,7 @@ def serve_wsgiref(port: int) -> None:
 RALPH_PASSWORD = "bench-password"
 
 
-def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int) -> subprocess.Popen[bytes]:
+def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, workers: int) -> subprocess.Popen[bytes]:
     """Ralph's LRS server on its filesystem backend. Its fs backend writes each target's file once (a second
     POST to the same target fails), so the base is one user's target and every timed POST goes to a user of
     its own (``post0`` …): Ralph's POST is measured into empty stores, its most favourable case."""
@@ -197,9 +197,12 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int) -> su
     (workdir / "auth.json").write_text(json.dumps(users))
     for user in users:
         (workdir / "fs" / user["target"]).mkdir()
+    # Served the way Ralph's docs say to serve it in production (not ``ralph runserver``, which reloads and logs at
+    # debug level): uvicorn with ``workers`` processes.
+    env["RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH"] = str(workdir / "fs")
     return subprocess.Popen(
-        [ralph_bin, "runserver", "-b", "fs", "--fs-default-directory-path", str(workdir / "fs"), "-h", "127.0.0.1"]
-        + ["-p", str(port)],
+        [str(Path(ralph_bin).parent / "uvicorn"), "ralph.api:app", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", str(workers), "--log-level", "warning"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -432,6 +435,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--ralph-bin", default="")
     parser.add_argument("--ralph-port", type=int, default=8151)
+    parser.add_argument("--ralph-workers", type=int, default=2, help="uvicorn worker processes for Ralph")
     parser.add_argument("--ralph-load", type=int, default=100_000)
     parser.add_argument("--ralph-get-requests", type=int, default=40, help="the fs backend scans its whole file")
     parser.add_argument("--seed", type=int, default=int(time.time()))
@@ -488,7 +492,7 @@ def main() -> None:
     ralph_note = "not run (no --ralph-bin)"
     if args.ralph_bin:
         workdir = Path(tempfile.mkdtemp(prefix="ralph-bench-"))
-        rproc = start_ralph(args.ralph_bin, args.ralph_port, workdir, args.post_requests)
+        rproc = start_ralph(args.ralph_bin, args.ralph_port, workdir, args.post_requests, args.ralph_workers)
         try:
             wait_port(args.ralph_port, timeout=180)
             base_auth = basic("base", RALPH_PASSWORD)
@@ -518,7 +522,7 @@ def main() -> None:
                 )
             )
             results["Ralph (fs)"] = res
-            ralph_note = f"ralph runserver -b fs (uvicorn, 1 process), base {n:,} statements"
+            ralph_note = f"ralph.api on uvicorn --workers {args.ralph_workers}, fs backend, base {n:,} statements"
         finally:
             rproc.terminate()
             rproc.wait()

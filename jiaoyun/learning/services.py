@@ -68,8 +68,9 @@ def authority_of(client: LrsClient) -> dict[str, Any]:
 # ---- statements ---------------------------------------------------------------------------------------------
 
 
-def _agents_in(agent: dict[str, Any]) -> Iterator[str]:
-    ifi = v.agent_ifi(agent)
+def _agents_in(agent: dict[str, Any], *, own: bool = True) -> Iterator[str]:
+    """The IFIs of an agent or group and of its members (without the group's own IFI unless ``own``)."""
+    ifi = v.agent_ifi(agent) if own else None
     if ifi:
         yield ifi
     for m in agent.get("member", []) or []:
@@ -79,14 +80,17 @@ def _agents_in(agent: dict[str, Any]) -> Iterator[str]:
 
 
 def _refs(st: dict[str, Any], *, sub: bool = False) -> Iterator[tuple[str, str]]:
-    """Every agent and activity a statement mentions (for related_agents / related_activities)."""
-    yield from ((StatementRef.AGENT, a) for a in _agents_in(st["actor"]))
+    """The agents and activities a statement mentions beyond its own indexed columns (for related_agents /
+    related_activities). The statement's actor and its Agent/Group/Activity object are already in ``actor_ifi``
+    and ``object_id``: queries look there too, so they are not repeated here (in a SubStatement they are)."""
+    yield from ((StatementRef.AGENT, a) for a in _agents_in(st["actor"], own=sub))
     obj = st["object"]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        yield StatementRef.ACTIVITY, obj["id"]
+        if sub:
+            yield StatementRef.ACTIVITY, obj["id"]
     elif kind in ("Agent", "Group"):
-        yield from ((StatementRef.AGENT, a) for a in _agents_in(obj))
+        yield from ((StatementRef.AGENT, a) for a in _agents_in(obj, own=sub))
     elif kind == "SubStatement":
         yield from _refs(obj, sub=True)
     ctx = st.get("context") or {}
@@ -379,14 +383,35 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
         ids = [r[0] for r in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg cursor: COPY is several times faster than INSERT for batches
         cols = ", ".join(f'"{c}"' for c in ["id", *columns])
+        # The COPY text is built here in one piece (psycopg's per-row adaptation costs more than the rows).
+        text = "".join(
+            f"{pk}\t" + "\t".join(_copy_value(row[n]) for n in names) + "\n" for pk, row in zip(ids, rows, strict=True)
+        )
         with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *(row[n] for n in names)])
-        ref_table = StatementRef._meta.db_table
-        with raw.copy(f'COPY "{ref_table}" ("statement_id", "kind", "value") FROM STDIN') as copy:
-            for pk, r in zip(ids, refs, strict=True):
-                for k, val in r:
-                    copy.write_row((pk, k, val[:500]))
+            copy.write(text)
+        ref_text = "".join(
+            f"{pk}\t{k}\t{_copy_value(val[:500])}\n" for pk, r in zip(ids, refs, strict=True) for k, val in r
+        )
+        if ref_text:
+            ref_table = StatementRef._meta.db_table
+            with raw.copy(f'COPY "{ref_table}" ("statement_id", "kind", "value") FROM STDIN') as copy:
+                copy.write(ref_text)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_value(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 # ---- documents ----------------------------------------------------------------------------------------------

@@ -327,10 +327,44 @@ def test_format_canonical_serves_the_stored_activity_definition_in_one_language(
     assert {s["object"]["definition"]["name"]["zh-CN"] for s in page.json()["statements"]} == {"第一课"}
 
 
+def test_statements_with_control_characters_and_backslashes_round_trip(xapi):
+    # (On PostgreSQL the statements go in through COPY's text format, which has its own escapes.)
+    odd = "制表\t换行\n回车\r反斜杠\\ \\N 结束"
+    st = statement(
+        actor={"objectType": "Agent", "name": odd, "account": {"homePage": "http://lms.example.com", "name": odd}},
+        result={"response": odd, "score": {"scaled": 1e-05}},
+        context={"instructor": {"account": {"homePage": "http://lms.example.com", "name": odd}}},
+    )
+    sid = xapi.post("statements", [st, statement()]).json()[0]
+    got = xapi.get("statements", {"statementId": sid}).json()
+    assert got["actor"]["name"] == odd and got["result"]["response"] == odd
+    assert Statement.objects.get(statement_id=sid).actor_ifi == f"account:http://lms.example.com|{odd}"
+    assert Statement.objects.get(statement_id=sid).score_scaled == 1e-05
+    agent = json.dumps({"account": {"homePage": "http://lms.example.com", "name": odd}})
+    found = xapi.get("statements", {"agent": agent, "related_agents": "true"}).json()["statements"]
+    assert [s["id"] for s in found] == [sid]
+
+
 def test_statement_refs_index_related_agents(xapi):
     sid = xapi.post("statements", statement(context={"instructor": {"mbox": "mailto:teacher@x.y"}})).json()[0]
     values = set(StatementRef.objects.filter(statement__statement_id=sid).values_list("value", flat=True))
-    assert "mbox:mailto:teacher@x.y" in values and "http://example.com/activities/lesson-1" in values
+    # the instructor is indexed as a related agent; actor and object are columns of the statement already
+    assert values == {"mbox:mailto:teacher@x.y"}
+
+    def found(params: dict[str, str]) -> list[str]:
+        return [st["id"] for st in xapi.get("statements", params).json()["statements"]]
+
+    teacher = json.dumps({"mbox": "mailto:teacher@x.y"})
+    assert found({"agent": teacher}) == []
+    assert found({"agent": teacher, "related_agents": "true"}) == [sid]
+    ada = json.dumps({"mbox": "mailto:ada@example.com"})
+    assert found({"agent": ada, "related_agents": "true"}) == [sid]
+    lesson = "http://example.com/activities/lesson-1"
+    assert found({"activity": lesson, "related_activities": "true"}) == [sid]
+    assert found({"activity": lesson, "related_activities": "true", "agent": teacher, "related_agents": "true"}) == [
+        sid
+    ]
+    assert found({"activity": lesson, "agent": teacher, "related_agents": "true", "verb": "http://x.y/other"}) == []
 
 
 def test_alternate_request_syntax_put_for_1_0_3_only(xapi, xapi2):

@@ -102,12 +102,19 @@ def filtered(query: Query) -> QuerySet[Statement]:
     content = Q()
     if "agent" in p:
         ifi = _agent_ifi(p["agent"])
+        # The actor and an Agent/Group object are columns of the statement; other mentions are StatementRef rows.
         if _bool(p, "related_agents"):
-            related = Q(id__in=StatementRef.objects.filter(kind=StatementRef.AGENT, value=ifi).values("statement_id"))
+            # One id set from each index (actor, object, other mentions, authority): PostgreSQL joins the union
+            # instead of walking all statements through an OR filter.
+            parts = [
+                Statement.objects.filter(actor_ifi=ifi).values("id"),
+                Statement.objects.filter(object_type__in=("Agent", "Group"), object_id=ifi).values("id"),
+                StatementRef.objects.filter(kind=StatementRef.AGENT, value=ifi).values("statement_id"),
+            ]
             home = f"account:{conf.get('XAPI_HOMEPAGE')}|"
             if ifi.startswith(home):  # the authority of statements stored by that client
-                related |= Q(client__key=ifi[len(home) :])
-            content &= related
+                parts.append(Statement.objects.filter(client__key=ifi[len(home) :]).values("id"))
+            content &= Q(id__in=parts[0].union(*parts[1:], all=True))
         else:
             content &= Q(actor_ifi=ifi) | Q(object_type__in=("Agent", "Group"), object_id=ifi)
     else:
@@ -117,9 +124,9 @@ def filtered(query: Query) -> QuerySet[Statement]:
     if "activity" in p:
         act = v.check_iri(p["activity"], "activity")
         if _bool(p, "related_activities"):
-            content &= Q(
-                id__in=StatementRef.objects.filter(kind=StatementRef.ACTIVITY, value=act).values("statement_id")
-            )
+            as_object = Statement.objects.filter(object_type="Activity", object_id=act).values("id")
+            mentioned = StatementRef.objects.filter(kind=StatementRef.ACTIVITY, value=act).values("statement_id")
+            content &= Q(id__in=as_object.union(mentioned, all=True))
         else:
             content &= Q(object_type="Activity", object_id=act)
     else:
