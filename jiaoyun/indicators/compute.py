@@ -342,28 +342,59 @@ def _execute(sql: str, params: dict[str, Any]) -> int:
 # The run.
 
 
-def _fill_states(execute: Executor, run_id: int, vendor: str) -> None:
+FLOW_INSERT = (
+    "INSERT INTO indicators_flowevent (run_id, student_id, kind, date, grade, school_id, prev_kind, prev_school_id)"
+)
+
+
+def _fill_states(execute: Executor, run_id: int, vendor: str, flows: bool) -> None:
     """Each event is the state from its date until the student's next event: a range join with the run's dates.
 
     Dates only used as cohort-entry dates keep grades 1 and 7 (the entrants). SQLite needs the events as the
-    outer loop (``CROSS JOIN`` fixes the join order there) so that each event probes the dates' index."""
+    outer loop (``CROSS JOIN`` fixes the join order there) so that each event probes the dates' index.
+    On PostgreSQL the same window pass also yields the flow events (each event with its predecessor)."""
     join = "CROSS JOIN" if vendor == "sqlite" else "JOIN"
-    # PostgreSQL: compute the window once (a CTE fence), not once per date of an inner nested loop.
-    materialized = "MATERIALIZED " if vendor == "postgresql" else ""
-    execute(
+    postgresql = vendor == "postgresql"
+    # (student, date, seq) is unique; descending order reads the (student, -date, -seq) index without a sort:
+    # LAG gives the next event's date, LEAD the previous event's kind and school.
+    window = "OVER (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)"
+    prev = f", LEAD(e.kind) {window} AS prev_kind, LEAD(e.school_id) {window} AS prev_school_id" if postgresql else ""
+    kinds = f"(w.kind IN {SNAPSHOT_KINDS} OR w.kind IN {FLOW_KINDS})" if postgresql else f"w.kind IN {SNAPSHOT_KINDS}"
+    with_flows = ""
+    if postgresql and flows:  # a data-modifying CTE: both tables from one pass
+        with_flows = (
+            f", f AS ({FLOW_INSERT} SELECT %(run)s, x.student_id, x.kind, x.date, x.grade, x.school_id, x.prev_kind,"
+            f" x.prev_school_id FROM x WHERE x.kind IN {FLOW_KINDS} AND x.grade BETWEEN 1 AND 9)"
+        )
+    # PostgreSQL: compute the window once (a CTE fence), not once per date of an inner nested loop. Rows go in
+    # in the order of the table's index (cheap index upkeep).
+    materialized = "MATERIALIZED " if postgresql else ""
+    insert = (
         "INSERT INTO indicators_statesnapshot"
         " (run_id, on_date, student_id, kind, event_date, school_id, grade, class_id, birth_date, village_id)"
-        f" WITH x AS {materialized}(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
-        " e.grade, e.school_class_id,"
-        " LEAD(e.date) OVER (PARTITION BY e.student_id ORDER BY e.date, e.seq, e.id) AS next_date"
-        f" FROM people_enrolmentevent e) w WHERE w.kind IN {SNAPSHOT_KINDS})"
-        " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
+    )
+    ctes = (
+        f"WITH x AS {materialized}(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
+        f" e.grade, e.school_class_id, LAG(e.date) {window} AS next_date{prev}"
+        f" FROM people_enrolmentevent e) w WHERE {kinds}){with_flows}"
+    )
+    # A data-modifying CTE must head the statement (PostgreSQL); SQLite and DuckDB take the CTE in the SELECT.
+    execute(
+        (f"{ctes} {insert}" if postgresql else f"{insert} {ctes}")
+        + " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
         " st.birth_date, st.hukou_village_id FROM x"
         f" {join} indicators_rundate d ON d.run_id = %(run)s AND d.on_date >= x.date"
         " AND d.on_date < COALESCE(x.next_date, '9999-12-31') AND (x.grade IN (1, 7) OR d.all_grades)"
-        " JOIN people_student st ON st.id = x.student_id",
+        f" JOIN people_student st ON st.id = x.student_id WHERE x.kind IN {SNAPSHOT_KINDS}"
+        + (" ORDER BY d.on_date, x.kind" if postgresql else ""),
         {"run": run_id},
     )
+    if flows and not postgresql:
+        execute(
+            f"{FLOW_INSERT} SELECT %(run)s, f.student_id, f.kind, f.date, f.grade, f.school_id, f.prev_kind,"
+            f" f.prev_school_id FROM {FLOWS_INLINE} f",
+            {"run": run_id},
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -377,7 +408,21 @@ _NOT_SPECIAL = f"{_IN_SCHOOL} AND sc.kind <> 'special'"
 
 
 def _in_band(band: str) -> str:
-    return f"s.birth_date > d.{band}_blo AND s.birth_date <= d.{band}_bhi"
+    return f"s.b_{band} = 1"
+
+
+# The states of a date grouped by everything the measures look at (a few rows per school, village and grade);
+# the measures' conditions then run over these groups, not over every student.
+STATE_GROUPS = (
+    "SELECT s.on_date, s.school_id, s.village_id, s.kind, s.grade, {flags}, COUNT(*) AS c"
+    " FROM indicators_statesnapshot s JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
+    " WHERE s.run_id = %(run)s GROUP BY s.on_date, s.school_id, s.village_id, s.kind, s.grade, {keys}"
+)
+STATE_FLAGS = {
+    **{f"b_{b}": f"s.birth_date > d.{b}_blo AND s.birth_date <= d.{b}_bhi" for b in ("pre", "pri", "jun")},
+    "e_year": "s.event_date >= d.year_start",  # an event (a dropout) in the date's school year
+    "e_base": "s.event_date <= d.base",  # … on or before the start-of-year date
+}
 
 
 DATE_MEASURES: dict[str, str] = {
@@ -393,12 +438,10 @@ DATE_MEASURES: dict[str, str] = {
     "sen_all": f"{_IN_SCHOOL} AND s.grade >= 10",
     "stu_total": _NOT_SPECIAL,
     **{f"stu_{lvl}": f"{_NOT_SPECIAL} AND {cond}" for lvl, cond in LEVEL_COND.items()},
-    "drop_pri": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.grade BETWEEN 1 AND 6",
-    "drop_jun": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.grade BETWEEN 7 AND 9",
-    "drop_pri_b": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.event_date <= d.base"
-    " AND s.grade BETWEEN 1 AND 6",
-    "drop_jun_b": "s.kind = 'drop_out' AND s.event_date >= d.year_start AND s.event_date <= d.base"
-    " AND s.grade BETWEEN 7 AND 9",
+    "drop_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
+    "drop_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
+    "drop_pri_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 1 AND 6",
+    "drop_jun_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 7 AND 9",
     "new1": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 1",
     "new7": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 7",
 }
@@ -438,15 +481,18 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
     """Every state measure on every date of the run, by school and hukou village: one pass over the states."""
     big_lo, big_hi = conf.get("INDICATOR_LARGE_CLASS")
     params = {"big_lo": big_lo, "big_hi": big_hi, "super_min": conf.get("INDICATOR_SUPER_LARGE_CLASS_MIN")}
-    sums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in DATE_MEASURES.items())
+    sums = ", ".join(f"SUM(CASE WHEN {cond} THEN s.c ELSE 0 END) AS {m}" for m, cond in DATE_MEASURES.items())
     cols = {m: m for m in DATE_MEASURES}
+    flags = [f"CASE WHEN {cond} THEN 1 ELSE 0 END" for cond in STATE_FLAGS.values()]
+    groups = STATE_GROUPS.format(
+        flags=", ".join(f"{f} AS {name}" for f, name in zip(flags, STATE_FLAGS, strict=True)), keys=", ".join(flags)
+    )
     head = "INSERT INTO indicators_datefact (run_id, on_date, measure, school_id, village_id, n)"
     execute(
         f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, u.village_id, u.n FROM"
         f" (SELECT g.on_date, m.measure, g.school_id, g.village_id, {_case(cols)} AS n FROM"
-        f" (SELECT s.on_date, s.school_id, s.village_id, {sums} FROM indicators_statesnapshot s"
-        " JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
-        " LEFT JOIN schools_school sc ON sc.id = s.school_id WHERE s.run_id = %(run)s"
+        f" (SELECT s.on_date, s.school_id, s.village_id, {sums} FROM ({groups}) s"
+        " LEFT JOIN schools_school sc ON sc.id = s.school_id"
         f" GROUP BY s.on_date, s.school_id, s.village_id) g CROSS JOIN ({_unpivot(DATE_MEASURES)}) m) u"
         " WHERE u.n > 0",
         {"run": run_id},
@@ -644,18 +690,15 @@ def pipeline(
             " %(pre_blo)s, %(pre_bhi)s, %(pri_blo)s, %(pri_bhi)s, %(jun_blo)s, %(jun_bhi)s)",
             {"run": run_id, "d": d, "all_grades": d in full, **dp},
         )
-    _fill_states(execute, run_id, vendor)
+    if vendor == "postgresql":  # fresh statistics: a handful of rows, not the planner's guess of one
+        execute("ANALYZE indicators_rundate", {})
+        execute("ANALYZE indicators_runperiod", {})
+    measures = _needed_measures(chosen)
+    flows = any(m.startswith(("arr", "left")) for m in measures)
+    _fill_states(execute, run_id, vendor, flows)
     if vendor == "postgresql":  # the planner must see the fresh rows, or it nests loops over them
         execute("ANALYZE indicators_statesnapshot", {})
-    measures = _needed_measures(chosen)
-    if any(m.startswith(("arr", "left")) for m in measures):
-        execute(
-            "INSERT INTO indicators_flowevent (run_id, student_id, kind, date, grade, school_id, prev_kind,"
-            " prev_school_id) SELECT %(run)s, f.student_id, f.kind, f.date, f.grade, f.school_id, f.prev_kind,"
-            f" f.prev_school_id FROM {FLOWS_INLINE} f",
-            {"run": run_id},
-        )
-        if vendor == "postgresql":
+        if flows:
             execute("ANALYZE indicators_flowevent", {})
     _fill_date_facts(execute, run_id)
     _fill_period_facts(execute, run_id, measures)
@@ -697,6 +740,8 @@ def indicators_compute(
         with transaction.atomic():
             if connection.vendor == "postgresql":  # one recompute at a time (SQLite serialises writers itself)
                 _execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": 4_000_001})
+                # Sorts and hash aggregates of the run stay in memory (the default 4 MB spills them to disk).
+                _execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_WORK_MEM')}'", {})
             rows = pipeline(
                 _execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now(), vendor=connection.vendor
             )

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "INDICATOR_AT_RISK_MARGIN": 1.0,
     # The plan rule "not below the city (保山市) average": the effective target is max(target, city value).
     "INDICATOR_TARGET_AT_LEAST_CITY": True,
+    # PostgreSQL work_mem of a recompute's transaction (SET LOCAL), so its sorts and aggregates stay in memory.
+    "INDICATOR_WORK_MEM": "256MB",
     # How many school years the dashboard trends and a full recompute cover.
     "INDICATOR_TREND_YEARS": 10,
 }

@@ -69,7 +69,9 @@ class RunPeriod(models.Model):
 class StateSnapshot(models.Model):
     """Scratch: a student's state on a date (the latest event with date ≤ that date), filled set-based."""
 
-    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     on_date = models.DateField()
     student_id = models.BigIntegerField()
     kind = models.CharField(max_length=20)
@@ -88,7 +90,9 @@ class FlowEvent(models.Model):
     """Scratch: enrolment events that move a student into or out of the county's schools, with the kind of the
     student's previous event (one window pass per run)."""
 
-    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     student_id = models.BigIntegerField()
     kind = models.CharField(max_length=20)
     date = models.DateField()
@@ -104,7 +108,9 @@ class FlowEvent(models.Model):
 class DateFact(models.Model):
     """Scratch: the state measures of a run's dates by school and hukou village, from one pass over the states."""
 
-    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     on_date = models.DateField()
     measure = models.CharField(max_length=20)
     school_id = models.BigIntegerField(null=True)
@@ -118,7 +124,9 @@ class DateFact(models.Model):
 class Fact(models.Model):
     """Scratch: a measure (counts of members) of a run by school and by hukou village."""
 
-    run = models.ForeignKey(IndicatorRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     school_year = models.PositiveSmallIntegerField()
     as_of = models.DateField()
     measure = models.CharField(max_length=20)
