@@ -11,12 +11,20 @@ so the peak RSS it reports (``ru_maxrss``) is that of the measured run alone:
   comparison per batch) — what the upload page does;
 * ``import``: the confirm step — the same full validation again plus the set-based write (COPY on
   PostgreSQL), ID encryption and one audit entry per created student, in one transaction;
+  both check rows in worker processes (one per CPU) once the file is large (``IMPORT_PARALLEL_BYTES``);
 * ``copy``: baseline (a), PostgreSQL ``COPY`` of the same file into a table of the same columns, no validation;
 * ``iie``: baseline (b), the same file through django-import-export (``use_bulk``, tablib CSV) creating the
   same students with no domain validation; on ``--iie-rows`` rows when fewer than ``--rows`` (marked ``*``;
   its rate is per row, so the ratio stays fair).
 
-``--flat`` also runs the preview on a tenth of the rows to show that peak memory does not grow with the file.
+``--flat`` also runs the preview on a tenth of the rows to show that peak memory does not grow with the file
+(the peak is that of the importing process; each worker's is printed in the stage table).
+
+CPU seconds are counted per process: the importing process, its worker processes, and the PostgreSQL
+backend serving it (read from ``/proc`` when the server runs on this machine). A second table splits the
+importing process's wall time into stages (read+check: reading the file and waiting for checked rows;
+duplicates: the in-file key check in the temporary table; compare: the per-batch query against the
+registry; write; audit; the rest: commit and bookkeeping).
 """
 
 from __future__ import annotations
@@ -193,8 +201,8 @@ def _pg_drop() -> None:
 
 def _print_table(results: list[dict], rows: int) -> None:
     head = (
-        f"{'db':<10}{'method':<9}{'file':<24}{'rows':>10}{'seconds':>9}{'rows/s':>10}{'py cpu s':>9}{'rows/cpu-s':>11}"
-        f"{'peak MB':>9}{'vs import':>11}"
+        f"{'db':<10}{'method':<9}{'file':<24}{'rows':>10}{'seconds':>9}{'rows/s':>10}{'py cpu s':>9}{'wrk cpu s':>10}"
+        f"{'pg cpu s':>9}{'rows/cpu-s':>11}{'peak MB':>9}{'vs import':>11}"
     )
     print(head)
     print("-" * len(head))
@@ -205,16 +213,34 @@ def _print_table(results: list[dict], rows: int) -> None:
             continue
         mark = "*" if r["rows"] < rows else ""
         ratio = f"{r['rate'] / base[r['db']]:.2f}×" if base.get(r["db"]) else "—"
+        pg = r.get("pg_cpu")
+        total_cpu = r["cpu"] + r.get("workers_cpu", 0.0) + (pg or 0.0)
         print(
             f"{r['db']:<10}{r['method']:<9}{r['file']:<24}{r['rows']:>9,}{mark:1}{r['seconds']:>9.1f}"
-            f"{r['rate']:>10,.0f}{r['cpu']:>9.1f}{r['rows'] / max(r['cpu'], 1e-9):>11,.0f}{r['peak_mb']:>9.0f}{ratio:>11}"
+            f"{r['rate']:>10,.0f}{r['cpu']:>9.1f}{r.get('workers_cpu', 0.0):>10.1f}"
+            f"{'—' if pg is None else f'{pg:.1f}':>9}{r['rows'] / max(total_cpu, 1e-9):>11,.0f}"
+            f"{r['peak_mb']:>9.0f}{ratio:>11}"
         )
     print("\npreview = dry run (parse, validate, hash, compare); import = confirm: validate again + COPY/bulk write +")
     print("encryption + per-student audit, one transaction. copy = PostgreSQL COPY of the raw file, no validation;")
     print("iie = django-import-export (use_bulk) creating the same students without domain validation (* = subset).")
     print("vs import = rows/s relative to the validated import on the same database (>1 is faster than ours).")
-    print("py cpu s = CPU time of the Python process (the database server's own CPU is not included); on a")
-    print("shared machine rows/cpu-s shows the cost per row independent of the load from other processes.")
+    print("py cpu s = the importing process; wrk cpu s = its worker processes (parse, validate, hash, encrypt);")
+    print("pg cpu s = the PostgreSQL backend serving it; rows/cpu-s = rows per CPU-second of all three, which")
+    print("shows the cost per row independent of the load from other processes on a shared machine.")
+    staged = [r for r in results if r.get("stages")]
+    if not staged:
+        return
+    names = ["read+check", "duplicates", "compare", "write", "audit"]
+    head = f"{'db':<10}{'method':<9}{'file':<24}" + "".join(f"{n:>12}" for n in [*names, "rest"]) + f"{'wrk MB':>8}"
+    print("\nwhere the importing process's time goes (wall seconds per stage):")
+    print(head)
+    print("-" * len(head))
+    for r in staged:
+        st = r["stages"]
+        rest = r["seconds"] - sum(st.get(n, 0.0) for n in names)
+        cells = "".join(f"{st.get(n, 0.0):>12.1f}" for n in names)
+        print(f"{r['db']:<10}{r['method']:<9}{r['file']:<24}{cells}{rest:>12.1f}{r.get('workers_peak_mb', 0):>8.0f}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -250,21 +276,30 @@ def _count_rows(path: Path) -> int:
         return sum(1 for _ in fh) - 1
 
 
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def worker(db: str, method: str, file: str) -> None:
+    worker_cpu0 = 0.0
     _setup()
     path = Path(file)
     rows = _count_rows(path)
     t = time.perf_counter()
     cpu = time.process_time()
+    pg_cpu0 = _pg_cpu() if db == "postgres" else 0.0
     if method in ("preview", "import"):
         from jiaoyun.exchange import services
 
         with open(path, "rb") as fh:
             batch = services.import_upload(actor=services.SYSTEM, kind="students", upload=fh, file_name=path.name)
-        t, cpu = time.perf_counter(), time.process_time()
+        t, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), _pg_cpu() if db == "postgres" else 0.0
+        worker_cpu0 = _children_cpu()
         batch = services.import_preview(actor=services.SYSTEM, batch=batch)
         if method == "import":
-            t, cpu = time.perf_counter(), time.process_time()
+            t, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), _pg_cpu() if db == "postgres" else 0.0
+            worker_cpu0 = _children_cpu()
             batch = services.import_confirm(actor=services.SYSTEM, batch=batch)
         assert batch.new == rows and batch.rejected == 0, (batch.new, batch.rejected, batch.message)
     elif method == "copy":
@@ -273,9 +308,28 @@ def worker(db: str, method: str, file: str) -> None:
         _iie(path, rows)
     seconds = time.perf_counter() - t
     cpu_seconds = time.process_time() - cpu
+    children = os.times()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"db": db, "method": method, "file": path.name, "rows": rows, "seconds": seconds,
-                      "rate": rows / seconds, "cpu": cpu_seconds, "peak_mb": peak_mb}))  # fmt: skip
+    out = {"db": db, "method": method, "file": path.name, "rows": rows, "seconds": seconds, "rate": rows / seconds,
+           "cpu": cpu_seconds, "peak_mb": peak_mb, "workers_cpu": children.children_user + children.children_system - worker_cpu0,
+           "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+           "pg_cpu": _pg_cpu() - pg_cpu0 if db == "postgres" else None,
+           "stages": (batch.run_seconds or {}) if method in ("preview", "import") else {}}  # fmt: skip
+    print(json.dumps(out))
+
+
+def _pg_cpu() -> float:
+    """CPU seconds of the PostgreSQL backend serving this connection (0 when not on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _copy(path: Path) -> None:

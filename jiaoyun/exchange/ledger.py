@@ -6,10 +6,15 @@ with one indexed lookup against a temporary table of the keys already accepted, 
 added (COPY on PostgreSQL). Memory stays that of one batch, whatever the size of the file, and the
 message still names the first row: the table keeps its row number and two 32-bit fingerprints (of the
 whole record, and of the fields named when two rows differ) that decide the wording.
+
+The index is on a 64-bit digest of the key (small and fast to probe); the key itself is stored beside it
+and compared on every hit, so two different keys that happen to share a digest are never taken for a
+duplicate.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 from collections.abc import Iterator, Sequence
@@ -28,41 +33,42 @@ class KeyLedger:
 
     def __init__(self) -> None:
         self.table = f"_jy_import_keys_{os.getpid()}_{next(_names)}"
-        collate = ' COLLATE "C"' if is_postgres() else ""
         with connection.cursor() as cur:
             cur.execute(
                 f"CREATE TEMPORARY TABLE {self.table} "
-                f"(k text{collate} PRIMARY KEY, r integer NOT NULL, n bigint NOT NULL, f bigint NOT NULL)"
+                "(h bigint NOT NULL, k text NOT NULL, r integer NOT NULL, n bigint NOT NULL, f bigint NOT NULL)"
             )
+            cur.execute(f"CREATE INDEX {self.table}_h ON {self.table} (h)")
 
     def lookup(self, keys: Sequence[str]) -> dict[str, tuple[int, int, int]]:
         """{key: (row, conflict fingerprint, fingerprint)} for the keys already accepted."""
         if not keys:
             return {}
+        digests = list({digest(k) for k in keys})
+        found: list[tuple[str, int, int, int]] = []
         with connection.cursor() as cur:
             if is_postgres():
-                cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE k = ANY(%s)", [list(keys)])
-                return {k: (r, n, f) for k, r, n, f in cur.fetchall()}
-            out: dict[str, tuple[int, int, int]] = {}
-            for part in _chunks(keys, SQLITE_CHUNK):
-                marks = ", ".join(["%s"] * len(part))
-                cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE k IN ({marks})", list(part))
-                out.update({k: (r, n, f) for k, r, n, f in cur.fetchall()})
-            return out
+                cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h = ANY(%s)", [digests])
+                found = cur.fetchall()
+            else:
+                for part in _chunks(digests, SQLITE_CHUNK):
+                    marks = ", ".join(["%s"] * len(part))
+                    cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h IN ({marks})", list(part))
+                    found.extend(cur.fetchall())
+        wanted = set(keys)
+        return {k: (r, n, f) for k, r, n, f in found if k in wanted}
 
     def add(self, entries: dict[str, tuple[int, int, int]]) -> None:
         if not entries:
             return
+        rows = [(digest(k), k, r, n, f) for k, (r, n, f) in entries.items()]
         with connection.cursor() as cur:
             if is_postgres():
-                with cur.cursor.copy(f"COPY {self.table} (k, r, n, f) FROM STDIN") as copy:
-                    for k, (r, n, f) in entries.items():
-                        copy.write_row((k, r, n, f))
+                with cur.cursor.copy(f"COPY {self.table} (h, k, r, n, f) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             else:
-                cur.executemany(
-                    f"INSERT INTO {self.table} (k, r, n, f) VALUES (%s, %s, %s, %s)",
-                    [(k, r, n, f) for k, (r, n, f) in entries.items()],
-                )
+                cur.executemany(f"INSERT INTO {self.table} (h, k, r, n, f) VALUES (%s, %s, %s, %s, %s)", rows)
 
     def drop(self) -> None:
         """Remove the table (a failed transaction has already discarded it: nothing to do then)."""
@@ -71,6 +77,11 @@ class KeyLedger:
                 cur.execute(f"DROP TABLE IF EXISTS {self.table}")
         except DatabaseError:
             pass
+
+
+def digest(key: str) -> int:
+    """A signed 64-bit digest of a key (BLAKE2b), the same in every process."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

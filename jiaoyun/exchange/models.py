@@ -50,6 +50,9 @@ class ImportBatch(models.Model):
     header_row = models.PositiveIntegerField("表头所在行", null=True, blank=True)
     message = models.TextField("说明", blank=True)
 
+    # Seconds per stage of the last run in this process (not stored): see ``services.RunResult.seconds``.
+    run_seconds: dict[str, float] | None = None
+
     class Meta:
         verbose_name = "导入批次"
         verbose_name_plural = "导入批次"

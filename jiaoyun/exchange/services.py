@@ -12,9 +12,11 @@ import itertools
 import multiprocessing
 import os
 import shutil
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -71,6 +73,17 @@ class RunResult:
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    # Seconds the importing process spent per stage (wall clock: its own work and its waits on the
+    # database or the worker processes), for benchmarks and logs.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -180,15 +193,23 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                 result.count(rec.outcome)
         changes = [r for r in done if r.outcome in (NEW, UPDATED)]
         if ctx.write and changes:
-            kind.write(changes, ctx)
+            with result.stage("write"):
+                kind.write(changes, ctx)
             if kind.per_record_audit:
-                _audit_records(kind, changes, ctx)
+                with result.stage("audit"):
+                    _audit_records(kind, changes, ctx)
         for rec in done:
             raw_rows.pop(rec.row, None)
 
     ledger = KeyLedger()
     try:
-        for chunk, outcomes in _checked_chunks(kind, table, checker):
+        checked = _checked_chunks(kind, table, checker)
+        while True:
+            with result.stage("read+check"):
+                item = next(checked, None)
+            if item is None:
+                break
+            chunk, outcomes = item
             result.total += len(outcomes)
             accepted: list[tuple[int, dict[str, Any], list[tuple[str, str]], int, int]] = []
             for (row_no, cells), outcome in zip(chunk, outcomes, strict=True):
@@ -200,13 +221,16 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                 accepted.append(outcome)  # type: ignore[arg-type]
                 raw_rows[row_no] = cells
             pending: list[Rec] = []
-            for row_no, record, error in _without_duplicates(kind, ledger, accepted):
-                if error is not None:
-                    reject(row_no, error, raw_rows.pop(row_no))
-                else:
-                    pending.append(Rec(row=row_no, data=record))
+            with result.stage("duplicates"):
+                for row_no, record, error in _without_duplicates(kind, ledger, accepted):
+                    if error is not None:
+                        reject(row_no, error, raw_rows.pop(row_no))
+                    else:
+                        pending.append(Rec(row=row_no, data=record))
             if pending:
-                settle(kind.flush(pending, ctx))
+                with result.stage("compare"):
+                    flushed = kind.flush(pending, ctx)
+                settle(flushed)
             if on_progress:
                 on_progress(table.progress())
         settle(kind.finish(ctx))
@@ -429,6 +453,7 @@ def _sha256(path: Path) -> str:
 
 
 def _save_result(batch: ImportBatch, result: RunResult) -> None:
+    batch.run_seconds = result.seconds
     batch.header_row = result.header_row
     batch.total, batch.new, batch.updated = result.total, result.new, result.updated
     batch.unchanged, batch.rejected = result.unchanged, result.rejected

@@ -72,3 +72,14 @@ def test_duplicates_are_found_across_batches_serial_or_in_worker_processes(count
     assert AuditEntry.objects.filter(action="create", object_type="people.Student").count() == 30
     entry = AuditEntry.objects.filter(action="create", object_id=str(s.pk)).get()
     assert (entry.object_repr, entry.changes) == ("学生4", {"import_batch": batch.pk})
+
+
+def test_keys_sharing_a_digest_are_not_taken_for_duplicates(county_admin, village_a1, monkeypatch, settings):
+    from jiaoyun.exchange import ledger
+
+    settings.JIAOYUN = {**settings.JIAOYUN, "IMPORT_BATCH_ROWS": 1}  # every key goes through the table
+    monkeypatch.setattr(ledger, "digest", lambda key: 7)  # every key collides
+    rows = [["姓名", "身份证号"], ["甲", id_no(1, 1)], ["乙", id_no(2, 1)], ["甲", id_no(1, 1)]]
+    batch = import_file(actor=county_admin, kind="students", upload=upload(csv_bytes(rows)), file_name="a.csv")
+    assert (batch.new, batch.rejected) == (2, 1)
+    assert reasons(batch) == [(4, "身份证号", "与第2行重复（身份证号相同，内容相同）")]
