@@ -758,6 +758,23 @@ def indicators_compute(
     return run
 
 
+def stale_periods() -> list[Period]:
+    """Periods with stored figures whose run's states are gone (figures computed before runs kept their states,
+    or scratch tables emptied by a PostgreSQL crash): their drill-down would not list the figure's members."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT v.school_year, v.as_of FROM indicators_indicatorvalue v WHERE v.run_id IS NULL"
+            " OR NOT EXISTS (SELECT 1 FROM indicators_statesnapshot s WHERE s.run_id = v.run_id)"
+            " ORDER BY v.school_year, v.as_of"
+        )
+        rows = cursor.fetchall()
+    return [Period(SchoolYear(year), _as_date(as_of)) for year, as_of in rows]
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def periods_for(
     *, from_year: int | None = None, to_year: int | None = None, as_of: dt.date | None = None
 ) -> list[Period]:

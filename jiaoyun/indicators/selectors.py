@@ -413,6 +413,7 @@ class DrillTarget:
     area: Area | None
     school: School | None
     run_id: int | None = None  # the run whose kept states the drill-down reads (None: derive them inline)
+    stale: bool = False  # a stored figure whose run's states are gone: recompute its period before listing
 
     @property
     def label(self) -> str:
@@ -454,10 +455,10 @@ def drill_target(
         raise DomainError(f"{ind.name}不按{dict(IndicatorValue.AreaLevel.choices)[level]}统计", field="area")
     stored = IndicatorValue.objects.filter(code=code, school_year=year, as_of=as_of, level=level)
     stored = stored.filter(school=school) if school is not None else stored.filter(area=area)
-    run_id = stored.values_list("run_id", flat=True).first()
-    if run_id is not None and not StateSnapshot.objects.filter(run_id=run_id).exists():
-        run_id = None
-    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, run_id)
+    found = list(stored.values_list("run_id", flat=True)[:1])
+    run_id = found[0] if found else None
+    stale = bool(found) and (run_id is None or not StateSnapshot.objects.filter(run_id=run_id).exists())
+    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, None if stale else run_id, stale)
 
 
 def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, dict[str, Any]]:

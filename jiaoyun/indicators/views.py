@@ -23,7 +23,13 @@ from jiaoyun.indicators import selectors as sel
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS
 from jiaoyun.indicators.forms import ReferenceForm, TargetForm
 from jiaoyun.indicators.models import IndicatorValue, Reference, Target
-from jiaoyun.indicators.services import EDITOR_ROLES, indicators_refresh, reference_set, target_set
+from jiaoyun.indicators.services import (
+    EDITOR_ROLES,
+    indicators_refresh,
+    indicators_refresh_stale,
+    reference_set,
+    target_set,
+)
 from jiaoyun.reports.pdf import render_pdf
 from jiaoyun.reports.xlsx import write_xlsx
 from jiaoyun.schools.models import School
@@ -166,6 +172,16 @@ def drill(request: HttpRequest) -> HttpResponse:
             area_id=_int(g.get("area")),
             school_id=_int(g.get("school")),
         )
+        if target.stale:  # the figure's kept states are gone: recompute its period, then list its members
+            indicators_refresh_stale(periods=[target.period], triggered_by="drill")
+            target = sel.drill_target(
+                code=code,
+                measure=measure,
+                year=target.period.year.start_year,
+                as_of=target.period.as_of,
+                area_id=target.area.pk if target.area else None,
+                school_id=target.school.pk if target.school else None,
+            )
     except (DomainError, ValueError) as exc:
         return render(request, "indicators/drill.html", {"error": str(exc)}, status=400)
     kind = target.member_kind

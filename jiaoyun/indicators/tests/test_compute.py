@@ -210,3 +210,49 @@ def test_retention_of_a_township_follows_its_children_by_hukou(world, county, to
     assert fig("retention_9y", area=township_b) == (100.0, 1, 1)
     # the junior school still counts X among its own graduates
     assert fig("retention_junior", school=world["sj"]) == (80.0, 4, 5)
+
+
+def test_date_facts_equal_the_member_queries(world, county, township_a):
+    """The aggregation (one pass over grouped states) gives, for every measure, school and village, the same
+    counts as the member queries the drill-down lists."""
+    from collections import defaultdict
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from jiaoyun.indicators.compute import MEASURES, _execute, member_sql, pipeline, positional
+    from jiaoyun.indicators.definitions import INDICATORS
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    # a dropout after the census date (in the base of a later as-of date)
+    late = StudentFactory(name="L", birth_date=dt.date(2010, 5, 1), hukou_village=world["students"]["P1"].hukou_village)
+    history(late, (dt.date(2021, 9, 1), "enrol", world["sa"], 5), (dt.date(2021, 11, 2), "drop_out", world["sa"], 5))
+    periods = [Period(SchoolYear(2021), dt.date(2021, 12, 1)), Period(SchoolYear(2020), dt.date(2020, 9, 30))]
+    run = IndicatorRun.objects.create(started_at=timezone.now())
+
+    def keep_facts(sql: str, params: dict) -> int:
+        return 0 if sql.startswith("DELETE FROM indicators_fact") else _execute(sql, params)
+
+    pipeline(keep_facts, run_id=run.pk, periods=periods, chosen=list(INDICATORS), now=timezone.now())
+    checked = 0
+    for p in periods:
+        facts: dict = defaultdict(float)
+        for measure, school, village, n in Fact.objects.filter(
+            run_id=run.pk, school_year=p.year.start_year
+        ).values_list("measure", "school_id", "village_id", "n"):
+            facts[(measure, school, village)] += n
+        members: dict = defaultdict(float)
+        for measure in MEASURES:
+            sql, values = positional(
+                f"SELECT m.school_id, m.village_id, SUM(m.n) FROM ({member_sql(measure, materialized=True)}) m"
+                " GROUP BY m.school_id, m.village_id",
+                {"run": run.pk, **p.params()},
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, values)
+                for school, village, n in cursor.fetchall():
+                    members[(measure, school, village)] += float(n)
+        assert {k: round(v, 6) for k, v in facts.items()} == {k: round(v, 6) for k, v in members.items()}
+        checked += len(facts)
+    assert checked > 50

@@ -167,3 +167,53 @@ def test_drill_derives_states_inline_when_nothing_is_stored(world, county, count
         code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
+
+
+def test_drill_of_a_figure_whose_states_are_gone_recomputes_its_period_first(client, computed, county, county_admin):
+    # given a stored figure whose run kept no states (computed before runs kept them, or emptied by a crash)
+    from jiaoyun.indicators.models import IndicatorValue, StateSnapshot
+
+    old_run = IndicatorValue.objects.get(code="primary_gross", level="county").run_id
+    StateSnapshot.objects.all().delete()
+    target = drill_target(
+        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+    )
+    assert target.stale and target.run_id is None
+    # when the drill-down page is opened
+    client.force_login(county_admin)
+    url = reverse("indicators:drill") + f"?code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
+    html = client.get(url).content.decode()
+    # then the period was recomputed and the list is read from the new run's states
+    for name in ("K3", "P1", "P2", "P6", "P7", "P9"):
+        assert name in html
+    fresh = drill_target(
+        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+    )
+    assert not fresh.stale and fresh.run_id not in (None, old_run)
+    assert IndicatorRun.objects.latest("started_at").triggered_by == "drill"
+
+
+def test_refresh_stale_recomputes_only_periods_without_kept_states(computed, county):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jiaoyun.indicators.compute import stale_periods
+    from jiaoyun.indicators.models import IndicatorValue, StateSnapshot
+
+    err = StringIO()
+    call_command("indicators", "--refresh-stale", stderr=err)
+    assert "无失效的指标" in err.getvalue() and stale_periods() == []
+    StateSnapshot.objects.all().delete()
+    assert stale_periods() == [Period(SchoolYear(2021), CENSUS)]
+    runs = IndicatorRun.objects.count()
+    call_command("indicators", "--refresh-stale", stderr=StringIO())
+    assert IndicatorRun.objects.count() == runs + 1 and stale_periods() == []
+    run = IndicatorRun.objects.latest("started_at")
+    assert set(IndicatorValue.objects.values_list("run_id", flat=True)) == {run.pk}
+    assert (
+        drill_target(
+            code="senior_gross", measure="sen_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        ).run_id
+        == run.pk
+    )
