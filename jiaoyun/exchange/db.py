@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 
 from jiaoyun.core.models import AuditEntry
@@ -44,6 +44,40 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 copy.write_row(row)
                 n += 1
     return n
+
+
+def sqlite_next_ids(model: type[models.Model], n: int) -> list[int]:
+    """The next ``n`` primary keys of a table (SQLite; call inside the write transaction that inserts them).
+
+    Above both the highest key in the table and the highest ever handed out (``sqlite_sequence``), as
+    ``AUTOINCREMENT`` would give them; SQLite has one writer at a time, so nobody else can take them.
+    """
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        top = int(cur.fetchone()[0])
+        try:
+            cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cur.fetchone()
+        except DatabaseError:  # no AUTOINCREMENT table in this database
+            row = None
+        if row is not None:
+            top = max(top, int(row[0]))
+    return list(range(top + 1, top + 1 + n))
+
+
+def sqlite_insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """INSERT many rows with one prepared statement (executemany), values already in database form."""
+    if not rows:
+        return 0
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+    return len(rows)
 
 
 def copy_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
@@ -166,7 +200,7 @@ def audit_created(
     changes: dict[str, Any],
     note: str = "",
 ) -> int:
-    """One CREATE AuditEntry per new row, written by PostgreSQL from the rows just inserted (INSERT … SELECT).
+    """One CREATE AuditEntry per new row, written by the database from the rows just inserted (INSERT … SELECT).
 
     Same entries as ``audit_bulk``: the object's id and ``repr_column`` (its name), the shared ``changes``.
     """
@@ -175,19 +209,35 @@ def audit_created(
     qn = connection.ops.quote_name
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     actor_name = getattr(actor, "username", "") if actor_id else ""
-    sql = (
+    head = (
         f"INSERT INTO {qn(AuditEntry._meta.db_table)} "
         "(at, actor_id, actor_name, action, object_type, object_id, object_repr, changes, note) "
-        f"SELECT %s, %s, %s, %s, %s, t.id::text, left(t.{qn(repr_column)}, 200), %s::jsonb, %s "
-        f"FROM {qn(model._meta.db_table)} t WHERE t.id = ANY(%s)"
     )
+    params = [actor_id, actor_name, "create", model._meta.label, json.dumps(changes, default=_json), note]
+    table, column = qn(model._meta.db_table), qn(repr_column)
+    n = 0
     with connection.cursor() as cur:
-        cur.execute(
-            sql,
-            [timezone.now(), actor_id, actor_name, "create", model._meta.label, json.dumps(changes, default=_json),
-             note, list(pks)],
-        )  # fmt: skip
-        return int(cur.rowcount)
+        if is_postgres():
+            cur.execute(
+                f"{head}SELECT %s, %s, %s, %s, %s, t.id::text, left(t.{column}, 200), %s::jsonb, %s "
+                f"FROM {table} t WHERE t.id = ANY(%s)",
+                [timezone.now(), *params, list(pks)],
+            )
+            return int(cur.rowcount)
+        select = (
+            f"{head}SELECT %s, %s, %s, %s, %s, CAST(t.id AS TEXT), substr(t.{column}, 1, 200), %s, %s "
+            f"FROM {table} t WHERE "
+        )
+        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+        ordered = sorted(pks)
+        if ordered[-1] - ordered[0] + 1 == len(ordered):  # keys reserved together: one range
+            cur.execute(select + "t.id BETWEEN %s AND %s", [stamp, *params, ordered[0], ordered[-1]])
+            return int(cur.rowcount)
+        for i in range(0, len(ordered), 900):
+            part = ordered[i : i + 900]
+            cur.execute(select + f"t.id IN ({', '.join(['%s'] * len(part))})", [stamp, *params, *part])
+            n += int(cur.rowcount)
+    return n
 
 
 def _is_plain(ch: dict[str, Any]) -> bool:

@@ -394,7 +394,7 @@ def _worker_check(chunk: list[tuple[int, list[Any]]]) -> list[Outcome]:
 def _audit_records(kind: Kind, recs: list[Rec], ctx: Context) -> None:
     note = f"导入批次#{ctx.batch_id}" if ctx.batch_id else "导入"
     shared = {"import_batch": ctx.batch_id}
-    if kind.audit_repr_column and is_postgres():
+    if kind.audit_repr_column:
         # New rows: the database writes their entries from the rows themselves (nothing per row in Python).
         created = [r.pk for r in recs if r.outcome == NEW and r.pk is not None]
         audit_created(

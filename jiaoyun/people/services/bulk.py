@@ -2,7 +2,8 @@
 
 Records arrive already validated by the import kinds (which call the same domain checks as the
 one-at-a-time services). Inserts go through PostgreSQL ``COPY`` with primary keys reserved from the
-sequence, or ``bulk_create`` in batches elsewhere; updates through a temporary table and one
+sequence (students on SQLite: one prepared INSERT for many rows, keys reserved under the write lock), or
+``bulk_create`` in batches elsewhere; updates through a temporary table and one
 ``UPDATE … FROM`` (PostgreSQL) or ``bulk_update``. ID numbers are encrypted here, only for rows written.
 """
 
@@ -12,13 +13,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from jiaoyun.core import idcard
-from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres
+from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres, sqlite_insert, sqlite_next_ids
 from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 
@@ -68,12 +70,19 @@ def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
             ),
         )
         return ids
-    objs = []
-    for r in records:
-        h, c, m = _id_columns(r)
-        objs.append(Student(**{f: r.get(f) for f in STUDENT_FIELDS}, id_hash=h, id_cipher=c, id_masked=m))
-    Student.objects.bulk_create(objs, batch_size=BATCH)
-    return [o.pk for o in objs]
+    columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic():  # the write lock keeps the reserved keys ours until the rows are in
+        ids = sqlite_next_ids(Student, len(records))
+        sqlite_insert(
+            Student,
+            columns,
+            [
+                (pk, *(r.get(f) for f in STUDENT_FIELDS), *_id_columns(r), StudentStatus.NOT_ENROLLED, stamp, stamp)
+                for pk, r in zip(ids, records, strict=True)
+            ],
+        )
+    return ids
 
 
 def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int:
