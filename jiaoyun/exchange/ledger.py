@@ -29,10 +29,18 @@ SQLITE_CHUNK = 900  # bound parameters per lookup on SQLite
 
 
 class KeyLedger:
-    """The natural keys accepted so far in one run: key text → (row number, conflict fingerprint, fingerprint)."""
+    """The natural keys accepted so far in one run: key → (row number, conflict fingerprint, fingerprint).
+
+    Keys travel with their ``digest``. A fixed 16 MB Bloom filter of the digests answers "never seen" for
+    nearly every new key without asking the database (wrong only towards asking); its size does not
+    depend on the file, so memory stays flat.
+    """
+
+    FILTER_BITS = 1 << 27
 
     def __init__(self) -> None:
         self.table = f"_jy_import_keys_{os.getpid()}_{next(_names)}"
+        self.filter = bytearray(self.FILTER_BITS // 8)
         with connection.cursor() as cur:
             cur.execute(
                 f"CREATE TEMPORARY TABLE {self.table} "
@@ -40,11 +48,19 @@ class KeyLedger:
             )
             cur.execute(f"CREATE INDEX {self.table}_h ON {self.table} (h)")
 
-    def lookup(self, keys: Sequence[str]) -> dict[str, tuple[int, int, int]]:
-        """{key: (row, conflict fingerprint, fingerprint)} for the keys already accepted."""
-        if not keys:
+    def _positions(self, h: int) -> tuple[int, int, int]:
+        u, mask = h & 0xFFFFFFFFFFFFFFFF, self.FILTER_BITS - 1
+        return u & mask, (u >> 27) & mask, (u >> 37) & mask
+
+    def _maybe_seen(self, h: int) -> bool:
+        bits = self.filter
+        return all(bits[p >> 3] & (1 << (p & 7)) for p in self._positions(h))
+
+    def lookup(self, keys: Sequence[tuple[str, int]]) -> dict[str, tuple[int, int, int]]:
+        """{key: (row, conflict fingerprint, fingerprint)} for the (key, digest) pairs already accepted."""
+        digests = list({h for _, h in keys if self._maybe_seen(h)})
+        if not digests:
             return {}
-        digests = list({digest(k) for k in keys})
         found: list[tuple[str, int, int, int]] = []
         with connection.cursor() as cur:
             if is_postgres():
@@ -55,20 +71,27 @@ class KeyLedger:
                     marks = ", ".join(["%s"] * len(part))
                     cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h IN ({marks})", list(part))
                     found.extend(cur.fetchall())
-        wanted = set(keys)
+        wanted = {k for k, _ in keys}
         return {k: (r, n, f) for k, r, n, f in found if k in wanted}
 
-    def add(self, entries: dict[str, tuple[int, int, int]]) -> None:
+    def add(self, entries: dict[str, tuple[int, int, int, int]]) -> None:
+        """Record accepted keys: {key: (digest, row, conflict fingerprint, fingerprint)}."""
         if not entries:
             return
-        rows = [(digest(k), k, r, n, f) for k, (r, n, f) in entries.items()]
+        bits = self.filter
+        for h, _, _, _ in entries.values():
+            for p in self._positions(h):
+                bits[p >> 3] |= 1 << (p & 7)
         with connection.cursor() as cur:
             if is_postgres():
                 with cur.cursor.copy(f"COPY {self.table} (h, k, r, n, f) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    for k, (h, r, n, f) in entries.items():
+                        copy.write_row((h, k, r, n, f))
             else:
-                cur.executemany(f"INSERT INTO {self.table} (h, k, r, n, f) VALUES (%s, %s, %s, %s, %s)", rows)
+                cur.executemany(
+                    f"INSERT INTO {self.table} (h, k, r, n, f) VALUES (%s, %s, %s, %s, %s)",
+                    [(h, k, r, n, f) for k, (h, r, n, f) in entries.items()],
+                )
 
     def drop(self) -> None:
         """Remove the table (a failed transaction has already discarded it: nothing to do then)."""

@@ -33,7 +33,7 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.exchange import conf
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.db import audit_bulk, audit_created, is_postgres
-from jiaoyun.exchange.ledger import KeyLedger
+from jiaoyun.exchange.ledger import KeyLedger, digest
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
 from jiaoyun.exchange.readers import Table, open_table
 from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec, get_kind
@@ -211,7 +211,7 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                 break
             chunk, outcomes = item
             result.total += len(outcomes)
-            accepted: list[tuple[int, dict[str, Any], list[tuple[str, str]], int, int]] = []
+            accepted: list[tuple[int, dict[str, Any], list[tuple[str, str, int]], int, int]] = []
             for (row_no, cells), outcome in zip(chunk, outcomes, strict=True):
                 if outcome[1] is None:
                     result.count(REJECTED)
@@ -283,7 +283,10 @@ class RowChecker:
                         exc.field = exc.field or label
                         raise
                 record = kind.validate(values, ctx)
-                keys = [(label, _key_text(label, key)) for label, key in kind.unique_keys(record)]
+                keys = []
+                for label, key in kind.unique_keys(record):
+                    text_key = _key_text(label, key)
+                    keys.append((label, text_key, digest(text_key)))
                 fingerprint = zlib.crc32("\x1f".join(map(str, record.values())).encode())
                 named = zlib.crc32("\x1f".join(str(record.get(f)) for f in conflict_fields).encode())
                 if seal:
@@ -306,18 +309,18 @@ def _key_text(label: str, key: Any) -> str:
 
 
 def _without_duplicates(
-    kind: Kind, ledger: KeyLedger, accepted: list[tuple[int, dict[str, Any], list[tuple[str, str]], int, int]]
+    kind: Kind, ledger: KeyLedger, accepted: list[tuple[int, dict[str, Any], list[tuple[str, str, int]], int, int]]
 ) -> Iterator[tuple[int, dict[str, Any], DomainError | None]]:
     """Reject rows whose natural key an earlier row of the file already has (the first one stays)."""
-    seen = ledger.lookup([key for _, _, keys, _, _ in accepted for _, key in keys])
-    added: dict[str, tuple[int, int, int]] = {}
+    seen = ledger.lookup([(key, h) for _, _, keys, _, _ in accepted for _, key, h in keys])
+    added: dict[str, tuple[int, int, int, int]] = {}
     for row_no, record, keys, fingerprint, named in accepted:
         error = None
-        for label, key in keys:
+        for label, key, _ in keys:
             previous = seen.get(key) or added.get(key)
             if previous is None:
                 continue
-            first_row, first_named, first_fp = previous
+            first_row, first_named, first_fp = previous[-3:]
             if first_fp == fingerprint:
                 error = DomainError(f"与第{first_row}行重复（{label}相同，内容相同）", field=label)
             elif first_named != named:
@@ -326,8 +329,8 @@ def _without_duplicates(
                 error = DomainError(f"与第{first_row}行的{label}相同，但其他信息不同，请合并为一行", field=label)
             break
         if error is None:
-            for _, key in keys:
-                added[key] = (row_no, named, fingerprint)
+            for _, key, h in keys:
+                added[key] = (h, row_no, named, fingerprint)
         yield row_no, record, error
     ledger.add(added)
 
