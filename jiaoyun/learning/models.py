@@ -109,10 +109,18 @@ class Statement(models.Model):
             models.Index(fields=["verb_id", "id"], name="stmt_verb"),
             models.Index(fields=["object_id", "id"], name="stmt_object"),
             models.Index(fields=["actor_ifi", "id"], name="stmt_actor"),
-            models.Index(fields=["registration", "id"], name="stmt_registration"),
+            # Partial indexes: a row is only indexed where a query can ask for it (a registration; a statement
+            # about one of the county's students, which is all that the statistics and timelines read).
+            models.Index(
+                fields=["registration", "id"], name="stmt_registration", condition=models.Q(registration__isnull=False)
+            ),
             models.Index(fields=["target"], name="stmt_target", condition=models.Q(target__isnull=False)),
-            models.Index(fields=["student", "timestamp"], name="stmt_student"),
-            models.Index(fields=["timestamp", "school"], name="stmt_ts_school"),
+            models.Index(
+                fields=["student", "timestamp"], name="stmt_student", condition=models.Q(student__isnull=False)
+            ),
+            models.Index(
+                fields=["timestamp", "school"], name="stmt_ts_school", condition=models.Q(student__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

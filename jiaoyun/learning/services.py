@@ -398,7 +398,7 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
                 copy.write(ref_text)
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_COPY_ESCAPES = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 
 
 def _copy_value(value: Any) -> str:
@@ -408,7 +408,11 @@ def _copy_value(value: Any) -> str:
     if value is True or value is False:
         return "t" if value else "f"
     if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
+        # ``in`` and ``replace`` are C loops; ``str.translate`` with a table walks each character in Python objects.
+        for char, escaped in _COPY_ESCAPES:
+            if char in value:
+                value = value.replace(char, escaped)
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return repr(value) if isinstance(value, float) else str(value)
