@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
-
-from django.core.exceptions import ValidationError
 
 from jiaoyun.areas.choices import AreaLevel, PopulationSource, TownshipKind, UrbanRural
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import area_q
+from jiaoyun.exchange.kinds.coded import classify_by_code, write_parents_first
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 
 LEVEL_BY_LENGTH = {6: AreaLevel.COUNTY, 9: AreaLevel.TOWNSHIP, 12: AreaLevel.VILLAGE}
+LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
+
+
+def _at_level(level: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda record: record["level"] == level
+
+
 AREA_FIELDS = ("name", "level", "parent_id", "township_kind", "urban_rural", "is_seat", "sort")
 
 
@@ -83,45 +89,23 @@ class AreaKind(Kind):
         return ("name",)
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
-        existing = {
-            a["code"]: a
-            for a in Area.objects.filter(code__in=[r.data["code"] for r in recs]).values("id", "code", *AREA_FIELDS)
-        }
-        for rec in recs:
-            before = existing.get(rec.data["code"])
-            rec.repr = rec.data["name"]
-            if before is None:
-                rec.outcome = NEW
-                continue
-            rec.pk = before["id"]
-            names = [f for f in AREA_FIELDS if f != "parent_id" or rec.data["parent_id"] is not None]
-            diff = changed(rec.data, before, names)
-            rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+        classify_by_code(
+            recs,
+            model=Area,
+            fields=AREA_FIELDS,
+            compared=lambda d: [f for f in AREA_FIELDS if f != "parent_id" or d["parent_id"] is not None],
+        )
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
-        codes = area_codes(ctx)
-        # Parents first: counties, then townships, then villages, so a parent created here has its id.
-        for level in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
-            group = [r for r in recs if r.data["level"] == level]
-            new = []
-            for r in group:
-                d = r.data
-                if d["parent_code"]:
-                    d["parent_id"] = codes[d["parent_code"]][0]
-                obj = Area(code=d["code"], **{f: d[f] for f in AREA_FIELDS})
-                try:
-                    obj.full_clean(validate_unique=False, validate_constraints=False)
-                except ValidationError as exc:
-                    raise DomainError(f"第{r.row}行：{'；'.join(exc.messages)}", row=r.row)
-                if r.outcome == NEW:
-                    new.append((r, obj))
-                else:
-                    obj.pk = r.pk
-                    Area.objects.filter(pk=r.pk or 0).update(**{f: d[f] for f in AREA_FIELDS})
-            Area.objects.bulk_create([o for _, o in new], batch_size=1000)
-            for r, o in new:
-                r.pk = o.pk
-                codes[o.code] = (o.pk, o.level)
+        # Counties, then townships, then villages.
+        write_parents_first(
+            recs,
+            model=Area,
+            fields=AREA_FIELDS,
+            codes=area_codes(ctx),
+            tiers=[_at_level(level) for level in LEVELS],
+            known_as=lambda area: (area.pk, area.level),
+        )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         qs = Area.objects.filter(area_q(user)).order_by("level", "code")

@@ -6,12 +6,11 @@ import decimal
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from jiaoyun.areas.choices import UrbanRural
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import school_q
 from jiaoyun.exchange.kinds.areas import area_codes
+from jiaoyun.exchange.kinds.coded import classify_by_code, write_parents_first
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 from jiaoyun.schools.choices import KIND_GRADES, Grade, Ownership, SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
@@ -136,46 +135,26 @@ class SchoolKindFormat(Kind):
         return [("学校标识码", record["code"])]
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
-        existing = {
-            s["code"]: s
-            for s in School.objects.filter(code__in=[r.data["code"] for r in recs]).values("id", "code", *SCHOOL_FIELDS)
-        }
-        for rec in recs:
-            rec.repr = rec.data["name"]
-            before = existing.get(rec.data["code"])
-            if before is None:
-                rec.outcome = NEW
-                continue
-            rec.pk = before["id"]
-            names = [f for f in SCHOOL_FIELDS if f != "parent_id" or rec.data["parent_id"] is not None]
-            if rec.data["parent_code"] is None:
-                names.append("parent_id")
-            diff = changed(rec.data, before, names)
-            rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+        # The main school is compared when the file names one, and when it says there is none.
+        classify_by_code(
+            recs,
+            model=School,
+            fields=SCHOOL_FIELDS,
+            compared=lambda d: [
+                f for f in SCHOOL_FIELDS if f != "parent_id" or d["parent_id"] is not None or d["parent_code"] is None
+            ],
+        )
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
-        codes = school_codes(ctx)
-        # Main schools before teaching points, so a parent created in this batch has its id.
-        for teaching_points in (False, True):
-            group = [r for r in recs if (r.data["kind"] == SchoolKind.TEACHING_POINT) == teaching_points]
-            new = []
-            for r in group:
-                d = r.data
-                if d["parent_code"]:
-                    d["parent_id"] = codes[d["parent_code"]][0]
-                obj = School(code=d["code"], **{f: d[f] for f in SCHOOL_FIELDS})
-                try:
-                    obj.full_clean(validate_unique=False, validate_constraints=False)
-                except ValidationError as exc:
-                    raise DomainError(f"第{r.row}行：{'；'.join(exc.messages)}", row=r.row)
-                if r.outcome == NEW:
-                    new.append((r, obj))
-                else:
-                    School.objects.filter(pk=r.pk or 0).update(**{f: d[f] for f in SCHOOL_FIELDS})
-            School.objects.bulk_create([o for _, o in new], batch_size=1000)
-            for r, o in new:
-                r.pk = o.pk
-                codes[o.code] = (o.pk, o.kind)
+        # Main schools before teaching points.
+        write_parents_first(
+            recs,
+            model=School,
+            fields=SCHOOL_FIELDS,
+            codes=school_codes(ctx),
+            tiers=[lambda d: d["kind"] != SchoolKind.TEACHING_POINT, lambda d: d["kind"] == SchoolKind.TEACHING_POINT],
+            known_as=lambda school: (school.pk, school.kind),
+        )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         qs = School.objects.filter(school_q(user)).order_by("parent_id", "code")
