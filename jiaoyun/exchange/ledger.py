@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 from jiaoyun.exchange.db import is_postgres
 
@@ -41,12 +41,14 @@ class KeyLedger:
     def __init__(self) -> None:
         self.table = f"_jy_import_keys_{os.getpid()}_{next(_names)}"
         self.filter = bytearray(self.FILTER_BITS // 8)
+        self.indexed = False
+        if is_postgres():
+            _more_temp_buffers()
         with connection.cursor() as cur:
             cur.execute(
                 f"CREATE TEMPORARY TABLE {self.table} "
                 "(h bigint NOT NULL, k text NOT NULL, r integer NOT NULL, n bigint NOT NULL, f bigint NOT NULL)"
             )
-            cur.execute(f"CREATE INDEX {self.table}_h ON {self.table} (h)")
 
     def _positions(self, h: int) -> tuple[int, int, int]:
         u, mask = h & 0xFFFFFFFFFFFFFFFF, self.FILTER_BITS - 1
@@ -63,6 +65,9 @@ class KeyLedger:
             return {}
         found: list[tuple[str, int, int, int]] = []
         with connection.cursor() as cur:
+            if not self.indexed:  # built on the first possible duplicate: a clean file only appends keys
+                cur.execute(f"CREATE INDEX {self.table}_h ON {self.table} (h)")
+                self.indexed = True
             if is_postgres():
                 cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h = ANY(%s)", [digests])
                 found = cur.fetchall()
@@ -100,6 +105,18 @@ class KeyLedger:
                 cur.execute(f"DROP TABLE IF EXISTS {self.table}")
         except DatabaseError:
             pass
+
+
+def _more_temp_buffers() -> None:
+    """Let the key table stay in memory (PostgreSQL's default keeps 8 MB of temporary tables per session).
+
+    Only possible before the session first uses a temporary table; a session that already has keeps its own.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET temp_buffers = '128MB'")
+    except DatabaseError:
+        pass
 
 
 def digest(key: str) -> int:
