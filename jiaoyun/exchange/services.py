@@ -362,13 +362,24 @@ def _checked_chunks(
             inflight.append((chunk, pool.apply_async(_worker_check, (chunk,))))
             if len(inflight) >= 2 * workers:
                 done, result = inflight.popleft()
-                yield done, result.get()
+                yield done, _outcomes(result)
         while inflight:
             done, result = inflight.popleft()
-            yield done, result.get()
+            yield done, _outcomes(result)
     finally:
         pool.terminate()
         pool.join()
+
+
+CHUNK_TIMEOUT = 600  # seconds; a worker killed from outside (e.g. out of memory) loses its chunk for good
+
+
+def _outcomes(result: Any) -> list[Outcome]:
+    try:
+        outcomes: list[Outcome] = result.get(timeout=CHUNK_TIMEOUT)
+    except multiprocessing.TimeoutError:
+        raise RuntimeError(f"a worker process checking import rows gave no result within {CHUNK_TIMEOUT} s")
+    return outcomes
 
 
 def _worker_count(kind: Kind, table: Table) -> int:
