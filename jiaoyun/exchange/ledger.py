@@ -2,8 +2,8 @@
 
 An import checks every accepted row's natural keys against the rows before it. Keeping those keys in
 Python made memory grow with the file (~300 MB at a million rows); here each batch of rows is checked
-with one indexed lookup against a temporary table of the keys already accepted, then its own keys are
-added (COPY on PostgreSQL). Memory stays that of one batch, whatever the size of the file, and the
+against a temporary table of the keys already accepted (one lookup, only for keys a fixed-size Bloom
+filter cannot rule out), then its own keys are added (COPY on PostgreSQL). Memory stays that of one batch, whatever the size of the file, and the
 message still names the first row: the table keeps its row number and two 32-bit fingerprints (of the
 whole record, and of the fields named when two rows differ) that decide the wording.
 
