@@ -1,6 +1,6 @@
 """xAPI LRS benchmark: batch POST and filtered GET throughput with a large statement store, Jiaoyun vs Ralph.
 
-Usage (PostgreSQL database already migrated; Ralph optional, installed in its own venv):
+Usage (PostgreSQL database already migrated; gunicorn importable; Ralph optional, in its own venv):
 
     DATABASE_URL=postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_bench_learning \\
       .venv/bin/python bench/lrs.py --load 1000000 [--ralph-bin /tmp/ralph-venv/bin/ralph]
@@ -9,14 +9,18 @@ Usage (PostgreSQL database already migrated; Ralph optional, installed in its ow
    validation, ids, indexed columns, related-agent/activity rows), in-process, batches of 1,000, using
    ``--load-procs`` processes. This is how the 1 M base is reached quickly; it is not part of the timed
    figures.
-2. Serves Jiaoyun with gunicorn (``--workers``, sync workers) if gunicorn is importable (e.g. put a
-   ``pip install --target DIR gunicorn`` directory on PYTHONPATH), otherwise with a threaded wsgiref
-   server (and says so).
-3. Times, over HTTP with ``--clients`` concurrent keep-alive clients: POST of batches of 100 statements
-   and GETs filtered by verb, agent, activity (limit 100). Prints statements/s (or requests/s) and p95
-   latency.
-4. The same workload against Ralph (``ralph runserver -b fs``) when ``--ralph-bin`` is given, after
-   loading it with ``--ralph-load`` statements via its own POST endpoint.
+2. Serves Jiaoyun as in production (docs/learning.md): gunicorn, ``--workers`` sync workers, persistent
+   database connections; a threaded wsgiref server if gunicorn is not importable (and says so).
+3. Builds every request body first, then times, over HTTP with ``--clients`` concurrent keep-alive clients:
+   POST of batches of 100 statements and GETs filtered by verb, agent, activity (limit 100). Prints
+   statements/s (or requests/s), p95 latency, and for each phase the wall time and the CPU time of the web
+   processes, of PostgreSQL (this database's backends and the shared background processes) and of the load
+   generator.
+4. The same workload against Ralph (``ralph.api`` on uvicorn with ``--ralph-workers``, filesystem backend) when
+   ``--ralph-bin`` is given: its base of ``--ralph-load`` statements goes in with one POST; its fs backend writes
+   each target file once, so each timed POST goes to a user with its own, empty target (Ralph's best case).
+
+Run it under ``flock /tmp/jy-bench.lock`` on a shared machine.
 """
 
 from __future__ import annotations
