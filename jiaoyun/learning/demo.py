@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from jiaoyun.learning import synth
 from jiaoyun.learning.analytics import learning_stats_refresh
 from jiaoyun.learning.services import lrs_client_create
+from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.schools.models import SchoolClass
 
@@ -73,7 +74,7 @@ def pick_classes(rng: random.Random, scale: int) -> dict[int, list[SchoolClass]]
     """A few schools (each with classes of at least 10 students having a 全国学籍号)."""
     classes = (
         SchoolClass.objects.annotate(
-            n=Count("students", filter=Q(students__student_no__isnull=False, students__current_class__isnull=False))
+            n=Count("students", filter=Q(students__student_no__isnull=False, students__status=StudentStatus.IN_SCHOOL))
         )
         .filter(n__gte=10)
         .select_related("school")
@@ -101,7 +102,9 @@ def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date, day
             sender = synth.Sender(url, client.key, secret)
             for school_class in classes:
                 students = list(
-                    Student.objects.filter(current_class=school_class, student_no__isnull=False)
+                    Student.objects.filter(
+                        current_class=school_class, student_no__isnull=False, status=StudentStatus.IN_SCHOOL
+                    )
                     .order_by("student_no")
                     .values_list("student_no", "current_grade")
                 )

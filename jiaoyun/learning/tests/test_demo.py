@@ -22,7 +22,7 @@ def test_generate_posts_over_http_and_fills_stats(school_a, class_a1):
             current_school=school_a,
             current_class=class_a1,
             current_grade=1,
-            status="enrolled",
+            status="in_school",
         )
     out = io.StringIO()
     result = demo.generate(rng=random.Random(1), scale=1, stdout=out, today=dt.date(2024, 10, 18), days=3)
