@@ -10,7 +10,7 @@ population cells, teachers, classes), then measures
 * ``naive``: a per-school ORM loop (one ``students_as_of`` query per school and year, Python counting)
   computing only the stock enrolment measures — a subset of the engine's work, so the ratio is
   conservative; it runs on ``--naive-years`` years (default 1) and is scaled to ten (marked "*"), up to
-  ``--naive-max-scale`` (default 1: at scale 10 one naive year takes tens of minutes);
+  ``--naive-max-scale`` (default 1: at scale 10 one naive year takes several minutes);
 * ``duckdb``: the same SQL pipeline (``jiaoyun.indicators.compute.pipeline``) run by DuckDB over the
   same rows exported to Parquet (export time reported separately);
 * ``dashboard``: median server time of the dashboard page at that scale (Django test client).
