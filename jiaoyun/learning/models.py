@@ -66,8 +66,11 @@ class Statement(models.Model):
     """One xAPI statement: verbatim JSON plus the indexed columns that queries and statistics use."""
 
     statement_id = models.UUIDField("语句ID", unique=True)
+    # No database constraint: its check is a locking lookup of the client row per stored statement (all of a
+    # platform's concurrent batches lock the same row). Clients are never deleted by the LRS (PROTECT is enforced
+    # by the ORM); the id written is that of the authenticated client.
     client = models.ForeignKey(
-        LrsClient, verbose_name="来源平台", null=True, on_delete=models.PROTECT, related_name="+"
+        LrsClient, verbose_name="来源平台", null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     version = models.CharField("xAPI 版本", max_length=10)
     actor_ifi = models.CharField("行为者标识", max_length=500)

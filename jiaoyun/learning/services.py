@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ COMPLETION_VERBS = {
     "http://adlnet.gov/expapi/verbs/mastered",
 }
 LRS_SET = ("stored", "authority", "version")
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
 
 
 # ---- clients ------------------------------------------------------------------------------------------------
@@ -136,20 +140,37 @@ def _people(statements: list[dict[str, Any]]) -> dict[str, _Person]:
                 mboxes.add(agent["mbox"][7:])
     found: dict[str, _Person] = {}
     if names:
-        for s in Student.objects.filter(student_no__in=names).values(
-            "pk", "student_no", "current_school_id", "current_class_id"
+        for pk, no, school_id, class_id in _select_in(
+            Student, ("id", "student_no", "current_school_id", "current_class_id"), "student_no", names
         ):
-            found[f"account:{home}|{s['student_no']}"] = _Person(
-                "student", s["pk"], s["current_school_id"], s["current_class_id"]
-            )
-        for t in Teacher.objects.filter(staff_no__in=names).values("pk", "staff_no", "school_id"):
-            found.setdefault(f"account:{home}|{t['staff_no']}", _Person("teacher", t["pk"], t["school_id"], None))
+            found[f"account:{home}|{no}"] = _Person("student", pk, school_id, class_id)
+        for pk, no, school_id in _select_in(Teacher, ("id", "staff_no", "school_id"), "staff_no", names):
+            found.setdefault(f"account:{home}|{no}", _Person("teacher", pk, school_id, None))
     if mboxes:
-        for pk, email, school_id in Teacher.objects.filter(user__email__in=mboxes).values_list(
-            "pk", "user__email", "school_id"
-        ):
+        for pk, email, school_id in _select_in(Teacher, ("id", "user__email", "school_id"), "user__email", mboxes):
             found[f"mbox:mailto:{email}"] = _Person("teacher", pk, school_id, None)
     return found
+
+
+def _select_in(model: Any, fields: tuple[str, ...], key: str, values: Iterable[str]) -> list[tuple[Any, ...]]:
+    """``model.objects.filter(<key>__in=values).values_list(*fields)``. On PostgreSQL the list goes as one array
+    parameter (``= ANY(%s)``) of the ORM's SQL, built once per process: this saves building the query and parsing
+    and adapting a 100-placeholder ``IN`` list in Python (together about a millisecond per batch)."""
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(**{f"{key}__in": list(values)}).values_list(*fields))
+    sql, params, position = _any_query(model, fields, key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:position], list(values), *params[position + 1 :]])
+        return cursor.fetchall()
+
+
+@functools.cache
+def _any_query(model: Any, fields: tuple[str, ...], key: str) -> tuple[str, tuple[Any, ...], int]:
+    marker = "\x00jiaoyun-any\x00"
+    sql, params = model.objects.filter(**{key: marker}).values_list(*fields).query.sql_with_params()
+    if sql.count("= %s") != 1 or marker not in params:  # pragma: no cover - a query shape this was not made for
+        raise RuntimeError(f"unexpected query for {model.__name__}.{key}: {sql}")
+    return sql.replace("= %s", "= ANY(%s)"), tuple(params), params.index(marker)
 
 
 def _in_class(st: dict[str, Any]) -> bool:
@@ -168,6 +189,30 @@ def _merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
         else:
             out[k] = val
     return out
+
+
+def new_statement_id() -> str:
+    """A statement id assigned by the LRS: an RFC 9562 version 7 UUID (48-bit Unix time in milliseconds, then 74
+    random bits). Ids assigned in the same period sort together, so each batch adds its ids at the right edge of the
+    statement-id index instead of at 100 random pages (each of which costs a full-page image in the write-ahead
+    log after a checkpoint and a read when not cached)."""
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64 | 0b10 << 62
+    return str(uuid.UUID(int=value | rand & (1 << 62) - 1))
+
+
+# Parsed canonical activity definitions, keyed by their stored JSON text: a definition that did not change is not
+# parsed again by each batch (keyed by content, so it can never be stale; the lookup itself stays per batch).
+_definitions: dict[str, dict[str, Any]] = {}
+
+
+def _parsed_definition(text: str) -> dict[str, Any]:
+    found = _definitions.get(text)
+    if found is None:
+        if len(_definitions) >= 20_000:
+            _definitions.clear()
+        found = _definitions[text] = json.loads(text)
+    return found
 
 
 def statements_validate(statements: list[Any], *, version: str) -> None:
@@ -198,7 +243,7 @@ def statement_store(
             sid = st["id"].lower()
             supplied.append(sid)
         else:
-            sid = str(uuid.uuid4())
+            sid = new_statement_id()
         if sid in seen:
             raise XapiError(400, f"同一批中语句 ID 重复：{sid}")
         seen.add(sid)
@@ -298,7 +343,7 @@ def statement_store(
                 "timestamp": ts,
                 "stored": stored,
                 "voided": False,
-                "data": json.dumps(out, ensure_ascii=False, separators=(",", ":")),
+                "data": _to_json(out),
                 "timestamp_original": ts_orig,
                 "school_id": person.school_id if person else None,
                 "school_class_id": person.class_id if person else None,
@@ -333,10 +378,8 @@ def statement_store(
         if late_targets:
             Statement.objects.filter(statement_id__in=late_targets).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
         if activities:
-            for act_id, old in Activity.objects.filter(activity_id__in=list(activities)).values_list(
-                "activity_id", "definition"
-            ):
-                current = json.loads(old)
+            for act_id, old in _select_in(Activity, ("activity_id", "definition"), "activity_id", activities):
+                current = _parsed_definition(old)
                 merged = _merge_definition(current, activities[act_id])
                 if merged == current:
                     del activities[act_id]  # unchanged: no write
@@ -374,8 +417,9 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
         )
         return
     table = Statement._meta.db_table
-    names = list(rows[0])
-    columns = list(names)  # the dict keys are attribute names, equal to column names here
+    columns = _COPY_COLUMNS
+    if list(rows[0]) != list(columns):  # pragma: no cover - a programming error, caught by the tests
+        raise RuntimeError("statement row keys and COPY columns differ")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(rows)]
@@ -383,10 +427,9 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
         ids = [r[0] for r in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg cursor: COPY is several times faster than INSERT for batches
         cols = ", ".join(f'"{c}"' for c in ["id", *columns])
-        # The COPY text is built here in one piece (psycopg's per-row adaptation costs more than the rows).
-        text = "".join(
-            f"{pk}\t" + "\t".join(_copy_value(row[n]) for n in names) + "\n" for pk, row in zip(ids, rows, strict=True)
-        )
+        # The COPY text is built here in one piece (psycopg's per-row adaptation costs more than the rows); columns
+        # whose values cannot need escaping (numbers, UUIDs, times, booleans) are written without a call per value.
+        text = "".join(_copy_row(pk, row) for pk, row in zip(ids, rows, strict=True))
         with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
             copy.write(text)
         ref_text = "".join(
@@ -396,6 +439,32 @@ def _insert(rows: list[dict[str, Any]], refs: list[list[tuple[str, str]]]) -> No
             ref_table = StatementRef._meta.db_table
             with raw.copy(f'COPY "{ref_table}" ("statement_id", "kind", "value") FROM STDIN') as copy:
                 copy.write(ref_text)
+
+
+_COPY_COLUMNS = (
+    "statement_id", "client_id", "version", "actor_ifi", "verb_id", "object_type", "object_id", "registration",
+    "target", "timestamp", "stored", "voided", "data", "timestamp_original", "school_id", "school_class_id",
+    "student_id", "teacher_id", "duration_s", "score_scaled", "completed", "in_class",
+)  # fmt: skip
+
+
+def _copy_row(pk: int, r: dict[str, Any]) -> str:
+    """One statement row in COPY text format, columns in the order of the row dict built by ``statement_store``.
+    Free text goes through ``_copy_value``; ids, UUIDs, times, numbers and booleans cannot contain a character
+    that needs escaping and are formatted inline."""
+    e, n = _copy_value, _copy_null
+    return (
+        f"{pk}\t{r['statement_id']}\t{n(r['client_id'])}\t{e(r['version'])}\t{e(r['actor_ifi'])}\t{e(r['verb_id'])}"
+        f"\t{e(r['object_type'])}\t{e(r['object_id'])}\t{n(r['registration'])}\t{e(r['target'])}"
+        f"\t{r['timestamp'].isoformat()}\t{r['stored'].isoformat()}\t{'t' if r['voided'] else 'f'}\t{e(r['data'])}"
+        f"\t{e(r['timestamp_original'])}\t{n(r['school_id'])}\t{n(r['school_class_id'])}\t{n(r['student_id'])}"
+        f"\t{n(r['teacher_id'])}\t{n(r['duration_s'])}\t{n(r['score_scaled'])}\t{'t' if r['completed'] else 'f'}"
+        f"\t{'t' if r['in_class'] else 'f'}\n"
+    )
+
+
+def _copy_null(value: int | float | str | None) -> str:
+    return "\\N" if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
 _COPY_ESCAPES = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
