@@ -25,11 +25,13 @@ class Student(models.Model):
     state after the latest enrolment event; ``enrolment`` services keep them in step.
     """
 
-    id_hash = models.CharField("证件号摘要", max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Keys, names and status are indexed in Meta, not with unique=/db_index=, so that PostgreSQL gets no extra
+    # ``*_like`` pattern index for them (nothing searches them by prefix; each index costs every import row).
+    id_hash = models.CharField("证件号摘要", max_length=64, null=True, blank=True, editable=False)
     id_cipher = models.TextField("证件号密文", blank=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, blank=True)
-    student_no = models.CharField("全国学籍号", max_length=19, unique=True, null=True, blank=True)
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    student_no = models.CharField("全国学籍号", max_length=19, null=True, blank=True)
+    name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", db_index=True)
     ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices, default="01")
@@ -40,9 +42,16 @@ class Student(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # led by the (hukou_village, status) index
     )
     residence_village = models.ForeignKey(
-        "areas.Area", verbose_name="现居住村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "areas.Area",
+        verbose_name="现居住村（社区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the Meta index below
     )
     guardian_name = models.CharField("监护人", max_length=50, blank=True)
     guardian_phone = models.CharField("监护人电话", max_length=20, blank=True)
@@ -53,7 +62,7 @@ class Student(models.Model):
     migrant = models.BooleanField("随迁子女", default=False)
 
     status = models.CharField(
-        "学籍状态", max_length=20, choices=StudentStatus.choices, default=StudentStatus.NOT_ENROLLED, db_index=True
+        "学籍状态", max_length=20, choices=StudentStatus.choices, default=StudentStatus.NOT_ENROLLED
     )
     current_school = models.ForeignKey(
         "schools.School",
@@ -62,6 +71,7 @@ class Student(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="students",
+        db_index=False,  # led by the (current_school, status) index
     )
     current_grade = models.SmallIntegerField("年级", choices=Grade.choices, null=True, blank=True)
     current_class = models.ForeignKey(
@@ -79,10 +89,16 @@ class Student(models.Model):
         verbose_name = "学生"
         verbose_name_plural = "学生"
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_hash"], name="student_id_hash_unique"),
+            models.UniqueConstraint(fields=["student_no"], name="student_no_unique"),
+        ]
         indexes = [
             models.Index(fields=["current_school", "status"]),
             models.Index(fields=["hukou_village", "status"]),
             models.Index(fields=["residence_village"]),
+            models.Index(fields=["name"], name="student_name_idx"),
+            models.Index(fields=["status"], name="student_status_idx"),
         ]
 
     def __str__(self) -> str:
