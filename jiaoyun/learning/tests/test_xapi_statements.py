@@ -423,3 +423,15 @@ def test_context_activities_single_object_returned_as_array(xapi):
     assert got["context"]["contextActivities"]["parent"] == [{"id": "http://example.com/course"}]
     # the same statement sent again is still "the same" (no 409)
     assert xapi.post("statements", statement(id=sid, context=ctx)).status_code == 200
+
+
+def test_ids_assigned_by_the_lrs_are_time_ordered_version_7_uuids(xapi):
+    first = xapi.post("statements", [statement() for _ in range(50)]).json()
+    second = xapi.post("statements", [statement() for _ in range(50)]).json()
+    ids = [uuid.UUID(sid) for sid in first + second]
+    assert len(set(ids)) == 100
+    assert {u.version for u in ids} == {7} and {u.variant for u in ids} == {uuid.RFC_4122}
+    # The first 48 bits are the time in milliseconds: never decreasing from one batch to the next.
+    assert max(u.int >> 80 for u in ids[:50]) <= min(u.int >> 80 for u in ids[50:])
+    sid = uuid.UUID(xapi.post("statements", statement(id=str(uuid.uuid4()))).json()[0])
+    assert sid.version == 4  # an id chosen by the client is kept as sent
