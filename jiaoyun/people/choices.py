@@ -42,6 +42,10 @@ EVENT_STATUS: dict[str, str] = {
     EventKind.OUT_OF_COUNTY: StudentStatus.OUT_OF_COUNTY,
 }
 IN_SCHOOL_EVENTS = tuple(k for k, v in EVENT_STATUS.items() if v == StudentStatus.IN_SCHOOL)
+# A pupil who suspends (休学) or drops out (辍学) keeps the class they left, so the class teacher, who answers
+# for bringing them back (控辍保学), still sees them; any other leaving clears the class.
+CLASS_KEPT_STATUSES: tuple[str, ...] = (StudentStatus.SUSPENDED, StudentStatus.DROPPED_OUT)
+CLASS_KEPT_EVENTS = tuple(k for k, v in EVENT_STATUS.items() if v in CLASS_KEPT_STATUSES)
 
 # Which events may follow a student's status (None = no event yet). Everything else is refused.
 ALLOWED_AFTER: dict[str | None, tuple[str, ...]] = {

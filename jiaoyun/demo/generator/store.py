@@ -15,7 +15,7 @@ from jiaoyun.core import idcard
 from jiaoyun.demo.generator import bulk, specs
 from jiaoyun.demo.generator.cohorts import Kid, Simulator, pick_surname
 from jiaoyun.demo.generator.world import Sch
-from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
+from jiaoyun.people.choices import CLASS_KEPT_STATUSES, EVENT_STATUS, StudentStatus
 from jiaoyun.people.choices import EventKind as K
 from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.schools.choices import Grade
@@ -110,13 +110,19 @@ def _student_rows(
         area = rng.choice(specs.OTHER_AREA_CODES) if kid.migrant else specs.COUNTY_CODE
         number = _id_number(area, kid, orders)
         status: str = StudentStatus.NOT_ENROLLED
-        school_id, grade, class_id = None, None, None
+        school_id, grade, class_id, named_class = None, None, None, None
         for e in kid.events:
             status = EVENT_STATUS[str(e[1])]
             if isinstance(e[2], Sch):
                 school_id = e[2].id
             grade = e[3]
-            class_id = e[6] if len(e) > 6 and status == StudentStatus.IN_SCHOOL else None
+            event_class = e[6] if len(e) > 6 else None
+            named_class = event_class if event_class is not None else named_class
+            # Same rule as student_refresh_state: the class left is kept after 休学/辍学.
+            if status == StudentStatus.IN_SCHOOL:
+                class_id = event_class
+            else:
+                class_id = named_class if status in CLASS_KEPT_STATUSES else None
         guardian = kid.name[0] + rng.choice(specs.GIVEN_M + specs.GIVEN_F) + rng.choice(specs.GIVEN_ANY)
         yield (
             kid.id,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from jiaoyun.core import idcard
 from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres, sqlite_insert, sqlite_next_ids
-from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
+from jiaoyun.people.choices import CLASS_KEPT_EVENTS, EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 
 BATCH = 2000
@@ -205,7 +205,7 @@ def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
     """Recompute the cached status/school/grade/class of many students from their latest event, set-based.
 
     Same rule as ``student_refresh_state``: status from the latest event; the school of the latest event
-    that names one; grade from the latest event; the class only while in school.
+    that names one; grade from the latest event; the class while in school, and after 休学/辍学 the class left.
     """
     n = 0
     ids = list(student_ids)
@@ -230,6 +230,10 @@ def student_bulk_refresh(*, student_ids: Sequence[int]) -> int:
             current_grade=Subquery(latest.values("grade")[:1]),
             current_class_id=Case(
                 When(In(last_kind, [str(k) for k in in_school]), then=Subquery(latest.values("school_class_id")[:1])),
+                When(
+                    In(last_kind, [str(k) for k in CLASS_KEPT_EVENTS]),
+                    then=Subquery(latest.filter(school_class__isnull=False).values("school_class_id")[:1]),
+                ),
                 default=Value(None),
                 output_field=id_field,
             ),

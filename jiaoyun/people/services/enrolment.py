@@ -14,7 +14,14 @@ from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear, age_on
-from jiaoyun.people.choices import ALLOWED_AFTER, EVENT_STATUS, SCHOOL_EVENTS, EventKind, StudentStatus
+from jiaoyun.people.choices import (
+    ALLOWED_AFTER,
+    CLASS_KEPT_STATUSES,
+    EVENT_STATUS,
+    SCHOOL_EVENTS,
+    EventKind,
+    StudentStatus,
+)
 from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School, SchoolClass
@@ -160,7 +167,11 @@ def enrolment_record(
 
 
 def student_refresh_state(*, student: Student) -> Student:
-    """Recompute the cached status/school/grade/class from the latest event (no audit: derived data)."""
+    """Recompute the cached status/school/grade/class from the latest event (no audit: derived data).
+
+    The class is the latest event's while in school; after 休学 or 辍学 it is the class of the latest event that
+    named one (the class left, ``CLASS_KEPT_STATUSES``); otherwise none.
+    """
     last = student.events.order_by("-date", "-seq", "-id").first()
     if last is None:
         student.status, student.current_school_id, student.current_grade, student.current_class_id = (
@@ -174,6 +185,12 @@ def student_refresh_state(*, student: Student) -> Student:
         if last.school_id is not None:
             student.current_school_id = last.school_id
         student.current_grade = last.grade
-        student.current_class_id = last.school_class_id if student.status == StudentStatus.IN_SCHOOL else None
+        if student.status == StudentStatus.IN_SCHOOL:
+            student.current_class_id = last.school_class_id
+        elif student.status in CLASS_KEPT_STATUSES:
+            named = student.events.filter(school_class__isnull=False).order_by("-date", "-seq", "-id")
+            student.current_class_id = named.values_list("school_class_id", flat=True).first()
+        else:
+            student.current_class_id = None
     student.save(update_fields=["status", "current_school", "current_grade", "current_class", "updated_at"])
     return student
