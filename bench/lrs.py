@@ -548,9 +548,14 @@ def measure_ralph_posts(
         for auth, (method, url, body, count) in zip(auth_groups[i], groups[i], strict=True):
             headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
             t0 = time.perf_counter()
-            conn.request(method, url, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
+            try:
+                conn.request(method, url, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException) as exc:  # a dropped connection: count it, carry on
+                conn.close()
+                errors.append(repr(exc))
+                continue
             if response.status >= 300:
                 errors.append(f"{response.status} {data[:200]!r}")
                 continue
