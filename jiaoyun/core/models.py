@@ -49,6 +49,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        # Learning records name teachers by mbox (mailto:email): looked up for every statement batch.
+        indexes = [models.Index(fields=["email"], name="user_email_idx")]
 
     def __str__(self) -> str:
         return self.display_name or self.username
