@@ -45,11 +45,15 @@ def test_the_set_based_refresh_follows_the_same_rule(school_a, class_a1):
     before = [cached(s) for s in students]
     Student.objects.filter(pk__in=[s.pk for s in students]).update(current_class=None, status="not_enrolled")
     assert student_bulk_refresh(student_ids=[s.pk for s in students]) == 3
-    assert [cached(s) for s in students] == before == [
-        ("dropped_out", class_a1.pk),
-        ("suspended", class_a1.pk),
-        ("transferred_out", None),
-    ]
+    assert (
+        [cached(s) for s in students]
+        == before
+        == [
+            ("dropped_out", class_a1.pk),
+            ("suspended", class_a1.pk),
+            ("transferred_out", None),
+        ]
+    )
 
 
 def test_the_class_teacher_still_sees_a_pupil_who_dropped_out(school_a, class_a1, class_teacher):
