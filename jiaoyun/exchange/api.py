@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -78,5 +78,5 @@ def preview(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> 
         services.import_preview(actor=request.user, batch=batch)
     except DomainError:
         batch.refresh_from_db()
-        return 400, _out(batch, detail=True)
-    return 200, _out(batch, detail=True)
+        return Status(400, _out(batch, detail=True))
+    return Status(200, _out(batch, detail=True))
