@@ -8,6 +8,8 @@ PG_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils
 DEMO_SCALE ?= 1
 PYTEST_WORKERS ?= 2
+RALPH_VENV := .venv-ralph
+BENCH_LRS_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_bench_learning
 
 .PHONY: demo test setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser \
         migrate demo-data serve messages bench clean
@@ -73,9 +75,18 @@ demo-data: setup
 messages: setup
 	$(PY) manage.py compilemessages --ignore=.venv
 
+## make bench: every benchmark in bench/ (minutes to an hour); the LRS one on its own PostgreSQL database
+## (jy_bench_learning, topped up to 1 M statements) against Ralph in a venv of its own
 bench: setup postgres
 	$(PY) -m pip install -q -e ".[dev,bench]"
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@test -x $(RALPH_VENV)/bin/ralph || { $(PYTHON) -m venv $(RALPH_VENV) && \
+	  $(RALPH_VENV)/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0"; }
+	@for b in bench/*.py; do [ "$$b" = bench/lrs.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== bench/lrs.py"
+	@psql $(PG_URL) -tAc "SELECT 1 FROM pg_database WHERE datname='jy_bench_learning'" | grep -q 1 || \
+	  psql $(PG_URL) -qc "CREATE DATABASE jy_bench_learning"
+	DATABASE_URL=$(BENCH_LRS_URL) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(BENCH_LRS_URL) $(PY) bench/lrs.py --ralph-bin $(RALPH_VENV)/bin/ralph
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) var/*.sqlite3* .mypy_cache .ruff_cache
