@@ -62,7 +62,18 @@ JOBS: tuple[Job, ...] = (
         "monthly:1 01:00",
         ("jiaoyun.dropout.services.monthly.monthly_run",),
     ),
+    Job(
+        "tasks_prune",
+        "清理过期的后台任务记录",
+        "daily:04:30",
+        ("jiaoyun.core.schedule.task_results_prune",),
+    ),
 )
+
+# Finished task records are kept this many days (successful / failed): long enough that the monthly job's last
+# run stays visible on the 定时任务 page, while the five-minute device check does not grow the queue table forever.
+KEEP_SUCCESSFUL_DAYS = 45
+KEEP_FAILED_DAYS = 180
 
 _SPEC = re.compile(
     r"^(?:every:(?P<minutes>\d+)m|daily:(?P<dh>\d{1,2}):(?P<dm>\d{2})|monthly:(?P<day>\d{1,2}) (?P<mh>\d{1,2}):(?P<mm>\d{2}))$"
@@ -110,6 +121,23 @@ def next_after(spec: str, now: dt.datetime) -> dt.datetime:
         year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
         due = due.replace(year=year, month=month)
     return due
+
+
+def task_results_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete finished background-task records past their keeping period (every task, not only the periodic
+    ones); returns how many were deleted. Waiting and running tasks are never touched."""
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    conf: Any = settings.JIAOYUN
+    keep_ok = int(conf.get("TASK_KEEP_SUCCESSFUL_DAYS", KEEP_SUCCESSFUL_DAYS))
+    keep_failed = int(conf.get("TASK_KEEP_FAILED_DAYS", KEEP_FAILED_DAYS))
+    old = Q(status="SUCCESSFUL", finished_at__lt=now - dt.timedelta(days=keep_ok)) | Q(
+        status="FAILED", finished_at__lt=now - dt.timedelta(days=keep_failed)
+    )
+    deleted, _ = DBTaskResult.objects.filter(old).delete()
+    return deleted
 
 
 def job_execute(job: Job) -> list[str]:
@@ -169,19 +197,24 @@ def schedule_all(*, now: dt.datetime | None = None) -> list[tuple[Job, str, dt.d
 
 
 def schedule_status() -> list[dict[str, Any]]:
-    """For each job: its schedule, next queued run, and the last finished run with its outcome."""
+    """For each job: its schedule, next queued run, and the last finished run with its outcome.
+
+    One query for everything waiting; one per job for its last run (the jobs are a handful, and finished
+    records are pruned by ``tasks_prune``)."""
     from django_tasks_db.models import DBTaskResult
 
+    periodic = DBTaskResult.objects.filter(task_path=TASK_PATH)
+    nxt: dict[str, Any] = {}
+    for args, run_after in periodic.filter(status__in=["READY", "RUNNING"]).values_list("args_kwargs", "run_after"):
+        name = args["kwargs"].get("job")
+        nxt[name] = min(run_after, nxt.get(name, run_after))
     rows = []
     for job in JOBS:
-        waiting = _pending(job.name).order_by("run_after").values_list("run_after", flat=True).first()
         last = (
-            DBTaskResult.objects.filter(
-                task_path=TASK_PATH, status__in=["SUCCESSFUL", "FAILED"], args_kwargs__kwargs__job=job.name
-            )
+            periodic.filter(status__in=["SUCCESSFUL", "FAILED"], args_kwargs__kwargs__job=job.name)
             .order_by("-finished_at")
             .values("status", "finished_at", "exception_class_path")
             .first()
         )
-        rows.append({"job": job, "schedule": schedule_of(job), "next": waiting, "last": last})
+        rows.append({"job": job, "schedule": schedule_of(job), "next": nxt.get(job.name), "last": last})
     return rows

@@ -146,28 +146,16 @@ def run_import(
     preview has counted them, else the share of the file read.
     """
     table: Table = open_table(path, known=kind.knows)
-    if on_progress is not None and expected_rows > 0:
-        progress, rows_done = on_progress, 0
-
-        def on_rows(share: float) -> None:
-            progress(min(1.0, rows_done / expected_rows))
-
-        def counted() -> Iterator[tuple[int, list[Any]]]:
-            nonlocal rows_done
-            for item in rows:
-                rows_done += 1
-                yield item
-
-        rows = table.rows()
-        table._rows = counted()
-        on_progress = on_rows
     try:
-        return _run(kind, table, ctx, on_progress, keep if keep is not None else conf.get("IMPORT_MAX_REJECTS_KEPT"))
+        kept = keep if keep is not None else conf.get("IMPORT_MAX_REJECTS_KEPT")
+        return _run(kind, table, ctx, on_progress, kept, expected_rows)
     finally:
         table.close()
 
 
-def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, keep: int) -> RunResult:
+def _run(
+    kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, keep: int, expected_rows: int
+) -> RunResult:
     mapping, ignored = _map_headers(kind, table.headers)
     result = RunResult(header_row=table.header_row, ignored_headers=ignored)
     by_label = {c.label: c for c in kind.columns}
@@ -232,7 +220,7 @@ def _run(kind: Kind, table: Table, ctx: Context, on_progress: Progress | None, k
                     flushed = kind.flush(pending, ctx)
                 settle(flushed)
             if on_progress:
-                on_progress(table.progress())
+                on_progress(min(1.0, result.total / expected_rows) if expected_rows > 0 else table.progress())
         settle(kind.finish(ctx))
         if ctx.write:
             kind.after_write(ctx)

@@ -26,7 +26,6 @@ from jiaoyun.indicators.models import IndicatorValue, Reference, Target
 from jiaoyun.indicators.services import (
     EDITOR_ROLES,
     indicators_refresh,
-    indicators_refresh_stale,
     reference_set,
     target_set,
 )
@@ -156,6 +155,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _queue_stale_refresh(period: Any) -> None:
+    """Queue one recompute of a stale period (not again while one is waiting)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jiaoyun.indicators.tasks import indicators_refresh_task
+
+    year, as_of = period.year.start_year, period.as_of.isoformat()
+    waiting = DBTaskResult.objects.filter(
+        task_path=indicators_refresh_task.module_path, status="READY",
+        args_kwargs__kwargs__from_year=year, args_kwargs__kwargs__as_of=as_of,
+    )  # fmt: skip
+    if not waiting.exists():
+        indicators_refresh_task.enqueue(from_year=year, to_year=year, as_of=as_of, triggered_by="drill")
+
+
 def drill(request: HttpRequest) -> HttpResponse:
     """The members (students, population cells, classes, teachers) behind one figure, within the user's scope."""
     g = request.GET
@@ -172,16 +186,12 @@ def drill(request: HttpRequest) -> HttpResponse:
             area_id=_int(g.get("area")),
             school_id=_int(g.get("school")),
         )
-        if target.stale:  # the figure's kept states are gone: recompute its period, then list its members
-            indicators_refresh_stale(periods=[target.period], triggered_by="drill")
-            target = sel.drill_target(
-                code=code,
-                measure=measure,
-                year=target.period.year.start_year,
-                as_of=target.period.as_of,
-                area_id=target.area.pk if target.area else None,
-                school_id=target.school.pk if target.school else None,
-            )
+        stale_notice = ""
+        if target.stale:
+            # The figure's kept states are gone (a crash emptied them, or it predates them): queue its period's
+            # recompute for the task worker and list the members derived from the events for now.
+            _queue_stale_refresh(target.period)
+            stale_notice = "该数字的计算明细已失效，已排队重新计算；下面的名单按学籍变动即时推算。"
     except (DomainError, ValueError) as exc:
         return render(request, "indicators/drill.html", {"error": str(exc)}, status=400)
     kind = target.member_kind
@@ -243,6 +253,7 @@ def drill(request: HttpRequest) -> HttpResponse:
         "tabs": sel.drill_measures(target.indicator),
         "base_query": _drill_base(request),
         "total_population": sum(c.count for c in page.object_list) if kind == "population" else None,
+        "stale_notice": stale_notice,
     }
     return render(request, "indicators/drill.html", context)
 

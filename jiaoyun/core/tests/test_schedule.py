@@ -69,6 +69,7 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "safety_daily": at(2021, 9, 2, 2, 0),
         "indicators_nightly": at(2021, 9, 2, 3, 0),
         "dropout_monthly": at(2021, 10, 1, 1, 0),
+        "tasks_prune": at(2021, 9, 2, 4, 30),
     }
 
 
@@ -108,3 +109,23 @@ def test_schedule_jobs_command_lists_and_runs_jobs():
     assert out.getvalue().strip() == "0"
     with pytest.raises(CommandError, match="没有名为“nightly”的定时任务"):
         call_command("schedule_jobs", "--run", "nightly")
+
+
+@pytest.mark.django_db
+def test_prune_deletes_only_finished_records_past_their_keeping_period():
+    from django.utils import timezone
+
+    now = timezone.now()
+
+    def finished(status, days_ago):
+        result = periodic_run.enqueue(job="devices_offline")
+        DBTaskResult.objects.filter(id=result.id).update(status=status, finished_at=now - dt.timedelta(days=days_ago))
+        return result.id
+
+    old_ok, recent_ok = finished("SUCCESSFUL", 46), finished("SUCCESSFUL", 44)
+    old_failed, kept_failed = finished("FAILED", 181), finished("FAILED", 100)
+    waiting = periodic_run.enqueue(job="safety_daily").id
+    assert schedule.task_results_prune(now=now) == 2
+    left = set(DBTaskResult.objects.values_list("id", flat=True))
+    assert {str(i) for i in left} == {str(recent_ok), str(kept_failed), str(waiting)}
+    assert str(old_ok) not in {str(i) for i in left} and str(old_failed) not in {str(i) for i in left}

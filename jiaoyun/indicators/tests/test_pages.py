@@ -169,9 +169,14 @@ def test_drill_derives_states_inline_when_nothing_is_stored(world, county, count
     assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
 
 
-def test_drill_of_a_figure_whose_states_are_gone_recomputes_its_period_first(client, computed, county, county_admin):
+def test_drill_of_a_figure_whose_states_are_gone_lists_from_events_and_queues_a_recompute(
+    client, computed, county, county_admin
+):
     # given a stored figure whose run kept no states (computed before runs kept them, or emptied by a crash)
+    from django_tasks_db.models import DBTaskResult
+
     from jiaoyun.indicators.models import IndicatorValue, StateSnapshot
+    from jiaoyun.indicators.tasks import indicators_refresh_task
 
     old_run = IndicatorValue.objects.get(code="primary_gross", level="county").run_id
     StateSnapshot.objects.all().delete()
@@ -179,18 +184,28 @@ def test_drill_of_a_figure_whose_states_are_gone_recomputes_its_period_first(cli
         code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert target.stale and target.run_id is None
-    # when the drill-down page is opened
+    # when the drill-down page is opened (twice)
     client.force_login(county_admin)
     url = reverse("indicators:drill") + f"?code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
     html = client.get(url).content.decode()
-    # then the period was recomputed and the list is read from the new run's states
+    client.get(url)
+    # then the members are listed at once, derived from the events, with a notice
     for name in ("K3", "P1", "P2", "P6", "P7", "P9"):
         assert name in html
+    assert "已排队重新计算" in html
+    # and one recompute of the period is queued for the task worker, not run inside the request
+    queued = DBTaskResult.objects.get(task_path=indicators_refresh_task.module_path, status="READY")
+    assert queued.args_kwargs["kwargs"] == {
+        "from_year": 2021, "to_year": 2021, "as_of": CENSUS.isoformat(), "triggered_by": "drill"
+    }  # fmt: skip
+    # when the worker has run it, the figure reads its new run's kept states
+    indicators_refresh_task.call(**queued.args_kwargs["kwargs"])
     fresh = drill_target(
         code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert not fresh.stale and fresh.run_id not in (None, old_run)
     assert IndicatorRun.objects.latest("started_at").triggered_by == "drill"
+    assert "已排队重新计算" not in client.get(url).content.decode()
 
 
 def test_refresh_stale_recomputes_only_periods_without_kept_states(computed, county):

@@ -58,9 +58,9 @@ def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
     if not records:
         return []
     now = timezone.now()
+    columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
     if is_postgres():
         ids = allocate_ids(Student, len(records))
-        columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
         copy_insert(
             Student,
             columns,
@@ -70,7 +70,6 @@ def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
             ),
         )
         return ids
-    columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
     stamp = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():  # the write lock keeps the reserved keys ours until the rows are in
         ids = sqlite_next_ids(Student, len(records))
