@@ -189,6 +189,7 @@ def generate(scale: int) -> None:
     from jiaoyun.areas.models import Area, PopulationCell
     from jiaoyun.core.schoolyear import SchoolYear
     from jiaoyun.people.models import Teacher, TeacherAssignment
+    from jiaoyun.people.services.chain import _flow_sql
     from jiaoyun.schools.models import School
 
     n = STUDENTS_PER_SCALE * scale
@@ -271,6 +272,7 @@ def generate(scale: int) -> None:
             nv = len(villages)
             nc = 1 + scale // 5  # classes per school, year and grade
             now = timezone.now()
+            restore = _drop_indexes(c, ("people_student", "people_enrolmentevent"))
             # students: id = 1..n from bench_n × bench_n
             c.execute(
                 "INSERT INTO people_student (id, id_cipher, id_masked, name, sex, birth_date, ethnicity,"
@@ -279,10 +281,11 @@ def generate(scale: int) -> None:
                 " SELECT x.i, '', '', 'S', CASE WHEN x.i %% 2 = 0 THEN 'M' ELSE 'F' END,"
                 " CASE WHEN x.i %% 2 = 0 THEN cal.birth0 ELSE cal.birth1 END, '01', v.village_id, '', '', FALSE,"
                 " '', '', '', FALSE, 'in_school', %s, %s"
-                " FROM (SELECT a.i * 1000 + b.i + 1 AS i FROM bench_n a CROSS JOIN bench_n b) x"
+                " FROM (SELECT c.i * 1000000 + a.i * 1000 + b.i + 1 AS i FROM bench_n a CROSS JOIN bench_n b"
+                " CROSS JOIN (SELECT i FROM bench_n WHERE i <= %s) c) x"
                 " JOIN bench_cal cal ON cal.y = %s + x.i %% 19 JOIN bench_v v ON v.idx = x.i %% %s"
                 " WHERE x.i <= %s",
-                [now, now, b0, nv, n],
+                [now, now, (n - 1) // 1000000, b0, nv, n],
             )
             # classes of primary and junior schools
             c.execute(
@@ -311,8 +314,15 @@ def generate(scale: int) -> None:
                 " WHEN x.g >= 10 AND x.sid %% 3 <> 0 THEN x.sid %% 2 ELSE 0 END"
                 " JOIN bench_cal c ON c.y = x.y"
             )
+            # events go to a staging table first, then into people_enrolmentevent in one pass that also writes
+            # the chain (until, previous school, flow) with the rule of people.services.chain.events_link
+            c.execute(
+                "CREATE TABLE bench_ev (student_id BIGINT, kind VARCHAR(20), date DATE, seq INTEGER, school_id BIGINT,"
+                " grade INTEGER, school_class_id BIGINT, external_school VARCHAR(100), reason VARCHAR(200),"
+                " recorded_at TIMESTAMP)"
+            )
             cols = (
-                "INSERT INTO people_enrolmentevent (student_id, kind, date, seq, school_id, grade, school_class_id,"
+                "INSERT INTO bench_ev (student_id, kind, date, seq, school_id, grade, school_class_id,"
                 " external_school, reason, recorded_at) "
             )
             params = {"b0": b0, "today": today, "now": now, "nc": nc}
@@ -345,13 +355,50 @@ def generate(scale: int) -> None:
                     f" FROM ({path}) x {school} WHERE {mod} AND x.g = {grade} AND c.{date_col} <= %(today)s{rest}",
                     params,
                 )
-            for t in ("bench_k", "bench_n", "bench_cal", "bench_v", "bench_s"):
+            c.execute(
+                "INSERT INTO people_enrolmentevent (student_id, kind, date, seq, school_id, grade, school_class_id,"
+                " external_school, reason, recorded_at, until, prev_school_id, flow)"
+                " SELECT e.student_id, e.kind, e.date, e.seq, e.school_id, e.grade, e.school_class_id,"
+                " e.external_school, e.reason, e.recorded_at, LAG(e.date) OVER w, LEAD(e.school_id) OVER w,"
+                f" {_flow_sql()} FROM bench_ev e"
+                " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)"
+            )
+            for statement in restore:
+                c.execute(statement)
+            for t in ("bench_k", "bench_n", "bench_cal", "bench_v", "bench_s", "bench_ev"):
                 c.execute(f"DROP TABLE {t}")
             if connection.vendor == "postgresql":
                 c.execute(
                     "SELECT setval(pg_get_serial_sequence('people_student', 'id'), (SELECT MAX(id) FROM people_student))"
                 )
         connection.cursor().execute("ANALYZE")
+
+
+def _drop_indexes(cursor, tables: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
+    """PostgreSQL bulk load: drop the tables' secondary indexes, unique and foreign-key constraints (per-row index
+    upkeep and deferred FK checks at commit would dominate the load); return the statements that rebuild them."""
+    if cursor.db.vendor != "postgresql":
+        return []
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks already queued run now (no pending trigger events)
+    names = ", ".join(f"'{t}'::regclass" for t in tables)
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        f" WHERE conrelid IN ({names}) AND contype IN ('f', 'u')"
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        f" WHERE i.indrelid IN ({names}) AND NOT i.indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+    )
+    indexes = cursor.fetchall()
+    for table, name, _ in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [ddl for _, ddl in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in constraints
+    ]
 
 
 def naive_loop(periods: list) -> dict:
@@ -407,7 +454,8 @@ def _literal(v: object) -> str:
 
 EXPORTS = {
     "people_student": "SELECT id, birth_date, hukou_village_id FROM people_student",
-    "people_enrolmentevent": "SELECT id, student_id, kind, date, seq, school_id, grade, school_class_id FROM people_enrolmentevent",
+    "people_enrolmentevent": "SELECT id, student_id, kind, date, seq, school_id, grade, school_class_id, until,"
+    " prev_school_id, flow FROM people_enrolmentevent",
     "schools_school": "SELECT id, kind, ownership, township_id FROM schools_school",
     "schools_schoolclass": "SELECT id, school_id, school_year, grade, number FROM schools_schoolclass",
     "areas_area": "SELECT id, level, parent_id FROM areas_area",
@@ -417,18 +465,17 @@ EXPORTS = {
 }
 TYPES = {  # columns that may be entirely empty, whose type detection cannot see
     "people_teacherassignment": ", types={'end': 'DATE', 'start': 'DATE'}",
-    "people_enrolmentevent": ", types={'school_id': 'BIGINT', 'school_class_id': 'BIGINT', 'grade': 'INTEGER'}",
+    "people_enrolmentevent": ", types={'school_id': 'BIGINT', 'school_class_id': 'BIGINT', 'grade': 'INTEGER',"
+    " 'until': 'DATE', 'prev_school_id': 'BIGINT', 'flow': 'VARCHAR'}",
     "areas_area": ", types={'parent_id': 'BIGINT'}",
 }
 SCRATCH = [
     "CREATE TABLE indicators_runperiod (run_id BIGINT, school_year INTEGER, as_of DATE, base DATE, entry9 DATE,"
     " entry3 DATE, prev_start DATE, prev_end DATE)",
-    "CREATE TABLE indicators_rundate (run_id BIGINT, on_date DATE, all_grades BOOLEAN, class_year INTEGER,"
-    " year_start DATE, base DATE, pre_blo DATE, pre_bhi DATE, pri_blo DATE, pri_bhi DATE, jun_blo DATE, jun_bhi DATE)",
-    "CREATE TABLE indicators_statesnapshot (run_id BIGINT, on_date DATE, student_id BIGINT, kind VARCHAR,"
-    " event_date DATE, school_id BIGINT, grade INTEGER, class_id BIGINT, birth_date DATE, village_id BIGINT)",
-    "CREATE TABLE indicators_flowevent (run_id BIGINT, student_id BIGINT, kind VARCHAR, date DATE, grade INTEGER,"
-    " school_id BIGINT, prev_kind VARCHAR, prev_school_id BIGINT)",
+    "CREATE TABLE indicators_rundate (run_id BIGINT, on_date DATE, idx INTEGER, all_grades BOOLEAN, class_year INTEGER,"
+    " year_start DATE, base DATE, pre_klo INTEGER, pre_khi INTEGER, pri_klo INTEGER, pri_khi INTEGER, jun_klo INTEGER,"
+    " jun_khi INTEGER)",
+    "CREATE TABLE indicators_runday (run_id BIGINT, day DATE, idx INTEGER, bkey INTEGER)",
     "CREATE TABLE indicators_datefact (run_id BIGINT, on_date DATE, measure VARCHAR, school_id BIGINT,"
     " village_id BIGINT, n DOUBLE)",
     "CREATE TABLE indicators_fact (run_id BIGINT, school_year INTEGER, as_of DATE, measure VARCHAR, school_id BIGINT,"
@@ -447,7 +494,7 @@ def duckdb_run(periods: list) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from jiaoyun.indicators.compute import pipeline, positional
+    from jiaoyun.indicators.compute import calendar_bounds, pipeline, positional
     from jiaoyun.indicators.definitions import INDICATORS
     from jiaoyun.indicators.models import IndicatorValue
 
@@ -481,7 +528,7 @@ def duckdb_run(periods: list) -> dict:
         return 0
 
     t0 = time.perf_counter()
-    pipeline(execute, run_id=1, periods=periods, chosen=list(INDICATORS), now=timezone.now())
+    pipeline(execute, run_id=1, periods=periods, chosen=list(INDICATORS), now=timezone.now(), bounds=calendar_bounds())
     seconds = time.perf_counter() - t0
     duck = {
         (code, y, a): (round(v, 6) if v is not None else None)

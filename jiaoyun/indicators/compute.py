@@ -1,20 +1,21 @@
 """Set-based computation of the indicators (no Python loops over students).
 
-A run works in three steps, all ``INSERT … SELECT`` in the database:
+A student's state on a day is the 学籍 event with ``date ≤ day < until`` (the chain kept on the events by
+``people.services.chain``). A run works in three steps, all in the database:
 
-1. ``StateSnapshot``: every student's state on each date the run needs (the as-of date, the census
-   dates of the cohort entry years), from one window pass over the enrolment events: an event is the
-   state from its date until the next event of the student (``LEAD``), so a range join with the dates
-   picks the latest event with date ≤ each date.
-2. ``Fact``: each measure (a set of members: students, population cells, classes, teachers' shares)
-   counted per school and per hukou village.
+1. ``spans``: one pass over the events, grouped by what the measures look at (the run dates an event's state
+   covers, as ranks; school, class, grade, kind, hukou village, age-band rank of the birth date; the dates of
+   dropouts, graduations and moves into or out of the county): a few rows per class, not one per student.
+2. ``DateFact`` / ``Fact``: each measure counted per school and per hukou village, from the spans.
 3. ``IndicatorValue``: numerator and denominator sums per county, township, village or school.
 
-The member queries of step 2 are also used by the drill-down, with the state computed inline.
+The member queries (``MEASURES``) define each measure student by student over the same events; the
+drill-down lists them, and a test holds the aggregation to them for every measure, school and village.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import time
@@ -30,10 +31,9 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.definitions import INDICATORS, Indicator
 from jiaoyun.indicators.models import IndicatorRun
-from jiaoyun.people.choices import IN_SCHOOL_EVENTS
+from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventFlow
 
 IN = "(" + ",".join(f"'{k}'" for k in IN_SCHOOL_EVENTS) + ")"
-ENROLLED_OR_SUSPENDED = "(" + ",".join(f"'{k}'" for k in (*IN_SCHOOL_EVENTS, "suspend")) + ")"
 SNAPSHOT_KINDS = "(" + ",".join(f"'{k}'" for k in (*IN_SCHOOL_EVENTS, "drop_out")) + ")"
 
 
@@ -121,12 +121,12 @@ class Period:
 # ---------------------------------------------------------------------------------------------------------
 # Member queries. Each returns (member_id, school_id, village_id, n). ``{S_D}`` etc. are state sources.
 
-STATE_MATERIALIZED = "(SELECT * FROM indicators_statesnapshot WHERE run_id = %(run)s AND on_date = %({date})s)"
-STATE_INLINE = (
-    "(SELECT x.student_id, x.kind, x.date AS event_date, x.school_id, x.grade, x.school_class_id AS class_id,"
-    " st.birth_date, st.hukou_village_id AS village_id FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY"
-    " e.student_id ORDER BY e.date DESC, e.seq DESC, e.id DESC) AS rn FROM people_enrolmentevent e"
-    " WHERE e.date <= %({date})s) x JOIN people_student st ON st.id = x.student_id WHERE x.rn = 1)"
+# A student's state on a date: the event whose span [date, until) contains it.
+STATE = (
+    "(SELECT e.student_id, e.kind, e.date AS event_date, e.school_id, e.grade, e.school_class_id AS class_id,"
+    " st.birth_date, st.hukou_village_id AS village_id FROM people_enrolmentevent e"
+    " JOIN people_student st ON st.id = e.student_id"
+    " WHERE e.date <= %({date})s AND (e.until IS NULL OR e.until > %({date})s))"
 )
 NULL_ID = "CAST(NULL AS BIGINT)"
 
@@ -167,36 +167,28 @@ def _entrants(grade: int, state: str) -> str:
     )
 
 
-FLOW_KINDS = "('enrol', 'transfer_in', 'transfer_out', 'out_of_county', 'death')"
-_PREV = (
-    "(SELECT p.{col} FROM people_enrolmentevent p WHERE p.student_id = e.student_id AND p.date <= e.date"
-    " AND p.id <> e.id AND (p.date < e.date OR p.seq < e.seq) ORDER BY p.date DESC, p.seq DESC, p.id DESC LIMIT 1)"
+# Events of grades 1–9 that move a student into or out of the county's schools (``EventFlow``, kept on the
+# events); one leaving to a school outside the county carries no school: the school left is the previous one.
+FLOWS = (
+    "(SELECT e.student_id, e.kind, e.date, e.grade, COALESCE(e.school_id, e.prev_school_id) AS school_id, e.flow"
+    " FROM people_enrolmentevent e WHERE e.flow <> '' AND e.grade BETWEEN 1 AND 9)"
 )
-# Events of grades 1–9 that may move a student into or out of the county's schools, with the previous event's
-# kind and school (a correlated lookup on the (student, date, seq) index: cheaper than a window over all events).
-FLOWS_INLINE = (
-    "(SELECT e.student_id, e.kind, e.date, e.grade, e.school_id,"
-    f" {_PREV.format(col='kind')} AS prev_kind, {_PREV.format(col='school_id')} AS prev_school_id"
-    f" FROM people_enrolmentevent e WHERE e.kind IN {FLOW_KINDS} AND e.grade BETWEEN 1 AND 9)"
-)
-FLOWS_MATERIALIZED = "(SELECT * FROM indicators_flowevent WHERE run_id = %(run)s)"
+
+
+def _windows(cohort: str, first: int, column: str = "f.date") -> str:
+    """The cohort's years: grade g between the census date of its year in grade g and the end of that year."""
+    return " OR ".join(
+        f"(f.grade = {g} AND {column} > %({cohort}_{g}_lo)s AND {column} <= %({cohort}_{g}_hi)s)"
+        for g in range(first, 10)
+    )
 
 
 def _flows(cohort: str, first: int, arriving: bool) -> str:
-    windows = " OR ".join(
-        f"(f.grade = {g} AND f.date > %({cohort}_{g}_lo)s AND f.date <= %({cohort}_{g}_hi)s)" for g in range(first, 10)
-    )
-    if arriving:  # a first record, or a return from outside the county
-        cond = (
-            "f.kind IN ('enrol', 'transfer_in')"
-            " AND (f.prev_kind IS NULL OR f.prev_kind IN ('transfer_out', 'out_of_county'))"
-        )
-    else:  # leaving the county's schools, or death, while enrolled
-        cond = f"f.kind IN ('transfer_out', 'out_of_county', 'death') AND f.prev_kind IN {ENROLLED_OR_SUSPENDED}"
+    flow = EventFlow.ARRIVE if arriving else EventFlow.LEAVE
     return (
-        "SELECT f.student_id AS member_id, COALESCE(f.school_id, f.prev_school_id) AS school_id,"
-        " st.hukou_village_id AS village_id, 1 AS n FROM {FLOWS} f JOIN people_student st ON st.id = f.student_id"
-        f" WHERE {cond} AND ({windows})"
+        "SELECT f.student_id AS member_id, f.school_id, st.hukou_village_id AS village_id, 1 AS n"
+        " FROM {FLOWS} f JOIN people_student st ON st.id = f.student_id"
+        f" WHERE f.flow = '{flow}' AND ({_windows(cohort, first)})"
     )
 
 
@@ -306,11 +298,10 @@ for _lvl, _label in (("pre", "幼儿园"), ("pri", "小学"), ("jun", "初中"),
 STATES = {"S_D": "d_D", "S_B": "d_B", "S_E9": "d_E9", "S_E3": "d_E3"}
 
 
-def member_sql(measure: str, *, materialized: bool) -> str:
-    template = STATE_MATERIALIZED if materialized else STATE_INLINE
-    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS_MATERIALIZED if materialized else FLOWS_INLINE)
+def member_sql(measure: str) -> str:
+    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS)
     for name, date_param in STATES.items():
-        sql = sql.replace("{" + name + "}", template.replace("{date}", date_param))
+        sql = sql.replace("{" + name + "}", STATE.replace("{date}", date_param))
     return sql
 
 
@@ -342,59 +333,84 @@ def _execute(sql: str, params: dict[str, Any]) -> int:
 # The run.
 
 
-FLOW_INSERT = (
-    "INSERT INTO indicators_flowevent (run_id, student_id, kind, date, grade, school_id, prev_kind, prev_school_id)"
-)
-
-
-def _fill_states(execute: Executor, run_id: int, vendor: str, flows: bool) -> None:
-    """Each event is the state from its date until the student's next event: a range join with the run's dates.
-
-    Dates only used as cohort-entry dates keep grades 1 and 7 (the entrants). SQLite needs the events as the
-    outer loop (``CROSS JOIN`` fixes the join order there) so that each event probes the dates' index.
-    On PostgreSQL the same window pass also yields the flow events (each event with its predecessor)."""
-    join = "CROSS JOIN" if vendor == "sqlite" else "JOIN"
-    postgresql = vendor == "postgresql"
-    # (student, date, seq) is unique; descending order reads the (student, -date, -seq) index without a sort:
-    # LAG gives the next event's date, LEAD the previous event's kind and school.
-    window = "OVER (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)"
-    prev = f", LEAD(e.kind) {window} AS prev_kind, LEAD(e.school_id) {window} AS prev_school_id" if postgresql else ""
-    kinds = f"(w.kind IN {SNAPSHOT_KINDS} OR w.kind IN {FLOW_KINDS})" if postgresql else f"w.kind IN {SNAPSHOT_KINDS}"
-    with_flows = ""
-    if postgresql and flows:  # a data-modifying CTE: both tables from one pass
-        with_flows = (
-            f", f AS ({FLOW_INSERT} SELECT %(run)s, x.student_id, x.kind, x.date, x.grade, x.school_id, x.prev_kind,"
-            f" x.prev_school_id FROM x WHERE x.kind IN {FLOW_KINDS} AND x.grade BETWEEN 1 AND 9)"
+def calendar_bounds() -> tuple[dt.date, dt.date] | None:
+    """The first and last day a run's calendar must cover: every event date and every birth date."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT MIN(x.lo), MAX(x.hi) FROM (SELECT MIN(date) AS lo, MAX(date) AS hi FROM people_enrolmentevent"
+            " UNION ALL SELECT MIN(birth_date), MAX(birth_date) FROM people_student) x"
         )
-    # PostgreSQL: compute the window once (a CTE fence), not once per date of an inner nested loop. Rows go in
-    # in the order of the table's index (cheap index upkeep).
-    materialized = "MATERIALIZED " if postgresql else ""
-    insert = (
-        "INSERT INTO indicators_statesnapshot"
-        " (run_id, on_date, student_id, kind, event_date, school_id, grade, class_id, birth_date, village_id)"
-    )
-    ctes = (
-        f"WITH x AS {materialized}(SELECT * FROM (SELECT e.student_id, e.kind, e.date, e.school_id,"
-        f" e.grade, e.school_class_id, LAG(e.date) {window} AS next_date{prev}"
-        f" FROM people_enrolmentevent e) w WHERE {kinds}){with_flows}"
-    )
-    # A data-modifying CTE must head the statement (PostgreSQL); SQLite and DuckDB take the CTE in the SELECT.
+        lo, hi = cursor.fetchone()
+    return (_as_date(lo), _as_date(hi)) if lo is not None else None
+
+
+def _band_cuts(day: dt.date) -> dict[str, dt.date]:
+    p = Period(SchoolYear.of(day), day).params()
+    return {f"{b}_{end}": p[f"{b}_b{end}"] for b in ("pre", "pri", "jun") for end in ("lo", "hi")}
+
+
+def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: tuple[dt.date, dt.date] | None) -> None:
+    """The run's periods and dates, and a calendar of every day from the first birth or event to the last, with
+    the day's rank among the run dates (``idx``) and among the age bands' birth-date limits (``bkey``)."""
+    for p in periods:
+        execute(
+            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
+            " VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s, %(prev_end)s)",
+            {"run": run_id, **p.params()},
+        )
+    full = {d for p in periods for d in (p.as_of, p.base)}
+    dates = sorted({d for p in periods for d in p.dates()})
+    cuts = sorted({c for d in dates for c in _band_cuts(d).values()})
+    for idx, d in enumerate(dates):
+        dp = Period(SchoolYear.of(d), d).params()
+        ranks = {f"{k[:4]}k{k[4:]}": bisect.bisect_left(cuts, c) for k, c in _band_cuts(d).items()}
+        execute(
+            "INSERT INTO indicators_rundate (run_id, on_date, idx, all_grades, class_year, year_start, base, pre_klo,"
+            " pre_khi, pri_klo, pri_khi, jun_klo, jun_khi) VALUES (%(run)s, %(d)s, %(idx)s, %(all_grades)s, %(year)s,"
+            " %(start)s, %(d_B)s, %(pre_klo)s, %(pre_khi)s, %(pri_klo)s, %(pri_khi)s, %(jun_klo)s, %(jun_khi)s)",
+            {"run": run_id, "d": d, "idx": idx, "all_grades": d in full, **dp, **ranks},
+        )
+    first, last = dates[0], dates[-1]
+    if bounds is not None:
+        first, last = min(first, bounds[0]), max(last, bounds[1])
+    rows, day, i, j = [], first, 0, 0
+    while day <= last:
+        while i < len(dates) and dates[i] < day:
+            i += 1
+        while j < len(cuts) and cuts[j] < day:
+            j += 1
+        rows.append(f"({run_id}, '{day.isoformat()}', {i}, {j})")
+        day += dt.timedelta(days=1)
+    for k in range(0, len(rows), 1000):
+        execute("INSERT INTO indicators_runday (run_id, day, idx, bkey) VALUES " + ", ".join(rows[k : k + 1000]), {})
+
+
+def _fill_spans(execute: Executor, run_id: int, n_dates: int) -> None:
+    """One pass over the events, grouped by everything the measures look at (``jy_spans``, a temporary table).
+
+    A state's run dates are the ranks in [lo, hi): from its event's date to the next event's. Kept: states in
+    school or dropped out that hold on some run date, grade 6 and 9 graduations, and moves of grades 1–9 into
+    or out of the county (``flow``; one to outside the county is counted at the school left). The event's date
+    is kept only for dropouts, graduations and moves, so ordinary states of a class collapse into a few rows."""
+    school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
+    event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
+    hi = f"COALESCE(c2.idx, {n_dates})"
+    execute("DROP TABLE IF EXISTS jy_spans", {})
     execute(
-        (f"{ctes} {insert}" if postgresql else f"{insert} {ctes}")
-        + " SELECT d.run_id, d.on_date, x.student_id, x.kind, x.date, x.school_id, x.grade, x.school_class_id,"
-        " st.birth_date, st.hukou_village_id FROM x"
-        f" {join} indicators_rundate d ON d.run_id = %(run)s AND d.on_date >= x.date"
-        " AND d.on_date < COALESCE(x.next_date, '9999-12-31') AND (x.grade IN (1, 7) OR d.all_grades)"
-        f" JOIN people_student st ON st.id = x.student_id WHERE x.kind IN {SNAPSHOT_KINDS}"
-        + (" ORDER BY d.on_date, x.kind" if postgresql else ""),
+        f"CREATE TEMP TABLE jy_spans AS SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
+        " e.grade, e.school_class_id AS class_id, st.hukou_village_id AS village_id, cb.bkey,"
+        f" {event_date} AS event_date, COUNT(*) AS n FROM people_enrolmentevent e"
+        " JOIN indicators_runday c1 ON c1.run_id = %(run)s AND c1.day = e.date"
+        " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
+        " JOIN people_student st ON st.id = e.student_id"
+        " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = st.birth_date"
+        f" WHERE (e.kind IN {SNAPSHOT_KINDS} AND {hi} > c1.idx) OR (e.kind = 'graduate' AND e.grade IN (6, 9))"
+        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9)"
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
         {"run": run_id},
     )
-    if flows and not postgresql:
-        execute(
-            f"{FLOW_INSERT} SELECT %(run)s, f.student_id, f.kind, f.date, f.grade, f.school_id, f.prev_kind,"
-            f" f.prev_school_id FROM {FLOWS_INLINE} f",
-            {"run": run_id},
-        )
+    execute("DROP TABLE IF EXISTS jy_flows", {})
+    execute("CREATE TEMP TABLE jy_flows AS SELECT * FROM jy_spans WHERE flow <> '' AND grade BETWEEN 1 AND 9", {})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -411,15 +427,16 @@ def _in_band(band: str) -> str:
     return f"s.b_{band} = 1"
 
 
-# The states of a date grouped by everything the measures look at (a few rows per school, village and grade);
-# the measures' conditions then run over these groups, not over every student.
+# The states of each run date (the spans covering it) grouped by everything the measures look at; the
+# measures' conditions then run over these groups, not over every student.
+COVERS = "d.run_id = %(run)s AND d.idx >= s.lo AND d.idx < s.hi"
 STATE_GROUPS = (
-    "SELECT s.on_date, s.school_id, s.village_id, s.kind, s.grade, {flags}, COUNT(*) AS c"
-    " FROM indicators_statesnapshot s JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
-    " WHERE s.run_id = %(run)s GROUP BY s.on_date, s.school_id, s.village_id, s.kind, s.grade, {keys}"
+    "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, {flags}, SUM(s.n) AS c"
+    f" FROM jy_spans s JOIN indicators_rundate d ON {COVERS} AND (s.grade IN (1, 7) OR d.all_grades)"
+    f" WHERE s.kind IN {SNAPSHOT_KINDS} GROUP BY d.on_date, s.school_id, s.village_id, s.kind, s.grade, {{keys}}"
 )
 STATE_FLAGS = {
-    **{f"b_{b}": f"s.birth_date > d.{b}_blo AND s.birth_date <= d.{b}_bhi" for b in ("pre", "pri", "jun")},
+    **{f"b_{b}": f"s.bkey > d.{b}_klo AND s.bkey <= d.{b}_khi" for b in ("pre", "pri", "jun")},
     "e_year": "s.event_date >= d.year_start",  # an event (a dropout) in the date's school year
     "e_base": "s.event_date <= d.base",  # … on or before the start-of-year date
 }
@@ -465,8 +482,15 @@ FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "entr1": (("new1", "E9"),),
     "entr7": (("new7", "E3"),),
 }  # fmt: skip
-# Measures summed per period from their member queries (population cells, flows: a few rows per period).
-PERIOD_MEASURES = ("pop_pre", "pop_pri", "pop_jun", "pop_sen", "arr9", "left9", "arr3", "left3")
+# Measures summed per period from their member queries (population cells: a few rows per period).
+PERIOD_MEASURES = ("pop_pre", "pop_pri", "pop_jun", "pop_sen")
+# Moves into or out of the county during a cohort's years: measure → (cohort, first grade, flow).
+FLOW_MEASURES = {
+    "arr9": ("w9", 1, EventFlow.ARRIVE),
+    "left9": ("w9", 1, EventFlow.LEAVE),
+    "arr3": ("w3", 7, EventFlow.ARRIVE),
+    "left3": ("w3", 7, EventFlow.LEAVE),
+}
 
 
 def _unpivot(names: Iterable[str]) -> str:
@@ -499,11 +523,10 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
     )
     # Class sizes of grades 1–9 on each full date (classes of the date's school year).
     sizes = (
-        "SELECT s.on_date, s.class_id, s.school_id, COUNT(*) AS size FROM indicators_statesnapshot s"
-        " JOIN indicators_rundate d ON d.run_id = s.run_id AND d.on_date = s.on_date"
-        " JOIN schools_schoolclass c ON c.id = s.class_id"
-        f" WHERE s.run_id = %(run)s AND d.all_grades AND s.kind IN {IN} AND s.grade BETWEEN 1 AND 9"
-        " AND c.school_year = d.class_year GROUP BY s.on_date, s.class_id, s.school_id"
+        "SELECT d.on_date, s.class_id, s.school_id, SUM(s.n) AS size FROM jy_spans s"
+        f" JOIN indicators_rundate d ON {COVERS} AND d.all_grades JOIN schools_schoolclass c ON c.id = s.class_id"
+        f" WHERE s.kind IN {IN} AND s.grade BETWEEN 1 AND 9"
+        " AND c.school_year = d.class_year GROUP BY d.on_date, s.class_id, s.school_id"
     )
     csums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in CLASS_MEASURES.items())
     execute(
@@ -563,25 +586,31 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
             " GROUP BY p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id, v.parent_id",
             {"run": run_id},
         )
-    for measure, grade, progressed in (("grad6", 6, False), ("grad9", 9, False), ("prog6", 6, True)):
-        if measure not in measures:
-            continue
-        onward = (
-            " JOIN indicators_statesnapshot s ON s.run_id = p.run_id AND s.on_date = p.as_of"
-            f" AND s.student_id = e.student_id AND s.kind IN {IN} AND s.grade >= 7"
-            if progressed
-            else ""
-        )
+    for measure, grade in (("grad6", 6), ("grad9", 9)):  # graduations of the year before, from the spans
+        if measure in measures:
+            execute(
+                f"{head} SELECT %(run)s, p.school_year, p.as_of, %(measure)s, s.school_id, sc.township_id,"
+                " s.village_id, v.parent_id, SUM(s.n) FROM indicators_runperiod p"
+                f" JOIN jy_spans s ON s.kind = 'graduate' AND s.grade = {grade} AND s.school_id IS NOT NULL"
+                " AND s.event_date >= p.prev_start AND s.event_date <= p.prev_end"
+                " LEFT JOIN schools_school sc ON sc.id = s.school_id LEFT JOIN areas_area v ON v.id = s.village_id"
+                " WHERE p.run_id = %(run)s"
+                " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
+                {"run": run_id, "measure": measure},
+            )
+    if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
         execute(
-            f"{head} SELECT %(run)s, p.school_year, p.as_of, %(measure)s, e.school_id, sc.township_id,"
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', e.school_id, sc.township_id,"
             " st.hukou_village_id, v.parent_id, COUNT(*) FROM indicators_runperiod p"
-            f" JOIN people_enrolmentevent e ON e.kind = 'graduate' AND e.grade = {grade}"
+            " JOIN people_enrolmentevent e ON e.kind = 'graduate' AND e.grade = 6"
             " AND e.school_id IS NOT NULL AND e.date >= p.prev_start AND e.date <= p.prev_end"
-            f" JOIN people_student st ON st.id = e.student_id{onward}"
+            " JOIN people_enrolmentevent s ON s.student_id = e.student_id AND s.date <= p.as_of"
+            f" AND (s.until IS NULL OR s.until > p.as_of) AND s.kind IN {IN} AND s.grade >= 7"
+            " JOIN people_student st ON st.id = e.student_id"
             " LEFT JOIN schools_school sc ON sc.id = e.school_id LEFT JOIN areas_area v ON v.id = st.hukou_village_id"
             " WHERE p.run_id = %(run)s"
             " GROUP BY p.school_year, p.as_of, e.school_id, sc.township_id, st.hukou_village_id, v.parent_id",
-            {"run": run_id, "measure": measure},
+            {"run": run_id},
         )
 
 
@@ -595,18 +624,27 @@ def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
 
 def _fill_facts(execute: Executor, run_id: int, period: Period, measures: list[str]) -> None:
     base = {"run": run_id, **period.params()}
+    head = (
+        "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
+        " village_id, village_township_id, n) SELECT %(run)s, %(year)s, %(as_of)s, %(measure)s"
+    )
     for measure in measures:
-        if measure not in PERIOD_MEASURES:
-            continue
-        execute(
-            "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
-            " village_id, village_township_id, n)"
-            " SELECT %(run)s, %(year)s, %(as_of)s, %(measure)s, m.school_id, sc.township_id, m.village_id, v.parent_id,"
-            f" SUM(m.n) FROM ({member_sql(measure, materialized=True)}) m"
-            " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id"
-            " GROUP BY m.school_id, sc.township_id, m.village_id, v.parent_id",
-            {**base, "measure": measure},
-        )
+        if measure in PERIOD_MEASURES:
+            execute(
+                f"{head}, m.school_id, sc.township_id, m.village_id, v.parent_id, SUM(m.n) FROM ({member_sql(measure)}) m"
+                " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id"
+                " GROUP BY m.school_id, sc.township_id, m.village_id, v.parent_id",
+                {**base, "measure": measure},
+            )
+        elif measure in FLOW_MEASURES:
+            cohort, first, flow = FLOW_MEASURES[measure]
+            execute(
+                f"{head}, f.school_id, sc.township_id, f.village_id, v.parent_id, SUM(f.n) FROM jy_flows f"
+                " LEFT JOIN schools_school sc ON sc.id = f.school_id LEFT JOIN areas_area v ON v.id = f.village_id"
+                f" WHERE f.flow = '{flow}' AND ({_windows(cohort, first, 'f.event_date')})"
+                " GROUP BY f.school_id, sc.township_id, f.village_id, v.parent_id",
+                {**base, "measure": measure},
+            )
 
 
 def _sum_expr(measures: tuple[str, ...]) -> str:
@@ -672,34 +710,20 @@ def pipeline(
     periods: list[Period],
     chosen: list[Indicator],
     now: dt.datetime,
+    bounds: tuple[dt.date, dt.date] | None,
     vendor: str = "",
 ) -> int:
     """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
-    for p in periods:
-        execute(
-            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
-            " VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s, %(prev_end)s)",
-            {"run": run_id, **p.params()},
-        )
-    full = {d for p in periods for d in (p.as_of, p.base)}
-    for d in sorted({d for p in periods for d in p.dates()}):
-        dp = Period(SchoolYear.of(d), d).params()
-        execute(
-            "INSERT INTO indicators_rundate (run_id, on_date, all_grades, class_year, year_start, base, pre_blo, pre_bhi,"
-            " pri_blo, pri_bhi, jun_blo, jun_bhi) VALUES (%(run)s, %(d)s, %(all_grades)s, %(year)s, %(start)s, %(d_B)s,"
-            " %(pre_blo)s, %(pre_bhi)s, %(pri_blo)s, %(pri_bhi)s, %(jun_blo)s, %(jun_bhi)s)",
-            {"run": run_id, "d": d, "all_grades": d in full, **dp},
-        )
-    if vendor == "postgresql":  # fresh statistics: a handful of rows, not the planner's guess of one
-        execute("ANALYZE indicators_rundate", {})
-        execute("ANALYZE indicators_runperiod", {})
+    _fill_dates(execute, run_id, periods, bounds)
+    n_dates = len({d for p in periods for d in p.dates()})
+    if vendor == "postgresql":  # fresh statistics: a handful of rows, not the planner's guess
+        for table in ("rundate", "runperiod", "runday"):
+            execute(f"ANALYZE indicators_{table}", {})
     measures = _needed_measures(chosen)
-    flows = any(m.startswith(("arr", "left")) for m in measures)
-    _fill_states(execute, run_id, vendor, flows)
-    if vendor == "postgresql":  # the planner must see the fresh rows, or it nests loops over them
-        execute("ANALYZE indicators_statesnapshot", {})
-        if flows:
-            execute("ANALYZE indicators_flowevent", {})
+    _fill_spans(execute, run_id, n_dates)
+    if vendor == "postgresql":  # temporary tables are never analysed by autovacuum
+        execute("ANALYZE jy_spans", {})
+        execute("ANALYZE jy_flows", {})
     _fill_date_facts(execute, run_id)
     _fill_period_facts(execute, run_id, measures)
     for p in periods:
@@ -711,15 +735,10 @@ def pipeline(
             {"year": p.year.start_year, "as_of": p.as_of},
         )
     rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
-    for table in ("fact", "datefact", "rundate", "runperiod"):
+    for table in ("fact", "datefact", "runday", "rundate", "runperiod"):
         execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
-    # States and flows stay while some stored figure comes from their run: the drill-down reads them.
-    for table in ("flowevent", "statesnapshot"):
-        execute(
-            f"DELETE FROM indicators_{table} WHERE run_id <> %(run)s AND run_id NOT IN"
-            " (SELECT DISTINCT v.run_id FROM indicators_indicatorvalue v WHERE v.run_id IS NOT NULL)",
-            {"run": run_id},
-        )
+    execute("DROP TABLE jy_flows", {})
+    execute("DROP TABLE jy_spans", {})
     return rows
 
 
@@ -743,7 +762,13 @@ def indicators_compute(
                 # Sorts and hash aggregates of the run stay in memory (the default 4 MB spills them to disk).
                 _execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_WORK_MEM')}'", {})
             rows = pipeline(
-                _execute, run_id=run.pk, periods=periods, chosen=chosen, now=timezone.now(), vendor=connection.vendor
+                _execute,
+                run_id=run.pk,
+                periods=periods,
+                chosen=chosen,
+                now=timezone.now(),
+                bounds=calendar_bounds(),
+                vendor=connection.vendor,
             )
     except Exception as exc:
         IndicatorRun.objects.filter(pk=run.pk).update(
@@ -756,19 +781,6 @@ def indicators_compute(
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["state", "finished_at", "rows", "seconds"])
     return run
-
-
-def stale_periods() -> list[Period]:
-    """Periods with stored figures whose run's states are gone (figures computed before runs kept their states,
-    or scratch tables emptied by a PostgreSQL crash): their drill-down would not list the figure's members."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT v.school_year, v.as_of FROM indicators_indicatorvalue v WHERE v.run_id IS NULL"
-            " OR NOT EXISTS (SELECT 1 FROM indicators_statesnapshot s WHERE s.run_id = v.run_id)"
-            " ORDER BY v.school_year, v.as_of"
-        )
-        rows = cursor.fetchall()
-    return [Period(SchoolYear(year), _as_date(as_of)) for year, as_of in rows]
 
 
 def _as_date(value: Any) -> dt.date:

@@ -42,12 +42,15 @@ class RunDate(models.Model):
     class_year = models.PositiveSmallIntegerField(null=True)
     year_start = models.DateField(null=True)
     base = models.DateField(null=True)  # the start-of-year stock date of a period read on this date
-    pre_blo = models.DateField(null=True)
-    pre_bhi = models.DateField(null=True)
-    pri_blo = models.DateField(null=True)
-    pri_bhi = models.DateField(null=True)
-    jun_blo = models.DateField(null=True)
-    jun_bhi = models.DateField(null=True)
+    idx = models.PositiveSmallIntegerField(default=0)  # the date's rank among the run's dates
+    # Age bands as ranks of birth dates (``RunDay.bkey``): born after the band's earliest and on or before its
+    # latest birth date ⇔ bkey > *_klo and bkey ≤ *_khi.
+    pre_klo = models.SmallIntegerField(null=True)
+    pre_khi = models.SmallIntegerField(null=True)
+    pri_klo = models.SmallIntegerField(null=True)
+    pri_khi = models.SmallIntegerField(null=True)
+    jun_klo = models.SmallIntegerField(null=True)
+    jun_khi = models.SmallIntegerField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "on_date"], name="indicator_rundate_unique")]
@@ -66,47 +69,23 @@ class RunPeriod(models.Model):
     prev_end = models.DateField(null=True)
 
 
-class StateSnapshot(models.Model):
-    """Scratch: a student's state on a date (the latest event with date ≤ that date), filled set-based."""
+class RunDay(models.Model):
+    """Scratch: a calendar covering the events and birth dates of a run, so that a day's rank among the run's dates
+    (``idx``: how many run dates fall before it) and among the age-band birth dates (``bkey``) are equality joins."""
 
     run = models.ForeignKey(
         IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
     )
-    on_date = models.DateField()
-    student_id = models.BigIntegerField()
-    kind = models.CharField(max_length=20)
-    event_date = models.DateField()
-    school_id = models.BigIntegerField(null=True)
-    grade = models.SmallIntegerField(null=True)
-    class_id = models.BigIntegerField(null=True)
-    birth_date = models.DateField()
-    village_id = models.BigIntegerField(null=True)
+    day = models.DateField()
+    idx = models.PositiveSmallIntegerField()
+    bkey = models.PositiveSmallIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["run", "on_date", "kind"], name="indicator_state_idx")]
-
-
-class FlowEvent(models.Model):
-    """Scratch: enrolment events that move a student into or out of the county's schools, with the kind of the
-    student's previous event (one window pass per run)."""
-
-    run = models.ForeignKey(
-        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
-    )
-    student_id = models.BigIntegerField()
-    kind = models.CharField(max_length=20)
-    date = models.DateField()
-    grade = models.SmallIntegerField(null=True)
-    school_id = models.BigIntegerField(null=True)
-    prev_kind = models.CharField(max_length=20, null=True)
-    prev_school_id = models.BigIntegerField(null=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["run", "kind"], name="indicator_flow_idx")]
+        constraints = [models.UniqueConstraint(fields=["run", "day"], name="indicator_runday_unique")]
 
 
 class DateFact(models.Model):
-    """Scratch: the state measures of a run's dates by school and hukou village, from one pass over the states."""
+    """Scratch: the state measures of a run's dates by school and hukou village, from one pass over the events."""
 
     run = models.ForeignKey(
         IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False

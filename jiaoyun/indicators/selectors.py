@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -17,7 +18,7 @@ from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.compute import MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
-from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, StateSnapshot, Target
+from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
 from jiaoyun.people.models import Student, Teacher
 from jiaoyun.schools.models import School, SchoolClass
 
@@ -412,8 +413,7 @@ class DrillTarget:
     level: str
     area: Area | None
     school: School | None
-    run_id: int | None = None  # the run whose kept states the drill-down reads (None: derive them inline)
-    stale: bool = False  # a stored figure whose run's states are gone: recompute its period before listing
+    stored: IndicatorValue | None = None  # the stored figure the members make up
 
     @property
     def label(self) -> str:
@@ -455,16 +455,34 @@ def drill_target(
         raise DomainError(f"{ind.name}不按{dict(IndicatorValue.AreaLevel.choices)[level]}统计", field="area")
     stored = IndicatorValue.objects.filter(code=code, school_year=year, as_of=as_of, level=level)
     stored = stored.filter(school=school) if school is not None else stored.filter(area=area)
-    found = list(stored.values_list("run_id", flat=True)[:1])
-    run_id = found[0] if found else None
-    stale = bool(found) and (run_id is None or not StateSnapshot.objects.filter(run_id=run_id).exists())
-    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, None if stale else run_id, stale)
+    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, stored.first())
+
+
+def drill_changed(target: DrillTarget) -> tuple[float, float] | None:
+    """(stored, now) if the 学籍 data changed since the figure was computed so that its side (numerator or
+    denominator) the measure belongs to no longer adds up from the members listed; None if it still does.
+    Counted over the whole figure, not the user's scope, like the stored figure."""
+    t, stored = target, target.stored
+    if stored is None:
+        return None
+    ind = t.indicator
+    side = ind.numerator if t.measure in ind.numerator else ind.denominator_measures()
+    if t.measure not in side and f"-{t.measure}" not in side:
+        side = ind.numerator
+    now = 0.0
+    for m in side:
+        sql, params = _members_named(replace(t, measure=m.lstrip("-")), column="COALESCE(SUM(m.n), 0)")
+        with connection.cursor() as cursor:
+            cursor.execute(*positional(sql, params))
+            total = float(cursor.fetchone()[0] or 0)
+        now += -total if m.startswith("-") else total
+    figure = stored.numerator if side == ind.numerator else stored.denominator
+    return None if abs(figure - now) < 1e-6 else (figure, now)
 
 
 def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, dict[str, Any]]:
     where = ""
     params: dict[str, Any] = dict(t.period.params())
-    params["run"] = t.run_id
     if t.level == "school" and t.school is not None:
         where, params["key"] = " WHERE m.school_id = %(key)s", t.school.pk
     elif t.level == "village" and t.area is not None:
@@ -473,7 +491,7 @@ def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, di
         key = "v.parent_id" if t.indicator.township_key_hukou else "sc.township_id"
         where, params["key"] = f" WHERE {key} = %(key)s", t.area.pk
     sql = (
-        f"SELECT {column} FROM ({member_sql(t.measure, materialized=t.run_id is not None)}) m"
+        f"SELECT {column} FROM ({member_sql(t.measure)}) m"
         " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id" + where
     )
     return sql, params

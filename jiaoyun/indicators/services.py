@@ -11,7 +11,7 @@ from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
-from jiaoyun.indicators.compute import Period, indicators_compute, periods_for, stale_periods
+from jiaoyun.indicators.compute import indicators_compute, periods_for
 from jiaoyun.indicators.definitions import indicator
 from jiaoyun.indicators.models import IndicatorRun, Reference, Target
 
@@ -98,12 +98,3 @@ def indicators_refresh(
     return indicators_compute(
         periods=periods_for(from_year=from_year, to_year=to_year, as_of=as_of), triggered_by=triggered_by
     )
-
-
-def indicators_refresh_stale(*, periods: list[Period] | None = None, triggered_by: str = "") -> IndicatorRun | None:
-    """Recompute the periods whose stored figures lost their run's states (all such periods by default), so that
-    every stored figure's drill-down reads the states it was computed from. None if nothing is stale."""
-    chosen = stale_periods() if periods is None else periods
-    if not chosen:
-        return None
-    return indicators_compute(periods=chosen, triggered_by=triggered_by)

@@ -155,8 +155,8 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _queue_stale_refresh(period: Any) -> None:
-    """Queue one recompute of a stale period (not again while one is waiting)."""
+def _queue_recompute(period: Any) -> None:
+    """Queue one recompute of a period whose figures changed (not again while one is waiting)."""
     from django_tasks_db.models import DBTaskResult
 
     from jiaoyun.indicators.tasks import indicators_refresh_task
@@ -187,11 +187,15 @@ def drill(request: HttpRequest) -> HttpResponse:
             school_id=_int(g.get("school")),
         )
         stale_notice = ""
-        if target.stale:
-            # The figure's kept states are gone (a crash emptied them, or it predates them): queue its period's
-            # recompute for the task worker and list the members derived from the events for now.
-            _queue_stale_refresh(target.period)
-            stale_notice = "该数字的计算明细已失效，已排队重新计算；下面的名单按学籍变动即时推算。"
+        changed = sel.drill_changed(target)
+        if changed is not None:
+            # 学籍 records changed after the figure was computed: list today's members and queue the period's
+            # recompute for the task worker (not in this request).
+            _queue_recompute(target.period)
+            stale_notice = (
+                f"该数字计算后学籍数据有变动：统计值{changed[0]:g}，按当前数据为{changed[1]:g}。"
+                "下面的名单按当前数据列出，已排队重新计算。"
+            )
     except (DomainError, ValueError) as exc:
         return render(request, "indicators/drill.html", {"error": str(exc)}, status=400)
     kind = target.member_kind

@@ -17,6 +17,14 @@ class EventKind(models.TextChoices):
     OUT_OF_COUNTY = "out_of_county", "外县就读"
 
 
+class EventFlow(models.TextChoices):
+    """Whether an event moves the student into or out of the county's schools (the 巩固率 adjustment)."""
+
+    NONE = "", "—"
+    ARRIVE = "in", "首次入学或县外转入"
+    LEAVE = "out", "转出县外或死亡"
+
+
 class StudentStatus(models.TextChoices):
     NOT_ENROLLED = "not_enrolled", "未入学"
     IN_SCHOOL = "in_school", "在校"

@@ -18,6 +18,7 @@ from jiaoyun.demo.generator.world import Sch
 from jiaoyun.people.choices import CLASS_KEPT_STATUSES, EVENT_STATUS, StudentStatus
 from jiaoyun.people.choices import EventKind as K
 from jiaoyun.people.models import EnrolmentEvent, Student
+from jiaoyun.people.services.chain import chain_columns
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import SchoolClass
 
@@ -156,6 +157,8 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
     eid = first_id
     for kid in kids:
         last_seq, last_date = 0, None
+        rows: list[tuple[object, ...]] = []
+        links: list[tuple[str, dt.date, int | None]] = []
         for e in kid.events:
             date = e[0]
             seq = last_seq + 1 if date == last_date else 0
@@ -163,8 +166,12 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
             school = e[2]
             sid = school.id if isinstance(school, Sch) else None
             cid = e[6] if len(e) > 6 else None
-            yield (eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], e[5], stamp)
+            rows.append((eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], e[5], stamp))
+            links.append((str(e[1]), date, sid))  # type: ignore[arg-type]
             eid += 1
+        # The same chain events_link computes (a test holds the two to each other).
+        for row, link in zip(rows, chain_columns(links), strict=True):
+            yield row + link
 
 
 STUDENT_FIELDS = [
@@ -175,7 +182,7 @@ STUDENT_FIELDS = [
 ]  # fmt: skip
 EVENT_FIELDS = [
     "id", "student", "kind", "date", "seq", "school", "grade", "school_class", "external_school", "reason",
-    "recorded_at",
+    "recorded_at", "until", "prev_school_id", "flow",
 ]  # fmt: skip
 
 

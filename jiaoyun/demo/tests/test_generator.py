@@ -253,3 +253,11 @@ def test_if_empty_skips_and_existing_data_is_refused_without_reset(data):
 def test_reset_regenerates_the_same_county(data):
     run(SEED, "--reset")
     assert fingerprint() == data["second"]
+
+
+def test_generated_event_chain_is_what_every_event_writer_keeps(data):
+    # the generator fills until / previous school / flow itself; the write path's relink finds nothing to change
+    from jiaoyun.people.services.chain import events_link
+
+    assert EnrolmentEvent.objects.exclude(flow="").exists()
+    assert events_link() == 0

@@ -15,6 +15,7 @@ import pytest
 
 from jiaoyun.areas.tests.factories import PopulationCellFactory
 from jiaoyun.people.models import EnrolmentEvent, Student, TeacherAssignment
+from jiaoyun.people.services.chain import events_link
 from jiaoyun.people.services.enrolment import student_refresh_state
 from jiaoyun.people.tests.factories import StudentFactory, TeacherFactory
 from jiaoyun.schools.tests.factories import SchoolFactory
@@ -29,6 +30,7 @@ def history(student: Student, *events: tuple) -> Student:
         seq = seqs.get(day, 0)
         seqs[day] = seq + 1
         EnrolmentEvent.objects.create(student=student, date=day, seq=seq, kind=kind, school=school, grade=grade)
+    events_link(student_ids=[student.pk])  # as every event writer does
     return student_refresh_state(student=student)
 
 

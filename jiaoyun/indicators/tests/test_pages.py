@@ -12,8 +12,9 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.compute import Period, indicators_compute
 from jiaoyun.indicators.demo import seed_targets
 from jiaoyun.indicators.models import IndicatorRun, Reference
-from jiaoyun.indicators.selectors import drill_population, drill_students, drill_target
+from jiaoyun.indicators.selectors import drill_changed, drill_population, drill_students, drill_target
 from jiaoyun.reports.pdf import pdf_text
+from jiaoyun.schools.models import School
 
 CENSUS = dt.date(2021, 9, 30)
 
@@ -156,12 +157,12 @@ def test_home_page_includes_the_headline(client, computed, county_admin):
     assert 'data-testid="home-headline"' in html and "九年义务教育巩固率" in html
 
 
-def test_drill_derives_states_inline_when_nothing_is_stored(world, county, county_admin):
-    # no run: the same members come from the events directly
+def test_drill_lists_members_from_the_events_when_nothing_is_stored(world, county, county_admin):
+    # no run: the members come from the events (the state on a date is the event whose span holds it)
     target = drill_target(
         code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
-    assert target.run_id is None
+    assert target.stored is None and drill_changed(target) is None
     assert names(drill_students(user=county_admin, target=target)) == ["K3", "P1", "P2", "P6", "P7", "P9"]
     leavers = drill_target(
         code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
@@ -169,66 +170,53 @@ def test_drill_derives_states_inline_when_nothing_is_stored(world, county, count
     assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
 
 
-def test_drill_of_a_figure_whose_states_are_gone_lists_from_events_and_queues_a_recompute(
-    client, computed, county, county_admin
+def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompute(
+    client, computed, county, village_a1, county_admin
 ):
-    # given a stored figure whose run kept no states (computed before runs kept them, or emptied by a crash)
     from django_tasks_db.models import DBTaskResult
 
-    from jiaoyun.indicators.models import IndicatorValue, StateSnapshot
     from jiaoyun.indicators.tasks import indicators_refresh_task
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
 
-    old_run = IndicatorValue.objects.get(code="primary_gross", level="county").run_id
-    StateSnapshot.objects.all().delete()
+    client.force_login(county_admin)
+    url = reverse("indicators:drill") + f"?code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
+    # unchanged data: the list adds up to the stored figure, no notice, nothing queued
+    assert "已排队重新计算" not in client.get(url).content.decode()
+    assert not DBTaskResult.objects.filter(task_path=indicators_refresh_task.module_path).exists()
+    # given a pupil recorded after the figure was computed, enrolled before its date
+    late = StudentFactory(name="LATE", birth_date=dt.date(2013, 4, 1), hukou_village=village_a1)
+    history(late, (dt.date(2021, 9, 1), "enrol", School.objects.get(code="2153000001"), 3))
     target = drill_target(
         code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
-    assert target.stale and target.run_id is None
+    assert drill_changed(target) == (6, 7)
     # when the drill-down page is opened (twice)
-    client.force_login(county_admin)
-    url = reverse("indicators:drill") + f"?code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
     html = client.get(url).content.decode()
     client.get(url)
-    # then the members are listed at once, derived from the events, with a notice
-    for name in ("K3", "P1", "P2", "P6", "P7", "P9"):
+    # then today's members are listed, with a notice naming both counts
+    for name in ("K3", "P1", "P2", "P6", "P7", "P9", "LATE"):
         assert name in html
-    assert "已排队重新计算" in html
+    assert "统计值6，按当前数据为7" in html and "已排队重新计算" in html
     # and one recompute of the period is queued for the task worker, not run inside the request
     queued = DBTaskResult.objects.get(task_path=indicators_refresh_task.module_path, status="READY")
     assert queued.args_kwargs["kwargs"] == {
         "from_year": 2021, "to_year": 2021, "as_of": CENSUS.isoformat(), "triggered_by": "drill"
     }  # fmt: skip
-    # when the worker has run it, the figure reads its new run's kept states
+    # when the worker has run it, the figure adds up again
     indicators_refresh_task.call(**queued.args_kwargs["kwargs"])
+    assert IndicatorRun.objects.latest("started_at").triggered_by == "drill"
     fresh = drill_target(
         code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
-    assert not fresh.stale and fresh.run_id not in (None, old_run)
-    assert IndicatorRun.objects.latest("started_at").triggered_by == "drill"
+    assert drill_changed(fresh) is None and fresh.stored is not None and fresh.stored.numerator == 7
     assert "已排队重新计算" not in client.get(url).content.decode()
 
 
-def test_refresh_stale_recomputes_only_periods_without_kept_states(computed, county):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from jiaoyun.indicators.compute import stale_periods
-    from jiaoyun.indicators.models import IndicatorValue, StateSnapshot
-
-    err = StringIO()
-    call_command("indicators", "--refresh-stale", stderr=err)
-    assert "无失效的指标" in err.getvalue() and stale_periods() == []
-    StateSnapshot.objects.all().delete()
-    assert stale_periods() == [Period(SchoolYear(2021), CENSUS)]
-    runs = IndicatorRun.objects.count()
-    call_command("indicators", "--refresh-stale", stderr=StringIO())
-    assert IndicatorRun.objects.count() == runs + 1 and stale_periods() == []
-    run = IndicatorRun.objects.latest("started_at")
-    assert set(IndicatorValue.objects.values_list("run_id", flat=True)) == {run.pk}
-    assert (
-        drill_target(
-            code="senior_gross", measure="sen_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
-        ).run_id
-        == run.pk
+def test_drill_check_adds_up_a_compound_denominator(computed, county):
+    # 巩固率: entrants + arrivals − leavers, each listed on its own tab
+    target = drill_target(
+        code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
     )
+    assert target.stored is not None and target.stored.denominator > 0
+    assert drill_changed(target) is None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from jiaoyun.core.choices import Sex
 from jiaoyun.people.choices import (
     DisabilityCategory,
     Ethnicity,
+    EventFlow,
     EventKind,
     OrphanStatus,
     PovertyStatus,
@@ -138,6 +140,12 @@ class EnrolmentEvent(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # The chain (``people.services.chain``): derived from the student's events, kept by every event writer.
+    until = models.DateField("有效至", null=True, blank=True, editable=False)
+    prev_school_id = models.BigIntegerField("前一记录学校", null=True, blank=True, editable=False)
+    flow = models.CharField(
+        "县内外流动", max_length=3, choices=EventFlow.choices, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = "学籍变动"
@@ -149,6 +157,8 @@ class EnrolmentEvent(models.Model):
         indexes = [
             models.Index(fields=["student", "-date", "-seq"]),
             models.Index(fields=["school", "kind", "date"]),
+            models.Index(fields=["date"], condition=~Q(flow=""), name="event_flow_idx"),
+            models.Index(fields=["grade", "date"], condition=Q(kind="graduate"), name="event_graduate_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from jiaoyun.core import idcard
 from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres, sqlite_insert, sqlite_next_ids
 from jiaoyun.people.choices import CLASS_KEPT_EVENTS, EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
+from jiaoyun.people.services.chain import events_link
 
 BATCH = 2000
 
@@ -189,14 +190,20 @@ EVENT_FIELDS = (
 def event_bulk_upsert(
     *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: Any
 ) -> list[int]:
-    """Insert new 学籍 events and update corrected ones; then call ``student_bulk_refresh``."""
+    """Insert new 学籍 events and update corrected ones, and relink the chain of the students touched; then call
+    ``student_bulk_refresh``."""
     recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
+    touched = {o.student_id for o in objs}
     if updates:
         fields = ["school_id", "grade", "school_class_id", "external_school", "reason"]
         upd = [EnrolmentEvent(pk=pk, **{f: r.get(f) for f in fields}) for pk, r in updates]
         EnrolmentEvent.objects.bulk_update(upd, ["school", "grade", "school_class", "external_school", "reason"], 500)
+        pks = [pk for pk, _ in updates]
+        for i in range(0, len(pks), 1000):
+            touched.update(EnrolmentEvent.objects.filter(pk__in=pks[i : i + 1000]).values_list("student_id", flat=True))
+    events_link(student_ids=sorted(touched))
     return [o.pk for o in objs]
 
 

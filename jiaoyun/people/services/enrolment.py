@@ -23,6 +23,7 @@ from jiaoyun.people.choices import (
     StudentStatus,
 )
 from jiaoyun.people.models import EnrolmentEvent, Student
+from jiaoyun.people.services.chain import events_link
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School, SchoolClass
 
@@ -155,6 +156,7 @@ def enrolment_record(
     )
     event.full_clean(exclude=["student", "recorded_by"])
     event.save()
+    events_link(student_ids=[student.pk])
     student_refresh_state(student=student)
     audit_record(
         actor=actor,

@@ -2,7 +2,6 @@
 
 manage.py indicators --year 2021 --area 530521 [--as-of 2021-09-30] [--format table|json|csv]
 manage.py indicators --refresh [--from-year 2017 --to-year 2026]
-manage.py indicators --refresh-stale   (periods whose stored figures lost their run's states; run after upgrading)
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
 from jiaoyun.indicators.models import IndicatorValue
 from jiaoyun.indicators.selectors import indicator_rows, latest_as_of
-from jiaoyun.indicators.services import indicators_refresh, indicators_refresh_stale
+from jiaoyun.indicators.services import indicators_refresh
 
 FIELDS = ["code", "name", "area", "year", "as_of", "value", "numerator", "denominator", "target", "status"]
 
@@ -36,12 +35,6 @@ class Command(BaseCommand):
         parser.add_argument("--refresh", action="store_true", help="先重新计算")
         parser.add_argument("--from-year", dest="from_year", type=int, help="与 --refresh 一起：起始学年")
         parser.add_argument("--to-year", dest="to_year", type=int, help="与 --refresh 一起：结束学年")
-        parser.add_argument(
-            "--refresh-stale",
-            dest="refresh_stale",
-            action="store_true",
-            help="重新计算计算记录已失效（无法下钻到名单）的全部学年与统计日",
-        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -50,12 +43,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _handle(self, **opts: Any) -> None:
-        if opts["refresh_stale"]:
-            stale = indicators_refresh_stale(triggered_by="cli")
-            self.stderr.write(
-                f"已重新计算：{stale.periods}，{stale.rows}行，{stale.seconds}秒" if stale else "无失效的指标"
-            )
-            return
         if opts["refresh"] and (opts["from_year"] or opts["to_year"]):
             run = indicators_refresh(from_year=opts["from_year"], to_year=opts["to_year"], triggered_by="cli")
             self.stderr.write(f"已计算：{run.periods}，{run.rows}行，{run.seconds}秒")

@@ -1,0 +1,104 @@
+"""The chain kept on the 学籍 events: each event's state lasts until the student's next event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from jiaoyun.people.choices import EventFlow
+from jiaoyun.people.models import EnrolmentEvent
+from jiaoyun.people.services.bulk import event_bulk_upsert
+from jiaoyun.people.services.chain import chain_columns, events_link
+from jiaoyun.people.services.enrolment import enrolment_record
+from jiaoyun.people.tests.factories import StudentFactory
+
+D = dt.date
+
+
+@pytest.fixture
+def pupil(village_a1):  # type: ignore[no-untyped-def]
+    return StudentFactory(name="链", birth_date=D(2012, 3, 1), hukou_village=village_a1)
+
+
+def chain(student):  # type: ignore[no-untyped-def]
+    return list(student.events.order_by("date", "seq").values_list("kind", "until", "prev_school_id", "flow"))
+
+
+def test_recording_an_event_links_it_and_its_neighbours(county_admin, pupil, school_a, school_b):
+    enrolment_record(actor=county_admin, student=pupil, kind="enrol", date=D(2019, 9, 1), school=school_a, grade=1)
+    enrolment_record(actor=county_admin, student=pupil, kind="promote", date=D(2021, 9, 1))
+    # a late event between the two: the enrolment now lasts until it, and it until the promotion
+    enrolment_record(actor=county_admin, student=pupil, kind="repeat", date=D(2020, 9, 1))
+    enrolment_record(actor=county_admin, student=pupil, kind="transfer_out", date=D(2022, 3, 1))
+    enrolment_record(
+        actor=county_admin, student=pupil, kind="transfer_in", date=D(2022, 3, 2), school=school_b, grade=2
+    )
+    assert chain(pupil) == [
+        ("enrol", D(2020, 9, 1), None, EventFlow.ARRIVE),  # a first record
+        ("repeat", D(2021, 9, 1), school_a.pk, EventFlow.NONE),
+        ("promote", D(2022, 3, 1), school_a.pk, EventFlow.NONE),
+        ("transfer_out", D(2022, 3, 2), school_a.pk, EventFlow.LEAVE),  # leaving while in school
+        ("transfer_in", None, school_a.pk, EventFlow.ARRIVE),  # back after a transfer out
+    ]
+    assert events_link() == 0
+
+
+def test_bulk_upsert_relinks_the_students_it_touched(county_admin, pupil, school_a, school_b):
+    enrolment_record(actor=county_admin, student=pupil, kind="enrol", date=D(2019, 9, 1), school=school_a, grade=1)
+    first = pupil.events.get()
+    row = {"student_id": pupil.pk, "kind": "promote", "date": D(2020, 9, 1), "seq": 0, "school_id": school_a.pk}
+    row |= {"school_class_id": None, "external_school": "", "reason": ""}
+    event_bulk_upsert(
+        new=[{**row, "grade": 2}],
+        updates=[(first.pk, {"school_id": school_b.pk, "grade": 1, "external_school": "", "reason": ""})],
+        actor=None,
+    )
+    assert chain(pupil) == [
+        ("enrol", D(2020, 9, 1), None, EventFlow.ARRIVE),
+        ("promote", None, school_b.pk, EventFlow.NONE),  # the corrected school of the event before
+    ]
+
+
+def test_relink_repairs_a_chain_and_reports_what_it_changed(pupil, school_a):
+    EnrolmentEvent.objects.create(student=pupil, kind="enrol", date=D(2019, 9, 1), school=school_a, grade=1)
+    EnrolmentEvent.objects.create(student=pupil, kind="drop_out", date=D(2020, 1, 1), school=school_a, grade=1)
+    assert events_link(student_ids=[pupil.pk]) == 2
+    assert chain(pupil) == [
+        ("enrol", D(2020, 1, 1), None, EventFlow.ARRIVE),
+        ("drop_out", None, school_a.pk, EventFlow.NONE),
+    ]
+    assert events_link(student_ids=[pupil.pk]) == 0
+
+
+def test_python_chain_matches_the_sql_rule():
+    events = [("enrol", D(2019, 9, 1), 1), ("out_of_county", D(2020, 2, 1), None), ("death", D(2021, 5, 1), None)]
+    assert chain_columns(events) == [
+        (D(2020, 2, 1), None, EventFlow.ARRIVE),
+        (D(2021, 5, 1), 1, EventFlow.LEAVE),
+        (None, None, EventFlow.NONE),  # dying while out of the county is no leaving of its schools
+    ]
+
+
+def test_events_are_written_only_where_the_chain_is_kept():
+    """Every module that inserts or corrects 学籍 events keeps the chain (the indicators read it)."""
+    root = Path(__file__).resolve().parents[2]
+    writers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()
+        for text in [path.read_text(encoding="utf-8")]
+        if "EnrolmentEvent.objects.bulk_create" in text
+        or "EnrolmentEvent.objects.create" in text
+        or "EnrolmentEvent.objects.bulk_update" in text
+        or re.search(r"[=\[(]\s*EnrolmentEvent\(", text)
+        or "bulk.insert(EnrolmentEvent" in text
+        or "INSERT INTO people_enrolmentevent" in text
+    }
+    assert writers == {
+        "people/services/bulk.py",  # event_bulk_upsert → events_link
+        "people/services/enrolment.py",  # enrolment_record → events_link
+        "demo/generator/store.py",  # chain_columns
+    }
