@@ -121,6 +121,10 @@ def _print_table(results: list[dict]) -> None:
     print("cpu = busy CPU seconds of the whole machine (2 cores, database server included) during the engine run;")
     print("naive = per-school ORM loop over students_as_of (stock measures only; * = scaled from fewer years);")
     print("duckdb = the same SQL pipeline in DuckDB over Parquet exports of the same rows; dash = dashboard median.")
+    for r in results:
+        slow = "; ".join(f"{sec:.1f} s {sql[:40]}…" for sec, sql in r.get("slowest", []))
+        spans = f"{r['spans']} spans from {r['events']} events; " if "spans" in r else ""
+        print(f"{r['db']} scale {r['scale']}: {spans}slowest statements: {slow}")
     checks = [r for r in results if "duckdb_match" in r]
     if checks:
         print("DuckDB figures equal the database figures:", all(r["duckdb_match"] for r in checks))
@@ -153,8 +157,24 @@ def worker(db: str, scale: int, args: argparse.Namespace) -> None:
     current = SchoolYear.current()
     years = [current.shift(-k) for k in range(9, -1, -1)]
     periods = [Period(y, default_as_of(y)) for y in years]
+    from jiaoyun.indicators import compute
+
+    timed: list[tuple[float, str]] = []
+    plain = compute._execute
+
+    def execute(sql: str, params: dict) -> int:  # the engine's statements, timed (negligible overhead)
+        t = time.perf_counter()
+        n = plain(sql, params)
+        timed.append((time.perf_counter() - t, " ".join(sql.split())[:70]))
+        if sql.startswith("CREATE TEMP TABLE jy_spans") and n >= 0:
+            result["spans"] = n
+        return n
+
+    compute._execute = execute  # type: ignore[assignment]
     t0, c0 = time.perf_counter(), machine_cpu()
     run = indicators_compute(periods=periods, triggered_by="bench")
+    compute._execute = plain  # type: ignore[assignment]
+    result["slowest"] = sorted(timed, reverse=True)[:4]
     result["engine"] = time.perf_counter() - t0
     result["engine_cpu"] = machine_cpu() - c0
     result["rows"] = run.rows

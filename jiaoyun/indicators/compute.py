@@ -579,10 +579,11 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
         on_date = "CASE r.role " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in ROLE_DATE.items()) + " END"
         execute(
             f"{head} SELECT %(run)s, p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id,"
+            # CROSS JOIN fixes SQLite's join order: each (period, source) probes the date facts' index
             f" v.parent_id, SUM(f.n) FROM indicators_runperiod p CROSS JOIN ({sources}) r"
-            f" JOIN indicators_datefact f ON f.run_id = p.run_id AND f.measure = r.source AND f.on_date = {on_date}"
+            " CROSS JOIN indicators_datefact f"
             " LEFT JOIN schools_school sc ON sc.id = f.school_id LEFT JOIN areas_area v ON v.id = f.village_id"
-            " WHERE p.run_id = %(run)s"
+            f" WHERE p.run_id = %(run)s AND f.run_id = p.run_id AND f.measure = r.source AND f.on_date = {on_date}"
             " GROUP BY p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id, v.parent_id",
             {"run": run_id},
         )

@@ -53,7 +53,10 @@ class RunDate(models.Model):
     jun_khi = models.SmallIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "on_date"], name="indicator_rundate_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "on_date"], name="indicator_rundate_unique"),
+            models.UniqueConstraint(fields=["run", "idx"], name="indicator_rundate_idx_unique"),
+        ]
 
 
 class RunPeriod(models.Model):
