@@ -385,17 +385,39 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
         execute("INSERT INTO indicators_runday (run_id, day, idx, bkey) VALUES " + ", ".join(rows[k : k + 1000]), {})
 
 
-def _fill_spans(execute: Executor, run_id: int, n_dates: int) -> None:
+def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: str) -> None:
     """One pass over the events, grouped by everything the measures look at (``jy_spans``, a temporary table).
 
     A state's run dates are the ranks in [lo, hi): from its event's date to the next event's. Kept: states in
     school or dropped out that hold on some run date, grade 6 and 9 graduations, and moves of grades 1–9 into
     or out of the county (``flow``; one to outside the county is counted at the school left). The event's date
     is kept only for dropouts, graduations and moves, so ordinary states of a class collapse into a few rows."""
+    dates = {d for p in periods for d in p.dates()}
+    n_dates = len(dates)
+    # Events that cannot count are left out before any join: states must last past the first run date (past
+    # the first full date unless grade 1 or 7, the entrants read on the cohort-entry dates); graduations and
+    # moves must fall after the earliest period's window opens.
+    bounds = {
+        "first": min(dates),
+        "first_full": min(d for p in periods for d in (p.as_of, p.base)),
+        "grad_from": min(p.year.shift(-1).start for p in periods),
+        "flow_from": min(min(p.entry9, p.entry3) for p in periods),
+    }
+    useful = (
+        f"((e.kind IN {SNAPSHOT_KINDS} AND (e.until IS NULL OR (e.until > %(first)s"
+        " AND (e.grade IN (1, 7) OR e.until > %(first_full)s))))"
+        " OR (e.kind = 'graduate' AND e.grade IN (6, 9) AND e.date >= %(grad_from)s)"
+        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s))"
+    )
     school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
     event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
     hi = f"COALESCE(c2.idx, {n_dates})"
     execute("DROP TABLE IF EXISTS jy_spans", {})
+    if vendor == "postgresql":
+        # The planner cannot foresee how few groups there are (a few per class) and would sort every event;
+        # hash them instead, with the joins in parallel workers.
+        execute("SET LOCAL enable_sort = off", {})
+        execute("SET LOCAL parallel_tuple_cost = 0.0001", {})
     execute(
         f"CREATE TEMP TABLE jy_spans AS SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
         " e.grade, e.school_class_id AS class_id, st.hukou_village_id AS village_id, cb.bkey,"
@@ -404,11 +426,14 @@ def _fill_spans(execute: Executor, run_id: int, n_dates: int) -> None:
         " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
         " JOIN people_student st ON st.id = e.student_id"
         " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = st.birth_date"
-        f" WHERE (e.kind IN {SNAPSHOT_KINDS} AND {hi} > c1.idx) OR (e.kind = 'graduate' AND e.grade IN (6, 9))"
-        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9)"
+        f" WHERE {useful} AND ((e.kind IN {SNAPSHOT_KINDS} AND {hi} > c1.idx)"
+        " OR (e.kind = 'graduate' AND e.grade IN (6, 9)) OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9))"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-        {"run": run_id},
+        {"run": run_id, **bounds},
     )
+    if vendor == "postgresql":
+        execute("SET LOCAL enable_sort = DEFAULT", {})
+        execute("SET LOCAL parallel_tuple_cost = DEFAULT", {})
     execute("DROP TABLE IF EXISTS jy_flows", {})
     execute("CREATE TEMP TABLE jy_flows AS SELECT * FROM jy_spans WHERE flow <> '' AND grade BETWEEN 1 AND 9", {})
 
@@ -563,7 +588,7 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
     )
 
 
-def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> None:
+def _fill_period_facts(execute: Executor, run_id: int, periods: list[Period], measures: list[str]) -> None:
     """The periods' facts from the date facts, and the graduation measures: one statement each for all periods."""
     wanted = [m for m in measures if m in FACT_SOURCES]
     head = (
@@ -600,6 +625,7 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
                 {"run": run_id, "measure": measure},
             )
     if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
+        as_of = [p.as_of for p in periods]
         execute(
             f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', e.school_id, sc.township_id,"
             " st.hukou_village_id, v.parent_id, COUNT(*) FROM indicators_runperiod p"
@@ -607,11 +633,13 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
             " AND e.school_id IS NOT NULL AND e.date >= p.prev_start AND e.date <= p.prev_end"
             " JOIN people_enrolmentevent s ON s.student_id = e.student_id AND s.date <= p.as_of"
             f" AND (s.until IS NULL OR s.until > p.as_of) AND s.kind IN {IN} AND s.grade >= 7"
+            # states that hold on none of the as-of dates are left out before the join
+            " AND s.date <= %(last)s AND (s.until IS NULL OR s.until > %(first)s)"
             " JOIN people_student st ON st.id = e.student_id"
             " LEFT JOIN schools_school sc ON sc.id = e.school_id LEFT JOIN areas_area v ON v.id = st.hukou_village_id"
             " WHERE p.run_id = %(run)s"
             " GROUP BY p.school_year, p.as_of, e.school_id, sc.township_id, st.hukou_village_id, v.parent_id",
-            {"run": run_id},
+            {"run": run_id, "first": min(as_of), "last": max(as_of)},
         )
 
 
@@ -716,17 +744,16 @@ def pipeline(
 ) -> int:
     """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
     _fill_dates(execute, run_id, periods, bounds)
-    n_dates = len({d for p in periods for d in p.dates()})
     if vendor == "postgresql":  # fresh statistics: a handful of rows, not the planner's guess
         for table in ("rundate", "runperiod", "runday"):
             execute(f"ANALYZE indicators_{table}", {})
     measures = _needed_measures(chosen)
-    _fill_spans(execute, run_id, n_dates)
+    _fill_spans(execute, run_id, periods, vendor)
     if vendor == "postgresql":  # temporary tables are never analysed by autovacuum
         execute("ANALYZE jy_spans", {})
         execute("ANALYZE jy_flows", {})
     _fill_date_facts(execute, run_id)
-    _fill_period_facts(execute, run_id, measures)
+    _fill_period_facts(execute, run_id, periods, measures)
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
     codes = ",".join(f"'{i.code}'" for i in chosen)
