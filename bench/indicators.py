@@ -221,7 +221,7 @@ def generate(scale: int) -> None:
     from jiaoyun.areas.models import Area, PopulationCell
     from jiaoyun.core.schoolyear import SchoolYear
     from jiaoyun.people.models import Teacher, TeacherAssignment
-    from jiaoyun.people.services.chain import _flow_sql
+    from jiaoyun.people.services.chain import flow_sql
     from jiaoyun.schools.models import School
 
     n = STUDENTS_PER_SCALE * scale
@@ -392,7 +392,7 @@ def generate(scale: int) -> None:
                 " external_school, reason, recorded_at, until, prev_school_id, flow)"
                 " SELECT e.student_id, e.kind, e.date, e.seq, e.school_id, e.grade, e.school_class_id,"
                 " e.external_school, e.reason, e.recorded_at, LAG(e.date) OVER w, LEAD(e.school_id) OVER w,"
-                f" {_flow_sql()} FROM bench_ev e"
+                f" {flow_sql()} FROM bench_ev e"
                 " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)"
             )
             for statement in restore:

@@ -577,10 +577,10 @@ def import_confirm_start(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 def _enqueue_indicators() -> None:
     try:
-        from jiaoyun.indicators.tasks import indicators_refresh_task  # type: ignore[import-not-found,unused-ignore]
+        from jiaoyun.indicators.tasks import indicators_refresh_soon  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return
-    indicators_refresh_task.enqueue()
+    indicators_refresh_soon(triggered_by="import")
 
 
 def batch_set_progress(*, batch_id: int, share: float) -> None:

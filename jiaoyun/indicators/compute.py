@@ -426,8 +426,8 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
         " JOIN people_student st ON st.id = e.student_id"
         " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = st.birth_date"
-        f" WHERE {useful} AND ((e.kind IN {SNAPSHOT_KINDS} AND {hi} > c1.idx)"
-        " OR (e.kind = 'graduate' AND e.grade IN (6, 9)) OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9))"
+        # … and, of those, states that hold on some run date (graduations and moves count by their date)
+        f" WHERE {useful} AND ({hi} > c1.idx OR e.kind = 'graduate' OR e.flow <> '')"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
         {"run": run_id, **bounds},
     )

@@ -1,4 +1,4 @@
-"""Background tasks: recompute the indicators (enqueued after imports, or on demand)."""
+"""Background tasks: recompute the indicators (queued after imports and 学籍 edits, or on demand)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,18 @@ def indicators_refresh_task(
     """Recompute the current school year (or ``from_year``..``to_year``); returns the rows written."""
     day = dt.date.fromisoformat(as_of) if as_of else None
     return indicators_refresh(from_year=from_year, to_year=to_year, as_of=day, triggered_by=triggered_by).rows
+
+
+def indicators_refresh_soon(
+    *, from_year: int | None = None, to_year: int | None = None, as_of: str | None = None, triggered_by: str = "task"
+) -> bool:
+    """Queue one recompute, unless the same one is already waiting (many edits, one run). True if queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=indicators_refresh_task.module_path, status="READY")
+    for key, value in (("from_year", from_year), ("to_year", to_year), ("as_of", as_of)):
+        waiting = waiting.filter(**{f"args_kwargs__kwargs__{key}": value})
+    if waiting.exists():
+        return False
+    indicators_refresh_task.enqueue(from_year=from_year, to_year=to_year, as_of=as_of, triggered_by=triggered_by)
+    return True

@@ -29,6 +29,7 @@ from jiaoyun.indicators.services import (
     reference_set,
     target_set,
 )
+from jiaoyun.indicators.tasks import indicators_refresh_soon
 from jiaoyun.reports.pdf import render_pdf
 from jiaoyun.reports.xlsx import write_xlsx
 from jiaoyun.schools.models import School
@@ -155,21 +156,6 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _queue_recompute(period: Any) -> None:
-    """Queue one recompute of a period whose figures changed (not again while one is waiting)."""
-    from django_tasks_db.models import DBTaskResult
-
-    from jiaoyun.indicators.tasks import indicators_refresh_task
-
-    year, as_of = period.year.start_year, period.as_of.isoformat()
-    waiting = DBTaskResult.objects.filter(
-        task_path=indicators_refresh_task.module_path, status="READY",
-        args_kwargs__kwargs__from_year=year, args_kwargs__kwargs__as_of=as_of,
-    )  # fmt: skip
-    if not waiting.exists():
-        indicators_refresh_task.enqueue(from_year=year, to_year=year, as_of=as_of, triggered_by="drill")
-
-
 def drill(request: HttpRequest) -> HttpResponse:
     """The members (students, population cells, classes, teachers) behind one figure, within the user's scope."""
     g = request.GET
@@ -191,7 +177,12 @@ def drill(request: HttpRequest) -> HttpResponse:
         if changed is not None:
             # 学籍 records changed after the figure was computed: list today's members and queue the period's
             # recompute for the task worker (not in this request).
-            _queue_recompute(target.period)
+            indicators_refresh_soon(
+                from_year=target.period.year.start_year,
+                to_year=target.period.year.start_year,
+                as_of=target.period.as_of.isoformat(),
+                triggered_by="drill",
+            )
             stale_notice = (
                 f"该数字计算后学籍数据有变动：统计值{changed[0]:g}，按当前数据为{changed[1]:g}。"
                 "下面的名单按当前数据列出，已排队重新计算。"

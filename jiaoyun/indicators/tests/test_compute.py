@@ -269,3 +269,30 @@ def test_date_facts_equal_the_member_queries(world, county, township_a):
         assert {k: round(v, 6) for k, v in facts.items()} == {k: round(v, 6) for k, v in members.items()}
         checked += len(facts)
     assert checked > 50
+
+
+def test_a_recorded_event_queues_one_recompute_of_the_current_year(
+    world, county_admin, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from jiaoyun.indicators.tasks import indicators_refresh_task
+    from jiaoyun.people.services.enrolment import enrolment_record
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    def queued() -> list:
+        return list(
+            DBTaskResult.objects.filter(task_path=indicators_refresh_task.module_path, status="READY").values_list(
+                "args_kwargs", flat=True
+            )
+        )
+
+    pupils = [StudentFactory(name=f"新{i}", birth_date=dt.date(2014, 3, 1)) for i in range(2)]
+    for pupil in pupils:  # two edits, each in its own transaction
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolment_record(
+                actor=county_admin, student=pupil, kind="enrol", date=dt.date(2021, 9, 1), school=world["sa"], grade=1
+            )
+    assert [q["kwargs"] for q in queued()] == [
+        {"from_year": None, "to_year": None, "as_of": None, "triggered_by": "edit"}
+    ]  # one waiting recompute for both

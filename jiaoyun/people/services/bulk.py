@@ -190,8 +190,8 @@ EVENT_FIELDS = (
 def event_bulk_upsert(
     *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: Any
 ) -> list[int]:
-    """Insert new 学籍 events and update corrected ones, and relink the chain of the students touched; then call
-    ``student_bulk_refresh``."""
+    """Insert new 学籍 events and update corrected ones (each row names its ``student_id``), and relink the chain
+    of the students touched; then call ``student_bulk_refresh``."""
     recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
@@ -200,9 +200,7 @@ def event_bulk_upsert(
         fields = ["school_id", "grade", "school_class_id", "external_school", "reason"]
         upd = [EnrolmentEvent(pk=pk, **{f: r.get(f) for f in fields}) for pk, r in updates]
         EnrolmentEvent.objects.bulk_update(upd, ["school", "grade", "school_class", "external_school", "reason"], 500)
-        pks = [pk for pk, _ in updates]
-        for i in range(0, len(pks), 1000):
-            touched.update(EnrolmentEvent.objects.filter(pk__in=pks[i : i + 1000]).values_list("student_id", flat=True))
+        touched.update(r["student_id"] for _, r in updates)
     events_link(student_ids=sorted(touched))
     return [o.pk for o in objs]
 

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from django.db import connection
 
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventFlow, EventKind
+from jiaoyun.people.models import EnrolmentEvent
+from jiaoyun.people.signals import events_written
 
 # A first record, or a return from outside the county.
 ARRIVING = (EventKind.ENROL, EventKind.TRANSFER_IN)
@@ -51,7 +53,8 @@ def _in(values: Sequence[str | None]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values if v is not None) + ")"
 
 
-def _flow_sql() -> str:
+def flow_sql() -> str:
+    """The ``flow`` of an event ``e`` in a window ``w`` over the student's events, newest first."""
     prev = "LEAD(e.kind) OVER w"
     return (
         f"CASE WHEN e.kind IN {_in(ARRIVING)} AND ({prev} IS NULL OR {prev} IN {_in(ARRIVING_AFTER)})"
@@ -63,13 +66,14 @@ def _flow_sql() -> str:
 def events_link(*, student_ids: Sequence[int] | None = None) -> int:
     """Recompute the chain columns of the given students' events (all students if None), set-based.
 
-    Returns the number of events whose columns changed (0 when the chain was already right)."""
+    Returns the number of events whose columns changed (0 when the chain was already right). Sends
+    ``events_written`` (the events may have changed even when their chain did not)."""
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # (student, date, seq) is unique; the descending order reads the (student, -date, -seq) index.
     sql = (
         "UPDATE people_enrolmentevent AS t SET until = w.until, prev_school_id = w.prev_school_id, flow = w.flow"
         " FROM (SELECT e.id, LAG(e.date) OVER w AS until, LEAD(e.school_id) OVER w AS prev_school_id,"
-        f" {_flow_sql()} AS flow FROM people_enrolmentevent e{{where}}"
+        f" {flow_sql()} AS flow FROM people_enrolmentevent e{{where}}"
         " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)) w"
         f" WHERE t.id = w.id AND (t.until {differs} w.until OR t.prev_school_id {differs} w.prev_school_id"
         f" OR t.flow {differs} w.flow)"
@@ -78,10 +82,12 @@ def events_link(*, student_ids: Sequence[int] | None = None) -> int:
     with connection.cursor() as cursor:
         if student_ids is None:
             cursor.execute(sql.format(where=""))
-            return cursor.rowcount
-        ids = sorted(set(student_ids))
-        for i in range(0, len(ids), 1000):
-            chunk = ids[i : i + 1000]
-            cursor.execute(sql.format(where=f" WHERE e.student_id IN ({', '.join(['%s'] * len(chunk))})"), chunk)
-            changed += cursor.rowcount
+            changed = cursor.rowcount
+        else:
+            ids = sorted(set(student_ids))
+            for i in range(0, len(ids), 1000):
+                chunk = ids[i : i + 1000]
+                cursor.execute(sql.format(where=f" WHERE e.student_id IN ({', '.join(['%s'] * len(chunk))})"), chunk)
+                changed += cursor.rowcount
+    events_written.send(sender=EnrolmentEvent, student_ids=student_ids)
     return changed

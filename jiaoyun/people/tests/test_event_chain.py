@@ -53,7 +53,12 @@ def test_bulk_upsert_relinks_the_students_it_touched(county_admin, pupil, school
     row |= {"school_class_id": None, "external_school": "", "reason": ""}
     event_bulk_upsert(
         new=[{**row, "grade": 2}],
-        updates=[(first.pk, {"school_id": school_b.pk, "grade": 1, "external_school": "", "reason": ""})],
+        updates=[
+            (
+                first.pk,
+                {"student_id": pupil.pk, "school_id": school_b.pk, "grade": 1, "external_school": "", "reason": ""},
+            )
+        ],
         actor=None,
     )
     assert chain(pupil) == [
