@@ -20,8 +20,9 @@ the worker creates and drops its own database ``jy_bench_indicators`` (``--keep`
 measures the county left by an earlier ``--keep`` run of the same scale instead of generating it again:
 scale 100 takes about half an hour to generate). The generator loads students and events with their
 indexes and foreign keys dropped and rebuilt afterwards, and writes the event chain (``until``, previous
-school, flow) with the rule of ``people.services.chain``. Below the table: the number of spans the events
-collapse into and the engine's slowest statements.
+school, flow, primary graduation, the student's birth date and village) with the rule of
+``people.services.chain``. Below the table: the number of spans the events collapse into and the engine's
+slowest statements.
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ def generate(scale: int) -> None:
     from jiaoyun.areas.models import Area, PopulationCell
     from jiaoyun.core.schoolyear import SchoolYear
     from jiaoyun.people.models import Teacher, TeacherAssignment
-    from jiaoyun.people.services.chain import flow_sql
+    from jiaoyun.people.services.chain import GRAD6, flow_sql, grad6_count_sql, grad6_sql
     from jiaoyun.schools.models import School
 
     n = STUDENTS_PER_SCALE * scale
@@ -347,7 +348,8 @@ def generate(scale: int) -> None:
                 " JOIN bench_cal c ON c.y = x.y"
             )
             # events go to a staging table first, then into people_enrolmentevent in one pass that also writes
-            # the chain (until, previous school, flow) with the rule of people.services.chain.events_link
+            # the chain (until, previous school, flow, primary graduation, the student's birth date and village) with the rule of
+            # people.services.chain.events_link
             c.execute(
                 "CREATE TABLE bench_ev (student_id BIGINT, kind VARCHAR(20), date DATE, seq INTEGER, school_id BIGINT,"
                 " grade INTEGER, school_class_id BIGINT, external_school VARCHAR(100), reason VARCHAR(200),"
@@ -389,11 +391,16 @@ def generate(scale: int) -> None:
                 )
             c.execute(
                 "INSERT INTO people_enrolmentevent (student_id, kind, date, seq, school_id, grade, school_class_id,"
-                " external_school, reason, recorded_at, until, prev_school_id, flow)"
-                " SELECT e.student_id, e.kind, e.date, e.seq, e.school_id, e.grade, e.school_class_id,"
-                " e.external_school, e.reason, e.recorded_at, LAG(e.date) OVER w, LEAD(e.school_id) OVER w,"
-                f" {flow_sql()} FROM bench_ev e"
-                " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)"
+                " external_school, reason, recorded_at, until, prev_school_id, flow, grad6_date, grad6_school_id,"
+                " student_birth, student_village_id)"
+                " SELECT v.student_id, v.kind, v.date, v.seq, v.school_id, v.grade, v.school_class_id,"
+                " v.external_school, v.reason, v.recorded_at, v.until, v.prev_school_id, v.flow,"
+                f" {grad6_sql('date')}, {grad6_sql('school_id')}, v.student_birth, v.student_village_id FROM"
+                " (SELECT e.*, s.birth_date AS student_birth, s.hukou_village_id AS student_village_id,"
+                " LAG(e.date) OVER w AS until, LEAD(e.school_id) OVER w AS prev_school_id,"
+                f" {flow_sql()} AS flow, CASE WHEN {GRAD6} THEN 1 ELSE 0 END AS g6, {grad6_count_sql()} AS g6n"
+                " FROM bench_ev e JOIN people_student s ON s.id = e.student_id WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)) v"
+                " WINDOW g AS (PARTITION BY v.student_id, v.g6n)"
             )
             for statement in restore:
                 c.execute(statement)
@@ -487,18 +494,19 @@ def _literal(v: object) -> str:
 EXPORTS = {
     "people_student": "SELECT id, birth_date, hukou_village_id FROM people_student",
     "people_enrolmentevent": "SELECT id, student_id, kind, date, seq, school_id, grade, school_class_id, until,"
-    " prev_school_id, flow FROM people_enrolmentevent",
+    " prev_school_id, flow, grad6_date, grad6_school_id, student_birth, student_village_id FROM people_enrolmentevent",
     "schools_school": "SELECT id, kind, ownership, township_id FROM schools_school",
     "schools_schoolclass": "SELECT id, school_id, school_year, grade, number FROM schools_schoolclass",
     "areas_area": "SELECT id, level, parent_id FROM areas_area",
     "areas_populationcell": "SELECT id, area_id, year, age, sex, source, count FROM areas_populationcell",
     "people_teacher": "SELECT id, post_type, CASE WHEN is_active THEN 'true' ELSE 'false' END AS is_active, school_id FROM people_teacher",
-    "people_teacherassignment": 'SELECT teacher_id, school_id, start, "end" FROM people_teacherassignment',
+    "people_teacherassignment": 'SELECT id, teacher_id, school_id, start, "end" FROM people_teacherassignment',
 }
 TYPES = {  # columns that may be entirely empty, whose type detection cannot see
     "people_teacherassignment": ", types={'end': 'DATE', 'start': 'DATE'}",
     "people_enrolmentevent": ", types={'school_id': 'BIGINT', 'school_class_id': 'BIGINT', 'grade': 'INTEGER',"
-    " 'until': 'DATE', 'prev_school_id': 'BIGINT', 'flow': 'VARCHAR'}",
+    " 'until': 'DATE', 'prev_school_id': 'BIGINT', 'flow': 'VARCHAR', 'grad6_date': 'DATE',"
+    " 'grad6_school_id': 'BIGINT', 'student_birth': 'DATE', 'student_village_id': 'BIGINT'}",
     "areas_area": ", types={'parent_id': 'BIGINT'}",
 }
 SCRATCH = [
@@ -507,7 +515,7 @@ SCRATCH = [
     "CREATE TABLE indicators_rundate (run_id BIGINT, on_date DATE, idx INTEGER, all_grades BOOLEAN, class_year INTEGER,"
     " year_start DATE, base DATE, pre_klo INTEGER, pre_khi INTEGER, pri_klo INTEGER, pri_khi INTEGER, jun_klo INTEGER,"
     " jun_khi INTEGER)",
-    "CREATE TABLE indicators_runday (run_id BIGINT, day DATE, idx INTEGER, bkey INTEGER)",
+    "CREATE TABLE indicators_runday (run_id BIGINT, day DATE, idx INTEGER, bkey INTEGER, year INTEGER)",
     "CREATE TABLE indicators_datefact (run_id BIGINT, on_date DATE, measure VARCHAR, school_id BIGINT,"
     " village_id BIGINT, n DOUBLE)",
     "CREATE TABLE indicators_fact (run_id BIGINT, school_year INTEGER, as_of DATE, measure VARCHAR, school_id BIGINT,"

@@ -19,7 +19,7 @@ import bisect
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -351,7 +351,8 @@ def _band_cuts(day: dt.date) -> dict[str, dt.date]:
 
 def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: tuple[dt.date, dt.date] | None) -> None:
     """The run's periods and dates, and a calendar of every day from the first birth or event to the last, with
-    the day's rank among the run dates (``idx``) and among the age bands' birth-date limits (``bkey``)."""
+    the day's rank among the run dates (``idx``), among the age bands' birth-date limits (``bkey``) and its
+    school year (``year``)."""
     for p in periods:
         execute(
             "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
@@ -379,19 +380,27 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
             i += 1
         while j < len(cuts) and cuts[j] < day:
             j += 1
-        rows.append(f"({run_id}, '{day.isoformat()}', {i}, {j})")
+        year = SchoolYear.of(day).start_year
+        rows.append(f"({run_id}, '{day.isoformat()}', {i}, {j}, {year})")
         day += dt.timedelta(days=1)
     for k in range(0, len(rows), 1000):
-        execute("INSERT INTO indicators_runday (run_id, day, idx, bkey) VALUES " + ", ".join(rows[k : k + 1000]), {})
+        execute(
+            "INSERT INTO indicators_runday (run_id, day, idx, bkey, year) VALUES " + ", ".join(rows[k : k + 1000]), {}
+        )
 
 
-def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: str) -> None:
+def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: str, slices: Sequence[str] = ()) -> None:
     """One pass over the events, grouped by everything the measures look at (``jy_spans``, a temporary table).
 
     A state's run dates are the ranks in [lo, hi): from its event's date to the next event's. Kept: states in
     school or dropped out that hold on some run date, grade 6 and 9 graduations, and moves of grades 1–9 into
     or out of the county (``flow``; one to outside the county is counted at the school left). The event's date
-    is kept only for dropouts, graduations and moves, so ordinary states of a class collapse into a few rows."""
+    is kept only for dropouts, graduations and moves, so ordinary states of a class collapse into a few rows.
+    States in school in grade 7 or above keep the school year and school of the student's primary graduation
+    (the chain's ``grad6_*``) when it was in the state's school year or the one before: 升入初中 reads them.
+
+    ``slices`` (PostgreSQL, see ``heap_slices``): conditions that cut the events into parts grouped separately,
+    one per parallel worker, then merged."""
     dates = {d for p in periods for d in p.dates()}
     n_dates = len(dates)
     # Events that cannot count are left out before any join: states must last past the first run date (past
@@ -412,28 +421,42 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
     school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
     event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
     hi = f"COALESCE(c2.idx, {n_dates})"
+    recent = f"e.kind IN {IN} AND e.grade >= 7 AND cg.year >= c1.year - 1"
+    keys = ("lo", "hi", "kind", "flow", "school_id", "grade", "class_id", "village_id", "bkey", "event_date",
+            "g6_year", "g6_school_id")  # fmt: skip
+    select = (
+        f"SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
+        " e.grade, e.school_class_id AS class_id, e.student_village_id AS village_id, cb.bkey,"
+        f" {event_date} AS event_date, CASE WHEN {recent} THEN cg.year END AS g6_year,"
+        f" CASE WHEN {recent} THEN e.grad6_school_id END AS g6_school_id, COUNT(*) AS n FROM people_enrolmentevent e"
+        # CROSS JOIN: SQLite scans the events and looks each day up, instead of the events of each day
+        " CROSS JOIN indicators_runday c1"
+        " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
+        " LEFT JOIN indicators_runday cg ON cg.run_id = %(run)s AND cg.day = e.grad6_date"
+        " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = e.student_birth"
+        # … and, of those, states that hold on some run date (graduations and moves count by their date)
+        f" WHERE {{slice}}{useful} AND c1.run_id = %(run)s AND c1.day = e.date"
+        f" AND ({hi} > c1.idx OR e.kind = 'graduate' OR e.flow <> '')"
+        f" GROUP BY {', '.join(str(k + 1) for k in range(len(keys)))}"
+    )
+    if slices:
+        # Each slice of the events is grouped on its own (a worker each), then the slices' groups are merged.
+        union = " UNION ALL ".join(select.replace("{slice}", f"{cond} AND ") for cond in slices)
+        select = f"SELECT {', '.join(keys)}, SUM(x.n) AS n FROM ({union}) x GROUP BY {', '.join(keys)}"
+    else:
+        select = select.replace("{slice}", "")
     execute("DROP TABLE IF EXISTS jy_spans", {})
     if vendor == "postgresql":
         # The planner cannot foresee how few groups there are (a few per class) and would sort every event;
-        # hash them instead, with the joins in parallel workers.
+        # hash them instead. Its hash tables, sized for the groups it expects, would not fit in the CPU caches.
         execute("SET LOCAL enable_sort = off", {})
         execute("SET LOCAL parallel_tuple_cost = 0.0001", {})
-    execute(
-        f"CREATE TEMP TABLE jy_spans AS SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
-        " e.grade, e.school_class_id AS class_id, st.hukou_village_id AS village_id, cb.bkey,"
-        f" {event_date} AS event_date, COUNT(*) AS n FROM people_enrolmentevent e"
-        " JOIN indicators_runday c1 ON c1.run_id = %(run)s AND c1.day = e.date"
-        " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
-        " JOIN people_student st ON st.id = e.student_id"
-        " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = st.birth_date"
-        # … and, of those, states that hold on some run date (graduations and moves count by their date)
-        f" WHERE {useful} AND ({hi} > c1.idx OR e.kind = 'graduate' OR e.flow <> '')"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-        {"run": run_id, **bounds},
-    )
+        execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_SPANS_WORK_MEM')}'", {})
+    execute(f"CREATE TEMP TABLE jy_spans AS {select}", {"run": run_id, **bounds})
     if vendor == "postgresql":
         execute("SET LOCAL enable_sort = DEFAULT", {})
         execute("SET LOCAL parallel_tuple_cost = DEFAULT", {})
+        execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_WORK_MEM')}'", {})
     execute("DROP TABLE IF EXISTS jy_flows", {})
     execute("CREATE TEMP TABLE jy_flows AS SELECT * FROM jy_spans WHERE flow <> '' AND grade BETWEEN 1 AND 9", {})
 
@@ -562,16 +585,29 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
         {"run": run_id, **params},
     )
     # Full-time teachers on each full date, shared between a school's levels in proportion to its students.
+    # A teacher with one assignment at a school is counted by (school, start, end) before the dates are
+    # joined; one with several there (overlapping records) once per date; one without any, at their school.
+    full_dates = "d.run_id = %(run)s AND d.all_grades"
+    covers = 'd.on_date >= {a}.start AND ({a}."end" IS NULL OR {a}."end" >= d.on_date)'
+    other = (
+        "EXISTS (SELECT 1 FROM people_teacherassignment a2 WHERE a2.teacher_id = a.teacher_id"
+        " AND a2.school_id = a.school_id AND a2.id <> a.id)"
+    )
     teachers = (
-        "SELECT x.on_date, x.school_id, COUNT(*) AS n FROM (SELECT DISTINCT d.on_date, a.teacher_id, a.school_id"
-        " FROM indicators_rundate d JOIN people_teacherassignment a ON a.start <= d.on_date"
-        ' AND (a."end" IS NULL OR a."end" >= d.on_date) JOIN people_teacher t ON t.id = a.teacher_id'
-        " WHERE d.run_id = %(run)s AND d.all_grades AND t.post_type = 'teacher'"
-        " UNION ALL SELECT d.on_date, t.id AS teacher_id, t.school_id FROM indicators_rundate d"
-        " CROSS JOIN people_teacher t WHERE d.run_id = %(run)s AND d.all_grades AND t.post_type = 'teacher'"
+        "SELECT x.on_date, x.school_id, SUM(x.n) AS n FROM ("
+        'SELECT d.on_date, g.school_id, g.n FROM (SELECT a.school_id, a.start, a."end", COUNT(*) AS n'
+        " FROM people_teacherassignment a JOIN people_teacher t ON t.id = a.teacher_id"
+        f" WHERE t.post_type = 'teacher' AND NOT {other} GROUP BY a.school_id, a.start, a.\"end\") g"
+        f" JOIN indicators_rundate d ON {full_dates} AND {covers.format(a='g')}"
+        " UNION ALL SELECT y.on_date, y.school_id, COUNT(*) AS n FROM (SELECT DISTINCT d.on_date, a.teacher_id,"
+        f" a.school_id FROM indicators_rundate d JOIN people_teacherassignment a ON {covers.format(a='a')}"
+        f" JOIN people_teacher t ON t.id = a.teacher_id WHERE {full_dates} AND t.post_type = 'teacher'"
+        f" AND {other}) y GROUP BY y.on_date, y.school_id"
+        " UNION ALL SELECT d.on_date, t.school_id, COUNT(*) AS n FROM indicators_rundate d"
+        f" CROSS JOIN people_teacher t WHERE {full_dates} AND t.post_type = 'teacher'"
         " AND t.is_active AND t.school_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM people_teacherassignment a2 WHERE a2.teacher_id = t.id)) x"
-        " GROUP BY x.on_date, x.school_id"
+        " AND NOT EXISTS (SELECT 1 FROM people_teacherassignment a3 WHERE a3.teacher_id = t.id)"
+        " GROUP BY d.on_date, t.school_id) x GROUP BY x.on_date, x.school_id"
     )
     levels = {f"tea_{lvl}": f"stu_{lvl}" for lvl in LEVEL_COND}
     per_school = ", ".join(
@@ -588,7 +624,7 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
     )
 
 
-def _fill_period_facts(execute: Executor, run_id: int, periods: list[Period], measures: list[str]) -> None:
+def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> None:
     """The periods' facts from the date facts, and the graduation measures: one statement each for all periods."""
     wanted = [m for m in measures if m in FACT_SOURCES]
     head = (
@@ -625,21 +661,16 @@ def _fill_period_facts(execute: Executor, run_id: int, periods: list[Period], me
                 {"run": run_id, "measure": measure},
             )
     if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
-        as_of = [p.as_of for p in periods]
         execute(
-            f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', e.school_id, sc.township_id,"
-            " st.hukou_village_id, v.parent_id, COUNT(*) FROM indicators_runperiod p"
-            " JOIN people_enrolmentevent e ON e.kind = 'graduate' AND e.grade = 6"
-            " AND e.school_id IS NOT NULL AND e.date >= p.prev_start AND e.date <= p.prev_end"
-            " JOIN people_enrolmentevent s ON s.student_id = e.student_id AND s.date <= p.as_of"
-            f" AND (s.until IS NULL OR s.until > p.as_of) AND s.kind IN {IN} AND s.grade >= 7"
-            # states that hold on none of the as-of dates are left out before the join
-            " AND s.date <= %(last)s AND (s.until IS NULL OR s.until > %(first)s)"
-            " JOIN people_student st ON st.id = e.student_id"
-            " LEFT JOIN schools_school sc ON sc.id = e.school_id LEFT JOIN areas_area v ON v.id = st.hukou_village_id"
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', s.g6_school_id, sc.township_id, s.village_id,"
+            " v.parent_id, SUM(s.n) FROM indicators_runperiod p"
+            " JOIN indicators_rundate d ON d.run_id = p.run_id AND d.on_date = p.as_of"
+            " JOIN jy_spans s ON s.g6_year = p.school_year - 1 AND s.g6_school_id IS NOT NULL"
+            " AND d.idx >= s.lo AND d.idx < s.hi"
+            " LEFT JOIN schools_school sc ON sc.id = s.g6_school_id LEFT JOIN areas_area v ON v.id = s.village_id"
             " WHERE p.run_id = %(run)s"
-            " GROUP BY p.school_year, p.as_of, e.school_id, sc.township_id, st.hukou_village_id, v.parent_id",
-            {"run": run_id, "first": min(as_of), "last": max(as_of)},
+            " GROUP BY p.school_year, p.as_of, s.g6_school_id, sc.township_id, s.village_id, v.parent_id",
+            {"run": run_id},
         )
 
 
@@ -741,6 +772,7 @@ def pipeline(
     now: dt.datetime,
     bounds: tuple[dt.date, dt.date] | None,
     vendor: str = "",
+    slices: Sequence[str] = (),
 ) -> int:
     """The whole computation as SQL statements (so it can also run on another engine, see bench/)."""
     _fill_dates(execute, run_id, periods, bounds)
@@ -748,12 +780,12 @@ def pipeline(
         for table in ("rundate", "runperiod", "runday"):
             execute(f"ANALYZE indicators_{table}", {})
     measures = _needed_measures(chosen)
-    _fill_spans(execute, run_id, periods, vendor)
+    _fill_spans(execute, run_id, periods, vendor, slices)
     if vendor == "postgresql":  # temporary tables are never analysed by autovacuum
         execute("ANALYZE jy_spans", {})
         execute("ANALYZE jy_flows", {})
     _fill_date_facts(execute, run_id)
-    _fill_period_facts(execute, run_id, periods, measures)
+    _fill_period_facts(execute, run_id, measures)
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
     codes = ",".join(f"'{i.code}'" for i in chosen)
@@ -797,6 +829,7 @@ def indicators_compute(
                 now=timezone.now(),
                 bounds=calendar_bounds(),
                 vendor=connection.vendor,
+                slices=heap_slices() if connection.vendor == "postgresql" else (),
             )
     except Exception as exc:
         IndicatorRun.objects.filter(pk=run.pk).update(
@@ -809,6 +842,37 @@ def indicators_compute(
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["state", "finished_at", "rows", "seconds"])
     return run
+
+
+# Below this many pages of events, one process groups them all (slicing would cost more than it saves).
+SLICE_MIN_PAGES = 20_000
+
+
+def heap_slices() -> list[str]:
+    """PostgreSQL: conditions cutting the events' table into block ranges, one per parallel worker (none for a
+    small table). Each range is grouped by its own worker: the planner, expecting as many groups as events,
+    would otherwise gather every event into one process to group them there."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size('people_enrolmentevent') / current_setting('block_size')::int,"
+            " current_setting('max_parallel_workers_per_gather')::int"
+        )
+        pages, workers = cursor.fetchone()
+    return block_ranges(pages, workers if pages >= SLICE_MIN_PAGES else 1)
+
+
+def block_ranges(pages: int, n: int) -> list[str]:
+    """``n`` conditions on ``e.ctid`` that together take every row once: [0, c1), [c1, c2), …, [c(n-1), ∞)."""
+    if n < 2:
+        return []
+    cuts = [pages * k // n for k in range(1, n)]
+    ranges = []
+    for k in range(n):
+        bounds = ([f"e.ctid >= '({cuts[k - 1]},0)'::tid"] if k else []) + (
+            [f"e.ctid < '({cuts[k]},0)'::tid"] if k < n - 1 else []
+        )
+        ranges.append(" AND ".join(bounds))  # the last range is open: pages added since are read too
+    return ranges
 
 
 def _as_date(value: Any) -> dt.date:

@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "INDICATOR_TARGET_AT_LEAST_CITY": True,
     # PostgreSQL work_mem of a recompute's transaction (SET LOCAL), so its sorts and aggregates stay in memory.
     "INDICATOR_WORK_MEM": "256MB",
+    # … and of its one pass over the events: enough for the spans' hash table (a few hundred thousand groups at
+    # a hundred times the demo county), small enough for the table to stay in the CPU caches.
+    "INDICATOR_SPANS_WORK_MEM": "32MB",
     # How many school years the dashboard trends and a full recompute cover.
     "INDICATOR_TREND_YEARS": 10,
 }

@@ -74,7 +74,8 @@ class RunPeriod(models.Model):
 
 class RunDay(models.Model):
     """Scratch: a calendar covering the events and birth dates of a run, so that a day's rank among the run's dates
-    (``idx``: how many run dates fall before it) and among the age-band birth dates (``bkey``) are equality joins."""
+    (``idx``: how many run dates fall before it), among the age-band birth dates (``bkey``) and its school year
+    (``year``, its first calendar year) are equality joins."""
 
     run = models.ForeignKey(
         IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
@@ -82,6 +83,7 @@ class RunDay(models.Model):
     day = models.DateField()
     idx = models.PositiveSmallIntegerField()
     bkey = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "day"], name="indicator_runday_unique")]

@@ -158,7 +158,7 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
     for kid in kids:
         last_seq, last_date = 0, None
         rows: list[tuple[object, ...]] = []
-        links: list[tuple[str, dt.date, int | None]] = []
+        links: list[tuple[str, dt.date, int | None, int | None]] = []
         for e in kid.events:
             date = e[0]
             seq = last_seq + 1 if date == last_date else 0
@@ -167,10 +167,11 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
             sid = school.id if isinstance(school, Sch) else None
             cid = e[6] if len(e) > 6 else None
             rows.append((eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], e[5], stamp))
-            links.append((str(e[1]), date, sid))  # type: ignore[arg-type]
+            links.append((str(e[1]), date, sid, e[3]))  # type: ignore[arg-type]
             eid += 1
         # The same chain events_link computes (a test holds the two to each other).
-        for row, link in zip(rows, chain_columns(links), strict=True):
+        chain = chain_columns(links, birth=kid.birth, village_id=kid.hukou.id if kid.hukou else None)
+        for row, link in zip(rows, chain, strict=True):
             yield row + link
 
 
@@ -182,7 +183,8 @@ STUDENT_FIELDS = [
 ]  # fmt: skip
 EVENT_FIELDS = [
     "id", "student", "kind", "date", "seq", "school", "grade", "school_class", "external_school", "reason",
-    "recorded_at", "until", "prev_school_id", "flow",
+    "recorded_at", "until", "prev_school_id", "flow", "grad6_date", "grad6_school_id", "student_birth",
+    "student_village_id",
 ]  # fmt: skip
 
 

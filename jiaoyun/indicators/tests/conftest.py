@@ -212,5 +212,7 @@ def world(county, township_a, township_b, village_a1, village_a2, village_b1, sc
     ):
         t = TeacherFactory(name=name, school=school, post_type=post)
         TeacherAssignment.objects.create(teacher=t, school=school, start=start, end=end)
+        if name == "T1":  # a second record of the same post, overlapping the first: T1 still counts once
+            TeacherAssignment.objects.create(teacher=t, school=school, start=D(2019, 9, 1), end=None)
     TeacherFactory(name="T5", school=sj, post_type="teacher")
     return {"students": s, "sa": sa, "sj": sj, "sb": sb, "ka": ka, "kb": kb, "kp": kp, "hs": hs, "vs": vs}

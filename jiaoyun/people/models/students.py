@@ -146,6 +146,10 @@ class EnrolmentEvent(models.Model):
     flow = models.CharField(
         "县内外流动", max_length=3, choices=EventFlow.choices, blank=True, default="", editable=False
     )
+    grad6_date = models.DateField("小学毕业日期", null=True, blank=True, editable=False)
+    grad6_school_id = models.BigIntegerField("小学毕业学校", null=True, blank=True, editable=False)
+    student_birth = models.DateField("学生出生日期", null=True, blank=True, editable=False)
+    student_village_id = models.BigIntegerField("学生户籍村", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "学籍变动"

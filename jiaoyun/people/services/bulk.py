@@ -109,6 +109,7 @@ def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int
             objs = [Student(pk=int(row[0]), **dict(zip(columns, row[1:], strict=True))) for row in rows]  # type: ignore[arg-type]
             names = [c.removesuffix("_id") if c.endswith("_village_id") else c for c in columns]
             n += Student.objects.bulk_update(objs, names, batch_size=500)
+    events_link(student_ids=[pk for pk, _ in updates])  # their events carry copies of birth date and hukou village
     return n
 
 

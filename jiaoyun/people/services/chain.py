@@ -1,13 +1,18 @@
 """The chain of a student's 学籍 events, kept on the events themselves.
 
 Each event carries the state it leaves the student in *until* the student's next event (``until``, the next
-event's date; empty for the latest), the school of the event before it (``prev_school_id``) and whether it
-moves the student into or out of the county's schools (``flow``). The indicators read a student's state on a
-date as the event with ``date ≤ day < until``: one pass over the events, no window over the whole history.
+event's date; empty for the latest), the school of the event before it (``prev_school_id``), whether it
+moves the student into or out of the county's schools (``flow``), the student's latest primary graduation
+at or before it (``grad6_date``, ``grad6_school_id``: 小学升学率 follows a school's graduates into junior
+school), and copies of the student's birth date and hukou village (``student_birth``, ``student_village_id``:
+the indicators group the events by age band and village without reading the students). The indicators read a
+student's state on a date as the event with ``date ≤ day < until``: one pass over the events, no window over
+the whole history and no join with the students.
 
 Events are only ever added (or corrected in place by an import), so the chain changes only for the students
-written to; every writer calls ``events_link`` for them (``enrolment_record``, ``event_bulk_upsert``), and the
-demo generator fills the same columns with ``chain_columns`` (a test holds the two to each other).
+written to; every writer calls ``events_link`` for them (``enrolment_record``, ``event_bulk_upsert``, and
+``student_update``/``student_bulk_update`` for the copied student fields), and the demo generator fills the
+same columns with ``chain_columns`` (a test holds the two to each other).
 """
 
 from __future__ import annotations
@@ -37,15 +42,30 @@ def event_flow(kind: str, prev_kind: str | None) -> str:
     return EventFlow.NONE
 
 
+def is_primary_graduation(kind: str, grade: int | None) -> bool:
+    return kind == EventKind.GRADUATE and grade == 6
+
+
+Chain = tuple[dt.date | None, int | None, str, dt.date | None, int | None, dt.date | None, int | None]
+
+
 def chain_columns(
-    events: Sequence[tuple[str, dt.date, int | None]],
-) -> list[tuple[dt.date | None, int | None, str]]:
-    """(until, prev_school_id, flow) of one student's events, given as (kind, date, school_id) in their order."""
-    out = []
-    for i, (kind, _date, _school) in enumerate(events):
+    events: Sequence[tuple[str, dt.date, int | None, int | None]],
+    *,
+    birth: dt.date | None = None,
+    village_id: int | None = None,
+) -> list[Chain]:
+    """``CHAIN`` of one student's events, given as (kind, date, school_id, grade) in their order, for a student
+    born on ``birth`` with hukou village ``village_id``."""
+    out: list[Chain] = []
+    grad6: tuple[dt.date | None, int | None] = (None, None)
+    for i, (kind, date, school, grade) in enumerate(events):
         prev = events[i - 1] if i else None
         until = events[i + 1][1] if i + 1 < len(events) else None
-        out.append((until, prev[2] if prev else None, event_flow(kind, prev[0] if prev else None)))
+        if is_primary_graduation(kind, grade):
+            grad6 = (date, school)
+        flow = event_flow(kind, prev[0] if prev else None)
+        out.append((until, prev[2] if prev else None, flow, *grad6, birth, village_id))
     return out
 
 
@@ -63,6 +83,24 @@ def flow_sql() -> str:
     )
 
 
+GRAD6 = f"e.kind = '{EventKind.GRADUATE}' AND e.grade = 6"
+
+
+def grad6_count_sql() -> str:
+    """How many primary graduations the student had at or before event ``e`` (window ``w``, newest first): the
+    events after one graduation, up to the next, share the count."""
+    return f"COUNT(CASE WHEN {GRAD6} THEN 1 END) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)"
+
+
+def grad6_sql(column: str) -> str:
+    """The date or school (``column``) of the latest primary graduation, over ``g``: a window of the events of
+    ``v`` (with ``g6``, 1 for a graduation) partitioned by student and ``grad6_count_sql``."""
+    return f"MAX(CASE WHEN v.g6 = 1 THEN v.{column} END) OVER g"
+
+
+CHAIN = ("until", "prev_school_id", "flow", "grad6_date", "grad6_school_id", "student_birth", "student_village_id")
+
+
 def events_link(*, student_ids: Sequence[int] | None = None) -> int:
     """Recompute the chain columns of the given students' events (all students if None), set-based.
 
@@ -71,12 +109,20 @@ def events_link(*, student_ids: Sequence[int] | None = None) -> int:
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # (student, date, seq) is unique; the descending order reads the (student, -date, -seq) index.
     sql = (
-        "UPDATE people_enrolmentevent AS t SET until = w.until, prev_school_id = w.prev_school_id, flow = w.flow"
-        " FROM (SELECT e.id, LAG(e.date) OVER w AS until, LEAD(e.school_id) OVER w AS prev_school_id,"
-        f" {flow_sql()} AS flow FROM people_enrolmentevent e{{where}}"
-        " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)) w"
-        f" WHERE t.id = w.id AND (t.until {differs} w.until OR t.prev_school_id {differs} w.prev_school_id"
-        f" OR t.flow {differs} w.flow)"
+        "UPDATE people_enrolmentevent AS t SET " + ", ".join(f"{c} = w.{c}" for c in CHAIN) + " FROM"
+        " (SELECT v.id, v.until, v.prev_school_id, v.flow, v.student_birth, v.student_village_id, "
+        + grad6_sql("date")
+        + " AS grad6_date, "
+        + grad6_sql("school_id")
+        + " AS grad6_school_id FROM"
+        " (SELECT e.id, e.student_id, e.date, e.school_id, s.birth_date AS student_birth,"
+        " s.hukou_village_id AS student_village_id, LAG(e.date) OVER w AS until,"
+        f" LEAD(e.school_id) OVER w AS prev_school_id, {flow_sql()} AS flow,"
+        f" CASE WHEN {GRAD6} THEN 1 ELSE 0 END AS g6, {grad6_count_sql()} AS g6n"
+        " FROM people_enrolmentevent e JOIN people_student s ON s.id = e.student_id{where}"
+        " WINDOW w AS (PARTITION BY e.student_id ORDER BY e.date DESC, e.seq DESC)) v"
+        " WINDOW g AS (PARTITION BY v.student_id, v.g6n)) w"
+        " WHERE t.id = w.id AND (" + " OR ".join(f"t.{c} {differs} w.{c}" for c in CHAIN) + ")"
     )
     changed = 0
     with connection.cursor() as cursor:

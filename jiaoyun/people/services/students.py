@@ -13,6 +13,7 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
+from jiaoyun.people.services.chain import events_link
 
 # Allowed codes, built once (``Choices.values`` rebuilds its list on every access).
 _VALUES: dict[str, frozenset[str]] = {
@@ -136,6 +137,8 @@ def student_update(*, actor: Any, student: Student, id_number: str | None = None
         raise DomainError(f"出生日期晚于首次入学日期{first}", field="出生日期")
     student.save()
     changes = diff(before, snapshot(student))
+    if {"birth_date", "hukou_village_id"} & set(changes):
+        events_link(student_ids=[student.pk])  # the events carry copies of both (the indicators group by them)
     if id_number:
         changes["id_number"] = ["***", "***"]
     if changes:

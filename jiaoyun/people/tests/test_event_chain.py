@@ -79,12 +79,72 @@ def test_relink_repairs_a_chain_and_reports_what_it_changed(pupil, school_a):
 
 
 def test_python_chain_matches_the_sql_rule():
-    events = [("enrol", D(2019, 9, 1), 1), ("out_of_county", D(2020, 2, 1), None), ("death", D(2021, 5, 1), None)]
-    assert chain_columns(events) == [
-        (D(2020, 2, 1), None, EventFlow.ARRIVE),
-        (D(2021, 5, 1), 1, EventFlow.LEAVE),
-        (None, None, EventFlow.NONE),  # dying while out of the county is no leaving of its schools
+    events = [
+        ("enrol", D(2019, 9, 1), 1, 5),
+        ("out_of_county", D(2020, 2, 1), None, 5),
+        ("death", D(2021, 5, 1), None, 5),
     ]
+    assert chain_columns(events) == [
+        (D(2020, 2, 1), None, EventFlow.ARRIVE, None, None, None, None),
+        (D(2021, 5, 1), 1, EventFlow.LEAVE, None, None, None, None),
+        (None, None, EventFlow.NONE, None, None, None, None),  # dying while out of the county is no leaving
+    ]
+
+
+def test_primary_graduation_is_carried_until_the_next_one(county_admin, pupil, school_a, school_b, township_a):
+    """升入初中 follows a school's graduates: every later event knows the latest 小学毕业 (date and school)."""
+    from jiaoyun.schools.tests.factories import SchoolFactory
+
+    junior = SchoolFactory(kind="junior", township=township_a)
+    steps = [
+        ("enrol", D(2019, 9, 1), school_a, 6),
+        ("graduate", D(2020, 7, 1), school_a, 6),
+        ("enrol", D(2020, 9, 1), junior, 7),
+        ("transfer_in", D(2021, 3, 1), school_b, 6),  # sent back to primary school, graduates again
+        ("graduate", D(2021, 7, 1), school_b, 6),
+        ("enrol", D(2021, 9, 1), junior, 7),
+    ]
+    for kind, date, school, grade in steps:
+        enrolment_record(actor=county_admin, student=pupil, kind=kind, date=date, school=school, grade=grade)
+    got = list(pupil.events.order_by("date", "seq").values_list("grad6_date", "grad6_school_id"))
+    assert got == [
+        (None, None),
+        (D(2020, 7, 1), school_a.pk),
+        (D(2020, 7, 1), school_a.pk),
+        (D(2020, 7, 1), school_a.pk),
+        (D(2021, 7, 1), school_b.pk),  # the later graduation counts from its day on
+        (D(2021, 7, 1), school_b.pk),
+    ]
+    python = chain_columns([(k, d, s.pk, g) for k, d, s, g in steps])
+    assert [c[3:5] for c in python] == got
+    # the first graduation's date corrected: it, the enrolment before it (until) and the two after it change
+    EnrolmentEvent.objects.filter(student=pupil, kind="graduate", grade=6, date=D(2020, 7, 1)).update(
+        date=D(2020, 6, 30)
+    )
+    assert events_link(student_ids=[pupil.pk]) == 4
+    assert events_link() == 0
+
+
+def test_events_carry_the_students_birth_date_and_village_through_every_student_writer(
+    county_admin, pupil, school_a, village_a1, village_b1
+):
+    from jiaoyun.people.services.bulk import STUDENT_FIELDS, student_bulk_update
+    from jiaoyun.people.services.students import student_update
+
+    enrolment_record(actor=county_admin, student=pupil, kind="enrol", date=D(2019, 9, 1), school=school_a, grade=1)
+    enrolment_record(actor=county_admin, student=pupil, kind="promote", date=D(2020, 9, 1))
+
+    def copies() -> set:
+        return set(pupil.events.values_list("student_birth", "student_village_id"))
+
+    assert copies() == {(D(2012, 3, 1), village_a1.pk)}
+    student_update(actor=county_admin, student=pupil, hukou_village=village_b1, birth_date=D(2012, 4, 1))
+    assert copies() == {(D(2012, 4, 1), village_b1.pk)}
+    pupil.refresh_from_db()
+    record = {f: getattr(pupil, f) for f in STUDENT_FIELDS} | {"birth_date": D(2012, 5, 1)}
+    student_bulk_update(updates=[(pupil.pk, record | {"hukou_village_id": village_a1.pk})])
+    assert copies() == {(D(2012, 5, 1), village_a1.pk)}
+    assert events_link() == 0
 
 
 def test_events_are_written_only_where_the_chain_is_kept():
