@@ -32,6 +32,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def main() -> None:
     ap.add_argument("--dbs", default="sqlite,postgres")
     ap.add_argument("--naive-max-scale", type=int, default=1)
     ap.add_argument("--naive-years", type=int, default=1, help="years measured by the naive loop (scaled to ten)")
+    ap.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB comparison (and its export)")
     ap.add_argument(
         "--reuse", action="store_true", help="PostgreSQL: keep the county of an earlier --keep run of that scale"
     )
@@ -80,6 +82,7 @@ def main() -> None:
                 env["DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
             cmd = [sys.executable, __file__, "--worker", db, str(scale)]
             cmd += ["--naive-max-scale", str(args.naive_max_scale), "--naive-years", str(args.naive_years)]
+            cmd += ["--no-duckdb"] if args.no_duckdb else []
             print(f"… {db} scale {scale}", file=sys.stderr, flush=True)
             out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
             if out.returncode != 0:
@@ -197,8 +200,9 @@ def worker(db: str, scale: int, args: argparse.Namespace) -> None:
         naive_loop(periods[-n_years:])
         result["naive"] = (time.perf_counter() - t0) * 10 / n_years
         result["naive_extrapolated"] = n_years != 10
-    with contextlib.suppress(ImportError):
-        result.update(duckdb_run(periods))
+    if not args.no_duckdb:
+        with contextlib.suppress(ImportError):
+            result.update(duckdb_run(periods))
     result["dashboard_ms"] = dashboard_ms()
     print(json.dumps(result))
 
@@ -229,6 +233,9 @@ def generate(scale: int) -> None:
     today = timezone.localdate()
     cy = SchoolYear.of(today).start_year
     b0 = cy - 20  # birth years b0 .. b0+18
+    if connection.vendor == "sqlite":
+        # One transaction of tens of GB: in WAL mode the file would hold it twice (WAL, then checkpoint).
+        connection.cursor().execute("PRAGMA journal_mode=DELETE")
     with transaction.atomic():
         county = Area.objects.create(code="530521", name="施甸县", level="county")
         villages = []
@@ -411,6 +418,8 @@ def generate(scale: int) -> None:
                     "SELECT setval(pg_get_serial_sequence('people_student', 'id'), (SELECT MAX(id) FROM people_student))"
                 )
         connection.cursor().execute("ANALYZE")
+    if connection.vendor == "sqlite":
+        connection.cursor().execute("PRAGMA journal_mode=WAL")  # as configured for the application
 
 
 def _drop_indexes(cursor, tables: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -591,6 +600,8 @@ def duckdb_run(periods: list) -> dict:
         (v.code, v.school_year, v.area_id): (round(v.value, 6) if v.value is not None else None)
         for v in IndicatorValue.objects.filter(level="county")
     }
+    con.close()
+    shutil.rmtree(tmp)
     return {"duckdb": seconds, "export": export, "duckdb_match": duck == ours}
 
 

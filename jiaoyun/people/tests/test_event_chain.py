@@ -167,3 +167,22 @@ def test_events_are_written_only_where_the_chain_is_kept():
         "people/services/enrolment.py",  # enrolment_record → events_link
         "demo/generator/store.py",  # chain_columns
     }
+
+
+def test_students_birth_date_and_village_are_changed_only_where_events_are_relinked():
+    """The events carry copies of both fields: only the two student writers change existing students."""
+    root = Path(__file__).resolve().parents[2]
+    writers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()
+        for text in [path.read_text(encoding="utf-8")]
+        if "Student.objects.bulk_update" in text
+        or re.search(r"UPDATE people_student\b", text)
+        or re.search(r"Student\.objects\.filter\([^)]*\)\.update\([^)]*(birth_date|hukou_village)", text)
+        or "def student_update" in text
+    }
+    assert writers == {
+        "people/services/bulk.py",  # student_bulk_update → events_link
+        "people/services/students.py",  # student_update → events_link
+    }
