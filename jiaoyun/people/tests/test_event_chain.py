@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,21 +148,29 @@ def test_events_carry_the_students_birth_date_and_village_through_every_student_
     assert events_link() == 0
 
 
-def test_events_are_written_only_where_the_chain_is_kept():
-    """Every module that inserts or corrects 学籍 events keeps the chain (the indicators read it)."""
+def _modules_where(found: Callable[[str], bool]) -> set[str]:
+    """The application modules (tests and migrations left out) whose text satisfies ``found``."""
     root = Path(__file__).resolve().parents[2]
-    writers = {
+    return {
         path.relative_to(root).as_posix()
         for path in root.rglob("*.py")
         if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()
-        for text in [path.read_text(encoding="utf-8")]
-        if "EnrolmentEvent.objects.bulk_create" in text
-        or "EnrolmentEvent.objects.create" in text
-        or "EnrolmentEvent.objects.bulk_update" in text
-        or re.search(r"[=\[(]\s*EnrolmentEvent\(", text)
-        or "bulk.insert(EnrolmentEvent" in text
-        or "INSERT INTO people_enrolmentevent" in text
+        if found(path.read_text(encoding="utf-8"))
     }
+
+
+def test_events_are_written_only_where_the_chain_is_kept():
+    """Every module that inserts or corrects 学籍 events keeps the chain (the indicators read it)."""
+    writers = _modules_where(
+        lambda text: (
+            "EnrolmentEvent.objects.bulk_create" in text
+            or "EnrolmentEvent.objects.create" in text
+            or "EnrolmentEvent.objects.bulk_update" in text
+            or bool(re.search(r"[=\[(]\s*EnrolmentEvent\(", text))
+            or "bulk.insert(EnrolmentEvent" in text
+            or "INSERT INTO people_enrolmentevent" in text
+        )
+    )
     assert writers == {
         "people/services/bulk.py",  # event_bulk_upsert → events_link
         "people/services/enrolment.py",  # enrolment_record → events_link
@@ -171,17 +180,14 @@ def test_events_are_written_only_where_the_chain_is_kept():
 
 def test_students_birth_date_and_village_are_changed_only_where_events_are_relinked():
     """The events carry copies of both fields: only the two student writers change existing students."""
-    root = Path(__file__).resolve().parents[2]
-    writers = {
-        path.relative_to(root).as_posix()
-        for path in root.rglob("*.py")
-        if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()
-        for text in [path.read_text(encoding="utf-8")]
-        if "Student.objects.bulk_update" in text
-        or re.search(r"UPDATE people_student\b", text)
-        or re.search(r"Student\.objects\.filter\([^)]*\)\.update\([^)]*(birth_date|hukou_village)", text)
-        or "def student_update" in text
-    }
+    writers = _modules_where(
+        lambda text: (
+            "Student.objects.bulk_update" in text
+            or bool(re.search(r"UPDATE people_student\b", text))
+            or bool(re.search(r"Student\.objects\.filter\([^)]*\)\.update\([^)]*(birth_date|hukou_village)", text))
+            or "def student_update" in text
+        )
+    )
     assert writers == {
         "people/services/bulk.py",  # student_bulk_update → events_link
         "people/services/students.py",  # student_update → events_link
