@@ -423,8 +423,17 @@ def generate(scale: int) -> None:
 
 
 def _drop_indexes(cursor, tables: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
-    """PostgreSQL bulk load: drop the tables' secondary indexes, unique and foreign-key constraints (per-row index
-    upkeep and deferred FK checks at commit would dominate the load); return the statements that rebuild them."""
+    """Bulk load: drop the tables' secondary indexes, and on PostgreSQL their unique and foreign-key constraints
+    (per-row index upkeep and deferred FK checks at commit would dominate the load); return the statements that
+    rebuild them."""
+    if cursor.db.vendor == "sqlite":  # indexes (unique ones included) are plain CREATE INDEX statements
+        names = ", ".join(f"'{t}'" for t in tables)
+        cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({names})"
+                       " AND sql IS NOT NULL")  # fmt: skip
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        return [ddl for _, ddl in indexes]
     if cursor.db.vendor != "postgresql":
         return []
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks already queued run now (no pending trigger events)
