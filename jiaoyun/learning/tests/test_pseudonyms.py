@@ -141,3 +141,21 @@ def test_migration_rewrites_stored_statements_to_pseudonyms(school_a, class_a1):
     assert json.loads(second.data)["object"]["account"]["name"] == name
     assert second.object_id == f"account:{HOME}|{name}"
     assert "G530521201401010011" not in first.data + second.data
+
+
+def test_accounts_command_lists_a_schools_accounts_and_is_audited(school_a, school_b, class_a1):
+    from django.core.management import call_command
+
+    from jiaoyun.core.choices import AuditAction
+    from jiaoyun.core.models import AuditEntry
+
+    pupil = StudentFactory(current_school=school_a, current_class=class_a1, name="=张三")
+    StudentFactory(current_school=school_b, name="李四")
+    out = io.StringIO()
+    call_command("xapi_accounts", school=school_a.code, stdout=out)
+    text = out.getvalue()
+    name = LearnerPseudonym.objects.get(student=pupil).name
+    assert name in text and "'=张三" in text and "李四" not in text
+    assert not ID_NUMBER.search(text)
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_id=str(school_a.pk))
+    assert "1人" in entry.object_repr
