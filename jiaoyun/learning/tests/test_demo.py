@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db  # inside a transaction, like the demo comman
 
 
 def test_generate_posts_over_http_and_fills_stats(school_a, class_a1):
-    for i in range(10):
+    for _ in range(10):
         StudentFactory(
             current_school=school_a,
             current_class=class_a1,
@@ -44,7 +44,7 @@ def test_xapi_generate_command_sends_to_a_running_server(school_a, class_a1):
 
     from jiaoyun.learning.services import lrs_client_create
 
-    for i in range(3):
+    for _ in range(3):
         StudentFactory(current_school=school_a, current_class=class_a1, current_grade=2)
     client, secret = lrs_client_create(name="平台", school_ids=[school_a.pk])
     out = io.StringIO()
