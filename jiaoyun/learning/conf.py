@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # homePage of the county platform used in xAPI ``account`` actors (name = 全国学籍号 / 教职工号).
+    # homePage of the county platform used in xAPI ``account`` actors (name = a pupil's pseudonymous learning account,
+    # ``LearnerPseudonym.name``, or a teacher's 教职工号).
     "XAPI_HOMEPAGE": "https://jiaoyun.shidian.gov.cn",
     # Largest batch of statements accepted in one POST (bigger batches are refused with 413).
     "XAPI_MAX_BATCH": 1000,

@@ -71,11 +71,9 @@ def loopback_server() -> Iterator[str]:
 
 
 def pick_classes(rng: random.Random, scale: int) -> dict[int, list[SchoolClass]]:
-    """A few schools (each with classes of at least 10 students having a 全国学籍号)."""
+    """A few schools (each with classes of at least 10 pupils in school)."""
     classes = (
-        SchoolClass.objects.annotate(
-            n=Count("students", filter=Q(students__student_no__isnull=False, students__status=StudentStatus.IN_SCHOOL))
-        )
+        SchoolClass.objects.annotate(n=Count("students", filter=Q(students__status=StudentStatus.IN_SCHOOL)))
         .filter(n__gte=10)
         .select_related("school")
         .order_by("school__code", "grade", "number")
@@ -90,7 +88,7 @@ def pick_classes(rng: random.Random, scale: int) -> dict[int, list[SchoolClass]]
 def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date, days: int = SCHOOL_DAYS) -> dict[str, int]:
     plan = pick_classes(rng, scale)
     if not plan:
-        stdout.write("学习记录：没有带学籍号学生的班级，跳过\n")
+        stdout.write("学习记录：没有在校学生达 10 人的班级，跳过\n")
         return {"statements": 0}
     school_days = synth.school_days(today, days)
     started = time.perf_counter()
@@ -102,13 +100,12 @@ def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date, day
             sender = synth.Sender(url, client.key, secret)
             for school_class in classes:
                 students = list(
-                    Student.objects.filter(
-                        current_class=school_class, student_no__isnull=False, status=StudentStatus.IN_SCHOOL
-                    )
-                    .order_by("student_no")
-                    .values_list("student_no", "current_grade")
+                    Student.objects.filter(current_class=school_class, status=StudentStatus.IN_SCHOOL)
+                    .order_by("pk")
+                    .values_list("pk", "current_grade")
                 )
-                learners = synth.learners_of(students, rng)
+                # Pupils are named by their pseudonymous learning accounts, as the county issues them to platforms.
+                learners = synth.learners_of(synth.pupils_of(students), rng)
                 sender.send_all(synth.statements_for(learners, school_days, rng))
             sent += sender.sent
             sender.close()

@@ -171,11 +171,14 @@ class Activity(models.Model):
 
 
 class Document(models.Model):
-    """A State / Activity Profile / Agent Profile document (xAPI document resources)."""
+    """A State / Activity Profile / Agent Profile document (xAPI document resources), owned by the client that
+    stored it: each client has its own document space and never reads, writes or deletes another's."""
 
     STATE = "state"
     ACTIVITY_PROFILE = "activity_profile"
     AGENT_PROFILE = "agent_profile"
+    # Null only for documents stored before documents were kept per client: no client can reach those.
+    client = models.ForeignKey(LrsClient, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=20)
     activity_id = models.CharField(max_length=500, blank=True, default="")
     agent_ifi = models.CharField(max_length=500, blank=True, default="")
@@ -189,13 +192,38 @@ class Document(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "activity_id", "agent_ifi", "registration", "key"], name="xapi_document_unique"
+                fields=["client", "kind", "activity_id", "agent_ifi", "registration", "key"],
+                name="xapi_document_client_unique",
             )
         ]
-        indexes = [models.Index(fields=["kind", "agent_ifi", "activity_id"], name="xapi_document_lookup")]
+        indexes = [
+            models.Index(fields=["client", "kind", "agent_ifi", "activity_id"], name="xapi_document_client_lookup")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class LearnerPseudonym(models.Model):
+    """The pseudonymous xAPI account name of a pupil (``account.name`` under ``XAPI_HOMEPAGE``).
+
+    A random token, issued by the county and stored here: it carries nothing about the pupil (no ID number, no
+    birth date, no enrolment order) and stays the same whatever key is rotated (see docs/adr/0015)."""
+
+    student = models.OneToOneField("people.Student", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("学习账号", max_length=40, unique=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学生学习账号（假名）"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def new_name() -> str:
+        return "p" + secrets.token_hex(16)
 
 
 class LearningStat(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for, student_q
-from jiaoyun.learning.models import LearningStat, Statement
+from jiaoyun.learning.models import Document, LearningStat, LrsClient, Statement
 from jiaoyun.people.models import Student
 from jiaoyun.schools.models import School, SchoolClass
 
@@ -152,3 +152,31 @@ def student_timeline(*, user: Any, student_id: int) -> QuerySet[Statement]:
         .order_by("-timestamp")
         .only("statement_id", "timestamp", "verb_id", "object_id", "data", "duration_s", "score_scaled", "in_class")
     )
+
+
+# ---- what an xAPI client may read -----------------------------------------------------------------------------
+
+
+def xapi_client_school_ids(client: LrsClient) -> list[int]:
+    return list(client.schools.values_list("id", flat=True))
+
+
+def xapi_visible_q(client: LrsClient) -> Q:
+    """The statements an xAPI client may read (filter on ``Statement``): those it stored itself, and those about
+    the pupils of the schools it is authorised for, i.e. statements linked to a pupil (``Statement.student``, set
+    when the statement was stored) whose current school is one of ``LrsClient.schools`` (every pupil for a
+    county-wide client, ``all_schools``). A pupil who moves school is followed by the new school's platforms.
+    Everything else does not exist for the client: not returned, not countable, not voidable."""
+    own = Q(client_id=client.pk)
+    if client.all_schools:
+        return own | Q(student__isnull=False)
+    schools = xapi_client_school_ids(client)
+    if not schools:
+        return own
+    pupils = Student.objects.filter(current_school_id__in=schools).values("id")
+    return own | Q(student_id__in=pupils)
+
+
+def xapi_documents(client: LrsClient) -> QuerySet[Document]:
+    """The State / Activity Profile / Agent Profile documents of an xAPI client: only those it stored."""
+    return Document.objects.filter(client_id=client.pk)

@@ -19,11 +19,20 @@ from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.models import AuditEntry
 from jiaoyun.learning import conf
-from jiaoyun.learning.models import Activity, Attachment, Document, LrsClient, Statement, StatementRef
+from jiaoyun.learning.models import (
+    Activity,
+    Attachment,
+    Document,
+    LearnerPseudonym,
+    LrsClient,
+    Statement,
+    StatementRef,
+)
 from jiaoyun.learning.xapi import validate as v
 from jiaoyun.learning.xapi.errors import XapiError
-from jiaoyun.people.models import Student, Teacher
+from jiaoyun.people.models import Teacher
 
 COMPLETION_VERBS = {
     "http://adlnet.gov/expapi/verbs/completed",
@@ -50,8 +59,152 @@ def lrs_client_create(
     client.full_clean()
     client.save()
     client.schools.set(list(school_ids))
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=client, note="新建 xAPI 学习平台客户端")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=client,
+        changes=_client_snapshot(client),
+        note="新建 xAPI 学习平台客户端",
+    )
     return client, secret
+
+
+def _client_snapshot(client: LrsClient) -> dict[str, Any]:
+    return {
+        "name": client.name,
+        "key": client.key,
+        "all_schools": client.all_schools,
+        "is_active": client.is_active,
+        "schools": sorted(client.schools.values_list("id", flat=True)),
+    }
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def lrs_client_update(
+    *,
+    client: LrsClient,
+    actor: Any = None,
+    name: str = _UNSET,
+    school_ids: Iterable[int] = _UNSET,
+    all_schools: bool = _UNSET,
+    is_active: bool = _UNSET,
+    ip: str | None = None,
+) -> LrsClient:
+    """Change a client's name, schools, county-wide flag or active state (only the arguments given). A client
+    that is deactivated is refused from its next request on (credentials are checked on every request)."""
+    client = LrsClient.objects.select_for_update().get(pk=client.pk)
+    before = _client_snapshot(client)
+    if name is not _UNSET:
+        client.name = name
+    if all_schools is not _UNSET:
+        client.all_schools = all_schools
+    if is_active is not _UNSET:
+        client.is_active = is_active
+    client.full_clean()
+    client.save()
+    if school_ids is not _UNSET:
+        client.schools.set(list(school_ids))
+    after = _client_snapshot(client)
+    changes = {k: [before[k], val] for k, val in after.items() if before[k] != val}
+    if changes:
+        deactivated = changes.get("is_active") == [True, False]
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=client,
+            changes=changes,
+            note="停用 xAPI 学习平台客户端" if deactivated else "修改 xAPI 学习平台客户端",
+            ip=ip,
+        )
+    return client
+
+
+def lrs_client_deactivate(*, client: LrsClient, actor: Any = None, ip: str | None = None) -> LrsClient:
+    return lrs_client_update(client=client, actor=actor, is_active=False, ip=ip)
+
+
+AUTH_FAILURE_WINDOW = dt.timedelta(minutes=1)
+
+
+def lrs_auth_failure_record(*, key: str, ip: str | None, reason: str, client: LrsClient | None = None) -> bool:
+    """Audit a failed xAPI authentication (``LOGIN_FAILED``, with the address). At most one entry per key and
+    address per minute, so that a flood of wrong credentials cannot fill the log; returns whether one was written.
+    The secret is never recorded."""
+    key = key[:40]
+    recent = timezone.now() - AUTH_FAILURE_WINDOW
+    with transaction.atomic():
+        if AuditEntry.objects.filter(
+            action=AuditAction.LOGIN_FAILED, object_type=LRS_CLIENT_LABEL, object_id=key, ip=ip, at__gte=recent
+        ).exists():
+            return False
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            object_type=LRS_CLIENT_LABEL,
+            object_id=key,
+            object_repr=client.name if client is not None else key,
+            note=f"xAPI 认证失败：{reason}",
+            ip=ip,
+        )
+    return True
+
+
+LRS_CLIENT_LABEL = LrsClient._meta.label
+
+
+# ---- pupils' pseudonymous learning accounts -----------------------------------------------------------------
+
+
+def learner_pseudonyms(*, student_ids: Iterable[int]) -> dict[int, str]:
+    """The pseudonymous learning account names of pupils (student pk → name), issuing the missing ones.
+    Set-based: one read, and one insert for the pupils that had none. A name is a random token with no
+    personal data in it, so issuing one is not audited (the audit is on whoever hands names out with pupils'
+    names, see the ``xapi_pseudonyms`` command)."""
+    wanted = set(student_ids)
+    if not wanted:
+        return {}
+    names = dict(LearnerPseudonym.objects.filter(student_id__in=wanted).values_list("student_id", "name"))
+    missing = wanted - set(names)
+    if missing:
+        LearnerPseudonym.objects.bulk_create(
+            [LearnerPseudonym(student_id=pk, name=LearnerPseudonym.new_name()) for pk in sorted(missing)],
+            ignore_conflicts=True,  # a concurrent call issued some: read them back below
+        )
+        names.update(LearnerPseudonym.objects.filter(student_id__in=missing).values_list("student_id", "name"))
+    return names
+
+
+@transaction.atomic
+def learner_accounts_for_school(*, school_id: int, actor: Any = None) -> list[tuple[str, str, str]]:
+    """(class, pupil name, learning account) of the pupils in the classes of a school, issuing missing accounts:
+    what the county hands to the school's learning platforms so that they name pupils by their accounts. Names of
+    minors leave the platform here, so it is audited as an export (no identity number is part of it)."""
+    from jiaoyun.people.models import Student
+
+    pupils = list(
+        Student.objects.filter(current_school_id=school_id, current_class__isnull=False)
+        .select_related("current_class")
+        .order_by("current_class__grade", "current_class__number", "name", "pk")
+    )
+    names = learner_pseudonyms(student_ids=[p.pk for p in pupils])
+    rows = [(str(p.current_class), p.name, names[p.pk]) for p in pupils]
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="schools.School",
+        object_id=str(school_id),
+        object_repr=f"学生学习账号（{len(rows)}人）",
+        note="向学习平台提供学生学习账号（假名）",
+    )
+    return rows
+
+
+def learner_account(name: str) -> dict[str, Any]:
+    """The xAPI Agent of a pupil's pseudonymous learning account."""
+    return {"objectType": "Agent", "account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": name}}
 
 
 def lrs_client_note_version(*, client: LrsClient, version: str) -> None:
@@ -127,7 +280,8 @@ class _Person:
 
 
 def _people(statements: list[dict[str, Any]]) -> dict[str, _Person]:
-    """Map actor IFIs of the county platform (account 学籍号 / 教职工号, or a teacher's mbox) to people."""
+    """Map actor IFIs of the county platform (a pupil's pseudonymous learning account or a teacher's 教职工号, or a
+    teacher's mbox) to people."""
     home = conf.get("XAPI_HOMEPAGE")
     names: set[str] = set()
     mboxes: set[str] = set()
@@ -140,10 +294,13 @@ def _people(statements: list[dict[str, Any]]) -> dict[str, _Person]:
                 mboxes.add(agent["mbox"][7:])
     found: dict[str, _Person] = {}
     if names:
-        for pk, no, school_id, class_id in _select_in(
-            Student, ("id", "student_no", "current_school_id", "current_class_id"), "student_no", names
+        for pk, name, school_id, class_id in _select_in(
+            LearnerPseudonym,
+            ("student_id", "name", "student__current_school_id", "student__current_class_id"),
+            "name",
+            names,
         ):
-            found[f"account:{home}|{no}"] = _Person("student", pk, school_id, class_id)
+            found[f"account:{home}|{name}"] = _Person("student", pk, school_id, class_id)
         for pk, no, school_id in _select_in(Teacher, ("id", "staff_no", "school_id"), "staff_no", names):
             found.setdefault(f"account:{home}|{no}", _Person("teacher", pk, school_id, None))
     if mboxes:
@@ -253,12 +410,14 @@ def statement_store(
             raise XapiError(400, f"同一批中语句 ID 重复：{sid}")
         seen.add(sid)
         ids.append(sid)
-    # Which statements exist already: identical → no-op, different → 409 (one query for the batch).
+    # Which statements exist already: identical → no-op, different → 409 (one query for the batch). Statement ids
+    # are unique across the store, so an id another client stored cannot be stored again: that is a 409 whatever
+    # the content (never a comparison with another client's statement, which would tell its content).
     existing = (
         {
             str(row[0]): row
             for row in Statement.objects.filter(statement_id__in=supplied).values_list(
-                "statement_id", "data", "timestamp_original"
+                "statement_id", "data", "timestamp_original", "client_id"
             )
         }
         if supplied
@@ -267,7 +426,9 @@ def statement_store(
     new_items: list[tuple[str, dict[str, Any]]] = []
     for sid, st in zip(ids, statements, strict=True):
         if sid in existing:
-            _, data, ts_orig = existing[sid]
+            _, data, ts_orig, owner = existing[sid]
+            if owner != client.pk:
+                raise XapiError(409, f"语句 ID {sid} 已被使用")
             stored_st = json.loads(data)
             mine = dict(st, id=sid)
             v.normalise_context_activities(mine)
@@ -278,10 +439,13 @@ def statement_store(
     if not new_items:
         return ids
     new_supplied = [sid for sid in supplied if sid not in existing]
-    # Voiding: targets must not themselves be voiding statements.
+    # Voiding: targets must not themselves be voiding statements. A client voids only statements it stored
+    # itself: another client's statement is, to it, a statement that does not exist (the voiding statement is
+    # kept, as for any target not received yet, and voids nothing).
     voiding = {sid: st["object"]["id"].lower() for sid, st in new_items if st["verb"]["id"] == v.VOIDED_VERB}
+    own = Statement.objects.filter(client_id=client.pk)
     if voiding:
-        bad = Statement.objects.filter(statement_id__in=set(voiding.values()), verb_id=v.VOIDED_VERB)
+        bad = own.filter(statement_id__in=set(voiding.values()), verb_id=v.VOIDED_VERB)
         if bad.exists():
             raise XapiError(400, "作废语句不能被作废")
         batch_voiding = {sid for sid, _ in new_items if sid in voiding}
@@ -321,7 +485,7 @@ def statement_store(
                 raise XapiError(403, f"客户端“{client.name}”无权写入本校以外学生的学习记录（语句 {sid}）")
         acc = st["actor"].get("account")
         if isinstance(acc, dict) and acc.get("homePage") == home and actor_ifi not in people:
-            raise XapiError(400, f"语句 {sid}：平台账号 {acc.get('name')} 不是本县学生的全国学籍号或教师的教职工号")
+            raise XapiError(400, f"语句 {sid}：平台账号 {acc.get('name')} 不是本县学生的学习账号或教师的教职工号")
         ts_orig = st.get("timestamp", "")
         ts = v.parse_timestamp(ts_orig, "timestamp") if ts_orig else stored
         out = dict(st)
@@ -367,22 +531,16 @@ def statement_store(
     with transaction.atomic():
         _insert(rows, refs)
         if voiding:
-            Statement.objects.filter(statement_id__in=set(voiding.values())).exclude(verb_id=v.VOIDED_VERB).update(
-                voided=True
-            )
-        # Out-of-order voiding: a statement voided before it arrived.
+            own.filter(statement_id__in=set(voiding.values())).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
+        # Out-of-order voiding: a statement voided (by the same client) before it arrived.
         # (Only ids the client chose can have been voided before: ids assigned here are new.)
         late_targets = (
-            set(
-                Statement.objects.filter(verb_id=v.VOIDED_VERB, target__in=new_supplied).values_list(
-                    "target", flat=True
-                )
-            )
+            set(own.filter(verb_id=v.VOIDED_VERB, target__in=new_supplied).values_list("target", flat=True))
             if new_supplied
             else set()
         )
         if late_targets:
-            Statement.objects.filter(statement_id__in=late_targets).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
+            own.filter(statement_id__in=late_targets).exclude(verb_id=v.VOIDED_VERB).update(voided=True)
         if activities:
             for act_id, old in _select_in(Activity, ("activity_id", "definition"), "activity_id", activities):
                 current = _parsed_definition(old)
@@ -540,6 +698,7 @@ def _check_preconditions(current: str | None, *, if_match: str | None, if_none_m
 @transaction.atomic
 def document_write(
     *,
+    client: LrsClient,
     key: DocKey,
     content: bytes,
     content_type: str,
@@ -548,8 +707,8 @@ def document_write(
     if_none_match: str | None,
     require_precondition: bool,
 ) -> Document:
-    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
-    doc = Document.objects.select_for_update().filter(**key.filter()).first()
+    """PUT (replace) or POST (merge JSON objects) one of the client's documents, honouring ETag preconditions."""
+    doc = Document.objects.select_for_update().filter(client_id=client.pk, **key.filter()).first()
     _check_preconditions(doc.etag if doc else None, if_match=if_match, if_none_match=if_none_match)
     if doc is not None and require_precondition and if_match is None and if_none_match is None:
         raise XapiError(409, "文档已存在：更新时必须带 If-Match（当前 ETag）或 If-None-Match 请求头")
@@ -570,7 +729,7 @@ def document_write(
             content = json.dumps(current, ensure_ascii=False).encode("utf-8")
     now = timezone.now()
     if doc is None:
-        doc = Document(**key.filter())
+        doc = Document(client_id=client.pk, **key.filter())
     doc.content = content
     doc.content_type = content_type or "application/octet-stream"
     doc.etag = etag_of(content)
@@ -580,8 +739,8 @@ def document_write(
 
 
 @transaction.atomic
-def document_delete(*, key: DocKey, if_match: str | None, if_none_match: str | None) -> None:
-    doc = Document.objects.select_for_update().filter(**key.filter()).first()
+def document_delete(*, client: LrsClient, key: DocKey, if_match: str | None, if_none_match: str | None) -> None:
+    doc = Document.objects.select_for_update().filter(client_id=client.pk, **key.filter()).first()
     _check_preconditions(doc.etag if doc else None, if_match=if_match, if_none_match=if_none_match)
     if doc is not None:
         doc.delete()
@@ -590,6 +749,7 @@ def document_delete(*, key: DocKey, if_match: str | None, if_none_match: str | N
 @transaction.atomic
 def documents_delete_all(
     *,
+    client: LrsClient,
     kind: str,
     activity_id: str,
     agent_ifi: str,
@@ -600,7 +760,7 @@ def documents_delete_all(
     """Delete every document of the set (State: an activity, agent and registration), all or nothing. The set is
     the resource the preconditions apply to: its ETag is ``collection_etag`` of its documents (the ETag of the
     ids list GET), absent when the set is empty. The rows are locked while checked."""
-    qs = Document.objects.filter(kind=kind, activity_id=activity_id, agent_ifi=agent_ifi)
+    qs = Document.objects.filter(client_id=client.pk, kind=kind, activity_id=activity_id, agent_ifi=agent_ifi)
     if registration is not None:
         qs = qs.filter(registration=registration)
     docs = list(qs.select_for_update().values_list("pk", "key", "etag"))

@@ -33,7 +33,7 @@ HOLIDAYS = {(10, d) for d in range(1, 8)} | {(1, 1)}
 
 @dataclass(frozen=True)
 class Learner:
-    student_no: str
+    account: str  # the pupil's pseudonymous learning account (``LearnerPseudonym.name``), never an identity number
     grade: int
     engagement: float  # 0..1: how often the learner studies online
     ability: float  # mean scaled score
@@ -78,7 +78,7 @@ def _statement(
         "id": str(uuid.uuid4()),
         "actor": {
             "objectType": "Agent",
-            "account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": learner.student_no},
+            "account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": learner.account},
         },
         "verb": {"id": VERBS[verb][0], "display": {"zh-CN": VERBS[verb][1]}},
         "object": obj,
@@ -180,14 +180,22 @@ class Sender:
         self.conn.close()
 
 
-def learners_of(students: list[tuple[str | None, int | None]], rng: random.Random) -> list[Learner]:
+def learners_of(students: list[tuple[str, int | None]], rng: random.Random) -> list[Learner]:
+    """Learners from (pseudonymous learning account, grade) pairs."""
     return [
         Learner(
-            student_no=str(no),
+            account=name,
             grade=grade or 1,
             engagement=min(0.95, max(0.05, rng.betavariate(3, 2))),
             ability=min(0.95, max(0.3, rng.gauss(0.72, 0.12))),
         )
-        for no, grade in students
-        if no
+        for name, grade in students
     ]
+
+
+def pupils_of(students: list[tuple[int, int | None]]) -> list[tuple[str, int | None]]:
+    """(pseudonymous learning account, grade) of pupils given as (pk, grade), issuing missing accounts."""
+    from jiaoyun.learning.services import learner_pseudonyms
+
+    names = learner_pseudonyms(student_ids=[pk for pk, _ in students])
+    return [(names[pk], grade) for pk, grade in students]

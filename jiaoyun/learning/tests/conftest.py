@@ -27,7 +27,10 @@ class Xapi:
         return h
 
     def get(self, path: str, params: dict[str, Any] | None = None, **kw: Any) -> Any:
-        return self.client.get(f"/xapi/{path}", params or {}, headers=self.headers(kw.pop("headers", None), **kw))
+        extra = {"REMOTE_ADDR": kw.pop("REMOTE_ADDR")} if "REMOTE_ADDR" in kw else {}
+        return self.client.get(
+            f"/xapi/{path}", params or {}, headers=self.headers(kw.pop("headers", None), **kw), **extra
+        )
 
     def post(self, path: str, data: Any, params: str = "", content_type: str = "application/json", **kw: Any) -> Any:
         body = data if isinstance(data, bytes | str) else json.dumps(data)

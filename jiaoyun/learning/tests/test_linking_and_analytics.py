@@ -10,6 +10,7 @@ from django.test import Client
 from jiaoyun.learning import conf
 from jiaoyun.learning.analytics import learning_stats_refresh
 from jiaoyun.learning.models import LearningStat, Statement
+from jiaoyun.learning.services import learner_pseudonyms
 from jiaoyun.learning.tests.conftest import statement
 from jiaoyun.people.tests.factories import StudentFactory
 from jiaoyun.schools.tests.factories import SchoolClassFactory
@@ -23,16 +24,13 @@ def account(no: str) -> dict:
 
 @pytest.fixture
 def pupils(school_a, school_b, class_a1):
-    a1 = StudentFactory(
-        student_no="G530521201401010011", current_school=school_a, current_class=class_a1, status="enrolled"
-    )
-    a2 = StudentFactory(
-        student_no="G530521201401010022", current_school=school_a, current_class=class_a1, status="enrolled"
-    )
+    a1 = StudentFactory(current_school=school_a, current_class=class_a1, status="enrolled")
+    a2 = StudentFactory(current_school=school_a, current_class=class_a1, status="enrolled")
     class_b1 = SchoolClassFactory(school=school_b, school_year=2021, grade=1, number=1)
-    b1 = StudentFactory(
-        student_no="G530521201401010033", current_school=school_b, current_class=class_b1, status="enrolled"
-    )
+    b1 = StudentFactory(current_school=school_b, current_class=class_b1, status="enrolled")
+    names = learner_pseudonyms(student_ids=[a1.pk, a2.pk, b1.pk])
+    for p in (a1, a2, b1):
+        p.learning_account = names[p.pk]
     return a1, a2, b1
 
 
@@ -47,15 +45,17 @@ def lesson(
 
 
 def test_account_actor_links_to_student_and_class(xapi, pupils, class_a1):
-    sid = xapi.post("statements", lesson(pupils[0].student_no, ts="2024-09-02T09:00:00+08:00", minutes=40)).json()[0]
+    sid = xapi.post(
+        "statements", lesson(pupils[0].learning_account, ts="2024-09-02T09:00:00+08:00", minutes=40)
+    ).json()[0]
     row = Statement.objects.get(statement_id=sid)
     assert (row.student_id, row.school_class_id, row.duration_s) == (pupils[0].pk, class_a1.pk, 2400.0)
 
 
 def test_statement_about_student_outside_client_schools_is_refused(xapi, pupils):
     batch = [
-        lesson(pupils[0].student_no, ts="2024-09-02T09:00:00Z", minutes=5),
-        lesson(pupils[2].student_no, ts="2024-09-02T09:00:00Z", minutes=5),
+        lesson(pupils[0].learning_account, ts="2024-09-02T09:00:00Z", minutes=5),
+        lesson(pupils[2].learning_account, ts="2024-09-02T09:00:00Z", minutes=5),
     ]
     response = xapi.post("statements", batch)
     assert response.status_code == 403
@@ -63,7 +63,7 @@ def test_statement_about_student_outside_client_schools_is_refused(xapi, pupils)
     assert Statement.objects.count() == 0
 
 
-def test_unknown_student_number_on_county_homepage_is_refused(xapi, pupils):
+def test_unknown_learning_account_on_county_homepage_is_refused(xapi, pupils):
     response = xapi.post("statements", lesson("G000", ts="2024-09-02T09:00:00Z", minutes=5))
     assert response.status_code == 400
     assert "G000" in response.json()["message"]
@@ -74,10 +74,10 @@ def test_stats_per_class_school_week_hand_computed(xapi, pupils, class_a1, schoo
     xapi.post(
         "statements",
         [
-            lesson(a1.student_no, ts="2024-09-02T09:00:00+08:00", minutes=40, scaled=0.8, platform="课堂"),
-            lesson(a1.student_no, ts="2024-09-03T20:00:00+08:00", minutes=20, scaled=0.6),
-            lesson(a2.student_no, ts="2024-09-03T20:30:00+08:00", minutes=30, done=False),
-            lesson(a2.student_no, ts="2024-09-10T20:30:00+08:00", minutes=10),
+            lesson(a1.learning_account, ts="2024-09-02T09:00:00+08:00", minutes=40, scaled=0.8, platform="课堂"),
+            lesson(a1.learning_account, ts="2024-09-03T20:00:00+08:00", minutes=20, scaled=0.6),
+            lesson(a2.learning_account, ts="2024-09-03T20:30:00+08:00", minutes=30, done=False),
+            lesson(a2.learning_account, ts="2024-09-10T20:30:00+08:00", minutes=10),
         ],
     )
     rows = learning_stats_refresh()
@@ -95,7 +95,9 @@ def test_stats_per_class_school_week_hand_computed(xapi, pupils, class_a1, schoo
 
 
 def _seed(xapi, pupils):
-    xapi.post("statements", [lesson(pupils[0].student_no, ts="2024-09-02T09:00:00+08:00", minutes=40, scaled=0.5)])
+    xapi.post(
+        "statements", [lesson(pupils[0].learning_account, ts="2024-09-02T09:00:00+08:00", minutes=40, scaled=0.5)]
+    )
     learning_stats_refresh()
 
 
@@ -151,8 +153,8 @@ def test_stats_command_and_partial_range(xapi, pupils):
     xapi.post(
         "statements",
         [
-            lesson(pupils[0].student_no, ts="2024-09-02T09:00:00+08:00", minutes=10),
-            lesson(pupils[0].student_no, ts="2024-10-14T09:00:00+08:00", minutes=10),
+            lesson(pupils[0].learning_account, ts="2024-09-02T09:00:00+08:00", minutes=10),
+            lesson(pupils[0].learning_account, ts="2024-10-14T09:00:00+08:00", minutes=10),
         ],
     )
     out = io.StringIO()

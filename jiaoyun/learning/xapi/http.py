@@ -19,7 +19,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from jiaoyun.learning.models import LrsClient
-from jiaoyun.learning.services import lrs_client_note_version
+from jiaoyun.learning.services import lrs_auth_failure_record, lrs_client_note_version
 from jiaoyun.learning.xapi.errors import XapiError
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class XRequest:
 
     method: str
     path: str
+    ip: str | None
     headers: dict[str, str]  # lower-case names
     params: dict[str, str]
     body: bytes
@@ -69,34 +70,38 @@ def negotiate_version(value: str | None) -> str:
     raise XapiError(400, f"不支持的 xAPI 版本：{v}（支持 1.0.3 与 2.0.0）")
 
 
-_client_cache: dict[str, tuple[float, LrsClient]] = {}
-
-
-def authenticate(header: str | None) -> LrsClient:
+def authenticate(header: str | None, *, ip: str | None = None, audit: bool = True) -> LrsClient:
+    """The active client whose key and secret the Basic header carries; else 401. Checked against the database on
+    every request (no cache): a client deactivated or given a new secret is refused from its next request on.
+    A failure with a key (unknown key, wrong secret, inactive client) is audited as ``LOGIN_FAILED`` with the
+    address, at most once per key and address per minute (``services.lrs_auth_failure_record``); every failure
+    answers the same 401, which does not tell which of the three it was."""
     if not header or not header.lower().startswith("basic "):
         raise XapiError(401, "需要 HTTP Basic 认证（学习平台的客户端标识与密钥）")
     try:
         key, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise XapiError(401, "Authorization 请求头无法解析") from exc
-    now = timezone.now().timestamp()
-    cached = _client_cache.get(header)
-    if cached and now - cached[0] < 30:
-        return cached[1]
-    client = LrsClient.objects.filter(key=key, is_active=True).first()
-    if client is None or not client.check_secret(secret):
-        raise XapiError(401, "客户端标识或密钥错误")
-    if len(_client_cache) > 1000:
-        _client_cache.clear()
-    _client_cache[header] = (now, client)
-    return client
+    client = LrsClient.objects.filter(key=key).first() if key else None
+    if client is None:
+        reason = "未知的客户端标识"
+    elif not client.check_secret(secret):
+        reason = "密钥错误"
+    elif not client.is_active:
+        reason = "客户端已停用"
+    else:
+        return client
+    if audit and key:
+        lrs_auth_failure_record(key=key, ip=ip, reason=reason, client=client)
+    raise XapiError(401, "客户端标识或密钥错误，或客户端已停用")
 
 
 def _reply_version(xreq: XRequest) -> str:
     """The version to answer a request without a usable version header in: the one its client last spoke (an LRS
-    serving 1.0.3 and 2.0.0 side by side has no other clue), else the newest."""
+    serving 1.0.3 and 2.0.0 side by side has no other clue), else the newest. (Not audited here: the request
+    fails on its version, not on its credentials.)"""
     try:
-        client = authenticate(xreq.headers.get("authorization"))
+        client = authenticate(xreq.headers.get("authorization"), audit=False)
     except XapiError:
         return SUPPORTED[-1]
     return client.last_version or SUPPORTED[-1]
@@ -136,7 +141,8 @@ def build_request(request: HttpRequest) -> XRequest:
         if body and "content-type" not in headers:
             headers["content-type"] = "application/json"
         method = alt
-    return XRequest(method=method, path=request.path, headers=headers, params=params, body=body)
+    ip = request.META.get("REMOTE_ADDR") or None
+    return XRequest(method=method, path=request.path, ip=ip, headers=headers, params=params, body=body)
 
 
 def json_response(data: Any, *, status: int = 200, raw: str | None = None) -> HttpResponse:
@@ -180,7 +186,7 @@ def xapi_view(
                         raise
                     xreq.version = version
                 if auth:
-                    xreq.client = authenticate(xreq.headers.get("authorization"))
+                    xreq.client = authenticate(xreq.headers.get("authorization"), ip=xreq.ip)
                     if versioned and xreq.client.last_version != version:
                         lrs_client_note_version(client=xreq.client, version=version)
                 if xreq.method not in methods:

@@ -95,9 +95,11 @@ def _agent_ifi(raw: str) -> str:
     return ifi
 
 
-def filtered(query: Query) -> QuerySet[Statement]:
-    """Statements matching the filters, plus statements whose StatementRef object targets a matching one
-    (voided or not), as the spec's "filter conditions for StatementRefs" require."""
+def filtered(query: Query, visible: Q) -> QuerySet[Statement]:
+    """Statements the client may see (``visible``, see ``selectors.xapi_visible_q``) matching the filters, plus
+    its statements whose StatementRef object targets a matching one it may see (voided or not), as the spec's
+    "filter conditions for StatementRefs" require. A statement the client may not see is, to it, absent: it is
+    never returned and never makes another statement match."""
     p = query.params
     content = Q()
     if "agent" in p:
@@ -133,10 +135,10 @@ def filtered(query: Query) -> QuerySet[Statement]:
         _bool(p, "related_activities")
     if "registration" in p:
         content &= Q(registration=v.check_uuid(p["registration"], "registration").lower())
-    qs = Statement.objects.filter(voided=False)
+    qs = Statement.objects.filter(visible, voided=False)
     if content:
         # Few statements target others: walk those (partial index on target) and probe each target by its id.
-        matching = Statement.objects.filter(content, statement_id=OuterRef("target"))
+        matching = Statement.objects.filter(visible, content, statement_id=OuterRef("target"))
         targeting = list(
             Statement.objects.filter(target__isnull=False).filter(Exists(matching)).values_list("id", flat=True)[:10000]
         )
@@ -148,9 +150,10 @@ def filtered(query: Query) -> QuerySet[Statement]:
     return qs
 
 
-def page(query: Query) -> tuple[list[str], str | None]:
-    """One page of statements (JSON texts) and the ``more`` token (or None)."""
-    qs = filtered(query)
+def page(query: Query, visible: Q) -> tuple[list[str], str | None]:
+    """One page of the statements the client may see (JSON texts) and the ``more`` token (or None). The token
+    holds no grant: each page is filtered again by the visibility of the client that asks for it."""
+    qs = filtered(query, visible)
     query.fmt  # noqa: B018 - validate early
     query.attachments  # noqa: B018
     if query.after_id is not None:

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from jiaoyun.learning import conf, services
+from jiaoyun.learning import conf, selectors, services
 from jiaoyun.learning.models import Activity, Attachment, Document, Statement
 from jiaoyun.learning.xapi import multipart, query
 from jiaoyun.learning.xapi import validate as v
@@ -113,14 +113,16 @@ def _statements_get(xreq: XRequest) -> HttpResponse:
     fmt = q.fmt
     attachments = q.attachments
     accept = query.accept_languages(xreq.headers.get("accept-language", ""))
+    assert xreq.client is not None
+    visible = selectors.xapi_visible_q(xreq.client)
     single = None
     if "statementId" in q.params:
         single = Statement.objects.filter(
-            statement_id=v.check_uuid(q.params["statementId"], "statementId").lower(), voided=False
+            visible, statement_id=v.check_uuid(q.params["statementId"], "statementId").lower(), voided=False
         )
     elif "voidedStatementId" in q.params:
         single = Statement.objects.filter(
-            statement_id=v.check_uuid(q.params["voidedStatementId"], "voidedStatementId").lower(), voided=True
+            visible, statement_id=v.check_uuid(q.params["voidedStatementId"], "voidedStatementId").lower(), voided=True
         )
     if single is not None:
         row = single.values_list("data", "stored").first()
@@ -130,7 +132,7 @@ def _statements_get(xreq: XRequest) -> HttpResponse:
         response = _maybe_multipart(body, [row[0]], attachments)
         response["Last-Modified"] = http_date(row[1].timestamp())
         return _with_consistency(response)
-    rows, more = query.page(q)
+    rows, more = query.page(q, visible)
     more_url = reverse("xapi:statements-more", kwargs={"token": more}) if more else ""
     text = '{"statements":[' + ",".join(query.render_page(rows, fmt, accept)) + '],"more":' + json.dumps(more_url) + "}"
     return _with_consistency(_maybe_multipart(text, rows, attachments))
@@ -175,14 +177,17 @@ def _document_resource(
     unknown = set(xreq.params) - allowed
     if unknown:
         raise XapiError(400, f"不认识的参数：{sorted(unknown)}")
+    client = xreq.client
+    assert client is not None
+    mine = selectors.xapi_documents(client)  # another client's documents do not exist for this one
     doc_key = xreq.params.get(key_param)
     if xreq.method == "GET":
         if doc_key is not None:
-            doc = Document.objects.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).first()
+            doc = mine.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).first()
             if doc is None:
                 raise XapiError(404, "没有这份文档")
             return _document_response(doc)
-        qs = Document.objects.filter(kind=kind, **base)
+        qs = mine.filter(kind=kind, **base)
         if "since" in xreq.params:
             qs = qs.filter(updated__gt=v.parse_timestamp(xreq.params["since"], "since"))
         docs = list(qs.order_by("key").values_list("key", "etag", "updated"))
@@ -197,6 +202,7 @@ def _document_resource(
             if kind != Document.STATE:
                 raise XapiError(400, f"删除文档需要 {key_param} 参数")
             services.documents_delete_all(
+                client=client,
                 kind=kind,
                 activity_id=base["activity_id"],
                 agent_ifi=base["agent_ifi"],
@@ -206,6 +212,7 @@ def _document_resource(
             )
             return HttpResponse(status=204)
         services.document_delete(
+            client=client,
             key=services.DocKey(kind=kind, key=doc_key, **base),
             if_match=xreq.headers.get("if-match"),
             if_none_match=xreq.headers.get("if-none-match"),
@@ -219,10 +226,11 @@ def _document_resource(
     if_match, if_none_match = xreq.headers.get("if-match"), xreq.headers.get("if-none-match")
     require = xreq.method == "PUT" and (xreq.is_v2 or kind != Document.STATE)
     if require and not xreq.is_v2 and if_match is None and if_none_match is None:
-        exists = Document.objects.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).exists()
+        exists = mine.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).exists()
         if not exists:
             raise XapiError(400, "xAPI 1.0.3：PUT 档案文档必须带 If-Match 或 If-None-Match 请求头")
     doc = services.document_write(
+        client=client,
         key=services.DocKey(kind=kind, key=doc_key, **base),
         content=xreq.body,
         content_type=ctype,

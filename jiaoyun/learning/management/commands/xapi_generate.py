@@ -28,19 +28,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         rng = random.Random(opts["seed"])
         students = list(
-            Student.objects.filter(
-                current_school__code=opts["school"], student_no__isnull=False, current_class__isnull=False
-            )
-            .order_by("student_no")
-            .values_list("student_no", "current_grade")
+            Student.objects.filter(current_school__code=opts["school"], current_class__isnull=False)
+            .order_by("pk")
+            .values_list("pk", "current_grade")
         )
         if not students:
-            raise CommandError(f"学校 {opts['school']} 没有带全国学籍号的在班学生")
+            raise CommandError(f"学校 {opts['school']} 没有在班学生")
+        pupils = synth.pupils_of(students)  # pseudonymous learning accounts, never an identity number
         days = synth.school_days(timezone.localdate(), opts["days"])
         sender = synth.Sender(opts["url"], opts["key"], opts["secret"], version=opts["xapi_version"])
         started = time.perf_counter()
         try:
-            sent = sender.send_all(synth.statements_for(synth.learners_of(students, rng), days, rng))
+            sent = sender.send_all(synth.statements_for(synth.learners_of(pupils, rng), days, rng))
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         finally:
