@@ -20,6 +20,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
+from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.scope import area_q, class_q, school_q
 from jiaoyun.dropout import forms, selectors, services
 from jiaoyun.dropout.access import is_authority, is_county
@@ -277,6 +278,21 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def evidence(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+    """An evidence file of a case (timeline event or 劝返 attempt): only if the case is in scope; audited."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        record = selectors.evidence_get(user=request.user, owner=owner, pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404("佐证材料不存在或不在您的数据范围内")
+    response = serve_file(request, record.evidence, filename=f"佐证材料-案件{record.case_id}-{owner}{record.pk}")
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=record.case,
+                 object_repr=f"{record.case.student.name} 佐证材料", changes={"file": owner, "id": record.pk},
+                 note="下载佐证材料", ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
+    return response
+
+
 # ---------------------------------------------------------------- jobs
 
 
@@ -400,16 +416,20 @@ def hukou(request: HttpRequest) -> HttpResponse:
     if not is_county(request.user):
         raise PermissionDenied("户籍名册仅县教育体育局可查看和导入")
     form = forms.HukouUploadForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            rows = services.roster.read_table(upload.read(), upload.name)
-            result = services.hukou_import(actor=request.user, rows=rows, batch=form.cleaned_data["batch"])
+            result = services.roster.hukou_upload(
+                actor=request.user, upload=form.cleaned_data["file"], batch=form.cleaned_data["batch"]
+            )
         except DomainError as exc:
             messages.error(request, f"导入失败（未写入任何数据）：{exc}")
+            status = 400
         else:
             messages.success(request, f"导入完成：新增{result['created']}条，更新{result['updated']}条")
-        return redirect("dropout:hukou")
+            return redirect("dropout:hukou")
+    elif request.method == "POST":
+        status = 400
     qs = selectors.hukou_list(user=request.user, filters=request.GET)
     if wants_export(request):
         return export_response(
@@ -421,6 +441,7 @@ def hukou(request: HttpRequest) -> HttpResponse:
         {"form": form, "page": paginate(request, qs), "columns": services.roster.HUKOU_COLUMNS,
          "povertys": PovertyStatus.choices, "batches": HukouRecord.objects.order_by().values_list("batch", flat=True)
          .exclude(batch="").distinct()[:50], **_filter_options(request)},
+        status=status,
     )  # fmt: skip
 
 
