@@ -429,6 +429,10 @@ def hukou(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"导入完成：新增{result['created']}条，更新{result['updated']}条")
             return redirect("dropout:hukou")
     elif request.method == "POST":
+        problems = "；".join(
+            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}" for k, v in form.errors.items()
+        )
+        messages.error(request, f"导入失败（未写入任何数据）：{problems}")
         status = 400
     qs = selectors.hukou_list(user=request.user, filters=request.GET)
     if wants_export(request):
