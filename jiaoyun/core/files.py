@@ -28,6 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
@@ -212,7 +213,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def serve(request: HttpRequest, file: FieldFile, *, filename: str) -> HttpResponse:
+def serve(request: HttpRequest, file: FieldFile, *, filename: str) -> HttpResponseBase:
     """Hand a stored file to the user who may see its owner (the caller checked that and audited it)."""
     if not file or not file.name:
         from django.http import Http404
@@ -223,7 +224,7 @@ def serve(request: HttpRequest, file: FieldFile, *, filename: str) -> HttpRespon
     if extension(filename) != ext:
         filename = f"{Path(filename).stem or 'file'}.{ext}" if ext else Path(filename).stem
     prefix = str(conf("FILES_X_ACCEL_PREFIX") or "")
-    response: HttpResponse
+    response: HttpResponseBase
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name.lstrip("/"))

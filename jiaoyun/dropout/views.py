@@ -10,6 +10,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -278,7 +279,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def evidence(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+def evidence(request: HttpRequest, owner: str, pk: int) -> HttpResponseBase:
     """An evidence file of a case (timeline event or 劝返 attempt): only if the case is in scope; audited."""
     from django.core.exceptions import ObjectDoesNotExist
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -287,7 +288,7 @@ def hazard(request: HttpRequest, hazard_id: int) -> HttpResponse:
     )
 
 
-def hazard_file(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def hazard_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     """A rectification photo or file, served as an attachment if the hazard is in scope."""
     _require_read(request)
     evidence = selectors.hazard_evidence_get(user=request.user, evidence_id=evidence_id)
