@@ -162,7 +162,8 @@ def evidence_get(*, user: Any, owner: str, pk: int) -> Any:
     """
     from jiaoyun.dropout.models import CaseEvent, ReturnAttempt
 
-    model = {"event": CaseEvent, "attempt": ReturnAttempt}.get(owner)
+    models: dict[str, Any] = {"event": CaseEvent, "attempt": ReturnAttempt}
+    model = models.get(owner)
     if model is None:
         raise CaseEvent.DoesNotExist
     return (

@@ -431,7 +431,8 @@ def hukou(request: HttpRequest) -> HttpResponse:
             return redirect("dropout:hukou")
     elif request.method == "POST":
         problems = "；".join(
-            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}" for k, v in form.errors.items()
+            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
         )
         messages.error(request, f"导入失败（未写入任何数据）：{problems}")
         status = 400
