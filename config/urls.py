@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -26,8 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("jiaoyun.reports.urls")),
     path("", include("jiaoyun.web.urls")),
 ]
-
-if settings.DEBUG:  # pragma: no cover
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served by URL, in development or production: every stored file goes through a view
+# that fetches its owner through the scoped selector (see jiaoyun/core/files.py and docs/security/files.md).

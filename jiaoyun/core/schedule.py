@@ -68,6 +68,12 @@ JOBS: tuple[Job, ...] = (
         "daily:04:30",
         ("jiaoyun.core.schedule.task_results_prune",),
     ),
+    Job(
+        "uploads_purge",
+        "删除过期的上传文件和临时文件（剩余信息保护）",
+        "daily:04:45",
+        ("jiaoyun.core.files.uploads_purge",),
+    ),
 )
 
 # Finished task records are kept this many days (successful / failed): long enough that the monthly job's last

@@ -39,7 +39,9 @@ def _name(rng: random.Random) -> str:
 
 
 def _evidence(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, "核实材料（演示）".encode(), content_type="text/plain")
+    """A minimal PDF standing for a scanned certificate (uploads must be images, PDF or Office files)."""
+    body = b"%PDF-1.4\n% demo evidence\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
@@ -180,7 +182,7 @@ def _drive(case: DropoutCase, rng: random.Random, today: dt.date, reason: str) -
     if roll < 0.05:
         outcome = rng.choice(["out_of_province", "abroad", "overage"])
         case = services.case_verify(actor=None, case=case, outcome=outcome, on=v, note="入户核实，有证明材料",
-                                    evidence=_evidence("证明.txt"))  # fmt: skip
+                                    evidence=_evidence("证明.pdf"))  # fmt: skip
         if age > 40:
             services.case_close(actor=None, case=case, on=v + dt.timedelta(days=20), note="不需劝返，销号")
             return "no_return_closed"

@@ -155,6 +155,25 @@ def document_get(*, user: Any, document_id: int) -> Any:
     return CaseDocument.objects.filter(case__in=DropoutCase.objects.filter(case_q(user))).get(pk=document_id)
 
 
+def evidence_get(*, user: Any, owner: str, pk: int) -> Any:
+    """The record (a timeline event or a 劝返 attempt) holding an evidence file, if its case is in scope.
+
+    Raises ``DoesNotExist`` for an unknown owner kind, a record outside the user's scope or one without a file.
+    """
+    from jiaoyun.dropout.models import CaseEvent, ReturnAttempt
+
+    models: dict[str, Any] = {"event": CaseEvent, "attempt": ReturnAttempt}
+    model = models.get(owner)
+    if model is None:
+        raise CaseEvent.DoesNotExist
+    return (
+        model.objects.filter(case__in=DropoutCase.objects.filter(case_q(user)))
+        .exclude(evidence="")
+        .select_related("case", "case__student")
+        .get(pk=pk)
+    )
+
+
 def ledger_children(
     *, user: Any, filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
 ) -> QuerySet[Student]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/<str:action>/", views.case_action, name="case_action"),
     path("documents/<int:pk>.pdf", views.document_pdf, name="document"),
+    path("evidence/<str:owner>/<int:pk>/", views.evidence, name="evidence"),
     path("jobs/<str:job>/", views.run_job, name="job"),
     path("absences/", views.absences, name="absences"),
     path("responsibles/", views.responsibles, name="responsibles"),

@@ -10,6 +10,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
+from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.scope import area_q, class_q, school_q
 from jiaoyun.dropout import forms, selectors, services
 from jiaoyun.dropout.access import is_authority, is_county
@@ -273,7 +275,23 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=document, note="下载法律文书",
                  ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="notice-{document.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="notice-{document.pk}.pdf"'  # generated here, not uploaded
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def evidence(request: HttpRequest, owner: str, pk: int) -> HttpResponseBase:
+    """An evidence file of a case (timeline event or 劝返 attempt): only if the case is in scope; audited."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        record = selectors.evidence_get(user=request.user, owner=owner, pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404("佐证材料不存在或不在您的数据范围内")
+    response = serve_file(request, record.evidence, filename=f"佐证材料-案件{record.case_id}-{owner}{record.pk}")
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=record.case,
+                 object_repr=f"{record.case.student.name} 佐证材料", changes={"file": owner, "id": record.pk},
+                 note="下载佐证材料", ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
     return response
 
 
@@ -400,16 +418,25 @@ def hukou(request: HttpRequest) -> HttpResponse:
     if not is_county(request.user):
         raise PermissionDenied("户籍名册仅县教育体育局可查看和导入")
     form = forms.HukouUploadForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            rows = services.roster.read_table(upload.read(), upload.name)
-            result = services.hukou_import(actor=request.user, rows=rows, batch=form.cleaned_data["batch"])
+            result = services.roster.hukou_upload(
+                actor=request.user, upload=form.cleaned_data["file"], batch=form.cleaned_data["batch"]
+            )
         except DomainError as exc:
             messages.error(request, f"导入失败（未写入任何数据）：{exc}")
+            status = 400
         else:
             messages.success(request, f"导入完成：新增{result['created']}条，更新{result['updated']}条")
-        return redirect("dropout:hukou")
+            return redirect("dropout:hukou")
+    elif request.method == "POST":
+        problems = "；".join(
+            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+        )
+        messages.error(request, f"导入失败（未写入任何数据）：{problems}")
+        status = 400
     qs = selectors.hukou_list(user=request.user, filters=request.GET)
     if wants_export(request):
         return export_response(
@@ -421,6 +448,7 @@ def hukou(request: HttpRequest) -> HttpResponse:
         {"form": form, "page": paginate(request, qs), "columns": services.roster.HUKOU_COLUMNS,
          "povertys": PovertyStatus.choices, "batches": HukouRecord.objects.order_by().values_list("batch", flat=True)
          .exclude(batch="").distinct()[:50], **_filter_options(request)},
+        status=status,
     )  # fmt: skip
 
 

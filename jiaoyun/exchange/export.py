@@ -5,6 +5,8 @@ scope-filtered queryset the page shows and a list of ``Column`` definitions.
 
 * ``?format=csv&encoding=gbk`` writes CSV in GBK (GB18030, its superset) for older Excel versions;
   the default CSV is UTF-8 with a BOM.
+* Formula cells: CSV text starting with ``= + - @``, a tab or a CR is written with a leading ``'``; XLSX
+  files are written with ``strings_to_formulas=False`` (such text stays text).
 * ID numbers: a column built with ``id_column()`` (or any ``Column(..., sensitive=True)``) is always
   masked, unless ``?reveal=1`` is asked by a user with ``can_reveal_id``; such an export is audited as
   a reveal as well as an export.
@@ -58,6 +60,17 @@ def id_column(
         return idcard.decrypt(token) if token else (masked(obj) or "")
 
     return Column(header, masked, sensitive=True, reveal=full)
+
+
+# A spreadsheet program reads a CSV cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell that would start a formula gets a leading ``'`` (shown as text by Excel and WPS)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _looks_like_id(header: str) -> bool:
@@ -118,8 +131,8 @@ def export_response(
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(body())
+        writer.writerow([csv_safe(h) for h in headers])
+        writer.writerows([csv_safe(v) for v in row] for row in body())
         if encoding == "utf-8":
             data: bytes = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM so Excel opens UTF-8 correctly
             content_type = "text/csv; charset=utf-8"

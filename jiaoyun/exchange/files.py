@@ -28,26 +28,38 @@ def kind_rows(kind: Kind, user: Any, *, reveal: bool = False) -> Iterator[list[A
         yield [c.render(row.get(c.name)) for c in kind.columns]
 
 
-def rejects_xlsx(batch: ImportBatch, *, reveal: bool) -> bytes:
+# Headers of columns holding an ID number (学籍号 embeds one): masked in the rejected-rows file whatever the kind says.
+ID_HEADER_WORDS = ("身份证", "证件号", "学籍号", "学籍辅号")
+
+
+def _identifying(header: str, kind: Kind) -> bool:
+    col = kind.column_for(header)
+    return (col is not None and col.sensitive) or any(word in str(header) for word in ID_HEADER_WORDS)
+
+
+def rejects_xlsx(batch: ImportBatch) -> bytes:
     """The rejected rows as in the uploaded file, plus the row number and an error column.
 
-    The rows are re-read from the stored file (rejections keep only masked values); ID-number columns
-    are masked unless ``reveal`` (a user who may see full numbers).
+    The rows are re-read from the stored file (rejections keep only masked values). ID numbers and student
+    numbers are always masked (whoever downloads it): the row number leads back to the original file, which
+    the importer has. Raises FileNotFoundError once the stored file has been purged.
     """
     kind = get_kind(batch.kind)
     reasons: dict[int, list[str]] = {}
     for r in batch.rejections.order_by("row", "id"):
         reasons.setdefault(r.row, []).append(f"{r.column}：{r.reason}" if r.column else r.reason)
+    if not batch.stored_path:
+        raise FileNotFoundError("purged")
     path = Path(batch.stored_path)
     table = open_table(path, known=kind.knows)
-    sensitive = {i for i, h in enumerate(table.headers) if (c := kind.column_for(h)) is not None and c.sensitive}
+    sensitive = {i for i, h in enumerate(table.headers) if _identifying(h, kind)}
 
     def rows() -> Iterator[list[Any]]:
         try:
             for number, cells in table.rows():
                 if number in reasons:
                     shown = [
-                        idcard.mask(str(v)) if i in sensitive and not reveal and v not in (None, "") else v
+                        idcard.mask(str(v)) if i in sensitive and v not in (None, "") else v
                         for i, v in enumerate(cells)
                     ]
                     shown += [""] * (len(table.headers) - len(shown))

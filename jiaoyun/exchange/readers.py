@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.files import check_zip
 from jiaoyun.exchange import conf
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -319,6 +320,8 @@ def open_table(path: Path, *, known: Callable[[str], bool]) -> Table:
     with open(path, "rb") as fh:
         head = fh.read(8)
     fmt = detect_format(head)
+    if fmt == "xlsx":
+        check_zip(path)  # a zip bomb is refused before calamine inflates it
     if fmt in ("xlsx", "xls"):
         return _open_workbook(path, fmt, known)
     return _open_csv(path, size, known)

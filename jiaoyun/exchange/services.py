@@ -30,6 +30,7 @@ from jiaoyun.core import idcard
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role, Section
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.files import allowed_extensions, extension
 from jiaoyun.exchange import conf
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.db import audit_bulk, audit_created, is_postgres
@@ -482,6 +483,11 @@ def import_upload(*, actor: Any, kind: str, upload: IO[bytes], file_name: str) -
     if not can_import(actor):
         raise PermissionDenied("您的角色无权导入数据")
     get_kind(kind)
+    ext = extension(file_name)
+    if ext and ext not in allowed_extensions("spreadsheet"):
+        raise DomainError(
+            f"文件“{Path(file_name).name}”的类型不支持，只接受Excel（.xlsx、.xls）或CSV文件", field="文件"
+        )
     path, sha, size = _store(upload, file_name)
     return ImportBatch.objects.create(
         kind=kind,
@@ -581,6 +587,46 @@ def _enqueue_indicators() -> None:
     except ImportError:
         return
     indicators_refresh_soon(triggered_by="import")
+
+
+def rejects_downloaded(*, actor: Any, batch: ImportBatch, ip: str | None = None) -> None:
+    """Audit a download of a batch's rejected-rows file (it holds names and masked ID numbers)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        object_repr=f"拒绝行文件：{batch.file_name}（{batch.rejected}行）",
+        changes={"batch": batch.pk, "kind": batch.kind, "rows": batch.rejected, "revealed": False},
+        note="下载导入拒绝行文件（证件号已脱敏）",
+        ip=ip,
+    )
+
+
+PURGED_NOTE = "原文件已于{date}按保存期限删除（剩余信息保护），批次记录保留"
+
+
+def import_files_purge(*, before: Any) -> int:
+    """Delete the stored files of batches uploaded before ``before`` (not those being read); returns how many.
+
+    The batch keeps its metadata and rejected rows; its message says when the file was purged, and a
+    batch still waiting in 预览 can no longer be confirmed (it is marked 失败).
+    """
+    removed = 0
+    today = timezone.localdate()
+    running = (BatchStatus.PROCESSING, BatchStatus.CONFIRMING)
+    old = ImportBatch.objects.filter(created_at__lt=before).exclude(stored_path="").exclude(status__in=running)
+    for batch in old.iterator():
+        path = Path(batch.stored_path)
+        shared = ImportBatch.objects.filter(stored_path=batch.stored_path).exclude(pk=batch.pk)
+        still_used = shared.filter(created_at__gte=before).exists() or shared.filter(status__in=running).exists()
+        if not still_used and path.exists():
+            path.unlink()
+            removed += 1
+        note = PURGED_NOTE.format(date=today.isoformat())
+        message = f"{batch.message}；{note}" if batch.message else note
+        status = BatchStatus.FAILED if batch.status == BatchStatus.PREVIEW else batch.status
+        ImportBatch.objects.filter(pk=batch.pk).update(stored_path="", message=message[:2000], status=status)
+    return removed
 
 
 def batch_set_progress(*, batch_id: int, share: float) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
+from jiaoyun.core.files import content_disposition
 from jiaoyun.exchange import conf, selectors, services
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.export import Column, export_response, may_reveal, wants_export
@@ -62,7 +62,8 @@ def _kind(key: str) -> Kind:
 
 def _attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -174,15 +175,16 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def batch_rejects(request: HttpRequest, pk: int) -> HttpResponse:
-    """The rejected rows as XLSX with an error column (ID numbers masked unless the user may see them)."""
+    """The rejected rows as XLSX with an error column (ID numbers and 学籍号 always masked); every download audited."""
     _require_importer(request)
     try:
         batch = selectors.batch_get(user=request.user, batch_id=pk)
-        data = rejects_xlsx(batch, reveal=bool(getattr(request.user, "can_reveal_id", False)))
+        data = rejects_xlsx(batch)
     except ImportBatch.DoesNotExist:
         raise Http404("导入批次不存在")
     except (DomainError, FileNotFoundError):
-        raise Http404("原文件已不存在，无法生成拒绝行文件")
+        raise Http404("原文件已不存在（已按保存期限删除），无法生成拒绝行文件")
+    services.rejects_downloaded(actor=request.user, batch=batch, ip=request.META.get("REMOTE_ADDR"))
     return _attachment(data, f"拒绝行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
 
 

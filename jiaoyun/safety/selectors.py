@@ -18,6 +18,7 @@ from jiaoyun.safety.models import (
     Device,
     Guard,
     Hazard,
+    HazardEvidence,
     Inspection,
     RiskReport,
     SafetyAlert,
@@ -171,6 +172,18 @@ def hazard_get(*, user: Any, hazard_id: int) -> Hazard:
     if hazard is None:
         raise Http404("隐患不存在或不在您的数据范围内")
     return hazard
+
+
+def hazard_evidence_get(*, user: Any, evidence_id: int) -> HazardEvidence:
+    """A rectification file, if its hazard's school is in the user's scope (else 404)."""
+    evidence = (
+        HazardEvidence.objects.filter(schools_q(user, prefix="event__hazard__school__"), pk=evidence_id)
+        .select_related("event")
+        .first()
+    )
+    if evidence is None:
+        raise Http404("文件不存在或不在您的数据范围内")
+    return evidence
 
 
 def inspection_list(*, user: Any, filters: Any = None) -> QuerySet[Inspection]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/<int:school_id>/", views.school, name="school"),
     path("hazards/", views.hazards, name="hazards"),
     path("hazards/<int:hazard_id>/", views.hazard, name="hazard"),
+    path("hazards/files/<int:evidence_id>/", views.hazard_file, name="hazard_file"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:inspection_id>/", views.inspection, name="inspection"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.models import User
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.safety import selectors, services
@@ -284,6 +286,13 @@ def hazard(request: HttpRequest, hazard_id: int) -> HttpResponse:
             "overdue": h.status in selectors.UNFIXED_STATES and h.deadline < timezone.localdate(),
         },
     )
+
+
+def hazard_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+    """A rectification photo or file, served as an attachment if the hazard is in scope."""
+    _require_read(request)
+    evidence = selectors.hazard_evidence_get(user=request.user, evidence_id=evidence_id)
+    return serve_file(request, evidence.file, filename=evidence.name or f"整改佐证-{evidence.pk}")
 
 
 def inspections(request: HttpRequest) -> HttpResponse:

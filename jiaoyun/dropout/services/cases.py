@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from jiaoyun.core.errors import DomainError, IllegalTransition
+from jiaoyun.core.files import check_upload
 from jiaoyun.dropout import conf
 from jiaoyun.dropout.choices import (
     ENROLMENT_PLACEMENTS,
@@ -341,6 +342,7 @@ def case_attempt_log(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if evidence is not None:
+        check_upload(evidence, use="evidence", field="佐证材料")
         attempt.evidence = evidence
     attempt.full_clean(exclude=["case", "recorded_by", "evidence"])
     attempt.save()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.files import check_upload
 from jiaoyun.dropout.access import case_q, is_authority
 from jiaoyun.dropout.models import CaseEvent, DropoutCase
 
@@ -71,6 +72,7 @@ def record_event(
         data=data or {},
     )
     if evidence is not None:
+        check_upload(evidence, use="evidence", field="佐证材料")
         event.evidence = evidence
     event.save()
     changes: dict[str, Any] = {"action": action, **(data or {})}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,8 @@ from jiaoyun.core import idcard
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.files import check_upload, temporary_dir
+from jiaoyun.core.files import conf as files_conf
 from jiaoyun.core.scope import student_q
 from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.choices import AbsenceKind
@@ -45,18 +46,56 @@ def _date(value: Any, row: int) -> dt.date:
         raise DomainError(f"“{value}”不是有效日期（应为YYYY-MM-DD）", field="出生日期", row=row)
 
 
-def read_table(data: bytes, filename: str) -> list[dict[str, Any]]:
-    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file as dicts keyed by header."""
-    if filename.lower().endswith((".xlsx", ".xls")):
-        from python_calamine import CalamineWorkbook
+# Each row read from a file carries its row number (as Excel shows it) under this key.
+ROW = "__row__"
+HUKOU_REQUIRED = ("姓名", "户籍村（社区）代码")
 
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        if not sheet:
-            return []
-        headers = [str(h).strip() for h in sheet[0]]
-        return [dict(zip(headers, r, strict=False)) for r in sheet[1:] if any(str(c).strip() for c in r)]
-    text = data.decode("utf-8-sig")
-    return [{k.strip(): v for k, v in r.items() if k} for r in csv.DictReader(io.StringIO(text))]
+
+def roster_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """Rows of a roster file (CSV in UTF-8 or GBK, XLSX, XLS) keyed by column, read one at a time.
+
+    Reuses the import readers: the format comes from the bytes, the header row is found below title rows, an
+    XLSX that would expand beyond the limits is refused. Each row carries its row number under ``ROW``.
+    Unreadable files and missing columns raise DomainError naming the row or column.
+    """
+    from jiaoyun.exchange.readers import normalize_header, open_table
+    from jiaoyun.exchange.values import text
+
+    names = {normalize_header(c): c for c in HUKOU_COLUMNS}
+    table = open_table(path, known=lambda h: h in names)
+    try:
+        columns = {i: names[normalize_header(h)] for i, h in enumerate(table.headers) if normalize_header(h) in names}
+        missing = [c for c in HUKOU_REQUIRED if c not in columns.values()]
+        if missing:
+            found = "、".join(h for h in table.headers if h) or "（无）"
+            raise DomainError(f"缺少必填列：{'、'.join(missing)}。文件中的列为：{found}", field="表头",
+                              row=table.header_row)  # fmt: skip
+        for number, cells in table.rows():
+            row: dict[str, Any] = {ROW: number}
+            for i, column in columns.items():
+                value = cells[i] if i < len(cells) else None
+                row[column] = value if isinstance(value, dt.date) else text(value)
+            yield row
+    finally:
+        table.close()
+
+
+def hukou_upload(*, actor: Any, upload: Any, batch: str = "") -> dict[str, int]:
+    """Check an uploaded roster (type, size, content), keep it in a temporary file while it is read, import it.
+
+    The temporary file is deleted at once (and by ``uploads_purge`` should the process die meanwhile).
+    """
+    if actor is not None and not is_county(actor):
+        raise PermissionDenied("户籍名册由县教育体育局导入")
+    check_upload(upload, use="spreadsheet", field="户籍名册", max_bytes=int(files_conf("UPLOAD_ROSTER_MAX_BYTES")))
+    path = temporary_dir() / f"hukou-{upload.name}"
+    try:
+        with open(path, "wb") as out:
+            for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+                out.write(chunk)
+        return hukou_import(actor=actor, rows=roster_rows(path), batch=batch)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 @transaction.atomic
@@ -67,7 +106,8 @@ def hukou_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], batch: str = 
     villages = {a.code: a for a in Area.objects.filter(level="village")}
     created = updated = 0
     seen: set[str] = set()
-    for i, raw in enumerate(rows, start=2):
+    for n, raw in enumerate(rows, start=2):
+        i = int(raw.get(ROW, n))
         row = {k: ("" if v is None else str(v).strip() if not isinstance(v, dt.date) else v) for k, v in raw.items()}
         name = str(row.get("姓名", ""))
         if not name:

@@ -105,7 +105,7 @@ def test_every_verification_outcome_leads_where_it_should(county_roster, as_of, 
         student = make_student(f"核实{i}", birth=D(2012, 1, 1 + i))
         case = services.case_open(actor=county_admin, student=student, on=as_of)
         case = services.case_verify(actor=county_admin, case=case, outcome=outcome, on=as_of, note="入户核实",
-                                    evidence=SimpleUploadedFile("核实.jpg", b"jpg"))  # fmt: skip
+                                    evidence=SimpleUploadedFile("核实.jpg", b"\xff\xd8\xff\xe0jpg"))  # fmt: skip
         assert case.status == OUTCOME_STATUS[outcome], outcome
     assert OUTCOME_STATUS[Outcome.OUT_OF_COUNTY] == CaseStatus.NO_RETURN
     assert OUTCOME_STATUS[Outcome.IN_SCHOOL] == CaseStatus.DISMISSED
@@ -136,12 +136,13 @@ def test_a_returned_child_absent_again_reopens_the_case(enrolled, as_of, county_
     assert case.status == CaseStatus.VERIFIED and case.reopen_count == 1 and run.figures["reopened"] == 1
 
 
-def test_hukou_import_from_csv(county_admin, village_a1):
+def test_hukou_import_from_csv(county_admin, village_a1, tmp_path):
     number = idcard.make("530521", D(2013, 4, 4), 17)
     data = ("姓名,性别,出生日期,身份证号,户籍村（社区）代码,村民小组,户主,脱贫户/监测户\n"
             f"李花,女,2013-04-04,{number},{village_a1.code},二组,李大,监测户\n"
             f"王草,男,2014-02-02,,{village_a1.code},三组,王大,\n").encode("utf-8-sig")  # fmt: skip
-    rows = services.roster.read_table(data, "roster.csv")
+    (tmp_path / "roster.csv").write_bytes(data)
+    rows = list(services.roster.roster_rows(tmp_path / "roster.csv"))
     assert services.hukou_import(actor=county_admin, rows=rows, batch="2021-11") == {"created": 2, "updated": 0}
     assert services.hukou_import(actor=county_admin, rows=rows[:1], batch="2021-12") == {"created": 0, "updated": 1}
     rec = HukouRecord.objects.get(name="李花")

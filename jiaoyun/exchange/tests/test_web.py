@@ -79,16 +79,31 @@ def test_large_upload_is_previewed_by_a_task_and_polled(admin_client, county_adm
     assert (batch.status, batch.progress, batch.new) == ("preview", 100, 1)
 
 
-def test_rejected_rows_download_with_error_column(client, county_admin, settings):
+def test_rejected_rows_download_is_masked_for_everyone_and_audited(client, county_admin, settings):
     batch = import_file(actor=county_admin, kind="students", upload=upload(csv_bytes(ROWS)), file_name="a.csv")
     superuser = UserFactory(username="root", is_superuser=True, role="none")  # may import, may not see full IDs
-    for user, shown in ((county_admin, ROWS[2][1]), (superuser, idcard.mask(ROWS[2][1]))):
+    assert county_admin.can_reveal_id  # even a user who may reveal gets the masked file (row number leads back)
+    for user in (county_admin, superuser):
         client.force_login(user)
-        rows = sheet_rows(client.get(reverse("exchange:rejects", args=[batch.pk])).content)
+        response = client.get(reverse("exchange:rejects", args=[batch.pk]))
+        assert response["X-Content-Type-Options"] == "nosniff"
+        rows = sheet_rows(response.content)
         assert rows[0] == ["原行号", "姓名", "身份证号", "错误原因"]
-        assert rows[1][:3] == [3.0, "李四", shown]
+        assert rows[1][:3] == [3.0, "李四", idcard.mask(ROWS[2][1])]
+        assert ROWS[2][1] not in str(rows)
         assert rows[1][3].startswith("身份证号：校验码错误")
         assert len(rows) == 2
+    entries = AuditEntry.objects.filter(action="export", object_type="exchange.ImportBatch", object_id=str(batch.pk))
+    assert sorted(e.actor_name for e in entries) == sorted([county_admin.username, "root"])
+    assert all(e.changes["revealed"] is False for e in entries)
+
+
+def test_rejected_rows_mask_student_numbers_too(admin_client, county_admin):
+    rows = [["姓名", "身份证号", "全国学籍号"], ["李四", id_no(1, 1)[:-1] + "0", "G" + id_no(1, 1)]]
+    batch = import_file(actor=county_admin, kind="students", upload=upload(csv_bytes(rows)), file_name="a.csv")
+    got = sheet_rows(admin_client.get(reverse("exchange:rejects", args=[batch.pk])).content)
+    assert got[0][:4] == ["原行号", "姓名", "身份证号", "全国学籍号"]
+    assert id_no(1, 1)[:-1] not in str(got) and got[1][3] == idcard.mask("G" + id_no(1, 1))
 
 
 def test_imports_list_filters_and_query_count(admin_client, county_admin, django_assert_max_num_queries):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
+from jiaoyun.core.files import check_upload
 from jiaoyun.safety import conf
 from jiaoyun.safety.choices import AlertKind, HazardStatus, InspectionKind, Level, Severity, TemplateKind
 from jiaoyun.safety.models import (
@@ -35,9 +36,6 @@ from jiaoyun.safety.models import (
 )
 from jiaoyun.safety.permissions import can_manage, is_safety_section, require_manage
 from jiaoyun.schools.models import School
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt")
 
 
 @dataclass(frozen=True)
@@ -199,14 +197,6 @@ def _locked(hazard: Hazard) -> Hazard:
     return Hazard.objects.select_for_update().select_related("school").get(pk=hazard.pk)
 
 
-def _check_file(f: UploadedFile) -> None:
-    name = (f.name or "").lower()
-    if not name.endswith(EVIDENCE_SUFFIXES):
-        raise DomainError(f"文件“{f.name}”类型不支持，请上传图片、PDF或Office文档", field="整改佐证")
-    if (f.size or 0) > MAX_EVIDENCE_BYTES:
-        raise DomainError(f"文件“{f.name}”超过10MB", field="整改佐证")
-
-
 @transaction.atomic
 def hazard_rectify(*, hazard: Hazard, actor: Any, note: str, files: Sequence[UploadedFile]) -> Hazard:
     """The responsible person (or a manager of the school) reports the fix with evidence."""
@@ -219,16 +209,15 @@ def hazard_rectify(*, hazard: Hazard, actor: Any, note: str, files: Sequence[Upl
         raise DomainError("请填写整改情况", field="整改情况")
     if not files:
         raise DomainError("请上传整改照片或佐证材料", field="整改佐证")
-    for f in files:
-        _check_file(f)
+    names = [check_upload(f, use="evidence", field="整改佐证") for f in files]  # stored under random names
     before = hazard.status
     hazard.status = HazardStatus.RECTIFIED
     hazard.fixed_by = actor
     hazard.verified_by = None
     hazard.save(update_fields=["status", "fixed_by", "verified_by"])
     event = _event(hazard, actor=actor, action="整改", from_status=before, note=note)
-    for f in files:
-        HazardEvidence.objects.create(event=event, file=f, name=(f.name or "")[:200], uploaded_by=actor)
+    for f, name in zip(files, names, strict=True):
+        HazardEvidence.objects.create(event=event, file=f, name=name[:200], uploaded_by=actor)
     return hazard
 
 
