@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from jiaoyun.core.choices import Role
+from jiaoyun.core.choices import Role, ScopeLevel
 from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
 from jiaoyun.people.models import Teacher
 from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, Stage
@@ -216,13 +216,36 @@ def rotation_plans() -> QuerySet[RotationPlan]:
     ).order_by("-year")
 
 
+def rotation_move_q(user: Any) -> Q:
+    """Moves visible to the user, by teacher (``teacher_q``): a village cadre sees none, a class teacher only their
+    own move; a township or school also sees the teachers it receives (its staffing to come)."""
+    scope = scope_for(user)
+    q = teacher_q(user, prefix="teacher__")
+    if scope.level in (ScopeLevel.TOWNSHIP, ScopeLevel.SCHOOL):
+        q |= school_q(scope, prefix="to_school__")
+    return q
+
+
+def rotation_plan_for(*, year: int) -> RotationPlan | None:
+    """The plan of a year (plan-level figures only: no teacher in it)."""
+    return RotationPlan.objects.filter(year=year).first()
+
+
+def rotation_move_get(*, user: Any, move_id: int) -> RotationMove:
+    """One move within the user's scope (``RotationMove.DoesNotExist`` otherwise)."""
+    return (
+        RotationMove.objects.filter(rotation_move_q(user))
+        .select_related("plan", "teacher", "to_school")
+        .get(pk=move_id)
+    )
+
+
 def rotation_moves(*, user: Any, plan: RotationPlan, filters: Any = None) -> QuerySet[RotationMove]:
     f = filters or {}
     qs = RotationMove.objects.filter(plan=plan).select_related(
         "teacher", "from_school", "to_school", "to_school__township"
     )
-    if not scope_for(user).is_county:
-        qs = qs.filter(school_q(user, prefix="from_school__") | school_q(user, prefix="to_school__"))
+    qs = qs.filter(rotation_move_q(user))
     if f.get("status"):
         qs = qs.filter(status=f.get("status"))
     if f.get("subject"):
