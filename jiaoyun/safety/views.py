@@ -40,6 +40,7 @@ from jiaoyun.safety.forms import (
 from jiaoyun.safety.models import Canteen, ChecklistTemplate, Rule
 from jiaoyun.safety.permissions import can_manage, can_read, is_safety_section
 from jiaoyun.web.paging import paginate
+from jiaoyun.web.redirects import safe_next
 
 
 def _require_read(request: HttpRequest) -> None:
@@ -466,7 +467,7 @@ def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
             services.alert_acknowledge(actor=request.user, alert=alert)
         except DomainError as exc:
             messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("safety:devices"))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("safety:devices")))
 
 
 def rules(request: HttpRequest) -> HttpResponse:
