@@ -432,6 +432,14 @@ def match_runs(*, user: Any) -> QuerySet[MatchRun]:
     return MatchRun.objects.order_by("-started_at")[:10]  # type: ignore[return-value]
 
 
+def hukou_batches(*, user: Any, limit: int = 50) -> list[str]:
+    """The import batches of the 户籍名册 rows the user may see (for the batch filter)."""
+    from jiaoyun.core.scope import area_q
+
+    qs = HukouRecord.objects.filter(area_q(user, prefix="hukou_village__")).exclude(batch="")
+    return list(qs.order_by().values_list("batch", flat=True).distinct()[:limit])
+
+
 def hukou_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[HukouRecord]:
     """户籍名册 (the police roster) within the user's area scope. Filters: ``q`` (姓名), ``township``,
     ``village``, ``matched`` (``yes``: linked to a 学籍 person, ``no``: not linked), ``poverty``, ``batch``,

@@ -624,7 +624,7 @@ def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
             "checks": c.sixt_checks.filter(date__gte=since).order_by("-date"),
             "samples": c.samples.filter(date__gte=since).order_by("-date", "meal")[:60],
             "meals": c.accompaniments.filter(date__gte=since).order_by("-date", "meal")[:60],
-            "staff": c.staff.all(),
+            "staff": selectors.canteen_staff(user=request.user, canteen=c),
             "inspections": c.inspections.order_by("-date")[:10],
             "today": today,
             "template_id": ChecklistTemplate.objects.filter(kind=TemplateKind.CANTEEN)

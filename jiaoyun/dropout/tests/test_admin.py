@@ -52,7 +52,9 @@ def test_the_county_sees_every_case(client, county_admin, cases):
 def test_responsible_persons_are_scoped(client, township_officer, village_cadre, responsibles, village_b1):
     other = ResponsiblePerson.objects.create(line="admin", level=3, name="外乡村主任", area=village_b1)
     client.force_login(staff(township_officer, *PERMS))
-    listed = {p.name for p in client.get(reverse("admin:dropout_responsibleperson_changelist")).context["cl"].result_list}
+    listed = {
+        p.name for p in client.get(reverse("admin:dropout_responsibleperson_changelist")).context["cl"].result_list
+    }
     assert "外乡村主任" not in listed and "县长甲" not in listed and "局长戊" not in listed
     assert {"镇长乙", "村主任丙", "校长己", "班主任庚"} <= listed
     assert client.get(reverse("admin:dropout_responsibleperson_change", args=[other.pk])).status_code == 302
@@ -73,7 +75,9 @@ def test_an_admin_change_of_a_responsible_person_goes_through_the_service(client
     assert person.level == 3 and person.area.name == "甸阳社区"
 
 
-def test_an_admin_add_of_a_responsible_person_goes_through_the_service(client, township_officer, village_a2, village_b1):
+def test_an_admin_add_of_a_responsible_person_goes_through_the_service(
+    client, township_officer, village_a2, village_b1
+):
     client.force_login(staff(township_officer, *PERMS))
     url = reverse("admin:dropout_responsibleperson_add")
     ok = client.post(url, {"line": "admin", "level": 3, "name": "新村主任", "area": village_a2.pk, "is_active": "on"})

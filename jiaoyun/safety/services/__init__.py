@@ -17,10 +17,10 @@ from jiaoyun.safety.services.devices import (
     device_authenticate,
     device_event_record,
     device_heartbeat,
-    device_register,
-    device_token_rotate,
     device_message_authenticate,
     device_nonces_purge,
+    device_register,
+    device_token_rotate,
     devices_check_offline,
     devices_provision_simulator,
 )

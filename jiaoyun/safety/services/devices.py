@@ -15,9 +15,8 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
-from jiaoyun.safety import conf
+from jiaoyun.safety import conf, device_protocol
 from jiaoyun.safety.choices import AlertKind, DeviceEventKind, DeviceKind
-from jiaoyun.safety import device_protocol
 from jiaoyun.safety.models import Device, DeviceEvent, DeviceNonce, SafetyAlert
 from jiaoyun.safety.permissions import require_manage
 from jiaoyun.safety.services._util import clean_or_raise
@@ -156,9 +155,7 @@ def device_message_authenticate(
         raise DeviceAuthError("时间戳格式无效（应为Unix秒数）")
     device = Device.objects.select_related("school").filter(serial=serial, is_active=True).first()
     expected = (
-        device_protocol.signature(
-            device_protocol.signing_key(device.token_hash), method, path, timestamp, nonce, body
-        )
+        device_protocol.signature(device_protocol.signing_key(device.token_hash), method, path, timestamp, nonce, body)
         if device is not None
         else ""
     )
