@@ -127,3 +127,39 @@ def test_a_purged_nonce_still_cannot_be_replayed(client, alarm):
             signature=headers[device_protocol.SIGNATURE], method="POST", path="/devices/heartbeat", body=data,
             now=later,
         )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_copies_of_a_message_pass_once(principal, school_a):
+    """Two copies of one signed message arriving at once: the unique nonce lets exactly one through."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions: PostgreSQL")
+    _, token = services.device_register(actor=principal, school=school_a, kind="alarm", name="报警",
+                                        serial="ALM-0001")  # fmt: skip
+    data, headers = signed(token, "/devices/heartbeat", {})
+    barrier, results = threading.Barrier(2), []
+
+    def deliver():
+        try:
+            barrier.wait(timeout=10)
+            services.device_message_authenticate(
+                serial="ALM-0001", timestamp=headers[device_protocol.TIMESTAMP], nonce=headers[device_protocol.NONCE],
+                signature=headers[device_protocol.SIGNATURE], method="POST", path="/devices/heartbeat", body=data,
+            )  # fmt: skip
+            results.append("ok")
+        except services.DeviceAuthError as exc:
+            results.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert sorted(results) == ["ok", "重复的消息（随机数已使用），已拒绝"]
+    assert DeviceNonce.objects.filter(serial="ALM-0001").count() == 1
