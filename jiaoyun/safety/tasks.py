@@ -9,7 +9,6 @@ from jiaoyun.safety import services
 
 @task()
 def devices_check_offline_task() -> int:
-    services.device_nonces_purge()
     return services.devices_check_offline()
 
 

@@ -223,8 +223,10 @@ def device_event_record(
 
 @transaction.atomic
 def devices_check_offline(*, now: dt.datetime | None = None) -> int:
-    """Flag every active device silent past its heartbeat interval as offline, with one alert each."""
+    """Flag every active device silent past its heartbeat interval as offline, with one alert each. Also purges
+    the device-message nonces that have outlived the time window (``device_nonces_purge``)."""
     now = now or timezone.now()
+    device_nonces_purge(now=now)
     due = ExpressionWrapper(F("last_seen_at") + F("heartbeat_interval"), output_field=DateTimeField())
     due_new = ExpressionWrapper(F("created_at") + F("heartbeat_interval"), output_field=DateTimeField())
     qs = (

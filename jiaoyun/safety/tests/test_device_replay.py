@@ -163,3 +163,11 @@ def test_two_concurrent_copies_of_a_message_pass_once(principal, school_a):
         t.join(timeout=20)
     assert sorted(results) == ["ok", "重复的消息（随机数已使用），已拒绝"]
     assert DeviceNonce.objects.filter(serial="ALM-0001").count() == 1
+
+
+def test_the_offline_check_purges_old_nonces(alarm):
+    DeviceNonce.objects.create(
+        serial="ALM-0001", nonce="old-nonce-00000001", sent_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    services.devices_check_offline()
+    assert not DeviceNonce.objects.exists()
