@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from jiaoyun.core.choices import Role
-from jiaoyun.core.scope import scope_for, student_q
+from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, student_q
 
 # Roles that act for a government or the bureau: 责令改正, 行政处罚, 诉讼, 销号, bulletins, reviews.
 AUTHORITY_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_OFFICER)
@@ -29,6 +29,19 @@ def case_q(user: Any, prefix: str = "") -> Q:
     if user_id is not None and getattr(user, "is_authenticated", False):
         q |= Q(**{f"{prefix}pk__in": CaseResponsible.objects.filter(person__user_id=user_id).values("case_id")})
     return q
+
+
+def responsible_q(user: Any, prefix: str = "") -> Q:
+    """Responsible persons visible to ``user``: those of the areas and schools within the data scope (the
+    county-level persons only to the county)."""
+    scope = scope_for(user)
+    if scope.is_county:
+        return Q()
+    if not scope.township_id:
+        return NOTHING
+    in_area = Q(**{f"{prefix}area__isnull": False}) & area_q(scope, prefix=f"{prefix}area__")
+    in_school = Q(**{f"{prefix}school__isnull": False}) & school_q(scope, prefix=f"{prefix}school__")
+    return in_area | in_school
 
 
 def is_authority(user: Any) -> bool:

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jiaoyun.core.choices import ScopeLevel
-from jiaoyun.core.scope import NOTHING, class_q, scope_for, student_q
+from jiaoyun.core.scope import class_q, scope_for, student_q
 from jiaoyun.dropout.access import case_q
 from jiaoyun.dropout.choices import (
     CONFIRMED_STATUSES,
@@ -26,7 +26,6 @@ from jiaoyun.dropout.models import (
     Bulletin,
     CaseAlert,
     DropoutCase,
-    DropoutStat,
     HukouRecord,
     MatchRun,
     QuarterlyReview,
@@ -66,11 +65,11 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def case_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[DropoutCase]:
+def case_list(
+    *, user: Any, filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
+) -> QuerySet[DropoutCase]:
     f = filters or {}
-    qs = DropoutCase.objects.filter(case_q(user)).select_related(
-        "student", "township", "village", "school", "placement_school"
-    )
+    qs = _cases(user).select_related("student", "township", "village", "school", "placement_school")
     ledger = str(f.get("ledger") or "all")
     if ledger in LEDGERS:
         qs = qs.filter(status__in=LEDGERS[ledger][1])
@@ -93,7 +92,7 @@ def case_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySe
     if f.get("stage"):
         qs = qs.filter(stage=_int(f["stage"]))
     if f.get("overdue") in ("1", "true", True):
-        today = timezone.localdate()
+        today = as_of or timezone.localdate()
         qs = qs.filter(
             status=CaseStatus.RETURNING,
             steps__completed_on__isnull=True,
@@ -178,13 +177,10 @@ def ledger_children(
     *, user: Any, filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
 ) -> QuerySet[Student]:
     """适龄儿童台账: every child of compulsory age known from 学籍 or the 户籍 roster, within scope."""
-    from jiaoyun.dropout.services.matching import compulsory_q
-
     f = filters or {}
     as_of = as_of or timezone.localdate()
     qs = (
-        Student.objects.filter(student_q(user), compulsory_q(as_of))
-        .exclude(status=StudentStatus.DECEASED)
+        _children(user, as_of)
         .select_related("current_school", "hukou_village", "hukou_village__parent", "residence_village")
         .annotate(on_roster=Exists(HukouRecord.objects.filter(student=OuterRef("pk"))))
     )
@@ -217,32 +213,55 @@ def alert_list(*, user: Any, mine: bool = False) -> QuerySet[CaseAlert]:
     return qs.order_by("-created_on", "level")
 
 
-def _stat_q(user: Any) -> Q:
-    s = scope_for(user)
-    if s.level == ScopeLevel.COUNTY:
-        return Q()
-    if s.level == ScopeLevel.TOWNSHIP:
-        return Q(township_id=s.township_id)
-    if s.level == ScopeLevel.VILLAGE:
-        return Q(village_id=s.village_id)
-    if s.level in (ScopeLevel.SCHOOL, ScopeLevel.CLASS):
-        return Q(school_id=s.school_id)
-    return NOTHING
+def _cases(user: Any) -> QuerySet[DropoutCase]:
+    """The cases ``user`` sees: the one scope of the case lists, ledgers and statistics (``case_q``)."""
+    return DropoutCase.objects.filter(case_q(user))
 
 
-def dashboard(*, user: Any) -> dict[str, Any]:
-    """Ledger counts and chart data from the stat cube (one query), summed within the user's scope."""
-    rows = DropoutStat.objects.filter(_stat_q(user)).values_list("measure", "key", "township__name", "value", "as_of")
+def _children(user: Any, as_of: dt.date) -> QuerySet[Student]:
+    """The 适龄儿童 ``user`` sees: the one scope of the children ledger and its statistics (``student_q``)."""
+    from jiaoyun.dropout.services.matching import compulsory_q
+
+    return Student.objects.filter(student_q(user), compulsory_q(as_of)).exclude(status=StudentStatus.DECEASED)
+
+
+def dashboard(*, user: Any, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Ledger counts and chart data, counted live from the same scoped querysets as the lists (``_cases``,
+    ``_children``): a figure on the dashboard is the length of the list its card links to, for every user."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    as_of = as_of or timezone.localdate()
+    cases = _cases(user).order_by()
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    as_of = None
-    for measure, key, township, value, day in rows:
-        as_of = day
-        totals[measure][key] += value
-        if measure == "case":
-            by_township[township or "未定"][key] += value
-        if measure == "overdue":
-            by_township[township or "未定"]["overdue"] += value
+    for r in _children(user, as_of).order_by().values("status").annotate(n=Count("id")):
+        totals["ledger"][r["status"]] += r["n"]
+    for r in cases.values("status", "township__name").annotate(n=Count("id")):
+        totals["case"][r["status"]] += r["n"]
+        by_township[r["township__name"] or "未定"][r["status"]] += r["n"]
+    for r in cases.filter(status__in=CONFIRMED_STATUSES).values("reason").annotate(n=Count("id")):
+        totals["reason"][r["reason"] or ""] += r["n"]
+    for measure, qs, on in (
+        ("new", cases.exclude(status=CaseStatus.DISMISSED), "detected_on"),
+        ("returned", cases.filter(returned_on__isnull=False), "returned_on"),
+    ):
+        for r in qs.annotate(m=TruncMonth(on)).values("m").annotate(n=Count("id")):
+            totals[measure][r["m"].strftime("%Y-%m")] += r["n"]
+    # Cases with an overdue open step: the list behind the card (``case_list(overdue=1)``).
+    overdue = (
+        cases.filter(
+            status=CaseStatus.RETURNING,
+            steps__completed_on__isnull=True,
+            steps__skipped=False,
+            steps__deadline__lt=as_of,
+        )  # fmt: skip
+        .values("township__name")
+        .annotate(n=Count("id", distinct=True))
+    )
+    for r in overdue:
+        totals["overdue"][""] += r["n"]
+        by_township[r["township__name"] or "未定"]["overdue"] += r["n"]
     case = totals["case"]
     cards = {
         "children": sum(totals["ledger"].values()),
@@ -449,6 +468,14 @@ def match_runs(*, user: Any) -> QuerySet[MatchRun]:
     if not scope_for(user).is_county:
         return MatchRun.objects.none()
     return MatchRun.objects.order_by("-started_at")[:10]  # type: ignore[return-value]
+
+
+def hukou_batches(*, user: Any, limit: int = 50) -> list[str]:
+    """The import batches of the 户籍名册 rows the user may see (for the batch filter)."""
+    from jiaoyun.core.scope import area_q
+
+    qs = HukouRecord.objects.filter(area_q(user, prefix="hukou_village__")).exclude(batch="")
+    return list(qs.order_by().values_list("batch", flat=True).distinct()[:limit])
 
 
 def hukou_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[HukouRecord]:

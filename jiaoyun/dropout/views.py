@@ -412,7 +412,6 @@ def responsibles(request: HttpRequest) -> HttpResponse:
 
 
 def hukou(request: HttpRequest) -> HttpResponse:
-    from jiaoyun.dropout.models import HukouRecord
     from jiaoyun.people.choices import PovertyStatus
 
     if not is_county(request.user):
@@ -446,8 +445,8 @@ def hukou(request: HttpRequest) -> HttpResponse:
         request,
         "dropout/hukou.html",
         {"form": form, "page": paginate(request, qs), "columns": services.roster.HUKOU_COLUMNS,
-         "povertys": PovertyStatus.choices, "batches": HukouRecord.objects.order_by().values_list("batch", flat=True)
-         .exclude(batch="").distinct()[:50], **_filter_options(request)},
+         "povertys": PovertyStatus.choices, "batches": selectors.hukou_batches(user=request.user),
+         **_filter_options(request)},
         status=status,
     )  # fmt: skip
 

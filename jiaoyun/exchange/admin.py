@@ -1,21 +1,33 @@
+"""Import batches in the admin: read-only, and only for those who may import (``exchange.selectors.batch_list``).
+
+Batches are written by the import services only (upload, confirm, purge); nothing is added, changed or deleted here.
+The rejected rows are listed without their cell values, which may hold ID numbers: those are read on the batch page,
+whose rejected-rows download is masked and audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
+from jiaoyun.core.admin_mixins import ReadOnlyAdminMixin
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
+from jiaoyun.exchange.selectors import batch_list
 
 
-class RejectionInline(admin.TabularInline):
+class RejectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ImportRejection
     extra = 0
     can_delete = False
-    fields = ("row", "column", "value", "reason")
+    fields = ("row", "column", "reason")
     readonly_fields = fields
     max_num = 0
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    """Read-only: batches are written by the import services only."""
-
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
@@ -32,8 +44,5 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "file_sha256")
     inlines = [RejectionInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return batch_list(user=request.user)

@@ -18,7 +18,7 @@ router = Router(tags=["exchange"])
 REJECTIONS_SHOWN = 1000
 
 
-def _out(batch: ImportBatch, *, detail: bool = False) -> dict[str, Any]:
+def _out(batch: ImportBatch, *, user: Any = None, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": batch.pk,
         "kind": batch.kind,
@@ -40,9 +40,8 @@ def _out(batch: ImportBatch, *, detail: bool = False) -> dict[str, Any]:
         "message": batch.message,
     }
     if detail:
-        data["rejections"] = list(
-            batch.rejections.order_by("row", "id").values("row", "column", "value", "reason")[:REJECTIONS_SHOWN]
-        )
+        rejections = selectors.batch_rejections(user=user, batch=batch)
+        data["rejections"] = list(rejections.values("row", "column", "value", "reason")[:REJECTIONS_SHOWN])
     return data
 
 
@@ -61,13 +60,13 @@ def batch_list(request: HttpRequest, kind: str = "", status: str = "", q: str = 
 
 @router.get("/batches/{batch_id}", response=BatchDetailOut)
 def batch_detail(request: HttpRequest, batch_id: int) -> Any:
-    return _out(_get(request, batch_id), detail=True)
+    return _out(_get(request, batch_id), user=request.user, detail=True)
 
 
 @router.post("/batches/{batch_id}/confirm", response=BatchDetailOut)
 def batch_confirm(request: HttpRequest, batch_id: int) -> Any:
     batch = services.import_confirm(actor=request.user, batch=_get(request, batch_id))
-    return _out(batch, detail=True)
+    return _out(batch, user=request.user, detail=True)
 
 
 @router.post("/{kind}/preview", response={200: BatchDetailOut, 400: BatchDetailOut})
@@ -78,5 +77,5 @@ def preview(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> 
         services.import_preview(actor=request.user, batch=batch)
     except DomainError:
         batch.refresh_from_db()
-        return Status(400, _out(batch, detail=True))
-    return Status(200, _out(batch, detail=True))
+        return Status(400, _out(batch, user=request.user, detail=True))
+    return Status(200, _out(batch, user=request.user, detail=True))

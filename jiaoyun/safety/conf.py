@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "SAFETY_ESCALATION_DAYS": 7,
     # Default heartbeat interval of a device, in seconds.
     "SAFETY_DEVICE_INTERVAL_SECONDS": 300,
+    # Device messages: refused when signed longer ago than this many seconds (and their nonces kept this long) …
+    "SAFETY_DEVICE_MESSAGE_WINDOW_SECONDS": 300,
+    # … or dated further in the future than this clock skew.
+    "SAFETY_DEVICE_CLOCK_SKEW_SECONDS": 60,
     # A canteen inspection scoring below this (percent) counts as failing.
     "SAFETY_CANTEEN_PASS_SCORE": 80,
 }

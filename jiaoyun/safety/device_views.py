@@ -1,9 +1,11 @@
-"""The device endpoint: devices authenticate with ``Authorization: Bearer <token>`` and post JSON.
+"""The device endpoint: each message is signed by the device (HMAC-SHA256 keyed with its token, see
+``jiaoyun.safety.device_protocol`` and docs/security/devices.md) and carries a timestamp and a nonce.
 
     POST /devices/heartbeat  {"serial": "…", "at": "2026-11-28T10:00:00+08:00"}            → 200
     POST /devices/events     {"serial": "…", "kind": "alarm_pressed", "at": "…", "payload": {}} → 201
 
-Missing or wrong token → 401; a token used for another device's serial → 403.
+Missing or invalid signature headers, unknown device, a message signed outside the time window or a nonce seen
+before → 401 (audited, at most once per device and address per minute); a body naming another device → 403.
 """
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.errors import DomainError
+from jiaoyun.safety import device_protocol
 from jiaoyun.safety.models import Device
-from jiaoyun.safety.services import device_authenticate, device_event_record, device_heartbeat
+from jiaoyun.safety.services import (
+    DeviceAuthError,
+    device_auth_failure_record,
+    device_event_record,
+    device_heartbeat,
+    device_message_authenticate,
+)
 
 MAX_BODY = 64 * 1024
 
@@ -28,29 +37,36 @@ MAX_BODY = 64 * 1024
 def _error(status: int, detail: str) -> JsonResponse:
     resp = JsonResponse({"detail": detail}, status=status)
     if status == 401:
-        resp["WWW-Authenticate"] = 'Bearer realm="devices"'
+        resp["WWW-Authenticate"] = 'JY-HMAC-SHA256 realm="devices"'
     return resp
 
 
 def _parse(request: HttpRequest) -> tuple[Device | None, dict[str, Any] | JsonResponse]:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None, _error(401, "缺少设备令牌（Authorization: Bearer <token>）")
-    device = device_authenticate(token.strip())
-    if device is None:
-        return None, _error(401, "设备令牌无效")
     if len(request.body) > MAX_BODY:
-        return device, _error(400, "请求体过大")
+        return None, _error(400, "请求体过大")
+    serial = request.headers.get(device_protocol.SERIAL, "").strip()
+    try:
+        device = device_message_authenticate(
+            serial=serial,
+            timestamp=request.headers.get(device_protocol.TIMESTAMP, "").strip(),
+            nonce=request.headers.get(device_protocol.NONCE, "").strip(),
+            signature=request.headers.get(device_protocol.SIGNATURE, "").strip(),
+            method=request.method or "POST",
+            path=request.path,
+            body=request.body,
+        )
+    except DeviceAuthError as exc:
+        device_auth_failure_record(serial=serial[:50], ip=request.META.get("REMOTE_ADDR"), reason=str(exc))
+        return None, _error(401, str(exc))
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         return device, _error(400, "请求体不是有效的JSON")
     if not isinstance(body, dict):
         return device, _error(400, "请求体应为JSON对象")
-    serial = body.get("serial")
-    if serial is not None and serial != device.serial:
-        return device, _error(403, "该令牌不属于此设备")
+    named = body.get("serial")
+    if named is not None and named != device.serial:
+        return device, _error(403, "该签名不属于此设备")
     return device, body
 
 

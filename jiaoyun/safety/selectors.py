@@ -14,6 +14,7 @@ from jiaoyun.areas.models import Area
 from jiaoyun.safety.choices import HazardStatus, SixT
 from jiaoyun.safety.models import (
     Canteen,
+    CanteenStaff,
     ComplianceSnapshot,
     Device,
     Guard,
@@ -263,6 +264,11 @@ def canteen_get(*, user: Any, canteen_id: int) -> Canteen:
     if obj is None:
         raise Http404("食堂不存在或不在您的数据范围内")
     return obj
+
+
+def canteen_staff(*, user: Any, canteen: Canteen) -> QuerySet[CanteenStaff]:
+    """The staff (and their health certificates) of a canteen within the user's scope."""
+    return CanteenStaff.objects.filter(schools_q(user, prefix="canteen__school__"), canteen=canteen)
 
 
 def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:

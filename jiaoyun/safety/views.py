@@ -42,6 +42,7 @@ from jiaoyun.safety.forms import (
 from jiaoyun.safety.models import Canteen, ChecklistTemplate, Rule
 from jiaoyun.safety.permissions import can_manage, can_read, is_safety_section
 from jiaoyun.web.paging import paginate
+from jiaoyun.web.redirects import safe_next
 
 
 def _require_read(request: HttpRequest) -> None:
@@ -475,7 +476,7 @@ def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
             services.alert_acknowledge(actor=request.user, alert=alert)
         except DomainError as exc:
             messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("safety:devices"))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("safety:devices")))
 
 
 def rules(request: HttpRequest) -> HttpResponse:
@@ -632,7 +633,7 @@ def canteen(request: HttpRequest, canteen_id: int) -> HttpResponse:
             "checks": c.sixt_checks.filter(date__gte=since).order_by("-date"),
             "samples": c.samples.filter(date__gte=since).order_by("-date", "meal")[:60],
             "meals": c.accompaniments.filter(date__gte=since).order_by("-date", "meal")[:60],
-            "staff": c.staff.all(),
+            "staff": selectors.canteen_staff(user=request.user, canteen=c),
             "inspections": c.inspections.order_by("-date")[:10],
             "today": today,
             "template_id": ChecklistTemplate.objects.filter(kind=TemplateKind.CANTEEN)

@@ -9,7 +9,7 @@ from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from jiaoyun.teachers import selectors
-from jiaoyun.teachers.models import HiringRound, RotationPlan
+from jiaoyun.teachers.models import HiringRound
 from jiaoyun.teachers.schemas import ApplicationOut, EthicsRecordOut, GapOut, MoveOut, QuotaOut, RoundOut
 from jiaoyun.teachers.views.common import current_year
 
@@ -95,7 +95,7 @@ def round_applications(request: HttpRequest, round_id: int) -> Any:
 @router.get("/rotation/{year}/moves", response=list[MoveOut])
 @paginate(PageNumberPagination, page_size=200)
 def rotation_moves(request: HttpRequest, year: int) -> Any:
-    plan = RotationPlan.objects.filter(year=year).first()
+    plan = selectors.rotation_plan_for(year=year)
     if plan is None:
         raise Http404
     return [

@@ -9,15 +9,18 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from jiaoyun.core.choices import Role
+from jiaoyun.core.choices import Role, ScopeLevel
 from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
 from jiaoyun.people.models import Teacher
 from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, Stage
 from jiaoyun.teachers.models import (
+    Appeal,
     Application,
+    Appraisal,
     CountyQuota,
     EthicsRecord,
     HiringRound,
+    Honour,
     Pledge,
     QuotaSnapshot,
     RotationMove,
@@ -26,6 +29,7 @@ from jiaoyun.teachers.models import (
     Sanction,
     Score,
     SubjectGap,
+    TitlePromotion,
 )
 from jiaoyun.teachers.perms import is_personnel
 
@@ -191,6 +195,35 @@ def round_posts(*, user: Any, round: HiringRound) -> QuerySet[RoundPost]:
     return qs.order_by("school__code", "subject")
 
 
+def round_application_get(*, user: Any, round: HiringRound, application_id: int) -> Application | None:
+    """One application of the round that the user may see (None otherwise)."""
+    return Application.objects.filter(_application_q(user, round), round=round, pk=application_id).first()
+
+
+def round_appeals(*, user: Any, round: HiringRound) -> QuerySet[Appeal]:
+    """The appeals of the round's applications that the user may see."""
+    return Appeal.objects.filter(
+        application__in=Application.objects.filter(_application_q(user, round), round=round)
+    ).select_related("application__teacher")
+
+
+def round_appeal_get(*, user: Any, round: HiringRound, appeal_id: int) -> Appeal | None:
+    return round_appeals(user=user, round=round).filter(pk=appeal_id).first()
+
+
+def round_teachers(*, user: Any, limit: int = 500) -> QuerySet[Teacher]:
+    """Active teachers in the user's scope who may apply (they have a school)."""
+    return (
+        Teacher.objects.filter(teacher_q(user), is_active=True, school__isnull=False)
+        .select_related("school")
+        .order_by("school__code", "name")[:limit]
+    )
+
+
+def round_teacher_get(*, user: Any, teacher_id: int) -> Teacher | None:
+    return Teacher.objects.filter(teacher_q(user), pk=teacher_id).first()
+
+
 def round_stage_counts(*, round: HiringRound) -> dict[str, int]:
     agg = Application.objects.filter(round=round).aggregate(
         total=Count("id"),
@@ -216,13 +249,36 @@ def rotation_plans() -> QuerySet[RotationPlan]:
     ).order_by("-year")
 
 
+def rotation_move_q(user: Any) -> Q:
+    """Moves visible to the user, by teacher (``teacher_q``): a village cadre sees none, a class teacher only their
+    own move; a township or school also sees the teachers it receives (its staffing to come)."""
+    scope = scope_for(user)
+    q = teacher_q(user, prefix="teacher__")
+    if scope.level in (ScopeLevel.TOWNSHIP, ScopeLevel.SCHOOL):
+        q |= school_q(scope, prefix="to_school__")
+    return q
+
+
+def rotation_plan_for(*, year: int) -> RotationPlan | None:
+    """The plan of a year (plan-level figures only: no teacher in it)."""
+    return RotationPlan.objects.filter(year=year).first()
+
+
+def rotation_move_get(*, user: Any, move_id: int) -> RotationMove:
+    """One move within the user's scope (``RotationMove.DoesNotExist`` otherwise)."""
+    return (
+        RotationMove.objects.filter(rotation_move_q(user))
+        .select_related("plan", "teacher", "to_school")
+        .get(pk=move_id)
+    )
+
+
 def rotation_moves(*, user: Any, plan: RotationPlan, filters: Any = None) -> QuerySet[RotationMove]:
     f = filters or {}
     qs = RotationMove.objects.filter(plan=plan).select_related(
         "teacher", "from_school", "to_school", "to_school__township"
     )
-    if not scope_for(user).is_county:
-        qs = qs.filter(school_q(user, prefix="from_school__") | school_q(user, prefix="to_school__"))
+    qs = qs.filter(rotation_move_q(user))
     if f.get("status"):
         qs = qs.filter(status=f.get("status"))
     if f.get("subject"):
@@ -311,6 +367,35 @@ def sanctioned_now(*, user: Any, on: dt.date) -> QuerySet[Sanction]:
         .filter(Q(end__isnull=True) | Q(end__gte=on))
         .select_related("record", "record__teacher", "record__teacher__school")
     )
+
+
+@dataclass
+class EthicsFile:
+    """Everything the ethics page of one teacher shows."""
+
+    records: QuerySet[EthicsRecord]
+    sanctions: QuerySet[Sanction]
+    appraisals: QuerySet[Appraisal]
+    promotions: QuerySet[TitlePromotion]
+    honours: QuerySet[Honour]
+
+
+def ethics_teacher_file(*, user: Any, teacher: Teacher) -> EthicsFile:
+    """The ethics records, sanctions, appraisals, title promotions and honours of a teacher the user may see."""
+    q = ethics_teacher_q(user, prefix="teacher__")
+    return EthicsFile(
+        records=EthicsRecord.objects.filter(q, teacher=teacher).prefetch_related("sanctions"),
+        sanctions=Sanction.objects.filter(ethics_teacher_q(user, prefix="record__teacher__"), record__teacher=teacher)
+        .order_by("-start"),
+        appraisals=Appraisal.objects.filter(q, teacher=teacher).order_by("-year"),
+        promotions=TitlePromotion.objects.filter(q, teacher=teacher),
+        honours=Honour.objects.filter(q, teacher=teacher),
+    )  # fmt: skip
+
+
+def ethics_record_get(*, user: Any, teacher: Teacher, record_id: int) -> EthicsRecord:
+    """One ethics record of the teacher (``EthicsRecord.DoesNotExist`` when not visible)."""
+    return EthicsRecord.objects.get(ethics_teacher_q(user, prefix="teacher__"), teacher=teacher, pk=record_id)
 
 
 def teacher_pledges(*, user: Any, teacher: Teacher) -> QuerySet[Pledge]:

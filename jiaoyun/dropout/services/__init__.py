@@ -21,7 +21,7 @@ from jiaoyun.dropout.services.reporting import (
     quarterly_review_mark,
     stats_refresh,
 )
-from jiaoyun.dropout.services.responsibility import responsible_assign, responsible_create
+from jiaoyun.dropout.services.responsibility import responsible_assign, responsible_create, responsible_update
 from jiaoyun.dropout.services.roster import absence_record, hukou_import
 
 __all__ = [
@@ -45,5 +45,6 @@ __all__ = [
     "quarterly_review_mark",
     "responsible_assign",
     "responsible_create",
+    "responsible_update",
     "stats_refresh",
 ]

@@ -36,7 +36,13 @@ from jiaoyun.dropout.choices import (
     Stage,
 )
 from jiaoyun.dropout.models import CaseStep, DropoutCase, ReturnAttempt
-from jiaoyun.dropout.services.common import add_months, check_can_act, record_event, today
+from jiaoyun.dropout.services.common import (
+    add_months,
+    check_can_act,
+    check_can_edit_enrolment,
+    record_event,
+    today,
+)
 from jiaoyun.dropout.services.responsibility import responsible_assign
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
@@ -170,6 +176,7 @@ def case_verify(
     student = case.student
     if target == S.VERIFIED and student.status == StudentStatus.IN_SCHOOL:
         # 名在人不在: the register catches up with reality.
+        check_can_edit_enrolment(actor, student, "核实辍学")
         enrolment_record(
             actor=actor,
             student=student,
@@ -391,6 +398,13 @@ def case_return(
         grade = grade if grade is not None else (student.current_grade or case.grade)
         if grade is None:
             raise DomainError("请填写复学年级", field="年级")
+        if student.status in (
+            StudentStatus.DROPPED_OUT,
+            StudentStatus.SUSPENDED,
+            StudentStatus.NOT_ENROLLED,
+            StudentStatus.TRANSFERRED_OUT,
+        ) or (student.status == StudentStatus.IN_SCHOOL and student.current_school_id != school.pk):
+            check_can_edit_enrolment(actor, student, f"办理{Placement(placement).label}")
         if student.status in (StudentStatus.DROPPED_OUT, StudentStatus.SUSPENDED):
             enrolment_record(actor=actor, student=student, kind=EventKind.RESUME, date=on, school=school, grade=grade,
                              reason=f"控辍保学：{Placement(placement).label}")  # fmt: skip
@@ -445,6 +459,7 @@ def case_reopen(
     before = case.status
     student = case.student
     if student.status == StudentStatus.IN_SCHOOL:
+        check_can_edit_enrolment(actor, student, "登记复辍")
         enrolment_record(actor=actor, student=student, kind=EventKind.DROP_OUT, date=on, reason="复学后再次辍学")
     case.status, case.stage, case.placement = S.VERIFIED, None, ""
     case.returned_on, case.observe_until, case.placement_school = None, None, None

@@ -48,6 +48,19 @@ def check_can_act(actor: Any, case: DropoutCase, *, authority: bool = False) -> 
         raise PermissionDenied("此步骤须由乡镇人民政府或县教育体育局办理")
 
 
+def check_can_edit_enrolment(actor: Any, student: Any, doing: str) -> None:
+    """A case action that writes a 学籍 event needs the people app's enrolment-edit permission as well
+    (``people.selectors.student_can_edit``): acting on the case is not enough (system jobs pass ``actor=None``)."""
+    if actor is None:
+        return
+    from jiaoyun.people.selectors import student_can_edit
+
+    if not student_can_edit(user=actor, student=student):
+        raise PermissionDenied(
+            f"{doing}须同时办理学籍变动，您的角色无权办理学籍变动；请由学校校长、乡镇或县教育体育局学籍管理人员办理"
+        )
+
+
 def record_event(
     *,
     case: DropoutCase,

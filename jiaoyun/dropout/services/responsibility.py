@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from jiaoyun.areas.models import Area
-from jiaoyun.core.audit import audit_record, snapshot
+from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
@@ -88,6 +88,45 @@ def responsible_create(
     person.full_clean()
     person.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=snapshot(person))
+    return person
+
+
+UPDATABLE = ("name", "post", "phone", "user", "is_active")
+
+
+def _check_place(actor: Any, person: ResponsiblePerson) -> None:
+    """The actor may configure the person's place (the county everything; others within their scope)."""
+    if actor is None or is_county(actor):
+        return
+    from jiaoyun.dropout.access import responsible_q
+
+    if not getattr(actor, "can_write", False):
+        raise PermissionDenied("只读账号不能配置责任人")
+    if person.level == 1:
+        raise PermissionDenied("县级责任人由县教育体育局配置")
+    if not ResponsiblePerson.objects.filter(responsible_q(actor), pk=person.pk).exists():
+        raise PermissionDenied("该责任人不在您的数据范围内")
+
+
+@transaction.atomic
+def responsible_update(*, actor: Any, person: ResponsiblePerson, **fields: Any) -> ResponsiblePerson:
+    """Change a responsible person's name, post, phone, login or 在岗 (their line, level and place stay: name a new
+    person for another place). Audited with the changes."""
+    unknown = set(fields) - set(UPDATABLE)
+    if unknown:
+        raise DomainError(f"不能修改{'、'.join(sorted(unknown))}；责任线、层级和责任区域请新建责任人", field="责任人")
+    person = ResponsiblePerson.objects.select_for_update().get(pk=person.pk)
+    _check_place(actor, person)
+    if "name" in fields and not str(fields["name"] or "").strip():
+        raise DomainError("不能为空", field="姓名")
+    before = snapshot(person)
+    for key, value in fields.items():
+        setattr(person, key, value.strip() if isinstance(value, str) else value)
+    person.full_clean()
+    person.save()
+    changes = diff(before, snapshot(person))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changes=changes)
     return person
 
 

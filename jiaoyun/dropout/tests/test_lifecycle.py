@@ -98,7 +98,7 @@ def test_no_return_requires_reason_and_evidence(enrolled, county_admin):
 
 def test_class_teacher_cannot_issue_a_correction_order(enrolled, county_admin, class_teacher, responsibles):
     case = services.case_open(actor=county_admin, student=enrolled("赵六"), on=D(2021, 10, 8))
-    case = services.case_verify(actor=class_teacher, case=case, outcome="confirmed_dropout", on=D(2021, 10, 9))
+    case = services.case_verify(actor=county_admin, case=case, outcome="confirmed_dropout", on=D(2021, 10, 9))
     case = services.case_start_return(actor=class_teacher, case=case, on=D(2021, 10, 10))
     services.case_attempt_log(actor=class_teacher, case=case, date=D(2021, 10, 10), people="班主任",
                               method="home_visit", result="promised")  # fmt: skip

@@ -37,7 +37,7 @@ def test_schedule_helpers():
     assert (run.year, run.month, run.day, run.hour) == (2022, 1, 1, 1)
 
 
-def test_dashboard_reads_the_stat_cube_within_scope(enrolled, make_student, county_admin, village_cadre, village_b1):
+def test_dashboard_counts_within_scope(enrolled, make_student, county_admin, village_cadre, village_b1):
     from jiaoyun.dropout import selectors
 
     services.case_open(actor=county_admin, student=enrolled("村里娃"), on=D(2021, 10, 8))

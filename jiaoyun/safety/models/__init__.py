@@ -1,6 +1,6 @@
 from jiaoyun.safety.models.canteen import Canteen, CanteenStaff, FoodSample, MealAccompaniment, SixTCheck
 from jiaoyun.safety.models.compliance import ComplianceSnapshot, Rule
-from jiaoyun.safety.models.devices import Device, DeviceEvent, SafetyAlert
+from jiaoyun.safety.models.devices import Device, DeviceEvent, DeviceNonce, SafetyAlert
 from jiaoyun.safety.models.hazards import (
     ChecklistItem,
     ChecklistTemplate,
@@ -22,6 +22,7 @@ __all__ = [
     "ComplianceSnapshot",
     "Device",
     "DeviceEvent",
+    "DeviceNonce",
     "Escalation",
     "FoodSample",
     "Guard",

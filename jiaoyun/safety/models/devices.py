@@ -79,3 +79,23 @@ class SafetyAlert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DeviceNonce(models.Model):
+    """A message nonce a device used, kept while a replay of it could still pass the time window.
+
+    Also holds the markers that limit the audit of failed device authentication to one entry per device and
+    address per minute (nonce ``!fail:<ip>:<minute>``). Purged by ``device_nonces_purge``.
+    """
+
+    serial = models.CharField("设备编号", max_length=50)
+    nonce = models.CharField("随机数", max_length=100)
+    sent_at = models.DateTimeField("消息时间", db_index=True)
+
+    class Meta:
+        verbose_name = "设备消息随机数"
+        verbose_name_plural = "设备消息随机数"
+        constraints = [models.UniqueConstraint(fields=["serial", "nonce"], name="device_nonce_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.serial} {self.nonce}"

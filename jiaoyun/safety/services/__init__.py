@@ -11,10 +11,14 @@ from jiaoyun.safety.services.canteen import (
 )
 from jiaoyun.safety.services.compliance import compliance_compute, rule_update
 from jiaoyun.safety.services.devices import (
+    DeviceAuthError,
     alert_acknowledge,
+    device_auth_failure_record,
     device_authenticate,
     device_event_record,
     device_heartbeat,
+    device_message_authenticate,
+    device_nonces_purge,
     device_register,
     device_token_rotate,
     devices_check_offline,
@@ -34,6 +38,7 @@ from jiaoyun.safety.services.surroundings import joint_action_log, risk_report_c
 
 __all__ = [
     "SIXT_FIELDS",
+    "DeviceAuthError",
     "ItemOutcome",
     "accompaniment_record",
     "alert_acknowledge",
@@ -41,11 +46,14 @@ __all__ = [
     "canteen_staff_add",
     "canteen_update",
     "compliance_compute",
+    "device_auth_failure_record",
     "device_authenticate",
     "device_event_record",
     "device_heartbeat",
     "device_register",
     "device_token_rotate",
+    "device_message_authenticate",
+    "device_nonces_purge",
     "devices_check_offline",
     "devices_provision_simulator",
     "guard_add",

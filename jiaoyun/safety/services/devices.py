@@ -8,16 +8,16 @@ import hmac
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
-from jiaoyun.safety import conf
+from jiaoyun.safety import conf, device_protocol
 from jiaoyun.safety.choices import AlertKind, DeviceEventKind, DeviceKind
-from jiaoyun.safety.models import Device, DeviceEvent, SafetyAlert
+from jiaoyun.safety.models import Device, DeviceEvent, DeviceNonce, SafetyAlert
 from jiaoyun.safety.permissions import require_manage
 from jiaoyun.safety.services._util import clean_or_raise
 from jiaoyun.schools.models import School
@@ -90,6 +90,95 @@ def device_authenticate(token: str) -> Device | None:
     return device
 
 
+class DeviceAuthError(Exception):
+    """A device message refused before it reaches a service (the reason is in Chinese, for the device's log)."""
+
+
+def _window() -> dt.timedelta:
+    return dt.timedelta(seconds=int(conf.get("SAFETY_DEVICE_MESSAGE_WINDOW_SECONDS")))
+
+
+def _nonce_insert(serial: str, nonce: str, sent_at: dt.datetime) -> bool:
+    """Store a nonce; False when this device already used it (the unique constraint decides, also under races)."""
+    try:
+        with transaction.atomic():
+            DeviceNonce.objects.create(serial=serial[:50], nonce=nonce[:100], sent_at=sent_at)
+    except IntegrityError:
+        return False
+    return True
+
+
+def device_auth_failure_record(*, serial: str, ip: str | None, reason: str, now: dt.datetime | None = None) -> bool:
+    """Audit a failed device authentication, at most once per device (serial as sent) and address per minute.
+    Returns whether an entry was written."""
+    now = now or timezone.now()
+    marker = f"!fail:{ip or '-'}:{int(now.timestamp()) // 60}"
+    if not _nonce_insert(serial or "-", marker, now):
+        return False
+    device = Device.objects.filter(serial=serial).first() if serial else None
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        obj=device,
+        object_type="safety.Device",
+        object_id=str(device.pk) if device else "",
+        object_repr=(str(device) if device else f"未知设备{serial[:50]!r}")[:200],
+        note=f"设备认证失败：{reason}（同一设备同一地址每分钟只记一条）",
+        ip=ip,
+    )
+    return True
+
+
+def device_message_authenticate(
+    *,
+    serial: str,
+    timestamp: str,
+    nonce: str,
+    signature: str,
+    method: str,
+    path: str,
+    body: bytes,
+    now: dt.datetime | None = None,
+) -> Device:
+    """Check one signed device message (``device_protocol``): known active device, valid HMAC, signed within the
+    window (``SAFETY_DEVICE_MESSAGE_WINDOW_SECONDS``, ``SAFETY_DEVICE_CLOCK_SKEW_SECONDS`` ahead at most) and a
+    nonce not seen before. Raises ``DeviceAuthError``; the nonce is stored only for an authentic, timely message."""
+    now = now or timezone.now()
+    if not (serial and timestamp and nonce and signature):
+        raise DeviceAuthError(
+            f"缺少签名头（{device_protocol.SERIAL}、{device_protocol.TIMESTAMP}、"
+            f"{device_protocol.NONCE}、{device_protocol.SIGNATURE}）"
+        )
+    if not device_protocol.NONCE_RE.match(nonce):
+        raise DeviceAuthError("随机数格式无效（16–100位字母、数字、_或-）")
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        raise DeviceAuthError("时间戳格式无效（应为Unix秒数）")
+    device = Device.objects.select_related("school").filter(serial=serial, is_active=True).first()
+    expected = (
+        device_protocol.signature(device_protocol.signing_key(device.token_hash), method, path, timestamp, nonce, body)
+        if device is not None
+        else ""
+    )
+    if device is None or not hmac.compare_digest(expected, signature.strip().lower()):
+        raise DeviceAuthError("设备编号或签名无效")
+    sent_at = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
+    if sent_at < now - _window():
+        raise DeviceAuthError(f"消息已过期（签名时间早于{_window().seconds}秒前）")
+    if sent_at > now + dt.timedelta(seconds=int(conf.get("SAFETY_DEVICE_CLOCK_SKEW_SECONDS"))):
+        raise DeviceAuthError("消息时间超前于服务器时间，请校准设备时钟")
+    if not _nonce_insert(device.serial, nonce, sent_at):
+        raise DeviceAuthError("重复的消息（随机数已使用），已拒绝")
+    return device
+
+
+def device_nonces_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the nonces (and audit markers) older than the window: a message that old is refused anyway."""
+    now = now or timezone.now()
+    skew = dt.timedelta(seconds=int(conf.get("SAFETY_DEVICE_CLOCK_SKEW_SECONDS")))
+    deleted, _ = DeviceNonce.objects.filter(sent_at__lt=now - _window() - skew).delete()
+    return deleted
+
+
 def _seen(device: Device, at: dt.datetime) -> None:
     """Mark the device seen at ``at`` (never moving ``last_seen_at`` backwards)."""
     Device.objects.filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=at), pk=device.pk).update(
@@ -134,8 +223,10 @@ def device_event_record(
 
 @transaction.atomic
 def devices_check_offline(*, now: dt.datetime | None = None) -> int:
-    """Flag every active device silent past its heartbeat interval as offline, with one alert each."""
+    """Flag every active device silent past its heartbeat interval as offline, with one alert each. Also purges
+    the device-message nonces that have outlived the time window (``device_nonces_purge``)."""
     now = now or timezone.now()
+    device_nonces_purge(now=now)
     due = ExpressionWrapper(F("last_seen_at") + F("heartbeat_interval"), output_field=DateTimeField())
     due_new = ExpressionWrapper(F("created_at") + F("heartbeat_interval"), output_field=DateTimeField())
     qs = (

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from jiaoyun.core.errors import PermissionDenied
-from jiaoyun.safety import services
+from jiaoyun.safety import device_protocol, services
 from jiaoyun.safety.models import Device, DeviceEvent, SafetyAlert
 
 
@@ -23,9 +23,14 @@ def camera(principal, school_a):
     )
 
 
-def _post(client, path, token, body):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token is not None else {}
-    return client.post(path, data=json.dumps(body), content_type="application/json", **headers)
+def _post(client, path, token, body, *, serial=None, **sign):
+    """POST ``body`` signed with ``token`` as device ``serial`` (default: the body's serial, else ALM-0001)."""
+    data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    headers = {}
+    if token is not None:
+        serial = serial or (body.get("serial") if isinstance(body, dict) else None) or "ALM-0001"
+        headers = device_protocol.sign(serial=serial, token=token, method="POST", path=path, body=data, **sign)
+    return client.post(path, data=data, content_type="application/json", headers=headers)
 
 
 def test_only_the_token_hash_is_stored(alarm):
@@ -48,13 +53,25 @@ def test_heartbeat_with_valid_token_marks_device_online(client, alarm):
 def test_missing_or_wrong_token_is_401(client, alarm, token):
     resp = _post(client, "/devices/heartbeat", token, {"serial": "ALM-0001"})
     assert resp.status_code == 401
-    assert resp["WWW-Authenticate"].startswith("Bearer")
+    assert resp["WWW-Authenticate"].startswith("JY-HMAC-SHA256")
     assert not Device.objects.get(serial="ALM-0001").is_online
+
+
+def test_the_token_itself_is_no_longer_accepted_as_a_bearer(client, alarm):
+    _, token = alarm
+    resp = client.post("/devices/heartbeat", data="{}", content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert resp.status_code == 401
 
 
 def test_token_of_another_device_cannot_post_for_this_device(client, alarm, camera):
     _, cam_token = camera
+    # signed with the camera's token but claiming to be the alarm: the signature does not match
     resp = _post(client, "/devices/events", cam_token, {"serial": "ALM-0001", "kind": "alarm_pressed"})
+    assert resp.status_code == 401
+    # signed as the camera, with a body naming the alarm
+    resp = _post(client, "/devices/events", cam_token, {"serial": "ALM-0001", "kind": "alarm_pressed"},
+                 serial="CAM-0001")  # fmt: skip
     assert resp.status_code == 403
     assert DeviceEvent.objects.count() == 0
 
@@ -78,11 +95,8 @@ def test_event_creates_alert(client, alarm):
 def test_bad_event_kind_and_bad_json_are_400(client, alarm):
     _, token = alarm
     assert _post(client, "/devices/events", token, {"kind": "explode"}).status_code == 400
-    resp = client.post(
-        "/devices/events", data="{", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
-    assert resp.status_code == 400
-    assert client.get("/devices/heartbeat", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 405
+    assert _post(client, "/devices/events", token, b"{").status_code == 400
+    assert client.get("/devices/heartbeat").status_code == 405
 
 
 def test_rotated_token_replaces_the_old(client, principal, alarm):

@@ -24,8 +24,11 @@ def test_simulator_drives_real_requests_through_the_endpoint(live_server, school
         stdout=out,
     )
     text = out.getvalue()
-    assert "无令牌→401" in text
-    assert "冒用令牌→403" in text
+    assert "无签名→401" in text
+    assert "冒用签名→403" in text
+    assert "首次发送→200" in text
+    assert "重放消息→401" in text
+    assert "过期消息→401" in text
     assert "心跳→200" in text
     assert "→201" in text
     sims = Device.objects.filter(serial__startswith="SIM-")

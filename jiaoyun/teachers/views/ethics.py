@@ -12,7 +12,7 @@ from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import AppraisalGrade, HonourLevel, PledgeKind, Principle, RecordKind, SanctionType
-from jiaoyun.teachers.models import Appraisal, EthicsRecord, Honour, Sanction, TitlePromotion
+from jiaoyun.teachers.models import EthicsRecord
 from jiaoyun.teachers.perms import is_personnel
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
 from jiaoyun.web.htmx import render_page
@@ -72,18 +72,18 @@ def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
         teacher = selectors.ethics_teacher_get(user=request.user, teacher_id=pk)
     except Teacher.DoesNotExist:
         raise Http404("教师不存在或无权查看") from None
-    records = EthicsRecord.objects.filter(teacher=teacher).prefetch_related("sanctions")
+    file = selectors.ethics_teacher_file(user=request.user, teacher=teacher)
     return render_page(
         request,
         "teachers/ethics_teacher.html",
         {
             "teacher": teacher,
-            "records": records,
-            "active": Sanction.objects.filter(record__teacher=teacher).order_by("-start"),
+            "records": file.records,
+            "active": file.sanctions,
             "pledges": selectors.teacher_pledges(user=request.user, teacher=teacher),
-            "appraisals": Appraisal.objects.filter(teacher=teacher).order_by("-year"),
-            "promotions": TitlePromotion.objects.filter(teacher=teacher),
-            "honours": Honour.objects.filter(teacher=teacher),
+            "appraisals": file.appraisals,
+            "promotions": file.promotions,
+            "honours": file.honours,
             "sanction_types": SanctionType.choices,
             "grades": AppraisalGrade.choices,
             "titles": Title.choices,
@@ -116,7 +116,9 @@ def ethics_action(request: HttpRequest, pk: int) -> HttpResponse:
                 details=p.get("details", ""), source=p.get("source", ""),
             )  # fmt: skip
         elif action == "sanction":
-            record = EthicsRecord.objects.get(teacher=teacher, pk=int_param(p.get("record"), 0))
+            record = selectors.ethics_record_get(
+                user=request.user, teacher=teacher, record_id=int_param(p.get("record"), 0)
+            )
             run(
                 request, services.sanction_impose, "处理已登记", record=record, type=p.get("type", ""),
                 start=date_param(p.get("start"), "起始日期"), decided_by_body=p.get("body", ""),

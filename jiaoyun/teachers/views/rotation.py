@@ -91,12 +91,12 @@ def rotation_action(request: HttpRequest) -> HttpResponse:
             start = date_param(request.POST.get("start_date") or f"{year}-09-01", "交流起始日期")
             run(request, services.rotation_plan_generate, "已生成交流轮岗计划", year=year, start_date=start)
         elif action == "approve":
-            plan = RotationPlan.objects.get(year=year)
+            plan = selectors.rotation_plan_for(year=year)
+            if plan is None:
+                raise RotationPlan.DoesNotExist
             run(request, services.rotation_plan_approve, "计划已批准", plan=plan)
         elif action in ("done", "cancel"):
-            move = RotationMove.objects.select_related("plan", "teacher", "to_school").get(
-                pk=int_param(request.POST.get("move"), 0)
-            )
+            move = selectors.rotation_move_get(user=request.user, move_id=int_param(request.POST.get("move"), 0))
             year = move.plan.year
             if action == "done":
                 day = date_param(request.POST.get("date") or dt.date.today().isoformat(), "到岗日期")

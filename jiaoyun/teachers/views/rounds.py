@@ -5,14 +5,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.scope import school_q, teacher_q
+from jiaoyun.core.scope import school_q
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
-from jiaoyun.people.models import Teacher
 from jiaoyun.schools.models import School
 from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus
-from jiaoyun.teachers.models import Appeal, Application, HiringRound
+from jiaoyun.teachers.models import HiringRound
 from jiaoyun.teachers.perms import is_personnel
 from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_feasibility
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
@@ -120,13 +119,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_label": next_label,
             "feasibility": feasibility,
             "events": rnd.events.select_related("actor"),
-            "appeals": Appeal.objects.filter(application__round=rnd, application__in=apps).select_related(
-                "application__teacher"
-            ),
+            "appeals": selectors.round_appeals(user=request.user, round=rnd).filter(application__in=apps),
             "schools": School.objects.filter(school_q(request.user), is_active=True).order_by("code") if manage else [],
-            "teachers": Teacher.objects.filter(teacher_q(request.user), is_active=True, school__isnull=False)
-            .select_related("school")
-            .order_by("school__code", "name")[:500]
+            "teachers": selectors.round_teachers(user=request.user)
             if manage and rnd.status == RoundStatus.APPLYING
             else [],
         },
@@ -162,7 +157,7 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
                 count=int_param(request.POST.get("count"), 0) or 0,
             )
     elif action == "apply":
-        teacher = Teacher.objects.filter(teacher_q(request.user), pk=int_param(request.POST.get("teacher"), 0)).first()
+        teacher = selectors.round_teacher_get(user=request.user, teacher_id=int_param(request.POST.get("teacher"), 0))
         choices = [int(c) for c in request.POST.getlist("choices") if c.isdigit()]
         if teacher is None:
             from django.contrib import messages
@@ -180,7 +175,9 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
                 in_school=request.POST.get("in_school") == "1",
             )
     elif action == "score":
-        app = Application.objects.filter(round=rnd, pk=int_param(request.POST.get("application"), 0)).first()
+        app = selectors.round_application_get(
+            user=request.user, round=rnd, application_id=int_param(request.POST.get("application"), 0)
+        )
         school = School.objects.filter(pk=int_param(request.POST.get("school"), 0)).first()
         if app and school:
             run(
@@ -192,11 +189,15 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
                 score=request.POST.get("score"),
             )
     elif action == "appeal":
-        app = Application.objects.filter(round=rnd, pk=int_param(request.POST.get("application"), 0)).first()
+        app = selectors.round_application_get(
+            user=request.user, round=rnd, application_id=int_param(request.POST.get("application"), 0)
+        )
         if app:
             run(request, services.appeal_file, "申诉已登记", application=app, reason=request.POST.get("reason", ""))
     elif action == "decide":
-        appeal = Appeal.objects.filter(application__round=rnd, pk=int_param(request.POST.get("appeal"), 0)).first()
+        appeal = selectors.round_appeal_get(
+            user=request.user, round=rnd, appeal_id=int_param(request.POST.get("appeal"), 0)
+        )
         if appeal:
             run(
                 request,

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
+from jiaoyun.safety import conf, device_protocol
 from jiaoyun.safety.choices import DeviceKind
 from jiaoyun.safety.services import devices_provision_simulator
 
@@ -30,11 +31,26 @@ EVENT_FOR_KIND = {
 }
 
 
-def post(url: str, token: str | None, body: dict[str, Any], timeout: float = 5.0) -> int:
+def post(
+    url: str,
+    device: tuple[str, str] | None,
+    body: dict[str, Any],
+    timeout: float = 5.0,
+    *,
+    timestamp: int | None = None,
+    nonce: str | None = None,
+) -> int:
+    """POST ``body`` signed as ``device`` = (serial, token), or unsigned when None (``device_protocol``)."""
     data = json.dumps(body).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json"})
-    if token is not None:
-        req.add_header("Authorization", f"Bearer {token}")
+    if device is not None:
+        serial, token = device
+        headers = device_protocol.sign(
+            serial=serial, token=token, method="POST", path=urlparse(url).path, body=data, timestamp=timestamp,
+            nonce=nonce,
+        )  # fmt: skip
+        for name, value in headers.items():
+            req.add_header(name, value)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return int(resp.status)
@@ -71,18 +87,27 @@ class Command(BaseCommand):
         self.stdout.write(f"模拟设备{len(devices)}台，目标 {base}/devices/，运行{duration:g}秒")
 
         stats: Counter[str] = Counter()
-        # Checks the endpoint must refuse: no token, and one device's token used for another device.
-        stats[f"无令牌→{post(f'{base}/devices/heartbeat', None, {'serial': devices[0][0].serial})}"] += 1
+        # Messages the endpoint must refuse: unsigned, signed by one device for another, replayed, stale.
+        first = (devices[0][0].serial, devices[0][1])
+        heartbeat_url = f"{base}/devices/heartbeat"
+        stats[f"无签名→{post(heartbeat_url, None, {'serial': first[0]})}"] += 1
         if len(devices) > 1:
             other = devices[1][0].serial
-            stats[f"冒用令牌→{post(f'{base}/devices/heartbeat', devices[0][1], {'serial': other})}"] += 1
+            stats[f"冒用签名→{post(heartbeat_url, first, {'serial': other})}"] += 1
+        nonce = "sim-replay-" + timezone.now().strftime("%Y%m%d%H%M%S%f")
+        replayed = {"serial": first[0]}
+        stats[f"首次发送→{post(heartbeat_url, first, replayed, nonce=nonce)}"] += 1
+        stats[f"重放消息→{post(heartbeat_url, first, replayed, nonce=nonce)}"] += 1
+        window = int(conf.get("SAFETY_DEVICE_MESSAGE_WINDOW_SECONDS"))
+        stale = int(time.time()) - window - 60
+        stats[f"过期消息→{post(heartbeat_url, first, replayed, timestamp=stale)}"] += 1
 
         rounds = max(1, math.ceil(duration / interval)) if duration > 0 else 1
         deadline = time.monotonic() + duration
         for r in range(rounds):
             for device, token in devices:
                 now = timezone.now().isoformat()
-                status = post(f"{base}/devices/heartbeat", token, {"serial": device.serial, "at": now})
+                status = post(heartbeat_url, (device.serial, token), {"serial": device.serial, "at": now})
                 stats[f"心跳→{status}"] += 1
                 if rng.random() < opts["event_rate"]:
                     kind = EVENT_FOR_KIND[DeviceKind(device.kind)]
@@ -92,7 +117,7 @@ class Command(BaseCommand):
                         "at": now,
                         "payload": {"simulated": True, "round": r},
                     }
-                    stats[f"事件{kind}→{post(f'{base}/devices/events', token, body)}"] += 1
+                    stats[f"事件{kind}→{post(f'{base}/devices/events', (device.serial, token), body)}"] += 1
             if time.monotonic() >= deadline:
                 break
             time.sleep(max(0.0, min(interval, deadline - time.monotonic())))
