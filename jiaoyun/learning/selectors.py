@@ -180,3 +180,13 @@ def xapi_visible_q(client: LrsClient) -> Q:
 def xapi_documents(client: LrsClient) -> QuerySet[Document]:
     """The State / Activity Profile / Agent Profile documents of an xAPI client: only those it stored."""
     return Document.objects.filter(client_id=client.pk)
+
+
+def xapi_statement_get(*, client: LrsClient, statement_id: str, voided: bool) -> tuple[str, dt.datetime] | None:
+    """One statement (its JSON and ``stored``) by id, if the client may see it; voided ones only when asked for."""
+    row = (
+        Statement.objects.filter(xapi_visible_q(client), statement_id=statement_id, voided=voided)
+        .values_list("data", "stored")
+        .first()
+    )
+    return (row[0], row[1]) if row is not None else None

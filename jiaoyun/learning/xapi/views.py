@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from jiaoyun.learning import conf, selectors, services
-from jiaoyun.learning.models import Activity, Attachment, Document, Statement
+from jiaoyun.learning.models import Activity, Attachment, Document
 from jiaoyun.learning.xapi import multipart, query
 from jiaoyun.learning.xapi import validate as v
 from jiaoyun.learning.xapi.errors import XapiError
@@ -115,17 +115,12 @@ def _statements_get(xreq: XRequest) -> HttpResponse:
     accept = query.accept_languages(xreq.headers.get("accept-language", ""))
     assert xreq.client is not None
     visible = selectors.xapi_visible_q(xreq.client)
-    single = None
-    if "statementId" in q.params:
-        single = Statement.objects.filter(
-            visible, statement_id=v.check_uuid(q.params["statementId"], "statementId").lower(), voided=False
+    for param, voided in (("statementId", False), ("voidedStatementId", True)):
+        if param not in q.params:
+            continue
+        row = selectors.xapi_statement_get(
+            client=xreq.client, statement_id=v.check_uuid(q.params[param], param).lower(), voided=voided
         )
-    elif "voidedStatementId" in q.params:
-        single = Statement.objects.filter(
-            visible, statement_id=v.check_uuid(q.params["voidedStatementId"], "voidedStatementId").lower(), voided=True
-        )
-    if single is not None:
-        row = single.values_list("data", "stored").first()
         if row is None:
             raise XapiError(404, "没有这条语句")
         (body,) = query.render_page([row[0]], fmt, accept)
