@@ -26,8 +26,7 @@ def is_safety_section(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(
-        user.is_superuser
-        or user.role == Role.COUNTY_ADMIN
+        user.role == Role.COUNTY_ADMIN
         or (user.role == Role.BUREAU_STAFF and user.section == Section.SAFETY)
     )
 
@@ -35,7 +34,7 @@ def is_safety_section(user: Any) -> bool:
 def can_read(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or user.role in READ_ROLES)
+    return bool(user.role in READ_ROLES)
 
 
 def schools_q(user: Any, prefix: str = "") -> Q:

@@ -17,7 +17,6 @@ def is_personnel(user: Any) -> bool:
     return bool(
         user.role == Role.COUNTY_ADMIN
         or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
-        or (user.is_superuser and user.role == Role.NONE)
     )
 
 
