@@ -39,6 +39,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # First, so that its ``createsuperuser`` (password rules without bypass) replaces django.contrib.auth's.
+    "jiaoyun.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "jiaoyun.core",
     "jiaoyun.areas",
     "jiaoyun.schools",
     "jiaoyun.people",
