@@ -13,6 +13,7 @@ from jiaoyun.core.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, Ser
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.models import AuditEntry, SecurityPolicy, User
+from jiaoyun.core.security_policy import FIELDS as POLICY_FIELDS
 
 # 三员分立: the audit log is read by the audit administrator alone.
 AUDIT_READERS = (Role.AUDIT_ADMIN,)
@@ -136,13 +137,14 @@ class SecurityPolicyForm(forms.ModelForm):
         label="须双因素认证的角色",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(r.value, r.label) for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN,
-                                             Role.COUNTY_ADMIN)],  # fmt: skip
+        choices=[
+            (r.value, r.label) for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.COUNTY_ADMIN)
+        ],  # fmt: skip
     )
 
     class Meta:
         model = SecurityPolicy
-        exclude = ("updated_at",)
+        fields = POLICY_FIELDS
 
 
 @admin.register(SecurityPolicy)

@@ -59,9 +59,7 @@ def register_failure(user: User, *, ip: str | None, reason: str, policy: Securit
         failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).get()
         locked = failures >= policy.lockout_limit
         if locked:
-            User.objects.filter(pk=user.pk).update(
-                locked_until=now + dt.timedelta(minutes=policy.lockout_minutes)
-            )
+            User.objects.filter(pk=user.pk).update(locked_until=now + dt.timedelta(minutes=policy.lockout_minutes))
         _note_ip_failure(ip, user.username)
         note = f"{reason}，账号已锁定" if locked else f"{reason}（连续第{failures}次）"
         audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note=note, ip=ip)

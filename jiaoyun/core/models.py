@@ -90,7 +90,9 @@ class SecurityPolicy(models.Model):
 
     password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
     password_min_classes = models.PositiveSmallIntegerField(
-        "密码字符类别数", default=2, help_text="大写字母、小写字母、数字、符号四类中至少包含几类（2–4）；字母和数字总是必需"
+        "密码字符类别数",
+        default=2,
+        help_text="大写字母、小写字母、数字、符号四类中至少包含几类（2–4）；字母和数字总是必需",
     )
     password_max_age_days = models.PositiveSmallIntegerField(
         "密码有效期（天）", default=90, help_text="到期后登录须先修改密码；0 表示不限"

@@ -82,10 +82,8 @@ def policy_validate(values: dict[str, Any]) -> None:
     unknown = [r for r in roles if r not in SECOND_FACTOR_CHOICES]
     if unknown:
         raise DomainError(f"须双因素认证的角色：不认识“{'、'.join(unknown)}”", field="须双因素认证的角色")
-    if settings.PASSWORD_MIN_LENGTH > int(values["password_min_length"]):
-        raise DomainError(
-            f"密码最小长度不得低于部署设置的 {settings.PASSWORD_MIN_LENGTH}", field="密码最小长度"
-        )
+    if int(values["password_min_length"]) < settings.PASSWORD_MIN_LENGTH:
+        raise DomainError(f"密码最小长度不得低于部署设置的 {settings.PASSWORD_MIN_LENGTH}", field="密码最小长度")
 
 
 @transaction.atomic

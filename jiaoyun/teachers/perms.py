@@ -15,8 +15,7 @@ def is_personnel(user: Any) -> bool:
     if getattr(user, "read_only", False):
         return False
     return bool(
-        user.role == Role.COUNTY_ADMIN
-        or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
+        user.role == Role.COUNTY_ADMIN or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
     )
 
 

@@ -408,7 +408,9 @@ def test_county_administrator_enrols_and_logs_in_with_totp(client, county_admin)
     secret = page.context["secret"]
     assert page.context["enrolling"] and secret in page.context["uri"] and "otpauth://totp/" in page.context["uri"]
     assert TotpDevice.objects.get(user=county_admin).secret != secret  # stored encrypted
-    bad = client.post(reverse("web:login_totp"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"})
+    bad = client.post(
+        reverse("web:login_totp"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
+    )
     assert bad.status_code == 200 and "_auth_user_id" not in client.session
     county_admin.refresh_from_db()
     assert county_admin.failed_logins == 1

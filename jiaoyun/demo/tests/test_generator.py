@@ -243,7 +243,7 @@ def test_demo_logins_command_prints_a_table(data):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    assert "Jiaoyun2021" in text and "老麦乡中心小学" in text and "审计管理员" in text
+    assert "Jiaoyun2021" in text and "老麦乡中心小学" in text and "审计管理员" in text and "动态口令" in text
     assert len([line for line in text.splitlines() if "Jiaoyun2021" in line]) == len(staff.DEMO_USERS)
 
 
