@@ -5,7 +5,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from jiaoyun.core.accounts import LOGOUT_NOTE, S_IDLE, S_MAX, S_PW_EXPIRES, S_SEEN, S_START
@@ -49,8 +49,11 @@ class LoginRequiredMiddleware:
                 setattr(request, LOGOUT_NOTE, ended)
                 logout(request)
                 request.user = AnonymousUser()
-            elif _password_expired(request) and not path.startswith(PASSWORD_CHANGE_PATHS + OPEN_PREFIXES):
-                return redirect(reverse("web:password_change"))
+            elif _password_expired(request):
+                if path.startswith("/api/"):
+                    return JsonResponse({"detail": "密码已过期，请先在页面上修改密码"}, status=403)
+                if not path.startswith(PASSWORD_CHANGE_PATHS + OPEN_PREFIXES):
+                    return redirect(reverse("web:password_change"))
         if not request.user.is_authenticated and not path.startswith(OPEN_PREFIXES) and not path.startswith("/admin/"):
             return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': path})}")
         return self.get_response(request)

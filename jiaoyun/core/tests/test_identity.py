@@ -314,6 +314,7 @@ def test_an_expired_password_must_be_changed_before_anything_else(client, princi
     for url in (reverse("web:home"), reverse("web:audit"), "/admin/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("web:password_change"), url
+    assert client.get("/api/schools/").status_code == 403  # the session API too
     page = client.get(reverse("web:password_change"))
     assert page.context["expired"]
     client.post(reverse("web:password_change"), {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
