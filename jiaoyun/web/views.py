@@ -63,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if user is not None and user.is_active:
             if needs_second_factor(user, policy):
                 request.session.cycle_key()
-                request.session[S_PENDING] = {"uid": user.pk, "backend": user.backend, "at": time.time(),
+                request.session[S_PENDING] = {"uid": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(),
                                               "next": _safe_next(request, next_url), "tries": 0}  # fmt: skip
                 return redirect("web:login_totp")
             login(request, user)
@@ -134,7 +134,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     expired = bool(request.session.get(S_PW_EXPIRES) is not None and time.time() >= request.session[S_PW_EXPIRES])
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+        password_change(user=form.user, new_password=form.cleaned_data["new_password1"], request=request)
         messages.success(request, _("密码已修改。"))
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "web/password_change.html", {"form": form, "expired": expired})
