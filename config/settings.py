@@ -39,6 +39,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # First, so that its ``createsuperuser`` (password rules without bypass) replaces django.contrib.auth's.
+    "jiaoyun.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "jiaoyun.core",
     "jiaoyun.areas",
     "jiaoyun.schools",
     "jiaoyun.people",
@@ -103,16 +104,31 @@ TEMPLATES = [
     }
 ]
 
-# 等保 2.0 application controls: password rules, lockout after failures, idle session timeout.
+# 等保 2.0 application controls: password rules, lockout after failures, session limits, second factor.
+# These are the defaults of the security policy; the security administrator's saved policy replaces them at run
+# time (jiaoyun.core.security_policy; docs/security/identity.md).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8, minimum=8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 2, minimum=2)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "jiaoyun.core.passwords.PolicyMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "jiaoyun.core.passwords.CharacterClassValidator"},
+    {"NAME": "jiaoyun.core.passwords.NotSameAsOldValidator"},
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Per client address: this many failed logins within the window stop logins from that address.
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 15, minimum=1)
+# Idle timeout (also the ceiling of the policy's) and absolute lifetime of a session from login.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+# Accounts without a login for this many days are deactivated by the daily job (0: never).
+DORMANT_ACCOUNT_DAYS = env_int("DORMANT_ACCOUNT_DAYS", 90, minimum=0)
+# Roles that log in with a TOTP code after the password (the three administrators and the county administrator).
+SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", ["system_admin", "security_admin", "audit_admin", "county_admin"])
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from jiaoyun.core.choices import AuditAction, Role, ScopeLevel, Section
 
@@ -45,6 +46,8 @@ class User(AbstractUser):
     read_only = models.BooleanField("只读", default=False)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # None: the password was set by an administrator (or never changed) and must be changed at the next login.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -57,9 +60,12 @@ class User(AbstractUser):
 
     @property
     def scope_level(self) -> str:
-        if self.is_superuser and self.role == Role.NONE:
-            return ScopeLevel.COUNTY
+        """Fixed by the role alone: the superuser flag gives no data scope (三员分立)."""
         return ROLE_SCOPE.get(Role(self.role), ScopeLevel.NONE)
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def can_write(self) -> bool:
@@ -71,6 +77,79 @@ class User(AbstractUser):
         return self.role in (Role.COUNTY_ADMIN, Role.PRINCIPAL, Role.TOWNSHIP_OFFICER) or (
             self.role == Role.BUREAU_STAFF and self.section in (Section.BASIC, Section.PERSONNEL)
         )
+
+
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+class SecurityPolicy(models.Model):
+    """The security policy (安全策略), one row, edited only by the security administrator.
+
+    Each value starts as the deployment setting of the same meaning (``jiaoyun.core.security_policy.DEFAULTS``);
+    the row overrides them at run time."""
+
+    password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
+    password_min_classes = models.PositiveSmallIntegerField(
+        "密码字符类别数",
+        default=2,
+        help_text="大写字母、小写字母、数字、符号四类中至少包含几类（2–4）；字母和数字总是必需",
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天）", default=90, help_text="到期后登录须先修改密码；0 表示不限"
+    )
+    lockout_limit = models.PositiveSmallIntegerField("连续失败锁定次数", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
+    ip_failure_limit = models.PositiveSmallIntegerField(
+        "同一地址失败上限", default=20, help_text="同一来源地址在统计窗口内登录失败达到此数后，暂停该地址的登录"
+    )
+    ip_window_minutes = models.PositiveSmallIntegerField("地址统计窗口（分钟）", default=15)
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        "无操作超时（分钟）", default=30, help_text="不得超过部署设置 SESSION_IDLE_MINUTES"
+    )
+    session_max_hours = models.PositiveSmallIntegerField(
+        "会话最长时长（小时）", default=12, help_text="自登录起超过此时长，无论是否有操作都须重新登录"
+    )
+    dormant_days = models.PositiveSmallIntegerField(
+        "休眠账号停用（天）", default=90, help_text="超过此天数未登录的账号自动停用；0 表示不停用"
+    )
+    second_factor_roles = models.JSONField("须双因素认证的角色", default=list, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self) -> str:
+        return "安全策略"
+
+
+class LoginFailure(models.Model):
+    """One failed login, by client address: the per-address throttle counts these in a sliding window."""
+
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    username = models.CharField("用户名", max_length=150, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["ip", "at"], name="loginfailure_ip_at_idx")]
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238): the second factor of the administrative roles."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField("密钥（SM4 加密）", max_length=200)
+    confirmed_at = models.DateTimeField("绑定时间", null=True, blank=True)
+    last_step = models.BigIntegerField("最近使用的时间步", default=0)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的动态口令"
 
 
 class AuditEntry(models.Model):

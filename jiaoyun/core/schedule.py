@@ -63,6 +63,12 @@ JOBS: tuple[Job, ...] = (
         ("jiaoyun.dropout.services.monthly.monthly_run",),
     ),
     Job(
+        "accounts_dormant",
+        "停用休眠账号、清理过期的登录失败记录",
+        "daily:01:30",
+        ("jiaoyun.core.accounts.dormant_accounts_disable", "jiaoyun.core.accounts.login_failures_prune"),
+    ),
+    Job(
         "tasks_prune",
         "清理过期的后台任务记录",
         "daily:04:30",

@@ -9,8 +9,8 @@ from jiaoyun.core.models import AuditEntry
 
 
 def can_view_audit(user: Any) -> bool:
-    """The audit log is for the audit administrator (三员分立) and the county administrator."""
-    return bool(getattr(user, "is_authenticated", False) and user.role in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN))
+    """The audit log is for the audit administrator alone (三员分立)."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.AUDIT_ADMIN)
 
 
 def can_view_jobs(user: Any) -> bool:
@@ -33,8 +33,8 @@ def task_recent(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
 
 
 def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
-    """The audit log, for the audit administrator (三员分立) and the county administrator only."""
-    if not user.is_authenticated or user.role not in (Role.AUDIT_ADMIN, Role.COUNTY_ADMIN):
+    """The audit log, for the audit administrator only (三员分立)."""
+    if not can_view_audit(user):
         raise PermissionError("audit log")
     qs = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     filters = filters or {}

@@ -45,8 +45,8 @@ def responsible_q(user: Any, prefix: str = "") -> Q:
 
 
 def is_authority(user: Any) -> bool:
-    return getattr(user, "role", None) in AUTHORITY_ROLES or bool(getattr(user, "is_superuser", False))
+    return getattr(user, "role", None) in AUTHORITY_ROLES
 
 
 def is_county(user: Any) -> bool:
-    return getattr(user, "role", None) in COUNTY_ROLES or bool(getattr(user, "is_superuser", False))
+    return getattr(user, "role", None) in COUNTY_ROLES

@@ -96,8 +96,6 @@ def can_import(user: Any) -> bool:
         return True
     if not getattr(user, "is_authenticated", False) or not user.can_write:
         return False
-    if user.is_superuser:
-        return True
     return user.role == Role.COUNTY_ADMIN or (
         user.role == Role.BUREAU_STAFF and user.section in (Section.BASIC, Section.PERSONNEL)
     )

@@ -186,10 +186,8 @@ def student_can_edit(*, user: Any, student: Student | None = None) -> bool:
 
     if not getattr(user, "is_authenticated", False) or not user.can_write:
         return False
-    allowed = (
-        user.is_superuser
-        or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.PRINCIPAL)
-        or (user.role == Role.BUREAU_STAFF and user.section == Section.BASIC)
+    allowed = user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.PRINCIPAL) or (
+        user.role == Role.BUREAU_STAFF and user.section == Section.BASIC
     )
     if not allowed:
         return False

@@ -25,17 +25,13 @@ def is_safety_section(user: Any) -> bool:
     """The county safety section: the county administrator or bureau staff of the 安全股."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(
-        user.is_superuser
-        or user.role == Role.COUNTY_ADMIN
-        or (user.role == Role.BUREAU_STAFF and user.section == Section.SAFETY)
-    )
+    return bool(user.role == Role.COUNTY_ADMIN or (user.role == Role.BUREAU_STAFF and user.section == Section.SAFETY))
 
 
 def can_read(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or user.role in READ_ROLES)
+    return bool(user.role in READ_ROLES)
 
 
 def schools_q(user: Any, prefix: str = "") -> Q:

@@ -15,9 +15,7 @@ def is_personnel(user: Any) -> bool:
     if getattr(user, "read_only", False):
         return False
     return bool(
-        user.role == Role.COUNTY_ADMIN
-        or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
-        or (user.is_superuser and user.role == Role.NONE)
+        user.role == Role.COUNTY_ADMIN or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
     )
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -12,9 +14,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiaoyun.core.audit import audit_record
-from jiaoyun.core.auth import is_locked
+from jiaoyun.core.accounts import (
+    S_PENDING,
+    S_PW_EXPIRES,
+    password_change,
+    totp_begin,
+    totp_device,
+    totp_secret,
+    totp_uri,
+    totp_verify,
+)
+from jiaoyun.core.auth import ip_blocked, is_locked, register_failure
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.models import User
+from jiaoyun.core.security_policy import needs_second_factor, policy_get
 from jiaoyun.core.selectors import audit_list as select_audit
 from jiaoyun.core.selectors import audit_object_types
 from jiaoyun.exchange.export import Column, export_response, wants_export
@@ -27,37 +40,109 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+PENDING_SECONDS = 300  # the TOTP step must follow the password within five minutes
+PENDING_TRIES = 5
+
+
+def _safe_next(request: HttpRequest, next_url: str) -> str:
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return ""
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Step one: user name and password. Roles of the policy's second-factor list go on to the TOTP step before
+    any session is opened; everyone else is logged in here (the login is audited by the signal receiver)."""
     error = ""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
+    policy = policy_get()
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         password = request.POST.get("password", "")
         user = authenticate(request, username=username, password=password)
         if user is not None and user.is_active:
+            if needs_second_factor(user, policy):
+                request.session.cycle_key()
+                request.session[S_PENDING] = {"uid": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(),
+                                              "next": _safe_next(request, next_url), "tries": 0}  # fmt: skip
+                return redirect("web:login_totp")
             login(request, user)
-            audit_record(actor=user, action=AuditAction.LOGIN, obj=user, ip=client_ip(request))
-            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                next_url = ""
-            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-        if is_locked(username):
-            error = _("登录失败次数过多，账号已锁定%(minutes)s分钟。") % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+            return redirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+        if ip_blocked(client_ip(request), policy):
+            error = _("此地址登录失败次数过多，请%(minutes)s分钟后再试。") % {"minutes": policy.ip_window_minutes}
+        elif is_locked(username):
+            error = _("登录失败次数过多，账号已锁定%(minutes)s分钟。") % {"minutes": policy.lockout_minutes}
         else:
             error = _("用户名或密码错误。")
     context = {
-        "error": error,
+        "error": error or request.session.pop("jy_login_error", ""),
         "next": next_url,
-        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
-        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "failure_limit": policy.lockout_limit,
+        "idle_minutes": policy.session_idle_minutes,
     }
     return render(request, "web/login.html", context)
 
 
+def _pending_user(request: HttpRequest) -> tuple[dict[str, Any] | None, User | None]:
+    pending = request.session.get(S_PENDING)
+    if not pending or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        return None, None
+    user = User.objects.filter(pk=pending["uid"], is_active=True).first()
+    return (pending, user) if user is not None else (None, None)
+
+
+def login_totp(request: HttpRequest) -> HttpResponse:
+    """Step two for the administrative roles: the TOTP code; on the first login, enrol the authenticator first
+    (its secret and otpauth URI are shown once the password has been checked)."""
+    pending, user = _pending_user(request)
+    if pending is None or user is None:
+        request.session.pop(S_PENDING, None)
+        request.session["jy_login_error"] = _("验证已超时，请重新登录。")
+        return redirect(settings.LOGIN_URL)
+    device = totp_device(user)
+    if device is None:
+        device = totp_begin(user=user)
+    enrolling = device.confirmed_at is None
+    error = ""
+    if request.method == "POST":
+        if totp_verify(user=user, code=request.POST.get("code", "")):
+            request.session.pop(S_PENDING, None)
+            user.backend = pending["backend"]  # type: ignore[attr-defined]
+            login(request, user, backend=pending["backend"])
+            return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+        register_failure(user, ip=client_ip(request), reason="动态口令错误")
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        if pending["tries"] >= PENDING_TRIES or is_locked(user.username):
+            request.session.pop(S_PENDING, None)
+            request.session["jy_login_error"] = _("动态口令错误次数过多，请重新登录。")
+            return redirect(settings.LOGIN_URL)
+        request.session[S_PENDING] = pending
+        error = _("动态口令错误或已使用，请输入验证器上的最新口令。")
+    context: dict[str, Any] = {"error": error, "enrolling": enrolling, "account": user.username}
+    if enrolling:
+        secret = totp_secret(device)
+        context.update({"secret": secret, "uri": totp_uri(user, secret)})
+    return render(request, "web/login_totp.html", context)
+
+
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Self-service password change (old password, new twice, the policy's validators); also where an expired
+    password sends every page until it is changed."""
+    from django.contrib import messages
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    expired = bool(request.session.get(S_PW_EXPIRES) is not None and time.time() >= request.session[S_PW_EXPIRES])
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_change(user=form.user, new_password=form.cleaned_data["new_password1"], request=request)
+        messages.success(request, _("密码已修改。"))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "web/password_change.html", {"form": form, "expired": expired})
+
+
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_record(actor=request.user, action=AuditAction.LOGOUT, obj=request.user, ip=client_ip(request))
-    logout(request)
+    logout(request)  # audited by the user_logged_out receiver
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
@@ -115,7 +200,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     try:
         qs = select_audit(user=request.user, filters=request.GET)
     except PermissionError:
-        raise PermissionDenied(_("仅审计管理员和县局管理员可查看审计日志"))
+        raise PermissionDenied(_("仅审计管理员可查看审计日志"))
     if wants_export(request):
         return export_response(
             request,

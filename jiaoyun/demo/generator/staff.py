@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from jiaoyun.core import idcard
 from jiaoyun.core.models import User
@@ -276,12 +277,18 @@ def write_users(world: World, *, sy: int) -> int:
         or SchoolClass.objects.filter(school=school, school_year=sy).order_by("-grade", "number").first()
     )
     village = _cadre_village(township.id, school.pk)
+    # PASSWORD passes the password validators (length, letters and digits, three character classes), so the demo
+    # logins are no exception to the password rules; it counts as changed today (no forced change at first login).
     password = make_password(PASSWORD)
+    changed = timezone.now()
     users: list[User] = []
     for username, role, section, label in DEMO_USERS:
-        user = User(username=username, password=password, role=role, section=section, display_name=label)
-        if role == "county_admin":
-            user.is_superuser = user.is_staff = True
+        user = User(username=username, password=password, role=role, section=section, display_name=label,
+                    password_changed_at=changed)  # fmt: skip
+        # Nobody is a superuser (三员分立): the three administrators use the admin site for accounts (system),
+        # the security policy (security) and the audit log (audit); the county administrator views its scope there.
+        if role in ("county_admin", "system_admin", "security_admin", "audit_admin"):
+            user.is_staff = True
         if role == "county_leader":
             user.read_only = True
         if role == "township_officer":

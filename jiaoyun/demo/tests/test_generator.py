@@ -8,6 +8,7 @@ import io
 from collections import Counter, defaultdict
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -220,7 +221,11 @@ def test_demo_logins_work_and_have_their_scope(data, client):
         assert (user.role, user.section) == (role, section)
         assert client.login(username=username, password="Jiaoyun2021"), username
         client.logout()
-    assert User.objects.get(username="admin").is_superuser
+    # 三员分立: no demo login is a superuser; one account for each of the three administrators.
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert {u.role for u in User.objects.filter(is_staff=True)} >= {"system_admin", "security_admin", "audit_admin"}
+    for username, _role, _section, _label in staff.DEMO_USERS:
+        validate_password("Jiaoyun2021", User(username=username))  # the demo password passes the rules
     principal = User.objects.get(username="principal")
     assert principal.school.name == "老麦乡中心小学" and principal.teacher.school_id == principal.school_id
     teacher = User.objects.get(username="teacher")
@@ -238,7 +243,7 @@ def test_demo_logins_command_prints_a_table(data):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    assert "Jiaoyun2021" in text and "老麦乡中心小学" in text and "审计管理员" in text
+    assert "Jiaoyun2021" in text and "老麦乡中心小学" in text and "审计管理员" in text and "动态口令" in text
     assert len([line for line in text.splitlines() if "Jiaoyun2021" in line]) == len(staff.DEMO_USERS)
 
 

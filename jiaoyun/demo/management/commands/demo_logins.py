@@ -54,6 +54,14 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+        from jiaoyun.core.security_policy import policy_get
+
+        second = [u.get_role_display() for u in users.values() if u.role in set(policy_get().second_factor_roles)]
+        if second:
+            roles = "、".join(dict.fromkeys(second))
+            self.stdout.write(
+                f"{roles}须使用动态口令：首次登录时页面显示密钥，请添加到手机验证器（TOTP）后输入6位口令。"
+            )
 
 
 def _width(text: str) -> int:
