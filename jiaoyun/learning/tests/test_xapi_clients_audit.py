@@ -8,6 +8,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -110,7 +111,17 @@ def test_xapi_client_command_deactivates_with_an_audit_entry(lrs_client):
 # ---- admin --------------------------------------------------------------------------------------------------
 
 
-def test_admin_change_goes_through_the_service_and_is_audited(admin_client, lrs_client, school_a):
+def test_admin_change_goes_through_the_service_and_is_audited(county_admin, lrs_client, school_a):
+    # The county's business administrator (no superuser: 三员分立) with the admin permissions for clients.
+    county_admin.is_staff = True
+    county_admin.save()
+    county_admin.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_lrsclient", "change_lrsclient"], content_type__app_label="learning"
+        )
+    )
+    admin_client = Client()
+    admin_client.force_login(county_admin)
     url = f"/admin/learning/lrsclient/{lrs_client.pk}/change/"
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(
