@@ -65,8 +65,19 @@ def _shift(day: dt.date, years: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Period:
+    """A school year read on an as-of date. Stock figures are the states on ``as_of``; flow figures (events
+    during the year: dropouts) cover the year from its start to ``flow_end``: the whole school year once it has
+    ended, the as-of date while it runs (REFERENCE §1.5: 学年内辍学学生总数)."""
+
     year: SchoolYear
     as_of: dt.date
+    flows_to: dt.date | None = None  # an explicit end of the flow window (the stored one, in a drill-down)
+
+    @property
+    def flow_end(self) -> dt.date:
+        if self.flows_to is not None:
+            return self.flows_to
+        return self.year.end if self.year.end < timezone.localdate() else self.as_of
 
     @property
     def base(self) -> dt.date:
@@ -82,7 +93,7 @@ class Period:
         return self.year.shift(-3).census_date
 
     def dates(self) -> set[dt.date]:
-        return {self.as_of, self.base, self.entry9, self.entry3}
+        return {self.as_of, self.base, self.entry9, self.entry3, self.flow_end}
 
     def params(self) -> dict[str, Any]:
         y = self.year
@@ -95,6 +106,7 @@ class Period:
             "d_B": self.base,
             "d_E9": self.entry9,
             "d_E3": self.entry3,
+            "d_F": self.flow_end,
             "start": y.start,
             "prev_start": y.shift(-1).start,
             "prev_end": y.shift(-1).end,
@@ -231,19 +243,28 @@ def _classes(cond: str) -> str:
     )
 
 
-def _dropouts(lo: int, hi: int) -> str:
+def _dropouts(lo: int, hi: int, still_out: str = "{RETURNED}") -> str:
+    """Dropout events of grades lo–hi during the school year, up to the end of its flow window (the whole year
+    once it has ended). ``still_out``: only those not back in school at the window's end (仍失学); by default the
+    setting ``INDICATOR_DROPOUT_COUNT_RETURNED`` decides whether children persuaded back count."""
     return (
-        "SELECT s.student_id AS member_id, s.school_id, s.village_id, 1 AS n FROM {S_D} s"
-        f" WHERE s.kind = 'drop_out' AND s.event_date >= %(start)s AND s.grade BETWEEN {lo} AND {hi}"
+        "SELECT e.student_id AS member_id, e.school_id, st.hukou_village_id AS village_id, 1 AS n"
+        " FROM people_enrolmentevent e JOIN people_student st ON st.id = e.student_id"
+        f" WHERE e.kind = 'drop_out' AND e.grade BETWEEN {lo} AND {hi}"
+        f" AND e.date >= %(start)s AND e.date <= %(d_F)s{still_out}"
     )
 
 
+STILL_OUT = " AND (e.until IS NULL OR e.until > %(d_F)s)"
+
+
 def _dropout_base(lo: int, hi: int) -> str:
+    """In school at the start of the year (the base date), plus those already out by then after a dropout
+    during the year (a child who dropped out and came back before the base date is in school on it)."""
     return (
         _stock(f"s.grade BETWEEN {lo} AND {hi}", state="S_B")
-        + " UNION ALL "
-        + _dropouts(lo, hi)
-        + " AND s.event_date <= %(d_B)s"
+        + " UNION ALL SELECT s.student_id AS member_id, s.school_id, s.village_id, 1 AS n FROM {S_B} s"
+        f" WHERE s.kind = 'drop_out' AND s.event_date >= %(start)s AND s.grade BETWEEN {lo} AND {hi}"
     )
 
 
@@ -280,9 +301,11 @@ MEASURES: dict[str, tuple[str, str]] = {
     "entr7": ("入学时七年级在校生", _entrants(7, "S_E3")),
     "arr3": ("期间县外转入", _flows("w3", 7, arriving=True)),
     "left3": ("期间转出县外及死亡", _flows("w3", 7, arriving=False)),
-    "drop_pri": ("辍学小学生", _dropouts(1, 6)),
+    "drop_pri": ("学年内辍学小学生", _dropouts(1, 6)),
+    "out_pri": ("学年内辍学、仍失学的小学生", _dropouts(1, 6, STILL_OUT)),
     "base_pri": ("学年初小学在校生", _dropout_base(1, 6)),
-    "drop_jun": ("辍学初中生", _dropouts(7, 9)),
+    "drop_jun": ("学年内辍学初中生", _dropouts(7, 9)),
+    "out_jun": ("学年内辍学、仍失学的初中生", _dropouts(7, 9, STILL_OUT)),
     "base_jun": ("学年初初中在校生", _dropout_base(7, 9)),
     "class_all": ("小学、初中班级", _classes("k.size > 0")),
     "class_big": ("大班额班级", _classes("k.size >= %(big_lo)s AND k.size <= %(big_hi)s")),
@@ -299,7 +322,8 @@ STATES = {"S_D": "d_D", "S_B": "d_B", "S_E9": "d_E9", "S_E3": "d_E3"}
 
 
 def member_sql(measure: str) -> str:
-    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS)
+    returned = "" if conf.get("INDICATOR_DROPOUT_COUNT_RETURNED") else STILL_OUT
+    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS).replace("{RETURNED}", returned)
     for name, date_param in STATES.items():
         sql = sql.replace("{" + name + "}", STATE.replace("{date}", date_param))
     return sql
@@ -355,8 +379,9 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
     school year (``year``)."""
     for p in periods:
         execute(
-            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
-            " VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s, %(prev_end)s)",
+            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end,"
+            " year_start, flow_end) VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s,"
+            " %(prev_end)s, %(start)s, %(d_F)s)",
             {"run": run_id, **p.params()},
         )
     full = {d for p in periods for d in (p.as_of, p.base)}
@@ -411,12 +436,14 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         "first_full": min(d for p in periods for d in (p.as_of, p.base)),
         "grad_from": min(p.year.shift(-1).start for p in periods),
         "flow_from": min(min(p.entry9, p.entry3) for p in periods),
+        "drop_from": min(p.year.start for p in periods),
     }
     useful = (
         f"((e.kind IN {SNAPSHOT_KINDS} AND (e.until IS NULL OR (e.until > %(first)s"
         " AND (e.grade IN (1, 7) OR e.until > %(first_full)s))))"
         " OR (e.kind = 'graduate' AND e.grade IN (6, 9) AND e.date >= %(grad_from)s)"
-        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s))"
+        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s)"
+        " OR (e.kind = 'drop_out' AND e.date >= %(drop_from)s))"
     )
     school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
     event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
@@ -436,7 +463,7 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = e.student_birth"
         # … and, of those, states that hold on some run date (graduations and moves count by their date)
         f" WHERE {{slice}}{useful} AND c1.run_id = %(run)s AND c1.day = e.date"
-        f" AND ({hi} > c1.idx OR e.kind = 'graduate' OR e.flow <> '')"
+        f" AND ({hi} > c1.idx OR e.kind IN ('graduate', 'drop_out') OR e.flow <> '')"
         f" GROUP BY {', '.join(str(k + 1) for k in range(len(keys)))}"
     )
     if slices:
@@ -486,7 +513,6 @@ STATE_GROUPS = (
 STATE_FLAGS = {
     **{f"b_{b}": f"s.bkey > d.{b}_klo AND s.bkey <= d.{b}_khi" for b in ("pre", "pri", "jun")},
     "e_year": "s.event_date >= d.year_start",  # an event (a dropout) in the date's school year
-    "e_base": "s.event_date <= d.base",  # … on or before the start-of-year date
 }
 
 
@@ -503,10 +529,9 @@ DATE_MEASURES: dict[str, str] = {
     "sen_all": f"{_IN_SCHOOL} AND s.grade >= 10",
     "stu_total": _NOT_SPECIAL,
     **{f"stu_{lvl}": f"{_NOT_SPECIAL} AND {cond}" for lvl, cond in LEVEL_COND.items()},
-    "drop_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
-    "drop_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
-    "drop_pri_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 1 AND 6",
-    "drop_jun_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 7 AND 9",
+    # out of school on the date after a dropout during its school year (added to the start-of-year base)
+    "dout_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
+    "dout_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
     "new1": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 1",
     "new7": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 7",
 }
@@ -522,11 +547,11 @@ FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
         m: ((m, "D"),)
         for m in (
             "kg_all", "kg_age", "kg_public", "kg_inclusive", "pri_all", "pri_age", "jun_all", "jun_age", "sen_all",
-            "drop_pri", "drop_jun", *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
+            *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
         )
     },
-    "base_pri": (("pri_all", "B"), ("drop_pri_b", "D")),
-    "base_jun": (("jun_all", "B"), ("drop_jun_b", "D")),
+    "base_pri": (("pri_all", "B"), ("dout_pri", "B")),
+    "base_jun": (("jun_all", "B"), ("dout_jun", "B")),
     "entr1": (("new1", "E9"),),
     "entr7": (("new7", "E3"),),
 }  # fmt: skip
@@ -660,6 +685,28 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
                 " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
                 {"run": run_id, "measure": measure},
             )
+    # Dropouts during the year (flows): the dropout events from the year's start to the end of its flow window
+    # (the whole year once it has ended); 仍失学: those whose dropout state still holds at the window's end.
+    returned = conf.get("INDICATOR_DROPOUT_COUNT_RETURNED")
+    for measure, (lo, hi), still_out in (
+        ("drop_pri", (1, 6), not returned),
+        ("out_pri", (1, 6), True),
+        ("drop_jun", (7, 9), not returned),
+        ("out_jun", (7, 9), True),
+    ):
+        if measure not in measures:
+            continue
+        out = " JOIN indicators_rundate d ON d.run_id = p.run_id AND d.on_date = p.flow_end AND s.hi > d.idx"
+        execute(
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, %(measure)s, s.school_id, sc.township_id, s.village_id,"
+            " v.parent_id, SUM(s.n) FROM indicators_runperiod p"
+            f" JOIN jy_spans s ON s.kind = 'drop_out' AND s.grade BETWEEN {lo} AND {hi}"
+            f" AND s.event_date >= p.year_start AND s.event_date <= p.flow_end{out if still_out else ''}"
+            " LEFT JOIN schools_school sc ON sc.id = s.school_id LEFT JOIN areas_area v ON v.id = s.village_id"
+            " WHERE p.run_id = %(run)s"
+            " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
+            {"run": run_id, "measure": measure},
+        )
     if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
         execute(
             f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', s.g6_school_id, sc.township_id, s.village_id,"
@@ -677,7 +724,7 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
 def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
     seen: dict[str, None] = {}
     for ind in indicators:
-        for m in (*ind.numerator, *ind.denominator_measures()):
+        for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra):
             seen[m.lstrip("-")] = None
     return list(seen)
 
@@ -719,13 +766,17 @@ def _sum_expr(measures: tuple[str, ...]) -> str:
 
 
 def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetime) -> int:
-    num, den = _sum_expr(ind.numerator), _sum_expr(ind.denominator_measures())
+    num, den = _sum_expr(ind.numerator_measures()), _sum_expr(ind.denominator_measures())
+    ext = _sum_expr(ind.extra) if ind.extra else "NULL"
     scale = "100.0" if ind.is_rate else "1.0"
-    measures = ",".join(f"'{m.lstrip('-')}'" for m in (*ind.numerator, *ind.denominator_measures()))
+    measures = ",".join(
+        f"'{m.lstrip('-')}'" for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)
+    )
     value = f"CASE WHEN COALESCE(g.den, 0) > 0 THEN {scale} * COALESCE(g.num, 0) / g.den END"
+    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "NULL"
     head = (
         "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
-        " numerator, denominator, computed_at) "
+        " numerator, denominator, extra, flow_end, computed_at) "
     )
     facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures})"
     params = {"run": run_id, "code": ind.code, "now": now}
@@ -742,19 +793,21 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
         select_key = f"{key} AS k, " if key else ""
         group_key = f", {key}" if key else ""
         grouped = (
-            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den {facts}"
+            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}"
             f" GROUP BY f.school_year, f.as_of{group_key})"
         )
         join_key = " AND g.k = a.id" if key else ""
         if level == "school":
             sql = (
                 head + f"SELECT %(run)s, %(code)s, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
-                f" COALESCE(g.num, 0), COALESCE(g.den, 0), %(now)s FROM {grouped} g WHERE g.k IS NOT NULL"
+                f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
+                " JOIN indicators_runperiod p ON p.run_id = %(run)s AND p.school_year = g.school_year"
+                " AND p.as_of = g.as_of WHERE g.k IS NOT NULL"
             )
         else:
             sql = (
                 head + f"SELECT %(run)s, %(code)s, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
-                " COALESCE(g.num, 0), COALESCE(g.den, 0), %(now)s FROM areas_area a"
+                f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM areas_area a"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s"
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"
                 f" WHERE a.level = '{level}'"

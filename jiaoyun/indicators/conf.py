@@ -23,6 +23,11 @@ DEFAULTS: dict[str, Any] = {
     "INDICATOR_POPULATION_SOURCE": "hukou",
     # 九年/初中三年巩固率: adjust the cohort denominator by transfers in/out of the county and deaths.
     "INDICATOR_RETENTION_ADJUSTED": True,
+    # 年辍学率: does a child who dropped out during the school year and was persuaded back (劝返复学) within it
+    # count among the year's dropouts? True follows the definition of REFERENCE §1.5 (学年内辍学学生总数 ÷
+    # 上学年初在校学生数, 《简明中小学教育词典》); False counts only those still out at the end of the window
+    # (the 两基 flow formula, which nets returns out as 其他增加). Either way "仍失学 N" is shown beside the rate.
+    "INDICATOR_DROPOUT_COUNT_RETURNED": True,
     # Class-size bands (students per class) among primary and junior classes.
     "INDICATOR_LARGE_CLASS": (56, 65),
     "INDICATOR_SUPER_LARGE_CLASS_MIN": 66,

@@ -41,6 +41,10 @@ class Indicator:
     member: str = "students"  # what the drill-down lists
     school_level: bool = True  # False: not meaningful per school (e.g. a cohort that changes school)
     township_by_hukou: bool = False  # township figures count students by hukou township, not school township
+    # A count shown beside the figure (stored as IndicatorValue.extra), e.g. "仍失学 N 人": its measures and text.
+    extra: tuple[str, ...] = ()
+    extra_text: str = ""
+    flow: bool = False  # counts events during the year (the whole year once it has ended; "截至" while it runs)
 
     @property
     def township_key_hukou(self) -> bool:
@@ -55,6 +59,9 @@ class Indicator:
     @property
     def is_rate(self) -> bool:
         return self.unit == "%"
+
+    def numerator_measures(self) -> tuple[str, ...]:
+        return self.numerator
 
     def denominator_measures(self) -> tuple[str, ...]:
         if self.code in ("retention_9y", "retention_junior") and not conf.get("INDICATOR_RETENTION_ADJUSTED"):
@@ -113,13 +120,17 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "dropout_primary", "小学年辍学率", ("drop_pri",), ("base_pri",), SCHOOL,
-        "本学年开学至统计日辍学且至统计日仍未复学的小学生数", "学年初（统计日）小学在校生数，加统计日前已辍学者",
-        higher_is_better=False,
+        "学年内（已结束的学年为全学年，本学年至今）辍学的小学生数（劝返复学者是否计入按设置）",
+        "学年初（统计日）小学在校生数，加学年内统计日前已辍学、统计日仍失学者",
+        higher_is_better=False, settings=("INDICATOR_DROPOUT_COUNT_RETURNED",), extra=("out_pri",),
+        extra_text="仍失学 {n} 人", flow=True,
     ),
     Indicator(
         "dropout_junior", "初中年辍学率", ("drop_jun",), ("base_jun",), SCHOOL,
-        "本学年开学至统计日辍学且至统计日仍未复学的初中生数", "学年初（统计日）初中在校生数，加统计日前已辍学者",
-        higher_is_better=False,
+        "学年内（已结束的学年为全学年，本学年至今）辍学的初中生数（劝返复学者是否计入按设置）",
+        "学年初（统计日）初中在校生数，加学年内统计日前已辍学、统计日仍失学者",
+        higher_is_better=False, settings=("INDICATOR_DROPOUT_COUNT_RETURNED",), extra=("out_jun",),
+        extra_text="仍失学 {n} 人", flow=True,
     ),
     Indicator(
         "senior_gross", "高中阶段毛入学率", ("sen_all",), ("pop_sen",), POPULATION,

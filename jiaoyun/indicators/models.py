@@ -70,6 +70,8 @@ class RunPeriod(models.Model):
     entry3 = models.DateField(null=True)
     prev_start = models.DateField(null=True)
     prev_end = models.DateField(null=True)
+    year_start = models.DateField(null=True)
+    flow_end = models.DateField(null=True)  # the last day of the year's flow window
 
 
 class RunDay(models.Model):
@@ -149,6 +151,9 @@ class IndicatorValue(models.Model):
     value = models.FloatField("值", null=True, blank=True)
     numerator = models.FloatField("分子")
     denominator = models.FloatField("分母")
+    # A count shown beside the figure (Indicator.extra, e.g. 仍失学 N 人), and the last day its flows cover.
+    extra = models.FloatField("补充数", null=True, blank=True)
+    flow_end = models.DateField("流量截至", null=True, blank=True)
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

@@ -79,22 +79,94 @@ def test_retention_rates_follow_the_cohort(world, county, township_a, township_b
     assert fig("retention_junior", area=county) == (75.0, 3, 4)
 
 
-def test_dropout_rates_count_by_the_as_of_date(world, county, township_a, township_b):
+def test_dropout_rates_of_a_completed_year_cover_the_whole_year(world, county, township_a, township_b):
     compute()
-    # 小学年辍学率 on 30 Sep: P5 dropped out on 20 Sep (school_b). Base: 6 in school + P5 = 7 → 14.286%
-    assert fig("dropout_primary", area=county) == (14.286, 1, 7)
+    # 2021-2022 has ended: its dropouts are counted from 1 Sep 2021 to 31 Aug 2022, its stock on 30 Sep.
+    # 小学: P5 dropped out on 20 Sep (school_b), P6 on 15 Oct (school_a): 2.
+    # Base: 6 in school on 30 Sep (K3, P1, P2, P7, P6, P9) + P5 (already out on 30 Sep) = 7 → 2 ÷ 7 = 28.571%
+    assert fig("dropout_primary", area=county) == (28.571, 2, 7)
     assert fig("dropout_primary", area=township_b) == (33.333, 1, 3)  # P2, P9, P5 at school_b
-    assert fig("dropout_primary", area=township_a) == (0.0, 0, 4)  # K3, P1, P7, P6 at school_a
+    assert fig("dropout_primary", area=township_a) == (25.0, 1, 4)  # K3, P1, P7, P6 at school_a
     assert fig("dropout_primary", school=world["sb"]) == (33.333, 1, 3)
+    v = IndicatorValue.objects.get(code="dropout_primary", area=county, school_year=2021)
+    assert v.flow_end == dt.date(2022, 8, 31) and v.extra == 2  # 仍失学: both are still out on 31 Aug
     # 初中: E2 dropped out in January 2020, not in this school year: 0 ÷ (JY, J1, J3, PR1) = 0%
     assert fig("dropout_junior", area=county) == (0.0, 0, 4)
+    # P6 is in school on 30 Sep (the stock date): primary gross 6 ÷ 8, unchanged by the flow window
+    assert fig("primary_gross", area=county) == (75.0, 6, 8)
+
+
+def test_dropout_rates_of_the_current_year_count_to_date(world, county, township_a):
+    # read while the year runs (the flow window ends on the as-of date): on 30 Sep only P5 has dropped out
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS, flows_to=CENSUS)])
+    assert fig("dropout_primary", area=county) == (14.286, 1, 7)
+    assert IndicatorValue.objects.get(code="dropout_primary", area=county).flow_end == CENSUS
     # On 1 November P6 (dropped out 15 Oct, school_a) counts too: 2 ÷ 7
     day = dt.date(2021, 11, 1)
-    compute(day)
+    indicators_compute(periods=[Period(SchoolYear(2021), day, flows_to=day)])
     assert fig("dropout_primary", area=county, as_of=day) == (28.571, 2, 7)
     assert fig("dropout_primary", area=township_a, as_of=day) == (25.0, 1, 4)
     # P6 is no longer in school on 1 November: primary gross 5 ÷ 8
     assert fig("primary_gross", area=county, as_of=day) == (62.5, 5, 8)
+
+
+@pytest.fixture
+def dropout_year(county, township_a, village_a1, school_a_junior):
+    """A junior school with 20 pupils in grade 8 on 1 Sep 2021; dropouts in October, January, April and July;
+    the January one is persuaded back in March; a pupil who moved to another county in November and one who
+    died in February are not dropouts; a repeater dropped out in April."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    sj = school_a_junior
+    kids = [StudentFactory(name=f"Y{i}", birth_date=dt.date(2008, 3, 1), hukou_village=village_a1) for i in range(20)]
+    start = (dt.date(2021, 9, 1), "promote", sj, 8)
+    history(kids[0], start, (dt.date(2021, 10, 12), "drop_out", sj, 8))
+    history(kids[1], start, (dt.date(2022, 1, 5), "drop_out", sj, 8), (dt.date(2022, 3, 1), "resume", sj, 8))
+    history(kids[2], (dt.date(2021, 9, 1), "repeat", sj, 8), (dt.date(2022, 4, 18), "drop_out", sj, 8))
+    history(kids[3], start, (dt.date(2022, 7, 2), "drop_out", sj, 8))
+    history(kids[4], start, (dt.date(2021, 11, 3), "out_of_county", None, 8))
+    history(kids[5], start, (dt.date(2022, 2, 14), "death", sj, 8))
+    for kid in kids[6:]:
+        history(kid, start)
+    return sj
+
+
+@pytest.mark.parametrize("returned", [True, False])
+def test_dropouts_in_several_months_and_a_child_persuaded_back(dropout_year, county, settings, returned):
+    settings.JIAOYUN = {**settings.JIAOYUN, "INDICATOR_DROPOUT_COUNT_RETURNED": returned}
+    compute()
+    # Base: all 20 in grade 8 on 30 Sep 2021 (the first dropout is in October).
+    # Dropouts during 2021-2022: Y0 (Oct), Y1 (Jan, back in Mar), Y2 (Apr, a repeater), Y3 (Jul) = 4;
+    # Y4 (外县就读) and Y5 (death) are not dropouts. Still out on 31 Aug 2022: Y0, Y2, Y3 = 3.
+    # counted (the definition): 4 ÷ 20 = 20%; not counting the child persuaded back: 3 ÷ 20 = 15%
+    expected = (20.0, 4, 20) if returned else (15.0, 3, 20)
+    assert fig("dropout_junior", area=county) == expected
+    assert fig("dropout_junior", school=dropout_year) == expected
+    v = IndicatorValue.objects.get(code="dropout_junior", area=county, school_year=2021)
+    assert v.extra == 3  # 仍失学 3, whatever the setting
+
+
+def test_dropout_returned_before_the_census_date_is_in_the_base_once(county, village_a1, school_a):
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    kids = [StudentFactory(name=f"Z{i}", birth_date=dt.date(2013, 3, 1), hukou_village=village_a1) for i in range(4)]
+    start = (dt.date(2021, 9, 1), "enrol", school_a, 3)
+    # Z0 drops out on 10 Sep and is back on 20 Sep (in school on 30 Sep: in the base as a pupil, not again)
+    history(
+        kids[0], start, (dt.date(2021, 9, 10), "drop_out", school_a, 3), (dt.date(2021, 9, 20), "resume", school_a, 3)
+    )
+    # Z1 drops out on 15 Sep and comes back on 1 Dec (out on 30 Sep: added to the base)
+    history(
+        kids[1], start, (dt.date(2021, 9, 15), "drop_out", school_a, 3), (dt.date(2021, 12, 1), "resume", school_a, 3)
+    )
+    for kid in kids[2:]:
+        history(kid, start)
+    compute()
+    # base: Z0, Z2, Z3 in school + Z1 out after a dropout = 4; dropouts Z0, Z1 = 2 → 50%; 仍失学 0
+    assert fig("dropout_primary", area=county) == (50.0, 2, 4)
+    assert IndicatorValue.objects.get(code="dropout_primary", area=county).extra == 0
 
 
 def test_progression_kindergarten_and_teacher_ratios(world, county, township_a, township_b):
@@ -233,7 +305,10 @@ def test_date_facts_equal_the_member_queries(world, county, township_a):
     # a dropout after the census date (in the base of a later as-of date)
     late = StudentFactory(name="L", birth_date=dt.date(2010, 5, 1), hukou_village=world["students"]["P1"].hukou_village)
     history(late, (dt.date(2021, 9, 1), "enrol", world["sa"], 5), (dt.date(2021, 11, 2), "drop_out", world["sa"], 5))
-    periods = [Period(SchoolYear(2021), dt.date(2021, 12, 1)), Period(SchoolYear(2020), dt.date(2020, 9, 30))]
+    periods = [
+        Period(SchoolYear(2021), dt.date(2021, 12, 1)),
+        Period(SchoolYear(2020), dt.date(2020, 9, 30), flows_to=dt.date(2021, 3, 1)),  # a window ending mid-year
+    ]
     run = IndicatorRun.objects.create(started_at=timezone.now())
 
     def keep_facts(sql: str, params: dict) -> int:
