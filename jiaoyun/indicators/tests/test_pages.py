@@ -77,7 +77,7 @@ def test_township_school_and_drill_pages(client, computed, township_a, county_ad
     response = client.get(reverse("indicators:school", args=[computed["sb"].pk]), {"year": 2021})
     assert response.status_code == 200 and "33.3%" in response.content.decode()  # dropout at school_b
     url = reverse("indicators:drill")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # + one aggregate per measure of the figure (its composition)
         response = client.get(
             url, {"code": "dropout_primary", "year": 2021, "school": computed["sb"].pk, "measure": "base_pri"}
         )
@@ -220,3 +220,44 @@ def test_drill_check_adds_up_a_compound_denominator(computed, county):
     )
     assert target.stored is not None and target.stored.denominator > 0
     assert drill_changed(target) is None
+
+
+def test_drill_lists_the_state_on_the_figures_date_and_the_composition(client, computed, county, county_admin):
+    from jiaoyun.indicators.tests.conftest import history
+
+    # P6 dropped out of grade 5 at school_a on 15 Oct 2021; in 2023 they came back, to grade 7 at the junior school
+    p6 = computed["students"]["P6"]
+    history(p6, (dt.date(2023, 9, 1), "resume", computed["sj"], 7))
+    p6.refresh_from_db()
+    assert p6.status == "in_school" and p6.current_grade == 7
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)])  # figures recomputed: nothing stale
+    client.force_login(county_admin)
+    url = reverse("indicators:drill")
+    response = client.get(url, {"code": "dropout_primary", "year": 2021, "area": county.pk, "measure": "drop_pri"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "P6" in html and "P5" in html
+    # listed with their state at the end of the 2021-2022 flow window (31 Aug 2022), not today's
+    assert "2022-08-31学籍状态" in html
+    row = next(r for r in html.split("<tr>") if ">P6<" in r)
+    assert 'data-testid="on-state">辍学<' in row and ">五年级<" in row
+    # the composition: P5 and P6 dropped out during the year; base 6 in school on 30 Sep + P5 = 7;
+    # P6 came back only in 2023, so on 31 Aug 2022 both were still out: 仍失学 2
+    composition = html.split('data-testid="drill-composition"')[1].split("</div>")[0]
+    assert '学年内辍学小学生</td><td class="num">2<' in composition
+    assert '学年初小学在校生</td><td class="num">7<' in composition
+    assert '仍失学的小学生</td><td class="num">2<' in composition
+    # the same students on the stock date of the base (30 Sep 2021): P6 was in school then
+    response = client.get(url, {"code": "dropout_primary", "year": 2021, "area": county.pk, "measure": "base_pri"})
+    row = next(r for r in response.content.decode().split("<tr>") if ">P6<" in r)
+    assert 'data-testid="on-state">在校<' in row
+
+
+def test_pages_say_what_period_a_flow_figure_covers(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "全学年（2021-09-01至2022-08-31）" in html
+    assert 'data-testid="extra-dropout_primary">仍失学 2 人<' in html
+    # a figure read while its year runs says up to which day it counts
+    indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 11, 1), flows_to=dt.date(2021, 11, 1))])
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "学年内截至 2021-11-01" in html
