@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.errors import DomainError
@@ -248,8 +249,17 @@ class Targets:
 
 
 def latest_as_of(*, year: int) -> dt.date | None:
-    found: dt.date | None = IndicatorValue.objects.filter(school_year=year).aggregate(m=Max("as_of"))["m"]
-    return found
+    """The as-of date a school year is shown on: a completed year's census date (its stock date) when it has been
+    computed on it, else the latest date it was computed on."""
+    values = IndicatorValue.objects.filter(school_year=year)
+    return _shown_as_of(year, set(values.values_list("as_of", flat=True).distinct()))
+
+
+def _shown_as_of(year: int, dates: set[dt.date]) -> dt.date | None:
+    sy = SchoolYear(year)
+    if sy.end < timezone.localdate() and sy.census_date in dates:
+        return sy.census_date
+    return max(dates) if dates else None
 
 
 def available_years() -> list[int]:
@@ -358,18 +368,21 @@ def trends(
 ) -> dict[str, list[Row]]:
     """The last N school years of some indicators for an area (the county by default), oldest first.
 
-    Each year is read on its latest as-of date (the census date for past years). Two queries."""
+    Each year is read on the date its pages show (``latest_as_of``: the census date for completed years). Two
+    queries."""
     area = area or Area.objects.filter(level="county").first()
     n = years or int(conf.get("INDICATOR_TREND_YEARS"))
     last = SchoolYear.current().start_year
-    latest = (
+    computed: dict[int, set[dt.date]] = {}
+    for year, as_of in (
         IndicatorValue.objects.filter(code__in=codes, area=area, school_year__gt=last - n)
-        .values("school_year")
-        .annotate(m=Max("as_of"))
-    )
+        .values_list("school_year", "as_of")
+        .distinct()
+    ):
+        computed.setdefault(year, set()).add(as_of)
     wanted = Q(pk__in=[])
-    for item in latest:
-        wanted |= Q(school_year=item["school_year"], as_of=item["m"])
+    for year, dates in computed.items():  # the same date per year as the pages (``latest_as_of``)
+        wanted |= Q(school_year=year, as_of=_shown_as_of(year, dates))
     values = {(v.code, v.school_year): v for v in IndicatorValue.objects.filter(wanted, code__in=codes, area=area)}
     targets = targets or Targets(list(codes))
     out: dict[str, list[Row]] = {}

@@ -257,7 +257,14 @@ def test_pages_say_what_period_a_flow_figure_covers(client, computed, county, co
     html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
     assert "全学年（2021-09-01至2022-08-31）" in html
     assert 'data-testid="extra-dropout_primary">仍失学 2 人<' in html
-    # a figure read while its year runs says up to which day it counts
-    indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 11, 1), flows_to=dt.date(2021, 11, 1))])
+    # a figure of the year that is running counts to date and says so
+    from django.utils import timezone
+
+    today, current = timezone.localdate(), SchoolYear.current()
+    indicators_compute(periods=[Period(current, today)])
+    html = client.get(reverse("indicators:dashboard"), {"year": current.start_year}).content.decode()
+    assert f"学年内截至 {today:%Y-%m-%d}" in html
+    # a completed year computed on its census date and later on another day is shown on the census date
+    indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 11, 1))])
     html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
-    assert "学年内截至 2021-11-01" in html
+    assert "统计日 2021-09-30" in html
