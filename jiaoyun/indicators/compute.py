@@ -31,9 +31,10 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.definitions import INDICATORS, Indicator
 from jiaoyun.indicators.models import IndicatorRun
-from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventFlow
+from jiaoyun.people.choices import IN_SCHOOL_EVENTS, SENIOR_STUDY_LEVELS, EventFlow
 
 IN = "(" + ",".join(f"'{k}'" for k in IN_SCHOOL_EVENTS) + ")"
+SENIOR_LEVELS = "(" + ",".join(f"'{k}'" for k in SENIOR_STUDY_LEVELS) + ")"
 SNAPSHOT_KINDS = "(" + ",".join(f"'{k}'" for k in (*IN_SCHOOL_EVENTS, "drop_out")) + ")"
 
 
@@ -108,6 +109,8 @@ class Period:
             "d_E3": self.entry3,
             "d_F": self.flow_end,
             "start": y.start,
+            # 外县就读 at senior level counts if recorded in this school year or the two before (a 3-year course)
+            "out_from": y.shift(-2).start,
             "prev_start": y.shift(-1).start,
             "prev_end": y.shift(-1).end,
             "pop_year": y.census_date.year,
@@ -136,7 +139,8 @@ class Period:
 # A student's state on a date: the event whose span [date, until) contains it.
 STATE = (
     "(SELECT e.student_id, e.kind, e.date AS event_date, e.school_id, e.grade, e.school_class_id AS class_id,"
-    " st.birth_date, st.hukou_village_id AS village_id FROM people_enrolmentevent e"
+    " e.flow, e.prev_school_id, e.study_level, st.birth_date, st.hukou_village_id AS village_id"
+    " FROM people_enrolmentevent e"
     " JOIN people_student st ON st.id = e.student_id"
     " WHERE e.date <= %({date})s AND (e.until IS NULL OR e.until > %({date})s))"
 )
@@ -243,6 +247,17 @@ def _classes(cond: str) -> str:
     )
 
 
+# County youths (a hukou village in the county) studying at senior level outside the county on the date, by a
+# 外县就读 event of the year or the two before; one who left a county school is counted at the school left.
+OUT_OF_COUNTY_SENIOR = (
+    "SELECT s.student_id AS member_id,"
+    " CASE WHEN s.flow <> '' THEN COALESCE(s.school_id, s.prev_school_id) ELSE s.school_id END AS school_id,"
+    " s.village_id, 1 AS n FROM {S_D} s"
+    f" WHERE s.kind = 'out_of_county' AND s.study_level IN {SENIOR_LEVELS} AND s.village_id IS NOT NULL"
+    " AND s.event_date >= %(out_from)s"
+)
+
+
 def _dropouts(lo: int, hi: int, still_out: str = "{RETURNED}") -> str:
     """Dropout events of grades lo–hi during the school year, up to the end of its flow window (the whole year
     once it has ended). ``still_out``: only those not back in school at the window's end (仍失学); by default the
@@ -282,6 +297,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "jun_all": ("初中在校生", _stock("s.grade BETWEEN 7 AND 9")),
     "jun_age": ("在校（初中及以上）适龄少年", _stock("s.grade >= 7 AND " + _band("jun"))),
     "sen_all": ("高中阶段在校生", _stock("s.grade >= 10")),
+    "sen_out": ("外县就读的本县户籍高中阶段学生", OUT_OF_COUNTY_SENIOR),
     "pop_pre": ("3–5周岁人口", _population("pre")),
     "pop_pri": ("6–11周岁人口", _population("pri")),
     "pop_jun": ("12–14周岁人口", _population("jun")),
@@ -391,9 +407,10 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
         dp = Period(SchoolYear.of(d), d).params()
         ranks = {f"{k[:4]}k{k[4:]}": bisect.bisect_left(cuts, c) for k, c in _band_cuts(d).items()}
         execute(
-            "INSERT INTO indicators_rundate (run_id, on_date, idx, all_grades, class_year, year_start, base, pre_klo,"
-            " pre_khi, pri_klo, pri_khi, jun_klo, jun_khi) VALUES (%(run)s, %(d)s, %(idx)s, %(all_grades)s, %(year)s,"
-            " %(start)s, %(d_B)s, %(pre_klo)s, %(pre_khi)s, %(pri_klo)s, %(pri_khi)s, %(jun_klo)s, %(jun_khi)s)",
+            "INSERT INTO indicators_rundate (run_id, on_date, idx, all_grades, class_year, year_start, base, out_from,"
+            " pre_klo, pre_khi, pri_klo, pri_khi, jun_klo, jun_khi) VALUES (%(run)s, %(d)s, %(idx)s, %(all_grades)s,"
+            " %(year)s, %(start)s, %(d_B)s, %(out_from)s, %(pre_klo)s, %(pre_khi)s, %(pri_klo)s, %(pri_khi)s,"
+            " %(jun_klo)s, %(jun_khi)s)",
             {"run": run_id, "d": d, "idx": idx, "all_grades": d in full, **dp, **ranks},
         )
     first, last = dates[0], dates[-1]
@@ -443,19 +460,22 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         " AND (e.grade IN (1, 7) OR e.until > %(first_full)s))))"
         " OR (e.kind = 'graduate' AND e.grade IN (6, 9) AND e.date >= %(grad_from)s)"
         " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s)"
-        " OR (e.kind = 'drop_out' AND e.date >= %(drop_from)s))"
+        " OR (e.kind = 'drop_out' AND e.date >= %(drop_from)s)"
+        f" OR (e.kind = 'out_of_county' AND e.study_level IN {SENIOR_LEVELS}"
+        " AND (e.until IS NULL OR e.until > %(first_full)s)))"
     )
     school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
-    event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
+    event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate', 'out_of_county') OR e.flow <> '' THEN e.date END"
     hi = f"COALESCE(c2.idx, {n_dates})"
     recent = f"e.kind IN {IN} AND e.grade >= 7 AND cg.year >= c1.year - 1"
     keys = ("lo", "hi", "kind", "flow", "school_id", "grade", "class_id", "village_id", "bkey", "event_date",
-            "g6_year", "g6_school_id")  # fmt: skip
+            "g6_year", "g6_school_id", "level")  # fmt: skip
     select = (
         f"SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
         " e.grade, e.school_class_id AS class_id, e.student_village_id AS village_id, cb.bkey,"
         f" {event_date} AS event_date, CASE WHEN {recent} THEN cg.year END AS g6_year,"
-        f" CASE WHEN {recent} THEN e.grad6_school_id END AS g6_school_id, COUNT(*) AS n FROM people_enrolmentevent e"
+        f" CASE WHEN {recent} THEN e.grad6_school_id END AS g6_school_id,"
+        " CASE WHEN e.kind = 'out_of_county' THEN e.study_level END AS level, COUNT(*) AS n FROM people_enrolmentevent e"
         # CROSS JOIN: SQLite scans the events and looks each day up, instead of the events of each day
         " CROSS JOIN indicators_runday c1"
         " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
@@ -506,13 +526,15 @@ def _in_band(band: str) -> str:
 # measures' conditions then run over these groups, not over every student.
 COVERS = "d.run_id = %(run)s AND d.idx >= s.lo AND d.idx < s.hi"
 STATE_GROUPS = (
-    "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, {flags}, SUM(s.n) AS c"
+    "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, s.level, {flags}, SUM(s.n) AS c"
     f" FROM jy_spans s JOIN indicators_rundate d ON {COVERS} AND (s.grade IN (1, 7) OR d.all_grades)"
-    f" WHERE s.kind IN {SNAPSHOT_KINDS} GROUP BY d.on_date, s.school_id, s.village_id, s.kind, s.grade, {{keys}}"
+    f" WHERE (s.kind IN {SNAPSHOT_KINDS} OR (s.kind = 'out_of_county' AND s.level IN {SENIOR_LEVELS}))"
+    " GROUP BY d.on_date, s.school_id, s.village_id, s.kind, s.grade, s.level, {keys}"
 )
 STATE_FLAGS = {
     **{f"b_{b}": f"s.bkey > d.{b}_klo AND s.bkey <= d.{b}_khi" for b in ("pre", "pri", "jun")},
     "e_year": "s.event_date >= d.year_start",  # an event (a dropout) in the date's school year
+    "e_out": "s.event_date >= d.out_from",  # … in it or the two before (外县就读 at senior level)
 }
 
 
@@ -532,6 +554,7 @@ DATE_MEASURES: dict[str, str] = {
     # out of school on the date after a dropout during its school year (added to the start-of-year base)
     "dout_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
     "dout_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
+    "sen_out": f"s.kind = 'out_of_county' AND s.level IN {SENIOR_LEVELS} AND s.village_id IS NOT NULL AND s.e_out = 1",
     "new1": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 1",
     "new7": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 7",
 }
@@ -547,6 +570,7 @@ FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
         m: ((m, "D"),)
         for m in (
             "kg_all", "kg_age", "kg_public", "kg_inclusive", "pri_all", "pri_age", "jun_all", "jun_age", "sen_all",
+            "sen_out",
             *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
         )
     },

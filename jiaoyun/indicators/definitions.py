@@ -61,7 +61,15 @@ class Indicator:
         return self.unit == "%"
 
     def numerator_measures(self) -> tuple[str, ...]:
+        if self.code == "senior_gross" and not conf.get("INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY"):
+            return self.numerator[:1]
         return self.numerator
+
+    def extra_label(self) -> str:
+        if self.code == "senior_gross":
+            counted = conf.get("INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY")
+            return "含外县就读 {n} 人" if counted else "未含外县就读 {n} 人"
+        return self.extra_text
 
     def denominator_measures(self) -> tuple[str, ...]:
         if self.code in ("retention_9y", "retention_junior") and not conf.get("INDICATOR_RETENTION_ADJUSTED"):
@@ -133,9 +141,12 @@ INDICATORS: tuple[Indicator, ...] = (
         extra_text="仍失学 {n} 人", flow=True,
     ),
     Indicator(
-        "senior_gross", "高中阶段毛入学率", ("sen_all",), ("pop_sen",), POPULATION,
-        "高中阶段（普通高中+中职，10–12年级）在校生数，不限年龄", "15–17周岁人口（年龄段可设置）",
-        gap_phrase="15–17周岁儿童在校", settings=("INDICATOR_SENIOR_AGES", "INDICATOR_POPULATION_SOURCE"),
+        "senior_gross", "高中阶段毛入学率", ("sen_all", "sen_out"), ("pop_sen",), POPULATION,
+        "高中阶段（普通高中+中职，10–12年级）在校生数，不限年龄；按设置另加在县外就读高中阶段的本县户籍学生",
+        "15–17周岁人口（年龄段可设置）",
+        gap_phrase="15–17周岁儿童在校",
+        settings=("INDICATOR_SENIOR_AGES", "INDICATOR_POPULATION_SOURCE", "INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY"),
+        extra=("sen_out",), extra_text="外县就读 {n} 人",
     ),
     Indicator(
         "progression_primary", "小学升学率", ("prog6",), ("grad6",), SCHOOL,

@@ -42,6 +42,7 @@ class RunDate(models.Model):
     class_year = models.PositiveSmallIntegerField(null=True)
     year_start = models.DateField(null=True)
     base = models.DateField(null=True)  # the start-of-year stock date of a period read on this date
+    out_from = models.DateField(null=True)  # 外县就读 events from this day count (the school year two before)
     idx = models.PositiveSmallIntegerField(default=0)  # the date's rank among the run's dates
     # Age bands as ranks of birth dates (``RunDay.bkey``): born after the band's earliest and on or before its
     # latest birth date ⇔ bkey > *_klo and bkey ≤ *_khi.

@@ -71,7 +71,7 @@ class Row:
     def extra_text(self) -> str:
         if self.extra is None or not self.indicator.extra_text:
             return ""
-        return self.indicator.extra_text.format(n=_num(self.extra))
+        return self.indicator.extra_label().format(n=_num(self.extra))
 
     @property
     def period_text(self) -> str:

@@ -169,6 +169,67 @@ def test_dropout_returned_before_the_census_date_is_in_the_base_once(county, vil
     assert IndicatorValue.objects.get(code="dropout_primary", area=county).extra == 0
 
 
+@pytest.fixture
+def outside(world, village_a1, village_b1):
+    """County youths studying outside the county (外县就读 with the level of study), and awkward cases."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.models import EnrolmentEvent
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    sj, hs = world["sj"], world["hs"]
+
+    def kid(name, village):  # type: ignore[no-untyped-def]
+        return StudentFactory(name=name, birth_date=dt.date(2005, 6, 1), hukou_village=village)
+
+    out = {}
+    # O1 (a1) finished junior in the county in July 2021, then went to a 普通高中 in 保山 in August
+    out["O1"] = history(
+        kid("O1", village_a1),
+        (dt.date(2020, 9, 1), "enrol", sj, 9),
+        (dt.date(2021, 7, 1), "graduate", sj, 9),
+        (dt.date(2021, 8, 25), "out_of_county", None, 10),
+    )
+    out["O2"] = history(kid("O2", village_b1), (dt.date(2021, 9, 5), "out_of_county", None, 10))  # 中职 elsewhere
+    # O3 (a1) left the county's junior school in grade 8 for a junior school elsewhere: not 高中阶段
+    out["O3"] = history(
+        kid("O3", village_a1), (dt.date(2020, 9, 1), "enrol", sj, 8), (dt.date(2021, 3, 1), "out_of_county", None, 8)
+    )
+    # O4 (a1) went to a 普通高中 elsewhere in 2017: the record is too old to count in 2021 (out_from 2019-09-01)
+    out["O4"] = history(kid("O4", village_a1), (dt.date(2017, 9, 1), "out_of_county", None, 10))
+    # O5 has no hukou village in the county: not one of the county's youths
+    out["O5"] = history(kid("O5", None), (dt.date(2021, 9, 1), "out_of_county", None, 10))
+    # O6 (b1) studied at senior level elsewhere, then came back to the county's senior school in grade 11
+    out["O6"] = history(kid("O6", village_b1), (dt.date(2020, 9, 1), "out_of_county", None, 10),
+                        (dt.date(2021, 3, 1), "transfer_in", hs, 11))  # fmt: skip
+    levels = {"O1": "senior", "O2": "vocational", "O3": "junior", "O4": "senior", "O5": "senior", "O6": "senior"}
+    for name, level in levels.items():
+        EnrolmentEvent.objects.filter(student=out[name], kind="out_of_county").update(study_level=level)
+    return out
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_senior_gross_counts_youths_studying_outside_the_county_per_setting(
+    outside, county, township_a, township_b, settings, counted
+):
+    settings.JIAOYUN = {**settings.JIAOYUN, "INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY": counted}
+    compute()
+    # In county schools on 30 Sep 2021: SY (a1), S2 (a1), S1 (b1, 中职), O6 (b1, back in grade 11) = 4.
+    # Outside the county at senior level: O1 (a1, 普通高中), O2 (b1, 中职) = 2 (O3 junior, O4 too old, O5 no hukou).
+    # Population 15–17: a1 2+1 = 3, b1 1 → county 4.
+    if counted:
+        assert fig("senior_gross", area=county) == (150.0, 6, 4)  # (4 + 2) ÷ 4
+        assert fig("senior_gross", area=township_a) == (100.0, 3, 3)  # (SY, S2 + O1) ÷ 3
+        assert fig("senior_gross", area=township_b) == (300.0, 3, 1)  # (S1, O6 + O2) ÷ 1
+    else:
+        assert fig("senior_gross", area=county) == (100.0, 4, 4)
+        assert fig("senior_gross", area=township_a) == (66.667, 2, 3)
+        assert fig("senior_gross", area=township_b) == (200.0, 2, 1)
+    extra = {
+        v.area_id: v.extra for v in IndicatorValue.objects.filter(code="senior_gross", level__in=["county", "township"])
+    }
+    assert (extra[county.pk], extra[township_a.pk], extra[township_b.pk]) == (2, 1, 1)  # the difference, both ways
+
+
 def test_progression_kindergarten_and_teacher_ratios(world, county, township_a, township_b):
     compute()
     # 小学升学率: primary graduates of summer 2021 PR1 (school_a), PR2, PR3 (school_b) = 3;
@@ -289,7 +350,7 @@ def test_retention_of_a_township_follows_its_children_by_hukou(world, county, to
     assert fig("retention_junior", school=world["sj"]) == (80.0, 4, 5)
 
 
-def test_date_facts_equal_the_member_queries(world, county, township_a):
+def test_date_facts_equal_the_member_queries(world, outside, county, township_a):
     """The aggregation (one pass over the events, grouped) gives, for every measure, school and village, the same
     counts as the member queries the drill-down lists."""
     from collections import defaultdict
