@@ -334,12 +334,36 @@ for _lvl, _label in (("pre", "幼儿园"), ("pri", "小学"), ("jun", "初中"),
     )
     MEASURES[f"tea_{_lvl}"] = (f"{_label}专任教师（分摊）", _teachers(_lvl))
 
+
+def _out_of_school(band: str) -> str:
+    """Children of the county (a hukou village) in an age band who are not in school on the date: never
+    enrolled, dropped out, suspended, or left school after graduating. Those studying outside the county
+    (外县就读, 转出) and the dead are left out. Not a part of any figure: the children who would close its gap."""
+    return (
+        f"SELECT st.id AS member_id, {NULL_ID} AS school_id, st.hukou_village_id AS village_id, 1 AS n"
+        " FROM people_student st LEFT JOIN {S_D} s ON s.student_id = st.id"
+        " WHERE st.hukou_village_id IS NOT NULL"
+        f" AND st.birth_date > %({band}_blo)s AND st.birth_date <= %({band}_bhi)s"
+        f" AND (s.kind IS NULL OR s.kind NOT IN {IN}) AND COALESCE(s.kind, '') NOT IN ('out_of_county', 'transfer_out',"
+        " 'death')"
+    )
+
+
+# The children who would close the gap of a population-based rate (drill-down only, not stored).
+GAP_MEASURES: dict[str, tuple[str, str]] = {
+    "gap_pre": ("未入园的3–5周岁幼儿", _out_of_school("pre")),
+    "gap_pri": ("未在校的6–11周岁儿童", _out_of_school("pri")),
+    "gap_jun": ("未在校的12–14周岁少年", _out_of_school("jun")),
+    "gap_sen": ("未在校的15–17周岁青少年", _out_of_school("sen")),
+}
+
 STATES = {"S_D": "d_D", "S_B": "d_B", "S_E9": "d_E9", "S_E3": "d_E3"}
 
 
 def member_sql(measure: str) -> str:
     returned = "" if conf.get("INDICATOR_DROPOUT_COUNT_RETURNED") else STILL_OUT
-    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS).replace("{RETURNED}", returned)
+    text = MEASURES[measure][1] if measure in MEASURES else GAP_MEASURES[measure][1]
+    sql = text.replace("{FLOWS}", FLOWS).replace("{RETURNED}", returned)
     for name, date_param in STATES.items():
         sql = sql.replace("{" + name + "}", STATE.replace("{date}", date_param))
     return sql

@@ -47,6 +47,15 @@ class Indicator:
     flow: bool = False  # counts events during the year (the whole year once it has ended; "截至" while it runs)
 
     @property
+    def gap_measure(self) -> str:
+        """The children who would close the gap (drill-down): those of the band out of school."""
+        if self.attribution != POPULATION:
+            return ""
+        return {"pop_pre": "gap_pre", "pop_pri": "gap_pri", "pop_jun": "gap_jun", "pop_sen": "gap_sen"}.get(
+            self.denominator[0], ""
+        )
+
+    @property
     def township_key_hukou(self) -> bool:
         return self.attribution == POPULATION or self.township_by_hukou
 

@@ -17,7 +17,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.indicators import conf
-from jiaoyun.indicators.compute import MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
+from jiaoyun.indicators.compute import GAP_MEASURES, MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
 from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
 from jiaoyun.people.models import Student, Teacher
@@ -109,6 +109,12 @@ class Row:
         if self.indicator.higher_is_better:
             return f"还需 {self.gap} 名{self.indicator.gap_phrase}方可达到 {target}"
         return f"需减少 {self.gap} 名方可降至 {target}"
+
+    @property
+    def gap_query(self) -> str:
+        """Query-string part of the drill-down listing the children who would close the gap ("" if none)."""
+        measure = self.indicator.gap_measure
+        return f"{self.place_query}&measure={measure}" if measure and self.gap else ""
 
     @property
     def numerator_measure(self) -> str:
@@ -482,7 +488,7 @@ class DrillTarget:
 
     @property
     def label(self) -> str:
-        return MEASURES[self.measure][0]
+        return (MEASURES.get(self.measure) or GAP_MEASURES[self.measure])[0]
 
     @property
     def member_kind(self) -> str:
@@ -500,6 +506,8 @@ def drill_target(
 ) -> DrillTarget:
     ind = indicator(code)
     measures = [m.lstrip("-") for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)]
+    if ind.gap_measure:
+        measures.append(ind.gap_measure)
     if measure not in measures:
         raise DomainError(f"“{MEASURES.get(measure, (measure,))[0]}”不是{ind.name}的组成部分", field="measure")
     as_of = as_of or latest_as_of(year=year)
@@ -531,7 +539,7 @@ def drill_changed(target: DrillTarget, sums: dict[str, float] | None = None) -> 
     denominator) the measure belongs to no longer adds up from the members listed; None if it still does.
     Counted over the whole figure, not the user's scope, like the stored figure."""
     t, stored = target, target.stored
-    if stored is None:
+    if stored is None or t.measure in GAP_MEASURES:
         return None
     ind = t.indicator
     side = ind.numerator if t.measure in ind.numerator else ind.denominator_measures()
@@ -710,7 +718,23 @@ def drill_measures(ind: Indicator) -> list[tuple[str, str, str]]:
         sign = "−" if m.startswith("-") else ("+" if m != ind.denominator[0] else "")
         parts.append((f"分母{sign}", m.lstrip("-"), MEASURES[m.lstrip("-")][0]))
     parts += [("另", m, MEASURES[m][0]) for m in ind.extra]
+    if ind.gap_measure:
+        parts.append(("缺口", ind.gap_measure, GAP_MEASURES[ind.gap_measure][0]))
     return parts
+
+
+def drill_by_school(target: DrillTarget) -> list[tuple[str, float]]:
+    """The members of a measure by the school they attend on the date, over the whole place (counts, no names):
+    a population-based rate drilled to the schools its children attend."""
+    from jiaoyun.schools.models import School
+
+    sql, params = _members_named(target, column="m.school_id, SUM(m.n)")
+    with connection.cursor() as cursor:
+        cursor.execute(*positional(sql + " GROUP BY m.school_id", params))
+        counts = [(sid, float(n)) for sid, n in cursor.fetchall()]
+    names = dict(School.objects.filter(pk__in=[s for s, _ in counts if s]).values_list("id", "name"))
+    rows = [(names.get(sid, "县外或无学校") if sid else "县外或无学校", n) for sid, n in counts]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
 def _measure_sum(target: DrillTarget) -> float:

@@ -261,6 +261,11 @@ def drill(request: HttpRequest) -> HttpResponse:
         "stale_notice": stale_notice,
         "on_day": on_day,
         "composition": [(part, label, sel.number(n)) for part, _, label, n in composition],
+        "by_school": (
+            [(name, sel.number(n)) for name, n in sel.drill_by_school(target)]
+            if target.indicator.attribution == "population" and target.measure in target.indicator.numerator_measures()
+            else []
+        ),
         "over_100_note": sel.OVER_100_NOTES.get(target.indicator.code, ""),
         "stored": target.stored,
     }

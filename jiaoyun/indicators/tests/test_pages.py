@@ -268,3 +268,30 @@ def test_pages_say_what_period_a_flow_figure_covers(client, computed, county, co
     indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 11, 1))])
     html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
     assert "统计日 2021-09-30" in html
+
+
+def test_the_gap_opens_the_children_who_would_close_it(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    # 高中阶段毛入学率 of the county: 3 ÷ 4 = 75% against 92%, "还需 1 名"; the gap links to its children
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert 'data-testid="gap-senior_gross"' in html and "measure=gap_sen" in html
+    target = drill_target(code="senior_gross", measure="gap_sen", year=2021, as_of=None, area_id=county.pk,
+                          school_id=None)  # fmt: skip
+    # aged 15–17 on 31 Dec 2021 (born 2004–2006), hukou in the county, not in school on 30 Sep 2021:
+    # E1, A1, T3 (finished junior in July), E3 and R0 (finished primary only), E2 (dropped out in 2020).
+    # Not listed: S1, J3 (in school), E4 (died), E5 (外县就读), E6 and JL (转出).
+    assert names(drill_students(user=county_admin, target=target)) == ["A1", "E1", "E2", "E3", "R0", "T3"]
+    assert drill_changed(target) is None  # not a stored part of the figure
+    response = client.get(reverse("indicators:drill"), {"code": "senior_gross", "year": 2021, "area": county.pk,
+                                                       "measure": "gap_sen"})  # fmt: skip
+    assert response.status_code == 200 and "未在校的15–17周岁青少年" in response.content.decode()
+
+
+def test_a_population_rate_drills_to_the_schools_its_children_attend(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    response = client.get(reverse("indicators:drill"), {"code": "preschool_gross", "year": 2021, "area": county.pk,
+                                                       "measure": "kg_all"})  # fmt: skip
+    table = response.content.decode().split('data-testid="drill-by-school"')[1].split("</table>")[0]
+    # K1, K5 at 甸阳幼儿园; K2 at 老麦普惠幼儿园; K4 at 老麦民办幼儿园
+    rows = [r.split("</td>")[0] + "|" + r.split('class="num">')[1].split("<")[0] for r in table.split("<tr><td>")[1:]]
+    assert rows[0] == "甸阳幼儿园|2" and sorted(rows[1:]) == sorted(["老麦民办幼儿园|1", "老麦普惠幼儿园|1"])
