@@ -295,3 +295,16 @@ def test_a_population_rate_drills_to_the_schools_its_children_attend(client, com
     # K1, K5 at 甸阳幼儿园; K2 at 老麦普惠幼儿园; K4 at 老麦民办幼儿园
     rows = [r.split("</td>")[0] + "|" + r.split('class="num">')[1].split("<")[0] for r in table.split("<tr><td>")[1:]]
     assert rows[0] == "甸阳幼儿园|2" and sorted(rows[1:]) == sorted(["老麦民办幼儿园|1", "老麦普惠幼儿园|1"])
+
+
+def test_a_rate_above_100_percent_is_explained(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    # 初中毛入学率 4 ÷ 3 = 133.3%: J3 (16) is over-age, JY (11) under-age — a gross rate counts every age
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "133.3%" in html and 'data-testid="over100-junior_gross"' in html
+    assert 'data-testid="over100-primary_gross"' not in html  # 75% needs no note
+    response = client.get(reverse("indicators:drill"), {"code": "junior_gross", "year": 2021, "area": county.pk})
+    body = response.content.decode()
+    assert 'data-testid="over100-note"' in body and "超龄、低龄" in body
+    composition = body.split('data-testid="drill-composition"')[1].split("</table>")[0]
+    assert '初中在校生</td><td class="num">4<' in composition and '12–14周岁人口</td><td class="num">3<' in composition
