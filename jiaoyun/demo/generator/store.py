@@ -153,9 +153,9 @@ def _student_rows(
         )
 
 
-def study_level(grade: int | None) -> str | None:
+def study_level(grade: object) -> str | None:
     """The level a child studies at outside the county (外县就读), from the grade they go on to."""
-    if grade is None:
+    if not isinstance(grade, int):
         return None
     if grade <= 0:
         return "kindergarten"
