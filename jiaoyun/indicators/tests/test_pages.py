@@ -105,6 +105,15 @@ def test_summary_pdf_and_xlsx(client, computed, county_admin):
     assert "高中阶段毛入学率" in text and "75.0%" in text and "未达标" in text
     response = client.get(reverse("indicators:export"), {"year": 2021})
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    header, dropout = rows[0], next(r for r in rows if r[0] == "dropout_primary")
+    assert dropout[header.index("分子")] == 2 and dropout[header.index("补充")] == "仍失学 2 人"
+    assert dropout[header.index("统计期间")] == "全学年（2021-09-01至2022-08-31）"
 
 
 def test_api_lists_figures_with_target_and_status(
@@ -126,6 +135,12 @@ def test_api_lists_figures_with_target_and_status(
     assert response.json()[0]["value"] == 66.67
     response = client.get("/api/indicators", {"year": 2021, "school": computed["sb"].code, "code": "dropout_primary"})
     assert response.json()[0]["value"] == 33.33
+    # the API says what a flow figure covers and carries the count shown beside it, like the pages
+    response = client.get("/api/indicators", {"year": 2021, "code": "dropout_primary"})
+    [row] = response.json()
+    assert (row["value"], row["numerator"], row["denominator"]) == (28.57, 2, 7)  # P5 (Sep) and P6 (Oct) ÷ 7
+    assert (row["flow_end"], row["period"]) == ("2022-08-31", "全学年（2021-09-01至2022-08-31）")
+    assert (row["extra"], row["extra_text"]) == (2, "仍失学 2 人")
     assert client.get("/api/indicators", {"area": "999999"}).status_code == 400
 
 
