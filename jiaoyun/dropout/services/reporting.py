@@ -196,7 +196,7 @@ def _rate(returned_total: int, total: int) -> float | None:
 
 
 # The bulletin's headline counts are 控辍保学 cases (义务教育阶段适龄儿童少年, the county's control list), not 学籍
-# states: the home page's "学籍辍学" counts every student whose 学籍 state is 辍学 today, at any level and age.
+# states: the home page's "辍学" counts every student whose 学籍 state is 辍学 today, at any level and age.
 BULLETIN_CAPTIONS = {
     "new": "本月新增：本月发现、未经排除的疑似及确认辍学（失学）案件数（义务教育阶段适龄儿童少年，含未入学者）",
     "returned": "复学安置：本月内复学或安置（含随班就读、送教上门等）的案件数",
