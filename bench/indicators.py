@@ -529,9 +529,9 @@ TYPES = {  # columns that may be entirely empty, whose type detection cannot see
 }
 SCRATCH = [
     "CREATE TABLE indicators_runperiod (run_id BIGINT, school_year INTEGER, as_of DATE, base DATE, entry9 DATE,"
-    " entry3 DATE, prev_start DATE, prev_end DATE)",
+    " entry3 DATE, prev_start DATE, prev_end DATE, year_start DATE, flow_end DATE)",
     "CREATE TABLE indicators_rundate (run_id BIGINT, on_date DATE, idx INTEGER, all_grades BOOLEAN, class_year INTEGER,"
-    " year_start DATE, base DATE, pre_klo INTEGER, pre_khi INTEGER, pri_klo INTEGER, pri_khi INTEGER, jun_klo INTEGER,"
+    " year_start DATE, base DATE, out_from DATE, pre_klo INTEGER, pre_khi INTEGER, pri_klo INTEGER, pri_khi INTEGER, jun_klo INTEGER,"
     " jun_khi INTEGER)",
     "CREATE TABLE indicators_runday (run_id BIGINT, day DATE, idx INTEGER, bkey INTEGER, year INTEGER)",
     "CREATE TABLE indicators_datefact (run_id BIGINT, on_date DATE, measure VARCHAR, school_id BIGINT,"
@@ -540,7 +540,7 @@ SCRATCH = [
     " school_township_id BIGINT, village_id BIGINT, village_township_id BIGINT, n DOUBLE)",
     "CREATE TABLE indicators_indicatorvalue (run_id BIGINT, code VARCHAR, level VARCHAR, area_id BIGINT,"
     " school_id BIGINT, school_year INTEGER, as_of DATE, value DOUBLE, numerator DOUBLE, denominator DOUBLE,"
-    " computed_at TIMESTAMP)",
+    " extra DOUBLE, flow_end DATE, computed_at TIMESTAMP)",
 ]
 
 

@@ -36,6 +36,10 @@ class IndicatorOut(Schema):
     gap: int | None
     city: float | None
     national: float | None
+    extra: float | None = None
+    extra_text: str = ""
+    flow_end: str | None = None
+    period: str = ""
 
 
 @router.get("", response=list[IndicatorOut], summary="指标值（含目标与达标状态）")

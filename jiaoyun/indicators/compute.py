@@ -31,9 +31,10 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.definitions import INDICATORS, Indicator
 from jiaoyun.indicators.models import IndicatorRun
-from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventFlow
+from jiaoyun.people.choices import IN_SCHOOL_EVENTS, SENIOR_STUDY_LEVELS, EventFlow
 
 IN = "(" + ",".join(f"'{k}'" for k in IN_SCHOOL_EVENTS) + ")"
+SENIOR_LEVELS = "(" + ",".join(f"'{k}'" for k in SENIOR_STUDY_LEVELS) + ")"
 SNAPSHOT_KINDS = "(" + ",".join(f"'{k}'" for k in (*IN_SCHOOL_EVENTS, "drop_out")) + ")"
 
 
@@ -65,8 +66,19 @@ def _shift(day: dt.date, years: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Period:
+    """A school year read on an as-of date. Stock figures are the states on ``as_of``; flow figures (events
+    during the year: dropouts) cover the year from its start to ``flow_end``: the whole school year once it has
+    ended, the as-of date while it runs (REFERENCE §1.5: 学年内辍学学生总数)."""
+
     year: SchoolYear
     as_of: dt.date
+    flows_to: dt.date | None = None  # an explicit end of the flow window (the stored one, in a drill-down)
+
+    @property
+    def flow_end(self) -> dt.date:
+        if self.flows_to is not None:
+            return self.flows_to
+        return self.year.end if self.year.end < timezone.localdate() else self.as_of
 
     @property
     def base(self) -> dt.date:
@@ -82,7 +94,7 @@ class Period:
         return self.year.shift(-3).census_date
 
     def dates(self) -> set[dt.date]:
-        return {self.as_of, self.base, self.entry9, self.entry3}
+        return {self.as_of, self.base, self.entry9, self.entry3, self.flow_end}
 
     def params(self) -> dict[str, Any]:
         y = self.year
@@ -95,7 +107,10 @@ class Period:
             "d_B": self.base,
             "d_E9": self.entry9,
             "d_E3": self.entry3,
+            "d_F": self.flow_end,
             "start": y.start,
+            # 外县就读 at senior level counts if recorded in this school year or the two before (a 3-year course)
+            "out_from": y.shift(-2).start,
             "prev_start": y.shift(-1).start,
             "prev_end": y.shift(-1).end,
             "pop_year": y.census_date.year,
@@ -124,7 +139,8 @@ class Period:
 # A student's state on a date: the event whose span [date, until) contains it.
 STATE = (
     "(SELECT e.student_id, e.kind, e.date AS event_date, e.school_id, e.grade, e.school_class_id AS class_id,"
-    " st.birth_date, st.hukou_village_id AS village_id FROM people_enrolmentevent e"
+    " e.flow, e.prev_school_id, e.study_level, st.birth_date, st.hukou_village_id AS village_id"
+    " FROM people_enrolmentevent e"
     " JOIN people_student st ON st.id = e.student_id"
     " WHERE e.date <= %({date})s AND (e.until IS NULL OR e.until > %({date})s))"
 )
@@ -231,19 +247,39 @@ def _classes(cond: str) -> str:
     )
 
 
-def _dropouts(lo: int, hi: int) -> str:
+# County youths (a hukou village in the county) studying at senior level outside the county on the date, by a
+# 外县就读 event of the year or the two before; one who left a county school is counted at the school left.
+OUT_OF_COUNTY_SENIOR = (
+    "SELECT s.student_id AS member_id,"
+    " CASE WHEN s.flow <> '' THEN COALESCE(s.school_id, s.prev_school_id) ELSE s.school_id END AS school_id,"
+    " s.village_id, 1 AS n FROM {S_D} s"
+    f" WHERE s.kind = 'out_of_county' AND s.study_level IN {SENIOR_LEVELS} AND s.village_id IS NOT NULL"
+    " AND s.event_date >= %(out_from)s"
+)
+
+
+def _dropouts(lo: int, hi: int, still_out: str = "{RETURNED}") -> str:
+    """Dropout events of grades lo–hi during the school year, up to the end of its flow window (the whole year
+    once it has ended). ``still_out``: only those not back in school at the window's end (仍失学); by default the
+    setting ``INDICATOR_DROPOUT_COUNT_RETURNED`` decides whether children persuaded back count."""
     return (
-        "SELECT s.student_id AS member_id, s.school_id, s.village_id, 1 AS n FROM {S_D} s"
-        f" WHERE s.kind = 'drop_out' AND s.event_date >= %(start)s AND s.grade BETWEEN {lo} AND {hi}"
+        "SELECT e.student_id AS member_id, e.school_id, st.hukou_village_id AS village_id, 1 AS n"
+        " FROM people_enrolmentevent e JOIN people_student st ON st.id = e.student_id"
+        f" WHERE e.kind = 'drop_out' AND e.grade BETWEEN {lo} AND {hi}"
+        f" AND e.date >= %(start)s AND e.date <= %(d_F)s{still_out}"
     )
 
 
+STILL_OUT = " AND (e.until IS NULL OR e.until > %(d_F)s)"
+
+
 def _dropout_base(lo: int, hi: int) -> str:
+    """In school at the start of the year (the base date), plus those already out by then after a dropout
+    during the year (a child who dropped out and came back before the base date is in school on it)."""
     return (
         _stock(f"s.grade BETWEEN {lo} AND {hi}", state="S_B")
-        + " UNION ALL "
-        + _dropouts(lo, hi)
-        + " AND s.event_date <= %(d_B)s"
+        + " UNION ALL SELECT s.student_id AS member_id, s.school_id, s.village_id, 1 AS n FROM {S_B} s"
+        f" WHERE s.kind = 'drop_out' AND s.event_date >= %(start)s AND s.grade BETWEEN {lo} AND {hi}"
     )
 
 
@@ -261,6 +297,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "jun_all": ("初中在校生", _stock("s.grade BETWEEN 7 AND 9")),
     "jun_age": ("在校（初中及以上）适龄少年", _stock("s.grade >= 7 AND " + _band("jun"))),
     "sen_all": ("高中阶段在校生", _stock("s.grade >= 10")),
+    "sen_out": ("外县就读的本县户籍高中阶段学生", OUT_OF_COUNTY_SENIOR),
     "pop_pre": ("3–5周岁人口", _population("pre")),
     "pop_pri": ("6–11周岁人口", _population("pri")),
     "pop_jun": ("12–14周岁人口", _population("jun")),
@@ -280,9 +317,11 @@ MEASURES: dict[str, tuple[str, str]] = {
     "entr7": ("入学时七年级在校生", _entrants(7, "S_E3")),
     "arr3": ("期间县外转入", _flows("w3", 7, arriving=True)),
     "left3": ("期间转出县外及死亡", _flows("w3", 7, arriving=False)),
-    "drop_pri": ("辍学小学生", _dropouts(1, 6)),
+    "drop_pri": ("学年内辍学小学生", _dropouts(1, 6)),
+    "out_pri": ("学年内辍学、仍失学的小学生", _dropouts(1, 6, STILL_OUT)),
     "base_pri": ("学年初小学在校生", _dropout_base(1, 6)),
-    "drop_jun": ("辍学初中生", _dropouts(7, 9)),
+    "drop_jun": ("学年内辍学初中生", _dropouts(7, 9)),
+    "out_jun": ("学年内辍学、仍失学的初中生", _dropouts(7, 9, STILL_OUT)),
     "base_jun": ("学年初初中在校生", _dropout_base(7, 9)),
     "class_all": ("小学、初中班级", _classes("k.size > 0")),
     "class_big": ("大班额班级", _classes("k.size >= %(big_lo)s AND k.size <= %(big_hi)s")),
@@ -295,11 +334,36 @@ for _lvl, _label in (("pre", "幼儿园"), ("pri", "小学"), ("jun", "初中"),
     )
     MEASURES[f"tea_{_lvl}"] = (f"{_label}专任教师（分摊）", _teachers(_lvl))
 
+
+def _out_of_school(band: str) -> str:
+    """Children of the county (a hukou village) in an age band who are not in school on the date: never
+    enrolled, dropped out, suspended, or left school after graduating. Those studying outside the county
+    (外县就读, 转出) and the dead are left out. Not a part of any figure: the children who would close its gap."""
+    return (
+        f"SELECT st.id AS member_id, {NULL_ID} AS school_id, st.hukou_village_id AS village_id, 1 AS n"
+        " FROM people_student st LEFT JOIN {S_D} s ON s.student_id = st.id"
+        " WHERE st.hukou_village_id IS NOT NULL"
+        f" AND st.birth_date > %({band}_blo)s AND st.birth_date <= %({band}_bhi)s"
+        f" AND (s.kind IS NULL OR s.kind NOT IN {IN}) AND COALESCE(s.kind, '') NOT IN ('out_of_county', 'transfer_out',"
+        " 'death')"
+    )
+
+
+# The children who would close the gap of a population-based rate (drill-down only, not stored).
+GAP_MEASURES: dict[str, tuple[str, str]] = {
+    "gap_pre": ("未入园的3–5周岁幼儿", _out_of_school("pre")),
+    "gap_pri": ("未在校的6–11周岁儿童", _out_of_school("pri")),
+    "gap_jun": ("未在校的12–14周岁少年", _out_of_school("jun")),
+    "gap_sen": ("未在校的15–17周岁青少年", _out_of_school("sen")),
+}
+
 STATES = {"S_D": "d_D", "S_B": "d_B", "S_E9": "d_E9", "S_E3": "d_E3"}
 
 
 def member_sql(measure: str) -> str:
-    sql = MEASURES[measure][1].replace("{FLOWS}", FLOWS)
+    returned = "" if conf.get("INDICATOR_DROPOUT_COUNT_RETURNED") else STILL_OUT
+    text = MEASURES[measure][1] if measure in MEASURES else GAP_MEASURES[measure][1]
+    sql = text.replace("{FLOWS}", FLOWS).replace("{RETURNED}", returned)
     for name, date_param in STATES.items():
         sql = sql.replace("{" + name + "}", STATE.replace("{date}", date_param))
     return sql
@@ -355,8 +419,9 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
     school year (``year``)."""
     for p in periods:
         execute(
-            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end)"
-            " VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s, %(prev_end)s)",
+            "INSERT INTO indicators_runperiod (run_id, school_year, as_of, base, entry9, entry3, prev_start, prev_end,"
+            " year_start, flow_end) VALUES (%(run)s, %(year)s, %(as_of)s, %(d_B)s, %(d_E9)s, %(d_E3)s, %(prev_start)s,"
+            " %(prev_end)s, %(start)s, %(d_F)s)",
             {"run": run_id, **p.params()},
         )
     full = {d for p in periods for d in (p.as_of, p.base)}
@@ -366,9 +431,10 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
         dp = Period(SchoolYear.of(d), d).params()
         ranks = {f"{k[:4]}k{k[4:]}": bisect.bisect_left(cuts, c) for k, c in _band_cuts(d).items()}
         execute(
-            "INSERT INTO indicators_rundate (run_id, on_date, idx, all_grades, class_year, year_start, base, pre_klo,"
-            " pre_khi, pri_klo, pri_khi, jun_klo, jun_khi) VALUES (%(run)s, %(d)s, %(idx)s, %(all_grades)s, %(year)s,"
-            " %(start)s, %(d_B)s, %(pre_klo)s, %(pre_khi)s, %(pri_klo)s, %(pri_khi)s, %(jun_klo)s, %(jun_khi)s)",
+            "INSERT INTO indicators_rundate (run_id, on_date, idx, all_grades, class_year, year_start, base, out_from,"
+            " pre_klo, pre_khi, pri_klo, pri_khi, jun_klo, jun_khi) VALUES (%(run)s, %(d)s, %(idx)s, %(all_grades)s,"
+            " %(year)s, %(start)s, %(d_B)s, %(out_from)s, %(pre_klo)s, %(pre_khi)s, %(pri_klo)s, %(pri_khi)s,"
+            " %(jun_klo)s, %(jun_khi)s)",
             {"run": run_id, "d": d, "idx": idx, "all_grades": d in full, **dp, **ranks},
         )
     first, last = dates[0], dates[-1]
@@ -411,24 +477,29 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         "first_full": min(d for p in periods for d in (p.as_of, p.base)),
         "grad_from": min(p.year.shift(-1).start for p in periods),
         "flow_from": min(min(p.entry9, p.entry3) for p in periods),
+        "drop_from": min(p.year.start for p in periods),
     }
     useful = (
         f"((e.kind IN {SNAPSHOT_KINDS} AND (e.until IS NULL OR (e.until > %(first)s"
         " AND (e.grade IN (1, 7) OR e.until > %(first_full)s))))"
         " OR (e.kind = 'graduate' AND e.grade IN (6, 9) AND e.date >= %(grad_from)s)"
-        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s))"
+        " OR (e.flow <> '' AND e.grade BETWEEN 1 AND 9 AND e.date > %(flow_from)s)"
+        " OR (e.kind = 'drop_out' AND e.date >= %(drop_from)s)"
+        f" OR (e.kind = 'out_of_county' AND e.study_level IN {SENIOR_LEVELS}"
+        " AND (e.until IS NULL OR e.until > %(first_full)s)))"
     )
     school = "CASE WHEN e.flow <> '' THEN COALESCE(e.school_id, e.prev_school_id) ELSE e.school_id END"
-    event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate') OR e.flow <> '' THEN e.date END"
+    event_date = "CASE WHEN e.kind IN ('drop_out', 'graduate', 'out_of_county') OR e.flow <> '' THEN e.date END"
     hi = f"COALESCE(c2.idx, {n_dates})"
     recent = f"e.kind IN {IN} AND e.grade >= 7 AND cg.year >= c1.year - 1"
     keys = ("lo", "hi", "kind", "flow", "school_id", "grade", "class_id", "village_id", "bkey", "event_date",
-            "g6_year", "g6_school_id")  # fmt: skip
+            "g6_year", "g6_school_id", "level")  # fmt: skip
     select = (
         f"SELECT c1.idx AS lo, {hi} AS hi, e.kind, e.flow, {school} AS school_id,"
         " e.grade, e.school_class_id AS class_id, e.student_village_id AS village_id, cb.bkey,"
         f" {event_date} AS event_date, CASE WHEN {recent} THEN cg.year END AS g6_year,"
-        f" CASE WHEN {recent} THEN e.grad6_school_id END AS g6_school_id, COUNT(*) AS n FROM people_enrolmentevent e"
+        f" CASE WHEN {recent} THEN e.grad6_school_id END AS g6_school_id,"
+        " CASE WHEN e.kind = 'out_of_county' THEN e.study_level END AS level, COUNT(*) AS n FROM people_enrolmentevent e"
         # CROSS JOIN: SQLite scans the events and looks each day up, instead of the events of each day
         " CROSS JOIN indicators_runday c1"
         " LEFT JOIN indicators_runday c2 ON c2.run_id = %(run)s AND c2.day = e.until"
@@ -436,7 +507,7 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = e.student_birth"
         # … and, of those, states that hold on some run date (graduations and moves count by their date)
         f" WHERE {{slice}}{useful} AND c1.run_id = %(run)s AND c1.day = e.date"
-        f" AND ({hi} > c1.idx OR e.kind = 'graduate' OR e.flow <> '')"
+        f" AND ({hi} > c1.idx OR e.kind IN ('graduate', 'drop_out') OR e.flow <> '')"
         f" GROUP BY {', '.join(str(k + 1) for k in range(len(keys)))}"
     )
     if slices:
@@ -479,14 +550,15 @@ def _in_band(band: str) -> str:
 # measures' conditions then run over these groups, not over every student.
 COVERS = "d.run_id = %(run)s AND d.idx >= s.lo AND d.idx < s.hi"
 STATE_GROUPS = (
-    "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, {flags}, SUM(s.n) AS c"
+    "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, s.level, {flags}, SUM(s.n) AS c"
     f" FROM jy_spans s JOIN indicators_rundate d ON {COVERS} AND (s.grade IN (1, 7) OR d.all_grades)"
-    f" WHERE s.kind IN {SNAPSHOT_KINDS} GROUP BY d.on_date, s.school_id, s.village_id, s.kind, s.grade, {{keys}}"
+    f" WHERE (s.kind IN {SNAPSHOT_KINDS} OR (s.kind = 'out_of_county' AND s.level IN {SENIOR_LEVELS}))"
+    " GROUP BY d.on_date, s.school_id, s.village_id, s.kind, s.grade, s.level, {keys}"
 )
 STATE_FLAGS = {
     **{f"b_{b}": f"s.bkey > d.{b}_klo AND s.bkey <= d.{b}_khi" for b in ("pre", "pri", "jun")},
     "e_year": "s.event_date >= d.year_start",  # an event (a dropout) in the date's school year
-    "e_base": "s.event_date <= d.base",  # … on or before the start-of-year date
+    "e_out": "s.event_date >= d.out_from",  # … in it or the two before (外县就读 at senior level)
 }
 
 
@@ -503,10 +575,10 @@ DATE_MEASURES: dict[str, str] = {
     "sen_all": f"{_IN_SCHOOL} AND s.grade >= 10",
     "stu_total": _NOT_SPECIAL,
     **{f"stu_{lvl}": f"{_NOT_SPECIAL} AND {cond}" for lvl, cond in LEVEL_COND.items()},
-    "drop_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
-    "drop_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
-    "drop_pri_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 1 AND 6",
-    "drop_jun_b": "s.kind = 'drop_out' AND s.e_year = 1 AND s.e_base = 1 AND s.grade BETWEEN 7 AND 9",
+    # out of school on the date after a dropout during its school year (added to the start-of-year base)
+    "dout_pri": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 1 AND 6",
+    "dout_jun": "s.kind = 'drop_out' AND s.e_year = 1 AND s.grade BETWEEN 7 AND 9",
+    "sen_out": f"s.kind = 'out_of_county' AND s.level IN {SENIOR_LEVELS} AND s.village_id IS NOT NULL AND s.e_out = 1",
     "new1": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 1",
     "new7": f"s.kind IN {IN} AND s.kind <> 'repeat' AND s.grade = 7",
 }
@@ -522,11 +594,12 @@ FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
         m: ((m, "D"),)
         for m in (
             "kg_all", "kg_age", "kg_public", "kg_inclusive", "pri_all", "pri_age", "jun_all", "jun_age", "sen_all",
-            "drop_pri", "drop_jun", *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
+            "sen_out",
+            *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
         )
     },
-    "base_pri": (("pri_all", "B"), ("drop_pri_b", "D")),
-    "base_jun": (("jun_all", "B"), ("drop_jun_b", "D")),
+    "base_pri": (("pri_all", "B"), ("dout_pri", "B")),
+    "base_jun": (("jun_all", "B"), ("dout_jun", "B")),
     "entr1": (("new1", "E9"),),
     "entr7": (("new7", "E3"),),
 }  # fmt: skip
@@ -660,6 +733,28 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
                 " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
                 {"run": run_id, "measure": measure},
             )
+    # Dropouts during the year (flows): the dropout events from the year's start to the end of its flow window
+    # (the whole year once it has ended); 仍失学: those whose dropout state still holds at the window's end.
+    returned = conf.get("INDICATOR_DROPOUT_COUNT_RETURNED")
+    for measure, (lo, hi), still_out in (
+        ("drop_pri", (1, 6), not returned),
+        ("out_pri", (1, 6), True),
+        ("drop_jun", (7, 9), not returned),
+        ("out_jun", (7, 9), True),
+    ):
+        if measure not in measures:
+            continue
+        out = " JOIN indicators_rundate d ON d.run_id = p.run_id AND d.on_date = p.flow_end AND s.hi > d.idx"
+        execute(
+            f"{head} SELECT %(run)s, p.school_year, p.as_of, %(measure)s, s.school_id, sc.township_id, s.village_id,"
+            " v.parent_id, SUM(s.n) FROM indicators_runperiod p"
+            f" JOIN jy_spans s ON s.kind = 'drop_out' AND s.grade BETWEEN {lo} AND {hi}"
+            f" AND s.event_date >= p.year_start AND s.event_date <= p.flow_end{out if still_out else ''}"
+            " LEFT JOIN schools_school sc ON sc.id = s.school_id LEFT JOIN areas_area v ON v.id = s.village_id"
+            " WHERE p.run_id = %(run)s"
+            " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
+            {"run": run_id, "measure": measure},
+        )
     if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
         execute(
             f"{head} SELECT %(run)s, p.school_year, p.as_of, 'prog6', s.g6_school_id, sc.township_id, s.village_id,"
@@ -677,7 +772,7 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
 def _needed_measures(indicators: Iterable[Indicator]) -> list[str]:
     seen: dict[str, None] = {}
     for ind in indicators:
-        for m in (*ind.numerator, *ind.denominator_measures()):
+        for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra):
             seen[m.lstrip("-")] = None
     return list(seen)
 
@@ -719,13 +814,17 @@ def _sum_expr(measures: tuple[str, ...]) -> str:
 
 
 def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetime) -> int:
-    num, den = _sum_expr(ind.numerator), _sum_expr(ind.denominator_measures())
+    num, den = _sum_expr(ind.numerator_measures()), _sum_expr(ind.denominator_measures())
+    ext = _sum_expr(ind.extra) if ind.extra else "NULL"
     scale = "100.0" if ind.is_rate else "1.0"
-    measures = ",".join(f"'{m.lstrip('-')}'" for m in (*ind.numerator, *ind.denominator_measures()))
+    measures = ",".join(
+        f"'{m.lstrip('-')}'" for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)
+    )
     value = f"CASE WHEN COALESCE(g.den, 0) > 0 THEN {scale} * COALESCE(g.num, 0) / g.den END"
+    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "NULL"
     head = (
         "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
-        " numerator, denominator, computed_at) "
+        " numerator, denominator, extra, flow_end, computed_at) "
     )
     facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures})"
     params = {"run": run_id, "code": ind.code, "now": now}
@@ -742,19 +841,21 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
         select_key = f"{key} AS k, " if key else ""
         group_key = f", {key}" if key else ""
         grouped = (
-            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den {facts}"
+            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}"
             f" GROUP BY f.school_year, f.as_of{group_key})"
         )
         join_key = " AND g.k = a.id" if key else ""
         if level == "school":
             sql = (
                 head + f"SELECT %(run)s, %(code)s, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
-                f" COALESCE(g.num, 0), COALESCE(g.den, 0), %(now)s FROM {grouped} g WHERE g.k IS NOT NULL"
+                f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
+                " JOIN indicators_runperiod p ON p.run_id = %(run)s AND p.school_year = g.school_year"
+                " AND p.as_of = g.as_of WHERE g.k IS NOT NULL"
             )
         else:
             sql = (
                 head + f"SELECT %(run)s, %(code)s, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
-                " COALESCE(g.num, 0), COALESCE(g.den, 0), %(now)s FROM areas_area a"
+                f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM areas_area a"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s"
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"
                 f" WHERE a.level = '{level}'"

@@ -23,6 +23,17 @@ DEFAULTS: dict[str, Any] = {
     "INDICATOR_POPULATION_SOURCE": "hukou",
     # 九年/初中三年巩固率: adjust the cohort denominator by transfers in/out of the county and deaths.
     "INDICATOR_RETENTION_ADJUSTED": True,
+    # 年辍学率: does a child who dropped out during the school year and was persuaded back (劝返复学) within it
+    # count among the year's dropouts? True follows the definition of REFERENCE §1.5 (学年内辍学学生总数 ÷
+    # 上学年初在校学生数, 《简明中小学教育词典》); False counts only those still out at the end of the window
+    # (the 两基 flow formula, which nets returns out as 其他增加). Either way "仍失学 N" is shown beside the rate.
+    "INDICATOR_DROPOUT_COUNT_RETURNED": True,
+    # 高中阶段毛入学率: count the county's youths (hukou in the county) studying at senior level (普通高中, 中职)
+    # outside it, by a 外县就读 event with that 就读学段 recorded in the school year or the two before. REFERENCE §1.3
+    # defines the rate by 高中阶段在校生 and is silent on where; counties report against the plan's target with the
+    # 学籍 of their own youths wherever they study (the provincial method "本省生源高中在学人数"), so the default
+    # counts them. The page shows the difference ("含外县就读 N 人") either way.
+    "INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY": True,
     # Class-size bands (students per class) among primary and junior classes.
     "INDICATOR_LARGE_CLASS": (56, 65),
     "INDICATOR_SUPER_LARGE_CLASS_MIN": 66,

@@ -41,6 +41,19 @@ class Indicator:
     member: str = "students"  # what the drill-down lists
     school_level: bool = True  # False: not meaningful per school (e.g. a cohort that changes school)
     township_by_hukou: bool = False  # township figures count students by hukou township, not school township
+    # A count shown beside the figure (stored as IndicatorValue.extra), e.g. "仍失学 N 人": its measures and text.
+    extra: tuple[str, ...] = ()
+    extra_text: str = ""
+    flow: bool = False  # counts events during the year (the whole year once it has ended; "截至" while it runs)
+
+    @property
+    def gap_measure(self) -> str:
+        """The children who would close the gap (drill-down): those of the band out of school."""
+        if self.attribution != POPULATION:
+            return ""
+        return {"pop_pre": "gap_pre", "pop_pri": "gap_pri", "pop_jun": "gap_jun", "pop_sen": "gap_sen"}.get(
+            self.denominator[0], ""
+        )
 
     @property
     def township_key_hukou(self) -> bool:
@@ -55,6 +68,17 @@ class Indicator:
     @property
     def is_rate(self) -> bool:
         return self.unit == "%"
+
+    def numerator_measures(self) -> tuple[str, ...]:
+        if self.code == "senior_gross" and not conf.get("INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY"):
+            return self.numerator[:1]
+        return self.numerator
+
+    def extra_label(self) -> str:
+        if self.code == "senior_gross":
+            counted = conf.get("INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY")
+            return "含外县就读 {n} 人" if counted else "未含外县就读 {n} 人"
+        return self.extra_text
 
     def denominator_measures(self) -> tuple[str, ...]:
         if self.code in ("retention_9y", "retention_junior") and not conf.get("INDICATOR_RETENTION_ADJUSTED"):
@@ -113,18 +137,25 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "dropout_primary", "小学年辍学率", ("drop_pri",), ("base_pri",), SCHOOL,
-        "本学年开学至统计日辍学且至统计日仍未复学的小学生数", "学年初（统计日）小学在校生数，加统计日前已辍学者",
-        higher_is_better=False,
+        "学年内（已结束的学年为全学年，本学年至今）辍学的小学生数（劝返复学者是否计入按设置）",
+        "学年初（统计日）小学在校生数，加学年内统计日前已辍学、统计日仍失学者",
+        higher_is_better=False, settings=("INDICATOR_DROPOUT_COUNT_RETURNED",), extra=("out_pri",),
+        extra_text="仍失学 {n} 人", flow=True,
     ),
     Indicator(
         "dropout_junior", "初中年辍学率", ("drop_jun",), ("base_jun",), SCHOOL,
-        "本学年开学至统计日辍学且至统计日仍未复学的初中生数", "学年初（统计日）初中在校生数，加统计日前已辍学者",
-        higher_is_better=False,
+        "学年内（已结束的学年为全学年，本学年至今）辍学的初中生数（劝返复学者是否计入按设置）",
+        "学年初（统计日）初中在校生数，加学年内统计日前已辍学、统计日仍失学者",
+        higher_is_better=False, settings=("INDICATOR_DROPOUT_COUNT_RETURNED",), extra=("out_jun",),
+        extra_text="仍失学 {n} 人", flow=True,
     ),
     Indicator(
-        "senior_gross", "高中阶段毛入学率", ("sen_all",), ("pop_sen",), POPULATION,
-        "高中阶段（普通高中+中职，10–12年级）在校生数，不限年龄", "15–17周岁人口（年龄段可设置）",
-        gap_phrase="15–17周岁儿童在校", settings=("INDICATOR_SENIOR_AGES", "INDICATOR_POPULATION_SOURCE"),
+        "senior_gross", "高中阶段毛入学率", ("sen_all", "sen_out"), ("pop_sen",), POPULATION,
+        "高中阶段（普通高中+中职，10–12年级）在校生数，不限年龄；按设置另加在县外就读高中阶段的本县户籍学生",
+        "15–17周岁人口（年龄段可设置）",
+        gap_phrase="15–17周岁儿童在校",
+        settings=("INDICATOR_SENIOR_AGES", "INDICATOR_POPULATION_SOURCE", "INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY"),
+        extra=("sen_out",), extra_text="外县就读 {n} 人",
     ),
     Indicator(
         "progression_primary", "小学升学率", ("prog6",), ("grad6",), SCHOOL,

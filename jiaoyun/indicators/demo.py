@@ -12,7 +12,10 @@ from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
 from jiaoyun.indicators.models import Target
 
 PLAN_2021 = {"preschool_gross": 85.0, "retention_9y": 97.0, "senior_gross": 92.0}
-PLAN_SOURCE = "2021年工作要点 三、目标任务（且不低于保山市平均水平）"
+# 施甸县教育体育局2021年工作计划 (published 2020-11-30), 三、工作目标: "学前三年毛入园率达到85%以上，九年义务教育巩固率
+# 达到97%以上，高中阶段毛入学率达到92%以上，各项指标达全市平均水平".
+PLAN_SOURCE = "施甸县教育体育局2021年工作计划 三、工作目标（各项指标达全市平均水平）"
+OLD_PLAN_SOURCE = "2021年工作要点 三、目标任务（且不低于保山市平均水平）"
 
 
 def seed_targets() -> None:

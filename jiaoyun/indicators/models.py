@@ -42,6 +42,7 @@ class RunDate(models.Model):
     class_year = models.PositiveSmallIntegerField(null=True)
     year_start = models.DateField(null=True)
     base = models.DateField(null=True)  # the start-of-year stock date of a period read on this date
+    out_from = models.DateField(null=True)  # 外县就读 events from this day count (the school year two before)
     idx = models.PositiveSmallIntegerField(default=0)  # the date's rank among the run's dates
     # Age bands as ranks of birth dates (``RunDay.bkey``): born after the band's earliest and on or before its
     # latest birth date ⇔ bkey > *_klo and bkey ≤ *_khi.
@@ -70,6 +71,8 @@ class RunPeriod(models.Model):
     entry3 = models.DateField(null=True)
     prev_start = models.DateField(null=True)
     prev_end = models.DateField(null=True)
+    year_start = models.DateField(null=True)
+    flow_end = models.DateField(null=True)  # the last day of the year's flow window
 
 
 class RunDay(models.Model):
@@ -149,6 +152,9 @@ class IndicatorValue(models.Model):
     value = models.FloatField("值", null=True, blank=True)
     numerator = models.FloatField("分子")
     denominator = models.FloatField("分母")
+    # A count shown beside the figure (Indicator.extra, e.g. 仍失学 N 人), and the last day its flows cover.
+    extra = models.FloatField("补充数", null=True, blank=True)
+    flow_end = models.DateField("流量截至", null=True, blank=True)
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

@@ -8,21 +8,40 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.indicators import conf
-from jiaoyun.indicators.compute import MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
+from jiaoyun.indicators.compute import GAP_MEASURES, MEASURES, TEACHER_MEMBERS, Period, member_sql, positional
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, Indicator, indicator
 from jiaoyun.indicators.models import IndicatorRun, IndicatorValue, Reference, Target
 from jiaoyun.people.models import Student, Teacher
+from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School, SchoolClass
 
-STATUS_LABELS = {"met": "达标", "at_risk": "临界", "not_met": "未达标", "no_data": "无数据", "": "—"}
+# A figure below its target is not met, even within the margin: 临界 only qualifies 未达标.
+STATUS_LABELS = {"met": "达标", "at_risk": "未达标（临界）", "not_met": "未达标", "no_data": "无数据", "": "—"}
+
+# Why a rate can exceed 100 % (shown beside such a figure, with its composition on the drill-down page).
+OVER_100_NOTES = {
+    "retention_9y": "分子为本年全部初中毕业生（含早一届入学、留级后毕业者和未记为县外转入的学生），分母为该届入学时"
+    "一年级人数加县外转入、减转出县外和死亡；乡镇按学生户籍统计，户籍迁入的学生计入现户籍乡镇",
+    "retention_junior": "分子为本年全部初中毕业生（含留级后毕业者和未记为县外转入的学生），分母为该届入初一时人数加县外"
+    "转入、减转出县外和死亡；乡镇按学生户籍统计，户籍迁入的学生计入现户籍乡镇",
+    "preschool_gross": "毛入园率的分子含超龄、低龄幼儿，分母为户籍（或常住）人口，外来儿童在园也计入分子",
+    "primary_gross": "毛入学率的分子含超龄、低龄学生，分母为户籍（或常住）人口，外来学生在校也计入分子",
+    "junior_gross": "毛入学率的分子含超龄、低龄学生，分母为户籍（或常住）人口，外来学生在校也计入分子",
+    "senior_gross": "毛入学率的分子含超龄、低龄学生，分母为户籍（或常住）人口，外来学生在校也计入分子",
+    "primary_net": "净入学率按户籍村统计学生，户籍人口登记滞后时可超过100%",
+    "junior_net": "净入学率按户籍村统计学生，户籍人口登记滞后时可超过100%",
+    "preschool_net": "净入园率按户籍村统计幼儿，户籍人口登记滞后时可超过100%",
+    "progression_primary": "分子含上一学年毕业后在县内初中就读的全部学生",
+}
 
 
 @dataclass
@@ -45,6 +64,30 @@ class Row:
     national: float | None = None
     status: str = ""
     gap: int | None = None
+    extra: float | None = None  # the count shown beside the figure (Indicator.extra_text)
+    flow_end: dt.date | None = None  # the last day its flows (events during the year) cover
+
+    @property
+    def extra_text(self) -> str:
+        if self.extra is None or not self.indicator.extra_text:
+            return ""
+        return self.indicator.extra_label().format(n=_num(self.extra))
+
+    @property
+    def period_text(self) -> str:
+        """What period a flow figure covers: the whole school year once it has ended, else to date."""
+        if not self.indicator.flow or self.flow_end is None:
+            return ""
+        year = SchoolYear(self.year)
+        if self.flow_end >= year.end:
+            return f"全学年（{year.start:%Y-%m-%d}至{year.end:%Y-%m-%d}）"
+        return f"学年内截至 {self.flow_end:%Y-%m-%d}"
+
+    @property
+    def over_100_note(self) -> str:
+        if self.value is None or not self.indicator.is_rate or self.value <= 100 + 1e-9:
+            return ""
+        return OVER_100_NOTES.get(self.code, "")
 
     @property
     def code(self) -> str:
@@ -66,6 +109,12 @@ class Row:
         if self.indicator.higher_is_better:
             return f"还需 {self.gap} 名{self.indicator.gap_phrase}方可达到 {target}"
         return f"需减少 {self.gap} 名方可降至 {target}"
+
+    @property
+    def gap_query(self) -> str:
+        """Query-string part of the drill-down listing the children who would close the gap ("" if none)."""
+        measure = self.indicator.gap_measure
+        return f"{self.place_query}&measure={measure}" if measure and self.gap else ""
 
     @property
     def numerator_measure(self) -> str:
@@ -110,7 +159,15 @@ class Row:
             "gap": self.gap,
             "city": self.city,
             "national": self.national,
+            "extra": None if self.extra is None else _num(self.extra),
+            "extra_text": self.extra_text,
+            "flow_end": self.flow_end.isoformat() if self.flow_end else None,
+            "period": self.period_text,
         }
+
+
+def number(x: float) -> float | int:
+    return _num(x)
 
 
 def _num(x: float) -> float | int:
@@ -198,8 +255,17 @@ class Targets:
 
 
 def latest_as_of(*, year: int) -> dt.date | None:
-    found: dt.date | None = IndicatorValue.objects.filter(school_year=year).aggregate(m=Max("as_of"))["m"]
-    return found
+    """The as-of date a school year is shown on: a completed year's census date (its stock date) when it has been
+    computed on it, else the latest date it was computed on."""
+    values = IndicatorValue.objects.filter(school_year=year)
+    return _shown_as_of(year, set(values.values_list("as_of", flat=True).distinct()))
+
+
+def _shown_as_of(year: int, dates: set[dt.date]) -> dt.date | None:
+    sy = SchoolYear(year)
+    if sy.end < timezone.localdate() and sy.census_date in dates:
+        return sy.census_date
+    return max(dates) if dates else None
 
 
 def available_years() -> list[int]:
@@ -218,6 +284,8 @@ def _to_row(v: IndicatorValue, name: str) -> Row:
         value=v.value,
         numerator=v.numerator,
         denominator=v.denominator,
+        extra=v.extra,
+        flow_end=v.flow_end,
     )
 
 
@@ -306,18 +374,21 @@ def trends(
 ) -> dict[str, list[Row]]:
     """The last N school years of some indicators for an area (the county by default), oldest first.
 
-    Each year is read on its latest as-of date (the census date for past years). Two queries."""
+    Each year is read on the date its pages show (``latest_as_of``: the census date for completed years). Two
+    queries."""
     area = area or Area.objects.filter(level="county").first()
     n = years or int(conf.get("INDICATOR_TREND_YEARS"))
     last = SchoolYear.current().start_year
-    latest = (
+    computed: dict[int, set[dt.date]] = {}
+    for year, as_of in (
         IndicatorValue.objects.filter(code__in=codes, area=area, school_year__gt=last - n)
-        .values("school_year")
-        .annotate(m=Max("as_of"))
-    )
+        .values_list("school_year", "as_of")
+        .distinct()
+    ):
+        computed.setdefault(year, set()).add(as_of)
     wanted = Q(pk__in=[])
-    for item in latest:
-        wanted |= Q(school_year=item["school_year"], as_of=item["m"])
+    for year, dates in computed.items():  # the same date per year as the pages (``latest_as_of``)
+        wanted |= Q(school_year=year, as_of=_shown_as_of(year, dates))
     values = {(v.code, v.school_year): v for v in IndicatorValue.objects.filter(wanted, code__in=codes, area=area)}
     targets = targets or Targets(list(codes))
     out: dict[str, list[Row]] = {}
@@ -417,7 +488,7 @@ class DrillTarget:
 
     @property
     def label(self) -> str:
-        return MEASURES[self.measure][0]
+        return (MEASURES.get(self.measure) or GAP_MEASURES[self.measure])[0]
 
     @property
     def member_kind(self) -> str:
@@ -434,7 +505,9 @@ def drill_target(
     *, code: str, measure: str, year: int, as_of: dt.date | None, area_id: int | None, school_id: int | None
 ) -> DrillTarget:
     ind = indicator(code)
-    measures = [m.lstrip("-") for m in (*ind.numerator, *ind.denominator_measures())]
+    measures = [m.lstrip("-") for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)]
+    if ind.gap_measure:
+        measures.append(ind.gap_measure)
     if measure not in measures:
         raise DomainError(f"“{MEASURES.get(measure, (measure,))[0]}”不是{ind.name}的组成部分", field="measure")
     as_of = as_of or latest_as_of(year=year)
@@ -455,28 +528,33 @@ def drill_target(
         raise DomainError(f"{ind.name}不按{dict(IndicatorValue.AreaLevel.choices)[level]}统计", field="area")
     stored = IndicatorValue.objects.filter(code=code, school_year=year, as_of=as_of, level=level)
     stored = stored.filter(school=school) if school is not None else stored.filter(area=area)
-    return DrillTarget(ind, measure, Period(sy, as_of), level, area, school, stored.first())
+    found = stored.first()
+    # the stored figure's flow window (a figure computed while its year ran counts to its as-of date)
+    period = Period(sy, as_of, flows_to=found.flow_end if found is not None else None)
+    return DrillTarget(ind, measure, period, level, area, school, found)
 
 
-def drill_changed(target: DrillTarget) -> tuple[float, float] | None:
+def drill_changed(target: DrillTarget, sums: dict[str, float] | None = None) -> tuple[float, float] | None:
     """(stored, now) if the 学籍 data changed since the figure was computed so that its side (numerator or
     denominator) the measure belongs to no longer adds up from the members listed; None if it still does.
     Counted over the whole figure, not the user's scope, like the stored figure."""
     t, stored = target, target.stored
-    if stored is None:
+    if stored is None or t.measure in GAP_MEASURES:
         return None
     ind = t.indicator
     side = ind.numerator if t.measure in ind.numerator else ind.denominator_measures()
-    if t.measure not in side and f"-{t.measure}" not in side:
+    if t.measure in ind.extra:
+        side = ind.extra
+    elif t.measure not in side and f"-{t.measure}" not in side:
         side = ind.numerator
     now = 0.0
     for m in side:
-        sql, params = _members_named(replace(t, measure=m.lstrip("-")), column="COALESCE(SUM(m.n), 0)")
-        with connection.cursor() as cursor:
-            cursor.execute(*positional(sql, params))
-            total = float(cursor.fetchone()[0] or 0)
+        total = sums[m.lstrip("-")] if sums is not None else _measure_sum(replace(t, measure=m.lstrip("-")))
         now += -total if m.startswith("-") else total
-    figure = stored.numerator if side == ind.numerator else stored.denominator
+    if side == ind.extra:
+        figure = stored.extra or 0.0
+    else:
+        figure = stored.numerator if side == ind.numerator else stored.denominator
     return None if abs(figure - now) < 1e-6 else (figure, now)
 
 
@@ -501,15 +579,59 @@ def _members_sql(t: DrillTarget) -> tuple[str, list[Any]]:
     return positional(*_members_named(t))
 
 
+# The date on which a measure's members are looked at: their state on it is listed beside today's.
+MEASURE_DATES = {
+    "base_pri": "d_B", "base_jun": "d_B", "entr1": "d_E9", "entr7": "d_E3",
+    "drop_pri": "d_F", "drop_jun": "d_F", "out_pri": "d_F", "out_jun": "d_F",
+    "grad6": "prev_end", "grad9": "prev_end",
+}  # fmt: skip
+
+
+def state_date(target: DrillTarget) -> dt.date:
+    """The date of the figure's members' state: the as-of date, or the date the measure reads (start of year,
+    cohort entry, end of the flow window, the end of the year of the graduations)."""
+    value: dt.date = target.period.params()[MEASURE_DATES.get(target.measure, "d_D")]
+    return value
+
+
 def drill_students(*, user: Any, target: DrillTarget) -> QuerySet[Student]:
-    """The students counted in a measure of a figure, within the user's scope."""
+    """The students counted in a measure of a figure, within the user's scope, each with their state on the
+    figure's date from the event chain (``on_kind``, ``on_school_name``, ``on_grade``): a child who dropped out
+    in 2021 is listed as 辍学 in a 2021 figure, whatever they became since."""
+    from django.db.models import OuterRef, Subquery
+
+    from jiaoyun.people.models import EnrolmentEvent
+
     sql, params = _members_sql(target)
+    day = state_date(target)
+    on = EnrolmentEvent.objects.filter(student=OuterRef("pk"), date__lte=day).order_by("-date", "-seq", "-id")
     return (
         Student.objects.filter(student_q(user))
         .filter(id__in=RawSQL(sql, params))
+        .annotate(
+            on_kind=Subquery(on.values("kind")[:1]),
+            on_school_name=Subquery(on.values("school__name")[:1]),
+            on_external=Subquery(on.values("external_school")[:1]),
+            on_grade=Subquery(on.values("grade")[:1]),
+        )
         .select_related("current_school", "hukou_village", "hukou_village__parent")
-        .order_by("current_school_id", "current_grade", "id")
+        .order_by("on_school_name", "on_grade", "id")
     )
+
+
+def state_label(kind: str | None) -> str:
+    """The 学籍 state an event leaves the student in, as listed in a drill-down."""
+    from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventKind
+
+    if not kind:
+        return "无学籍记录"
+    return "在校" if kind in IN_SCHOOL_EVENTS else str(EventKind(kind).label)
+
+
+def grade_label(grade: int | None) -> str:
+    if grade is None:
+        return ""
+    return str(dict(Grade.choices).get(grade, grade))
 
 
 def drill_population(*, user: Any, target: DrillTarget) -> QuerySet[PopulationCell]:
@@ -591,8 +713,41 @@ def school_table_headers(codes: tuple[str, ...] = SCHOOL_TABLE_CODES) -> list[st
 
 def drill_measures(ind: Indicator) -> list[tuple[str, str, str]]:
     """(part, measure, label) for the tabs of a drill-down page."""
-    parts = [("分子", m, MEASURES[m][0]) for m in ind.numerator]
+    parts = [("分子", m, MEASURES[m][0]) for m in ind.numerator_measures()]
     for m in ind.denominator_measures():
         sign = "−" if m.startswith("-") else ("+" if m != ind.denominator[0] else "")
         parts.append((f"分母{sign}", m.lstrip("-"), MEASURES[m.lstrip("-")][0]))
+    parts += [("另", m, MEASURES[m][0]) for m in ind.extra]
+    if ind.gap_measure:
+        parts.append(("缺口", ind.gap_measure, GAP_MEASURES[ind.gap_measure][0]))
     return parts
+
+
+def drill_by_school(target: DrillTarget) -> list[tuple[str, float]]:
+    """The members of a measure by the school they attend on the date, over the whole place (counts, no names):
+    a population-based rate drilled to the schools its children attend."""
+    from jiaoyun.schools.models import School
+
+    sql, params = _members_named(target, column="m.school_id, SUM(m.n)")
+    with connection.cursor() as cursor:
+        cursor.execute(*positional(sql + " GROUP BY m.school_id", params))
+        counts = [(sid, float(n)) for sid, n in cursor.fetchall()]
+    names = dict(School.objects.filter(pk__in=[s for s, _ in counts if s]).values_list("id", "name"))
+    rows = [(names.get(sid, "县外或无学校") if sid else "县外或无学校", n) for sid, n in counts]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def _measure_sum(target: DrillTarget) -> float:
+    sql, params = _members_named(target, column="COALESCE(SUM(m.n), 0)")
+    with connection.cursor() as cursor:
+        cursor.execute(*positional(sql, params))
+        return float(cursor.fetchone()[0] or 0)
+
+
+def drill_composition(target: DrillTarget) -> list[tuple[str, str, str, float]]:
+    """(part, measure, label, count) of every measure of the figure over the whole place (not the user's scope,
+    like the stored figure): how its numerator and denominator are made up, from today's 学籍 records."""
+    return [
+        (part, measure, label, _measure_sum(replace(target, measure=measure)))
+        for part, measure, label in drill_measures(target.indicator)
+    ]

@@ -11,6 +11,7 @@ from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.compute import indicators_compute, periods_for
 from jiaoyun.indicators.definitions import indicator
 from jiaoyun.indicators.models import IndicatorRun, Reference, Target
@@ -94,7 +95,13 @@ def indicators_refresh(
     as_of: dt.date | None = None,
     triggered_by: str = "",
 ) -> IndicatorRun:
-    """Recompute every indicator for a range of school years (default: the current one). Idempotent."""
+    """Recompute every indicator for a range of school years. Idempotent.
+
+    By default the current school year (to date) and the one before it (on its census date, its flows over the
+    whole year): a 学籍 record entered late (a dropout in July recorded in September) still reaches the
+    completed year's figures, and a year that has just ended gets its whole-year figures."""
+    if from_year is None and to_year is None and as_of is None:
+        from_year = SchoolYear.current().start_year - 1
     return indicators_compute(
         periods=periods_for(from_year=from_year, to_year=to_year, as_of=as_of), triggered_by=triggered_by
     )

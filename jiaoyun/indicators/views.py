@@ -163,7 +163,7 @@ def drill(request: HttpRequest) -> HttpResponse:
         as_of = dt.date.fromisoformat(g["as_of"]) if g.get("as_of") else None
         code = g.get("code", "")
         ind = BY_CODE.get(code)
-        measure = g.get("measure") or (ind.numerator[0] if ind else "")
+        measure = g.get("measure") or (ind.numerator_measures()[0] if ind else "")
         target = sel.drill_target(
             code=code,
             measure=measure,
@@ -173,7 +173,8 @@ def drill(request: HttpRequest) -> HttpResponse:
             school_id=_int(g.get("school")),
         )
         stale_notice = ""
-        changed = sel.drill_changed(target)
+        composition = sel.drill_composition(target)
+        changed = sel.drill_changed(target, {m: n for _, m, _, n in composition})
         if changed is not None:
             # 学籍 records changed after the figure was computed: list today's members and queue the period's
             # recompute for the task worker (not in this request).
@@ -190,6 +191,7 @@ def drill(request: HttpRequest) -> HttpResponse:
     except (DomainError, ValueError) as exc:
         return render(request, "indicators/drill.html", {"error": str(exc)}, status=400)
     kind = target.member_kind
+    on_day = sel.state_date(target)
     qs: Any
     columns: list[Column]
     if kind == "population":
@@ -225,9 +227,12 @@ def drill(request: HttpRequest) -> HttpResponse:
             Column("出生日期", lambda s: s.birth_date),
             Column("身份证号", lambda s: s.id_masked),
             Column("户籍村（社区）", lambda s: str(s.hukou_village or "")),
+            Column(f"{on_day:%Y-%m-%d}学籍状态", lambda s: sel.state_label(s.on_kind)),
+            Column(f"{on_day:%Y-%m-%d}学校", lambda s: s.on_school_name or s.on_external or ""),
+            Column(f"{on_day:%Y-%m-%d}年级", lambda s: sel.grade_label(s.on_grade)),
             Column("当前学校", lambda s: str(s.current_school or "")),
             Column("当前年级", lambda s: s.get_current_grade_display() if s.current_grade is not None else ""),
-            Column("学籍状态", lambda s: s.get_status_display()),
+            Column("当前学籍状态", lambda s: s.get_status_display()),
         ]
     place = str(target.school or target.area)
     if wants_export(request):
@@ -240,6 +245,11 @@ def drill(request: HttpRequest) -> HttpResponse:
             personal=kind in ("students", "teachers"),
         )
     page = paginate(request, qs)
+    if kind == "students":  # the state on the figure's date, as labels
+        page.object_list = list(page.object_list)
+        for s in page.object_list:
+            s.on_state = sel.state_label(s.on_kind)
+            s.on_grade_text = sel.grade_label(s.on_grade)
     context = {
         "target": target,
         "place": place,
@@ -249,6 +259,15 @@ def drill(request: HttpRequest) -> HttpResponse:
         "base_query": _drill_base(request),
         "total_population": sum(c.count for c in page.object_list) if kind == "population" else None,
         "stale_notice": stale_notice,
+        "on_day": on_day,
+        "composition": [(part, label, sel.number(n)) for part, _, label, n in composition],
+        "by_school": (
+            [(name, sel.number(n)) for name, n in sel.drill_by_school(target)]
+            if target.indicator.attribution == "population" and target.measure in target.indicator.numerator_measures()
+            else []
+        ),
+        "over_100_note": sel.OVER_100_NOTES.get(target.indicator.code, ""),
+        "stored": target.stored,
     }
     return render(request, "indicators/drill.html", context)
 
@@ -353,6 +372,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         "缺口",
         "保山市",
         "全国",
+        "补充",
+        "统计期间",
     ]
     sheets = []
     for level, title in IndicatorValue.AreaLevel.choices:
@@ -361,7 +382,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
             [
                 r.code, r.indicator.name, r.name, SchoolYear(year).label, r.as_of,
                 None if r.value is None else round(r.value, 2), r.numerator, r.denominator,
-                r.target, r.status_label, r.gap, r.city, r.national,
+                r.target, r.status_label, r.gap, r.city, r.national, r.extra_text, r.period_text,
             ]
             for r in rows
         ]  # fmt: skip

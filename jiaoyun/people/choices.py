@@ -205,3 +205,18 @@ class AssignmentKind(models.TextChoices):
     ROTATION = "rotation", "交流轮岗"
     HIRING_ROUND = "hiring_round", "县管校聘"
     SECONDMENT = "secondment", "支教/借调"
+
+
+class StudyLevel(models.TextChoices):
+    """The level at which a child of the county studies outside it (外县就读 events)."""
+
+    KINDERGARTEN = "kindergarten", "学前"
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "普通高中"
+    VOCATIONAL = "vocational", "中职"
+    OTHER = "other", "其他"
+
+
+# 高中阶段 (REFERENCE §1.3: 普通高中 + 中等职业教育).
+SENIOR_STUDY_LEVELS = (StudyLevel.SENIOR, StudyLevel.VOCATIONAL)

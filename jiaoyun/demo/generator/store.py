@@ -153,6 +153,15 @@ def _student_rows(
         )
 
 
+def study_level(grade: object) -> str | None:
+    """The level a child studies at outside the county (外县就读), from the grade they go on to."""
+    if not isinstance(grade, int):
+        return None
+    if grade <= 0:
+        return "kindergarten"
+    return "primary" if grade <= 6 else ("junior" if grade <= 9 else "senior")
+
+
 def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple[object, ...]]:
     eid = first_id
     for kid in kids:
@@ -166,7 +175,8 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
             school = e[2]
             sid = school.id if isinstance(school, Sch) else None
             cid = e[6] if len(e) > 6 else None
-            rows.append((eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], e[5], stamp))
+            level = study_level(e[3]) if e[1] == K.OUT_OF_COUNTY else None
+            rows.append((eid, kid.id, e[1], date, seq, sid, e[3], cid, e[4], level, e[5], stamp))
             links.append((str(e[1]), date, sid, e[3]))  # type: ignore[arg-type]
             eid += 1
         # The same chain events_link computes (a test holds the two to each other).
@@ -182,8 +192,8 @@ STUDENT_FIELDS = [
     "created_at", "updated_at",
 ]  # fmt: skip
 EVENT_FIELDS = [
-    "id", "student", "kind", "date", "seq", "school", "grade", "school_class", "external_school", "reason",
-    "recorded_at", "until", "prev_school_id", "flow", "grad6_date", "grad6_school_id", "student_birth",
+    "id", "student", "kind", "date", "seq", "school", "grade", "school_class", "external_school", "study_level",
+    "reason", "recorded_at", "until", "prev_school_id", "flow", "grad6_date", "grad6_school_id", "student_birth",
     "student_village_id",
 ]  # fmt: skip
 

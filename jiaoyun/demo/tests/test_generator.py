@@ -266,3 +266,9 @@ def test_generated_event_chain_is_what_every_event_writer_keeps(data):
 
     assert EnrolmentEvent.objects.exclude(flow="").exists()
     assert events_link() == 0
+
+
+def test_out_of_county_events_carry_the_level_of_study(data):
+    levels = set(EnrolmentEvent.objects.filter(kind="out_of_county").values_list("study_level", flat=True))
+    assert None not in levels and "senior" in levels  # 县外高中就读 counts in 高中阶段毛入学率 (setting)
+    assert not EnrolmentEvent.objects.exclude(kind="out_of_county").exclude(study_level=None).exists()

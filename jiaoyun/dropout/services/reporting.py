@@ -195,6 +195,17 @@ def _rate(returned_total: int, total: int) -> float | None:
     return round(100.0 * returned_total / total, 1) if total else None
 
 
+# The bulletin's headline counts are 控辍保学 cases (义务教育阶段适龄儿童少年, the county's control list), not 学籍
+# states: the home page's "辍学" counts every student whose 学籍 state is 辍学 today, at any level and age.
+BULLETIN_CAPTIONS = {
+    "new": "本月新增：本月发现、未经排除的疑似及确认辍学（失学）案件数（义务教育阶段适龄儿童少年，含未入学者）",
+    "returned": "复学安置：本月内复学或安置（含随班就读、送教上门等）的案件数",
+    "still_out": "月末仍未返校：截至月末已核实确认、尚未复学安置的案件数",
+    "total": "累计确认：截至月末经核实确认的全部案件数（历年累计，含已复学安置者），即控辍保学台账“确认辍学”名单",
+    "list": "名单见平台“控辍保学 › 辍学学生台账”（/dropout/ledger/dropouts/），可按乡镇、学校筛选（台账另列无法劝返的案件）",
+}
+
+
 def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> dict[str, Any]:
     """Every number the bulletin shows, for the month (figures as at the month's last day)."""
     first, last = month_bounds(month)
@@ -257,6 +268,8 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
             "commend_rate": commend_rate,
         },
         "safety": None,
+        # What each headline count counts (ages, levels, period), printed under the overview.
+        "captions": BULLETIN_CAPTIONS,
     }
     try:
         from jiaoyun.safety.selectors import bulletin_section  # type: ignore[attr-defined]

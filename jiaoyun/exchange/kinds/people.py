@@ -34,6 +34,7 @@ from jiaoyun.people.choices import (
     EventKind,
     PostType,
     Staffing,
+    StudyLevel,
     Subject,
     Title,
 )
@@ -44,7 +45,7 @@ from jiaoyun.people.services.teachers import _check as teacher_check
 from jiaoyun.schools.choices import KIND_GRADES, Grade
 from jiaoyun.schools.models import SchoolClass
 
-EVENT_COMPARE = ("school_id", "grade", "school_class_id", "external_school", "reason")
+EVENT_COMPARE = ("school_id", "grade", "school_class_id", "external_school", "study_level", "reason")
 
 
 def _identify(values: dict[str, Any], ctx: Context) -> tuple[str | None, str | None]:
@@ -80,6 +81,8 @@ class EventKindFormat(Kind):
         Col("grade", "年级", "choice", choices=tuple(Grade.choices), extra_choices=GRADE_EXTRA, example="一年级"),
         Col("class_number", "班号", "int", example="1"),
         Col("external_school", "县外学校", aliases=("转出学校", "外县学校"), example="", max_length=100),
+        Col("study_level", "就读学段", "choice", choices=tuple(StudyLevel.choices), aliases=("外县就读学段", "县外就读学段"),
+            example="", help="仅外县就读填写：在县外就读的学段（普通高中、中职计入高中阶段毛入学率，按设置）"),
         Col("reason", "原因", aliases=("变动原因", "备注"), example="", max_length=200),
     )  # fmt: skip
 
@@ -92,6 +95,8 @@ class EventKindFormat(Kind):
         school_id = school_of(values["school"], ctx)[0] if values.get("school") else None
         if values.get("class_number") is not None and school_id is None:
             raise DomainError("填写班号时须同时填写学校标识码", field="班号")
+        if values.get("study_level") and values["kind"] != EventKind.OUT_OF_COUNTY:
+            raise DomainError("就读学段仅在类型为外县就读时填写", field="就读学段")
         return {
             "id_hash": id_hash,
             "student_no": student_no,
@@ -102,6 +107,7 @@ class EventKindFormat(Kind):
             "grade": values.get("grade"),
             "class_number": values.get("class_number"),
             "external_school": values.get("external_school") or "",
+            "study_level": values.get("study_level") or None,
             "reason": values.get("reason") or "",
         }
 
@@ -290,6 +296,7 @@ class EventKindFormat(Kind):
                 "grade",
                 "school_class__number",
                 "external_school",
+                "study_level",
                 "reason",
             )
         )

@@ -79,22 +79,155 @@ def test_retention_rates_follow_the_cohort(world, county, township_a, township_b
     assert fig("retention_junior", area=county) == (75.0, 3, 4)
 
 
-def test_dropout_rates_count_by_the_as_of_date(world, county, township_a, township_b):
+def test_dropout_rates_of_a_completed_year_cover_the_whole_year(world, county, township_a, township_b):
     compute()
-    # 小学年辍学率 on 30 Sep: P5 dropped out on 20 Sep (school_b). Base: 6 in school + P5 = 7 → 14.286%
-    assert fig("dropout_primary", area=county) == (14.286, 1, 7)
+    # 2021-2022 has ended: its dropouts are counted from 1 Sep 2021 to 31 Aug 2022, its stock on 30 Sep.
+    # 小学: P5 dropped out on 20 Sep (school_b), P6 on 15 Oct (school_a): 2.
+    # Base: 6 in school on 30 Sep (K3, P1, P2, P7, P6, P9) + P5 (already out on 30 Sep) = 7 → 2 ÷ 7 = 28.571%
+    assert fig("dropout_primary", area=county) == (28.571, 2, 7)
     assert fig("dropout_primary", area=township_b) == (33.333, 1, 3)  # P2, P9, P5 at school_b
-    assert fig("dropout_primary", area=township_a) == (0.0, 0, 4)  # K3, P1, P7, P6 at school_a
+    assert fig("dropout_primary", area=township_a) == (25.0, 1, 4)  # K3, P1, P7, P6 at school_a
     assert fig("dropout_primary", school=world["sb"]) == (33.333, 1, 3)
+    v = IndicatorValue.objects.get(code="dropout_primary", area=county, school_year=2021)
+    assert v.flow_end == dt.date(2022, 8, 31) and v.extra == 2  # 仍失学: both are still out on 31 Aug
     # 初中: E2 dropped out in January 2020, not in this school year: 0 ÷ (JY, J1, J3, PR1) = 0%
     assert fig("dropout_junior", area=county) == (0.0, 0, 4)
+    # P6 is in school on 30 Sep (the stock date): primary gross 6 ÷ 8, unchanged by the flow window
+    assert fig("primary_gross", area=county) == (75.0, 6, 8)
+
+
+def test_dropout_rates_of_the_current_year_count_to_date(world, county, township_a):
+    # read while the year runs (the flow window ends on the as-of date): on 30 Sep only P5 has dropped out
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS, flows_to=CENSUS)])
+    assert fig("dropout_primary", area=county) == (14.286, 1, 7)
+    assert IndicatorValue.objects.get(code="dropout_primary", area=county).flow_end == CENSUS
     # On 1 November P6 (dropped out 15 Oct, school_a) counts too: 2 ÷ 7
     day = dt.date(2021, 11, 1)
-    compute(day)
+    indicators_compute(periods=[Period(SchoolYear(2021), day, flows_to=day)])
     assert fig("dropout_primary", area=county, as_of=day) == (28.571, 2, 7)
     assert fig("dropout_primary", area=township_a, as_of=day) == (25.0, 1, 4)
     # P6 is no longer in school on 1 November: primary gross 5 ÷ 8
     assert fig("primary_gross", area=county, as_of=day) == (62.5, 5, 8)
+
+
+@pytest.fixture
+def dropout_year(county, township_a, village_a1, school_a_junior):
+    """A junior school with 20 pupils in grade 8 on 1 Sep 2021; dropouts in October, January, April and July;
+    the January one is persuaded back in March; a pupil who moved to another county in November and one who
+    died in February are not dropouts; a repeater dropped out in April."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    sj = school_a_junior
+    kids = [StudentFactory(name=f"Y{i}", birth_date=dt.date(2008, 3, 1), hukou_village=village_a1) for i in range(20)]
+    start = (dt.date(2021, 9, 1), "promote", sj, 8)
+    history(kids[0], start, (dt.date(2021, 10, 12), "drop_out", sj, 8))
+    history(kids[1], start, (dt.date(2022, 1, 5), "drop_out", sj, 8), (dt.date(2022, 3, 1), "resume", sj, 8))
+    history(kids[2], (dt.date(2021, 9, 1), "repeat", sj, 8), (dt.date(2022, 4, 18), "drop_out", sj, 8))
+    history(kids[3], start, (dt.date(2022, 7, 2), "drop_out", sj, 8))
+    history(kids[4], start, (dt.date(2021, 11, 3), "out_of_county", None, 8))
+    history(kids[5], start, (dt.date(2022, 2, 14), "death", sj, 8))
+    for kid in kids[6:]:
+        history(kid, start)
+    return sj
+
+
+@pytest.mark.parametrize("returned", [True, False])
+def test_dropouts_in_several_months_and_a_child_persuaded_back(dropout_year, county, settings, returned):
+    settings.JIAOYUN = {**settings.JIAOYUN, "INDICATOR_DROPOUT_COUNT_RETURNED": returned}
+    compute()
+    # Base: all 20 in grade 8 on 30 Sep 2021 (the first dropout is in October).
+    # Dropouts during 2021-2022: Y0 (Oct), Y1 (Jan, back in Mar), Y2 (Apr, a repeater), Y3 (Jul) = 4;
+    # Y4 (外县就读) and Y5 (death) are not dropouts. Still out on 31 Aug 2022: Y0, Y2, Y3 = 3.
+    # counted (the definition): 4 ÷ 20 = 20%; not counting the child persuaded back: 3 ÷ 20 = 15%
+    expected = (20.0, 4, 20) if returned else (15.0, 3, 20)
+    assert fig("dropout_junior", area=county) == expected
+    assert fig("dropout_junior", school=dropout_year) == expected
+    v = IndicatorValue.objects.get(code="dropout_junior", area=county, school_year=2021)
+    assert v.extra == 3  # 仍失学 3, whatever the setting
+
+
+def test_dropout_returned_before_the_census_date_is_in_the_base_once(county, village_a1, school_a):
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    kids = [StudentFactory(name=f"Z{i}", birth_date=dt.date(2013, 3, 1), hukou_village=village_a1) for i in range(4)]
+    start = (dt.date(2021, 9, 1), "enrol", school_a, 3)
+    # Z0 drops out on 10 Sep and is back on 20 Sep (in school on 30 Sep: in the base as a pupil, not again)
+    history(
+        kids[0], start, (dt.date(2021, 9, 10), "drop_out", school_a, 3), (dt.date(2021, 9, 20), "resume", school_a, 3)
+    )
+    # Z1 drops out on 15 Sep and comes back on 1 Dec (out on 30 Sep: added to the base)
+    history(
+        kids[1], start, (dt.date(2021, 9, 15), "drop_out", school_a, 3), (dt.date(2021, 12, 1), "resume", school_a, 3)
+    )
+    for kid in kids[2:]:
+        history(kid, start)
+    compute()
+    # base: Z0, Z2, Z3 in school + Z1 out after a dropout = 4; dropouts Z0, Z1 = 2 → 50%; 仍失学 0
+    assert fig("dropout_primary", area=county) == (50.0, 2, 4)
+    assert IndicatorValue.objects.get(code="dropout_primary", area=county).extra == 0
+
+
+@pytest.fixture
+def outside(world, village_a1, village_b1):
+    """County youths studying outside the county (外县就读 with the level of study), and awkward cases."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.models import EnrolmentEvent
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    sj, hs = world["sj"], world["hs"]
+
+    def kid(name, village):  # type: ignore[no-untyped-def]
+        return StudentFactory(name=name, birth_date=dt.date(2005, 6, 1), hukou_village=village)
+
+    out = {}
+    # O1 (a1) finished junior in the county in July 2021, then went to a 普通高中 in 保山 in August
+    out["O1"] = history(
+        kid("O1", village_a1),
+        (dt.date(2020, 9, 1), "enrol", sj, 9),
+        (dt.date(2021, 7, 1), "graduate", sj, 9),
+        (dt.date(2021, 8, 25), "out_of_county", None, 10),
+    )
+    out["O2"] = history(kid("O2", village_b1), (dt.date(2021, 9, 5), "out_of_county", None, 10))  # 中职 elsewhere
+    # O3 (a1) left the county's junior school in grade 8 for a junior school elsewhere: not 高中阶段
+    out["O3"] = history(
+        kid("O3", village_a1), (dt.date(2020, 9, 1), "enrol", sj, 8), (dt.date(2021, 3, 1), "out_of_county", None, 8)
+    )
+    # O4 (a1) went to a 普通高中 elsewhere in 2017: the record is too old to count in 2021 (out_from 2019-09-01)
+    out["O4"] = history(kid("O4", village_a1), (dt.date(2017, 9, 1), "out_of_county", None, 10))
+    # O5 has no hukou village in the county: not one of the county's youths
+    out["O5"] = history(kid("O5", None), (dt.date(2021, 9, 1), "out_of_county", None, 10))
+    # O6 (b1) studied at senior level elsewhere, then came back to the county's senior school in grade 11
+    out["O6"] = history(kid("O6", village_b1), (dt.date(2020, 9, 1), "out_of_county", None, 10),
+                        (dt.date(2021, 3, 1), "transfer_in", hs, 11))  # fmt: skip
+    levels = {"O1": "senior", "O2": "vocational", "O3": "junior", "O4": "senior", "O5": "senior", "O6": "senior"}
+    for name, level in levels.items():
+        EnrolmentEvent.objects.filter(student=out[name], kind="out_of_county").update(study_level=level)
+    return out
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_senior_gross_counts_youths_studying_outside_the_county_per_setting(
+    outside, county, township_a, township_b, settings, counted
+):
+    settings.JIAOYUN = {**settings.JIAOYUN, "INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY": counted}
+    compute()
+    # In county schools on 30 Sep 2021: SY (a1), S2 (a1), S1 (b1, 中职), O6 (b1, back in grade 11) = 4.
+    # Outside the county at senior level: O1 (a1, 普通高中), O2 (b1, 中职) = 2 (O3 junior, O4 too old, O5 no hukou).
+    # Population 15–17: a1 2+1 = 3, b1 1 → county 4.
+    if counted:
+        assert fig("senior_gross", area=county) == (150.0, 6, 4)  # (4 + 2) ÷ 4
+        assert fig("senior_gross", area=township_a) == (100.0, 3, 3)  # (SY, S2 + O1) ÷ 3
+        assert fig("senior_gross", area=township_b) == (300.0, 3, 1)  # (S1, O6 + O2) ÷ 1
+    else:
+        assert fig("senior_gross", area=county) == (100.0, 4, 4)
+        assert fig("senior_gross", area=township_a) == (66.667, 2, 3)
+        assert fig("senior_gross", area=township_b) == (200.0, 2, 1)
+    extra = {
+        v.area_id: v.extra for v in IndicatorValue.objects.filter(code="senior_gross", level__in=["county", "township"])
+    }
+    assert (extra[county.pk], extra[township_a.pk], extra[township_b.pk]) == (2, 1, 1)  # the difference, both ways
 
 
 def test_progression_kindergarten_and_teacher_ratios(world, county, township_a, township_b):
@@ -217,7 +350,7 @@ def test_retention_of_a_township_follows_its_children_by_hukou(world, county, to
     assert fig("retention_junior", school=world["sj"]) == (80.0, 4, 5)
 
 
-def test_date_facts_equal_the_member_queries(world, county, township_a):
+def test_date_facts_equal_the_member_queries(world, outside, county, township_a):
     """The aggregation (one pass over the events, grouped) gives, for every measure, school and village, the same
     counts as the member queries the drill-down lists."""
     from collections import defaultdict
@@ -233,7 +366,10 @@ def test_date_facts_equal_the_member_queries(world, county, township_a):
     # a dropout after the census date (in the base of a later as-of date)
     late = StudentFactory(name="L", birth_date=dt.date(2010, 5, 1), hukou_village=world["students"]["P1"].hukou_village)
     history(late, (dt.date(2021, 9, 1), "enrol", world["sa"], 5), (dt.date(2021, 11, 2), "drop_out", world["sa"], 5))
-    periods = [Period(SchoolYear(2021), dt.date(2021, 12, 1)), Period(SchoolYear(2020), dt.date(2020, 9, 30))]
+    periods = [
+        Period(SchoolYear(2021), dt.date(2021, 12, 1)),
+        Period(SchoolYear(2020), dt.date(2020, 9, 30), flows_to=dt.date(2021, 3, 1)),  # a window ending mid-year
+    ]
     run = IndicatorRun.objects.create(started_at=timezone.now())
 
     def keep_facts(sql: str, params: dict) -> int:

@@ -77,12 +77,12 @@ def test_township_school_and_drill_pages(client, computed, township_a, county_ad
     response = client.get(reverse("indicators:school", args=[computed["sb"].pk]), {"year": 2021})
     assert response.status_code == 200 and "33.3%" in response.content.decode()  # dropout at school_b
     url = reverse("indicators:drill")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # + one aggregate per measure of the figure (its composition)
         response = client.get(
             url, {"code": "dropout_primary", "year": 2021, "school": computed["sb"].pk, "measure": "base_pri"}
         )
     html = response.content.decode()
-    assert response.status_code == 200 and "P5" in html and "P9" in html and "P1" not in html
+    assert response.status_code == 200 and ">P5<" in html and ">P9<" in html and ">P1<" not in html
     response = client.get(url, {"code": "nope", "year": 2021, "area": township_a.pk})
     assert response.status_code == 400 and "未知指标" in response.content.decode()
 
@@ -105,6 +105,15 @@ def test_summary_pdf_and_xlsx(client, computed, county_admin):
     assert "高中阶段毛入学率" in text and "75.0%" in text and "未达标" in text
     response = client.get(reverse("indicators:export"), {"year": 2021})
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    header, dropout = rows[0], next(r for r in rows if r[0] == "dropout_primary")
+    assert dropout[header.index("分子")] == 2 and dropout[header.index("补充")] == "仍失学 2 人"
+    assert dropout[header.index("统计期间")] == "全学年（2021-09-01至2022-08-31）"
 
 
 def test_api_lists_figures_with_target_and_status(
@@ -126,6 +135,12 @@ def test_api_lists_figures_with_target_and_status(
     assert response.json()[0]["value"] == 66.67
     response = client.get("/api/indicators", {"year": 2021, "school": computed["sb"].code, "code": "dropout_primary"})
     assert response.json()[0]["value"] == 33.33
+    # the API says what a flow figure covers and carries the count shown beside it, like the pages
+    response = client.get("/api/indicators", {"year": 2021, "code": "dropout_primary"})
+    [row] = response.json()
+    assert (row["value"], row["numerator"], row["denominator"]) == (28.57, 2, 7)  # P5 (Sep) and P6 (Oct) ÷ 7
+    assert (row["flow_end"], row["period"]) == ("2022-08-31", "全学年（2021-09-01至2022-08-31）")
+    assert (row["extra"], row["extra_text"]) == (2, "仍失学 2 人")
     assert client.get("/api/indicators", {"area": "999999"}).status_code == 400
 
 
@@ -220,3 +235,91 @@ def test_drill_check_adds_up_a_compound_denominator(computed, county):
     )
     assert target.stored is not None and target.stored.denominator > 0
     assert drill_changed(target) is None
+
+
+def test_drill_lists_the_state_on_the_figures_date_and_the_composition(client, computed, county, county_admin):
+    from jiaoyun.indicators.tests.conftest import history
+
+    # P6 dropped out of grade 5 at school_a on 15 Oct 2021; in 2023 they came back, to grade 7 at the junior school
+    p6 = computed["students"]["P6"]
+    history(p6, (dt.date(2023, 9, 1), "resume", computed["sj"], 7))
+    p6.refresh_from_db()
+    assert p6.status == "in_school" and p6.current_grade == 7
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)])  # figures recomputed: nothing stale
+    client.force_login(county_admin)
+    url = reverse("indicators:drill")
+    response = client.get(url, {"code": "dropout_primary", "year": 2021, "area": county.pk, "measure": "drop_pri"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "P6" in html and "P5" in html
+    # listed with their state at the end of the 2021-2022 flow window (31 Aug 2022), not today's
+    assert "2022-08-31学籍状态" in html
+    row = next(r for r in html.split("<tr>") if ">P6<" in r)
+    assert 'data-testid="on-state">辍学<' in row and ">五年级<" in row
+    # the composition: P5 and P6 dropped out during the year; base 6 in school on 30 Sep + P5 = 7;
+    # P6 came back only in 2023, so on 31 Aug 2022 both were still out: 仍失学 2
+    composition = html.split('data-testid="drill-composition"')[1].split("</div>")[0]
+    assert '学年内辍学小学生</td><td class="num">2<' in composition
+    assert '学年初小学在校生</td><td class="num">7<' in composition
+    assert '仍失学的小学生</td><td class="num">2<' in composition
+    # the same students on the stock date of the base (30 Sep 2021): P6 was in school then
+    response = client.get(url, {"code": "dropout_primary", "year": 2021, "area": county.pk, "measure": "base_pri"})
+    row = next(r for r in response.content.decode().split("<tr>") if ">P6<" in r)
+    assert 'data-testid="on-state">在校<' in row
+
+
+def test_pages_say_what_period_a_flow_figure_covers(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "全学年（2021-09-01至2022-08-31）" in html
+    assert 'data-testid="extra-dropout_primary">仍失学 2 人<' in html
+    # a figure of the year that is running counts to date and says so
+    from django.utils import timezone
+
+    today, current = timezone.localdate(), SchoolYear.current()
+    indicators_compute(periods=[Period(current, today)])
+    html = client.get(reverse("indicators:dashboard"), {"year": current.start_year}).content.decode()
+    assert f"学年内截至 {today:%Y-%m-%d}" in html
+    # a completed year computed on its census date and later on another day is shown on the census date
+    indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 11, 1))])
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "统计日 2021-09-30" in html
+
+
+def test_the_gap_opens_the_children_who_would_close_it(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    # 高中阶段毛入学率 of the county: 3 ÷ 4 = 75% against 92%, "还需 1 名"; the gap links to its children
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert 'data-testid="gap-senior_gross"' in html and "measure=gap_sen" in html
+    target = drill_target(code="senior_gross", measure="gap_sen", year=2021, as_of=None, area_id=county.pk,
+                          school_id=None)  # fmt: skip
+    # aged 15–17 on 31 Dec 2021 (born 2004–2006), hukou in the county, not in school on 30 Sep 2021:
+    # E1, A1, T3 (finished junior in July), E3 and R0 (finished primary only), E2 (dropped out in 2020).
+    # Not listed: S1, J3 (in school), E4 (died), E5 (外县就读), E6 and JL (转出).
+    assert names(drill_students(user=county_admin, target=target)) == ["A1", "E1", "E2", "E3", "R0", "T3"]
+    assert drill_changed(target) is None  # not a stored part of the figure
+    response = client.get(reverse("indicators:drill"), {"code": "senior_gross", "year": 2021, "area": county.pk,
+                                                       "measure": "gap_sen"})  # fmt: skip
+    assert response.status_code == 200 and "未在校的15–17周岁青少年" in response.content.decode()
+
+
+def test_a_population_rate_drills_to_the_schools_its_children_attend(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    response = client.get(reverse("indicators:drill"), {"code": "preschool_gross", "year": 2021, "area": county.pk,
+                                                       "measure": "kg_all"})  # fmt: skip
+    table = response.content.decode().split('data-testid="drill-by-school"')[1].split("</table>")[0]
+    # K1, K5 at 甸阳幼儿园; K2 at 老麦普惠幼儿园; K4 at 老麦民办幼儿园
+    rows = [r.split("</td>")[0] + "|" + r.split('class="num">')[1].split("<")[0] for r in table.split("<tr><td>")[1:]]
+    assert rows[0] == "甸阳幼儿园|2" and sorted(rows[1:]) == sorted(["老麦民办幼儿园|1", "老麦普惠幼儿园|1"])
+
+
+def test_a_rate_above_100_percent_is_explained(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    # 初中毛入学率 4 ÷ 3 = 133.3%: J3 (16) is over-age, JY (11) under-age — a gross rate counts every age
+    html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
+    assert "133.3%" in html and 'data-testid="over100-junior_gross"' in html
+    assert 'data-testid="over100-primary_gross"' not in html  # 75% needs no note
+    response = client.get(reverse("indicators:drill"), {"code": "junior_gross", "year": 2021, "area": county.pk})
+    body = response.content.decode()
+    assert 'data-testid="over100-note"' in body and "超龄、低龄" in body
+    composition = body.split('data-testid="drill-composition"')[1].split("</table>")[0]
+    assert '初中在校生</td><td class="num">4<' in composition and '12–14周岁人口</td><td class="num">3<' in composition

@@ -55,16 +55,27 @@ def test_city_average_raises_the_target_and_targets_stand_for_later_years(world,
     assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=2020) is None
 
 
-def test_within_the_margin_is_at_risk(world, county):
+def test_within_the_margin_is_still_not_met(world, county):
     Target.objects.create(code="primary_net", area=county, school_year=2021, value=63.0)
-    Target.objects.create(code="dropout_primary", area=county, school_year=2021, value=14.0)
+    Target.objects.create(code="dropout_primary", area=county, school_year=2021, value=28.0)
+    Target.objects.create(code="junior_net", area=county, school_year=2021, value=100.0)
     indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)])
     rows = rows_by_code(county)
-    assert rows["primary_net"].status == "at_risk"  # 62.5 is within 1 point of 63
+    # 62.5 is below 63, within 1 point: 未达标（临界）, never 达标
+    assert (rows["primary_net"].status, rows["primary_net"].status_label) == ("at_risk", "未达标（临界）")
     assert rows["primary_net"].gap == 1  # ceil(0.63 × 8 − 5) = ceil(0.04)
-    # lower is better: 14.286% against ≤14% is at risk; 1 − 0.14 × 7 = 0.02 → 1 fewer dropout
-    assert (rows["dropout_primary"].status, rows["dropout_primary"].gap) == ("at_risk", 1)
-    assert rows["dropout_primary"].gap_text == "需减少 1 名方可降至 14%"
+    # lower is better: 2 ÷ 7 = 28.571% against ≤28% is 未达标（临界）; 2 − 0.28 × 7 = 0.04 → 1 fewer dropout
+    assert (rows["dropout_primary"].status_label, rows["dropout_primary"].gap) == ("未达标（临界）", 1)
+    assert rows["dropout_primary"].gap_text == "需减少 1 名方可降至 28%"
+    # exactly on the target (3 ÷ 3 = 100%) is 达标
+    assert rows["junior_net"].status_label == "达标"
+
+
+def test_plan_targets_name_their_source(county):
+    seed_targets()
+    # 施甸县教育体育局2021年工作计划, 三、工作目标 (not a 工作要点)
+    sources = set(Target.objects.values_list("source", flat=True))
+    assert sources == {"施甸县教育体育局2021年工作计划 三、工作目标（各项指标达全市平均水平）"}
 
 
 def test_home_headline_shows_the_three_targets_of_the_current_year(world, county, county_admin):
@@ -84,7 +95,7 @@ def test_cli_prints_the_hand_computed_figures(world, county, township_b):
     expected = {
         "preschool_gross": (50.0, 4, 8), "preschool_net": (37.5, 3, 8), "primary_gross": (75.0, 6, 8),
         "primary_net": (62.5, 5, 8), "junior_gross": (133.33, 4, 3), "junior_net": (100.0, 3, 3),
-        "retention_9y": (60.0, 3, 5), "retention_junior": (75.0, 3, 4), "dropout_primary": (14.29, 1, 7),
+        "retention_9y": (60.0, 3, 5), "retention_junior": (75.0, 3, 4), "dropout_primary": (28.57, 2, 7),
         "dropout_junior": (0.0, 0, 4), "senior_gross": (75.0, 3, 4), "progression_primary": (33.33, 1, 3),
         "inclusive_kg_coverage": (75.0, 3, 4), "public_kg_share": (50.0, 2, 4), "large_class": (None, 0, 0),
         "ptr_primary": (3.0, 6, 2), "ptr_junior": (4.0, 4, 1), "ptr_senior": (None, 2, 0),

@@ -15,6 +15,7 @@ from jiaoyun.people.choices import (
     OrphanStatus,
     PovertyStatus,
     StudentStatus,
+    StudyLevel,
 )
 from jiaoyun.schools.choices import Grade
 
@@ -130,6 +131,15 @@ class EnrolmentEvent(models.Model):
         "schools.SchoolClass", verbose_name="班级", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     external_school = models.CharField("县外学校", max_length=100, blank=True)
+    # 外县就读 only: the level the child studies at outside the county (高中阶段毛入学率 may count 普通高中/中职).
+    study_level = models.CharField(
+        "就读学段",
+        max_length=12,
+        choices=StudyLevel.choices,
+        null=True,
+        blank=True,
+        help_text="外县就读时在县外就读的学段",
+    )
     reason = models.CharField("原因", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -184,6 +184,7 @@ EVENT_FIELDS = (
     "grade",
     "school_class_id",
     "external_school",
+    "study_level",
     "reason",
 )
 
@@ -198,9 +199,11 @@ def event_bulk_upsert(
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
     touched = {o.student_id for o in objs}
     if updates:
-        fields = ["school_id", "grade", "school_class_id", "external_school", "reason"]
+        fields = ["school_id", "grade", "school_class_id", "external_school", "study_level", "reason"]
         upd = [EnrolmentEvent(pk=pk, **{f: r.get(f) for f in fields}) for pk, r in updates]
-        EnrolmentEvent.objects.bulk_update(upd, ["school", "grade", "school_class", "external_school", "reason"], 500)
+        EnrolmentEvent.objects.bulk_update(
+            upd, ["school", "grade", "school_class", "external_school", "study_level", "reason"], 500
+        )
         touched.update(r["student_id"] for _, r in updates)
     events_link(student_ids=sorted(touched))
     return [o.pk for o in objs]
