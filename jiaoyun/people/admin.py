@@ -71,7 +71,13 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
             None,
             {
                 "fields": (
-                    "name", "sex", "birth_date", "ethnicity", "id_masked", "id_number", "student_no_masked",
+                    "name",
+                    "sex",
+                    "birth_date",
+                    "ethnicity",
+                    "id_masked",
+                    "id_number",
+                    "student_no_masked",
                     "student_no",
                 )
             },

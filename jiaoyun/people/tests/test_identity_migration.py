@@ -42,8 +42,14 @@ def test_existing_rows_are_converted():
         township = Area.objects.create(code="530521100", name="镇", level="township", parent=county)
         village = Area.objects.create(code="530521100001", name="村", level="village", parent=township)
         Student = old.get_model("people", "Student")
-        ids = dict(id_hash=idcard.match_hash(kid), id_cipher=idcard.encrypt(kid), id_masked=kid[:6] + "*" * 8 + kid[-4:])
-        with_no = Student.objects.create(name="甲", sex="M", birth_date=dt.date(2015, 3, 1), student_no="G" + kid, **ids)
+        ids = {
+            "id_hash": idcard.match_hash(kid),
+            "id_cipher": idcard.encrypt(kid),
+            "id_masked": kid[:6] + "*" * 8 + kid[-4:],
+        }
+        with_no = Student.objects.create(
+            name="甲", sex="M", birth_date=dt.date(2015, 3, 1), student_no="G" + kid, **ids
+        )
         without = Student.objects.create(name="乙", sex="F", birth_date=dt.date(2015, 3, 2), student_no=None)
         Teacher = old.get_model("people", "Teacher")
         teacher = Teacher.objects.create(
@@ -62,7 +68,11 @@ def test_existing_rows_are_converted():
         rejected = [
             ImportRejection.objects.create(batch=batch, row=2, column="身份证号", value=ids["id_masked"], reason="x"),
             ImportRejection.objects.create(
-                batch=batch, row=3, column="全国学籍号", value="G" + kid, reason=f"全国学籍号G{kid}已属于身份证号不同的学生"
+                batch=batch,
+                row=3,
+                column="全国学籍号",
+                value="G" + kid,
+                reason=f"全国学籍号G{kid}已属于身份证号不同的学生",
             ),
             ImportRejection.objects.create(batch=batch, row=4, column="姓名", value="甲", reason="不能为空"),
         ]

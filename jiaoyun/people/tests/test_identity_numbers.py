@@ -283,9 +283,7 @@ def _classify(kind_key: str, actor, rows: list[dict]) -> tuple[list[Rec], Contex
     return recs, ctx
 
 
-def test_student_import_matches_by_student_no_digest_set_based(
-    numbered, county_admin, django_assert_max_num_queries
-):
+def test_student_import_matches_by_student_no_digest_set_based(numbered, county_admin, django_assert_max_num_queries):
     kind = get_kind("students")
     ctx = Context(actor=county_admin, write=False)
     kind.prepare(ctx)
