@@ -375,3 +375,30 @@ def test_duplicate_teacher_id_out_of_scope_names_nobody(township_officer, teache
     assert "钱老师" not in str(err.value)
     with pytest.raises(DomainError, match="钱老师"):
         teacher_create(actor=county_admin, **fields)
+
+
+@pytest.mark.parametrize("kind", ["students", "events"])
+def test_registry_exports_mask_the_student_no_unless_revealed(client, county_admin, numbered, kind):
+    client.force_login(county_admin)
+    url = reverse("exchange:export", args=[kind])
+    masked = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert NO_A not in masked and ID_A not in masked and idcard.mask(NO_A) in masked
+    assert AuditEntry.objects.get(action="export").changes["revealed"] is False
+    full = client.get(url, {"format": "csv", "reveal": "1"}).content.decode("utf-8-sig")
+    assert NO_A in full and ID_A in full
+    assert AuditEntry.objects.filter(action="export", changes__revealed=True).count() == 1
+
+
+def test_api_create_with_a_student_no_stores_it_encrypted_and_answers_masked(client, township_officer, village_a1):
+    client.force_login(township_officer)
+    number = "G" + idcard.make("530521", BIRTH, 61)
+    payload = {"name": "新生", "sex": "M", "birth_date": "2015-03-01", "student_no": number,
+               "hukou_village_code": village_a1.code}  # fmt: skip
+    response = client.post(f"{API}/students", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["student_no_masked"] == idcard.mask(number) and number not in response.content.decode()
+    student = Student.objects.get(pk=body["id"])
+    assert idcard.decrypt(student.student_no_cipher) == number
+    created = AuditEntry.objects.get(action="create", object_id=str(student.pk))
+    assert number not in str(created.changes) and "student_no_cipher" not in created.changes
