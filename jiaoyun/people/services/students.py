@@ -173,7 +173,8 @@ def student_update(
         apply_id_number(student, id_number, birth_date=student.birth_date, sex=student.sex)
     if student_no:
         apply_student_no(student, student_no)
-    _refuse_duplicates(actor, student)
+    if id_number or student_no:
+        _refuse_duplicates(actor, student)
     first = student.events.order_by("date").values_list("date", flat=True).first()
     if first and student.birth_date >= first:
         raise DomainError(f"出生日期晚于首次入学日期{first}", field="出生日期")
