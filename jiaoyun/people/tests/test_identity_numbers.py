@@ -408,3 +408,18 @@ def test_api_create_with_a_student_no_stores_it_encrypted_and_answers_masked(cli
     assert idcard.decrypt(student.student_no_cipher) == number
     created = AuditEntry.objects.get(action="create", object_id=str(student.pk))
     assert number not in str(created.changes) and "student_no_cipher" not in created.changes
+
+
+def test_an_export_whose_id_column_cannot_reveal_is_not_audited_as_revealed(rf, township_officer, numbered):
+    """A column headed like an ID number but without a way to reveal stays masked: the audit must say so."""
+    from jiaoyun.exchange.export import Column, export_response
+
+    request = rf.get("/", {"format": "csv", "reveal": "1"})
+    request.user = township_officer
+    columns = [Column("姓名", lambda s: s.name), Column("身份证号", lambda s: s.id_masked)]
+    response = export_response(
+        request, rows=[numbered["a"]], columns=columns, filename="测试", object_type="people.Student"
+    )
+    assert ID_A not in response.content.decode("utf-8-sig")
+    assert AuditEntry.objects.get(action="export").changes["revealed"] is False
+    assert not AuditEntry.objects.filter(action="reveal").exists()
