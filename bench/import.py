@@ -347,6 +347,7 @@ def _iie(path: Path, rows: int) -> None:
     import tablib
     from import_export import fields, resources, widgets
 
+    from jiaoyun.core import idcard
     from jiaoyun.people.models import Student
 
     class SexWidget(widgets.Widget):
@@ -357,9 +358,13 @@ def _iie(path: Path, rows: int) -> None:
         def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
             return value == "是"
 
+    class DigestWidget(widgets.Widget):  # the 全国学籍号 is matched by its keyed digest, as the platform does
+        def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+            return idcard.match_hash(value) if value else None
+
     class StudentResource(resources.ModelResource):
         name = fields.Field(attribute="name", column_name="姓名")
-        student_no = fields.Field(attribute="student_no", column_name="全国学籍号")
+        student_no = fields.Field(attribute="student_no_hash", column_name="全国学籍号", widget=DigestWidget())
         sex = fields.Field(attribute="sex", column_name="性别", widget=SexWidget())
         birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=widgets.DateWidget("%Y-%m-%d"))
         guardian_name = fields.Field(attribute="guardian_name", column_name="监护人")

@@ -11,7 +11,7 @@ from django.db import models
 
 from jiaoyun.core.models import AuditEntry
 
-SECRET_FIELDS = {"id_cipher", "id_hash", "password", "token_hash"}
+SECRET_FIELDS = {"id_cipher", "id_hash", "student_no_cipher", "student_no_hash", "password", "token_hash"}
 # Bookkeeping timestamps that change on every save: not a change anyone made, so left out of diffs.
 NOISE_FIELDS = {"updated_at"}
 

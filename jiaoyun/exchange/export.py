@@ -109,7 +109,9 @@ def export_response(
     has_sensitive = any(c.sensitive for c in columns)
     if wants_reveal(request) and has_sensitive and not may_reveal(request):
         return HttpResponseForbidden("您的角色无权导出完整身份证号".encode())
-    reveal = has_sensitive and may_reveal(request)
+    # Audited as revealed only if a column actually gives full numbers (a sensitive column without ``reveal``
+    # stays masked whatever was asked).
+    reveal = may_reveal(request) and any(c.sensitive and c.reveal is not None for c in columns)
     headers = [c.header for c in columns]
     count = 0
 

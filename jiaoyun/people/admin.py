@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from jiaoyun.core import idcard
 from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q, teacher_q
@@ -31,6 +32,12 @@ class IdNumberForm(forms.ModelForm):
     )
 
 
+class StudentAdminForm(IdNumberForm):
+    student_no = forms.CharField(
+        label="录入/更正全国学籍号", max_length=19, required=False, help_text="留空则不修改；保存后只显示脱敏号码"
+    )
+
+
 class EnrolmentEventInline(admin.TabularInline):
     model = EnrolmentEvent
     fk_name = "student"
@@ -50,29 +57,54 @@ class EnrolmentEventInline(admin.TabularInline):
 @admin.register(Student)
 class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     scope_filter = student_q
-    form = IdNumberForm
-    list_display = ("name", "sex", "birth_date", "id_masked", "status", "current_school", "current_grade")
+    form = StudentAdminForm
+    list_display = (
+        "name", "sex", "birth_date", "id_masked", "student_no_masked", "status", "current_school", "current_grade",
+    )  # fmt: skip
     list_filter = ("status", "sex", "current_grade", "left_behind", "migrant")
-    search_fields = ("name", "student_no")
+    search_fields = ("name",)  # and the exact 全国学籍号, through its digest (get_search_results)
     list_select_related = ("current_school",)
     raw_id_fields = ("hukou_village", "residence_village")
-    readonly_fields = ("id_masked", "status", "current_school", "current_grade", "current_class")
+    readonly_fields = ("id_masked", "student_no_masked", "status", "current_school", "current_grade", "current_class")
     fieldsets = (
-        (None, {"fields": ("name", "sex", "birth_date", "ethnicity", "student_no", "id_masked", "id_number")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "sex",
+                    "birth_date",
+                    "ethnicity",
+                    "id_masked",
+                    "id_number",
+                    "student_no_masked",
+                    "student_no",
+                )
+            },
+        ),  # fmt: skip
         ("户籍与居住", {"fields": ("hukou_village", "residence_village", "guardian_name", "guardian_phone")}),
         ("关爱标记", {"fields": ("left_behind", "migrant", "disability", "poverty", "orphan")}),
         ("学籍（由学籍变动生成）", {"fields": ("status", "current_school", "current_grade", "current_class")}),
     )
     inlines = [EnrolmentEventInline]
 
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = idcard.normalize(search_term)
+        if term and term.isascii():
+            results = results | queryset.filter(student_no_hash=idcard.match_hash(term))
+        return results, may_have_duplicates
+
     def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
         fields = changed_fields(form, STUDENT_EDITABLE)
-        fields = {k: (v if v != "" or k not in ("student_no",) else None) for k, v in fields.items()}
         id_number = form.cleaned_data.get("id_number") or None
+        student_no = form.cleaned_data.get("student_no") or None
         if change:
             student = Student.objects.get(pk=form.instance.pk)
-            return student_update(actor=request.user, student=student, id_number=id_number, **fields)
-        return student_create(actor=request.user, id_number=id_number, **fields)
+            return student_update(
+                actor=request.user, student=student, id_number=id_number, student_no=student_no, **fields
+            )
+        return student_create(actor=request.user, id_number=id_number, student_no=student_no, **fields)
 
     def delete_model(self, request: HttpRequest, obj: Student) -> None:  # type: ignore[override]
         student_delete(actor=request.user, student=obj)

@@ -6,14 +6,14 @@ from jiaoyun.people.models import EnrolmentEvent, Student, Teacher
 
 
 class StudentOut(Schema):
-    """A student as the API shows it: the ID number only masked."""
+    """A student as the API shows it: the ID number and the 全国学籍号 only masked."""
 
     id: int
     name: str
     sex: str
     birth_date: dt.date
     id_masked: str
-    student_no: str | None
+    student_no_masked: str
     ethnicity: str
     status: str
     status_label: str

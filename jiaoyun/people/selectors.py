@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from jiaoyun.areas.models import Area
+from jiaoyun.core import idcard
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.filters import as_int
 from jiaoyun.core.scope import school_q, student_q, teacher_q
@@ -33,7 +34,11 @@ def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
     f = filters or {}
     if f.get("q"):
         term = str(f["q"]).strip()
-        qs = qs.filter(Q(name__contains=term) | Q(student_no=term))
+        match = Q(name__contains=term)
+        number = idcard.normalize(term)
+        if number.isascii():  # the exact 全国学籍号, through its keyed digest (it is stored only encrypted)
+            match |= Q(student_no_hash=idcard.match_hash(number))
+        qs = qs.filter(match)
     if f.get("school"):
         qs = qs.filter(current_school_id=as_int(f["school"]))
     if f.get("class"):

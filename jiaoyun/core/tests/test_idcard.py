@@ -52,8 +52,9 @@ def test_birth_date_and_sex_are_read_from_the_number():
     assert number.sex == "M"
 
 
-def test_mask_keeps_area_and_last_four():
-    assert idcard.mask("11010519491231002X") == "110105********002X"
+def test_mask_keeps_only_the_first_and_the_last_character():
+    assert idcard.mask("11010519491231002X") == "1****************X"
+    assert idcard.mask("G11010519491231002X") == "G*****************X"
 
 
 def test_encryption_round_trips_and_is_not_plaintext(settings):

@@ -130,7 +130,9 @@ def _student_rows(
             idcard.match_hash(number),
             idcard.encrypt(number),
             idcard.mask(number),
-            "G" + number,
+            idcard.match_hash("G" + number),  # the 全国学籍号 is "G" + the ID number: stored like it
+            idcard.encrypt("G" + number),
+            idcard.mask("G" + number),
             kid.name,
             kid.sex,
             kid.birth,
@@ -186,7 +188,8 @@ def _event_rows(kids: list[Kid], first_id: int, stamp: object) -> Iterator[tuple
 
 
 STUDENT_FIELDS = [
-    "id", "id_hash", "id_cipher", "id_masked", "student_no", "name", "sex", "birth_date", "ethnicity",
+    "id", "id_hash", "id_cipher", "id_masked", "student_no_hash", "student_no_cipher", "student_no_masked",
+    "name", "sex", "birth_date", "ethnicity",
     "hukou_village", "residence_village", "guardian_name", "guardian_phone", "left_behind", "disability",
     "poverty", "orphan", "migrant", "status", "current_school", "current_grade", "current_class",
     "created_at", "updated_at",

@@ -199,7 +199,8 @@ def test_id_numbers_are_valid_unique_and_stored_encrypted(data):
         assert parsed.birth_date == s.birth_date and parsed.sex == s.sex
         assert s.id_hash == idcard.match_hash(number)
         assert s.id_masked == idcard.mask(number) and number not in s.id_cipher
-        assert s.student_no == "G" + number
+        assert idcard.decrypt(s.student_no_cipher) == "G" + number and number not in s.student_no_cipher
+        assert s.student_no_hash == idcard.match_hash("G" + number) and s.student_no_masked == idcard.mask("G" + number)
         seen.add(number)
         assert (s.hukou_village_id is None) == s.migrant
         assert s.migrant == (not number.startswith("530521"))

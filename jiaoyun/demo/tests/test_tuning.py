@@ -55,7 +55,7 @@ def test_scale_repeats_the_county_structure_with_distinct_codes(db):
     assert Area.objects.filter(level="village").count() == 12
     assert School.objects.filter(name="老麦乡中心小学").count() == 1
     assert School.objects.filter(name="老麦乡中心小学（2）").count() == 1
-    dupes = Student.objects.values("student_no").annotate(n=Count("id")).filter(n__gt=1)
+    dupes = Student.objects.values("student_no_hash").annotate(n=Count("id")).filter(n__gt=1)
     assert not dupes.exists()
     # children of copy 2 study only at schools of copy 2
     copy2 = Student.objects.filter(hukou_village__name__isnull=False, current_school__name__endswith="（2）")

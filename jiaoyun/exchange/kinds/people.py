@@ -13,7 +13,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import student_q, teacher_q
 from jiaoyun.exchange.kinds.schools import GRADE_EXTRA, SCHOOL_CODE_ALIASES, school_codes, school_of
-from jiaoyun.exchange.kinds.students import ID_ALIASES, SEX_EXTRA
+from jiaoyun.exchange.kinds.students import ID_ALIASES, SEX_EXTRA, _named
 from jiaoyun.exchange.registry import (
     NEW,
     REJECTED,
@@ -41,6 +41,7 @@ from jiaoyun.people.choices import (
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher
 from jiaoyun.people.services.bulk import TEACHER_FIELDS, event_bulk_upsert, student_bulk_refresh, teacher_bulk_upsert
 from jiaoyun.people.services.enrolment import EventView, validate_chain
+from jiaoyun.people.services.students import check_student_no
 from jiaoyun.people.services.teachers import _check as teacher_check
 from jiaoyun.schools.choices import KIND_GRADES, Grade
 from jiaoyun.schools.models import SchoolClass
@@ -49,13 +50,13 @@ EVENT_COMPARE = ("school_id", "grade", "school_class_id", "external_school", "st
 
 
 def _identify(values: dict[str, Any], ctx: Context) -> tuple[str | None, str | None]:
+    """(ID-number digest, 全国学籍号 digest): the student is found by the first, else by the second."""
     raw = values.get("id_number") or ""
-    student_no = (values.get("student_no") or "").upper() or None
     if raw:
-        return idcard.match_hash(idcard.validate(raw, today=ctx.today).value), student_no
-    if not student_no:
+        return idcard.match_hash(idcard.validate(raw, today=ctx.today).value), None
+    if not values.get("student_no"):
         raise DomainError("身份证号和全国学籍号至少填写一项", field="身份证号")
-    return None, student_no
+    return None, idcard.match_hash(check_student_no(values["student_no"]))
 
 
 @register
@@ -72,7 +73,7 @@ class EventKindFormat(Kind):
     conflict_label = "学校或年级"
     columns = (
         Col("id_number", "身份证号", "id_number", aliases=ID_ALIASES, example="530521201403010013", sensitive=True),
-        Col("student_no", "全国学籍号", aliases=("学籍号", "全国学籍号码"), example=""),
+        Col("student_no", "全国学籍号", aliases=("学籍号", "全国学籍号码"), example="", sensitive=True),
         Col("name", "姓名", aliases=("学生姓名",), example="李小明", help="如填写，须与学生名册一致"),
         Col("kind", "类型", "choice", required=True, choices=tuple(EventKind.choices),
             aliases=("变动类型", "学籍变动类型", "异动类型"), example="入学"),
@@ -91,7 +92,7 @@ class EventKindFormat(Kind):
         ctx.cache["held"] = defaultdict(list)
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        id_hash, student_no = _identify(values, ctx)
+        id_hash, student_no_hash = _identify(values, ctx)
         school_id = school_of(values["school"], ctx)[0] if values.get("school") else None
         if values.get("class_number") is not None and school_id is None:
             raise DomainError("填写班号时须同时填写学校标识码", field="班号")
@@ -99,7 +100,7 @@ class EventKindFormat(Kind):
             raise DomainError("就读学段仅在类型为外县就读时填写", field="就读学段")
         return {
             "id_hash": id_hash,
-            "student_no": student_no,
+            "student_no_hash": student_no_hash,
             "name": values.get("name") or "",
             "kind": values["kind"],
             "date": values["date"],
@@ -112,35 +113,37 @@ class EventKindFormat(Kind):
         }
 
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
-        return [("日期", (record["id_hash"] or record["student_no"], record["date"], record["kind"]))]
+        return [("日期", (record["id_hash"] or record["student_no_hash"], record["date"], record["kind"]))]
 
     def conflict_fields(self) -> tuple[str, ...]:
         return ("school_id", "grade")
 
     def flush(self, recs: list[Rec], ctx: Context) -> list[Rec]:
         hashes = [r.data["id_hash"] for r in recs if r.data["id_hash"]]
-        numbers = [r.data["student_no"] for r in recs if r.data["student_no"] and not r.data["id_hash"]]
-        fields = ("id", "id_hash", "student_no", "name")
+        numbers = [r.data["student_no_hash"] for r in recs if r.data["student_no_hash"]]
+        fields = ("id", "id_hash", "student_no_hash", "name")
         by_hash = (
             {s["id_hash"]: s for s in Student.objects.filter(id_hash__in=hashes).values(*fields)} if hashes else {}
         )
         by_no = (
-            {s["student_no"]: s for s in Student.objects.filter(student_no__in=numbers).values(*fields)}
+            {s["student_no_hash"]: s for s in Student.objects.filter(student_no_hash__in=numbers).values(*fields)}
             if numbers
             else {}
         )
+        named = _named(ctx, [s["id"] for s in (*by_hash.values(), *by_no.values())])
         done = []
         held: dict[int, list[Rec]] = ctx.cache["held"]
         for rec in recs:
             d = rec.data
-            student = by_hash.get(d["id_hash"]) if d["id_hash"] else by_no.get(d["student_no"])
+            student = by_hash.get(d["id_hash"]) if d["id_hash"] else by_no.get(d["student_no_hash"])
             if student is None:
                 label = "身份证号" if d["id_hash"] else "全国学籍号"
                 rec.reject(DomainError("学生名册中没有该学生，请先导入学生名册", field=label))
                 done.append(rec)
                 continue
             if d["name"] and d["name"] != student["name"]:
-                rec.reject(DomainError(f"姓名与学生名册不一致（名册为“{student['name']}”）", field="姓名"))
+                shown = f"（名册为“{student['name']}”）" if student["id"] in named else ""
+                rec.reject(DomainError(f"姓名与学生名册不一致{shown}", field="姓名"))
                 done.append(rec)
                 continue
             d["student_id"] = student["id"]
@@ -288,7 +291,8 @@ class EventKindFormat(Kind):
             .values(
                 "student__id_cipher",
                 "student__id_masked",
-                "student__student_no",
+                "student__student_no_cipher",
+                "student__student_no_masked",
                 "student__name",
                 "kind",
                 "date",
@@ -305,7 +309,8 @@ class EventKindFormat(Kind):
             cipher = e.pop("student__id_cipher")
             masked = e.pop("student__id_masked")
             e["id_number"] = idcard.decrypt(cipher) if reveal and cipher else masked
-            e["student_no"] = e.pop("student__student_no") or ""
+            no_cipher, no_masked = e.pop("student__student_no_cipher"), e.pop("student__student_no_masked")
+            e["student_no"] = idcard.decrypt(no_cipher) if reveal and no_cipher else no_masked
             e["name"] = e.pop("student__name")
             e["school"] = e.pop("school__code") or ""
             e["class_number"] = e.pop("school_class__number")

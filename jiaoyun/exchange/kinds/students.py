@@ -1,4 +1,9 @@
-"""学生名册: students by ID-number hash (or 全国学籍号 when no ID number is known)."""
+"""学生名册: students by ID-number digest (or 全国学籍号 digest when no ID number is known).
+
+The 全国学籍号 is an ID number too: matched by its keyed digest (one HMAC per value), encrypted when sealed,
+masked in previews, rejected rows and exports unless revealed. Messages about an existing student name them only
+when the importer may see them.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kin
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.bulk import STUDENT_FIELDS, student_bulk_create, student_bulk_update
-from jiaoyun.people.services.students import _check_fields
+from jiaoyun.people.services.students import _check_fields, check_student_no
 
 SEX_EXTRA = (("男性", "M"), ("女性", "F"), ("1", "M"), ("2", "F"))
 ID_ALIASES = ("身份证件号", "身份证件号码", "证件号码", "身份证号码", "公民身份号码", "身份证")
@@ -54,7 +59,7 @@ class StudentKind(Kind):
         Col("id_number", "身份证号", "id_number", aliases=ID_ALIASES, example="530521201403010017", sensitive=True,
             help="与全国学籍号至少填一项；18位，末位校验码须正确"),
         Col("student_no", "全国学籍号", aliases=("学籍号", "全国学籍号码", "学籍编号"), example="G530521201403010017",
-            help="G/L/J开头19位，或18位身份证号"),
+            sensitive=True, help="G/L/J开头19位，或18位身份证号"),
         Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=SEX_EXTRA, example="男",
             help="填写身份证号时可省略（取自身份证号）"),
         Col("birth_date", "出生日期", "date", aliases=("出生年月日", "生日"), example="2014-03-01",
@@ -83,7 +88,7 @@ class StudentKind(Kind):
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         raw_id = values.get("id_number") or ""
-        student_no = (values.get("student_no") or "").upper()
+        student_no = check_student_no(values["student_no"]) if values.get("student_no") else ""
         sex, birth = values.get("sex"), values.get("birth_date")
         id_hash = None
         number_value = ""
@@ -121,7 +126,6 @@ class StudentKind(Kind):
             "poverty": values.get("poverty") or "",
             "orphan": values.get("orphan") or "",
             "migrant": values.get("migrant", False),
-            "student_no": student_no or None,
         }
         # The domain field checks; sex and ethnicity were already restricted to their choices by the column
         # parsers (re-checking them here would rebuild the 56-member choice list for every row).
@@ -131,56 +135,61 @@ class StudentKind(Kind):
         del fields["hukou_village"], fields["residence_village"]
         fields["id_hash"] = id_hash
         fields["id_number"] = number_value
+        fields["student_no"] = student_no
+        fields["student_no_hash"] = idcard.match_hash(student_no) if student_no else None
         return fields
 
     def seal(self, record: dict[str, Any], ctx: Context) -> None:
         if record["id_number"]:
             record["id_cipher"] = idcard.encrypt(record["id_number"])
+        if record["student_no"]:
+            record["student_no_cipher"] = idcard.encrypt(record["student_no"])
 
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
         keys: list[tuple[str, Hashable]] = []
         if record["id_hash"]:
             keys.append(("身份证号", record["id_hash"]))
-        if record["student_no"]:
-            keys.append(("全国学籍号", record["student_no"]))
+        if record["student_no_hash"]:
+            keys.append(("全国学籍号", record["student_no_hash"]))
         return keys
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
         hashes = [r.data["id_hash"] for r in recs if r.data["id_hash"]]
-        numbers = [r.data["student_no"] for r in recs if r.data["student_no"]]
-        fields = ("id", "id_hash", *STUDENT_FIELDS)
+        numbers = [r.data["student_no_hash"] for r in recs if r.data["student_no_hash"]]
+        fields = ("id", "id_hash", "student_no_hash", *STUDENT_FIELDS)
         by_hash = rows_by_keys(Student, "id_hash", hashes, fields)
-        by_no = rows_by_keys(Student, "student_no", numbers, fields)
+        by_no = rows_by_keys(Student, "student_no_hash", numbers, fields)
+        named = _named(ctx, [s["id"] for s in (*by_hash.values(), *by_no.values())])
         for rec in recs:
             d = rec.data
             rec.repr = d["name"]
             a = by_hash.get(d["id_hash"]) if d["id_hash"] else None
-            b = by_no.get(d["student_no"]) if d["student_no"] else None
+            b = by_no.get(d["student_no_hash"]) if d["student_no_hash"] else None
             if a and b and a["id"] != b["id"]:
-                rec.reject(
-                    DomainError(
-                        f"身份证号属于已有学生“{a['name']}”，全国学籍号却属于另一学生“{b['name']}”，请核对",
-                        field="全国学籍号",
-                    )
-                )
+                if a["id"] in named and b["id"] in named:
+                    msg = f"身份证号属于已有学生“{a['name']}”，全国学籍号却属于另一学生“{b['name']}”，请核对"
+                else:
+                    msg = "身份证号与全国学籍号分别属于两名不同的已登记学生，请核对"
+                rec.reject(DomainError(msg, field="全国学籍号"))
                 continue
             target = a or b
             if target is None:
                 rec.outcome = NEW
                 continue
             if d["id_hash"] and target["id_hash"] and target["id_hash"] != d["id_hash"]:
-                rec.reject(
-                    DomainError(
-                        f"全国学籍号{d['student_no']}已属于身份证号不同的学生“{target['name']}”", field="全国学籍号"
-                    )
-                )
+                if target["id"] in named:
+                    msg = f"该全国学籍号已属于身份证号不同的学生“{target['name']}”"
+                else:
+                    msg = "该全国学籍号已登记在身份证号不同的另一名学生名下，请核对"
+                rec.reject(DomainError(msg, field="全国学籍号"))
                 continue
-            names = list(STUDENT_FIELDS) + (["id_hash"] if d["id_hash"] else [])
+            names = list(STUDENT_FIELDS) + [k for k in ("id_hash", "student_no_hash") if d[k]]
             diff = changed(d, target, names)
             rec.pk = target["id"]
             if diff:
-                if "id_hash" in diff:
-                    diff["id_hash"] = ["***", "***"]
+                for secret in ("id_hash", "student_no_hash"):
+                    if secret in diff:
+                        diff[secret] = ["***", "***"]
                 rec.outcome, rec.before = UPDATED, diff
             else:
                 rec.outcome = UNCHANGED
@@ -195,6 +204,16 @@ class StudentKind(Kind):
         return _student_rows(user, reveal)
 
 
+def _named(ctx: Context, ids: list[int]) -> set[int]:
+    """Of these existing students, the ones the importer may see (and so may be named in a message)."""
+    if not ids:
+        return set()
+    visible = student_q(ctx.actor)
+    if not visible:  # county-wide scope: every student may be named
+        return set(ids)
+    return set(Student.objects.filter(student_q(ctx.actor), pk__in=ids).values_list("pk", flat=True))
+
+
 def _student_rows(user: Any, reveal: bool) -> Iterator[dict[str, Any]]:
     qs = (
         Student.objects.filter(student_q(user))
@@ -202,6 +221,8 @@ def _student_rows(user: Any, reveal: bool) -> Iterator[dict[str, Any]]:
         .values(
             "id_cipher",
             "id_masked",
+            "student_no_cipher",
+            "student_no_masked",
             *[f for f in STUDENT_FIELDS if not f.endswith("village_id")],
             "hukou_village__code",
             "residence_village__code",
@@ -209,6 +230,8 @@ def _student_rows(user: Any, reveal: bool) -> Iterator[dict[str, Any]]:
     )
     for s in qs.iterator(chunk_size=2000):
         s["id_number"] = idcard.decrypt(s["id_cipher"]) if reveal and s["id_cipher"] else s["id_masked"]
+        cipher, masked = s.pop("student_no_cipher"), s.pop("student_no_masked")
+        s["student_no"] = idcard.decrypt(cipher) if reveal and cipher else masked
         s["hukou_village"] = s.pop("hukou_village__code") or ""
         s["residence_village"] = s.pop("residence_village__code") or ""
         yield s

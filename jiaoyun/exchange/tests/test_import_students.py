@@ -55,7 +55,7 @@ def test_preview_writes_nothing_and_confirm_writes_all(county_admin, good_rows, 
         True,
     )
     assert idcard.decrypt(zhang.id_cipher) == id_no(1, 1)
-    assert zhang.id_masked == "530521********" + id_no(1, 1)[-4:]
+    assert zhang.id_masked == idcard.mask(id_no(1, 1)) == id_no(1, 1)[0] + "*" * 16 + id_no(1, 1)[-1]
     # one audit entry for the batch, one per created student
     assert AuditEntry.objects.filter(action="import", object_id=str(batch.pk)).count() == 1
     assert AuditEntry.objects.filter(action="create", object_type="people.Student").count() == 3
@@ -277,7 +277,8 @@ def test_student_number_clash_with_another_student(county_admin, good_rows):
     import_confirm(actor=county_admin, batch=preview(county_admin, csv_bytes(rows)))
     clash = [["姓名", "身份证号", "全国学籍号"], ["李四", id_no(1, 2), "G530521201403010001"]]
     batch = preview(county_admin, csv_bytes(clash))
-    assert reasons(batch) == [(2, "全国学籍号", "全国学籍号G530521201403010001已属于身份证号不同的学生“张三”")]
+    assert reasons(batch) == [(2, "全国学籍号", "该全国学籍号已属于身份证号不同的学生“张三”")]
+    assert batch.rejections.get().value == idcard.mask("G530521201403010001")  # kept masked, like an ID number
 
 
 def test_confirm_is_all_or_nothing(county_admin, good_rows, monkeypatch):

@@ -75,9 +75,9 @@ def export_file(kind_key, user):
 
 def snapshot():
     students = {
-        idcard.decrypt(s.id_cipher) if s.id_cipher else s.student_no: (
+        idcard.decrypt(s.id_cipher) if s.id_cipher else idcard.decrypt(s.student_no_cipher): (
             s.name, s.sex, s.birth_date, s.ethnicity, s.hukou_village_id, s.residence_village_id, s.guardian_name,
-            s.guardian_phone, s.left_behind, s.disability, s.poverty, s.orphan, s.migrant, s.student_no, s.status,
+            s.guardian_phone, s.left_behind, s.disability, s.poverty, s.orphan, s.migrant, s.student_no_hash, s.student_no_masked, s.status,
             s.current_school_id, s.current_grade, s.current_class_id, s.id_masked,
         )
         for s in Student.objects.all()

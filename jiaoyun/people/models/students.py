@@ -24,7 +24,8 @@ class Student(models.Model):
     """A child known to the county: enrolled, formerly enrolled, or of school age on a roster.
 
     The ID number is stored only encrypted (``id_cipher``), matched by ``id_hash`` and shown as
-    ``id_masked``. ``status``, ``current_school``, ``current_grade`` and ``current_class`` cache the
+    ``id_masked``; the 全国学籍号 ("G" + the ID number) likewise (``student_no_cipher``, ``student_no_hash``,
+    ``student_no_masked``): neither is ever stored or shown in clear. ``status``, ``current_school``, ``current_grade`` and ``current_class`` cache the
     state after the latest enrolment event; ``enrolment`` services keep them in step.
     """
 
@@ -33,7 +34,9 @@ class Student(models.Model):
     id_hash = models.CharField("证件号摘要", max_length=64, null=True, blank=True, editable=False)
     id_cipher = models.TextField("证件号密文", blank=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, blank=True)
-    student_no = models.CharField("全国学籍号", max_length=19, null=True, blank=True)
+    student_no_hash = models.CharField("学籍号摘要", max_length=64, null=True, blank=True, editable=False)
+    student_no_cipher = models.TextField("学籍号密文", blank=True, editable=False)
+    student_no_masked = models.CharField("全国学籍号", max_length=19, blank=True, editable=False)
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", db_index=True)
@@ -94,7 +97,7 @@ class Student(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["id_hash"], name="student_id_hash_unique"),
-            models.UniqueConstraint(fields=["student_no"], name="student_no_unique"),
+            models.UniqueConstraint(fields=["student_no_hash"], name="student_no_hash_unique"),
         ]
         indexes = [
             models.Index(fields=["current_school", "status"]),
@@ -110,6 +113,10 @@ class Student(models.Model):
     @property
     def has_id_number(self) -> bool:
         return bool(self.id_cipher)
+
+    @property
+    def has_student_no(self) -> bool:
+        return bool(self.student_no_cipher)
 
 
 class EnrolmentEvent(models.Model):

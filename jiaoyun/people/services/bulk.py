@@ -4,7 +4,8 @@ Records arrive already validated by the import kinds (which call the same domain
 one-at-a-time services). Inserts go through PostgreSQL ``COPY`` with primary keys reserved from the
 sequence (students on SQLite: one prepared INSERT for many rows, keys reserved under the write lock), or
 ``bulk_create`` in batches elsewhere; updates through a temporary table and one
-``UPDATE … FROM`` (PostgreSQL) or ``bulk_update``. ID numbers are encrypted here, only for rows written.
+``UPDATE … FROM`` (PostgreSQL) or ``bulk_update``. ID numbers and 全国学籍号 are encrypted here (unless the
+import sealed them already), only for rows written.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ STUDENT_FIELDS = (
     "poverty",
     "orphan",
     "migrant",
-    "student_no",
 )
 ID_FIELDS = ("id_hash", "id_cipher", "id_masked")
+STUDENT_NO_FIELDS = ("student_no_hash", "student_no_cipher", "student_no_masked")
 
 
 def _id_columns(record: dict[str, Any]) -> tuple[str | None, str, str]:
@@ -54,19 +55,39 @@ def _id_columns(record: dict[str, Any]) -> tuple[str | None, str, str]:
     return record["id_hash"], record.get("id_cipher") or idcard.encrypt(number), idcard.mask(number)
 
 
+def _student_no_columns(record: dict[str, Any]) -> tuple[str | None, str, str]:
+    """(hash, cipher, masked) of a record's 全国学籍号 (normalized by the import)."""
+    number = record.get("student_no")
+    if not number:
+        return None, "", ""
+    return (
+        record["student_no_hash"],
+        record.get("student_no_cipher") or idcard.encrypt(number),
+        idcard.mask(number),
+    )
+
+
 def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
     """Insert new students (status 未入学 until events arrive); returns their primary keys in order."""
     if not records:
         return []
     now = timezone.now()
-    columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, "status", "created_at", "updated_at"]
+    columns = ["id", *STUDENT_FIELDS, *ID_FIELDS, *STUDENT_NO_FIELDS, "status", "created_at", "updated_at"]
     if is_postgres():
         ids = allocate_ids(Student, len(records))
         copy_insert(
             Student,
             columns,
             (
-                (pk, *(r.get(f) for f in STUDENT_FIELDS), *_id_columns(r), StudentStatus.NOT_ENROLLED, now, now)
+                (
+                    pk,
+                    *(r.get(f) for f in STUDENT_FIELDS),
+                    *_id_columns(r),
+                    *_student_no_columns(r),
+                    StudentStatus.NOT_ENROLLED,
+                    now,
+                    now,
+                )
                 for pk, r in zip(ids, records, strict=True)
             ),
         )
@@ -78,7 +99,15 @@ def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
             Student,
             columns,
             [
-                (pk, *(r.get(f) for f in STUDENT_FIELDS), *_id_columns(r), StudentStatus.NOT_ENROLLED, stamp, stamp)
+                (
+                    pk,
+                    *(r.get(f) for f in STUDENT_FIELDS),
+                    *_id_columns(r),
+                    *_student_no_columns(r),
+                    StudentStatus.NOT_ENROLLED,
+                    stamp,
+                    stamp,
+                )
                 for pk, r in zip(ids, records, strict=True)
             ],
         )
@@ -86,21 +115,24 @@ def student_bulk_create(*, records: Sequence[dict[str, Any]]) -> list[int]:
 
 
 def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int:
-    """Update students in place: (pk, record). Records without an ID number leave the stored one as it is."""
+    """Update students in place: (pk, record). Records without an ID number (or 全国学籍号) leave the stored one
+    as it is."""
     if not updates:
         return 0
     now = timezone.now()
-    with_id = [(pk, r) for pk, r in updates if r.get("id_number")]
-    without_id = [(pk, r) for pk, r in updates if not r.get("id_number")]
+    groups: dict[tuple[bool, bool], list[tuple[int, dict[str, Any]]]] = {}
+    for pk, r in updates:
+        groups.setdefault((bool(r.get("id_number")), bool(r.get("student_no"))), []).append((pk, r))
     n = 0
-    for group, fields in ((with_id, (*STUDENT_FIELDS, *ID_FIELDS)), (without_id, STUDENT_FIELDS)):
-        if not group:
-            continue
+    for (with_id, with_no), group in groups.items():
+        fields = (*STUDENT_FIELDS, *(ID_FIELDS if with_id else ()), *(STUDENT_NO_FIELDS if with_no else ()))
         rows = []
         for pk, r in group:
             values = [r.get(f) for f in STUDENT_FIELDS]
-            if fields is not STUDENT_FIELDS:
+            if with_id:
                 values.extend(_id_columns(r))
+            if with_no:
+                values.extend(_student_no_columns(r))
             rows.append((pk, *values, now))
         columns = [*fields, "updated_at"]
         if is_postgres():

@@ -38,8 +38,11 @@ EDITABLE = (
     "poverty",
     "orphan",
     "migrant",
-    "student_no",
 )
+STUDENT_NO = "全国学籍号"
+# A 全国学籍号 is "G" (or "L"/"J") + the 18-character ID number, or the bare ID number; every one is treated as an
+# ID number (stored encrypted, matched by digest, shown masked), whether or not it embeds a valid one.
+STUDENT_NO_PREFIXES = ("G", "L", "J")
 
 
 def _check_village(value: Any, label: str) -> None:
@@ -69,9 +72,6 @@ def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None
         _check_village(data["hukou_village"], "户籍所在村（社区）")
     if "residence_village" in data:
         _check_village(data["residence_village"], "现居住村（社区）")
-    student_no = data.get("student_no")
-    if student_no and not (len(student_no) in (19, 18) and student_no[1:].replace("X", "").isdigit()):
-        raise DomainError(f"格式不正确：{student_no}（应为G/L/J开头的19位或18位身份证号）", field="全国学籍号")
 
 
 def apply_id_number(student: Student, raw: str, *, birth_date: dt.date | None, sex: str | None) -> None:
@@ -88,8 +88,50 @@ def apply_id_number(student: Student, raw: str, *, birth_date: dt.date | None, s
     student.id_masked = idcard.mask(number.value)
 
 
+def check_student_no(raw: str) -> str:
+    """The normalized 全国学籍号, or DomainError. The message never repeats the number (it may be stored)."""
+    value = idcard.normalize(raw)
+    body = value[1:] if len(value) == 19 and value[:1] in STUDENT_NO_PREFIXES else value
+    if len(body) != 18 or not body.isascii() or not body[:17].isdigit() or not (body[17].isdigit() or body[17] == "X"):
+        raise DomainError(f"格式不正确（应为G/L/J开头的19位或18位身份证号，实际{len(value)}位）", field=STUDENT_NO)
+    return value
+
+
+def student_no_columns(value: str) -> tuple[str, str, str]:
+    """(digest, cipher, mask) of a normalized 全国学籍号."""
+    return idcard.match_hash(value), idcard.encrypt(value), idcard.mask(value)
+
+
+def apply_student_no(student: Student, raw: str) -> None:
+    """Validate a 全国学籍号 and store it encrypted, with its digest and mask."""
+    student.student_no_hash, student.student_no_cipher, student.student_no_masked = student_no_columns(
+        check_student_no(raw)
+    )
+
+
+def duplicate_message(actor: Any, other_pk: int, label: str) -> str:
+    """Why a number cannot be registered twice. The other child is named only to a requester who may see them:
+    to anyone else the answer says nothing about that child (no name, school or township)."""
+    if actor is not None and Student.objects.filter(student_q(actor), pk=other_pk).exists():
+        name = Student.objects.filter(pk=other_pk).values_list("name", flat=True).first()
+        return f"{label}已被学生“{name}”使用"
+    return f"该{label}已登记在另一名学生名下，不能重复登记；如需核实请联系县教育局"
+
+
+def _refuse_duplicates(actor: Any, student: Student) -> None:
+    others = Student.objects.exclude(pk=student.pk) if student.pk else Student.objects.all()
+    for label, field in (("身份证号", "id_hash"), (STUDENT_NO, "student_no_hash")):
+        digest = getattr(student, field)
+        if digest:
+            other = others.filter(**{field: digest}).values_list("pk", flat=True).first()
+            if other is not None:
+                raise DomainError(duplicate_message(actor, other, label), field=label)
+
+
 @transaction.atomic
-def student_create(*, actor: Any, id_number: str | None = None, **fields: Any) -> Student:
+def student_create(
+    *, actor: Any, id_number: str | None = None, student_no: str | None = None, **fields: Any
+) -> Student:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
@@ -104,22 +146,22 @@ def student_create(*, actor: Any, id_number: str | None = None, **fields: Any) -
     student = Student(**fields)
     if id_number:
         apply_id_number(student, id_number, birth_date=fields["birth_date"], sex=fields["sex"])
-        existing = Student.objects.filter(id_hash=student.id_hash).first()
-        if existing:
-            raise DomainError(f"身份证号已被学生“{existing.name}”使用", field="身份证号")
-    if student.student_no and Student.objects.filter(student_no=student.student_no).exists():
-        raise DomainError(f"全国学籍号{student.student_no}已存在", field="全国学籍号")
+    if student_no:
+        apply_student_no(student, student_no)
+    _refuse_duplicates(actor, student)
     try:
         with transaction.atomic():
             student.save()
-    except IntegrityError as exc:
-        raise DomainError(f"与已有学生重复：{exc}")
+    except IntegrityError:  # a concurrent registration of the same number; the database text is not shown
+        raise DomainError("该学生的身份证号或全国学籍号刚刚已被登记，请刷新后核对")
     audit_record(actor=actor, action=AuditAction.CREATE, obj=student, changes=snapshot(student))
     return student
 
 
 @transaction.atomic
-def student_update(*, actor: Any, student: Student, id_number: str | None = None, **fields: Any) -> Student:
+def student_update(
+    *, actor: Any, student: Student, id_number: str | None = None, student_no: str | None = None, **fields: Any
+) -> Student:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
@@ -129,9 +171,10 @@ def student_update(*, actor: Any, student: Student, id_number: str | None = None
         setattr(student, key, value)
     if id_number:
         apply_id_number(student, id_number, birth_date=student.birth_date, sex=student.sex)
-        clash = Student.objects.filter(id_hash=student.id_hash).exclude(pk=student.pk).first()
-        if clash:
-            raise DomainError(f"身份证号已被学生“{clash.name}”使用", field="身份证号")
+    if student_no:
+        apply_student_no(student, student_no)
+    if id_number or student_no:
+        _refuse_duplicates(actor, student)
     first = student.events.order_by("date").values_list("date", flat=True).first()
     if first and student.birth_date >= first:
         raise DomainError(f"出生日期晚于首次入学日期{first}", field="出生日期")
@@ -141,22 +184,45 @@ def student_update(*, actor: Any, student: Student, id_number: str | None = None
         events_link(student_ids=[student.pk])  # the events carry copies of both (the indicators group by them)
     if id_number:
         changes["id_number"] = ["***", "***"]
+    if student_no:
+        changes["student_no"] = ["***", "***"]
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=student, changes=changes)
     return student
 
 
+REVEALABLE = {
+    # what: (cipher attribute, label)
+    "id_number": ("id_cipher", "身份证号"),
+    "student_no": ("student_no_cipher", STUDENT_NO),
+}
+
+
 @transaction.atomic
-def student_reveal_id(*, actor: Any, student: Student, reason: str = "", ip: str | None = None) -> str:
-    """Return the full ID number to a user allowed to see it; every reveal is audited."""
+def student_reveal_id(
+    *, actor: Any, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
+) -> str:
+    """Return the full ID number (``what="student_no"``: the full 全国学籍号) to a user allowed to see it;
+    every reveal is audited."""
+    if what not in REVEALABLE:
+        raise DomainError(f"未知的证件号类型{what!r}")
+    cipher_field, label = REVEALABLE[what]
     if not getattr(actor, "can_reveal_id", False):
-        raise PermissionDenied("您的角色无权查看完整身份证号")
+        raise PermissionDenied(f"您的角色无权查看完整{label}")
     if not Student.objects.filter(student_q(actor), pk=student.pk).exists():
         raise PermissionDenied("该学生不在您的数据范围内")
-    if not student.id_cipher:
-        raise DomainError("该学生未登记身份证号")
-    audit_record(actor=actor, action=AuditAction.REVEAL, obj=student, note=reason or "查看完整身份证号", ip=ip)
-    return idcard.decrypt(student.id_cipher)
+    cipher = getattr(student, cipher_field)
+    if not cipher:
+        raise DomainError(f"该学生未登记{label}")
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        obj=student,
+        changes={"field": what},
+        note=reason or f"查看完整{label}",
+        ip=ip,
+    )
+    return idcard.decrypt(cipher)
 
 
 @transaction.atomic

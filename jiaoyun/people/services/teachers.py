@@ -49,16 +49,34 @@ def _check(fields: dict[str, Any]) -> None:
         raise DomainError("参加工作时未满16周岁，日期不合理", field="参加工作日期")
 
 
-def _apply_id(teacher: Teacher, raw: str) -> None:
+def _apply_id(teacher: Teacher, raw: str, *, actor: Any) -> None:
     number = idcard.validate(raw)
     if teacher.birth_date and number.birth_date != teacher.birth_date:
         raise DomainError("身份证号中的出生日期与填写的不一致", field="身份证号")
     teacher.id_hash = idcard.match_hash(number.value)
     teacher.id_cipher = idcard.encrypt(number.value)
     teacher.id_masked = idcard.mask(number.value)
-    clash = Teacher.objects.filter(id_hash=teacher.id_hash).exclude(pk=teacher.pk).first()
-    if clash:
-        raise DomainError(f"身份证号已被教职工“{clash.name}”使用", field="身份证号")
+    others = Teacher.objects.exclude(pk=teacher.pk) if teacher.pk else Teacher.objects.all()
+    clash = others.filter(id_hash=teacher.id_hash).values_list("pk", flat=True).first()
+    if clash is not None:
+        raise DomainError(_duplicate_message(actor, clash, "身份证号"), field="身份证号")
+
+
+def _duplicate_message(actor: Any, other_pk: int, label: str) -> str:
+    """The other teacher is named only to a requester who may see them."""
+    if actor is not None and Teacher.objects.filter(teacher_q(actor), pk=other_pk).exists():
+        name = Teacher.objects.filter(pk=other_pk).values_list("name", flat=True).first()
+        return f"{label}已被教职工“{name}”使用"
+    return f"该{label}已登记在另一名教职工名下，不能重复登记；如需核实请联系县教育局"
+
+
+def _refuse_staff_no(actor: Any, teacher: Teacher) -> None:
+    if not teacher.staff_no:
+        return
+    others = Teacher.objects.exclude(pk=teacher.pk) if teacher.pk else Teacher.objects.all()
+    clash = others.filter(staff_no=teacher.staff_no).values_list("pk", flat=True).first()
+    if clash is not None:
+        raise DomainError(_duplicate_message(actor, clash, "教职工号"), field="教职工号")
 
 
 @transaction.atomic
@@ -74,7 +92,8 @@ def teacher_create(*, actor: Any, id_number: str | None = None, **fields: Any) -
     _check(fields)
     teacher = Teacher(**fields)
     if id_number:
-        _apply_id(teacher, id_number)
+        _apply_id(teacher, id_number, actor=actor)
+    _refuse_staff_no(actor, teacher)
     if teacher.subjects == [] and teacher.main_subject:
         teacher.subjects = [teacher.main_subject]
     teacher.save()
@@ -97,7 +116,8 @@ def teacher_update(*, actor: Any, teacher: Teacher, id_number: str | None = None
     for key, value in fields.items():
         setattr(teacher, key, value)
     if id_number:
-        _apply_id(teacher, id_number)
+        _apply_id(teacher, id_number, actor=actor)
+    _refuse_staff_no(actor, teacher)
     teacher.save()
     changes = diff(before, snapshot(teacher))
     if changes:

@@ -159,4 +159,4 @@ def test_teacher_api_scope_and_assignments(
     assert [(a["school_code"], a["start"], a["end"]) for a in detail["assignments"]] == [
         ("2153000001", "2008-09-01", None)
     ]
-    assert detail["id_masked"].startswith("530521") and "*" in detail["id_masked"]
+    assert detail["id_masked"] == "5" + "*" * 16 + detail["id_masked"][-1] and detail["id_masked"][-1] != "*"

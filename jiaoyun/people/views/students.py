@@ -14,7 +14,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column, export_response, id_column, wants_export
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.forms import EnrolmentEventForm, StudentCreateForm
@@ -47,8 +47,9 @@ STUDENT_COLUMNS = [
     Column("姓名", lambda s: s.name),
     Column("性别", lambda s: s.get_sex_display()),
     Column("出生日期", lambda s: s.birth_date),
-    Column("身份证号", lambda s: s.id_masked),  # masked: full numbers never leave through exports
-    Column("全国学籍号", lambda s: s.student_no or ""),
+    # Both numbers are ID numbers: masked, full only for a user who may reveal and asked to (audited as a reveal).
+    id_column("身份证号"),
+    id_column("全国学籍号", masked=lambda s: s.student_no_masked, cipher=lambda s: s.student_no_cipher),
     Column("民族", lambda s: s.get_ethnicity_display()),
     Column("学籍状态", lambda s: s.get_status_display()),
     Column("学校", lambda s: s.current_school.name if s.current_school else ""),
@@ -136,20 +137,29 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+REVEAL_PARTIALS = {"id_number": "people/partials/_id_number.html", "student_no": "people/partials/_student_no.html"}
+
+
 @require_POST
 def student_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reveal the full ID number, or with ``what=student_no`` the full 全国学籍号; audited by the service."""
     student = _get_student(request, pk)
+    what = request.POST.get("what", "id_number")
+    if what not in REVEAL_PARTIALS:
+        what = "id_number"
+    template = REVEAL_PARTIALS[what]
     try:
         number = service_reveal(
             actor=request.user,
             student=student,
             reason=request.POST.get("reason", ""),
             ip=request.META.get("REMOTE_ADDR"),
+            what=what,
         )
     except DomainError as exc:
         context = {"student": student, "error": str(exc)}
-        return render(request, "people/partials/_id_number.html", context, status=_refused(request, 403))
-    return render(request, "people/partials/_id_number.html", {"student": student, "number": number})
+        return render(request, template, context, status=_refused(request, 403))
+    return render(request, template, {"student": student, "number": number})
 
 
 def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
