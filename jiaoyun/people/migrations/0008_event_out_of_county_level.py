@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0004_event_chain_graduation_and_student"),
+        ("people", "0007_student_no_drop_plaintext"),
     ]
 
     operations = [
