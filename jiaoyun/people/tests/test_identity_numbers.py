@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from jiaoyun.core import idcard
@@ -242,9 +243,17 @@ def test_reveal_of_a_student_no_out_of_scope_is_404(client, township_officer, nu
     assert client.post(url, {"what": "student_no"}).status_code == 404
 
 
-def test_admin_shows_the_student_no_masked_and_searches_it_by_digest(client, numbered, django_user_model):
-    admin_user = django_user_model.objects.create_superuser("root", "", "pw-Long-Enough-123")
-    client.force_login(admin_user)
+def _people_admin(user):
+    """The county's business administrator with the admin permissions for students (no superuser: 三员分立)."""
+    user.is_staff = True
+    user.save()
+    codes = ["view_student", "change_student", "view_enrolmentevent", "add_enrolmentevent", "change_enrolmentevent"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codes, content_type__app_label="people"))
+    return user
+
+
+def test_admin_shows_the_student_no_masked_and_searches_it_by_digest(client, numbered, county_admin):
+    client.force_login(_people_admin(county_admin))
     student = numbered["a"]
     listing = client.get(reverse("admin:people_student_changelist"), {"q": NO_A})
     body = listing.content.decode()
@@ -256,9 +265,8 @@ def test_admin_shows_the_student_no_masked_and_searches_it_by_digest(client, num
     assert student.student_no_masked in change and NO_A not in change and ID_A not in change
 
 
-def test_admin_sets_a_student_no_through_the_service(client, numbered, django_user_model):
-    admin_user = django_user_model.objects.create_superuser("root", "", "pw-Long-Enough-123")
-    client.force_login(admin_user)
+def test_admin_sets_a_student_no_through_the_service(client, numbered, county_admin):
+    client.force_login(_people_admin(county_admin))
     student = numbered["a2"]
     url = reverse("admin:people_student_change", args=[student.pk])
     response = client.get(url)
