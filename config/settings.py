@@ -118,6 +118,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Audit records are kept at least 180 days (网络安全法 第二十一条; GB/T 22239-2019 8.1.4.3): older ones are archived
+# to AUDIT_ARCHIVE_DIR (manage.py audit_archive, nightly job) before they leave the table.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 LANGUAGE_CODE = "zh-hans"
@@ -148,6 +150,9 @@ JIAOYUN = {
     # Compulsory-school entry: children aged 6 by 31 August enter grade 1.
     "ENTRY_CUTOFF_MONTH_DAY": (8, 31),
     "ENTRY_AGE": 6,
+    # Audit entries older than this are archived, then deleted (at least 180: checked at start-up).
+    "AUDIT_KEEP_DAYS": AUDIT_RETENTION_DAYS,
+    "AUDIT_ARCHIVE_DIR": env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")),
 }
 
 LOGGING = {

@@ -68,6 +68,12 @@ JOBS: tuple[Job, ...] = (
         "daily:04:30",
         ("jiaoyun.core.schedule.task_results_prune",),
     ),
+    Job(
+        "audit_archive",
+        "审计日志归档（超过保存期限的记录先归档再删除）",
+        "daily:04:45",
+        ("jiaoyun.core.audit_archive.audit_archive_run",),
+    ),
 )
 
 # Finished task records are kept this many days (successful / failed): long enough that the monthly job's last

@@ -70,6 +70,7 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "indicators_nightly": at(2021, 9, 2, 3, 0),
         "dropout_monthly": at(2021, 10, 1, 1, 0),
         "tasks_prune": at(2021, 9, 2, 4, 30),
+        "audit_archive": at(2021, 9, 2, 4, 45),
     }
 
 
