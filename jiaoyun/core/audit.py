@@ -123,7 +123,8 @@ def clean_ip(ip: str | None) -> str | None:
 
 
 def _at_text(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    """UTC to the millisecond: Django's JSON serialisation (portable backups) keeps no more than that."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}"
 
 
 def entry_digest(
