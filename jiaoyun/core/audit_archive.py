@@ -41,7 +41,8 @@ MIN_KEEP_DAYS = 180
 
 
 def keep_days() -> int:
-    days = int(settings.JIAOYUN.get("AUDIT_KEEP_DAYS", MIN_KEEP_DAYS))
+    conf: Any = settings.JIAOYUN
+    days = int(conf.get("AUDIT_KEEP_DAYS", MIN_KEEP_DAYS))
     if days < MIN_KEEP_DAYS:
         raise ImproperlyConfigured(
             f'JIAOYUN["AUDIT_KEEP_DAYS"] = {days}: 审计记录至少保存{MIN_KEEP_DAYS}天（网络安全法第二十一条）'
@@ -50,7 +51,8 @@ def keep_days() -> int:
 
 
 def archive_dir() -> Path:
-    return Path(settings.JIAOYUN["AUDIT_ARCHIVE_DIR"])
+    conf: Any = settings.JIAOYUN
+    return Path(conf["AUDIT_ARCHIVE_DIR"])
 
 
 def _row_json(row: dict[str, Any]) -> str:

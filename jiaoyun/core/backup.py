@@ -127,6 +127,14 @@ def _passphrase(env_name: str | None) -> str | None:
     return value
 
 
+def _archive_dir() -> Path:
+    conf: Any = settings.JIAOYUN
+    value = conf.get("AUDIT_ARCHIVE_DIR")
+    if not value:
+        raise DomainError('未设置 JIAOYUN["AUDIT_ARCHIVE_DIR"]（审计归档目录）')
+    return Path(str(value))
+
+
 # -- backup -----------------------------------------------------------------------------------------------
 
 
@@ -213,7 +221,7 @@ def backup(*, to: Path, passphrase_env: str | None = None, portable: bool = Fals
     else:
         db_file, counts = _dump_postgres(to, portable=portable)
     _copy_tree(Path(settings.MEDIA_ROOT), to / "media")
-    archives = Path(settings.JIAOYUN.get("AUDIT_ARCHIVE_DIR", ""))
+    archives = _archive_dir()
     if archives.is_dir():
         _copy_tree(archives, to / "audit-archive")
     if passphrase:
@@ -272,6 +280,8 @@ def in_use() -> list[str]:
         reasons.append(f"已有{AuditEntry.objects.count()}条审计记录")
     if any(_files(Path(settings.MEDIA_ROOT))):
         reasons.append(f"上传文件目录{settings.MEDIA_ROOT}不是空的")
+    if any(_files(_archive_dir())):
+        reasons.append(f"审计归档目录{_archive_dir()}不是空的")
     return reasons
 
 
@@ -354,7 +364,7 @@ def restore(*, source: Path, passphrase_env: str | None = None, key_to: Path | N
         _restore_json(db_file)
     media = Path(settings.MEDIA_ROOT)
     _copy_tree(source / "media", media)
-    archives = Path(settings.JIAOYUN.get("AUDIT_ARCHIVE_DIR", ""))
+    archives = _archive_dir()
     if (source / "audit-archive").is_dir():
         _copy_tree(source / "audit-archive", archives)
     key_to = key_to or Path(settings.VAR_DIR) / "data_key"
