@@ -235,14 +235,15 @@ def audit_record_many(
     actor_name = (getattr(actor, "username", "") or "") if actor_id else ""
     note = note[:500]
     key = chain_key()
-    texts: dict[int, tuple[str, str]] = {}  # id(changes) -> (stored JSON text, canonical text)
+    # id(changes) -> (stored JSON text, canonical text, the dict itself: kept alive so that its id is not reused)
+    texts: dict[int, tuple[str, str, Any]] = {}
 
     def texts_of(ch: dict[str, Any]) -> tuple[str, str]:
         got = texts.get(id(ch))
         if got is None:
             stored = stored_changes(ch)
-            got = texts[id(ch)] = (json.dumps(stored, ensure_ascii=False), changes_text(stored))
-        return got
+            got = texts[id(ch)] = (json.dumps(stored, ensure_ascii=False), changes_text(stored), ch)
+        return got[0], got[1]
 
     with transaction.atomic():
         head = lock_head()

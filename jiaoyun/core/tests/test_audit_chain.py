@@ -180,3 +180,14 @@ def test_the_migration_chains_existing_rows(chain):
     assert not chain_verify().ok
     importlib.import_module("jiaoyun.core.migrations.0004_audit_chain").chain_existing(apps, None)
     assert chain_verify().ok and AuditChainHead.objects.get().last_hash == AuditEntry.objects.latest("id").entry_hash
+
+
+def test_a_batch_from_a_generator_of_fresh_dicts_stores_each_its_own_changes(db):
+    """Dicts made and dropped one by one may reuse an id: each entry still gets its own changes."""
+    n = audit_record_many(
+        actor=None, action="update", object_type="t", entries=((i, f"r{i}", {"k": i}) for i in range(50))
+    )
+    assert n == 50
+    got = {int(e.object_id): e.changes for e in AuditEntry.objects.filter(object_type="t")}
+    assert all(got[i] == {"k": i} for i in range(50))
+    assert chain_verify().ok
