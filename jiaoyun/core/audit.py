@@ -127,6 +127,24 @@ def _at_text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}"
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _message(prev_hash: str, at_text: str, middle: str, object_id: str, object_repr: str, tail: str) -> bytes:
+    """``JSON[prev_hash, at, actor_name, action, object_type, object_id, object_repr, note, ip]`` + "\n" + changes,
+    built from pre-encoded parts (``middle``: actor_name, action, object_type; ``tail``: note, ip, then the
+    changes text); the same bytes as encoding the whole list at once."""
+    return (f'["{prev_hash}","{at_text}",{middle},{_ENCODE(object_id)},{_ENCODE(object_repr)},{tail}').encode()
+
+
+def _middle(actor_name: str, action: str, object_type: str) -> str:
+    return f"{_ENCODE(actor_name)},{_ENCODE(action)},{_ENCODE(object_type)}"
+
+
+def _tail(note: str, ip: str | None, changes_canonical: str) -> str:
+    return f"{_ENCODE(note)},{_ENCODE(ip or '')}]\n{changes_canonical}"
+
+
 def entry_digest(
     key: bytes,
     *,
@@ -143,12 +161,9 @@ def entry_digest(
 ) -> str:
     """HMAC-SM3 (hex) of one entry. ``actor_id`` is left out on purpose: deleting a user sets it to NULL
     (``on_delete=SET_NULL``); ``actor_name`` records who acted and is covered."""
-    head = json.dumps(
-        [prev_hash, _at_text(at), actor_name, action, object_type, object_id, object_repr, note, ip or ""],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hmac.digest(key, (head + "\n" + changes_canonical).encode("utf-8"), "sm3").hex()
+    message = _message(prev_hash, _at_text(at), _middle(actor_name, action, object_type), object_id, object_repr,
+                       _tail(note, ip, changes_canonical))  # fmt: skip
+    return hmac.digest(key, message, "sm3").hex()
 
 
 def row_digest(key: bytes, row: dict[str, Any], prev_hash: str) -> str:
@@ -216,7 +231,7 @@ def audit_record(
         ip=clean_ip(ip),
     )
     key = chain_key()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # any error rolls the caller's transaction back anyway
         head = lock_head()
         entry.prev_hash = head.last_hash or GENESIS
         entry.entry_hash = row_digest(key, entry.__dict__, entry.prev_hash)
@@ -245,17 +260,20 @@ def audit_record_many(
             got = texts[id(ch)] = (json.dumps(stored, ensure_ascii=False), changes_text(stored), ch)
         return got[0], got[1]
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = lock_head()
         prev = head.last_hash or GENESIS
         now = timezone.now()
+        at_text, middle = _at_text(now), _middle(actor_name, action, object_type)
+        tails: dict[str, str] = {}
         rows: list[tuple[Any, ...]] = []
         for pk, rep, ch in entries:
             stored_text, canonical = texts_of(ch)
+            tail = tails.get(canonical)
+            if tail is None:
+                tail = tails[canonical] = _tail(note, None, canonical)
             object_id, object_repr = str(pk), (rep or "")[:200]
-            digest = entry_digest(key, prev_hash=prev, at=now, actor_name=actor_name, action=action,
-                                  object_type=object_type, object_id=object_id, object_repr=object_repr,
-                                  changes_canonical=canonical, note=note, ip=None)  # fmt: skip
+            digest = hmac.digest(key, _message(prev, at_text, middle, object_id, object_repr, tail), "sm3").hex()
             rows.append((now, actor_id, actor_name, action, object_type, object_id, object_repr, stored_text, note,
                          prev, digest))  # fmt: skip
             prev = digest
@@ -281,10 +299,10 @@ def _insert_rows(rows: Sequence[tuple[Any, ...]]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        adapt = connection.ops.adapt_datetimefield_value
+        stamp = connection.ops.adapt_datetimefield_value(rows[0][0])  # one time for the whole batch
         sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
         for i in range(0, len(rows), 2000):
-            cur.executemany(sql, [(adapt(r[0]), *r[1:]) for r in rows[i : i + 2000]])
+            cur.executemany(sql, [(stamp, *r[1:]) for r in rows[i : i + 2000]])
 
 
 # -- verification -----------------------------------------------------------------------------------
