@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -18,12 +22,29 @@ class LoggedIn(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
+def login_required_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema (/api/openapi.json) and the docs page (/api/docs) are for logged-in, active users only:
+    the schema describes every operation and field, which is reconnaissance for anyone outside."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_active:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "需要登录"}, status=401)
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="教云 Jiaoyun API",
     version="1",
     description="县教育云平台 JSON API。所有人员数据均按登录用户的数据范围过滤。",
     auth=LoggedIn(),
     urls_namespace="api",
+    docs_decorator=login_required_docs,
 )
 
 

@@ -63,15 +63,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` owner-only (0700); tighten it when it exists with wider permissions and is ours."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.stat()
+    if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        path.chmod(0o700)
+
+
 def secret_from_file_or_env(name: str, path: Path, *, nbytes: int = 48) -> str:
-    """Return the secret named ``name``; when absent, generate it once into ``path``."""
+    """Return the secret named ``name`` (or read from ``<name>_FILE``); when absent, generate it once into
+    ``path``, created owner-only (0600) from the first byte, in an owner-only directory."""
     value = raw(name)
     if value:
         return value
     if path.exists():
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     value = secrets.token_urlsafe(nbytes)
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(value)
     return value

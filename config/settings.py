@@ -7,10 +7,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, secret_from_file_or_env
+from config.env import ensure_private_dir, env_bool, env_int, env_list, env_str, secret_from_file_or_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIAOYUN_VAR_DIR", str(BASE_DIR / "var")))
+# var/ holds the SQLite database, the generated keys, uploads and audit archives: owner-only (0700).
+ensure_private_dir(VAR_DIR)
 
 SECRET_KEY = secret_from_file_or_env("SECRET_KEY", VAR_DIR / "secret_key")
 # Key material for ID-number encryption (SM4-GCM) and matching (HMAC-SM3); kept apart from SECRET_KEY
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page from its bundled static files (no CDN: the CSP allows only this site)
     "django_tasks",
     "django_tasks_db",
     "jiaoyun.areas",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jiaoyun.core.http_security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jiaoyun.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiaoyun.core.middleware.LoginRequiredMiddleware",
+    "jiaoyun.core.http_security.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jiaoyun.web.context.navigation",
+                "jiaoyun.core.http_security.csp_nonce",
             ],
         },
     }
@@ -131,9 +137,42 @@ DORMANT_ACCOUNT_DAYS = env_int("DORMANT_ACCOUNT_DAYS", 90, minimum=0)
 SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", ["system_admin", "security_admin", "audit_admin", "county_admin"])
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Transport and browser hardening (GB/T 22239-2019 8.1.4.7/8.1.4.8 integrity and confidentiality in transit):
+# cookies only over HTTPS outside DEBUG, never readable by scripts, not sent on cross-site subrequests.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# HSTS: browsers keep to HTTPS for a year once they have seen it (sent only on HTTPS responses).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)  # usually the reverse proxy redirects
+if env_bool("TRUST_X_FORWARDED_PROTO", False):  # behind a reverse proxy that terminates TLS and sets the header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (jiaoyun.core.http_security): scripts only from the site or with the request's nonce;
+# inline style attributes are allowed (the templates and ECharts use them; they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# Audit records are kept at least 180 days (网络安全法 第二十一条; GB/T 22239-2019 8.1.4.3): older ones are archived
+# to AUDIT_ARCHIVE_DIR (manage.py audit_archive, nightly job) before they leave the table.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 LANGUAGE_CODE = "zh-hans"
@@ -144,11 +183,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files hold nothing secret: in production collect them outside var/ (which is owner-only) for the web server.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Request bodies: form fields and JSON (xAPI batches of up to 1000 statements) at most DATA_UPLOAD_MAX_MB; any
+# request at most UPLOAD_MAX_MB (refused with 413 before it is read); the data imports have their own limit
+# (JIAOYUN["IMPORT_MAX_BYTES"], 300 MB by default) through UPLOAD_LARGE_VIEWS. Uploaded files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, not held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MB", 300, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+UPLOAD_LARGE_VIEWS = {
+    "exchange:upload": "jiaoyun.core.http_security.import_max_bytes",
+    "api:preview": "jiaoyun.core.http_security.import_max_bytes",
+}
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 TASKS = {
     "default": {
@@ -164,6 +215,9 @@ JIAOYUN = {
     # Compulsory-school entry: children aged 6 by 31 August enter grade 1.
     "ENTRY_CUTOFF_MONTH_DAY": (8, 31),
     "ENTRY_AGE": 6,
+    # Audit entries older than this are archived, then deleted (at least 180: checked at start-up).
+    "AUDIT_KEEP_DAYS": AUDIT_RETENTION_DAYS,
+    "AUDIT_ARCHIVE_DIR": env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")),
 }
 
 LOGGING = {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from jiaoyun.core.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin, client_ip
 from jiaoyun.core.audit import audit_record
+from jiaoyun.core.audit_mask import masked
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.models import AuditEntry, SecurityPolicy, User
 from jiaoyun.core.security_policy import FIELDS as POLICY_FIELDS
@@ -195,13 +197,31 @@ class SecurityPolicyAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log: read-only for everyone, visible only to the audit and county administrators."""
+    """The audit log: read-only for everyone, visible only to the audit and county administrators.
 
-    list_display = ("at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip")
+    Personal fields (object description, changed values, note) are shown masked (jiaoyun.core.audit_mask);
+    they cannot be searched either, so that a search cannot confirm a name or an ID number."""
+
+    list_display = ("at", "actor_name", "action", "object_type", "object_id", "shown_repr", "ip")
     list_filter = ("action", "object_type")
-    search_fields = ("actor_name", "object_id", "object_repr", "note")
+    search_fields = ("actor_name", "object_id")
     date_hierarchy = "at"
     actions = None
+    fields = ("at", "actor_name", "action", "object_type", "object_id", "shown_repr", "shown_changes",
+              "shown_note", "ip", "prev_hash", "entry_hash")  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="对象")
+    def shown_repr(self, obj: AuditEntry) -> str:
+        return str(masked(obj)["object_repr"])
+
+    @admin.display(description="变更内容")
+    def shown_changes(self, obj: AuditEntry) -> str:
+        return json.dumps(masked(obj)["changes"], ensure_ascii=False, indent=1)
+
+    @admin.display(description="说明")
+    def shown_note(self, obj: AuditEntry) -> str:
+        return str(masked(obj)["note"])
 
     def _reader(self, request: HttpRequest) -> bool:
         user = request.user

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from jiaoyun.core.errors import DomainError
 
@@ -135,6 +136,21 @@ def _sm4(enc_key: bytes) -> algorithms.SM4:
     return algorithms.SM4(enc_key)
 
 
+def sm4_check() -> None:
+    """Raise ImproperlyConfigured unless this OpenSSL encrypts with SM4-GCM (run at start-up and on each use).
+
+    ID numbers are never encrypted with anything else: there is no silent fallback to AES."""
+    try:
+        encryptor = Cipher(algorithms.SM4(b"\0" * 16), modes.GCM(b"\0" * 12)).encryptor()
+        encryptor.update(b"x")
+        encryptor.finalize()
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"身份证号加密需要SM4-GCM（国密），当前的OpenSSL/cryptography不支持：{exc}；"
+            "请安装支持SM4的OpenSSL，不会改用其他算法"
+        ) from exc
+
+
 def match_hash(value: str) -> str:
     """Keyed HMAC-SM3 of the normalized number, hex; equal numbers give equal hashes."""
     _, mac_key = _keys(settings.DATA_KEY)
@@ -156,11 +172,10 @@ def encrypt(value: str) -> str:
     try:
         encryptor = Cipher(_sm4(enc_key), modes.GCM(nonce)).encryptor()
         body = encryptor.update(data) + encryptor.finalize() + encryptor.tag
-        tag = b"S"
-    except Exception:  # pragma: no cover - OpenSSL without SM4
-        body = AESGCM(enc_key).encrypt(nonce, data, None)
-        tag = b"A"
-    return base64.b64encode(tag + nonce + body).decode("ascii")
+    except Exception:  # OpenSSL without SM4: fail closed, never another cipher
+        sm4_check()
+        raise
+    return base64.b64encode(b"S" + nonce + body).decode("ascii")
 
 
 def decrypt(token: str) -> str:
@@ -171,7 +186,9 @@ def decrypt(token: str) -> str:
         ciphertext, tag = body[:-16], body[-16:]
         decryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce, tag)).decryptor()
         return (decryptor.update(ciphertext) + decryptor.finalize()).decode("ascii")
-    return AESGCM(enc_key).decrypt(nonce, body, None).decode("ascii")  # pragma: no cover
+    if kind == b"A":  # written by old versions that fell back to AES-GCM: still readable, never written again
+        return AESGCM(enc_key).decrypt(nonce, body, None).decode("ascii")
+    raise ValueError(f"unknown ID-number cipher tag {kind!r}")
 
 
 def make(area_code: str, birth: dt.date, order: int) -> str:

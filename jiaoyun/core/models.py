@@ -155,7 +155,8 @@ class TotpDevice(models.Model):
 class AuditEntry(models.Model):
     """One audited action. Rows are only ever inserted; nobody can edit or delete them through the app."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set by the writer before the entry's hash is computed (not auto_now_add, which would overwrite it on save).
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -167,6 +168,10 @@ class AuditEntry(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    # The hash chain (tamper evidence, see jiaoyun.core.audit): entry_hash = HMAC-SM3 over the entry's fields and
+    # prev_hash, the entry_hash of the entry before it in id order (or of the last archived entry).
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, default="")
+    entry_hash = models.CharField("本条哈希", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计日志"
@@ -175,7 +180,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        # No object_repr: it may name a child, and this text appears in admin titles and breadcrumbs.
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
@@ -184,3 +190,40 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("审计日志不可删除")
+
+
+class AuditChainHead(models.Model):
+    """The one row that serialises appends to the audit chain (locked by every append until its commit).
+
+    ``last_hash`` is the entry_hash of the newest entry; ``anchor_*`` describe the newest archived entry, the
+    starting point of the chain that remains in the table after archiving."""
+
+    last_hash = models.CharField("最新条目哈希", max_length=64, blank=True, default="")
+    anchor_id = models.BigIntegerField("已归档至编号", default=0)
+    anchor_hash = models.CharField("已归档最后哈希", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+
+class AuditArchive(models.Model):
+    """One archive file of audit entries removed from the table after the keeping period."""
+
+    created_at = models.DateTimeField("归档时间", auto_now_add=True)
+    file_name = models.CharField("文件", max_length=255)
+    sha256 = models.CharField("文件SHA-256", max_length=64)
+    first_id = models.BigIntegerField("起始编号")
+    last_id = models.BigIntegerField("结束编号")
+    count = models.PositiveIntegerField("条数")
+    first_prev_hash = models.CharField("起始前一条哈希", max_length=64, blank=True)
+    last_hash = models.CharField("最后哈希", max_length=64)
+    before = models.DateTimeField("归档截止时间")
+
+    class Meta:
+        verbose_name = "审计归档"
+        verbose_name_plural = "审计归档"
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} (#{self.first_id}–#{self.last_id}, {self.count}条)"

@@ -80,6 +80,12 @@ JOBS: tuple[Job, ...] = (
         "daily:04:45",
         ("jiaoyun.core.files.uploads_purge",),
     ),
+    Job(
+        "audit_archive",
+        "审计日志归档（超过保存期限的记录先归档再删除）",
+        "daily:04:50",
+        ("jiaoyun.core.audit_archive.audit_archive_run",),
+    ),
 )
 
 # Finished task records are kept this many days (successful / failed): long enough that the monthly job's last

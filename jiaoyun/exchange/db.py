@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import DatabaseError, connection, models
-from django.utils import timezone
 
-from jiaoyun.core.models import AuditEntry
+from jiaoyun.core.audit import audit_record_many
 
 BULK_BATCH = 2000
 
@@ -131,64 +128,8 @@ def rows_by_keys(
 def audit_bulk(
     *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
 ) -> int:
-    """Write one AuditEntry per (object id, repr, changes) in bulk (COPY on PostgreSQL)."""
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    actor_name = getattr(actor, "username", "") if actor_id else ""
-    now = timezone.now()
-    dumped: dict[int, str] = {}  # many entries share one ``changes`` dict: serialise it once
-
-    def dump(ch: dict[str, Any]) -> str:
-        text = dumped.get(id(ch))
-        if text is None:
-            text = dumped[id(ch)] = json.dumps(ch, default=_json)
-        return text
-
-    if is_postgres():
-        columns = [
-            "at",
-            "actor_id",
-            "actor_name",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "changes",
-            "note",
-        ]
-        return copy_insert(
-            AuditEntry,
-            columns,
-            (
-                (
-                    now,
-                    actor_id,
-                    actor_name,
-                    action,
-                    object_type,
-                    str(pk),
-                    rep[:200],
-                    dump(ch),
-                    note,
-                )
-                for pk, rep, ch in entries
-            ),
-        )
-    objs = [
-        AuditEntry(
-            at=now,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=object_type,
-            object_id=str(pk),
-            object_repr=rep[:200],
-            changes=ch if not dumped.get(id(ch)) and _is_plain(ch) else json.loads(dump(ch)),
-            note=note,
-        )
-        for pk, rep, ch in entries
-    ]
-    AuditEntry.objects.bulk_create(objs, batch_size=BULK_BATCH)
-    return len(objs)
+    """Write one AuditEntry per (object id, repr, changes) in bulk, chained (COPY on PostgreSQL)."""
+    return audit_record_many(actor=actor, action=action, object_type=object_type, entries=entries, note=note)
 
 
 def audit_created(
@@ -200,51 +141,35 @@ def audit_created(
     changes: dict[str, Any],
     note: str = "",
 ) -> int:
-    """One CREATE AuditEntry per new row, written by the database from the rows just inserted (INSERT … SELECT).
+    """One CREATE AuditEntry per new row: the object's id and ``repr_column`` (its name), the shared ``changes``.
 
-    Same entries as ``audit_bulk``: the object's id and ``repr_column`` (its name), the shared ``changes``.
-    """
+    The names are read back in one pass over the new rows (ranges of ids), so that every entry is chained."""
     if not pks:
         return 0
+    column = _column(model, repr_column)
     qn = connection.ops.quote_name
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    actor_name = getattr(actor, "username", "") if actor_id else ""
-    head = (
-        f"INSERT INTO {qn(AuditEntry._meta.db_table)} "
-        "(at, actor_id, actor_name, action, object_type, object_id, object_repr, changes, note) "
-    )
-    params = [actor_id, actor_name, "create", model._meta.label, json.dumps(changes, default=_json), note]
-    table, column = qn(model._meta.db_table), qn(repr_column)
-    n = 0
+    table = qn(model._meta.db_table)
+    ordered = sorted(pks)
+    rows: list[tuple[Any, str]] = []
     with connection.cursor() as cur:
-        if is_postgres():
-            cur.execute(
-                f"{head}SELECT %s, %s, %s, %s, %s, t.id::text, left(t.{column}, 200), %s::jsonb, %s "
-                f"FROM {table} t WHERE t.id = ANY(%s)",
-                [timezone.now(), *params, list(pks)],
-            )
-            return int(cur.rowcount)
-        select = (
-            f"{head}SELECT %s, %s, %s, %s, %s, CAST(t.id AS TEXT), substr(t.{column}, 1, 200), %s, %s "
-            f"FROM {table} t WHERE "
-        )
-        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-        ordered = sorted(pks)
         if ordered[-1] - ordered[0] + 1 == len(ordered):  # keys reserved together: one range
-            cur.execute(select + "t.id BETWEEN %s AND %s", [stamp, *params, ordered[0], ordered[-1]])
-            return int(cur.rowcount)
-        for i in range(0, len(ordered), 900):
-            part = ordered[i : i + 900]
-            cur.execute(select + f"t.id IN ({', '.join(['%s'] * len(part))})", [stamp, *params, *part])
-            n += int(cur.rowcount)
-    return n
-
-
-def _is_plain(ch: dict[str, Any]) -> bool:
-    return all(v is None or isinstance(v, str | int | float | bool) for v in ch.values())
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
+            cur.execute(
+                f"SELECT id, {qn(column)} FROM {table} WHERE id BETWEEN %s AND %s ORDER BY id",
+                [ordered[0], ordered[-1]],
+            )
+            rows = cur.fetchall()
+        else:
+            for i in range(0, len(ordered), 900):
+                part = ordered[i : i + 900]
+                cur.execute(
+                    f"SELECT id, {qn(column)} FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))}) ORDER BY id",
+                    part,
+                )
+                rows.extend(cur.fetchall())
+    return audit_record_many(
+        actor=actor,
+        action="create",
+        object_type=model._meta.label,
+        entries=((pk, str(rep or "")[:200], changes) for pk, rep in rows),
+        note=note,
+    )

@@ -72,6 +72,7 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "accounts_dormant": at(2021, 9, 2, 1, 30),
         "tasks_prune": at(2021, 9, 2, 4, 30),
         "uploads_purge": at(2021, 9, 2, 4, 45),
+        "audit_archive": at(2021, 9, 2, 4, 50),
     }
 
 
