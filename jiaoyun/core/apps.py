@@ -17,4 +17,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from jiaoyun.core import accounts  # noqa: F401  (login/logout signal receivers)
+
         check_configuration()

@@ -24,9 +24,8 @@ from jiaoyun.core.accounts import (
     totp_uri,
     totp_verify,
 )
-from jiaoyun.core.auth import ip_blocked, is_locked, register_failure
-from jiaoyun.core.audit import audit_record
 from jiaoyun.core.audit_mask import mask_entry
+from jiaoyun.core.auth import ip_blocked, is_locked, register_failure
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.models import User
 from jiaoyun.core.security_policy import needs_second_factor, policy_get
