@@ -73,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     "TEACHERS_ROTATION_MIN_YEARS": 6,
     "TEACHERS_ROTATION_MIN_RATE": "0.10",
     "TEACHERS_ROTATION_MIN_BACKBONE_RATE": "0.20",
+    # 骨干 levels that count toward the backbone share (教师〔2014〕4号: "骨干教师…不低于交流总数的20%").
+    # Default: county level and above (县级及以上骨干); add "school" to count 校级骨干 as well.
+    "TEACHERS_ROTATION_BACKBONE_LEVELS": ["county", "city", "province"],
     "TEACHERS_RETIREMENT_AGE": {"M": 60, "F": 55},
     "TEACHERS_ROTATION_EXEMPT_YEARS_BEFORE_RETIREMENT": 5,
     # Only these staffing kinds rotate (在编).

@@ -299,9 +299,11 @@ def rotation_by_township(*, user: Any, plan: RotationPlan) -> list[dict[str, Any
 
 
 def rotation_eligible_count(*, on: dt.date) -> dict[str, int]:
-    from jiaoyun.teachers.services.rotation import eligible_teachers
+    from jiaoyun.teachers.services.rotation import backbone_levels, eligible_teachers
 
-    return eligible_teachers(on).aggregate(total=Count("id"), backbone=Count("id", filter=~Q(backbone="")))
+    return eligible_teachers(on).aggregate(
+        total=Count("id"), backbone=Count("id", filter=Q(backbone__in=backbone_levels()))
+    )
 
 
 # ---------------------------------------------------------------- ethics
