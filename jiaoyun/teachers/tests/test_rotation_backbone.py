@@ -8,8 +8,11 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.teachers.selectors import rotation_eligible_count
 from jiaoyun.teachers.services import rotation_plan_generate
 from jiaoyun.teachers.services.rotation import plan_problems
+from jiaoyun.teachers.tests import test_rotation
 from jiaoyun.teachers.tests.conftest import make_teacher
-from jiaoyun.teachers.tests.test_rotation import ON, county_schools  # noqa: F401 (fixture)
+
+ON = test_rotation.ON
+county_schools = test_rotation.county_schools  # the same fixture
 
 SINCE = dt.date(2015, 9, 1)
 
