@@ -82,7 +82,7 @@ class SanctionType(models.TextChoices):
     NOTICE = "notice", "通报批评"
 
 
-# Sanctions that carry a period and so trigger the one-vote veto (一票否决).
+# Sanctions that carry a period and consequences (``TEACHERS_SANCTION_RULES`` in conf.py says which).
 VETO_SANCTIONS = (
     SanctionType.WARNING,
     SanctionType.DEMERIT,
@@ -104,8 +104,15 @@ class AppraisalGrade(models.TextChoices):
     FAIL = "fail", "不合格"
 
 
-# Grades a sanctioned teacher may not receive.
-VETOED_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT)
+# 年度考核 grades from the best down (a rule bars a grade "and above").
+GRADE_ORDER = [AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT, AppraisalGrade.BASIC, AppraisalGrade.FAIL]
+
+
+class EthicsResult(models.TextChoices):
+    """师德考核 result of the year (《关于加强和改进新时代师德师风建设的意见》, 2019)."""
+
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
 
 
 class HonourLevel(models.TextChoices):

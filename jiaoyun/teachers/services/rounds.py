@@ -31,6 +31,7 @@ from jiaoyun.teachers.models import (
     Score,
 )
 from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.services.ethics import employment_ended
 
 MAX_CHOICES = 5
 POST_EDIT_STATUSES = (RoundStatus.DRAFT, RoundStatus.APPLYING)
@@ -103,6 +104,11 @@ def application_submit(
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
         raise DomainError(f"{teacher.name}不在职或无任职学校，不能报名", field="教师")
+    ended = employment_ended(teacher=teacher, on=round.effective_date)
+    if ended is not None:
+        raise DomainError(
+            f"{teacher.name}受“开除”处分（{ended.start}起），人事关系已终止，不能报名", field="教师", code="ethics_veto"
+        )
     subject = subject or teacher.main_subject
     if subject not in Subject.values:
         raise DomainError("请填写竞聘学科", field="竞聘学科")

@@ -11,7 +11,15 @@ from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.teachers import selectors, services
-from jiaoyun.teachers.choices import AppraisalGrade, HonourLevel, PledgeKind, Principle, RecordKind, SanctionType
+from jiaoyun.teachers.choices import (
+    AppraisalGrade,
+    EthicsResult,
+    HonourLevel,
+    PledgeKind,
+    Principle,
+    RecordKind,
+    SanctionType,
+)
 from jiaoyun.teachers.models import EthicsRecord
 from jiaoyun.teachers.perms import is_personnel
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
@@ -86,6 +94,7 @@ def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
             "honours": file.honours,
             "sanction_types": SanctionType.choices,
             "grades": AppraisalGrade.choices,
+            "ethics_results": EthicsResult.choices,
             "titles": Title.choices,
             "levels": HonourLevel.choices,
             "pledge_kinds": PledgeKind.choices,
@@ -132,6 +141,7 @@ def ethics_action(request: HttpRequest, pk: int) -> HttpResponse:
             run(
                 request, services.appraisal_record, "年度考核已登记", teacher=teacher,
                 year=int_param(p.get("year"), current_year()), grade=p.get("grade", ""),
+                ethics=p.get("ethics", "pass"),
             )  # fmt: skip
         elif action == "title":
             run(
