@@ -15,7 +15,7 @@ class RoundStatus(models.TextChoices):
     APPLYING = "applying", "报名"
     IN_SCHOOL = "in_school", "校内竞聘"
     CROSS_SCHOOL = "cross_school", "跨校竞聘"
-    COUNTY = "county", "县级调剂"
+    COUNTY = "county", "组织调剂"
     REVIEW = "review", "审核"
     PUBLISHED = "published", "已发布"
     APPLIED = "applied", "已执行"
@@ -27,7 +27,16 @@ ROUND_ORDER: list[str] = [s.value for s in RoundStatus]
 class Stage(models.IntegerChoices):
     IN_SCHOOL = 1, "校内竞聘"
     CROSS_SCHOOL = 2, "跨校竞聘"
-    COUNTY = 3, "县级调剂"
+    COUNTY = 3, "组织调剂"
+    STANDBY = 4, "落聘待岗"
+
+
+class StandbyStatus(models.TextChoices):
+    """A 落聘待岗 teacher: in training, trained (passed the training assessment), then reassigned to a post."""
+
+    TRAINING = "training", "待岗培训"
+    TRAINED = "trained", "培训合格"
+    REASSIGNED = "reassigned", "已重新安排"
 
 
 class AppealStatus(models.TextChoices):
