@@ -229,6 +229,12 @@ def round_oversubscription(*, round: HiringRound) -> list[str]:
     return matching.oversubscription(build_problem(round))
 
 
+def round_checks(*, round: HiringRound) -> tuple[list[str], list[str]]:
+    """Both of the above from one read of the round: (reasons it cannot start, oversubscribed subjects)."""
+    problem = build_problem(round)
+    return matching.check_feasibility(problem), matching.oversubscription(problem)
+
+
 def _store(rnd: HiringRound, upto: int) -> matching.Result:
     problem = build_problem(rnd)
     result = matching.place(problem, upto=upto)

@@ -183,3 +183,54 @@ def test_standby_teachers_get_training_then_a_reassignment(personnel, principal,
     assert (last.kind, last.school, last.start) == ("hiring_round", B, dt.date(2026, 11, 1))
     with pytest.raises(IllegalTransition, match="已重新安排"):
         standby_reassign(actor=personnel, standby=a2, school=C, date=dt.date(2026, 12, 1))
+
+
+def test_pages_show_each_stage_and_the_personnel_section_publishes(client, personnel, principal, worked):
+    rnd, (A, B, C), apps = worked
+    url = f"/teachers/rounds/{rnd.pk}/"
+    client.force_login(personnel)
+    body = client.get(url).content.decode()
+    assert "数学：报名教师8人，岗位5个，3人将落聘待岗" in body
+    for _ in range(4):  # the 人事股 drives the round from the page up to 审核
+        assert client.post(f"{url}action/", {"action": "advance"}).status_code == 302
+    body = client.get(url).content.decode()
+    # 数学: posts 5, applicants 8, stage 1: 3, stage 2: 1, stage 3: 1, 落聘待岗: 3
+    row = body.split('data-subject="math">')[1].split("</tr>")[0]
+    assert [c.split("<")[0] for c in row.split('class="num">')[1:]] == ["5", "8", "3", "1", "1", "3"]
+    assert "在参加组织调剂的数学教师4人中排第2" in body
+    standby_only = client.get(url, {"stage": "4"}).content.decode()
+    assert all(n in standby_only for n in ('data-teacher="a2"', 'data-teacher="a3"', 'data-teacher="c2"'))
+    assert 'data-teacher="a1"' not in standby_only
+    client.force_login(principal)  # a principal cannot publish
+    client.post(f"{url}action/", {"action": "advance"})
+    rnd.refresh_from_db()
+    assert rnd.status == "review"
+    client.force_login(personnel)
+    client.post(f"{url}action/", {"action": "advance"})  # 已发布
+    client.post(f"{url}action/", {"action": "advance"})  # 已执行
+    rnd.refresh_from_db()
+    assert rnd.status == "applied"
+    standby = StandbyRecord.objects.get(application=apps["a3"])
+    response = client.post(
+        f"{url}action/",
+        {"action": "training", "standby": standby.pk, "training": "跨学科转岗培训", "start": "2026-09-01",
+         "end": "2026-10-31", "passed": "1"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "待岗培训已登记" in response
+    client.post(f"{url}action/", {"action": "reassign", "standby": standby.pk, "school": C.pk, "date": "2026-11-01"})
+    standby.refresh_from_db()
+    assert (standby.status, standby.reassigned_school) == ("reassigned", C)
+    body = client.get(url).content.decode()
+    assert "跨学科转岗培训（2026-09-01至2026-10-31，考核合格）" in body and "由旺镇中心小学（2026-11-01到岗）" in body
+    client.force_login(principal)  # school_a's principal sees the table but may not record training
+    other = StandbyRecord.objects.get(application=apps["a2"])
+    response = client.post(
+        f"{url}action/",
+        {"action": "training", "standby": other.pk, "training": "x", "start": "2026-09-01", "end": "2026-09-02",
+         "passed": "1"},
+        follow=True,
+    )  # fmt: skip
+    assert "仅县教育局人事股可执行此操作" in response.content.decode()
+    other.refresh_from_db()
+    assert other.training == ""
