@@ -229,11 +229,13 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
                     note=request.POST.get("note", ""),
                 )  # fmt: skip
             else:
-                school = School.objects.filter(school_q(request.user), pk=int_param(request.POST.get("school"), 0))
-                if not school.exists():
+                target = School.objects.filter(
+                    school_q(request.user), pk=int_param(request.POST.get("school"), 0)
+                ).first()
+                if target is None:
                     raise DomainError("请选择学校", field="学校")
                 run(
-                    request, services.standby_reassign, "已重新安排岗位", standby=standby, school=school.get(),
+                    request, services.standby_reassign, "已重新安排岗位", standby=standby, school=target,
                     date=date_param(request.POST.get("date"), "到岗日期"), note=request.POST.get("note", ""),
                 )  # fmt: skip
         except DomainError as exc:
