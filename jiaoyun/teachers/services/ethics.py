@@ -58,6 +58,35 @@ def sanction_rules() -> dict[str, dict[str, Any]]:
     return rules
 
 
+def sanction_rule_rows() -> list[dict[str, str]]:
+    """The sanction rules in words, for the pages (one row per 处理 with consequences)."""
+    rows = []
+    for type, rule in sanction_rules().items():
+        months = rule.get("months")
+        appraisal = rule.get("appraisal") or {}
+        barred = [g for g in GRADE_ORDER if g in appraisal.get("barred", [])]
+        allowed = [g for g in GRADE_ORDER if g not in barred]
+        if rule.get("ends_employment"):
+            grade_txt = "人事关系终止，不再参加"
+        elif barred:
+            when = "作出处分决定的当年" if appraisal.get("when") == "decision_year" else "期间所涉各年度"
+            grade_txt = f"{when}最高为“{AppraisalGrade(allowed[0]).label if allowed else '—'}”"
+        else:
+            grade_txt = "不受限制"
+        ended = bool(rule.get("ends_employment"))
+        rows.append(
+            {
+                "type": SanctionType(type).label if type in SanctionType.values else type,
+                "period": f"{months}个月" if months else "—",
+                "appraisal": grade_txt,
+                "promotion": "不得" if ended or rule.get("promotion") else "不受限制",
+                "honour": "不得" if ended or rule.get("honour") else "不受限制",
+                "source": str(rule.get("source", "")),
+            }
+        )
+    return rows
+
+
 def sanction_end(type: str, start: dt.date) -> dt.date | None:
     """Last day of a sanction's period (start + months − 1 day); None = permanent; other 处理 end the same day."""
     rule = sanction_rules().get(type)

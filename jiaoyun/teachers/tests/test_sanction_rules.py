@@ -197,3 +197,14 @@ def test_the_rules_are_data(personnel, teacher, settings):
     settings.JIAOYUN = {**settings.JIAOYUN, "TEACHERS_SANCTION_RULES": rules}
     impose(personnel, teacher, "warning", D(2026, 12, 1))
     assert grade(personnel, teacher, 2026, "excellent") == "excellent"
+
+
+def test_the_teacher_file_shows_the_rules_with_their_sources(client, personnel, teacher):
+    client.force_login(personnel)
+    body = client.get(f"/teachers/ethics/teacher/{teacher.pk}/").content.decode()
+    table = body.split('data-testid="sanction-rules"')[1].split("</table>")[0]
+    assert "<td>警告</td><td>6个月</td><td>作出处分决定的当年最高为“合格”</td><td>不得</td><td>不得</td>" in table
+    assert "<td>记过</td><td>12个月</td><td>期间所涉各年度最高为“基本合格”</td>" in table
+    assert "<td>降低岗位等级或撤职</td><td>24个月</td><td>期间所涉各年度最高为“不合格”</td>" in table
+    assert "<td>开除</td><td>—</td><td>人事关系终止，不再参加</td>" in table
+    assert "第七条第一款" in table and "教师〔2019〕10号" in table

@@ -10,7 +10,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
-from jiaoyun.teachers import selectors, services
+from jiaoyun.teachers import conf, selectors, services
 from jiaoyun.teachers.choices import (
     AppraisalGrade,
     EthicsResult,
@@ -22,6 +22,7 @@ from jiaoyun.teachers.choices import (
 )
 from jiaoyun.teachers.models import EthicsRecord
 from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.services.ethics import sanction_rule_rows
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
@@ -95,6 +96,8 @@ def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
             "sanction_types": SanctionType.choices,
             "grades": AppraisalGrade.choices,
             "ethics_results": EthicsResult.choices,
+            "rules": sanction_rule_rows(),
+            "ethics_fail_following": conf.get("TEACHERS_ETHICS_FAIL_VETO_FOLLOWING_YEARS"),
             "titles": Title.choices,
             "levels": HonourLevel.choices,
             "pledge_kinds": PledgeKind.choices,
