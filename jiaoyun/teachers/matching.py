@@ -340,6 +340,7 @@ def place(p: Problem, *, upto: int = 3) -> Result:
         in_stage3[a.subject] += 1
     order: dict[str, int] = defaultdict(int)
     open_before: dict[str, int] = defaultdict(int)
+    standby_cache: dict[str, tuple[int, dict[int, int]]] = {}
     for (_school, subject), n in remaining.items():
         open_before[subject] += max(n, 0)
     for a in unplaced:
@@ -350,7 +351,7 @@ def place(p: Problem, *, upto: int = 3) -> Result:
         target = index.nearest(a.origin, a.subject, remaining)
         if target is None:
             placements[a.id] = Placement(None, 4, None, None)
-            notes[a.id].append(_standby_note(p, a, placements, place_txt, open_before[a.subject]))
+            notes[a.id].append(_standby_note(p, a, placements, place_txt, open_before[a.subject], standby_cache))
             continue
         cell = (target, a.subject)
         remaining[cell] -= 1
@@ -366,15 +367,25 @@ def place(p: Problem, *, upto: int = 3) -> Result:
 
 
 def _standby_note(
-    p: Problem, a: Applicant, placements: dict[int, Placement], place_txt: str, open_for_stage3: int
+    p: Problem,
+    a: Applicant,
+    placements: dict[int, Placement],
+    place_txt: str,
+    open_for_stage3: int,
+    cache: dict[str, tuple[int, dict[int, int]]],
 ) -> str:
+    """Why ``a`` is 落聘待岗. The subject has no open post left, so its per-stage counts are final: they are
+    computed once per subject (``cache``)."""
     label = p.subject_names.get(a.subject, a.subject)
-    total = sum(n for (_school, subject), n in p.capacity.items() if subject == a.subject)
-    by_stage: dict[int, int] = defaultdict(int)
-    by_id = {x.id: x for x in p.applicants}
-    for aid, pl in placements.items():
-        if pl.school is not None and by_id[aid].subject == a.subject and pl.stage:
-            by_stage[pl.stage] += 1
+    if a.subject not in cache:
+        total = sum(n for (_school, subject), n in p.capacity.items() if subject == a.subject)
+        by_stage: dict[int, int] = defaultdict(int)
+        subject_of = {x.id: x.subject for x in p.applicants}
+        for aid, pl in placements.items():
+            if pl.school is not None and pl.stage and subject_of[aid] == a.subject:
+                by_stage[pl.stage] += 1
+        cache[a.subject] = (total, by_stage)
+    total, by_stage = cache[a.subject]
     filled = f"校内竞聘{by_stage[1]}人、跨校竞聘{by_stage[2]}人、组织调剂{by_stage[3]}人"
     if total == 0:
         return f"落聘待岗：本轮未设{label}岗位；{place_txt}"
