@@ -1,5 +1,5 @@
 """Browser flow: the personnel section runs a 县管校聘 round from creation to execution in the browser —
-posts, applications, scores, the three stages, review with per-teacher explanations, publication, execution.
+posts, applications, scores, the stages (校内竞聘、跨校竞聘、组织调剂、落聘待岗), review with per-teacher explanations, publication, execution.
 Then the rotation and ethics pages render for the roles allowed to see them."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_hiring_round_run_and_published_in_the_browser(page, staff, school_a, sc
     _advance(page, "校内竞聘")
     _advance(page, "跨校竞聘")
     assert page.inner_text("[data-testid=count-s1]") == "1"
-    _advance(page, "县级调剂")
+    _advance(page, "组织调剂")
     _advance(page, "审核")
     li = page.locator("tr[data-teacher='李二']")
     assert "老麦乡中心小学（跨校竞聘·第1志愿）" in li.locator("[data-testid=placement]").inner_text()
@@ -78,21 +78,25 @@ def test_hiring_round_run_and_published_in_the_browser(page, staff, school_a, sc
     page.wait_for_selector("h1:has-text('师德档案')")
 
 
-def test_infeasible_round_is_explained_on_the_page(page, staff, school_a):
+def test_oversubscribed_round_is_explained_and_runs_to_standby(page, staff, school_a):
     personnel, teachers = staff
-    from jiaoyun.teachers.services import application_submit, round_advance, round_create, round_post_set
+    from jiaoyun.teachers.services import application_submit, round_advance, round_create, round_post_set, score_set
 
-    rnd = round_create(actor=personnel, year=2026, name="不可行轮次", effective_date=dt.date(2026, 9, 1))
+    rnd = round_create(actor=personnel, year=2026, name="超额轮次", effective_date=dt.date(2026, 9, 1))
     round_post_set(actor=personnel, round=rnd, school=school_a, subject="math", count=1)
     round_advance(actor=personnel, round=rnd)
-    for t in teachers.values():
-        application_submit(actor=personnel, round=rnd, teacher=t, choices=[])
+    for t, score in zip(teachers.values(), (90, 80), strict=True):
+        app = application_submit(actor=personnel, round=rnd, teacher=t, choices=[])
+        score_set(actor=personnel, application=app, school=school_a, score=score)
     login(page, "personnel")
     page.goto(f"/teachers/rounds/{rnd.pk}/")
-    assert "数学：报名教师2人，岗位仅1个，缺1个岗位" in page.inner_text("[data-testid=round-infeasible]")
-    page.click("[data-testid=round-advance]")
-    page.wait_for_selector(".messages:has-text('轮次不可行')")
-    assert page.inner_text("[data-testid=round-status]") == "报名"
+    assert "数学：报名教师2人，岗位1个，1人将落聘待岗" in page.inner_text("[data-testid=round-oversubscribed]")
+    for expected in ("校内竞聘", "跨校竞聘", "组织调剂", "审核"):
+        _advance(page, expected)
+    assert page.inner_text("[data-testid=count-s4]") == "1"
+    li = page.locator("tr[data-teacher='李二']")
+    assert "落聘待岗" in li.locator("[data-testid=placement]").inner_text()
+    assert "落聘待岗：数学岗位共1个已全部聘满" in li.inner_text()
 
 
 def test_rotation_plan_generated_approved_and_completed_in_the_browser(page, staff, school_a, school_b):

@@ -15,7 +15,7 @@ class RoundStatus(models.TextChoices):
     APPLYING = "applying", "报名"
     IN_SCHOOL = "in_school", "校内竞聘"
     CROSS_SCHOOL = "cross_school", "跨校竞聘"
-    COUNTY = "county", "县级调剂"
+    COUNTY = "county", "组织调剂"
     REVIEW = "review", "审核"
     PUBLISHED = "published", "已发布"
     APPLIED = "applied", "已执行"
@@ -27,7 +27,16 @@ ROUND_ORDER: list[str] = [s.value for s in RoundStatus]
 class Stage(models.IntegerChoices):
     IN_SCHOOL = 1, "校内竞聘"
     CROSS_SCHOOL = 2, "跨校竞聘"
-    COUNTY = 3, "县级调剂"
+    COUNTY = 3, "组织调剂"
+    STANDBY = 4, "落聘待岗"
+
+
+class StandbyStatus(models.TextChoices):
+    """A 落聘待岗 teacher: in training, trained (passed the training assessment), then reassigned to a post."""
+
+    TRAINING = "training", "待岗培训"
+    TRAINED = "trained", "培训合格"
+    REASSIGNED = "reassigned", "已重新安排"
 
 
 class AppealStatus(models.TextChoices):
@@ -82,7 +91,7 @@ class SanctionType(models.TextChoices):
     NOTICE = "notice", "通报批评"
 
 
-# Sanctions that carry a period and so trigger the one-vote veto (一票否决).
+# Sanctions that carry a period and consequences (``TEACHERS_SANCTION_RULES`` in conf.py says which).
 VETO_SANCTIONS = (
     SanctionType.WARNING,
     SanctionType.DEMERIT,
@@ -104,8 +113,15 @@ class AppraisalGrade(models.TextChoices):
     FAIL = "fail", "不合格"
 
 
-# Grades a sanctioned teacher may not receive.
-VETOED_GRADES = (AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT)
+# 年度考核 grades from the best down (a rule bars a grade "and above").
+GRADE_ORDER = [AppraisalGrade.EXCELLENT, AppraisalGrade.COMPETENT, AppraisalGrade.BASIC, AppraisalGrade.FAIL]
+
+
+class EthicsResult(models.TextChoices):
+    """师德考核 result of the year (《关于加强和改进新时代师德师风建设的意见》, 2019)."""
+
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
 
 
 class HonourLevel(models.TextChoices):

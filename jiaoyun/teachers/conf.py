@@ -73,18 +73,62 @@ DEFAULTS: dict[str, Any] = {
     "TEACHERS_ROTATION_MIN_YEARS": 6,
     "TEACHERS_ROTATION_MIN_RATE": "0.10",
     "TEACHERS_ROTATION_MIN_BACKBONE_RATE": "0.20",
+    # 骨干 levels that count toward the backbone share (教师〔2014〕4号: "骨干教师…不低于交流总数的20%").
+    # Default: county level and above (县级及以上骨干); add "school" to count 校级骨干 as well.
+    "TEACHERS_ROTATION_BACKBONE_LEVELS": ["county", "city", "province"],
     "TEACHERS_RETIREMENT_AGE": {"M": 60, "F": 55},
     "TEACHERS_ROTATION_EXEMPT_YEARS_BEFORE_RETIREMENT": 5,
     # Only these staffing kinds rotate (在编).
     "TEACHERS_ROTATION_STAFFING": ["established"],
-    # 中小学教师违反职业道德行为处理办法 (2018): months a sanction lasts (None = permanent).
-    "TEACHERS_SANCTION_MONTHS": {
-        "warning": 6,
-        "demerit": 12,
-        "demotion": 24,
-        "expulsion": None,
-        "disqualification": 24,
+    # Consequences of each 处理, as data (docs/teachers.md, "处分的后果"). Per type:
+    #   months      — the period (None = permanent; missing type = no period, ends the day it starts);
+    #   appraisal   — 年度考核 grades the teacher may not receive, and when: "decision_year" (the appraisal year
+    #                 that contains the decision) or "period" (every appraisal year the period overlaps);
+    #   promotion   — no 岗位等级晋升 / 职称聘任 to a higher post during the period;
+    #   honour      — no 评优评先 during the period;
+    #   ends_employment — the 人事关系 ends on the start date (no later appraisal, promotion, honour or round);
+    #   source      — the legal text each consequence comes from (shown in refusals and on the pages).
+    "TEACHERS_SANCTION_RULES": {
+        "warning": {
+            "months": 6,
+            "appraisal": {"barred": ["excellent"], "when": "decision_year"},
+            "promotion": True,
+            "honour": True,
+            "source": "事业单位工作人员处分规定第七条第一款（警告：受处分期间不得聘用到高于现聘岗位等级的岗位，"
+            "作出处分决定的当年年度考核不能确定为优秀等次）；期间见第六条及中小学教师违反职业道德行为处理办法第三条",
+        },
+        "demerit": {
+            "months": 12,
+            "appraisal": {"barred": ["excellent", "competent"], "when": "period"},
+            "promotion": True,
+            "honour": True,
+            "source": "事业单位工作人员处分规定第七条第二款（记过：受处分期间不得聘用到高于现聘岗位等级的岗位，"
+            "年度考核不得确定为合格及以上等次）",
+        },
+        "demotion": {
+            "months": 24,
+            "appraisal": {"barred": ["excellent", "competent", "basic"], "when": "period"},
+            "promotion": True,
+            "honour": True,
+            "source": "事业单位工作人员处分规定第七条第三款（降低岗位等级：降低一个以上岗位等级聘用；受处分期间"
+            "不得聘用到高于受处分后所聘岗位等级的岗位，年度考核不得确定为基本合格及以上等次）",
+        },
+        "expulsion": {
+            "months": None,
+            "ends_employment": True,
+            "source": "事业单位工作人员处分规定第七条第五款（开除：自处分决定生效之日起终止人事关系）",
+        },
+        "disqualification": {
+            "months": 24,
+            "promotion": True,
+            "honour": True,
+            "source": "中小学教师违反职业道德行为处理办法第三条（取消在评奖评优、职务晋升、职称评定、岗位聘用等"
+            "方面的资格，执行期限不少于24个月）",
+        },
     },
+    # 师德考核不合格 (《关于加强和改进新时代师德师风建设的意见》, 2019): the 年度考核 of that year is 不合格, and
+    # 职称评聘、推优评先 are vetoed (一票否决) in the assessed school year and this many following ones.
+    "TEACHERS_ETHICS_FAIL_VETO_FOLLOWING_YEARS": 1,
 }
 
 

@@ -2,10 +2,11 @@
 
 Algorithm (docs/adr/0006-hiring-round-placement.md):
 
-1. **Feasibility.** For every subject the number of applicants may not exceed the posts offered in that
-   subject; a school's posts may not exceed its 核定编制 less the 在编 staff not in the round; all posts may
-   not exceed the county's approved 岗位总量. Otherwise nothing is placed and
-   every violated condition is reported in words (subject, applicants, posts, shortfall).
+1. **Feasibility.** A school's posts may not exceed its 核定编制 less the 在编 staff not in the round; all
+   posts may not exceed the county's approved 岗位总量. Otherwise nothing is placed and every violated
+   condition is reported in words. More applicants than posts in a subject is the usual case, not an error:
+   the surplus ends in 落聘待岗 (stage 4); ``oversubscription`` says by how many per subject
+   (docs/adr/0016-hiring-round-more-teachers-than-posts.md).
 2. **校内竞聘 (stage 1).** Each applicant who competes in their own school is ranked by their own school's
    score among the colleagues applying for the same subject; the best ``capacity`` of them keep a post.
 3. **跨校竞聘 (stage 2).** Teacher-proposing deferred acceptance (Gale–Shapley) over the remaining posts:
@@ -13,15 +14,17 @@ Algorithm (docs/adr/0006-hiring-round-placement.md):
    applicants up to its remaining posts in the subject and rejects the rest. A school only considers
    applicants it has scored. The result is the teacher-optimal stable matching, which is unique, so the
    order in which proposals are processed does not change it.
-4. **县级调剂 (stage 3).** Applicants still unplaced are taken in order of their best score; each goes to the
+4. **组织调剂 (stage 3).** Applicants still unplaced are taken in order of their best score; each goes to the
    nearest school (straight-line distance from their original school) with an open post in their subject;
    equal distances go to the school with more open posts, then the lower school id.
+5. **落聘待岗 (stage 4).** Whoever is left when the subject has no open post: the explanation gives the posts
+   of the subject and how each stage filled them, and the applicant's place in the 组织调剂 order.
 
 **Ties.** A school ranks applicants by score (higher first); equal scores are broken by the earlier
 参加工作日期 (longer service first), then by the smaller teacher id. The key is total, so every run gives the
 same result.
 
-Every applicant gets an explanation: the stage and preference rank, their score against the post's cut-off
+Every applicant gets an explanation: the stage and preference rank (or why they were not placed), their score against the post's cut-off
 score, and for each better-ranked school why it did not take them (no post, not scored, full with cut-off).
 """
 
@@ -85,19 +88,25 @@ def _key(score: float, a: Applicant) -> Key:
     return (score, -a.hire_ordinal, -a.teacher_id)
 
 
-def check_feasibility(p: Problem) -> list[str]:
-    reasons: list[str] = []
+def oversubscription(p: Problem) -> list[str]:
+    """Per subject with more applicants than posts: how many will end in 落聘待岗 (information, not an error)."""
     posts_by_subject: dict[str, int] = defaultdict(int)
     for (_school, subject), n in p.capacity.items():
         posts_by_subject[subject] += n
     applicants_by_subject: dict[str, int] = defaultdict(int)
     for a in p.applicants:
         applicants_by_subject[a.subject] += 1
+    notes: list[str] = []
     for subject in sorted(applicants_by_subject):
         n_app, n_post = applicants_by_subject[subject], posts_by_subject.get(subject, 0)
         if n_app > n_post:
             label = p.subject_names.get(subject, subject)
-            reasons.append(f"{label}：报名教师{n_app}人，岗位仅{n_post}个，缺{n_app - n_post}个岗位")
+            notes.append(f"{label}：报名教师{n_app}人，岗位{n_post}个，{n_app - n_post}人将落聘待岗")
+    return notes
+
+
+def check_feasibility(p: Problem) -> list[str]:
+    reasons: list[str] = []
     posts_by_school: dict[int, int] = defaultdict(int)
     for (school, _subject), n in p.capacity.items():
         posts_by_school[school] += n
@@ -312,7 +321,7 @@ def place(p: Problem, *, upto: int = 3) -> Result:
     if upto < 3:
         return _finish(p, placements, notes, remaining, {**cutoff1, **{c: k[0] for c, k in cutoff2.items()}})
 
-    # Stage 3: county placement, nearest open post of the subject first.
+    # Stage 3: 组织调剂, nearest open post of the subject first; stage 4: 落聘待岗 when none is left.
     open_by_subject: dict[str, set[int]] = defaultdict(set)
     for (school, subject), n in remaining.items():
         if n > 0:
@@ -325,10 +334,24 @@ def place(p: Problem, *, upto: int = 3) -> Result:
             best[aid] = s
     unplaced.sort(key=lambda a: _key(best[a.id], a), reverse=True)
     index = _NearestIndex(p, open_by_subject)
+    scored = {aid for (_school, aid) in p.scores}
+    in_stage3: dict[str, int] = defaultdict(int)
     for a in unplaced:
+        in_stage3[a.subject] += 1
+    order: dict[str, int] = defaultdict(int)
+    open_before: dict[str, int] = defaultdict(int)
+    standby_cache: dict[str, tuple[int, dict[int, int]]] = {}
+    for (_school, subject), n in remaining.items():
+        open_before[subject] += max(n, 0)
+    for a in unplaced:
+        order[a.subject] += 1
+        label = subj(a.subject, a.subject)
+        best_txt = f"本人最高得分{best[a.id]:g}" if a.id in scored else "本人未获任何学校评分"
+        place_txt = f"{best_txt}，在参加组织调剂的{label}教师{in_stage3[a.subject]}人中排第{order[a.subject]}"
         target = index.nearest(a.origin, a.subject, remaining)
-        if target is None:  # cannot happen once feasible; kept as a guard with a clear note
-            notes[a.id].append(f"县级调剂：{subj(a.subject, a.subject)}已无空余岗位，待岗")
+        if target is None:
+            placements[a.id] = Placement(None, 4, None, None)
+            notes[a.id].append(_standby_note(p, a, placements, place_txt, open_before[a.subject], standby_cache))
             continue
         cell = (target, a.subject)
         remaining[cell] -= 1
@@ -338,9 +361,38 @@ def place(p: Problem, *, upto: int = 3) -> Result:
         d = _distance(p, a.origin, target)
         where = f"距原学校约{d:.1f}公里" if d < 1e5 else "距离未知"
         notes[a.id].append(
-            f"县级调剂：调剂至尚有{subj(a.subject, a.subject)}空岗的最近学校{sname(target, '')}（{where}）"
+            f"组织调剂：按最高得分排序（{place_txt}），调剂至尚有{label}空岗的最近学校{sname(target, '')}（{where}）"
         )
     return _finish(p, placements, notes, remaining, {**cutoff1, **{c: k[0] for c, k in cutoff2.items()}})
+
+
+def _standby_note(
+    p: Problem,
+    a: Applicant,
+    placements: dict[int, Placement],
+    place_txt: str,
+    open_for_stage3: int,
+    cache: dict[str, tuple[int, dict[int, int]]],
+) -> str:
+    """Why ``a`` is 落聘待岗. The subject has no open post left, so its per-stage counts are final: they are
+    computed once per subject (``cache``)."""
+    label = p.subject_names.get(a.subject, a.subject)
+    if a.subject not in cache:
+        total = sum(n for (_school, subject), n in p.capacity.items() if subject == a.subject)
+        by_stage: dict[int, int] = defaultdict(int)
+        subject_of = {x.id: x.subject for x in p.applicants}
+        for aid, pl in placements.items():
+            if pl.school is not None and pl.stage and subject_of[aid] == a.subject:
+                by_stage[pl.stage] += 1
+        cache[a.subject] = (total, by_stage)
+    total, by_stage = cache[a.subject]
+    filled = f"校内竞聘{by_stage[1]}人、跨校竞聘{by_stage[2]}人、组织调剂{by_stage[3]}人"
+    if total == 0:
+        return f"落聘待岗：本轮未设{label}岗位；{place_txt}"
+    return (
+        f"落聘待岗：{label}岗位共{total}个已全部聘满（{filled}）；组织调剂前剩余空岗{open_for_stage3}个，"
+        f"按最高得分排序由排名在前者调剂（{place_txt}）"
+    )
 
 
 def _why_not(

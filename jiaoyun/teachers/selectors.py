@@ -11,6 +11,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from jiaoyun.core.choices import Role, ScopeLevel
 from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
+from jiaoyun.people.choices import Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, Stage
 from jiaoyun.teachers.models import (
@@ -28,6 +29,7 @@ from jiaoyun.teachers.models import (
     RoundPost,
     Sanction,
     Score,
+    StandbyRecord,
     SubjectGap,
     TitlePromotion,
 )
@@ -181,7 +183,7 @@ def round_applications(*, user: Any, round: HiringRound, filters: Any = None) ->
         qs = qs.filter(subject=f.get("subject"))
     if f.get("stage") == "none":
         qs = qs.filter(stage__isnull=True)
-    elif f.get("stage") in ("1", "2", "3"):
+    elif f.get("stage") in ("1", "2", "3", "4"):
         qs = qs.filter(stage=int(str(f.get("stage"))))
     if f.get("q"):
         qs = qs.filter(teacher__name__icontains=str(f.get("q")))
@@ -230,12 +232,50 @@ def round_stage_counts(*, round: HiringRound) -> dict[str, int]:
         s1=Count("id", filter=Q(stage=Stage.IN_SCHOOL)),
         s2=Count("id", filter=Q(stage=Stage.CROSS_SCHOOL)),
         s3=Count("id", filter=Q(stage=Stage.COUNTY)),
+        s4=Count("id", filter=Q(stage=Stage.STANDBY)),
         moved=Count("id", filter=Q(placed_school__isnull=False) & ~Q(placed_school=F("origin_school"))),
     )
     posts = RoundPost.objects.filter(round=round).aggregate(posts=Sum("count"))
     agg["posts"] = posts["posts"] or 0
-    agg["unplaced"] = agg["total"] - agg["s1"] - agg["s2"] - agg["s3"]
+    agg["unplaced"] = agg["total"] - agg["s1"] - agg["s2"] - agg["s3"] - agg["s4"]
     return agg
+
+
+def round_subject_stages(*, user: Any, round: HiringRound) -> list[dict[str, Any]]:
+    """Per subject: posts, applicants, and how many each stage placed (校内/跨校/组织调剂) or left 落聘待岗 —
+    over the applications the user may see (posts: all of the round's posts of the subject)."""
+    posts = dict(
+        RoundPost.objects.filter(round=round).values("subject").annotate(n=Sum("count")).values_list("subject", "n")
+    )
+    rows = (
+        Application.objects.filter(_application_q(user, round), round=round)
+        .values("subject")
+        .annotate(
+            total=Count("id"),
+            s1=Count("id", filter=Q(stage=Stage.IN_SCHOOL)),
+            s2=Count("id", filter=Q(stage=Stage.CROSS_SCHOOL)),
+            s3=Count("id", filter=Q(stage=Stage.COUNTY)),
+            s4=Count("id", filter=Q(stage=Stage.STANDBY)),
+        )
+        .order_by("subject")
+    )
+    labels = dict(Subject.choices)
+    return [{**r, "label": labels.get(r["subject"], r["subject"]), "posts": posts.get(r["subject"], 0)} for r in rows]
+
+
+def round_standby(*, user: Any, round: HiringRound) -> QuerySet[StandbyRecord]:
+    """The 落聘待岗 records of the round the user may see."""
+    return (
+        StandbyRecord.objects.filter(
+            application__in=Application.objects.filter(_application_q(user, round), round=round)
+        )
+        .select_related("application__teacher", "application__origin_school", "reassigned_school")
+        .order_by("application_id")
+    )
+
+
+def round_standby_get(*, user: Any, round: HiringRound, standby_id: int) -> StandbyRecord | None:
+    return round_standby(user=user, round=round).filter(pk=standby_id).first()
 
 
 # ---------------------------------------------------------------- rotation
@@ -299,9 +339,11 @@ def rotation_by_township(*, user: Any, plan: RotationPlan) -> list[dict[str, Any
 
 
 def rotation_eligible_count(*, on: dt.date) -> dict[str, int]:
-    from jiaoyun.teachers.services.rotation import eligible_teachers
+    from jiaoyun.teachers.services.rotation import backbone_levels, eligible_teachers
 
-    return eligible_teachers(on).aggregate(total=Count("id"), backbone=Count("id", filter=~Q(backbone="")))
+    return eligible_teachers(on).aggregate(
+        total=Count("id"), backbone=Count("id", filter=Q(backbone__in=backbone_levels()))
+    )
 
 
 # ---------------------------------------------------------------- ethics

@@ -1,7 +1,7 @@
 from jiaoyun.teachers.models.ethics import Appraisal, EthicsRecord, Honour, Pledge, Sanction, TitlePromotion
 from jiaoyun.teachers.models.quotas import CountyQuota, QuotaSnapshot, StaffingStandard, SubjectGap
 from jiaoyun.teachers.models.rotation import RotationMove, RotationPlan
-from jiaoyun.teachers.models.rounds import Appeal, Application, HiringRound, RoundEvent, RoundPost, Score
+from jiaoyun.teachers.models.rounds import Appeal, Application, HiringRound, RoundEvent, RoundPost, Score, StandbyRecord
 
 __all__ = [
     "Appeal",
@@ -20,6 +20,7 @@ __all__ = [
     "Sanction",
     "Score",
     "StaffingStandard",
+    "StandbyRecord",
     "SubjectGap",
     "TitlePromotion",
 ]

@@ -7,7 +7,15 @@ from django.conf import settings
 from django.db import models
 
 from jiaoyun.people.choices import Title
-from jiaoyun.teachers.choices import AppraisalGrade, HonourLevel, PledgeKind, Principle, RecordKind, SanctionType
+from jiaoyun.teachers.choices import (
+    AppraisalGrade,
+    EthicsResult,
+    HonourLevel,
+    PledgeKind,
+    Principle,
+    RecordKind,
+    SanctionType,
+)
 
 
 class EthicsRecord(models.Model):
@@ -89,6 +97,7 @@ class Appraisal(models.Model):
     teacher = models.ForeignKey("people.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("学年")
     grade = models.CharField("等次", max_length=20, choices=AppraisalGrade.choices)
+    ethics = models.CharField("师德考核", max_length=10, choices=EthicsResult.choices, default=EthicsResult.PASS)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 
 from jiaoyun.people.choices import Subject
-from jiaoyun.teachers.choices import AppealStatus, RoundStatus, Stage
+from jiaoyun.teachers.choices import AppealStatus, RoundStatus, Stage, StandbyStatus
 
 
 class HiringRound(models.Model):
-    """One 县管校聘 round. Its status moves 草稿 → 报名 → 校内竞聘 → 跨校竞聘 → 县级调剂 → 审核 → 已发布 → 已执行."""
+    """One 县管校聘 round. Its status moves 草稿 → 报名 → 校内竞聘 → 跨校竞聘 → 组织调剂 → 审核 → 已发布 → 已执行;
+    the applicants no stage placed are 落聘待岗 (``StandbyRecord`` once the round is executed)."""
 
     year = models.PositiveSmallIntegerField("学年")
     name = models.CharField("名称", max_length=100)
@@ -142,3 +143,32 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.teacher} 申诉"
+
+
+class StandbyRecord(models.Model):
+    """A 落聘待岗 teacher of an executed round: the training they take, then the later reassignment to a post."""
+
+    application = models.OneToOneField(
+        Application, verbose_name="报名", on_delete=models.CASCADE, related_name="standby"
+    )
+    status = models.CharField("状态", max_length=20, choices=StandbyStatus.choices, default=StandbyStatus.TRAINING)
+    training = models.CharField("培训内容", max_length=200, blank=True)
+    training_start = models.DateField("培训开始", null=True, blank=True)
+    training_end = models.DateField("培训结束", null=True, blank=True)
+    training_passed = models.BooleanField("培训考核合格", null=True, blank=True)
+    reassigned_school = models.ForeignKey(
+        "schools.School", verbose_name="重新安排学校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reassigned_on = models.DateField("到岗日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "落聘待岗记录"
+        verbose_name_plural = "落聘待岗记录"
+        ordering = ["application_id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.teacher} {self.get_status_display()}"

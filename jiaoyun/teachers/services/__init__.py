@@ -25,6 +25,8 @@ from jiaoyun.teachers.services.rounds import (
     round_post_set,
     round_recompute,
     score_set,
+    standby_reassign,
+    standby_training_record,
 )
 
 __all__ = [
@@ -50,5 +52,7 @@ __all__ = [
     "score_set",
     "standard_update",
     "standards_ensure",
+    "standby_reassign",
+    "standby_training_record",
     "title_promote",
 ]

@@ -71,6 +71,15 @@ def eligibility_q(on: dt.date) -> Q:
     )
 
 
+def backbone_levels() -> list[str]:
+    """The 骨干 levels that count toward the backbone share (setting ``TEACHERS_ROTATION_BACKBONE_LEVELS``)."""
+    return [str(level) for level in conf.get("TEACHERS_ROTATION_BACKBONE_LEVELS") if level]
+
+
+def counts_as_backbone(level: str) -> bool:
+    return bool(level) and level in backbone_levels()
+
+
 def eligible_teachers(on: dt.date) -> QuerySet[Teacher]:
     return Teacher.objects.filter(eligibility_q(on))
 
@@ -117,6 +126,8 @@ def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt
                 "school__urban_rural")
         .order_by("id")
     ]  # fmt: skip
+    for t in pool:
+        t["backbone"] = counts_as_backbone(t["backbone"])
     n_eligible = len(pool)
     if n_eligible == 0:
         raise DomainError("没有符合交流条件的教师（同校任教满年限且未临近退休）")

@@ -19,7 +19,7 @@ from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_assign
 from jiaoyun.schools.models import School
 from jiaoyun.teachers import matching
-from jiaoyun.teachers.choices import ROUND_ORDER, AppealStatus, RoundStatus, Stage
+from jiaoyun.teachers.choices import ROUND_ORDER, AppealStatus, RoundStatus, Stage, StandbyStatus
 from jiaoyun.teachers.models import (
     Appeal,
     Application,
@@ -29,8 +29,10 @@ from jiaoyun.teachers.models import (
     RoundEvent,
     RoundPost,
     Score,
+    StandbyRecord,
 )
 from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.services.ethics import employment_ended
 
 MAX_CHOICES = 5
 POST_EDIT_STATUSES = (RoundStatus.DRAFT, RoundStatus.APPLYING)
@@ -103,6 +105,11 @@ def application_submit(
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
         raise DomainError(f"{teacher.name}不在职或无任职学校，不能报名", field="教师")
+    ended = employment_ended(teacher=teacher, on=round.effective_date)
+    if ended is not None:
+        raise DomainError(
+            f"{teacher.name}受“开除”处分（{ended.start}起），人事关系已终止，不能报名", field="教师", code="ethics_veto"
+        )
     subject = subject or teacher.main_subject
     if subject not in Subject.values:
         raise DomainError("请填写竞聘学科", field="竞聘学科")
@@ -217,6 +224,17 @@ def round_feasibility(*, round: HiringRound) -> list[str]:
     return matching.check_feasibility(build_problem(round))
 
 
+def round_oversubscription(*, round: HiringRound) -> list[str]:
+    """Subjects with more applicants than posts and how many will end in 落聘待岗 (information)."""
+    return matching.oversubscription(build_problem(round))
+
+
+def round_checks(*, round: HiringRound) -> tuple[list[str], list[str]]:
+    """Both of the above from one read of the round: (reasons it cannot start, oversubscribed subjects)."""
+    problem = build_problem(round)
+    return matching.check_feasibility(problem), matching.oversubscription(problem)
+
+
 def _store(rnd: HiringRound, upto: int) -> matching.Result:
     problem = build_problem(rnd)
     result = matching.place(problem, upto=upto)
@@ -257,6 +275,10 @@ def _apply(rnd: HiringRound, actor: Any) -> int:
             )
             moved += 1
     Application.objects.filter(round=rnd, placed_school__isnull=False).update(applied=True)
+    standby = Application.objects.filter(round=rnd, stage=Stage.STANDBY, standby__isnull=True)
+    StandbyRecord.objects.bulk_create(
+        [StandbyRecord(application=a, updated_by=actor) for a in standby.order_by("id")], batch_size=500
+    )
     return moved
 
 
@@ -286,7 +308,9 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
         extra = f"跨校竞聘录用{sum(1 for p in r.placements.values() if p.stage == 2)}人"
     if target == RoundStatus.REVIEW:
         r = _store(rnd, 3)
-        extra = f"县级调剂{sum(1 for p in r.placements.values() if p.stage == 3)}人"
+        n3 = sum(1 for p in r.placements.values() if p.stage == Stage.COUNTY)
+        n4 = sum(1 for p in r.placements.values() if p.stage == Stage.STANDBY)
+        extra = f"组织调剂{n3}人；落聘待岗{n4}人"
     if (
         target == RoundStatus.PUBLISHED
         and Appeal.objects.filter(application__round=rnd, status=AppealStatus.PENDING).exists()
@@ -295,7 +319,9 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
     if target == RoundStatus.APPLIED:
         if Appeal.objects.filter(application__round=rnd, status=AppealStatus.PENDING).exists():
             raise IllegalTransition("尚有未处理的申诉，处理后才能执行")
-        extra = f"调动{_apply(rnd, actor)}人"
+        moved = _apply(rnd, actor)
+        n4 = Application.objects.filter(round=rnd, stage=Stage.STANDBY).count()
+        extra = f"调动{moved}人；落聘待岗{n4}人转入待岗培训"
     before = rnd.status
     rnd.status = target
     rnd.save(update_fields=["status"])
@@ -355,3 +381,68 @@ def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> 
         note=outcome,
     )
     return appeal
+
+
+def _standby_for_update(standby: StandbyRecord) -> StandbyRecord:
+    row = StandbyRecord.objects.select_for_update().select_related("application__teacher").get(pk=standby.pk)
+    if row.status == StandbyStatus.REASSIGNED:
+        raise IllegalTransition(f"{row.application.teacher.name}已重新安排岗位")
+    return row
+
+
+@transaction.atomic
+def standby_training_record(
+    *, actor: Any, standby: StandbyRecord, training: str, start: dt.date, end: dt.date, passed: bool, note: str = ""
+) -> StandbyRecord:
+    """Record the 待岗培训 of a 落聘待岗 teacher and its assessment (合格 opens the reassignment)."""
+    require_personnel(actor)
+    row = _standby_for_update(standby)
+    if not training.strip():
+        raise DomainError("不能为空", field="培训内容")
+    if end < start:
+        raise DomainError("培训结束日期不能早于开始日期", field="培训结束")
+    before = snapshot(row)
+    row.training, row.training_start, row.training_end = training.strip(), start, end
+    row.training_passed = passed
+    row.status = StandbyStatus.TRAINED if passed else StandbyStatus.TRAINING
+    row.note = note.strip()[:500]
+    row.updated_by = actor
+    row.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=row, changes={"before": before, "after": snapshot(row)})
+    standby.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def standby_reassign(
+    *, actor: Any, standby: StandbyRecord, school: School, date: dt.date, note: str = ""
+) -> StandbyRecord:
+    """Reassign a trained 落聘待岗 teacher to a post (组织调剂 after training); writes the assignment."""
+    require_personnel(actor)
+    row = _standby_for_update(standby)
+    teacher = row.application.teacher
+    if row.status != StandbyStatus.TRAINED:
+        raise IllegalTransition(f"{teacher.name}尚未完成待岗培训或培训考核不合格，不能重新安排岗位")
+    if not school.is_active:
+        raise DomainError(f"{school.name}已停用", field="学校")
+    if row.training_end and date < row.training_end:
+        raise DomainError("到岗日期不能早于培训结束日期", field="到岗日期")
+    if teacher.school_id != school.pk:
+        teacher_assign(
+            actor=actor,
+            teacher=teacher,
+            school=school,
+            start=date,
+            kind=AssignmentKind.HIRING_ROUND,
+            note=f"落聘待岗培训后重新安排（{row.application.round.name}）",
+        )
+    row.status = StandbyStatus.REASSIGNED
+    row.reassigned_school, row.reassigned_on = school, date
+    row.note = note.strip()[:500] or row.note
+    row.updated_by = actor
+    row.save()
+    audit_record(
+        actor=actor, action=AuditAction.TRANSITION, obj=row, changes=snapshot(row), note=f"重新安排至{school.name}"
+    )
+    standby.refresh_from_db()
+    return row

@@ -39,15 +39,15 @@ def sanctioned(personnel, school_a):
 def test_one_vote_veto_on_appraisal_title_and_honours(personnel, sanctioned):
     # 记过 2026-03-01 … 2027-02-28 overlaps school years 2025 and 2026
     with pytest.raises(
-        DomainError, match=r"一票否决：赵违受“记过”处理（2026-03-01至2027-02-28），处理期内不得评为“优秀”"
+        DomainError, match=r"赵违受“记过”处分（2026-03-01至2027-02-28），受处分期间2026-2027学年年度考核不得评为“优秀”"
     ):
         appraisal_record(actor=personnel, teacher=sanctioned, year=2026, grade="excellent")
-    with pytest.raises(DomainError, match="一票否决"):
+    with pytest.raises(DomainError, match="第七条第二款"):
         appraisal_record(actor=personnel, teacher=sanctioned, year=2025, grade="competent")
     assert appraisal_record(actor=personnel, teacher=sanctioned, year=2026, grade="basic").grade == "basic"
     assert appraisal_record(actor=personnel, teacher=sanctioned, year=2027, grade="excellent").grade == "excellent"
     assert Appraisal.objects.filter(teacher=sanctioned).count() == 2
-    with pytest.raises(DomainError, match="不得参加职称评聘"):
+    with pytest.raises(DomainError, match="不得聘用到更高岗位"):
         title_promote(actor=personnel, teacher=sanctioned, to_title="first", date=dt.date(2027, 2, 28))
     with pytest.raises(DomainError, match="不得评优评先"):
         honour_award(actor=personnel, teacher=sanctioned, name="优秀教师", level="county", date=dt.date(2026, 9, 10))

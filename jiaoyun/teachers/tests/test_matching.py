@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from jiaoyun.teachers.matching import Applicant, Problem, blocking_pairs, place
+from jiaoyun.teachers.matching import Applicant, Problem, blocking_pairs, oversubscription, place
 
 A, B, C, O = 1, 2, 3, 9  # noqa: E741
 NAMES = {A: "甲校", B: "乙校", C: "丙校", O: "原校"}
@@ -78,16 +78,23 @@ def test_county_stage_places_unplaced_at_nearest_open_post():
     r = place(problem(apps, {(A, "math"): 1, (B, "math"): 1, (C, "math"): 1}, scores, positions=pos))
     assert r.placements[1].school == A
     assert (r.placements[2].school, r.placements[2].stage) == (C, 3)  # 11 km, B is 56 km away
-    assert r.explanations[2][-1].startswith("县级调剂：调剂至尚有数学空岗的最近学校丙校（距原学校约11.1公里）")
+    assert r.explanations[2][-1] == (
+        "组织调剂：按最高得分排序（本人最高得分80，在参加组织调剂的数学教师1人中排第1），"
+        "调剂至尚有数学空岗的最近学校丙校（距原学校约11.1公里）"
+    )
 
 
-def test_infeasible_round_says_which_subject_lacks_how_many_posts():
+def test_more_applicants_than_posts_is_not_infeasible_only_the_county_total_is():
     apps = [app(1, [A], subject="english"), app(2, [A], subject="english"), app(3, [B], subject="english"),
             app(4, [B])]  # fmt: skip
     p = problem(apps, {(A, "english"): 1, (B, "english"): 1, (B, "math"): 1}, {}, approved_posts=2)
     r = place(p)
     assert not r.feasible and r.placements == {}
-    assert r.infeasible == ["英语：报名教师3人，岗位仅2个，缺1个岗位", "岗位总数3个超过核定岗位总量2个，超出1个"]
+    assert r.infeasible == ["岗位总数3个超过核定岗位总量2个，超出1个"]
+    assert oversubscription(p) == ["英语：报名教师3人，岗位2个，1人将落聘待岗"]
+    p.approved_posts = None
+    r = place(p)
+    assert r.feasible and sum(1 for pl in r.placements.values() if pl.stage == 4) == 1
 
 
 def test_unscored_and_missing_posts_are_explained():

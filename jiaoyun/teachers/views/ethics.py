@@ -10,10 +10,19 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
-from jiaoyun.teachers import selectors, services
-from jiaoyun.teachers.choices import AppraisalGrade, HonourLevel, PledgeKind, Principle, RecordKind, SanctionType
+from jiaoyun.teachers import conf, selectors, services
+from jiaoyun.teachers.choices import (
+    AppraisalGrade,
+    EthicsResult,
+    HonourLevel,
+    PledgeKind,
+    Principle,
+    RecordKind,
+    SanctionType,
+)
 from jiaoyun.teachers.models import EthicsRecord
 from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.services.ethics import sanction_rule_rows
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
@@ -86,6 +95,9 @@ def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
             "honours": file.honours,
             "sanction_types": SanctionType.choices,
             "grades": AppraisalGrade.choices,
+            "ethics_results": EthicsResult.choices,
+            "rules": sanction_rule_rows(),
+            "ethics_fail_following": conf.get("TEACHERS_ETHICS_FAIL_VETO_FOLLOWING_YEARS"),
             "titles": Title.choices,
             "levels": HonourLevel.choices,
             "pledge_kinds": PledgeKind.choices,
@@ -132,6 +144,7 @@ def ethics_action(request: HttpRequest, pk: int) -> HttpResponse:
             run(
                 request, services.appraisal_record, "年度考核已登记", teacher=teacher,
                 year=int_param(p.get("year"), current_year()), grade=p.get("grade", ""),
+                ethics=p.get("ethics", "pass"),
             )  # fmt: skip
         elif action == "title":
             run(

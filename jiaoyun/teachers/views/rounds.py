@@ -13,7 +13,7 @@ from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus
 from jiaoyun.teachers.models import HiringRound
 from jiaoyun.teachers.perms import is_personnel
-from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_feasibility
+from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_checks
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
@@ -22,7 +22,7 @@ APPLICATION_COLUMNS = [
     Column("教师", lambda a: a.teacher.name),
     Column("竞聘学科", lambda a: a.get_subject_display()),
     Column("原学校", lambda a: a.origin_school.name),
-    Column("聘任学校", lambda a: a.placed_school.name if a.placed_school else "待岗"),
+    Column("聘任学校", lambda a: a.placed_school.name if a.placed_school else ("落聘待岗" if a.stage == 4 else "")),
     Column("阶段", lambda a: a.get_stage_display() if a.stage else ""),
     Column("志愿序号", lambda a: a.preference_rank or ""),
     Column("结果说明", lambda a: "；".join(a.explanation)),
@@ -89,14 +89,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "data": [
                     {"name": "校内竞聘留聘", "value": counts["s1"]},
                     {"name": "跨校竞聘录用", "value": counts["s2"]},
-                    {"name": "县级调剂", "value": counts["s3"]},
+                    {"name": "组织调剂", "value": counts["s3"]},
+                    {"name": "落聘待岗", "value": counts["s4"]},
                     {"name": "尚未安置", "value": counts["unplaced"]},
                 ],
             }
         ],
     }
     next_label = RoundStatus(ROUND_ORDER[idx + 1]).label if idx + 1 < len(ROUND_ORDER) else None
-    feasibility = round_feasibility(round=rnd) if rnd.status in (RoundStatus.APPLYING, RoundStatus.DRAFT) else []
+    before_start = rnd.status in (RoundStatus.APPLYING, RoundStatus.DRAFT)
+    feasibility, oversubscribed = round_checks(round=rnd) if before_start else ([], [])
     page = paginate(request, apps)
     return render_page(
         request,
@@ -118,6 +120,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "next_label": next_label,
             "feasibility": feasibility,
+            "oversubscribed": oversubscribed,
+            "subject_stages": selectors.round_subject_stages(user=request.user, round=rnd),
+            "standby": selectors.round_standby(user=request.user, round=rnd)
+            if rnd.status == RoundStatus.APPLIED
+            else [],
             "events": rnd.events.select_related("actor"),
             "appeals": selectors.round_appeals(user=request.user, round=rnd).filter(application__in=apps),
             "schools": School.objects.filter(school_q(request.user), is_active=True).order_by("code") if manage else [],
@@ -207,4 +214,32 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
                 upheld=request.POST.get("upheld") == "1",
                 outcome=request.POST.get("outcome", ""),
             )
+    elif action in ("training", "reassign"):
+        standby = selectors.round_standby_get(
+            user=request.user, round=rnd, standby_id=int_param(request.POST.get("standby"), 0)
+        )
+        if standby is None:
+            raise Http404("待岗记录不存在或无权查看")
+        try:
+            if action == "training":
+                run(
+                    request, services.standby_training_record, "待岗培训已登记", standby=standby,
+                    training=request.POST.get("training", ""), start=date_param(request.POST.get("start"), "培训开始"),
+                    end=date_param(request.POST.get("end"), "培训结束"), passed=request.POST.get("passed") == "1",
+                    note=request.POST.get("note", ""),
+                )  # fmt: skip
+            else:
+                target = School.objects.filter(
+                    school_q(request.user), pk=int_param(request.POST.get("school"), 0)
+                ).first()
+                if target is None:
+                    raise DomainError("请选择学校", field="学校")
+                run(
+                    request, services.standby_reassign, "已重新安排岗位", standby=standby, school=target,
+                    date=date_param(request.POST.get("date"), "到岗日期"), note=request.POST.get("note", ""),
+                )  # fmt: skip
+        except DomainError as exc:
+            from django.contrib import messages
+
+            messages.error(request, str(exc))
     return redirect("teachers:round", pk=rnd.pk)
