@@ -181,7 +181,7 @@ def batch_rejects(request: HttpRequest, pk: int) -> HttpResponse:
         data = rejects_xlsx(batch, reveal=bool(getattr(request.user, "can_reveal_id", False)))
     except ImportBatch.DoesNotExist:
         raise Http404("导入批次不存在")
-    except (DomainError, FileNotFoundError):
+    except (DomainError, OSError):  # purged, or never stored (a batch refused before its file was kept)
         raise Http404("原文件已不存在，无法生成拒绝行文件")
     return _attachment(data, f"拒绝行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
 
