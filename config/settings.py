@@ -158,3 +158,4 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "jiaoyun.core.pagination.BoundedLimitOffsetPagination"

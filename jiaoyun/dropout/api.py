@@ -19,11 +19,11 @@ from jiaoyun.dropout.schemas import (
     BulletinOut,
     CaseDetailOut,
     CaseOut,
+    CaseVerifyIn,
     JobOut,
     ReturnIn,
     SimpleIn,
     StartIn,
-    VerifyIn,
 )
 from jiaoyun.schools.models import School
 
@@ -98,7 +98,7 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
 
 
 @router.post("/cases/{case_id}/verify", response=CaseDetailOut)
-def verify(request: HttpRequest, case_id: int, payload: VerifyIn) -> Any:
+def verify(request: HttpRequest, case_id: int, payload: CaseVerifyIn) -> Any:
     services.case_verify(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
