@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
@@ -54,6 +55,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> Any:
     return api.create_response(
         request, {"detail": str(exc), "field": exc.field, "row": exc.row, "code": exc.code}, status=status
     )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> Any:
+    """A number too large for the database (an id or a filter of 30 digits) is bad input, not a server error."""
+    return api.create_response(request, {"detail": "参数数值超出范围", "code": "out_of_range"}, status=400)
 
 
 def _mount() -> None:

@@ -228,3 +228,4 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "jiaoyun.core.pagination.BoundedLimitOffsetPagination"

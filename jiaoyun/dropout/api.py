@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from jiaoyun.core.errors import PermissionDenied
@@ -18,11 +19,11 @@ from jiaoyun.dropout.schemas import (
     BulletinOut,
     CaseDetailOut,
     CaseOut,
+    CaseVerifyIn,
     JobOut,
     ReturnIn,
     SimpleIn,
     StartIn,
-    VerifyIn,
 )
 from jiaoyun.schools.models import School
 
@@ -97,7 +98,7 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
 
 
 @router.post("/cases/{case_id}/verify", response=CaseDetailOut)
-def verify(request: HttpRequest, case_id: int, payload: VerifyIn) -> Any:
+def verify(request: HttpRequest, case_id: int, payload: CaseVerifyIn) -> Any:
     services.case_verify(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
@@ -159,7 +160,12 @@ def bulletins(request: HttpRequest) -> Any:
 
 @router.get("/bulletins/{bulletin_id}/figures")
 def bulletin_figures(request: HttpRequest, bulletin_id: int) -> Any:
-    return selectors.bulletin_get(user=request.user, bulletin_id=bulletin_id).figures
+    from jiaoyun.dropout.models import Bulletin
+
+    try:
+        return selectors.bulletin_get(user=request.user, bulletin_id=bulletin_id).figures
+    except Bulletin.DoesNotExist:
+        raise HttpError(404, "通报不存在")
 
 
 @router.post("/crossmatch", response=JobOut)

@@ -36,7 +36,7 @@ class StepOut(Schema):
     skip_reason: str
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     on: dt.date
     at: dt.datetime
     actor_name: str
@@ -57,12 +57,12 @@ class AttemptOut(Schema):
 
 class CaseDetailOut(CaseOut):
     steps: list[StepOut]
-    events: list[EventOut]
+    events: list[CaseEventOut]
     attempts: list[AttemptOut]
     responsibles: list[dict[str, object]]
 
 
-class VerifyIn(Schema):
+class CaseVerifyIn(Schema):
     outcome: str
     on: dt.date | None = None
     reason: str = ""

@@ -182,8 +182,8 @@ def batch_rejects(request: HttpRequest, pk: int) -> HttpResponse:
         data = rejects_xlsx(batch)
     except ImportBatch.DoesNotExist:
         raise Http404("导入批次不存在")
-    except (DomainError, FileNotFoundError):
-        raise Http404("原文件已不存在（已按保存期限删除），无法生成拒绝行文件")
+    except (DomainError, OSError):  # purged, or never stored (a batch refused before its file was kept)
+        raise Http404("原文件已不存在（已按保存期限删除或未保存），无法生成拒绝行文件")
     services.rejects_downloaded(actor=request.user, batch=batch, ip=request.META.get("REMOTE_ADDR"))
     return _attachment(data, f"拒绝行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
 

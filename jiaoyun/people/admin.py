@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -30,6 +31,21 @@ class IdNumberForm(forms.ModelForm):
     id_number = forms.CharField(
         label="录入/更正身份证号", max_length=18, required=False, help_text="留空则不修改；保存后只显示脱敏号码"
     )
+    # The version the form was loaded with: a save over someone else's change in between is refused.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        updated_at = getattr(self.instance, "updated_at", None)
+        if self.instance.pk and updated_at is not None:
+            self.fields["loaded_version"].initial = updated_at.isoformat()
+
+    def expected_version(self) -> dt.datetime | None:
+        raw = self.cleaned_data.get("loaded_version") or ""
+        try:
+            return dt.datetime.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
 
 
 class StudentAdminForm(IdNumberForm):
@@ -85,6 +101,7 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         ("户籍与居住", {"fields": ("hukou_village", "residence_village", "guardian_name", "guardian_phone")}),
         ("关爱标记", {"fields": ("left_behind", "migrant", "disability", "poverty", "orphan")}),
         ("学籍（由学籍变动生成）", {"fields": ("status", "current_school", "current_grade", "current_class")}),
+        (None, {"fields": ("loaded_version",)}),  # hidden: the version the form was loaded with
     )
     inlines = [EnrolmentEventInline]
 
@@ -102,7 +119,12 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         if change:
             student = Student.objects.get(pk=form.instance.pk)
             return student_update(
-                actor=request.user, student=student, id_number=id_number, student_no=student_no, **fields
+                actor=request.user,
+                student=student,
+                id_number=id_number,
+                student_no=student_no,
+                expected_updated_at=form.expected_version(),
+                **fields,
             )
         return student_create(actor=request.user, id_number=id_number, student_no=student_no, **fields)
 

@@ -158,14 +158,28 @@ def student_create(
     return student
 
 
+STALE = "该记录已被他人修改，请刷新后重试"
+
+
 @transaction.atomic
 def student_update(
-    *, actor: Any, student: Student, id_number: str | None = None, student_no: str | None = None, **fields: Any
+    *,
+    actor: Any,
+    student: Student,
+    id_number: str | None = None,
+    student_no: str | None = None,
+    expected_updated_at: dt.datetime | None = None,
+    **fields: Any,
 ) -> Student:
+    """Change a student's fields. The row is locked; ``expected_updated_at`` (the ``updated_at`` the editing
+    form was loaded with) refuses a save over someone else's change made in between."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
     _check_fields(fields)
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    if expected_updated_at is not None and student.updated_at != expected_updated_at:
+        raise DomainError(STALE, code="stale")
     before = snapshot(student)
     for key, value in fields.items():
         setattr(student, key, value)

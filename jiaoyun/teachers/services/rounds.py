@@ -52,6 +52,12 @@ def _require_status(rnd: HiringRound, allowed: Sequence[str], action: str) -> No
         raise IllegalTransition(f"轮次处于“{rnd.get_status_display()}”阶段，不能{action}（仅限{labels}阶段）")
 
 
+def _locked(rnd: HiringRound) -> HiringRound:
+    """The round's row, locked for the rest of the transaction: its status is checked as it is now, not as
+    the caller loaded it (a page opened before the round moved on)."""
+    return HiringRound.objects.select_for_update().get(pk=rnd.pk)
+
+
 @transaction.atomic
 def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -> HiringRound:
     require_personnel(actor)
@@ -67,6 +73,7 @@ def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -
 def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
     """Set the posts of a school in a subject (0 removes them)."""
     require_personnel(actor)
+    round = _locked(round)
     _require_status(round, POST_EDIT_STATUSES, "修改岗位")
     if subject not in Subject.values:
         raise DomainError(f"未知学科{subject!r}", field="学科")
@@ -102,6 +109,7 @@ def application_submit(
     """Enter (or replace) a teacher's application with up to ``MAX_CHOICES`` ranked schools."""
     if not (is_personnel(actor) or is_principal_of(actor, teacher.school_id)):
         raise PermissionDenied("仅人事股或本校校长可为教师报名")
+    round = _locked(round)
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
         raise DomainError(f"{teacher.name}不在职或无任职学校，不能报名", field="教师")
@@ -136,7 +144,7 @@ def application_submit(
 @transaction.atomic
 def score_set(*, actor: Any, application: Application, school: School, score: Decimal | float | str) -> Score:
     """A school scores an applicant (0–100). Principals score for their own school only."""
-    rnd = HiringRound.objects.get(pk=application.round_id)
+    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
     if not (is_personnel(actor) or is_principal_of(actor, school.pk)):
         raise PermissionDenied("仅人事股或该校校长可评分")
     own = school.pk == application.origin_school_id
@@ -336,6 +344,7 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
 def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound:
     """In review, recompute all three stages (after score corrections, e.g. an upheld appeal)."""
     require_personnel(actor)
+    round = _locked(round)
     _require_status(round, (RoundStatus.REVIEW,), "重新计算安置")
     if not note.strip():
         raise DomainError("请说明重新计算的原因", field="说明")
@@ -352,7 +361,7 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
     """Record a teacher's appeal (entered by the 人事股 or the teacher's principal) once results are out."""
     if not (is_personnel(actor) or is_principal_of(actor, application.origin_school_id)):
         raise PermissionDenied("仅人事股或本校校长可登记申诉")
-    rnd = HiringRound.objects.get(pk=application.round_id)
+    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
     _require_status(rnd, (RoundStatus.REVIEW, RoundStatus.PUBLISHED), "登记申诉")
     if not reason.strip():
         raise DomainError("不能为空", field="申诉理由")
@@ -364,6 +373,7 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
 @transaction.atomic
 def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
     require_personnel(actor)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != AppealStatus.PENDING:
         raise IllegalTransition("该申诉已处理")
     if not outcome.strip():
