@@ -40,7 +40,7 @@ class R:
     * ``kwargs``: URL argument → world key (see above) or ``lit("value")`` for a fixed value;
     * ``object_route``: the URL names an out-of-scope object, so a scoped persona must be DENIED
       (401/403/404/405 or a redirect to the login page); otherwise (a list, a dashboard, an export) it may
-      answer, but no out-of-scope person's name, masked ID or full ID may appear;
+      answer, but no out-of-scope person's name or full ID may appear;
     * ``method``/``data``: a write is sent as POST; a scoped persona's POST must be refused and write nothing;
     * ``query``: extra query string (``format=csv`` for an export, ``page=…``);
     * ``reveals``: the audited reveal endpoint — a full ID number in its answer is allowed for revealing roles.
@@ -94,7 +94,7 @@ ROUTES: dict[str, R] = {
     "schools:detail": obj(pk=SCHOOL),
     # people
     "people:students": CSV,
-    "people:student_create": R(method="POST", data={"name": "王小刚", "id_number": "@student_b_id"}),
+    "people:student_create": R(method="POST", data={"name": "新同学", "id_number": "@student_b_id"}),
     "people:student_detail": obj(pk=STUDENT),
     "people:student_reveal_id": R(kwargs={"pk": STUDENT}, method="POST", data={"reason": "核对"}, reveals=True),
     "people:student_event_add": obj(pk=STUDENT),
@@ -105,6 +105,8 @@ ROUTES: dict[str, R] = {
     "exchange:batch": obj(pk=BATCH),
     "exchange:confirm": post(pk=BATCH),
     "exchange:rejects": obj(pk=BATCH),
+    "dropout:evidence": R(kwargs={"owner": lit("event"), "pk": "case_event"}, object_route=True),
+    "safety:hazard_file": R(kwargs={"evidence_id": "hazard_evidence"}, object_route=True),
     "exchange:upload": R(kwargs={"kind": lit("students")}),
     "exchange:template": R(kwargs={"kind": lit("students")}),
     "exchange:export": R(kwargs={"kind": lit("students")}),
@@ -271,6 +273,8 @@ EXEMPT: dict[str, str] = {
     "web:login": "the login form: no data before login",
     "web:logout": "ends the session; no data",
     "web:healthz": "liveness probe: answers 'ok', no data",
+    "web:login_totp": "the second login step: only after a correct password, no data (core/tests/test_identity.py)",
+    "web:password_change": "the requesting user's own password; no one else's data (core/tests/test_identity.py)",
     "set_language": "django.conf.urls.i18n: sets the language cookie",
     "api:openapi-json": "the API schema (no data); fuzzed by test_api_fuzz",
     "admin:login": "the admin login form",
@@ -292,6 +296,7 @@ ADMIN_MODELS: dict[str, str] = {
     "areas.populationcell": "",
     "core.user": "",
     "core.auditentry": "audit",
+    "core.securitypolicy": "",
     "auth.group": "",
     "django_tasks_database.dbtaskresult": "",
     "dropout.dropoutcase": CASE,
