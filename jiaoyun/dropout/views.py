@@ -296,7 +296,9 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=document, note="下载法律文书",
                  ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.pk}.pdf"'  # generated here, not uploaded
+    response["Content-Disposition"] = (
+        f'inline; filename="{document.kind}-{document.pk}.pdf"'  # generated here, not uploaded
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

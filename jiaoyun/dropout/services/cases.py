@@ -377,7 +377,12 @@ def case_attempt_log(
 
 
 def _placement_register(
-    actor: Any, case: DropoutCase, student: Student, placement: str, on: dt.date, school: School | None,
+    actor: Any,
+    case: DropoutCase,
+    student: Student,
+    placement: str,
+    on: dt.date,
+    school: School | None,
     grade: int | None,
 ) -> tuple[School, int]:
     """Write the 学籍 event a placement means, so that the register, the indicators and the case agree: every

@@ -205,7 +205,7 @@ def test_concurrent_allocation_gives_distinct_numbers():
             with transaction.atomic():
                 results.append(allocate_number(issuer=issuer, kind=K.CORRECTION_NOTICE, year=2026))
                 time.sleep(0.3)  # hold the lock while the other transaction tries
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connections.close_all()
@@ -319,3 +319,23 @@ def test_a_special_school_placement_needs_a_special_school(returning, county_adm
     with pytest.raises(DomainError, match="不是特殊教育学校"):
         services.case_return(actor=county_admin, case=returning("特教"), placement="special_school", school=school_a,
                              on=D(2021, 10, 20))  # fmt: skip
+
+
+def test_the_case_page_offers_the_legal_acts_only_to_the_authority(client, returning, township_gov, township_officer):
+    from django.urls import reverse
+
+    case = at_step3(returning("页面"), township_gov)
+    url = reverse("dropout:case", args=[case.pk])
+    client.force_login(township_gov)
+    assert "出具行政处罚事先告知书" in client.get(url).content.decode()
+    client.force_login(township_officer)
+    assert "出具行政处罚事先告知书" not in client.get(url).content.decode()
+    response = client.post(reverse("dropout:case_action", args=[case.pk, "penalty_notice"]),
+                           {"on": "2021-10-29", "penalty": "警告"}, HTTP_HX_REQUEST="true")  # fmt: skip
+    assert "中心校工作人员不能办理" in response.content.decode()
+    assert not CaseDocument.objects.filter(case=case, kind=K.PENALTY_NOTICE).exists()
+    client.force_login(township_gov)
+    response = client.post(reverse("dropout:case_action", args=[case.pk, "penalty_notice"]),
+                           {"on": "2021-10-29", "penalty": "罚款300元", "fine": "300"}, HTTP_HX_REQUEST="true")  # fmt: skip
+    assert response.status_code == 204
+    assert CaseDocument.objects.get(case=case, kind=K.PENALTY_NOTICE).fine == 300

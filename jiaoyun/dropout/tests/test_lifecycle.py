@@ -17,8 +17,9 @@ def evidence(name="证明.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
-def test_full_lifecycle_through_all_four_steps_to_closure(enrolled, responsibles, county_admin, township_officer,
-                                                          township_gov):
+def test_full_lifecycle_through_all_four_steps_to_closure(
+    enrolled, responsibles, county_admin, township_officer, township_gov
+):
     # given a registered student confirmed out of school
     student = enrolled("张小明")
     case = services.case_open(actor=county_admin, student=student, on=D(2021, 10, 8), source="door_to_door")
@@ -110,7 +111,9 @@ def test_class_teacher_cannot_issue_a_correction_order(enrolled, county_admin, c
                               method="home_visit", result="promised")  # fmt: skip
     from jiaoyun.core.errors import PermissionDenied
 
-    with pytest.raises(PermissionDenied, match="依法由当地乡镇人民政府或者县级人民政府教育行政部门作出.*班主任不能办理"):
+    with pytest.raises(
+        PermissionDenied, match="依法由当地乡镇人民政府或者县级人民政府教育行政部门作出.*班主任不能办理"
+    ):
         services.case_step_advance(actor=class_teacher, case=case, to_stage=2, on=D(2021, 10, 18))
 
 
