@@ -171,7 +171,7 @@ class Level(models.IntegerChoices):
 
 LEVEL_LABELS: dict[tuple[str, int], str] = {
     (Line.ADMIN, 1): "县（区）政府",
-    (Line.ADMIN, 2): "乡（镇）政府",
+    (Line.ADMIN, 2): "乡（镇）人民政府",
     (Line.ADMIN, 3): "村（居）委会",
     (Line.ADMIN, 4): "村（居）民小组",
     (Line.EDUCATION, 1): "县教育体育局",

@@ -339,3 +339,37 @@ def test_the_case_page_offers_the_legal_acts_only_to_the_authority(client, retur
                            {"on": "2021-10-29", "penalty": "罚款300元", "fine": "300"}, HTTP_HX_REQUEST="true")  # fmt: skip
     assert response.status_code == 204
     assert CaseDocument.objects.get(case=case, kind=K.PENALTY_NOTICE).fine == 300
+
+
+def test_a_login_is_named_responsible_only_on_its_own_line(county_admin, township_a, school_a, township_gov,
+                                                           township_officer):  # fmt: skip
+    person = services.responsible_create(actor=county_admin, line="admin", level=2, name="镇长", area=township_a,
+                                         user=township_gov)  # fmt: skip
+    assert (person.line, person.level, person.level_label) == ("admin", 2, "乡（镇）人民政府")
+    with pytest.raises(DomainError, match="中心校工作人员（教育线），不能作为政府线的责任人"):
+        services.responsible_create(actor=county_admin, line="admin", level=2, name="中心校长", area=township_a,
+                                    user=township_officer)  # fmt: skip
+    with pytest.raises(DomainError, match="乡镇人民政府工作人员（政府线），不能作为教育线的责任人"):
+        services.responsible_create(actor=county_admin, line="education", level=2, name="镇长", school=school_a,
+                                    user=township_gov)  # fmt: skip
+    with pytest.raises(DomainError, match="不能作为政府线的责任人"):
+        services.responsible_update(actor=county_admin, person=person, user=township_officer)
+
+
+def test_the_migration_splits_existing_township_officers(township_a, township_b):
+    """Existing township officers become 中心校 staff unless registered as the township government (政府线 level 2)."""
+    import importlib
+
+    from django.apps import apps
+
+    from jiaoyun.core.tests.factories import UserFactory
+    from jiaoyun.dropout.models import ResponsiblePerson
+
+    migration = importlib.import_module("jiaoyun.dropout.migrations.0003_split_township_roles")
+    head = UserFactory(username="old_head", role="township_officer", area=township_a)
+    centre = UserFactory(username="old_centre", role="township_officer", area=township_b)
+    ResponsiblePerson.objects.create(line="admin", level=2, name="镇长", area=township_a, user=head)
+    migration.forward(apps, None)
+    head.refresh_from_db()
+    centre.refresh_from_db()
+    assert (head.role, centre.role) == ("township_gov", "township_officer")
