@@ -367,15 +367,15 @@ def complaint_issue(
 # GB/T 9704-2012 layout: red issuer name (发文机关标志) centred above the 文号 and a red rule, title centred,
 # 主送 flush left, body in 仿宋-like serif with two-character indent, 落款 and date right with room for the seal.
 OFFICIAL_CSS = """
-@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: "Noto Serif CJK SC", serif; font-size: 15pt; line-height: 1.75; }
+@page { size: A4; margin: 30mm 26mm 28mm 28mm; }
+body { font-family: "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
 .issuer { color: #c00; text-align: center; font-size: 30pt; font-weight: bold; letter-spacing: 2pt; margin: 0; }
 .docno { text-align: center; margin: 10pt 0 4pt; }
 .rule { border-top: 2pt solid #c00; margin: 0 0 18pt; }
 h1 { font-size: 21pt; margin: 0 0 16pt; }
 .to { margin: 0; }
 p { text-indent: 2em; margin: 0; }
-.sign { margin-top: 30pt; margin-left: 50%; text-align: center; }
+.sign { margin-top: 18pt; margin-left: 50%; text-align: center; }
 .seal { display: inline-block; width: 42mm; height: 42mm; border: 0.5pt dashed #999; border-radius: 50%;
         color: #999; font-size: 10pt; line-height: 42mm; text-align: center; margin-bottom: -30mm; }
 .stub { border-top: 1pt dashed #333; margin-top: 26pt; padding-top: 6pt; font-size: 11pt; }
