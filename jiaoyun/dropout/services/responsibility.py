@@ -21,7 +21,7 @@ AREA_LEVELS = {1: "county", 2: "township", 3: "village", 4: "village"}
 
 # The line a login's role stands on: a 乡镇人民政府 officer or a village cadre on the government line, 中心校 staff,
 # principals and teachers on the education line (county roles may stand on either).
-ROLE_LINE = {
+ROLE_LINE: dict[str, str] = {
     Role.TOWNSHIP_GOV: Line.ADMIN,
     Role.VILLAGE_CADRE: Line.ADMIN,
     Role.TOWNSHIP_OFFICER: Line.EDUCATION,
@@ -31,7 +31,7 @@ ROLE_LINE = {
 
 
 def _check_login_line(user: Any, line: str) -> None:
-    wanted = ROLE_LINE.get(getattr(user, "role", None)) if user is not None else None
+    wanted = ROLE_LINE.get(str(getattr(user, "role", ""))) if user is not None else None
     if wanted is not None and wanted != line:
         raise DomainError(
             f"登录账号“{user}”的角色为{Role(user.role).label}（{Line(wanted).label}），"
