@@ -82,10 +82,10 @@ def test_case_from_detection_to_closure(page, phone_page, county_admin, township
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"page is {width}px wide on a 375px phone"
 
-    # step 2 by the county: the 限期复学通知书 is issued with its number
+    # step 2 by the county bureau: the 责令限期改正通知书 is issued with its number
     page.reload()
     act(page, "advance", select={"to_stage": "2"})
-    page.wait_for_selector("text=限期复学通知书")
+    page.wait_for_selector("text=责令限期改正通知书")
     doc = case.documents.get()
     response = page.request.get(f"/dropout/documents/{doc.pk}.pdf")
     assert response.ok and response.body()[:4] == b"%PDF"

@@ -13,6 +13,7 @@ ROLE_SCOPE = {
     Role.COUNTY_ADMIN: ScopeLevel.COUNTY,
     Role.BUREAU_STAFF: ScopeLevel.COUNTY,
     Role.COUNTY_LEADER: ScopeLevel.COUNTY,
+    Role.TOWNSHIP_GOV: ScopeLevel.TOWNSHIP,
     Role.TOWNSHIP_OFFICER: ScopeLevel.TOWNSHIP,
     Role.PRINCIPAL: ScopeLevel.SCHOOL,
     Role.CLASS_TEACHER: ScopeLevel.CLASS,

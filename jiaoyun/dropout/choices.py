@@ -124,8 +124,16 @@ class Placement(models.TextChoices):
 
 # Placements that are a return to school (已复学); the rest are 已安置.
 RETURN_PLACEMENTS = (Placement.SAME_SCHOOL, Placement.TRANSFER, Placement.INCLUSIVE)
-# Placements that put the child back on a county school's register (a 学籍 event is recorded).
-ENROLMENT_PLACEMENTS = (Placement.SAME_SCHOOL, Placement.TRANSFER)
+# Placements that put a child back in school, on a county school's register (a 学籍 event is recorded):
+# 送教上门 children are registered at the school that sends the teachers. 休学 records 休学; 延缓入学 nothing.
+ENROLMENT_PLACEMENTS = (
+    Placement.SAME_SCHOOL,
+    Placement.TRANSFER,
+    Placement.INCLUSIVE,
+    Placement.SPECIAL_SCHOOL,
+    Placement.SEND_TEACHING,
+    Placement.VOCATIONAL,
+)
 
 
 class AttemptMethod(models.TextChoices):
@@ -147,9 +155,10 @@ class AttemptResult(models.TextChoices):
 
 
 class Line(models.TextChoices):
-    """双线: the administrative line and the education line."""
+    """双线: the government line (县政府 → 乡镇人民政府 → 村委会 → 村民小组) and the education line
+    (县教育体育局 → 中心校/学校 → 班主任 → 任课教师)."""
 
-    ADMIN = "admin", "行政线"
+    ADMIN = "admin", "政府线"
     EDUCATION = "education", "教育线"
 
 
@@ -162,11 +171,11 @@ class Level(models.IntegerChoices):
 
 LEVEL_LABELS: dict[tuple[str, int], str] = {
     (Line.ADMIN, 1): "县（区）政府",
-    (Line.ADMIN, 2): "乡（镇）政府",
+    (Line.ADMIN, 2): "乡（镇）人民政府",
     (Line.ADMIN, 3): "村（居）委会",
     (Line.ADMIN, 4): "村（居）民小组",
     (Line.EDUCATION, 1): "县教育体育局",
-    (Line.EDUCATION, 2): "学校（中心校）",
+    (Line.EDUCATION, 2): "中心校/学校",
     (Line.EDUCATION, 3): "班主任",
     (Line.EDUCATION, 4): "任课教师",
 }
@@ -181,8 +190,36 @@ class AbsenceKind(models.TextChoices):
 
 
 class DocumentKind(models.TextChoices):
+    """Documents of the 四步法 (docs/dropout.md names the step, the issuer and the legal source of each)."""
+
     RETURN_NOTICE = "return_notice", "限期复学通知书"
-    CORRECTION_NOTICE = "correction_notice", "责令改正通知书"
+    CORRECTION_NOTICE = "correction_notice", "责令限期改正通知书"
+    PENALTY_NOTICE = "penalty_notice", "行政处罚事先告知书"
+    PENALTY_DECISION = "penalty_decision", "行政处罚决定书"
+    REMINDER = "reminder", "催告书"
+    COURT_APPLICATION = "court_application", "强制执行申请书"
+    COMPLAINT = "complaint", "起诉状"
+
+
+# The step each document belongs to.
+DOCUMENT_STAGE: dict[str, int] = {
+    DocumentKind.RETURN_NOTICE: 2,
+    DocumentKind.CORRECTION_NOTICE: 2,
+    DocumentKind.PENALTY_NOTICE: 3,
+    DocumentKind.PENALTY_DECISION: 3,
+    DocumentKind.REMINDER: 4,
+    DocumentKind.COURT_APPLICATION: 4,
+    DocumentKind.COMPLAINT: 4,
+}
+
+
+class AnswerKind(models.TextChoices):
+    """The guardian's answer to a 行政处罚事先告知书 (行政处罚法 §44, §45, §63, §64)."""
+
+    STATEMENT = "statement", "陈述、申辩"
+    WAIVED = "waived", "明确放弃陈述、申辩"
+    HEARING_REQUESTED = "hearing_requested", "要求听证"
+    HEARING_HELD = "hearing_held", "已举行听证"
 
 
 class ReviewResult(models.TextChoices):

@@ -19,8 +19,31 @@ DEFAULTS: dict[str, Any] = {
     "DROPOUT_ESCALATION_DAYS": 7,
     # 巩固观察: months of follow-up after a return before the case may be closed (销号).
     "DROPOUT_OBSERVE_MONTHS": 3,
-    # Document numbers: 〔year〕 prefix per document kind.
-    "DROPOUT_DOC_PREFIX": {"return_notice": "施教复", "correction_notice": "施教责"},
+    # Document numbers: 〔issuer code〕〔kind code〕〔year〕第N号 — one sequence per issuer per year; the kind code
+    # is only a label in the number.
+    "DROPOUT_DOC_PREFIX": {
+        "return_notice": "复",
+        "correction_notice": "责改",
+        "penalty_notice": "罚告",
+        "penalty_decision": "罚决",
+        "reminder": "催告",
+        "court_application": "强执申",
+        "complaint": "诉",
+    },
+    # Step 3: days the guardian has to state and defend (陈述、申辩) or ask for a hearing after the
+    # 行政处罚事先告知书 (行政处罚法 §64: a hearing is asked for within 5 days of the notice).
+    "DROPOUT_ANSWER_DAYS": 5,
+    # Step 3: a fine at or above this amount (yuan) is a 较大数额罚款 — the notice states the right to a hearing
+    # (行政处罚法 §63). Set it to the figure fixed by the province.
+    "DROPOUT_HEARING_FINE": 2000,
+    # Step 3: days to perform a 行政处罚决定书 (罚款 within 15 days, 行政处罚法 §67).
+    "DROPOUT_PERFORM_DAYS": 15,
+    # Step 4: days after the 催告书 before the court may be asked to enforce (行政强制法 §54: at least 10).
+    "DROPOUT_REMINDER_DAYS": 10,
+    # Step 3: the legal basis of the penalty as written in the notices (a provincial implementing regulation).
+    "DROPOUT_PENALTY_BASIS": "《中华人民共和国义务教育法》第五十八条及本省实施《中华人民共和国义务教育法》的有关规定",
+    # Step 4: the court that receives applications and suits ("" = the county's 人民法院).
+    "DROPOUT_COURT": "",
     # Monthly bulletin: 约谈 when a township has at least this many overdue steps or cases still out;
     # 限期整改 for schools with at least this many overdue steps.
     "DROPOUT_INTERVIEW_OVERDUE": 5,

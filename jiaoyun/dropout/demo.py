@@ -82,13 +82,13 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
 
 def _responsibles(rng: random.Random, today: dt.date) -> int:
     county = Area.objects.get(level="county")
-    users = {u.username: u for u in User.objects.filter(username__in=["township", "village", "principal", "teacher"])}
+    users = {u.username: u for u in User.objects.filter(username__in=["towngov", "village", "principal", "teacher"])}
     people = [
         ResponsiblePerson(line=Line.ADMIN, level=1, name=_name(rng), post="县长", area=county),
         ResponsiblePerson(line=Line.EDUCATION, level=1, name=_name(rng), post="县教育体育局局长"),
     ]
     for t in Area.objects.filter(level="township"):
-        officer = users.get("township") if users.get("township") and users["township"].area_id == t.pk else None
+        officer = users.get("towngov") if users.get("towngov") and users["towngov"].area_id == t.pk else None
         people.append(ResponsiblePerson(line=Line.ADMIN, level=2, name=_name(rng), post="乡（镇）长", area=t,
                                         user=officer))  # fmt: skip
     for v in Area.objects.filter(level="village"):

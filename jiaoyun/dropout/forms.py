@@ -10,6 +10,7 @@ from django.utils import timezone
 from jiaoyun.dropout.choices import (
     OUTCOME_STATUS,
     AbsenceKind,
+    AnswerKind,
     AttemptMethod,
     AttemptResult,
     CaseStatus,
@@ -62,11 +63,14 @@ class StartForm(forms.Form):
     note = _note()
 
 
+STEP2_KINDS = [(k, str(DocumentKind(k).label)) for k in (DocumentKind.CORRECTION_NOTICE, DocumentKind.RETURN_NOTICE)]
+
+
 class AdvanceForm(forms.Form):
     to_stage = forms.TypedChoiceField(label="进入阶段", choices=Stage.choices, coerce=int)
     on = _date("办理日期")
     deadline = forms.DateField(label="本阶段期限（不填按默认天数）", widget=DateInput(), required=False)
-    document_kind = forms.ChoiceField(label="第2步出具文书", choices=DocumentKind.choices, required=False)
+    document_kind = forms.ChoiceField(label="第2步出具文书", choices=STEP2_KINDS, required=False)
     doc_number = forms.CharField(label="文书编号（第3、4步填写处罚决定书或案号）", required=False)
     outcome = forms.CharField(label="上一阶段结果", required=False)
     skip_reason = forms.CharField(label="跳过阶段的理由（跨步时必填）", required=False)
@@ -75,8 +79,34 @@ class AdvanceForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label="文书", choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label="文书", choices=STEP2_KINDS)
     deadline = forms.DateField(label="限期", widget=DateInput())
+
+
+class PenaltyNoticeForm(forms.Form):
+    on = _date("告知日期")
+    penalty = forms.CharField(label="拟作出的处罚（如：警告；罚款200元）", max_length=200)
+    fine = forms.IntegerField(label="罚款金额（元，无罚款不填）", min_value=1, required=False)
+
+
+class AnswerForm(forms.Form):
+    on = _date("日期")
+    kind = forms.ChoiceField(label="当事人意见", choices=AnswerKind.choices)
+    text = forms.CharField(label="意见内容/听证情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(forms.Form):
+    on = _date("决定日期")
+    review = forms.CharField(label="对陈述申辩的复核意见", max_length=300, required=False)
+
+
+class DateOnlyForm(forms.Form):
+    on = _date("日期")
+
+
+class ComplaintForm(forms.Form):
+    on = _date("日期")
+    procuratorate = forms.CharField(label="支持起诉的检察院（如有）", max_length=60, required=False)
 
 
 class AttemptForm(forms.Form):

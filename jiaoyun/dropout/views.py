@@ -24,7 +24,7 @@ from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.scope import area_q, class_q, school_q
 from jiaoyun.dropout import forms, selectors, services
-from jiaoyun.dropout.access import is_authority, is_county
+from jiaoyun.dropout.access import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.dropout.choices import (
     CaseKind,
     CaseStatus,
@@ -177,7 +177,17 @@ def _case_forms(case: DropoutCase, user: Any) -> list[tuple[str, str, djforms.Fo
     if s == CaseStatus.RETURNING and is_authority(user):
         initial = {"to_stage": min(4, (case.stage or 0) + 1)}
         out.append(("advance", "进入下一步", forms.AdvanceForm(initial=initial)))
-        out.append(("document", "出具通知书", forms.DocumentForm()))
+        acts = may_take(user, STAGE_ACT[case.stage], case) if case.stage in STAGE_ACT else False
+        if case.stage == 2 and acts:
+            out.append(("document", "出具责令限期改正通知书", forms.DocumentForm()))
+        if case.stage == 3 and acts:
+            out.append(("penalty_notice", "出具行政处罚事先告知书", forms.PenaltyNoticeForm()))
+            out.append(("answer", "记录当事人陈述申辩/听证", forms.AnswerForm()))
+            out.append(("decision", "作出行政处罚决定书", forms.DecisionForm()))
+        if case.stage == 4 and acts:
+            out.append(("reminder", "出具催告书", forms.DateOnlyForm()))
+            out.append(("court_application", "申请人民法院强制执行", forms.DateOnlyForm()))
+            out.append(("complaint", "出具起诉状（诉讼材料）", forms.ComplaintForm()))
     if s in (CaseStatus.VERIFIED, CaseStatus.RETURNING):
         out.append(("return", "复学/分类安置", forms.ReturnForm(initial={"grade": case.grade})))
         if is_authority(user):
@@ -220,6 +230,17 @@ ACTIONS: dict[str, tuple[type[djforms.Form], ActionFn]] = {
         evidence=f)),
     "document": (forms.DocumentForm, lambda u, c, d, f: services.case_document_issue(
         actor=u, case=c, kind=d["kind"], deadline=d["deadline"])),
+    "penalty_notice": (forms.PenaltyNoticeForm, lambda u, c, d, f: services.penalty_notice_issue(
+        actor=u, case=c, penalty=d["penalty"], fine=d["fine"], on=d["on"])),
+    "answer": (forms.AnswerForm, lambda u, c, d, f: services.guardian_answer_record(
+        actor=u, case=c, kind=d["kind"], text=d["text"], on=d["on"])),
+    "decision": (forms.DecisionForm, lambda u, c, d, f: services.penalty_decision_issue(
+        actor=u, case=c, on=d["on"], review=d["review"])),
+    "reminder": (forms.DateOnlyForm, lambda u, c, d, f: services.reminder_issue(actor=u, case=c, on=d["on"])),
+    "court_application": (forms.DateOnlyForm, lambda u, c, d, f: services.court_application_issue(
+        actor=u, case=c, on=d["on"])),
+    "complaint": (forms.ComplaintForm, lambda u, c, d, f: services.complaint_issue(
+        actor=u, case=c, on=d["on"], procuratorate=d["procuratorate"])),
     "attempt": (forms.AttemptForm, lambda u, c, d, f: services.case_attempt_log(
         actor=u, case=c, date=d["date"], people=d["people"], method=d["method"], result=d["result"], note=d["note"],
         evidence=f)),
@@ -275,7 +296,9 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=document, note="下载法律文书",
                  ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="notice-{document.pk}.pdf"'  # generated here, not uploaded
+    response["Content-Disposition"] = (
+        f'inline; filename="{document.kind}-{document.pk}.pdf"'  # generated here, not uploaded
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

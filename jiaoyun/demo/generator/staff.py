@@ -258,6 +258,7 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("basic", "bureau_staff", "basic", "基础教育股"),
     ("leader", "county_leader", "", "县领导"),
     ("township", "township_officer", "", "老麦乡中心校"),
+    ("towngov", "township_gov", "", "老麦乡人民政府"),
     ("principal", "principal", "", "校长"),
     ("teacher", "class_teacher", "", "班主任"),
     ("village", "village_cadre", "", "村干部"),
@@ -294,6 +295,9 @@ def write_users(world: World, *, sy: int) -> int:
         if role == "township_officer":
             user.area_id = township.id
             user.display_name = f"{township.name}中心校"
+        if role == "township_gov":
+            user.area_id = township.id
+            user.display_name = f"{township.name}人民政府"
         if role in ("principal", "class_teacher"):
             user.school_id = school.pk
         if role == "village_cadre":

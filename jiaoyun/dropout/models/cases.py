@@ -7,6 +7,7 @@ from django.db import models
 
 from jiaoyun.dropout.choices import (
     TERMINAL_STATUSES,
+    AnswerKind,
     AttemptMethod,
     AttemptResult,
     CaseKind,
@@ -253,17 +254,30 @@ class CaseEvent(models.Model):
 
 
 class CaseDocument(models.Model):
-    """A legal document issued for a case (PDF kept with its sha256)."""
+    """A document issued for a case (PDF kept with its sha256), numbered in its issuer's yearly sequence.
+
+    ``issuer_key`` names the issuing authority (``township:<area id>`` for a 乡镇人民政府, ``bureau`` for the
+    县教育体育局); a 行政处罚事先告知书 also carries the guardian's answer (陈述、申辩 / 听证)."""
 
     case = models.ForeignKey(DropoutCase, verbose_name="案件", on_delete=models.CASCADE, related_name="documents")
     step = models.ForeignKey(CaseStep, verbose_name="阶段", null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField("文书", max_length=20, choices=DocumentKind.choices)
-    number = models.CharField("文号", max_length=40, unique=True)
-    deadline = models.DateField("限期")
+    issuer_key = models.CharField("发文机关代码", max_length=40, default="bureau")
+    issuer_name = models.CharField("发文机关", max_length=60, blank=True)
+    number = models.CharField("文号", max_length=60)
+    guardian = models.CharField("主送（监护人）", max_length=50, blank=True)
+    deadline = models.DateField("限期", null=True, blank=True)
     issued_on = models.DateField("印发日期")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="印发人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    penalty = models.CharField("处罚内容", max_length=200, blank=True)
+    fine = models.PositiveIntegerField("罚款（元）", null=True, blank=True)
+    hearing_right = models.BooleanField("告知听证权利", default=False)
+    answer_kind = models.CharField("当事人意见", max_length=20, choices=AnswerKind.choices, blank=True, default="")
+    answered_on = models.DateField("意见日期", null=True, blank=True)
+    answer_text = models.TextField("意见内容", blank=True)
+    procuratorate = models.CharField("支持起诉的检察院", max_length=60, blank=True)
     pdf = models.BinaryField("PDF")
     sha256 = models.CharField("SHA-256", max_length=64)
 
@@ -271,9 +285,26 @@ class CaseDocument(models.Model):
         verbose_name = "法律文书"
         verbose_name_plural = "法律文书"
         ordering = ["case_id", "issued_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["issuer_key", "number"], name="dropout_document_number_unique")]
 
     def __str__(self) -> str:
         return f"《{self.get_kind_display()}》{self.number}"
+
+
+class DocumentSequence(models.Model):
+    """The last number an issuing authority gave in a year (〔2026〕第N号), allocated under a row lock."""
+
+    issuer_key = models.CharField("发文机关代码", max_length=40)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        verbose_name = "文书编号"
+        verbose_name_plural = "文书编号"
+        constraints = [models.UniqueConstraint(fields=["issuer_key", "year"], name="dropout_docseq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_key} {self.year}: {self.last}"
 
 
 class CaseAlert(models.Model):

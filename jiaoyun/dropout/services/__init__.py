@@ -13,7 +13,15 @@ from jiaoyun.dropout.services.cases import (
     case_verify,
 )
 from jiaoyun.dropout.services.deadlines import deadlines_check
-from jiaoyun.dropout.services.documents import case_document_issue
+from jiaoyun.dropout.services.documents import (
+    case_document_issue,
+    complaint_issue,
+    court_application_issue,
+    guardian_answer_record,
+    penalty_decision_issue,
+    penalty_notice_issue,
+    reminder_issue,
+)
 from jiaoyun.dropout.services.matching import crossmatch_run
 from jiaoyun.dropout.services.reporting import (
     bulletin_generate,
@@ -38,11 +46,17 @@ __all__ = [
     "case_start_return",
     "case_step_advance",
     "case_verify",
+    "complaint_issue",
+    "court_application_issue",
     "crossmatch_run",
     "deadlines_check",
+    "guardian_answer_record",
     "hukou_import",
     "monthly_report_submit",
+    "penalty_decision_issue",
+    "penalty_notice_issue",
     "quarterly_review_mark",
+    "reminder_issue",
     "responsible_assign",
     "responsible_create",
     "responsible_update",

@@ -18,6 +18,7 @@ from django.db import transaction
 from jiaoyun.core.errors import DomainError, IllegalTransition
 from jiaoyun.core.files import check_upload
 from jiaoyun.dropout import conf
+from jiaoyun.dropout.access import STAGE_ACT, check_may_take
 from jiaoyun.dropout.choices import (
     ENROLMENT_PLACEMENTS,
     OUTCOME_STATUS,
@@ -47,6 +48,7 @@ from jiaoyun.dropout.services.responsibility import responsible_assign
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import enrolment_record
+from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School
 
 S = CaseStatus
@@ -260,11 +262,13 @@ def case_step_advance(
     ``issue_document`` is off because the notice was issued on paper and ``doc_number`` names it)."""
     on = on or today()
     case = _lock(case)
-    check_can_act(actor, case, authority=True)
+    check_can_act(actor, case)
     _require(case, (S.RETURNING,), "进入下一步")
     current = case.stage or 0
     if to_stage not in Stage.values:
         raise DomainError("四步法阶段应为1～4", field="阶段")
+    if to_stage in STAGE_ACT:
+        check_may_take(actor, STAGE_ACT[to_stage], case)
     if to_stage <= current:
         raise IllegalTransition(
             f"案件已处于第{current}步“{Stage(current).label}”，不能回到或重复第{to_stage}步“{Stage(to_stage).label}”。"
@@ -272,6 +276,13 @@ def case_step_advance(
     if to_stage > current + 1 and not skip_reason.strip():
         skipped = "、".join(Stage(s).label for s in range(current + 1, to_stage))
         raise IllegalTransition(f"从第{current}步直接进入第{to_stage}步须填写跳过“{skipped}”的理由。")
+    if to_stage == Stage.PENALTY:
+        # 行政处罚 only after a 责令限期改正 whose period has run out (义务教育法 §58).
+        correction = case.steps.filter(round=case.reopen_count, stage=Stage.CORRECTION, skipped=False).first()
+        if correction is None or not correction.doc_number:
+            raise IllegalTransition("行政处罚须以责令限期改正为前提：请先进入第2步并出具《责令限期改正通知书》。")
+        if correction.deadline and on <= correction.deadline:
+            raise IllegalTransition(f"责令改正期限至{correction.deadline}，期满仍未改正方可进入行政处罚。")
     if deadline is not None and deadline <= on:
         raise DomainError("期限应晚于办理日期", field="期限")
     step = _current_step(case)
@@ -305,7 +316,7 @@ def case_step_advance(
         case_document_issue(
             actor=actor,
             case=case,
-            kind=document_kind or DocumentKind.RETURN_NOTICE,
+            kind=document_kind or DocumentKind.CORRECTION_NOTICE,
             deadline=new_step.deadline,
             on=on,
             step=new_step,
@@ -365,6 +376,52 @@ def case_attempt_log(
     return attempt
 
 
+def _placement_register(
+    actor: Any,
+    case: DropoutCase,
+    student: Student,
+    placement: str,
+    on: dt.date,
+    school: School | None,
+    grade: int | None,
+) -> tuple[School, int]:
+    """Write the 学籍 event a placement means, so that the register, the indicators and the case agree: every
+    placement that puts the child back in a school (复学, 转学, 随班就读, 特教学校, 送教上门 — registered at the
+    school that sends the teachers —, 职业学校) records 复学/入学/转入 there; 休学 records 复学 then 休学."""
+    label = Placement(placement).label
+    if placement == Placement.SAME_SCHOOL:
+        school = school or case.school or student.current_school
+        if school is None:
+            raise DomainError("从未入学的儿童没有原学校，请选择“转学复学”并指定学校", field="学校")
+    if school is None:
+        raise DomainError(f"{label}须指定接收（学籍所在）学校", field="学校")
+    if placement == Placement.SPECIAL_SCHOOL and school.kind != SchoolKind.SPECIAL:
+        raise DomainError(f"{school.name}不是特殊教育学校", field="学校")
+    if placement == Placement.INCLUSIVE and school.kind == SchoolKind.SPECIAL:
+        raise DomainError("随班就读应安置在普通学校", field="学校")
+    grade = grade if grade is not None else (student.current_grade or case.grade)
+    if grade is None:
+        raise DomainError("请填写复学年级", field="年级")
+    status = student.status
+    elsewhere = status == StudentStatus.IN_SCHOOL and student.current_school_id != school.pk
+    if status != StudentStatus.IN_SCHOOL or elsewhere or placement == Placement.SUSPENDED:
+        check_can_edit_enrolment(actor, student, f"办理{label}")
+    reason = f"控辍保学：{label}"
+    if status in (StudentStatus.DROPPED_OUT, StudentStatus.SUSPENDED):
+        enrolment_record(actor=actor, student=student, kind=EventKind.RESUME, date=on, school=school, grade=grade,
+                         reason=reason)  # fmt: skip
+    elif status in (StudentStatus.NOT_ENROLLED, StudentStatus.TRANSFERRED_OUT):
+        enrolment_record(actor=actor, student=student, kind=EventKind.ENROL, date=on, school=school, grade=grade,
+                         reason=reason)  # fmt: skip
+    elif elsewhere:
+        enrolment_record(actor=actor, student=student, kind=EventKind.TRANSFER_IN, date=on, school=school,
+                         grade=grade, reason=reason)  # fmt: skip
+    if placement == Placement.SUSPENDED:
+        student.refresh_from_db()
+        enrolment_record(actor=actor, student=student, kind=EventKind.SUSPEND, date=on, reason=reason)
+    return school, grade
+
+
 @transaction.atomic
 def case_return(
     *,
@@ -377,43 +434,17 @@ def case_return(
     note: str = "",
     evidence: UploadedFile | None = None,
 ) -> DropoutCase:
-    """复学 or 分类安置. 原校复学/转学复学 record the 学籍 event (复学, or 入学 for a child never enrolled)."""
+    """复学 or 分类安置. Every placement that puts the child back in school records the 学籍 event (复学, 入学
+    for a child never enrolled, 转入); 休学 records 休学; 延缓入学 records none (the child is not in school)."""
     on = on or today()
     case = _lock(case)
     check_can_act(actor, case)
     _require(case, (S.VERIFIED, S.RETURNING), "办理复学或安置")
     if placement not in Placement.values:
         raise DomainError(f"未知安置方式{placement!r}", field="安置方式")
-    if case.status == S.VERIFIED and placement in RETURN_PLACEMENTS and case.outcome != Outcome.SEND_TEACHING:
-        # Allowed: a child may come back before any step is started; still a 复学.
-        pass
     student = case.student
-    if placement in ENROLMENT_PLACEMENTS:
-        if placement == Placement.SAME_SCHOOL:
-            school = school or case.school or student.current_school
-            if school is None:
-                raise DomainError("从未入学的儿童没有原学校，请选择“转学复学”并指定学校", field="学校")
-        if school is None:
-            raise DomainError("请指定复学学校", field="学校")
-        grade = grade if grade is not None else (student.current_grade or case.grade)
-        if grade is None:
-            raise DomainError("请填写复学年级", field="年级")
-        if student.status in (
-            StudentStatus.DROPPED_OUT,
-            StudentStatus.SUSPENDED,
-            StudentStatus.NOT_ENROLLED,
-            StudentStatus.TRANSFERRED_OUT,
-        ) or (student.status == StudentStatus.IN_SCHOOL and student.current_school_id != school.pk):
-            check_can_edit_enrolment(actor, student, f"办理{Placement(placement).label}")
-        if student.status in (StudentStatus.DROPPED_OUT, StudentStatus.SUSPENDED):
-            enrolment_record(actor=actor, student=student, kind=EventKind.RESUME, date=on, school=school, grade=grade,
-                             reason=f"控辍保学：{Placement(placement).label}")  # fmt: skip
-        elif student.status in (StudentStatus.NOT_ENROLLED, StudentStatus.TRANSFERRED_OUT):
-            enrolment_record(actor=actor, student=student, kind=EventKind.ENROL, date=on, school=school, grade=grade,
-                             reason=f"控辍保学：{Placement(placement).label}")  # fmt: skip
-        elif student.status == StudentStatus.IN_SCHOOL and student.current_school_id != school.pk:
-            enrolment_record(actor=actor, student=student, kind=EventKind.TRANSFER_IN, date=on, school=school,
-                             grade=grade, reason="控辍保学：转学复学")  # fmt: skip
+    if placement in ENROLMENT_PLACEMENTS or placement == Placement.SUSPENDED:
+        school, grade = _placement_register(actor, case, student, placement, on, school, grade)
     step = _current_step(case)
     if step is not None:
         step.completed_on, step.outcome = on, f"已{Placement(placement).label}"

@@ -45,7 +45,7 @@ def check_can_act(actor: Any, case: DropoutCase, *, authority: bool = False) -> 
     if not DropoutCase.objects.filter(case_q(actor), pk=case.pk).exists():
         raise PermissionDenied("该案件不在您的数据范围内")
     if authority and not is_authority(actor):
-        raise PermissionDenied("此步骤须由乡镇人民政府或县教育体育局办理")
+        raise PermissionDenied("此步骤须由乡镇（乡镇人民政府、中心校）或县教育体育局办理")
 
 
 def check_can_edit_enrolment(actor: Any, student: Any, doing: str) -> None:

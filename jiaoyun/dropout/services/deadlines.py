@@ -1,6 +1,6 @@
 """Deadlines of the 四步法: overdue alerts to the responsible level and escalation one level up each line.
 
-A step that passes its deadline alerts the level that answers for it on each line (行政线 and 教育线);
+A step that passes its deadline alerts the level that answers for it on each line (政府线 and 教育线);
 at once it also climbs one level up, and one more level for every DROPOUT_ESCALATION_DAYS it stays
 overdue, up to the county. Alerts are unique per (step, line, level), so re-running adds nothing new.
 """

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record, diff, snapshot
-from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
 from jiaoyun.dropout.access import is_county
@@ -18,6 +18,26 @@ from jiaoyun.schools.models import School, SchoolClass
 
 # Which place each level is configured for.
 AREA_LEVELS = {1: "county", 2: "township", 3: "village", 4: "village"}
+
+# The line a login's role stands on: a 乡镇人民政府 officer or a village cadre on the government line, 中心校 staff,
+# principals and teachers on the education line (county roles may stand on either).
+ROLE_LINE: dict[str, str] = {
+    Role.TOWNSHIP_GOV: Line.ADMIN,
+    Role.VILLAGE_CADRE: Line.ADMIN,
+    Role.TOWNSHIP_OFFICER: Line.EDUCATION,
+    Role.PRINCIPAL: Line.EDUCATION,
+    Role.CLASS_TEACHER: Line.EDUCATION,
+}
+
+
+def _check_login_line(user: Any, line: str) -> None:
+    wanted = ROLE_LINE.get(str(getattr(user, "role", ""))) if user is not None else None
+    if wanted is not None and wanted != line:
+        raise DomainError(
+            f"登录账号“{user}”的角色为{Role(user.role).label}（{Line(wanted).label}），"
+            f"不能作为{Line(line).label}的责任人",
+            field="登录账号",
+        )
 
 
 @transaction.atomic
@@ -43,6 +63,7 @@ def responsible_create(
     if not name.strip():
         raise DomainError("不能为空", field="姓名")
     label = LEVEL_LABELS[(line, level)]
+    _check_login_line(user, line)
     if line == Line.ADMIN:
         if area is None or area.level != AREA_LEVELS[level]:
             raise DomainError(
@@ -119,6 +140,8 @@ def responsible_update(*, actor: Any, person: ResponsiblePerson, **fields: Any) 
     _check_place(actor, person)
     if "name" in fields and not str(fields["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
+    if fields.get("user") is not None:
+        _check_login_line(fields["user"], person.line)
     before = snapshot(person)
     for key, value in fields.items():
         setattr(person, key, value.strip() if isinstance(value, str) else value)

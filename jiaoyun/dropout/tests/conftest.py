@@ -73,3 +73,18 @@ def responsibles(county, township_a, village_a1, school_a, class_a1, class_teach
         ResponsiblePerson(line=Line.EDUCATION, level=4, name="教师辛", school=school_a, school_class=class_a1),
     ]  # fmt: skip
     return ResponsiblePerson.objects.bulk_create(people)
+
+
+@pytest.fixture
+def township_gov(township_a):
+    """An officer of 甸阳镇人民政府 (government line): may issue the legal acts for its township."""
+    from jiaoyun.core.tests.factories import UserFactory
+
+    return UserFactory(username="township_gov", role="township_gov", area=township_a)
+
+
+@pytest.fixture
+def township_gov_b(township_b):
+    from jiaoyun.core.tests.factories import UserFactory
+
+    return UserFactory(username="township_gov_b", role="township_gov", area=township_b)

@@ -29,7 +29,7 @@ def test_overdue_step_alerts_responsible_and_escalates_each_line(enrolled, respo
     assert set(alerts) == {("admin", 3), ("admin", 2), ("education", 3), ("education", 2)}
     assert alerts[("admin", 3)].person_name == "村主任丙" and not alerts[("admin", 3)].escalated
     assert alerts[("admin", 2)].person_name == "镇长乙" and alerts[("admin", 2)].escalated
-    assert "已逾期1天" in alerts[("education", 2)].message and "学校（中心校）督办" in alerts[("education", 2)].message
+    assert "已逾期1天" in alerts[("education", 2)].message and "中心校/学校督办" in alerts[("education", 2)].message
     assert services.deadlines_check(on=D(2021, 10, 19)) == 0  # idempotent
     assert services.deadlines_check(on=D(2021, 10, 25)) == 2  # a week later: county and bureau
     assert CaseStep.objects.get(case=case, stage=1).escalation_level == 1

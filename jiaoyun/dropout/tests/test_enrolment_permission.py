@@ -60,9 +60,15 @@ def test_a_redropout_needs_the_enrolment_permission(verified, county_admin, clas
 
 
 def test_a_placement_without_enrolment_is_open_to_the_case_workers(verified, class_teacher):
-    case = services.case_return(actor=class_teacher, case=verified("李九"), placement="send_teaching",
+    case = services.case_return(actor=class_teacher, case=verified("李九"), placement="deferred",
                                 on=D(2021, 10, 20))  # fmt: skip
     assert case.status == CaseStatus.PLACED
+
+
+def test_send_teaching_registers_the_child_so_needs_the_enrolment_permission(verified, class_teacher, school_a):
+    with pytest.raises(PermissionDenied, match="无权办理学籍变动"):
+        services.case_return(actor=class_teacher, case=verified("李九"), placement="send_teaching", school=school_a,
+                             on=D(2021, 10, 20))  # fmt: skip
 
 
 def test_a_principal_may_return_the_child_to_school(verified, principal):

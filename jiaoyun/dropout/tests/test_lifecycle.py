@@ -17,7 +17,9 @@ def evidence(name="证明.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
-def test_full_lifecycle_through_all_four_steps_to_closure(enrolled, responsibles, county_admin, township_officer):
+def test_full_lifecycle_through_all_four_steps_to_closure(
+    enrolled, responsibles, county_admin, township_officer, township_gov
+):
     # given a registered student confirmed out of school
     student = enrolled("张小明")
     case = services.case_open(actor=county_admin, student=student, on=D(2021, 10, 8), source="door_to_door")
@@ -36,14 +38,16 @@ def test_full_lifecycle_through_all_four_steps_to_closure(enrolled, responsibles
     assert step1.deadline == D(2021, 10, 17) and step1.responsible_name == "村主任丙"
     services.case_attempt_log(actor=county_admin, case=case, date=D(2021, 10, 11), people="村主任丙、班主任庚",
                               method="home_visit", result="refused")  # fmt: skip
-    case = services.case_step_advance(actor=township_officer, case=case, to_stage=2, on=D(2021, 10, 18),
+    case = services.case_step_advance(actor=township_gov, case=case, to_stage=2, on=D(2021, 10, 18),
                                       deadline=D(2021, 10, 28))  # fmt: skip
     doc = CaseDocument.objects.get(case=case)
-    assert doc.kind == DocumentKind.RETURN_NOTICE and doc.number == "施教复〔2021〕1号"
-    assert CaseStep.objects.get(case=case, stage=2).doc_number == "施教复〔2021〕1号"
+    assert doc.kind == DocumentKind.CORRECTION_NOTICE and doc.number == "甸阳政责改〔2021〕第1号"
+    assert doc.issuer_name == "甸阳镇人民政府" and doc.issuer_key == f"township:{township_gov.area_id}"
+    assert CaseStep.objects.get(case=case, stage=2).doc_number == "甸阳政责改〔2021〕第1号"
     text = pdf_text(bytes(doc.pdf))
-    assert "限期复学通知书" in text and "张小明" in text and "2021年10月28日" in text and "施教复〔2021〕1号" in text
-    case = services.case_step_advance(actor=township_officer, case=case, to_stage=3, on=D(2021, 10, 29),
+    assert "责令限期改正通知书" in text and "张小明" in text and "2021年10月28日" in text
+    assert "甸阳政责改〔2021〕第1号" in text and "甸阳镇人民政府" in text
+    case = services.case_step_advance(actor=township_gov, case=case, to_stage=3, on=D(2021, 10, 29),
                                       doc_number="施罚〔2021〕3号")  # fmt: skip
     case = services.case_step_advance(actor=county_admin, case=case, to_stage=4, on=D(2021, 11, 30),
                                       doc_number="（2021）云0521民初88号")  # fmt: skip
@@ -77,8 +81,11 @@ def test_illegal_transitions_are_refused_with_a_clear_message(enrolled, county_a
         services.case_step_advance(actor=county_admin, case=case, to_stage=4, on=D(2021, 10, 11))
     with pytest.raises(IllegalTransition, match="不能回到或重复第1步"):
         services.case_step_advance(actor=county_admin, case=case, to_stage=1, on=D(2021, 10, 11))
-    case = services.case_step_advance(actor=county_admin, case=case, to_stage=3, on=D(2021, 10, 11),
-                                      skip_reason="家长书面拒绝履行，经司法所同意直接处罚")  # fmt: skip
+    with pytest.raises(IllegalTransition, match="行政处罚须以责令限期改正为前提"):
+        services.case_step_advance(actor=county_admin, case=case, to_stage=3, on=D(2021, 10, 11),
+                                   skip_reason="家长书面拒绝履行，经司法所同意直接处罚")  # fmt: skip
+    case = services.case_step_advance(actor=county_admin, case=case, to_stage=4, on=D(2021, 10, 11),
+                                      skip_reason="家长书面拒绝履行，检察院支持起诉")  # fmt: skip
     skipped = CaseStep.objects.get(case=case, stage=2)
     assert skipped.skipped and skipped.skip_reason.startswith("家长书面拒绝")
     with pytest.raises(IllegalTransition, match="不能转入巩固观察"):
@@ -104,7 +111,9 @@ def test_class_teacher_cannot_issue_a_correction_order(enrolled, county_admin, c
                               method="home_visit", result="promised")  # fmt: skip
     from jiaoyun.core.errors import PermissionDenied
 
-    with pytest.raises(PermissionDenied, match="乡镇人民政府或县教育体育局"):
+    with pytest.raises(
+        PermissionDenied, match="依法由当地乡镇人民政府或者县级人民政府教育行政部门作出.*班主任不能办理"
+    ):
         services.case_step_advance(actor=class_teacher, case=case, to_stage=2, on=D(2021, 10, 18))
 
 

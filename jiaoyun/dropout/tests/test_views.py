@@ -64,7 +64,7 @@ def test_class_teacher_records_a_home_visit_with_htmx(client, cases, class_teach
     # an illegal transition comes back as the form with the message
     response = client.post(reverse("dropout:case_action", args=[a.pk, "close"]), {"on": "2021-10-11"},
                            HTTP_HX_REQUEST="true")  # fmt: skip
-    assert "须由乡镇人民政府或县教育体育局办理" in response.content.decode()
+    assert "须由乡镇（乡镇人民政府、中心校）或县教育体育局办理" in response.content.decode()
     body = client.get(reverse("dropout:case", args=[a.pk])).content.decode()
     assert "劝返记录：上门家访" in body and "家长签订承诺书" in body
 
