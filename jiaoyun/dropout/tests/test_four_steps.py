@@ -365,7 +365,7 @@ def test_the_migration_splits_existing_township_officers(township_a, township_b)
     from jiaoyun.core.tests.factories import UserFactory
     from jiaoyun.dropout.models import ResponsiblePerson
 
-    migration = importlib.import_module("jiaoyun.dropout.migrations.0003_split_township_roles")
+    migration = importlib.import_module("jiaoyun.dropout.migrations.0004_split_township_roles")
     head = UserFactory(username="old_head", role="township_officer", area=township_a)
     centre = UserFactory(username="old_centre", role="township_officer", area=township_b)
     ResponsiblePerson.objects.create(line="admin", level=2, name="镇长", area=township_a, user=head)

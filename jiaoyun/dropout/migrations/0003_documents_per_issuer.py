@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dropout', '0001_initial'),
+        ('dropout', '0002_hukou_id_new_mask'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_user_email_index"),
+        ("core", "0004_audit_chain"),
     ]
 
     operations = [

@@ -29,9 +29,9 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_township_government_role"),
+        ("core", "0005_township_government_role"),
         ("areas", "0001_initial"),
-        ("dropout", "0002_documents_per_issuer"),
+        ("dropout", "0003_documents_per_issuer"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]
