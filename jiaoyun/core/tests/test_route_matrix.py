@@ -39,6 +39,7 @@ PERSONAS = [
     "county_admin",
     "county_leader",
     "township_officer",
+    "township_gov",
     "principal",
     "class_teacher",
     "village_cadre",
@@ -49,11 +50,6 @@ PERSONAS = [
 ]
 COUNTY = {"county_admin", "county_leader"}
 WRITES = ("create", "update", "delete", "transition", "import")
-
-SCOPED = frozenset(PERSONAS) - COUNTY
-READERS = frozenset(
-    {"county_admin", "county_leader", "township_officer", "principal", "class_teacher", "village_cadre"}
-)
 
 
 @dataclass
@@ -121,6 +117,7 @@ def _build_world(tmp_media: str) -> World:
         "county_admin": UserFactory(username="county_admin", role="county_admin"),
         "county_leader": UserFactory(username="county_leader", role="county_leader", read_only=True),
         "township_officer": UserFactory(username="township_officer", role="township_officer", area=ta),
+        "township_gov": UserFactory(username="township_gov", role="township_gov", area=ta),
         "principal": UserFactory(username="principal", role="principal", school=sa),
         "class_teacher": UserFactory(username="class_teacher", role="class_teacher", school=sa),
         "village_cadre": UserFactory(username="village_cadre", role="village_cadre", area=va1),
