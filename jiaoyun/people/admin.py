@@ -177,6 +177,7 @@ class EnrolmentEventAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
             grade=d.get("grade"),
             school_class=d.get("school_class"),
             external_school=d.get("external_school") or "",
+            study_level=d.get("study_level") or None,
             reason=d.get("reason") or "",
         )
 

@@ -112,6 +112,7 @@ def student_event_create(request: HttpRequest, student_id: int, payload: EventIn
         grade=payload.grade,
         school_class=_class(school, payload.grade, payload.class_number, payload.date),
         external_school=payload.external_school,
+        study_level=payload.study_level,
         reason=payload.reason,
     )
     return Status(201, event)

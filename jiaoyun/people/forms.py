@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import school_q
-from jiaoyun.people.choices import DisabilityCategory, Ethnicity, EventKind, OrphanStatus, PovertyStatus
+from jiaoyun.people.choices import DisabilityCategory, Ethnicity, EventKind, OrphanStatus, PovertyStatus, StudyLevel
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School
 
@@ -76,6 +76,12 @@ class EnrolmentEventForm(forms.Form):
     )
     class_number = forms.IntegerField(label="班号", min_value=1, max_value=99, required=False)
     external_school = forms.CharField(label="县外学校", max_length=100, required=False)
+    study_level = forms.ChoiceField(
+        label="县外就读学段",
+        choices=[("", "—")] + list(StudyLevel.choices),
+        required=False,
+        help_text="仅外县就读填写（普通高中、中职可计入高中阶段毛入学率）",
+    )
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

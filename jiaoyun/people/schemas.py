@@ -91,6 +91,7 @@ class EventOut(Schema):
     grade: int | None
     school_class_id: int | None
     external_school: str
+    study_level: str | None
     reason: str
 
     @staticmethod
@@ -109,6 +110,7 @@ class EventIn(Schema):
     grade: int | None = None
     class_number: int | None = None
     external_school: str = ""
+    study_level: str | None = None  # 外县就读 only: StudyLevel (senior, vocational, …)
     reason: str = ""
 
 

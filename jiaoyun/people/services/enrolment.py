@@ -21,6 +21,7 @@ from jiaoyun.people.choices import (
     SCHOOL_EVENTS,
     EventKind,
     StudentStatus,
+    StudyLevel,
 )
 from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.people.services.chain import events_link
@@ -110,10 +111,18 @@ def enrolment_record(
     school_class: SchoolClass | None = None,
     external_school: str = "",
     reason: str = "",
+    study_level: str | None = None,
 ) -> EnrolmentEvent:
-    """Record one 学籍 event. Late events are allowed if the whole history stays valid."""
+    """Record one 学籍 event. Late events are allowed if the whole history stays valid.
+
+    ``study_level`` is for 外县就读 only: the level the child studies at outside the county (counted in the
+    高中阶段毛入学率 when it is 普通高中 or 中职, per ``INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY``)."""
     if kind not in EventKind.values:
         raise DomainError(f"未知的学籍变动类型{kind!r}", field="类型")
+    if study_level and kind != EventKind.OUT_OF_COUNTY:
+        raise DomainError("就读学段仅在类型为外县就读时填写", field="就读学段")
+    if study_level and study_level not in StudyLevel.values:
+        raise DomainError(f"未知的就读学段{study_level!r}", field="就读学段")
     student = Student.objects.select_for_update().get(pk=student.pk)
     current = list(student.events.order_by("date", "seq", "id"))
     last_before = [e for e in current if e.date <= date]
@@ -151,6 +160,7 @@ def enrolment_record(
         grade=grade,
         school_class=school_class,
         external_school=external_school,
+        study_level=study_level or None,
         reason=reason,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

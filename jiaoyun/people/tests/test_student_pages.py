@@ -185,3 +185,23 @@ def test_malformed_state_date_falls_back_to_today(client, county_admin, student_
     client.force_login(county_admin)
     response = client.get(reverse("people:student_detail", args=[student_a.pk]), {"on": "2022-13-40"})
     assert response.status_code == 200 and response.context["bad_on"] and response.context["state_status"] == "在校"
+
+
+def test_an_out_of_county_event_records_the_level_of_study(client, principal, student_a, school_a):
+    # 外县就读 through the form carries the level the child studies at (REFERENCE 高中阶段毛入学率, docs/indicators.md)
+    client.force_login(principal)
+    url = reverse("people:student_event_add", args=[student_a.pk])
+    data = {"kind": "out_of_county", "date": "2022-03-01", "external_school": "保山一中", "study_level": "senior"}
+    assert client.post(url, data, HTTP_HX_REQUEST="true").status_code == 204
+    event = EnrolmentEvent.objects.get(student=student_a, kind="out_of_county")
+    assert (event.study_level, event.external_school) == ("senior", "保山一中")
+    assert "保山一中（普通高中）" in client.get(reverse("people:student_detail", args=[student_a.pk])).content.decode()
+
+
+def test_a_level_of_study_belongs_only_to_an_out_of_county_event(client, principal, student_a, school_a):
+    client.force_login(principal)
+    url = reverse("people:student_event_add", args=[student_a.pk])
+    response = client.post(url, {"kind": "suspend", "date": "2022-03-01", "study_level": "senior"})
+    assert response.status_code == 400
+    assert "仅在类型为外县就读时填写" in response.context["form"].errors["study_level"][0]
+    assert EnrolmentEvent.objects.filter(student=student_a).count() == 1

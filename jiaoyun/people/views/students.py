@@ -197,10 +197,11 @@ def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
                 grade=data["grade"],
                 school_class=school_class,
                 external_school=data["external_school"],
+                study_level=data["study_level"] or None,
                 reason=data["reason"],
             )
         except DomainError as exc:
-            attach_domain_error(form, exc, aliases={"班级": "class_number"})
+            attach_domain_error(form, exc, aliases={"班级": "class_number", "就读学段": "study_level"})
         else:
             messages.success(request, _("已记录学籍变动：%(event)s") % {"event": event})
             return hx_redirect(request, reverse("people:student_detail", args=[student.pk]))
