@@ -9,8 +9,8 @@ between the router decorator and ``@paginate`` (so that it sees the page the cli
     def student_list(request, filters: Query[StudentFilter]): ...
 
 After the operation answers, one ``AuditAction.EXPORT`` entry is written ("API批量读取"): ``object_type`` is the
-model label, ``changes`` holds the filters and path arguments used, the page asked for and the number of rows on
-that page, with the client's address. A request the operation refuses (out of scope, no permission, bad input)
+model label, ``changes`` holds the filters and path arguments used (ID-like numbers and mobile numbers in them
+masked), the page asked for and the number of rows on that page, with the client's address. A request the operation refuses (out of scope, no permission, bad input)
 raises before that and writes nothing.
 """
 
@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from jiaoyun.core.admin_mixins import client_ip
 from jiaoyun.core.audit import audit_record
+from jiaoyun.core.audit_mask import mask_numbers
 from jiaoyun.core.choices import AuditAction
 
 NOTE = "API批量读取"
@@ -42,7 +43,9 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):
+        return mask_numbers(value)  # a search term may be an ID number: the log keeps it masked
+    if value is None or isinstance(value, int | float | bool):
         return value
     return str(value)
 

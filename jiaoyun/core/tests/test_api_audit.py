@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from jiaoyun.core import idcard
 from jiaoyun.core.api_audit import NOTE
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.models import AuditEntry
+from jiaoyun.people.tests.fixtures import ID_A
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,10 @@ def test_the_filters_and_page_are_recorded(client, county_admin, county_data):
     assert entry.changes["filters"] == {"sex": "F"}
     assert entry.changes["page"] == {"page": 1}
     assert entry.changes["rows"] == 1  # 李小红
+
+    number = "G" + ID_A
+    client.get("/api/people/students", {"q": number})
+    assert _entries().latest("pk").changes["filters"] == {"q": "G" + idcard.mask(ID_A)}
 
     client.get(f"/api/people/students/{county_data['student'].pk}/events")
     assert _entries().latest("pk").changes["filters"] == {"student_id": county_data["student"].pk}
