@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.dropout import selectors, services
 from jiaoyun.dropout.access import is_county
@@ -66,6 +67,7 @@ def _out(c: DropoutCase) -> dict[str, Any]:
 
 
 @router.get("/cases", response=list[CaseOut])
+@audited_list(DropoutCase)
 @paginate
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}

@@ -9,9 +9,10 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange import selectors, services
-from jiaoyun.exchange.models import ImportBatch
+from jiaoyun.exchange.models import ImportBatch, ImportRejection
 from jiaoyun.exchange.schemas import BatchDetailOut, BatchOut
 
 router = Router(tags=["exchange"])
@@ -59,6 +60,7 @@ def batch_list(request: HttpRequest, kind: str = "", status: str = "", q: str = 
 
 
 @router.get("/batches/{batch_id}", response=BatchDetailOut)
+@audited_list(ImportRejection, rows=lambda result: len(result["rejections"]))
 def batch_detail(request: HttpRequest, batch_id: int) -> Any:
     return _out(_get(request, batch_id), user=request.user, detail=True)
 

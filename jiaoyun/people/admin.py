@@ -12,6 +12,7 @@ from jiaoyun.core import idcard
 from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q, teacher_q
+from jiaoyun.people import selectors
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 from jiaoyun.people.services import (
     enrolment_record,
@@ -117,7 +118,10 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         id_number = form.cleaned_data.get("id_number") or None
         student_no = form.cleaned_data.get("student_no") or None
         if change:
-            student = Student.objects.get(pk=form.instance.pk)
+            try:  # the row as stored, not the form's edited instance: the service diffs against it
+                student = selectors.student_get(user=request.user, student_id=form.instance.pk)
+            except Student.DoesNotExist:
+                raise DomainError("学生不存在或不在您的数据范围内") from None
             return student_update(
                 actor=request.user,
                 student=student,
@@ -223,7 +227,10 @@ class TeacherAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         fields = {k: (None if k == "staff_no" and v == "" else v) for k, v in fields.items()}
         id_number = form.cleaned_data.get("id_number") or None
         if change:
-            teacher = Teacher.objects.get(pk=form.instance.pk)
+            try:
+                teacher = selectors.teacher_get(user=request.user, teacher_id=form.instance.pk)
+            except Teacher.DoesNotExist:
+                raise DomainError("教职工不存在或不在您的数据范围内") from None
             return teacher_update(actor=request.user, teacher=teacher, id_number=id_number, **fields)
         return teacher_create(actor=request.user, id_number=id_number, **fields)
 

@@ -6,11 +6,12 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
-from jiaoyun.people.models import Student, Teacher
+from jiaoyun.people.models import EnrolmentEvent, Student, Teacher
 from jiaoyun.people.schemas import (
     EventIn,
     EventOut,
@@ -46,6 +47,7 @@ def _class(school: School | None, grade: int | None, number: int | None, on: dt.
 
 
 @router.get("/students", response=list[StudentOut], summary="学生列表（按数据范围过滤，身份证号脱敏）")
+@audited_list(Student)
 @paginate(PageNumberPagination, page_size=50)
 def student_list(request: HttpRequest, filters: Query[StudentFilter]) -> Any:
     return selectors.student_list(user=request.user, filters=filters.dict(exclude_none=True))
@@ -92,6 +94,7 @@ def student_detail(request: HttpRequest, student_id: int) -> Any:
 
 
 @router.get("/students/{student_id}/events", response=list[EventOut], summary="学籍变动记录")
+@audited_list(EnrolmentEvent)
 def student_events(request: HttpRequest, student_id: int) -> Any:
     student = _student(request, student_id)
     return list(selectors.student_events(user=request.user, student_id=student.pk))
@@ -136,6 +139,7 @@ def student_state(request: HttpRequest, student_id: int, on: dt.date) -> Any:
 
 
 @router.get("/teachers", response=list[TeacherOut], summary="教职工列表")
+@audited_list(Teacher)
 @paginate(PageNumberPagination, page_size=50)
 def teacher_list(request: HttpRequest, filters: Query[TeacherFilter]) -> Any:
     return selectors.teacher_list(user=request.user, filters=filters.dict(exclude_none=True))

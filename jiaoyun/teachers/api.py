@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from jiaoyun.core.api_audit import audited_list
 from jiaoyun.teachers import selectors
-from jiaoyun.teachers.models import HiringRound
+from jiaoyun.teachers.models import Application, EthicsRecord, HiringRound, RotationMove
 from jiaoyun.teachers.schemas import ApplicationOut, EthicsRecordOut, GapOut, MoveOut, QuotaOut, RoundOut
 from jiaoyun.teachers.views.common import current_year
 
@@ -71,6 +72,7 @@ def rounds(request: HttpRequest) -> Any:
 
 
 @router.get("/rounds/{round_id}/applications", response=list[ApplicationOut])
+@audited_list(Application)
 @paginate(PageNumberPagination, page_size=200)
 def round_applications(request: HttpRequest, round_id: int) -> Any:
     try:
@@ -93,6 +95,7 @@ def round_applications(request: HttpRequest, round_id: int) -> Any:
 
 
 @router.get("/rotation/{year}/moves", response=list[MoveOut])
+@audited_list(RotationMove)
 @paginate(PageNumberPagination, page_size=200)
 def rotation_moves(request: HttpRequest, year: int) -> Any:
     plan = selectors.rotation_plan_for(year=year)
@@ -114,6 +117,7 @@ def rotation_moves(request: HttpRequest, year: int) -> Any:
 
 
 @router.get("/ethics/records", response=list[EthicsRecordOut])
+@audited_list(EthicsRecord)
 @paginate(PageNumberPagination, page_size=100)
 def ethics_records(request: HttpRequest, kind: str = "") -> Any:
     if not selectors.can_view_ethics(request.user):

@@ -72,15 +72,6 @@ QUERY_METHODS = {
     "delete", "bulk_create", "bulk_update",
 }  # fmt: skip
 
-# PENDING: reads still in the people and learning apps, whose own refactor moves them into selectors. Each entry
-# is "path::function::read" (no line numbers, so unrelated edits do not break it); delete an entry when its read
-# moves (``test_the_pending_list_only_shrinks`` fails on a stale one). Only these two apps may appear here.
-PENDING: set[str] = {
-    # the people admin re-reads the saved row after its service
-    "jiaoyun/people/admin.py::StudentAdmin.service_save::Student.objects",
-    "jiaoyun/people/admin.py::TeacherAdmin.service_save::Teacher.objects",
-}
-
 
 @dataclass(frozen=True)
 class Read:
@@ -88,10 +79,6 @@ class Read:
     line: int
     what: str
     function: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.path}::{self.function}::{self.what}"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line} in {self.function}(): {self.what}"
@@ -231,18 +218,9 @@ def test_the_scanner_finds_each_kind_of_read(tmp_path):
 
 def test_no_read_of_personal_data_outside_the_selectors():
     reads = reads_outside_selectors()
-    new = [r for r in reads if r.key not in PENDING]
-    assert not new, "Personal data read outside a selector (move it into the app's selectors):\n" + "\n".join(
-        map(str, new)
+    assert not reads, "Personal data read outside a selector (move it into the app's selectors):\n" + "\n".join(
+        map(str, reads)
     )
-
-
-def test_the_pending_list_only_shrinks():
-    """Each PENDING entry is still a read in the people or learning app (remove it once moved)."""
-    keys = {r.key for r in reads_outside_selectors()}
-    stale = sorted(PENDING - keys)
-    assert not stale, "PENDING entries no longer found (delete them):\n" + "\n".join(stale)
-    assert all(k.startswith(("jiaoyun/people/", "jiaoyun/learning/")) for k in PENDING)
 
 
 @pytest.mark.parametrize("label", sorted(PERSONAL_MODELS))
