@@ -123,8 +123,9 @@ class Crawler:
             return None
         query = dict(parse_qsl(parts.query))
         page = "p2" if query.pop("page", "1") not in ("", "1") else ""
+        fmt = query.pop("format", "")  # each export format is sampled apart from the filtered views
         filtered = "q" if query else ""
-        return f"{match.route}|{page}|{filtered}"
+        return f"{match.route}|{page}|{fmt}|{filtered}"
 
     def crawl_pages(self) -> None:
         queue: deque[str] = deque(["/"])
