@@ -41,3 +41,26 @@ def test_scope_label_of_the_township_government_is_its_township():
     assert scope_label(User(role="township_gov", area=township)) == "老麦乡"
     assert scope_label(User(role="township_officer", area=township)) == "老麦乡"
     assert scope_label(User(role="county_leader", read_only=True)) == "全县（只读）"
+
+
+def _crawl(user):
+    from jiaoyun.demo.management.commands.demo_privacy_check import Crawler
+
+    crawler = Crawler(user, max_pages=60, per_pattern=3, api_details=3)
+    crawler.crawl_pages()
+    crawler.crawl_api()
+    return crawler.result
+
+
+def test_the_crawl_reads_pages_and_api_as_the_user_and_finds_a_number_a_page_would_show(county_leader, village_a1):
+    from jiaoyun.people.models import Student
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    student = StudentFactory(name="杨小勇", hukou_village=village_a1, id_number=NUMBER)
+    clean = _crawl(county_leader)
+    assert clean.found == {} and not clean.errors
+    assert clean.kinds["html"] > 5 and clean.kinds["json"] > 5
+    # A mask that kept the whole number (the failure the crawl exists to catch) is found where the child is listed.
+    Student.objects.filter(pk=student.pk).update(id_masked=NUMBER)
+    leaky = _crawl(county_leader)
+    assert set(leaky.found) == {NUMBER} and leaky.found[NUMBER]

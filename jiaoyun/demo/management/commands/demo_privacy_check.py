@@ -35,6 +35,7 @@ from django.urls import Resolver404, resolve
 from jiaoyun.core import idcard
 from jiaoyun.core.models import User
 from jiaoyun.demo.generator.staff import DEMO_USERS
+from jiaoyun.demo.management.commands.demo_logins import _pad, _width
 
 # 18 characters (17 digits and a digit or X), optionally after the "G" of a 学籍号, not inside a longer number.
 CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(G?)([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
@@ -275,15 +276,21 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _table(self, results: list[RoleResult], *, show: bool) -> None:
-        self.stdout.write(f"{'用户名':<12}{'角色':<14}{'响应':>6}{'HTML':>6}{'JSON':>6}{'CSV':>5}{'XLSX':>5}{'PDF':>5}"
-                          f"{'4xx':>5}{'5xx':>5}{'完整号码':>8}")  # fmt: skip
+        header = ("用户名", "角色", "响应", "HTML", "JSON", "CSV", "XLSX", "PDF", "4xx", "5xx", "秒", "完整号码")
+        rows = [header]
         for r in results:
             c4 = sum(n for s, n in r.statuses.items() if 400 <= s < 500)
             c5 = sum(n for s, n in r.statuses.items() if s >= 500)
-            self.stdout.write(
-                f"{r.username:<12}{r.role:<14}{r.fetched:>6}{r.kinds['html']:>6}{r.kinds['json']:>6}"
-                f"{r.kinds['csv']:>5}{r.kinds['xlsx']:>5}{r.kinds['pdf']:>5}{c4:>5}{c5:>5}{len(r.found):>8}"
-            )
+            counts = (r.fetched, r.kinds["html"], r.kinds["json"], r.kinds["csv"], r.kinds["xlsx"], r.kinds["pdf"], c4, c5,
+                      round(r.seconds), len(r.found))  # fmt: skip
+            rows.append((r.username, r.role, *map(str, counts)))
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
+        for row in rows:
+            cells = [
+                _pad(cell, widths[i]) if i < 2 else " " * (widths[i] - _width(cell)) + cell
+                for i, cell in enumerate(row)
+            ]
+            self.stdout.write("  ".join(cells))
         for r in results:
             for error in r.errors:
                 self.stdout.write(f"服务器错误 [{r.username}] {error}")
