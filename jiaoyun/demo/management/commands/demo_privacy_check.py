@@ -277,7 +277,7 @@ class Command(BaseCommand):
 
     def _table(self, results: list[RoleResult], *, show: bool) -> None:
         header = ("用户名", "角色", "响应", "HTML", "JSON", "CSV", "XLSX", "PDF", "4xx", "5xx", "秒", "完整号码")
-        rows = [header]
+        rows: list[tuple[str, ...]] = [header]
         for r in results:
             c4 = sum(n for s, n in r.statuses.items() if 400 <= s < 500)
             c5 = sum(n for s, n in r.statuses.items() if s >= 500)
