@@ -81,6 +81,16 @@ def test_case_from_detection_to_closure(page, phone_page, county_admin, township
     phone_page.wait_for_selector("text=李老师、村主任")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"page is {width}px wide on a 375px phone"
+    # no header, date or short label is cut into one character per line: a wide table scrolls in its panel
+    cut = phone_page.evaluate(
+        """() => Array.from(document.querySelectorAll('table.data th, table.data td')).filter(cell => {
+             const text = cell.textContent.trim();
+             if (!text || text.length > 12 || /[\\s、，。：；]/.test(text)) return false;
+             const range = document.createRange(); range.selectNodeContents(cell);
+             return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size > 1;
+           }).map(cell => cell.textContent.trim())"""
+    )
+    assert cut == [], f"cut across lines on a phone: {cut}"
 
     # step 2 by the county bureau: the 责令限期改正通知书 is issued with its number
     page.reload()

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from jiaoyun.core import accounts
 from jiaoyun.core.models import AuditEntry, LoginFailure, SecurityPolicy, TotpDevice, User
@@ -408,6 +409,8 @@ def test_county_administrator_enrols_and_logs_in_with_totp(client, county_admin)
     page = client.get(reverse("web:login_totp"))
     secret = page.context["secret"]
     assert page.context["enrolling"] and secret in page.context["uri"] and "otpauth://totp/" in page.context["uri"]
+    # on the phone that holds the authenticator, the link opens it (one cannot scan one's own screen)
+    assert f'href="{escape(page.context["uri"])}"' in page.content.decode()
     assert TotpDevice.objects.get(user=county_admin).secret != secret  # stored encrypted
     bad = client.post(
         reverse("web:login_totp"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}

@@ -13,7 +13,7 @@ from jiaoyun.demo.generator.staff import DEMO_USERS, PASSWORD
 def scope_label(user: User) -> str:
     if user.role in ("system_admin", "security_admin", "audit_admin"):
         return "系统管理（不含个人数据）"
-    if user.role == "township_officer" and user.area:
+    if user.role in ("township_officer", "township_gov") and user.area:
         return user.area.name
     if user.role == "village_cadre" and user.area:
         return f"{user.area.parent.name if user.area.parent else ''}{user.area.name}"
