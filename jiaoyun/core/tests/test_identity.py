@@ -66,7 +66,7 @@ def totp_code(user, at=None):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs real concurrent transactions (PostgreSQL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_each_count(secadmin):
     set_policy(secadmin, lockout_limit=10, ip_failure_limit=1000)
     victim = UserFactory(username="victim", role="principal")
@@ -98,7 +98,7 @@ def test_parallel_wrong_passwords_each_count(secadmin):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs real concurrent transactions (PostgreSQL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_below_the_limit_count_exactly(secadmin):
     set_policy(secadmin, lockout_limit=10, ip_failure_limit=1000)
     victim = UserFactory(username="victim", role="principal")
