@@ -71,6 +71,23 @@ def reset_failures(user: User) -> None:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
 
 
+def _refused(ip: str | None, username: str, user: User | None, note: str) -> None:
+    """A refused login: counted against the address and audited (naming the account when it exists)."""
+    with transaction.atomic():
+        _note_ip_failure(ip, username)
+        if user is not None:
+            audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note=note, ip=ip)
+        else:
+            audit_record(
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                object_type="core.User",
+                object_repr=username[:150],
+                note=note,
+                ip=ip,
+            )
+
+
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any):  # type: ignore[override]
         if username is None or password is None:
@@ -79,44 +96,22 @@ class LockoutModelBackend(ModelBackend):
         now = timezone.now()
         ip = client_ip(request)
         if ip_blocked(ip, policy, now=now):
-            with transaction.atomic():
-                _note_ip_failure(ip, username)
-                audit_record(
-                    actor=None,
-                    action=AuditAction.LOGIN_FAILED,
-                    object_type="core.User",
-                    object_repr=username[:150],
-                    note="来源地址登录失败次数过多，暂停登录",
-                    ip=ip,
-                )
+            _refused(ip, username, None, "来源地址登录失败次数过多，暂停登录")
             return None
         user = User.objects.filter(username=username).first()
         if user is not None and user.locked_until:
             if user.locked_until > now:
-                with transaction.atomic():
-                    _note_ip_failure(ip, username)
-                    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="账号已锁定", ip=ip)
+                _refused(ip, username, user, "账号已锁定")
                 return None
             # The lock has run out: the count starts again.
             User.objects.filter(pk=user.pk, locked_until__lte=now).update(failed_logins=0, locked_until=None)
             user.failed_logins, user.locked_until = 0, None
         result = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            with transaction.atomic():
-                _note_ip_failure(ip, username)
-                audit_record(
-                    actor=None,
-                    action=AuditAction.LOGIN_FAILED,
-                    object_type="core.User",
-                    object_repr=username[:150],
-                    note="用户名不存在",
-                    ip=ip,
-                )
+            _refused(ip, username, None, "用户名不存在")
             return result
         if result is None and not user.is_active:
-            with transaction.atomic():
-                _note_ip_failure(ip, username)
-                audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, note="账号已停用", ip=ip)
+            _refused(ip, username, user, "账号已停用")
             return None
         if result is None:
             register_failure(user, ip=ip, reason="密码错误", policy=policy)
