@@ -12,7 +12,7 @@ import pytest
 from e2e.conftest import login
 from jiaoyun.learning import conf
 from jiaoyun.learning.analytics import learning_stats_refresh
-from jiaoyun.learning.services import lrs_client_create
+from jiaoyun.learning.services import learner_pseudonyms, lrs_client_create
 from jiaoyun.people.tests.factories import StudentFactory
 
 
@@ -20,16 +20,16 @@ from jiaoyun.people.tests.factories import StudentFactory
 def learning_data(live_server, school_a, class_a1, principal):
     pupil = StudentFactory(
         name="张小明",
-        student_no="G530521201401019999",
         current_school=school_a,
         current_class=class_a1,
         current_grade=1,
         status="enrolled",
     )
     client, secret = lrs_client_create(name="智慧课堂", school_ids=[school_a.pk])
+    account = learner_pseudonyms(student_ids=[pupil.pk])[pupil.pk]  # the platform names pupils by their account
     statements = [
         {
-            "actor": {"account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": pupil.student_no}},
+            "actor": {"account": {"homePage": conf.get("XAPI_HOMEPAGE"), "name": account}},
             "verb": {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"zh-CN": "通过"}},
             "object": {"id": "https://example.com/math/1", "definition": {"name": {"zh-CN": "两位数加法练习"}}},
             "result": {"score": {"scaled": 0.9}, "duration": "PT15M", "completion": True},
