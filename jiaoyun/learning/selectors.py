@@ -14,7 +14,7 @@ from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for, student_q
 from jiaoyun.core.types import User
 from jiaoyun.learning.filters import StatFilter
-from jiaoyun.learning.models import Document, LearningStat, LrsClient, Statement
+from jiaoyun.learning.models import Activity, Attachment, Document, LearningStat, LrsClient, Statement
 from jiaoyun.people.models import Student
 from jiaoyun.schools.models import School, SchoolClass
 
@@ -182,6 +182,11 @@ def student_timeline(*, user: User, student_id: int) -> QuerySet[Statement]:
 # ---- what an xAPI client may read -----------------------------------------------------------------------------
 
 
+def xapi_client_by_key(key: str) -> LrsClient | None:
+    """The client a key names, active or not (authentication checks the secret and the state)."""
+    return LrsClient.objects.filter(key=key).first()
+
+
 def xapi_client_school_ids(client: LrsClient) -> list[int]:
     return list(client.schools.values_list("id", flat=True))
 
@@ -205,6 +210,32 @@ def xapi_visible_q(client: LrsClient) -> Q:
 def xapi_documents(client: LrsClient) -> QuerySet[Document]:
     """The State / Activity Profile / Agent Profile documents of an xAPI client: only those it stored."""
     return Document.objects.filter(client_id=client.pk)
+
+
+def xapi_document_get(*, client: LrsClient, key: Mapping[str, str]) -> Document | None:
+    """One of the client's documents by its full key (``DocKey.filter()``)."""
+    return xapi_documents(client).filter(**key).first()
+
+
+def xapi_document_list(
+    *, client: LrsClient, kind: str, base: Mapping[str, str], since: dt.datetime | None
+) -> list[tuple[str, str, dt.datetime]]:
+    """(key, etag, updated) of the client's documents of a kind and set, by key; only those changed after
+    ``since`` when given."""
+    qs = xapi_documents(client).filter(kind=kind, **base)
+    if since is not None:
+        qs = qs.filter(updated__gt=since)
+    return list(qs.order_by("key").values_list("key", "etag", "updated"))
+
+
+def xapi_activity_get(activity_id: str) -> Activity | None:
+    """The canonical definition of an activity (activities are shared by every client: no personal data)."""
+    return Activity.objects.filter(activity_id=activity_id).first()
+
+
+def xapi_attachments(hashes: list[str]) -> list[tuple[str, str, bytes]]:
+    """(sha2, content type, content) of stored attachments, for statements the client may already read."""
+    return [(a.sha2, a.content_type, bytes(a.content)) for a in Attachment.objects.filter(sha2__in=hashes)]
 
 
 def xapi_statement_get(*, client: LrsClient, statement_id: str, voided: bool) -> tuple[str, dt.datetime] | None:

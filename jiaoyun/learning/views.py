@@ -26,6 +26,7 @@ LEVEL_BY_SCOPE = {
     ScopeLevel.SCHOOL: Level.CLASS,
     ScopeLevel.CLASS: Level.CLASS,
 }
+UNIT_URL = {Level.TOWNSHIP: "learning:township", Level.SCHOOL: "learning:school", Level.CLASS: "learning:class"}
 WEEK_OPTIONS = [4, 8, 12, 20, 26]
 DASHBOARD = "learning/dashboard.html"
 T = TypeVar("T")
@@ -98,6 +99,7 @@ def _page(request: AuthedRequest, *, level: str, title: str, extra: dict[str, An
         "end": end,
         "level": level,
         "level_label": Level(level).label,
+        "unit_url": UNIT_URL[level],
         "units": units,
         "totals": selectors.stat_totals(rows),
         "latest": points[-1] if points else None,

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +80,7 @@ def _comparable(st: dict[str, Any], *, lrs_timestamp: bool) -> str:
 
 @dataclass
 class _Person:
-    kind: str  # "student" | "teacher"
+    kind: Literal["student", "teacher"]
     pk: int
     school_id: int | None
     class_id: int | None

@@ -19,6 +19,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.learning import selectors
 from jiaoyun.learning.errors import BatchTooLarge, PreconditionFailed, PreconditionRequired, StatementConflict
 from jiaoyun.learning.models import LrsClient
 from jiaoyun.learning.services import lrs_auth_failure_record, lrs_client_note_version
@@ -84,7 +85,7 @@ def authenticate(header: str | None, *, ip: str | None = None, audit: bool = Tru
         key, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise XapiError(401, "Authorization 请求头无法解析") from exc
-    client = LrsClient.objects.filter(key=key).first() if key else None
+    client = selectors.xapi_client_by_key(key) if key else None
     if client is None:
         reason = "未知的客户端标识"
     elif not client.check_secret(secret):
