@@ -37,7 +37,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
-from lrs_support import RALPH_PASSWORD, CpuMeter, Request, Result, measure_ralph_posts, p95, start_ralph  # noqa: E402
+from lrs_support import RALPH_PASSWORD, Auths, CpuMeter, Request, Result, p95, run_clients, start_ralph  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -152,7 +151,7 @@ def start_jiaoyun(port: int, workers: int, threads: int) -> tuple[subprocess.Pop
     else:
         cmd = [sys.executable, str(ROOT / "bench" / "lrs.py"), "--serve-wsgiref", str(port)]
         label = "wsgiref (threaded; gunicorn not importable)"
-    return subprocess.Popen(cmd, cwd=ROOT, env=env), label  # noqa: S603 - argv of this interpreter and numbers, no shell
+    return subprocess.Popen(cmd, cwd=ROOT, env=env), label
 
 
 def serve_wsgiref(port: int) -> None:
@@ -172,53 +171,7 @@ def serve_wsgiref(port: int) -> None:
     make_server("127.0.0.1", port, get_wsgi_application(), server_class=Threaded, handler_class=Quiet).serve_forever()
 
 
-# ---- load generation --------------------------------------------------------------------------------------------
-
-
-def run_clients(port: int, auths: list[str], plans: list[list[Request]]) -> tuple[float, list[float], int]:
-    """One thread per plan, each with one keep-alive connection and its own credentials; the requests (bodies
-    included) are built before the clock starts. Returns (seconds, latencies, statements sent or received)."""
-    latencies: list[float] = []
-    items = [0]
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        headers = {"Authorization": auths[i], "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-        for method, url, body, count in plans[i]:
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, url, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                errors.append(repr(exc))
-                continue
-            dt = time.perf_counter() - t0
-            if response.status >= 300:
-                errors.append(f"{response.status} {data[:200]!r}")
-                continue
-            if method == "GET":
-                count = len(json.loads(data)["statements"])
-            with lock:
-                latencies.append(dt)
-                items[0] += count
-        conn.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(plans))]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        print(f"  ! {len(errors)} failed requests, first: {errors[0]}")
-    return time.perf_counter() - started, latencies, items[0]
-
-
-# ---- workloads --------------------------------------------------------------------------------------------------
+# ---- workloads ------------------------------------------------------------------------------------------------
 
 
 def post_plans(seed: int, clients: int, requests: int, base: str) -> list[list[Request]]:
@@ -258,7 +211,7 @@ def get_plans(seed: int, clients: int, requests: int, base: str, name: str) -> l
     ]
 
 
-def measure(port: int, auths: list[str], plans: list[list[Request]], meter: CpuMeter, *, per_request: bool) -> Result:
+def measure(port: int, auths: Auths, plans: list[list[Request]], meter: CpuMeter, *, per_request: bool) -> Result:
     with meter:
         secs, lat, n = run_clients(port, auths, plans)
     rate = len(lat) / secs if per_request else n / secs
@@ -392,7 +345,7 @@ def main() -> None:
             auth_groups = [
                 [post_auths[j] for j in range(len(plans)) if j % args.clients == i] for i in range(args.clients)
             ]
-            res = {"post": measure_ralph_posts(args.ralph_port, auth_groups, groups, CpuMeter(rproc.pid, ""))}
+            res = {"post": measure(args.ralph_port, auth_groups, groups, CpuMeter(rproc.pid, ""), per_request=False)}
             res.update(
                 workload(
                     args.ralph_port,

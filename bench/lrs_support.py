@@ -1,5 +1,5 @@
-"""Helpers of the LRS benchmark (``bench/lrs.py``): CPU accounting of the processes under test, and Ralph, the
-LRS it is compared against (starting it, timing its POSTs)."""
+"""Helpers of the LRS benchmark (``bench/lrs.py``): CPU accounting of the processes under test, the timed HTTP
+clients, and starting Ralph, the LRS it is compared against."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 Request = tuple[str, str, bytes | None, int]  # method, url, body, statements sent
+Auths = list[str] | list[list[str]]  # per plan: the credentials of all its requests, or of each one
 
 
 def p95(values: list[float]) -> float:
@@ -93,6 +94,57 @@ class CpuMeter:
 Result = tuple[float, float, int, CpuMeter]  # rate, p95 ms, items, cpu
 
 
+# ---- load generation ------------------------------------------------------------------------------------------
+
+
+def run_clients(port: int, auths: Auths, plans: list[list[Request]]) -> tuple[float, list[float], int]:
+    """One thread per plan, each with one keep-alive connection and its own credentials (``auths[i]``: of all
+    requests of plan ``i``, or a list with those of each of its requests, as Ralph's POSTs need); the requests
+    (bodies included) are built before the clock starts. Returns (seconds, latencies, statements sent or
+    received)."""
+    latencies: list[float] = []
+    items = [0]
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        mine = auths[i]
+        for auth, (method, url, body, count) in zip(
+            mine if isinstance(mine, list) else [mine] * len(plans[i]), plans[i], strict=True
+        ):
+            headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+            t0 = time.perf_counter()
+            try:
+                conn.request(method, url, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                errors.append(repr(exc))
+                continue
+            dt = time.perf_counter() - t0
+            if response.status >= 300:
+                errors.append(f"{response.status} {data[:200]!r}")
+                continue
+            if method == "GET":
+                count = len(json.loads(data)["statements"])
+            with lock:
+                latencies.append(dt)
+                items[0] += count
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(plans))]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        print(f"  ! {len(errors)} failed requests, first: {errors[0]}")
+    return time.perf_counter() - started, latencies, items[0]
+
+
 # ---- Ralph, the baseline ----------------------------------------------------------------------------------------
 
 
@@ -109,7 +161,7 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, worke
     python = str(Path(ralph_bin).parent / "python")
     # bcrypt with a low cost: Ralph checks each user's password once (then caches it), and the bench should time
     # statements, not 200 first logins.
-    hashed = subprocess.run(  # noqa: S603 - the operator's own --ralph-bin and a fixed script, no shell
+    hashed = subprocess.run(
         [python, "-c", f"import bcrypt; print(bcrypt.hashpw({RALPH_PASSWORD!r}.encode(), bcrypt.gensalt(4)).decode())"],
         check=True,
         capture_output=True,
@@ -131,53 +183,10 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, worke
     # Served the way Ralph's docs say to serve it in production (not ``ralph runserver``, which reloads and logs at
     # debug level): uvicorn with ``workers`` processes.
     env["RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH"] = str(workdir / "fs")
-    return subprocess.Popen(  # noqa: S603 - the operator's own --ralph-bin and numbers, no shell
+    return subprocess.Popen(
         [str(Path(ralph_bin).parent / "uvicorn"), "ralph.api:app", "--host", "127.0.0.1", "--port", str(port)]
         + ["--workers", str(workers), "--log-level", "warning"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def measure_ralph_posts(
-    port: int, auth_groups: list[list[str]], groups: list[list[Request]], meter: CpuMeter
-) -> Result:
-    """Ralph POSTs where each request carries the credentials of its own user (own target file)."""
-    latencies: list[float] = []
-    sent = [0]
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        for auth, (method, url, body, count) in zip(auth_groups[i], groups[i], strict=True):
-            headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, url, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException) as exc:  # a dropped connection: count it, carry on
-                conn.close()
-                errors.append(repr(exc))
-                continue
-            if response.status >= 300:
-                errors.append(f"{response.status} {data[:200]!r}")
-                continue
-            with lock:
-                latencies.append(time.perf_counter() - t0)
-                sent[0] += count
-        conn.close()
-
-    with meter:
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(groups))]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        secs = time.perf_counter() - started
-    if errors:
-        print(f"  ! {len(errors)} failed requests, first: {errors[0]}")
-    return sent[0] / secs, p95(latencies) * 1000, sent[0], meter

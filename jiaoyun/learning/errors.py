@@ -1,7 +1,8 @@
 """Why the learning services refuse a write, without HTTP: the xAPI views map each to its status code.
 
 A plain ``DomainError`` is a request the LRS cannot accept as sent (the xAPI layer answers 400); the kinds
-below are the refusals xAPI gives their own status. ``PermissionDenied`` (403) comes from ``jiaoyun.core.errors``.
+below are the refusals xAPI gives their own status (``jiaoyun.learning.xapi.http.DOMAIN_STATUS``).
+``PermissionDenied`` (403) comes from ``jiaoyun.core.errors``.
 """
 
 from __future__ import annotations
@@ -9,29 +10,32 @@ from __future__ import annotations
 from jiaoyun.core.errors import DomainError
 
 
-class StatementConflict(DomainError):
+class _Refusal(DomainError):
+    kind = "invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=self.kind)
+
+
+class StatementConflict(_Refusal):
     """A statement id is taken: by another client's statement, or by one of the client's with other content."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="conflict")
+    kind = "conflict"
 
 
-class BatchTooLarge(DomainError):
+class BatchTooLarge(_Refusal):
     """More statements in one batch than ``XAPI_MAX_BATCH``."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="too_large")
+    kind = "too_large"
 
 
-class PreconditionFailed(DomainError):
+class PreconditionFailed(_Refusal):
     """``If-Match`` / ``If-None-Match`` do not hold for the document's current ETag."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="precondition_failed")
+    kind = "precondition_failed"
 
 
-class PreconditionRequired(DomainError):
+class PreconditionRequired(_Refusal):
     """A document exists and the write carries no precondition where xAPI requires one."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="precondition_required")
+    kind = "precondition_required"
