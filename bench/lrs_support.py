@@ -179,7 +179,7 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, worke
     ]
     (workdir / "auth.json").write_text(json.dumps(users))
     for user in users:
-        (workdir / "fs" / user["target"]).mkdir()
+        (workdir / "fs" / str(user["target"])).mkdir()
     # Served the way Ralph's docs say to serve it in production (not ``ralph runserver``, which reloads and logs at
     # debug level): uvicorn with ``workers`` processes.
     env["RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH"] = str(workdir / "fs")

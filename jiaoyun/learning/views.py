@@ -20,13 +20,17 @@ from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
 Level = LearningStat.Level
-LEVEL_BY_SCOPE = {
+LEVEL_BY_SCOPE: dict[str, str] = {
     ScopeLevel.COUNTY: Level.TOWNSHIP,
     ScopeLevel.TOWNSHIP: Level.SCHOOL,
     ScopeLevel.SCHOOL: Level.CLASS,
     ScopeLevel.CLASS: Level.CLASS,
 }
-UNIT_URL = {Level.TOWNSHIP: "learning:township", Level.SCHOOL: "learning:school", Level.CLASS: "learning:class"}
+UNIT_URL: dict[str, str] = {
+    Level.TOWNSHIP: "learning:township",
+    Level.SCHOOL: "learning:school",
+    Level.CLASS: "learning:class",
+}
 WEEK_OPTIONS = [4, 8, 12, 20, 26]
 DASHBOARD = "learning/dashboard.html"
 T = TypeVar("T")
@@ -77,9 +81,19 @@ UNIT_COLUMNS = [
 ]
 
 
-def _page(request: AuthedRequest, *, level: str, title: str, extra: dict[str, Any], **filters: int) -> HttpResponse:
+def _page(
+    request: AuthedRequest,
+    *,
+    level: str,
+    title: str,
+    extra: dict[str, Any],
+    school_id: int | None = None,
+    township_id: int | None = None,
+) -> HttpResponse:
     weeks, start, end = _window(request)
-    rows = selectors.stat_list(user=request.user, level=level, start=start, end=end, **filters)
+    rows = selectors.stat_list(
+        user=request.user, level=level, start=start, end=end, school_id=school_id, township_id=township_id
+    )
     units = selectors.stat_units(rows, level=level, n_weeks=weeks)
     if wants_export(request):
         return export_response(
