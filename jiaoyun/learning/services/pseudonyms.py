@@ -39,6 +39,7 @@ def learner_accounts_for_school(*, school_id: int, actor: User | None = None) ->
     what the county hands to the school's learning platforms so that they name pupils by their accounts. Names of
     minors leave the platform here, so it is audited as an export (no identity number is part of it)."""
     from jiaoyun.people.models import Student
+    from jiaoyun.schools.models import School
 
     pupils = list(
         Student.objects.filter(current_school_id=school_id, current_class__isnull=False)
@@ -50,7 +51,7 @@ def learner_accounts_for_school(*, school_id: int, actor: User | None = None) ->
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
-        object_type="schools.School",
+        object_type=School._meta.label,
         object_id=str(school_id),
         object_repr=f"学生学习账号（{len(rows)}人）",
         note="向学习平台提供学生学习账号（假名）",
