@@ -73,7 +73,7 @@ def test_pages_answer_htmx_with_their_results_only(two_weeks, principal, class_a
     web.force_login(principal)
     full = web.get("/learning/").content.decode()
     partial = web.get("/learning/", {"weeks": "4"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "<h1>" in full and 'data-testid="unit-table"' in full
+    assert "<h1>" in full and 'data-testid="unit-table"' in full and 'hx-get="/learning/"' in full
     assert "<h1>" not in partial and 'data-testid="unit-table"' in partial and "（近4周）" in partial
     assert f"/learning/classes/{class_a1.pk}/" in partial
     class_partial = web.get(f"/learning/classes/{class_a1.pk}/", HTTP_HX_REQUEST="true").content.decode()
