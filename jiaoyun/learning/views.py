@@ -4,77 +4,49 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.scope import scope_for
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.learning import selectors
+from jiaoyun.learning.forms import WindowForm
 from jiaoyun.learning.models import LearningStat
+from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
 Level = LearningStat.Level
-LEVEL_BY_SCOPE = {"county": Level.TOWNSHIP, "township": Level.SCHOOL, "school": Level.CLASS, "class": Level.CLASS}
+LEVEL_BY_SCOPE: dict[str, str] = {
+    ScopeLevel.COUNTY: Level.TOWNSHIP,
+    ScopeLevel.TOWNSHIP: Level.SCHOOL,
+    ScopeLevel.SCHOOL: Level.CLASS,
+    ScopeLevel.CLASS: Level.CLASS,
+}
+UNIT_URL: dict[str, str] = {
+    Level.TOWNSHIP: "learning:township",
+    Level.SCHOOL: "learning:school",
+    Level.CLASS: "learning:class",
+}
 WEEK_OPTIONS = [4, 8, 12, 20, 26]
-UNIT_FIELD: dict[str, str] = {Level.TOWNSHIP: "township", Level.SCHOOL: "school", Level.CLASS: "school_class"}
+DASHBOARD = "learning/dashboard.html"
+T = TypeVar("T")
 
 
-def _window(request: HttpRequest) -> tuple[int, dt.date, dt.date]:
-    try:
-        weeks = min(max(int(request.GET.get("weeks", 12)), 1), 52)
-    except ValueError:
-        weeks = 12
-    last = (
-        selectors.LearningStat.objects.filter(period="week").order_by("-start").values_list("start", flat=True).first()
-    )
-    end = last or timezone.localdate()
+def _found(obj: T | None, message: str) -> T:
+    if obj is None:
+        raise Http404(message)
+    return obj
+
+
+def _window(request: AuthedRequest) -> tuple[int, dt.date, dt.date]:
+    """The weeks asked for (``?weeks=``) and the first days of the first and last of them."""
+    weeks = WindowForm(request.GET).weeks_value
+    end = selectors.latest_week_start() or timezone.localdate()
     return weeks, end - dt.timedelta(weeks=weeks - 1), end
-
-
-def _units(rows: Any, level: str, n_weeks: int) -> list[dict[str, Any]]:
-    """Per unit over the window: one grouped query on the stat table."""
-    field = UNIT_FIELD[level]
-    out = []
-    grouped = (
-        rows.order_by()
-        .values("unit_id", f"{field}__name" if level != Level.CLASS else "school_class__name")
-        .annotate(
-            weeks=Count("id"),
-            statements=Sum("statements"),
-            learners=Sum("learners"),
-            seconds=Sum("seconds"),
-            completed=Sum("completed"),
-            scored=Sum("scored"),
-            score_sum=Sum("score_sum"),
-            in_class=Sum("in_class"),
-            online=Sum("online"),
-        )
-    )
-    names: dict[int, str] = {}
-    if level == Level.CLASS:
-        from jiaoyun.schools.models import SchoolClass
-
-        ids = [g["unit_id"] for g in grouped]
-        names = {c.pk: str(c) for c in SchoolClass.objects.filter(pk__in=ids).select_related("school")}
-    for g in grouped:
-        total = g["in_class"] + g["online"]
-        out.append(
-            {
-                "id": g["unit_id"],
-                "name": names.get(g["unit_id"]) if level == Level.CLASS else g[f"{field}__name"],
-                "statements": g["statements"],
-                "learners": round(g["learners"] / n_weeks, 1),
-                "hours": round((g["seconds"] or 0) / 3600, 1),
-                "completed": g["completed"],
-                "avg_score": round(g["score_sum"] / g["scored"] * 100, 1) if g["scored"] else None,
-                "in_class_share": round(g["in_class"] / total * 100, 1) if total else None,
-            }
-        )
-    return sorted(out, key=lambda r: str(r["name"]))
 
 
 def _trend_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
@@ -110,11 +82,19 @@ UNIT_COLUMNS = [
 
 
 def _page(
-    request: HttpRequest, *, level: str, title: str, template: str, extra: dict[str, Any], **filters: Any
+    request: AuthedRequest,
+    *,
+    level: str,
+    title: str,
+    extra: dict[str, Any],
+    school_id: int | None = None,
+    township_id: int | None = None,
 ) -> HttpResponse:
     weeks, start, end = _window(request)
-    rows = selectors.stat_list(user=request.user, level=level, start=start, end=end, **filters)
-    units = _units(rows, level, weeks)
+    rows = selectors.stat_list(
+        user=request.user, level=level, start=start, end=end, school_id=school_id, township_id=township_id
+    )
+    units = selectors.stat_units(rows, level=level, n_weeks=weeks)
     if wants_export(request):
         return export_response(
             request,
@@ -133,71 +113,48 @@ def _page(
         "end": end,
         "level": level,
         "level_label": Level(level).label,
+        "unit_url": UNIT_URL[level],
         "units": units,
         "totals": selectors.stat_totals(rows),
         "latest": points[-1] if points else None,
         "chart_trend": _trend_chart(points),
         **extra,
     }
-    return render(request, template, context)
+    return render_page(request, DASHBOARD, context)
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    level = LEVEL_BY_SCOPE.get(scope_for(request.user).level)
-    if level is None:
-        raise Http404("无权查看学习行为数据")
-    return _page(request, level=level, title="学习行为分析", template="learning/dashboard.html", extra={})
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    level = _found(LEVEL_BY_SCOPE.get(scope_for(request.user).level), "无权查看学习行为数据")
+    return _page(request, level=level, title="学习行为分析", extra={})
 
 
-def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
-    school = selectors.school_get(user=request.user, school_id=school_id)
-    if school is None:
-        raise Http404("学校不存在或不在您的数据范围内")
+def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
+    school = _found(selectors.school_get(user=request.user, school_id=school_id), "学校不存在或不在您的数据范围内")
+    return _page(request, level=Level.CLASS, title=school.name, extra={"school": school}, school_id=school.pk)
+
+
+def township_detail(request: AuthedRequest, township_id: int) -> HttpResponse:
+    township = _found(
+        selectors.township_get(user=request.user, township_id=township_id), "乡镇不存在或不在您的数据范围内"
+    )
     return _page(
-        request,
-        level=Level.CLASS,
-        title=school.name,
-        template="learning/dashboard.html",
-        extra={"school": school},
-        school_id=school.pk,
+        request, level=Level.SCHOOL, title=township.name, extra={"township": township}, township_id=township.pk
     )
 
 
-def township_detail(request: HttpRequest, township_id: int) -> HttpResponse:
-    from jiaoyun.areas.models import Area
-    from jiaoyun.core.scope import area_q
-
-    township = Area.objects.filter(area_q(request.user), pk=township_id).first()
-    if township is None:
-        raise Http404("乡镇不存在或不在您的数据范围内")
-    return _page(
-        request,
-        level=Level.SCHOOL,
-        title=township.name,
-        template="learning/dashboard.html",
-        extra={"township": township},
-        township_id=township.pk,
-    )
-
-
-def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
-    school_class = selectors.class_get(user=request.user, class_id=class_id)
-    if school_class is None:
-        raise Http404("班级不存在或不在您的数据范围内")
+def class_detail(request: AuthedRequest, class_id: int) -> HttpResponse:
+    school_class = _found(selectors.class_get(user=request.user, class_id=class_id), "班级不存在或不在您的数据范围内")
     weeks, start, end = _window(request)
-    rows = selectors.stat_list(user=request.user, level=Level.CLASS, start=start, end=end).filter(
-        unit_id=school_class.pk
-    )
-    points = selectors.trend(rows)
+    rows = selectors.stat_list(user=request.user, level=Level.CLASS, start=start, end=end, unit_id=school_class.pk)
     students = paginate(request, selectors.class_students(user=request.user, school_class=school_class))
-    return render(
+    return render_page(
         request,
         "learning/class.html",
         {
             "school_class": school_class,
             "weeks": weeks,
             "totals": selectors.stat_totals(rows),
-            "chart_trend": _trend_chart(points),
+            "chart_trend": _trend_chart(selectors.trend(rows)),
             "page": students,
         },
     )
@@ -229,10 +186,8 @@ def _describe(data: str) -> dict[str, str]:
     }
 
 
-def student_timeline(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = selectors.student_get(user=request.user, student_id=student_id)
-    if student is None:
-        raise Http404("学生不存在或不在您的数据范围内")
+def student_timeline(request: AuthedRequest, student_id: int) -> HttpResponse:
+    student = _found(selectors.student_get(user=request.user, student_id=student_id), "学生不存在或不在您的数据范围内")
     records = selectors.student_timeline(user=request.user, student_id=student.pk)
     if wants_export(request):
         return export_response(
@@ -259,4 +214,4 @@ def student_timeline(request: HttpRequest, student_id: int) -> HttpResponse:
         }
         for s in page.object_list
     ]
-    return render(request, "learning/timeline.html", {"student": student, "page": page, "items": items})
+    return render_page(request, "learning/timeline.html", {"student": student, "page": page, "items": items})

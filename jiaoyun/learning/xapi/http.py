@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.learning import selectors
+from jiaoyun.learning.errors import BatchTooLarge, PreconditionFailed, PreconditionRequired, StatementConflict
 from jiaoyun.learning.models import LrsClient
 from jiaoyun.learning.services import lrs_auth_failure_record, lrs_client_note_version
 from jiaoyun.learning.xapi.errors import XapiError
@@ -82,7 +85,7 @@ def authenticate(header: str | None, *, ip: str | None = None, audit: bool = Tru
         key, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise XapiError(401, "Authorization 请求头无法解析") from exc
-    client = LrsClient.objects.filter(key=key).first() if key else None
+    client = selectors.xapi_client_by_key(key) if key else None
     if client is None:
         reason = "未知的客户端标识"
     elif not client.check_secret(secret):
@@ -150,6 +153,23 @@ def json_response(data: Any, *, status: int = 200, raw: str | None = None) -> Ht
     return HttpResponse(text.encode("utf-8"), status=status, content_type="application/json; charset=utf-8")
 
 
+# The status of each refusal of a service (the first matching class; a plain ``DomainError`` is a bad request).
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (PermissionDenied, 403),
+    (StatementConflict, 409),
+    (PreconditionRequired, 409),
+    (PreconditionFailed, 412),
+    (BatchTooLarge, 413),
+    (DomainError, 400),
+)
+
+
+def xapi_error(exc: DomainError) -> XapiError:
+    """A service's refusal as the xAPI error of its status code, with the same message."""
+    status = next(code for kind, code in DOMAIN_STATUS if isinstance(exc, kind))
+    return XapiError(status, exc.message)
+
+
 def error_response(exc: XapiError) -> HttpResponse:
     response = json_response({"error": True, "status": exc.status, "message": exc.message}, status=exc.status)
     if exc.status == 401:
@@ -194,6 +214,8 @@ def xapi_view(
                 response = fn(xreq)
             except XapiError as exc:
                 response = error_response(exc)
+            except DomainError as exc:
+                response = error_response(xapi_error(exc))
             except Exception:  # pragma: no cover - last resort: a JSON 500 with the version header
                 log.exception("xAPI request failed")
                 response = error_response(XapiError(500, "服务器内部错误"))

@@ -136,7 +136,7 @@ def _parse_timestamp(value: str) -> dt.datetime | str:
         frac = m.group(7) or ""
         micro = int((frac[1:] + "000000")[:6]) if frac else 0
         y, mo, d, h, mi, sec = (int(m.group(i)) for i in range(1, 7))
-        base = dt.datetime(y, mo, d, h, mi, sec, micro)
+        base = dt.datetime(y, mo, d, h, mi, sec, micro, tzinfo=dt.UTC)  # as if UTC: the offset is applied below
     except ValueError:
         return f"日期不存在：{value!r}"
     if not tz or tz in ("Z", "z"):
@@ -145,7 +145,7 @@ def _parse_timestamp(value: str) -> dt.datetime | str:
         digits = tz[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
         offset = dt.timedelta(hours=hours, minutes=minutes) * (1 if tz[0] == "+" else -1)
-    return (base - offset).replace(tzinfo=dt.UTC)
+    return base - offset
 
 
 def parse_duration(value: Any, path: str) -> float:

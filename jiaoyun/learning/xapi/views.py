@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from jiaoyun.learning import conf, selectors, services
-from jiaoyun.learning.models import Activity, Attachment, Document
+from jiaoyun.learning.models import Document
 from jiaoyun.learning.xapi import multipart, query
 from jiaoyun.learning.xapi import validate as v
 from jiaoyun.learning.xapi.errors import XapiError
@@ -142,7 +142,7 @@ def _maybe_multipart(text: str, rows: list[str], attachments: bool) -> HttpRespo
             for a in json.loads(r).get("attachments", []):
                 if "sha2" in a and a["sha2"] not in hashes:
                     hashes.append(a["sha2"])
-    files = [(a.sha2, a.content_type, bytes(a.content)) for a in Attachment.objects.filter(sha2__in=hashes)]
+    files = selectors.xapi_attachments(hashes)
     body, ctype = multipart.build(text, files)
     return HttpResponse(body, content_type=ctype)
 
@@ -174,18 +174,18 @@ def _document_resource(
         raise XapiError(400, f"不认识的参数：{sorted(unknown)}")
     client = xreq.client
     assert client is not None
-    mine = selectors.xapi_documents(client)  # another client's documents do not exist for this one
+    # Only the client's own documents: another client's do not exist for this one.
     doc_key = xreq.params.get(key_param)
     if xreq.method == "GET":
         if doc_key is not None:
-            doc = mine.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).first()
+            doc = selectors.xapi_document_get(
+                client=client, key=services.DocKey(kind=kind, key=doc_key, **base).filter()
+            )
             if doc is None:
                 raise XapiError(404, "没有这份文档")
             return _document_response(doc)
-        qs = mine.filter(kind=kind, **base)
-        if "since" in xreq.params:
-            qs = qs.filter(updated__gt=v.parse_timestamp(xreq.params["since"], "since"))
-        docs = list(qs.order_by("key").values_list("key", "etag", "updated"))
+        since = v.parse_timestamp(xreq.params["since"], "since") if "since" in xreq.params else None
+        docs = selectors.xapi_document_list(client=client, kind=kind, base=base, since=since)
         response = json_response([k for k, _, _ in docs])
         if docs:
             response["Last-Modified"] = http_date(max(u for _, _, u in docs).timestamp())
@@ -221,8 +221,8 @@ def _document_resource(
     if_match, if_none_match = xreq.headers.get("if-match"), xreq.headers.get("if-none-match")
     require = xreq.method == "PUT" and (xreq.is_v2 or kind != Document.STATE)
     if require and not xreq.is_v2 and if_match is None and if_none_match is None:
-        exists = mine.filter(**services.DocKey(kind=kind, key=doc_key, **base).filter()).exists()
-        if not exists:
+        key = services.DocKey(kind=kind, key=doc_key, **base).filter()
+        if selectors.xapi_document_get(client=client, key=key) is None:
             raise XapiError(400, "xAPI 1.0.3：PUT 档案文档必须带 If-Match 或 If-None-Match 请求头")
     doc = services.document_write(
         client=client,
@@ -290,7 +290,7 @@ def activities(xreq: XRequest) -> HttpResponse:
     if set(xreq.params) - {"activityId"}:
         raise XapiError(400, "只接受 activityId 参数")
     v.check_iri(activity_id, "activityId")
-    act = Activity.objects.filter(activity_id=activity_id).first()
+    act = selectors.xapi_activity_get(activity_id)
     out: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
     if act is not None:
         definition = json.loads(act.definition)
