@@ -33,7 +33,7 @@ from jiaoyun.teachers.models import (
     SubjectGap,
     TitlePromotion,
 )
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 
 # ---------------------------------------------------------------- quotas
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.dates import add_months
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.people.choices import Title
@@ -27,7 +28,7 @@ from jiaoyun.teachers.choices import (
     SanctionType,
 )
 from jiaoyun.teachers.models import Appraisal, EthicsRecord, Honour, Pledge, Sanction, TitlePromotion
-from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.permissions import is_personnel, is_principal_of, require_personnel
 
 TITLE_ORDER = [Title.NONE, Title.THIRD, Title.SECOND, Title.FIRST, Title.SENIOR, Title.PROFESSOR]
 # Sanctions a school may decide itself (第七条: 警告/记过 and 其他处理); heavier ones are decided by the bureau.
@@ -42,14 +43,6 @@ SCHOOL_SANCTIONS = {
 
 # The four 处分 (the rest are 其他处理).
 DISCIPLINARY = {SanctionType.WARNING, SanctionType.DEMERIT, SanctionType.DEMOTION, SanctionType.EXPULSION}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-            31][month - 1]  # fmt: skip
-    return dt.date(year, month, min(day.day, last))
 
 
 def sanction_rules() -> dict[str, dict[str, Any]]:

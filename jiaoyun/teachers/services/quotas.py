@@ -20,7 +20,7 @@ from jiaoyun.schools.models import School, SchoolClass
 from jiaoyun.teachers import conf
 from jiaoyun.teachers.choices import StandardLevel
 from jiaoyun.teachers.models import CountyQuota, QuotaSnapshot, StaffingStandard, SubjectGap
-from jiaoyun.teachers.perms import require_personnel
+from jiaoyun.teachers.permissions import require_personnel
 
 # Class size used to estimate classes when a school has students but no classes registered for the year.
 ESTIMATED_CLASS_SIZE = {"preschool": 30, "primary": 45, "junior": 50, "senior": 50, "special": 12}

@@ -22,7 +22,7 @@ from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.teachers import conf
 from jiaoyun.teachers.choices import MoveStatus, PlanStatus
 from jiaoyun.teachers.models import RotationMove, RotationPlan, SubjectGap
-from jiaoyun.teachers.perms import require_personnel
+from jiaoyun.teachers.permissions import require_personnel
 
 # Segments of schooling: a teacher only rotates to a school teaching the same segment.
 SEGMENTS: dict[str, frozenset[str]] = {

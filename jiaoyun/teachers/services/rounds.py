@@ -31,7 +31,7 @@ from jiaoyun.teachers.models import (
     Score,
     StandbyRecord,
 )
-from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.permissions import is_personnel, is_principal_of, require_personnel
 from jiaoyun.teachers.services.ethics import employment_ended
 
 MAX_CHOICES = 5

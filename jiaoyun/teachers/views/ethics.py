@@ -21,7 +21,7 @@ from jiaoyun.teachers.choices import (
     SanctionType,
 )
 from jiaoyun.teachers.models import EthicsRecord
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.ethics import sanction_rule_rows
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
 from jiaoyun.web.htmx import render_page

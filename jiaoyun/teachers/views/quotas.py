@@ -11,7 +11,7 @@ from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
 from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.models import StaffingStandard
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.views.common import current_year, int_param, run
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate

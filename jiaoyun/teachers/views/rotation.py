@@ -14,7 +14,7 @@ from jiaoyun.people.choices import Subject
 from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import MoveStatus
 from jiaoyun.teachers.models import RotationMove, RotationPlan
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.rotation import plan_problems
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
 from jiaoyun.web.htmx import render_page

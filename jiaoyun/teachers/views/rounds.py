@@ -12,7 +12,7 @@ from jiaoyun.schools.models import School
 from jiaoyun.teachers import selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus
 from jiaoyun.teachers.models import HiringRound
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_checks
 from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
 from jiaoyun.web.htmx import render_page
