@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
+from jiaoyun.core.workflow import locked, require_state
 from jiaoyun.people.choices import AssignmentKind, Staffing, Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_assign
@@ -46,16 +47,15 @@ def _status_label(value: str) -> str:
     return str(RoundStatus(value).label)
 
 
-def _require_status(rnd: HiringRound, allowed: Sequence[str], action: str) -> None:
-    if rnd.status not in allowed:
-        labels = "、".join(_status_label(s) for s in allowed)
-        raise IllegalTransition(f"轮次处于“{rnd.get_status_display()}”阶段，不能{action}（仅限{labels}阶段）")
+def _status_refusal(action: str) -> Callable[[str, Collection[str]], str]:
+    """The refusal of ``action`` in a round status outside ``allowed``, naming both."""
+    return lambda current, allowed: (
+        f"轮次处于“{_status_label(current)}”阶段，不能{action}（仅限{'、'.join(_status_label(s) for s in allowed)}阶段）"
+    )
 
 
-def _locked(rnd: HiringRound) -> HiringRound:
-    """The round's row, locked for the rest of the transaction: its status is checked as it is now, not as
-    the caller loaded it (a page opened before the round moved on)."""
-    return HiringRound.objects.select_for_update().get(pk=rnd.pk)
+def _require_status(rnd: HiringRound, allowed: Collection[str], action: str) -> None:
+    require_state(rnd.status, allowed, message=_status_refusal(action))
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -
 def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
     """Set the posts of a school in a subject (0 removes them)."""
     require_personnel(actor)
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, POST_EDIT_STATUSES, "修改岗位")
     if subject not in Subject.values:
         raise DomainError(f"未知学科{subject!r}", field="学科")
@@ -109,7 +109,7 @@ def application_submit(
     """Enter (or replace) a teacher's application with up to ``MAX_CHOICES`` ranked schools."""
     if not (is_personnel(actor) or is_principal_of(actor, teacher.school_id)):
         raise PermissionDenied("仅人事股或本校校长可为教师报名")
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
         raise DomainError(f"{teacher.name}不在职或无任职学校，不能报名", field="教师")
@@ -144,7 +144,7 @@ def application_submit(
 @transaction.atomic
 def score_set(*, actor: Any, application: Application, school: School, score: Decimal | float | str) -> Score:
     """A school scores an applicant (0–100). Principals score for their own school only."""
-    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
+    rnd = locked(application.round)
     if not (is_personnel(actor) or is_principal_of(actor, school.pk)):
         raise PermissionDenied("仅人事股或该校校长可评分")
     own = school.pk == application.origin_school_id
@@ -294,10 +294,9 @@ def _apply(rnd: HiringRound, actor: Any) -> int:
 def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRound:
     """Move the round to its next stage, doing what closing the current stage requires."""
     require_personnel(actor)
-    rnd = HiringRound.objects.select_for_update().get(pk=round.pk)
+    rnd = locked(round)
+    require_state(rnd.status, ROUND_ORDER[:-1], message=lambda current, allowed: "轮次已执行完毕，不能再推进")
     idx = ROUND_ORDER.index(rnd.status)
-    if idx + 1 >= len(ROUND_ORDER):
-        raise IllegalTransition("轮次已执行完毕，不能再推进")
     target = ROUND_ORDER[idx + 1]
     extra = ""
     if target == RoundStatus.APPLYING and not RoundPost.objects.filter(round=rnd).exists():
@@ -344,7 +343,7 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
 def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound:
     """In review, recompute all three stages (after score corrections, e.g. an upheld appeal)."""
     require_personnel(actor)
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, (RoundStatus.REVIEW,), "重新计算安置")
     if not note.strip():
         raise DomainError("请说明重新计算的原因", field="说明")
@@ -361,7 +360,7 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
     """Record a teacher's appeal (entered by the 人事股 or the teacher's principal) once results are out."""
     if not (is_personnel(actor) or is_principal_of(actor, application.origin_school_id)):
         raise PermissionDenied("仅人事股或本校校长可登记申诉")
-    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
+    rnd = locked(application.round)
     _require_status(rnd, (RoundStatus.REVIEW, RoundStatus.PUBLISHED), "登记申诉")
     if not reason.strip():
         raise DomainError("不能为空", field="申诉理由")
@@ -373,9 +372,8 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
 @transaction.atomic
 def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
     require_personnel(actor)
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != AppealStatus.PENDING:
-        raise IllegalTransition("该申诉已处理")
+    appeal = locked(appeal)
+    require_state(appeal.status, (AppealStatus.PENDING,), message=lambda current, allowed: "该申诉已处理")
     if not outcome.strip():
         raise DomainError("不能为空", field="处理结果")
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
@@ -394,9 +392,11 @@ def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> 
 
 
 def _standby_for_update(standby: StandbyRecord) -> StandbyRecord:
-    row = StandbyRecord.objects.select_for_update().select_related("application__teacher").get(pk=standby.pk)
-    if row.status == StandbyStatus.REASSIGNED:
-        raise IllegalTransition(f"{row.application.teacher.name}已重新安排岗位")
+    row = locked(standby, "application__teacher")
+    open_states = [s for s in StandbyStatus.values if s != StandbyStatus.REASSIGNED]
+    require_state(
+        row.status, open_states, message=lambda current, allowed: f"{row.application.teacher.name}已重新安排岗位"
+    )
     return row
 
 
@@ -431,8 +431,11 @@ def standby_reassign(
     require_personnel(actor)
     row = _standby_for_update(standby)
     teacher = row.application.teacher
-    if row.status != StandbyStatus.TRAINED:
-        raise IllegalTransition(f"{teacher.name}尚未完成待岗培训或培训考核不合格，不能重新安排岗位")
+    require_state(
+        row.status,
+        (StandbyStatus.TRAINED,),
+        message=lambda current, allowed: f"{teacher.name}尚未完成待岗培训或培训考核不合格，不能重新安排岗位",
+    )
     if not school.is_active:
         raise DomainError(f"{school.name}已停用", field="学校")
     if row.training_end and date < row.training_end:

@@ -1,0 +1,339 @@
+"""Forms of the teachers pages: every POST, and the year the list pages are shown for.
+
+The forms read the values the pages post (numbers, dates, yes/no) and resolve the rows an action names
+(a move, a standby record, an ethics record…) through the scoped selectors, so a forged id of a row the
+user may not see selects nothing. The rules of the domain (which subjects, which grades, who may act in which
+state) stay in the services, which word their refusals themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404
+
+from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.types import User
+from jiaoyun.teachers import selectors
+from jiaoyun.teachers.choices import EthicsResult
+from jiaoyun.teachers.models import EthicsRecord, RotationMove
+
+DATE_FORMAT = "日期格式应为YYYY-MM-DD"
+MISSING_MOVE = "计划或人员不存在"
+
+
+def current_year() -> int:
+    return SchoolYear.current().start_year
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, error_messages={"required": DATE_FORMAT, "invalid": DATE_FORMAT})
+
+
+def _text(label: str) -> forms.CharField:
+    """Free text or a choice value: passed on as posted (the service checks and words the refusal)."""
+    return forms.CharField(label=label, required=False)
+
+
+def _id(label: str) -> forms.IntegerField:
+    """The id of a row the form resolves (empty or malformed: none)."""
+    return forms.IntegerField(label=label, required=False)
+
+
+class FlagField(forms.Field):
+    """A yes/no as the pages' selects post it: ``1`` (or ``true``) is yes, anything else or nothing is no."""
+
+    def __init__(self, *, label: str) -> None:
+        super().__init__(label=label, required=False)
+
+    def to_python(self, value: Any) -> bool:
+        return str(value).lower() in ("1", "true")
+
+
+class IdListField(forms.Field):
+    """A list of ids posted under one name (``choices``: the schools a teacher lists); blanks are skipped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, label: str) -> None:
+        super().__init__(label=label, required=False)
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(v) for v in value or [] if str(v).isdigit()]
+
+
+class YearForm(forms.Form):
+    """The school year of a list page (``?year=``); an empty or malformed one means the page's default."""
+
+    year = forms.IntegerField(required=False)
+
+    @classmethod
+    def year_of(cls, data: Any, default: int) -> int:
+        form = cls(data)
+        return (form.cleaned_data["year"] if form.is_valid() else None) or default
+
+
+class ActionChoiceForm(forms.Form):
+    """Which action of a page's action table a POST asks for."""
+
+    action = forms.CharField(required=False)
+
+
+class ActionForm(forms.Form):
+    """The form of one action on one object: ``user`` and ``obj`` let it resolve, within the user's scope,
+    the rows the posted ids name."""
+
+    def __init__(self, data: Any = None, *, user: User, obj: Any = None) -> None:
+        super().__init__(data)
+        self.user = user
+        self.obj = obj
+
+
+class YearField(forms.IntegerField):
+    """A school year; empty means the current one."""
+
+    def __init__(self) -> None:
+        super().__init__(label="学年", required=False)
+
+    def clean(self, value: Any) -> int:
+        return super().clean(value) or current_year()
+
+
+# ---------------------------------------------------------------- quotas
+
+
+class QuotaComputeForm(forms.Form):
+    year = YearField()
+
+
+class CountyQuotaForm(forms.Form):
+    year = YearField()
+    approved_staffing = forms.IntegerField(label="核定编制总量", required=False)
+    approved_posts = forms.IntegerField(label="核定岗位总量", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("approved_staffing", "approved_posts"):
+            data[name] = data.get(name) or 0  # the service refuses a missing total with its own message
+        return data
+
+
+class StandardForm(forms.Form):
+    """One level's 编制标准; a field left empty keeps its value."""
+
+    FIELDS = ("students_per_staff", "staff_per_class", "small_below", "boarding_rate")
+
+    level = _text("学段")
+    students_per_staff = forms.DecimalField(label="生师比", required=False)
+    staff_per_class = forms.DecimalField(label="班师比", required=False)
+    small_below = forms.IntegerField(label="小规模学校标准", required=False)
+    boarding_rate = forms.DecimalField(label="寄宿生比例", required=False)
+
+    def changes(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.FIELDS if self.cleaned_data.get(k) is not None}
+
+
+# ---------------------------------------------------------------- rounds
+
+
+class RoundCreateForm(forms.Form):
+    year = YearField()
+    name = _text("名称")
+    effective_date = _date("聘任生效日期")
+
+
+class NoteForm(ActionForm):
+    note = _text("说明")
+
+
+class PostForm(ActionForm):
+    school = _id("学校")
+    subject = _text("学科")
+    count = forms.IntegerField(label="岗位数", required=False)
+
+    def clean_school(self) -> Any:
+        school = selectors.round_school_get(school_id=self.cleaned_data["school"] or 0)
+        if school is None:
+            raise forms.ValidationError("请选择学校")
+        return school
+
+    def clean_count(self) -> int:
+        return self.cleaned_data["count"] or 0
+
+
+class ApplyForm(ActionForm):
+    teacher = _id("教师")
+    choices = IdListField(label="志愿")
+    subject = _text("竞聘学科")
+    in_school = FlagField(label="参加校内竞聘")
+
+    def clean_teacher(self) -> Any:
+        teacher = selectors.round_teacher_get(user=self.user, teacher_id=self.cleaned_data["teacher"] or 0)
+        if teacher is None:
+            raise forms.ValidationError("请选择教师")
+        return teacher
+
+
+class _ApplicationForm(ActionForm):
+    application = _id("报名")
+
+    def clean_application(self) -> Any:
+        app = selectors.round_application_get(
+            user=self.user, round=self.obj, application_id=self.cleaned_data["application"] or 0
+        )
+        if app is None:
+            raise forms.ValidationError("报名不存在或无权查看")
+        return app
+
+
+class ScoreForm(_ApplicationForm):
+    school = _id("评分学校")
+    score = _text("得分")
+
+    def clean_school(self) -> Any:
+        school = selectors.round_school_get(school_id=self.cleaned_data["school"] or 0)
+        if school is None:
+            raise forms.ValidationError("请选择学校")
+        return school
+
+
+class AppealForm(_ApplicationForm):
+    reason = _text("申诉理由")
+
+
+class DecideForm(ActionForm):
+    appeal = _id("申诉")
+    upheld = FlagField(label="申诉成立")
+    outcome = _text("处理结果")
+
+    def clean_appeal(self) -> Any:
+        appeal = selectors.round_appeal_get(user=self.user, round=self.obj, appeal_id=self.cleaned_data["appeal"] or 0)
+        if appeal is None:
+            raise forms.ValidationError("申诉不存在或无权查看")
+        return appeal
+
+
+class _StandbyForm(ActionForm):
+    standby = _id("待岗记录")
+    note = _text("说明")
+
+    def clean_standby(self) -> Any:
+        standby = selectors.round_standby_get(
+            user=self.user, round=self.obj, standby_id=self.cleaned_data["standby"] or 0
+        )
+        if standby is None:
+            raise Http404("待岗记录不存在或无权查看")
+        return standby
+
+
+class TrainingForm(_StandbyForm):
+    training = _text("培训内容")
+    start = _date("培训开始")
+    end = _date("培训结束")
+    passed = FlagField(label="考核合格")
+
+
+class ReassignForm(_StandbyForm):
+    school = _id("学校")
+    date = _date("到岗日期")
+
+    def clean_school(self) -> Any:
+        target = selectors.round_schools(user=self.user).filter(pk=self.cleaned_data["school"] or 0).first()
+        if target is None:
+            raise forms.ValidationError("请选择学校")
+        return target
+
+
+# ---------------------------------------------------------------- rotation
+
+
+class RotationForm(ActionForm):
+    year = YearField()
+
+
+class GenerateForm(RotationForm):
+    start_date = forms.DateField(
+        label="交流起始日期", required=False, error_messages={"invalid": DATE_FORMAT}
+    )  # empty: 1 September of the year
+
+
+class ApproveForm(RotationForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        plan = selectors.rotation_plan_for(year=data.get("year") or current_year())
+        if plan is None:
+            raise forms.ValidationError(MISSING_MOVE)
+        data["plan"] = plan
+        return data
+
+
+class _MoveForm(RotationForm):
+    move = _id("人员")
+
+    def clean_move(self) -> RotationMove:
+        try:
+            return selectors.rotation_move_get(user=self.user, move_id=self.cleaned_data["move"] or 0)
+        except RotationMove.DoesNotExist:
+            raise forms.ValidationError(MISSING_MOVE) from None
+
+
+class MoveDoneForm(_MoveForm):
+    date = forms.DateField(label="到岗日期", required=False, error_messages={"invalid": DATE_FORMAT})  # empty: today
+
+
+class MoveCancelForm(_MoveForm):
+    reason = _text("取消原因")
+
+
+# ---------------------------------------------------------------- ethics (on one teacher)
+
+
+class RecordForm(ActionForm):
+    kind = _text("类别")
+    date = _date("日期")
+    title = _text("事由")
+    principle = forms.IntegerField(label="对应准则", required=False)
+    details = _text("详情")
+    source = _text("来源")
+
+
+class SanctionForm(ActionForm):
+    record = _id("违规记录")
+    type = _text("处理类型")
+    start = _date("起始日期")
+    body = _text("决定机关")
+
+    def clean_record(self) -> EthicsRecord:
+        try:
+            return selectors.ethics_record_get(
+                user=self.user, teacher=self.obj, record_id=self.cleaned_data["record"] or 0
+            )
+        except EthicsRecord.DoesNotExist:
+            raise Http404("记录不存在") from None
+
+
+class PledgeForm(ActionForm):
+    kind = _text("类别")
+    date = _date("日期")
+    note = _text("说明")
+
+
+class AppraisalForm(ActionForm):
+    year = YearField()
+    grade = _text("等次")
+    ethics = _text("师德考核")
+
+    def clean_ethics(self) -> str:
+        return self.cleaned_data["ethics"] or EthicsResult.PASS
+
+
+class TitleForm(ActionForm):
+    to_title = _text("聘任职称")
+    date = _date("聘任日期")
+
+
+class HonourForm(ActionForm):
+    name = _text("荣誉名称")
+    level = _text("级别")
+    date = _date("授予日期")
