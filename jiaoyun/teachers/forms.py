@@ -8,16 +8,17 @@ state) stay in the services, which word their refusals themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import User
 from jiaoyun.teachers import selectors
 from jiaoyun.teachers.choices import EthicsResult
-from jiaoyun.teachers.models import EthicsRecord, RotationMove
 
 DATE_FORMAT = "日期格式应为YYYY-MM-DD"
 MISSING_MOVE = "计划或人员不存在"
@@ -80,14 +81,38 @@ class ActionChoiceForm(forms.Form):
     action = forms.CharField(required=False)
 
 
+# How a form finds the row an id names (given the form, for its user and object) and what it says when
+# there is none (a ``Http404`` is raised as it is: the page answers 404, as for a page the user may not open).
+Lookup = tuple[Callable[[Any, int], Any], "str | Http404"]
+
+
 class ActionForm(forms.Form):
     """The form of one action on one object: ``user`` and ``obj`` let it resolve, within the user's scope,
-    the rows the posted ids name."""
+    the rows the posted ids name (``rows``: field name → lookup); in ``cleaned_data`` the id becomes the row."""
+
+    rows: ClassVar[dict[str, Lookup]] = {}
 
     def __init__(self, data: Any = None, *, user: User, obj: Any = None) -> None:
         super().__init__(data)
         self.user = user
         self.obj = obj
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, (find, missing) in self.rows.items():
+            if name not in data:
+                continue
+            try:
+                row = find(self, data[name] or 0)
+            except ObjectDoesNotExist:
+                row = None
+            if row is not None:
+                data[name] = row
+            elif isinstance(missing, Http404):
+                raise missing
+            else:
+                self.add_error(name, missing)
+        return data
 
 
 class YearField(forms.IntegerField):
@@ -152,11 +177,7 @@ class PostForm(ActionForm):
     subject = _text("学科")
     count = forms.IntegerField(label="岗位数", required=False)
 
-    def clean_school(self) -> Any:
-        school = selectors.round_school_get(school_id=self.cleaned_data["school"] or 0)
-        if school is None:
-            raise forms.ValidationError("请选择学校")
-        return school
+    rows = {"school": (lambda form, pk: selectors.round_school_get(school_id=pk), "请选择学校")}
 
     def clean_count(self) -> int:
         return self.cleaned_data["count"] or 0
@@ -168,34 +189,24 @@ class ApplyForm(ActionForm):
     subject = _text("竞聘学科")
     in_school = FlagField(label="参加校内竞聘")
 
-    def clean_teacher(self) -> Any:
-        teacher = selectors.round_teacher_get(user=self.user, teacher_id=self.cleaned_data["teacher"] or 0)
-        if teacher is None:
-            raise forms.ValidationError("请选择教师")
-        return teacher
+    rows = {"teacher": (lambda form, pk: selectors.round_teacher_get(user=form.user, teacher_id=pk), "请选择教师")}
+
+
+def _application(form: ActionForm, pk: int) -> Any:
+    return selectors.round_application_get(user=form.user, round=form.obj, application_id=pk)
 
 
 class _ApplicationForm(ActionForm):
     application = _id("报名")
 
-    def clean_application(self) -> Any:
-        app = selectors.round_application_get(
-            user=self.user, round=self.obj, application_id=self.cleaned_data["application"] or 0
-        )
-        if app is None:
-            raise forms.ValidationError("报名不存在或无权查看")
-        return app
+    rows = {"application": (_application, "报名不存在或无权查看")}
 
 
 class ScoreForm(_ApplicationForm):
     school = _id("评分学校")
     score = _text("得分")
 
-    def clean_school(self) -> Any:
-        school = selectors.round_school_get(school_id=self.cleaned_data["school"] or 0)
-        if school is None:
-            raise forms.ValidationError("请选择学校")
-        return school
+    rows = {**_ApplicationForm.rows, **PostForm.rows}
 
 
 class AppealForm(_ApplicationForm):
@@ -207,24 +218,24 @@ class DecideForm(ActionForm):
     upheld = FlagField(label="申诉成立")
     outcome = _text("处理结果")
 
-    def clean_appeal(self) -> Any:
-        appeal = selectors.round_appeal_get(user=self.user, round=self.obj, appeal_id=self.cleaned_data["appeal"] or 0)
-        if appeal is None:
-            raise forms.ValidationError("申诉不存在或无权查看")
-        return appeal
+    rows = {
+        "appeal": (
+            lambda form, pk: selectors.round_appeal_get(user=form.user, round=form.obj, appeal_id=pk),
+            "申诉不存在或无权查看",
+        )
+    }
 
 
 class _StandbyForm(ActionForm):
     standby = _id("待岗记录")
     note = _text("说明")
 
-    def clean_standby(self) -> Any:
-        standby = selectors.round_standby_get(
-            user=self.user, round=self.obj, standby_id=self.cleaned_data["standby"] or 0
+    rows = {
+        "standby": (
+            lambda form, pk: selectors.round_standby_get(user=form.user, round=form.obj, standby_id=pk),
+            Http404("待岗记录不存在或无权查看"),
         )
-        if standby is None:
-            raise Http404("待岗记录不存在或无权查看")
-        return standby
+    }
 
 
 class TrainingForm(_StandbyForm):
@@ -238,11 +249,10 @@ class ReassignForm(_StandbyForm):
     school = _id("学校")
     date = _date("到岗日期")
 
-    def clean_school(self) -> Any:
-        target = selectors.round_schools(user=self.user).filter(pk=self.cleaned_data["school"] or 0).first()
-        if target is None:
-            raise forms.ValidationError("请选择学校")
-        return target
+    rows = {
+        **_StandbyForm.rows,
+        "school": (lambda form, pk: selectors.round_schools(user=form.user).filter(pk=pk).first(), "请选择学校"),
+    }
 
 
 # ---------------------------------------------------------------- rotation
@@ -271,11 +281,7 @@ class ApproveForm(RotationForm):
 class _MoveForm(RotationForm):
     move = _id("人员")
 
-    def clean_move(self) -> RotationMove:
-        try:
-            return selectors.rotation_move_get(user=self.user, move_id=self.cleaned_data["move"] or 0)
-        except RotationMove.DoesNotExist:
-            raise forms.ValidationError(MISSING_MOVE) from None
+    rows = {"move": (lambda form, pk: selectors.rotation_move_get(user=form.user, move_id=pk), MISSING_MOVE)}
 
 
 class MoveDoneForm(_MoveForm):
@@ -304,13 +310,12 @@ class SanctionForm(ActionForm):
     start = _date("起始日期")
     body = _text("决定机关")
 
-    def clean_record(self) -> EthicsRecord:
-        try:
-            return selectors.ethics_record_get(
-                user=self.user, teacher=self.obj, record_id=self.cleaned_data["record"] or 0
-            )
-        except EthicsRecord.DoesNotExist:
-            raise Http404("记录不存在") from None
+    rows = {
+        "record": (
+            lambda form, pk: selectors.ethics_record_get(user=form.user, teacher=form.obj, record_id=pk),
+            Http404("记录不存在"),
+        )
+    }
 
 
 class PledgeForm(ActionForm):

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, S
 
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
-from jiaoyun.core.choices import Role, ScopeLevel, Section
+from jiaoyun.core.choices import Role, ScopeLevel
 from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, teacher_q
@@ -49,7 +49,9 @@ from jiaoyun.teachers.models import (
     SubjectGap,
     TitlePromotion,
 )
-from jiaoyun.teachers.permissions import is_personnel
+from jiaoyun.teachers.permissions import can_view_ethics, may_see_rounds
+
+__all__ = ["can_view_ethics"]  # the pages and the API ask the selectors (see permissions.py)
 
 M = TypeVar("M", bound=Model)
 # A page's ``request.GET`` or an API Query schema's ``dict(exclude_none=True)`` (see jiaoyun/teachers/filters.py).
@@ -152,13 +154,8 @@ def county_totals(*, user: User, year: int) -> CountyTotals:
 # ---------------------------------------------------------------- rounds
 
 
-def _round_viewer(user: User) -> bool:
-    s = scope_for(user)
-    return s.is_county or (user.is_authenticated and user.role == Role.PRINCIPAL and user.school_id is not None)
-
-
 def round_list(*, user: User) -> QuerySet[HiringRound]:
-    if not _round_viewer(user):
+    if not may_see_rounds(user):
         return HiringRound.objects.none()
     posts = (
         RoundPost.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Sum("count")).values("n")
@@ -170,7 +167,7 @@ def round_list(*, user: User) -> QuerySet[HiringRound]:
 
 
 def round_get(*, user: User, round_id: int) -> HiringRound:
-    if not _round_viewer(user):
+    if not may_see_rounds(user):
         raise HiringRound.DoesNotExist
     return HiringRound.objects.get(pk=round_id)
 
@@ -365,18 +362,6 @@ def rotation_eligible_count(*, on: dt.date) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------- ethics
-
-
-def can_view_ethics(user: User) -> bool:
-    if is_personnel(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.COUNTY_ADMIN:
-        return True
-    if user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL:
-        return True  # read-only personnel staff still see the files
-    return bool(user.role == Role.PRINCIPAL and user.school_id)
 
 
 def ethics_teacher_q(user: User, prefix: str = "") -> Q:

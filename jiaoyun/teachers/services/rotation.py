@@ -15,6 +15,7 @@ from jiaoyun.areas.choices import UrbanRural
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.core.workflow import require_state
 from jiaoyun.people.choices import AssignmentKind, PostType, Subject
 from jiaoyun.people.models import Teacher
@@ -103,7 +104,7 @@ def plan_problems(plan: RotationPlan) -> list[str]:
 
 
 @transaction.atomic
-def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt.date | None = None) -> RotationPlan:
+def rotation_plan_generate(*, actor: User, year: int, start_date: dt.date, on: dt.date | None = None) -> RotationPlan:
     """Propose the year's plan: move eligible teachers toward the largest subject gaps.
 
     Guarantees: at least ⌈rate × eligible⌉ moves and at least ⌈backbone rate × moves⌉ 骨干; if the eligible
@@ -257,7 +258,7 @@ def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt
 
 
 @transaction.atomic
-def rotation_plan_approve(*, actor: Any, plan: RotationPlan) -> RotationPlan:
+def rotation_plan_approve(*, actor: User, plan: RotationPlan) -> RotationPlan:
     require_personnel(actor)
     require_state(
         plan.status,
@@ -269,21 +270,29 @@ def rotation_plan_approve(*, actor: Any, plan: RotationPlan) -> RotationPlan:
         raise DomainError("计划不符合交流比例要求：" + "；".join(problems))
     plan.status = PlanStatus.APPROVED
     plan.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=plan, changes={"status": ["proposed", "approved"]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=plan,
+        changes={"status": [PlanStatus.PROPOSED, PlanStatus.APPROVED]},
+    )
     return plan
 
 
-def _maybe_complete(plan: RotationPlan, actor: Any) -> None:
+def _maybe_complete(plan: RotationPlan, actor: User) -> None:
     if not plan.moves.filter(status=MoveStatus.PLANNED).exists():
         plan.status = PlanStatus.COMPLETED
         plan.save(update_fields=["status"])
         audit_record(
-            actor=actor, action=AuditAction.TRANSITION, obj=plan, changes={"status": ["approved", "completed"]}
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            obj=plan,
+            changes={"status": [PlanStatus.APPROVED, PlanStatus.COMPLETED]},
         )
 
 
 @transaction.atomic
-def rotation_move_complete(*, actor: Any, move: RotationMove, date: dt.date) -> RotationMove:
+def rotation_move_complete(*, actor: User, move: RotationMove, date: dt.date) -> RotationMove:
     """The teacher has taken up the post: record the assignment (kind 交流轮岗)."""
     require_personnel(actor)
     plan = move.plan
@@ -306,13 +315,15 @@ def rotation_move_complete(*, actor: Any, move: RotationMove, date: dt.date) -> 
     move.status = MoveStatus.DONE
     move.done_date = date
     move.save(update_fields=["status", "done_date"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": ["planned", "done"]})
+    audit_record(
+        actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": [MoveStatus.PLANNED, MoveStatus.DONE]}
+    )
     _maybe_complete(plan, actor)
     return move
 
 
 @transaction.atomic
-def rotation_move_cancel(*, actor: Any, move: RotationMove, reason: str) -> RotationMove:
+def rotation_move_cancel(*, actor: User, move: RotationMove, reason: str) -> RotationMove:
     require_personnel(actor)
     require_state(
         move.status,
@@ -324,7 +335,12 @@ def rotation_move_cancel(*, actor: Any, move: RotationMove, reason: str) -> Rota
     move.status = MoveStatus.CANCELLED
     move.reason = f"{move.reason}；取消：{reason.strip()}"[:300]
     move.save(update_fields=["status", "reason"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": ["planned", "cancelled"]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=move,
+        changes={"status": [MoveStatus.PLANNED, MoveStatus.CANCELLED]},
+    )
     if move.plan.status == PlanStatus.APPROVED:
         _maybe_complete(move.plan, actor)
     return move

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -14,6 +13,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
+from jiaoyun.core.types import User
 from jiaoyun.core.workflow import locked, require_state
 from jiaoyun.people.choices import AssignmentKind, Staffing, Subject
 from jiaoyun.people.models import Teacher
@@ -59,7 +59,7 @@ def _require_status(rnd: HiringRound, allowed: Collection[str], action: str) -> 
 
 
 @transaction.atomic
-def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -> HiringRound:
+def round_create(*, actor: User, year: int, name: str, effective_date: dt.date) -> HiringRound:
     require_personnel(actor)
     if not name.strip():
         raise DomainError("不能为空", field="名称")
@@ -70,7 +70,7 @@ def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -
 
 
 @transaction.atomic
-def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
+def round_post_set(*, actor: User, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
     """Set the posts of a school in a subject (0 removes them)."""
     require_personnel(actor)
     round = locked(round)
@@ -99,7 +99,7 @@ def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: s
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: User,
     round: HiringRound,
     teacher: Teacher,
     choices: Sequence[int],
@@ -142,7 +142,7 @@ def application_submit(
 
 
 @transaction.atomic
-def score_set(*, actor: Any, application: Application, school: School, score: Decimal | float | str) -> Score:
+def score_set(*, actor: User, application: Application, school: School, score: Decimal | float | str) -> Score:
     """A school scores an applicant (0–100). Principals score for their own school only."""
     rnd = locked(application.round)
     if not (is_personnel(actor) or is_principal_of(actor, school.pk)):
@@ -266,7 +266,7 @@ def _store(rnd: HiringRound, upto: int) -> matching.Result:
     return result
 
 
-def _apply(rnd: HiringRound, actor: Any) -> int:
+def _apply(rnd: HiringRound, actor: User) -> int:
     moved = 0
     apps = Application.objects.filter(round=rnd, placed_school__isnull=False, applied=False).select_related(
         "teacher", "placed_school"
@@ -291,7 +291,7 @@ def _apply(rnd: HiringRound, actor: Any) -> int:
 
 
 @transaction.atomic
-def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRound:
+def round_advance(*, actor: User, round: HiringRound, note: str = "") -> HiringRound:
     """Move the round to its next stage, doing what closing the current stage requires."""
     require_personnel(actor)
     rnd = locked(round)
@@ -340,7 +340,7 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
 
 
 @transaction.atomic
-def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound:
+def round_recompute(*, actor: User, round: HiringRound, note: str) -> HiringRound:
     """In review, recompute all three stages (after score corrections, e.g. an upheld appeal)."""
     require_personnel(actor)
     round = locked(round)
@@ -356,7 +356,7 @@ def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound
 
 
 @transaction.atomic
-def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
+def appeal_file(*, actor: User, application: Application, reason: str) -> Appeal:
     """Record a teacher's appeal (entered by the 人事股 or the teacher's principal) once results are out."""
     if not (is_personnel(actor) or is_principal_of(actor, application.origin_school_id)):
         raise PermissionDenied("仅人事股或本校校长可登记申诉")
@@ -370,7 +370,7 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
+def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
     require_personnel(actor)
     appeal = locked(appeal)
     require_state(appeal.status, (AppealStatus.PENDING,), message=lambda current, allowed: "该申诉已处理")
@@ -402,7 +402,7 @@ def _standby_for_update(standby: StandbyRecord) -> StandbyRecord:
 
 @transaction.atomic
 def standby_training_record(
-    *, actor: Any, standby: StandbyRecord, training: str, start: dt.date, end: dt.date, passed: bool, note: str = ""
+    *, actor: User, standby: StandbyRecord, training: str, start: dt.date, end: dt.date, passed: bool, note: str = ""
 ) -> StandbyRecord:
     """Record the 待岗培训 of a 落聘待岗 teacher and its assessment (合格 opens the reassignment)."""
     require_personnel(actor)
@@ -425,7 +425,7 @@ def standby_training_record(
 
 @transaction.atomic
 def standby_reassign(
-    *, actor: Any, standby: StandbyRecord, school: School, date: dt.date, note: str = ""
+    *, actor: User, standby: StandbyRecord, school: School, date: dt.date, note: str = ""
 ) -> StandbyRecord:
     """Reassign a trained 落聘待岗 teacher to a post (组织调剂 after training); writes the assignment."""
     require_personnel(actor)
