@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpResponse
 
 from jiaoyun.core.errors import DomainError
@@ -28,7 +29,7 @@ def quota_year(request: AuthedRequest) -> int:
     return YearForm.year_of(request.GET, selectors.quota_year())
 
 
-def form_errors(form: Any) -> str:
+def form_errors(form: BaseForm) -> str:
     """A form's errors in one line, worded like a ``DomainError`` (“field”：reason)."""
     parts = []
     for name, errors in form.errors.items():
@@ -39,7 +40,7 @@ def form_errors(form: Any) -> str:
 
 
 def run_form(
-    request: AuthedRequest, form: Any, call: Callable[[dict[str, Any]], Any], success: str | Callable[[Any], str]
+    request: AuthedRequest, form: BaseForm, call: Callable[[dict[str, Any]], Any], success: str | Callable[[Any], str]
 ) -> Any:
     """Validate ``form`` and call the service with its data; the refusal (form or ``DomainError``) or the
     success (a text, or a function of what the service returned) becomes the page's message. Returns what the

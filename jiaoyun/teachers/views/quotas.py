@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -43,7 +44,7 @@ def _staffing_list(
     request: AuthedRequest,
     *,
     year: int,
-    qs: Any,
+    qs: QuerySet[Any],
     columns: list[Column],
     filename: str,
     object_type: str,
