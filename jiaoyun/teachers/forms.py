@@ -196,6 +196,18 @@ def _application(form: ActionForm, pk: int) -> Any:
     return selectors.round_application_get(user=form.user, round=form.obj, application_id=pk)
 
 
+def _appeal(form: ActionForm, pk: int) -> Any:
+    return selectors.round_appeal_get(user=form.user, round=form.obj, appeal_id=pk)
+
+
+def _standby(form: ActionForm, pk: int) -> Any:
+    return selectors.round_standby_get(user=form.user, round=form.obj, standby_id=pk)
+
+
+def _ethics_record(form: ActionForm, pk: int) -> Any:
+    return selectors.ethics_record_get(user=form.user, teacher=form.obj, record_id=pk)
+
+
 class _ApplicationForm(ActionForm):
     application = _id("报名")
 
@@ -218,24 +230,14 @@ class DecideForm(ActionForm):
     upheld = FlagField(label="申诉成立")
     outcome = _text("处理结果")
 
-    rows = {
-        "appeal": (
-            lambda form, pk: selectors.round_appeal_get(user=form.user, round=form.obj, appeal_id=pk),
-            "申诉不存在或无权查看",
-        )
-    }
+    rows = {"appeal": (_appeal, "申诉不存在或无权查看")}
 
 
 class _StandbyForm(ActionForm):
     standby = _id("待岗记录")
     note = _text("说明")
 
-    rows = {
-        "standby": (
-            lambda form, pk: selectors.round_standby_get(user=form.user, round=form.obj, standby_id=pk),
-            Http404("待岗记录不存在或无权查看"),
-        )
-    }
+    rows = {"standby": (_standby, Http404("待岗记录不存在或无权查看"))}
 
 
 class TrainingForm(_StandbyForm):
@@ -310,12 +312,7 @@ class SanctionForm(ActionForm):
     start = _date("起始日期")
     body = _text("决定机关")
 
-    rows = {
-        "record": (
-            lambda form, pk: selectors.ethics_record_get(user=form.user, teacher=form.obj, record_id=pk),
-            Http404("记录不存在"),
-        )
-    }
+    rows = {"record": (_ethics_record, Http404("记录不存在"))}
 
 
 class PledgeForm(ActionForm):
