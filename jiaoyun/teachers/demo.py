@@ -16,10 +16,11 @@ from jiaoyun.core.choices import Role, Section
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.models import User
 from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.people.choices import PostType, Staffing
 from jiaoyun.people.models import Teacher
 from jiaoyun.schools.models import School
 from jiaoyun.teachers import services
-from jiaoyun.teachers.choices import AppraisalGrade, RoundStatus
+from jiaoyun.teachers.choices import AppraisalGrade, PledgeKind, Principle, RecordKind, RoundStatus, SanctionType
 from jiaoyun.teachers.models import (
     Application,
     Appraisal,
@@ -100,7 +101,9 @@ def _hiring_round(actor: User, rng: random.Random, year: int) -> None:
     )
     ids = [s.pk for s in schools]
     teachers = list(
-        Teacher.objects.filter(school_id__in=ids, is_active=True, post_type="teacher", staffing="established")
+        Teacher.objects.filter(
+            school_id__in=ids, is_active=True, post_type=PostType.FULL_TIME, staffing=Staffing.ESTABLISHED
+        )
         .exclude(main_subject="")
         .order_by("id")
     )
@@ -163,37 +166,37 @@ def _hiring_round(actor: User, rng: random.Random, year: int) -> None:
 
 def _ethics(actor: User, rng: random.Random, today: dt.date, year: int) -> None:
     teachers = list(
-        Teacher.objects.filter(is_active=True, post_type="teacher").order_by("id").values_list("id", flat=True)
+        Teacher.objects.filter(is_active=True, post_type=PostType.FULL_TIME).order_by("id").values_list("id", flat=True)
     )
     if not teachers:
         return
     # 师德承诺 of every teacher this school year; 入职宣誓 of those hired in the last year.
     sign = dt.date(year, 9, 10)
     Pledge.objects.bulk_create(
-        [Pledge(teacher_id=t, kind="pledge", date=sign, note=f"{year}学年师德承诺书") for t in teachers],
+        [Pledge(teacher_id=t, kind=PledgeKind.PLEDGE, date=sign, note=f"{year}学年师德承诺书") for t in teachers],
         ignore_conflicts=True,
     )
-    recent = Teacher.objects.filter(hire_date__gte=dt.date(year - 1, 9, 1), post_type="teacher").values_list(
+    recent = Teacher.objects.filter(hire_date__gte=dt.date(year - 1, 9, 1), post_type=PostType.FULL_TIME).values_list(
         "id", "hire_date"
     )
     Pledge.objects.bulk_create(
-        [Pledge(teacher_id=t, kind="oath", date=hired, note="新教师入职宣誓") for t, hired in recent if hired],
+        [Pledge(teacher_id=t, kind=PledgeKind.OATH, date=hired, note="新教师入职宣誓") for t, hired in recent if hired],
         ignore_conflicts=True,
     )
     for tid in rng.sample(teachers, min(len(teachers), 6)):
         teacher = Teacher.objects.get(pk=tid)
         services.ethics_record_create(
-            actor=actor, teacher=teacher, kind="commendation", date=today - dt.timedelta(days=rng.randint(30, 300)),
+            actor=actor, teacher=teacher, kind=RecordKind.COMMENDATION, date=today - dt.timedelta(days=rng.randint(30, 300)),
             title=rng.choice(COMMENDATIONS), source="县教育体育局",
         )  # fmt: skip
     # One teacher at the demo principal's school under a 记过 for paid tutoring (准则十).
     culprit = Teacher.objects.filter(
-        school__name=DEMO_PRINCIPAL_SCHOOL, post_type="teacher", user__isnull=True
+        school__name=DEMO_PRINCIPAL_SCHOOL, post_type=PostType.FULL_TIME, user__isnull=True
     ).order_by("id").first() or Teacher.objects.get(pk=teachers[0])
     record = services.ethics_record_create(
         actor=actor,
         teacher=culprit,
-        kind="violation",
+        kind=RecordKind.VIOLATION,
         principle=10,
         date=today - dt.timedelta(days=75),
         title="组织学生参加有偿补课",
@@ -201,15 +204,19 @@ def _ethics(actor: User, rng: random.Random, today: dt.date, year: int) -> None:
         source="家长举报",
     )
     services.sanction_impose(
-        actor=actor, record=record, type="demerit", start=today - dt.timedelta(days=60), decided_by_body="县教育体育局"
+        actor=actor,
+        record=record,
+        type=SanctionType.DEMERIT,
+        start=today - dt.timedelta(days=60),
+        decided_by_body="县教育体育局",
     )
     # An older warning whose period has ended.
     other = Teacher.objects.get(pk=teachers[len(teachers) // 2])
     old = services.ethics_record_create(
-        actor=actor, teacher=other, kind="violation", principle=9, date=today - dt.timedelta(days=500),
+        actor=actor, teacher=other, kind=RecordKind.VIOLATION, principle=Principle.INTEGRITY, date=today - dt.timedelta(days=500),
         title="收受家长礼品", source="信访",
     )  # fmt: skip
-    services.sanction_impose(actor=actor, record=old, type="warning", start=today - dt.timedelta(days=480))
+    services.sanction_impose(actor=actor, record=old, type=SanctionType.WARNING, start=today - dt.timedelta(days=480))
     # Last year's appraisal: ~15% 优秀, the rest 合格; the sanctioned teacher is rated 基本合格.
     rows = []
     for t in teachers:

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
+from jiaoyun.areas.choices import AreaLevel
+from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Role, ScopeLevel
-from jiaoyun.core.scope import NOTHING, school_q, scope_for, teacher_q
+from jiaoyun.core.filtersets import filter_by
+from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, teacher_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import Subject
 from jiaoyun.people.models import Teacher
-from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, Stage
+from jiaoyun.schools.models import School
+from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, RecordKind, Stage
+from jiaoyun.teachers.filters import (
+    ApplicationFilters,
+    EthicsRecordFilters,
+    MoveFilters,
+    QuotaFilters,
+    SubjectGapFilters,
+)
 from jiaoyun.teachers.models import (
     Appeal,
     Application,
@@ -26,14 +40,33 @@ from jiaoyun.teachers.models import (
     QuotaSnapshot,
     RotationMove,
     RotationPlan,
+    RoundEvent,
     RoundPost,
     Sanction,
     Score,
+    StaffingStandard,
     StandbyRecord,
     SubjectGap,
     TitlePromotion,
 )
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import can_view_ethics, may_see_rounds
+
+__all__ = ["can_view_ethics"]  # the pages and the API ask the selectors (see permissions.py)
+
+M = TypeVar("M", bound=Model)
+# A page's ``request.GET`` or an API Query schema's ``dict(exclude_none=True)`` (see jiaoyun/teachers/filters.py).
+Filters = Mapping[str, Any] | None
+
+
+def townships(*, user: User) -> QuerySet[Area]:
+    """The townships in the user's scope, for the filter forms."""
+    return Area.objects.filter(area_q(user), level=AreaLevel.TOWNSHIP).order_by("sort", "code")
+
+
+def staffing_standards() -> QuerySet[StaffingStandard]:
+    """The 编制标准 per school level (county-wide figures, no personal data)."""
+    return StaffingStandard.objects.all()
+
 
 # ---------------------------------------------------------------- quotas
 
@@ -42,50 +75,39 @@ def quota_years() -> list[int]:
     return list(QuotaSnapshot.objects.values_list("year", flat=True).distinct().order_by("-year"))
 
 
-def quota_list(*, user: Any, year: int, filters: Any = None) -> QuerySet[QuotaSnapshot]:
-    f = filters or {}
-    qs = QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year).select_related(
-        "school", "school__township"
-    )
-    if f.get("township"):
-        qs = qs.filter(school__township_id=f.get("township"))
-    if f.get("q"):
-        qs = qs.filter(school__name__icontains=str(f.get("q")))
-    if f.get("gap") == "short":
-        qs = qs.filter(gap__gt=0)
-    elif f.get("gap") == "over":
-        qs = qs.filter(gap__lt=0)
-    return qs.order_by("-gap", "school__code")
+def quota_year() -> int:
+    """The latest year with computed quotas (this school year when there is none)."""
+    years = quota_years()
+    return years[0] if years else SchoolYear.current().start_year
 
 
-def subject_gap_list(*, user: Any, year: int, filters: Any = None) -> QuerySet[SubjectGap]:
-    f = filters or {}
-    qs = SubjectGap.objects.filter(school_q(user, prefix="school__"), year=year).select_related(
-        "school", "school__township"
-    )
-    if f.get("township"):
-        qs = qs.filter(school__township_id=f.get("township"))
-    if f.get("subject"):
-        qs = qs.filter(subject=f.get("subject"))
-    if f.get("q"):
-        qs = qs.filter(school__name__icontains=str(f.get("q")))
-    if f.get("gap") == "short":
-        qs = qs.filter(gap__gt=0)
-    return qs.order_by("-gap", "school__code", "subject")
+def _school_year_rows(model: type[M], user: User, year: int) -> QuerySet[M]:
+    """The rows of ``model`` (a per-school staffing figure) of the schools in the user's scope in ``year``."""
+    return model._default_manager.filter(school_q(user, prefix="school__"), year=year)
 
 
-def quota_by_township(*, user: Any, year: int) -> list[dict[str, Any]]:
+def quota_list(*, user: User, year: int, filters: Filters = None) -> QuerySet[QuotaSnapshot]:
+    qs = _school_year_rows(QuotaSnapshot, user, year).select_related("school", "school__township")
+    return filter_by(QuotaFilters, filters, qs).order_by("-gap", "school__code")
+
+
+def subject_gap_list(*, user: User, year: int, filters: Filters = None) -> QuerySet[SubjectGap]:
+    qs = _school_year_rows(SubjectGap, user, year).select_related("school", "school__township")
+    return filter_by(SubjectGapFilters, filters, qs).order_by("-gap", "school__code", "subject")
+
+
+def quota_by_township(*, user: User, year: int) -> list[dict[str, Any]]:
     return list(
-        QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year)
+        _school_year_rows(QuotaSnapshot, user, year)
         .values("school__township_id", "school__township__name", "school__township__sort")
         .annotate(quota=Sum("quota"), actual=Sum("actual"), gap=Sum("gap"), students=Sum("students"))
         .order_by("school__township__sort", "school__township_id")
     )
 
 
-def gap_by_subject(*, user: Any, year: int) -> list[dict[str, Any]]:
+def gap_by_subject(*, user: User, year: int) -> list[dict[str, Any]]:
     return list(
-        SubjectGap.objects.filter(school_q(user, prefix="school__"), year=year)
+        _school_year_rows(SubjectGap, user, year)
         .values("subject")
         .annotate(need=Sum("need"), actual=Sum("actual"), short=Sum("gap", filter=Q(gap__gt=0)))
         .order_by("subject")
@@ -114,8 +136,8 @@ class CountyTotals:
         return None if self.approved_posts is None else self.approved_posts - self.actual
 
 
-def county_totals(*, user: Any, year: int) -> CountyTotals:
-    agg = QuotaSnapshot.objects.filter(school_q(user, prefix="school__"), year=year).aggregate(
+def county_totals(*, user: User, year: int) -> CountyTotals:
+    agg = _school_year_rows(QuotaSnapshot, user, year).aggregate(
         quota=Sum("quota"), actual=Sum("actual"), schools=Count("id")
     )
     cq = CountyQuota.objects.filter(year=year).first() if scope_for(user).is_county else None
@@ -132,13 +154,8 @@ def county_totals(*, user: Any, year: int) -> CountyTotals:
 # ---------------------------------------------------------------- rounds
 
 
-def _round_viewer(user: Any) -> bool:
-    s = scope_for(user)
-    return s.is_county or (user.is_authenticated and user.role == Role.PRINCIPAL and user.school_id is not None)
-
-
-def round_list(*, user: Any) -> QuerySet[HiringRound]:
-    if not _round_viewer(user):
+def round_list(*, user: User) -> QuerySet[HiringRound]:
+    if not may_see_rounds(user):
         return HiringRound.objects.none()
     posts = (
         RoundPost.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Sum("count")).values("n")
@@ -149,13 +166,13 @@ def round_list(*, user: Any) -> QuerySet[HiringRound]:
     return HiringRound.objects.annotate(n_applications=Subquery(apps), n_posts=Subquery(posts)).order_by("-year", "-id")
 
 
-def round_get(*, user: Any, round_id: int) -> HiringRound:
-    if not _round_viewer(user):
+def round_get(*, user: User, round_id: int) -> HiringRound:
+    if not may_see_rounds(user):
         raise HiringRound.DoesNotExist
     return HiringRound.objects.get(pk=round_id)
 
 
-def _application_q(user: Any, round: HiringRound) -> Q:
+def _application_q(user: User, round: HiringRound) -> Q:
     """Applications a user may see: all for county roles; for a principal those from, placed at, or listing
     their school. ``choices`` is a JSON list, which SQLite cannot search, so the ids of applications listing
     the school are read from the (small, one-round) list of choices."""
@@ -172,48 +189,39 @@ def _application_q(user: Any, round: HiringRound) -> Q:
     return NOTHING
 
 
-def round_applications(*, user: Any, round: HiringRound, filters: Any = None) -> QuerySet[Application]:
-    f = filters or {}
+def round_applications(*, user: User, round: HiringRound, filters: Filters = None) -> QuerySet[Application]:
     qs = (
         Application.objects.filter(_application_q(user, round), round=round)
         .select_related("teacher", "origin_school", "placed_school")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("school").order_by("id")))
     )
-    if f.get("subject"):
-        qs = qs.filter(subject=f.get("subject"))
-    if f.get("stage") == "none":
-        qs = qs.filter(stage__isnull=True)
-    elif f.get("stage") in ("1", "2", "3", "4"):
-        qs = qs.filter(stage=int(str(f.get("stage"))))
-    if f.get("q"):
-        qs = qs.filter(teacher__name__icontains=str(f.get("q")))
-    return qs.order_by("id")
+    return filter_by(ApplicationFilters, filters, qs).order_by("id")
 
 
-def round_posts(*, user: Any, round: HiringRound) -> QuerySet[RoundPost]:
+def round_posts(*, user: User, round: HiringRound) -> QuerySet[RoundPost]:
     qs = RoundPost.objects.filter(round=round).select_related("school")
     if not scope_for(user).is_county:
         qs = qs.filter(school_q(user, prefix="school__"))
     return qs.order_by("school__code", "subject")
 
 
-def round_application_get(*, user: Any, round: HiringRound, application_id: int) -> Application | None:
+def round_application_get(*, user: User, round: HiringRound, application_id: int) -> Application | None:
     """One application of the round that the user may see (None otherwise)."""
     return Application.objects.filter(_application_q(user, round), round=round, pk=application_id).first()
 
 
-def round_appeals(*, user: Any, round: HiringRound) -> QuerySet[Appeal]:
+def round_appeals(*, user: User, round: HiringRound) -> QuerySet[Appeal]:
     """The appeals of the round's applications that the user may see."""
     return Appeal.objects.filter(
         application__in=Application.objects.filter(_application_q(user, round), round=round)
     ).select_related("application__teacher")
 
 
-def round_appeal_get(*, user: Any, round: HiringRound, appeal_id: int) -> Appeal | None:
+def round_appeal_get(*, user: User, round: HiringRound, appeal_id: int) -> Appeal | None:
     return round_appeals(user=user, round=round).filter(pk=appeal_id).first()
 
 
-def round_teachers(*, user: Any, limit: int = 500) -> QuerySet[Teacher]:
+def round_teachers(*, user: User, limit: int = 500) -> QuerySet[Teacher]:
     """Active teachers in the user's scope who may apply (they have a school)."""
     return (
         Teacher.objects.filter(teacher_q(user), is_active=True, school__isnull=False)
@@ -222,8 +230,23 @@ def round_teachers(*, user: Any, limit: int = 500) -> QuerySet[Teacher]:
     )
 
 
-def round_teacher_get(*, user: Any, teacher_id: int) -> Teacher | None:
+def round_teacher_get(*, user: User, teacher_id: int) -> Teacher | None:
     return Teacher.objects.filter(teacher_q(user), pk=teacher_id).first()
+
+
+def round_schools(*, user: User) -> QuerySet[School]:
+    """The active schools in the user's scope that posts and reassignments may name."""
+    return School.objects.filter(school_q(user), is_active=True).order_by("code")
+
+
+def round_school_get(*, school_id: int) -> School | None:
+    """A school named by a round's form (a post or a score; schools are not personal data, and the service
+    decides who may act for which school)."""
+    return School.objects.filter(pk=school_id).first()
+
+
+def round_events(*, round: HiringRound) -> QuerySet[RoundEvent]:
+    return round.events.select_related("actor")
 
 
 def round_stage_counts(*, round: HiringRound) -> dict[str, int]:
@@ -241,7 +264,7 @@ def round_stage_counts(*, round: HiringRound) -> dict[str, int]:
     return agg
 
 
-def round_subject_stages(*, user: Any, round: HiringRound) -> list[dict[str, Any]]:
+def round_subject_stages(*, user: User, round: HiringRound) -> list[dict[str, Any]]:
     """Per subject: posts, applicants, and how many each stage placed (校内/跨校/组织调剂) or left 落聘待岗 —
     over the applications the user may see (posts: all of the round's posts of the subject)."""
     posts = dict(
@@ -263,7 +286,7 @@ def round_subject_stages(*, user: Any, round: HiringRound) -> list[dict[str, Any
     return [{**r, "label": labels.get(r["subject"], r["subject"]), "posts": posts.get(r["subject"], 0)} for r in rows]
 
 
-def round_standby(*, user: Any, round: HiringRound) -> QuerySet[StandbyRecord]:
+def round_standby(*, user: User, round: HiringRound) -> QuerySet[StandbyRecord]:
     """The 落聘待岗 records of the round the user may see."""
     return (
         StandbyRecord.objects.filter(
@@ -274,7 +297,7 @@ def round_standby(*, user: Any, round: HiringRound) -> QuerySet[StandbyRecord]:
     )
 
 
-def round_standby_get(*, user: Any, round: HiringRound, standby_id: int) -> StandbyRecord | None:
+def round_standby_get(*, user: User, round: HiringRound, standby_id: int) -> StandbyRecord | None:
     return round_standby(user=user, round=round).filter(pk=standby_id).first()
 
 
@@ -289,7 +312,7 @@ def rotation_plans() -> QuerySet[RotationPlan]:
     ).order_by("-year")
 
 
-def rotation_move_q(user: Any) -> Q:
+def rotation_move_q(user: User) -> Q:
     """Moves visible to the user, by teacher (``teacher_q``): a village cadre sees none, a class teacher only their
     own move; a township or school also sees the teachers it receives (its staffing to come)."""
     scope = scope_for(user)
@@ -304,7 +327,7 @@ def rotation_plan_for(*, year: int) -> RotationPlan | None:
     return RotationPlan.objects.filter(year=year).first()
 
 
-def rotation_move_get(*, user: Any, move_id: int) -> RotationMove:
+def rotation_move_get(*, user: User, move_id: int) -> RotationMove:
     """One move within the user's scope (``RotationMove.DoesNotExist`` otherwise)."""
     return (
         RotationMove.objects.filter(rotation_move_q(user))
@@ -313,22 +336,14 @@ def rotation_move_get(*, user: Any, move_id: int) -> RotationMove:
     )
 
 
-def rotation_moves(*, user: Any, plan: RotationPlan, filters: Any = None) -> QuerySet[RotationMove]:
-    f = filters or {}
-    qs = RotationMove.objects.filter(plan=plan).select_related(
+def rotation_moves(*, user: User, plan: RotationPlan, filters: Filters = None) -> QuerySet[RotationMove]:
+    qs = RotationMove.objects.filter(rotation_move_q(user), plan=plan).select_related(
         "teacher", "from_school", "to_school", "to_school__township"
     )
-    qs = qs.filter(rotation_move_q(user))
-    if f.get("status"):
-        qs = qs.filter(status=f.get("status"))
-    if f.get("subject"):
-        qs = qs.filter(subject=f.get("subject"))
-    if f.get("backbone") == "1":
-        qs = qs.filter(backbone=True)
-    return qs.order_by("id")
+    return filter_by(MoveFilters, filters, qs).order_by("id")
 
 
-def rotation_by_township(*, user: Any, plan: RotationPlan) -> list[dict[str, Any]]:
+def rotation_by_township(*, user: User, plan: RotationPlan) -> list[dict[str, Any]]:
     return list(
         rotation_moves(user=user, plan=plan)
         .exclude(status=MoveStatus.CANCELLED)
@@ -349,19 +364,7 @@ def rotation_eligible_count(*, on: dt.date) -> dict[str, int]:
 # ---------------------------------------------------------------- ethics
 
 
-def can_view_ethics(user: Any) -> bool:
-    if is_personnel(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.COUNTY_ADMIN:
-        return True
-    if user.role == Role.BUREAU_STAFF and user.section == "personnel":
-        return True  # read-only personnel staff still see the files
-    return bool(user.role == Role.PRINCIPAL and user.school_id)
-
-
-def ethics_teacher_q(user: Any, prefix: str = "") -> Q:
+def ethics_teacher_q(user: User, prefix: str = "") -> Q:
     """Teachers whose 师德档案 the user may read: all for the 人事股/county admin, own staff for a principal."""
     if not can_view_ethics(user):
         return NOTHING
@@ -370,38 +373,31 @@ def ethics_teacher_q(user: Any, prefix: str = "") -> Q:
     return Q()
 
 
-def ethics_record_list(*, user: Any, filters: Any = None) -> QuerySet[EthicsRecord]:
-    f = filters or {}
+def ethics_record_list(*, user: User, filters: Filters = None) -> QuerySet[EthicsRecord]:
     qs = EthicsRecord.objects.filter(ethics_teacher_q(user, prefix="teacher__")).select_related(
         "teacher", "teacher__school"
     )
-    if f.get("kind"):
-        qs = qs.filter(kind=f.get("kind"))
-    if f.get("principle"):
-        qs = qs.filter(principle=f.get("principle"))
-    if f.get("q"):
-        qs = qs.filter(teacher__name__icontains=str(f.get("q")))
-    return qs.prefetch_related("sanctions").order_by("-date", "-id")
+    return filter_by(EthicsRecordFilters, filters, qs).prefetch_related("sanctions").order_by("-date", "-id")
 
 
-def ethics_by_principle(*, user: Any) -> list[dict[str, Any]]:
+def ethics_by_principle(*, user: User) -> list[dict[str, Any]]:
     return list(
-        EthicsRecord.objects.filter(ethics_teacher_q(user, prefix="teacher__"), kind="violation")
+        EthicsRecord.objects.filter(ethics_teacher_q(user, prefix="teacher__"), kind=RecordKind.VIOLATION)
         .values("principle")
         .annotate(n=Count("id"))
         .order_by("principle")
     )
 
 
-def ethics_teacher_get(*, user: Any, teacher_id: int) -> Teacher:
+def ethics_teacher_get(*, user: User, teacher_id: int) -> Teacher:
     return Teacher.objects.select_related("school").get(ethics_teacher_q(user), pk=teacher_id)
 
 
-def ethics_teachers(*, user: Any) -> QuerySet[Teacher]:
+def ethics_teachers(*, user: User) -> QuerySet[Teacher]:
     return Teacher.objects.filter(ethics_teacher_q(user), is_active=True).select_related("school").order_by("name")
 
 
-def sanctioned_now(*, user: Any, on: dt.date) -> QuerySet[Sanction]:
+def sanctioned_now(*, user: User, on: dt.date) -> QuerySet[Sanction]:
     return (
         Sanction.objects.filter(
             ethics_teacher_q(user, prefix="record__teacher__"), type__in=list(VETO_SANCTIONS), start__lte=on
@@ -422,7 +418,7 @@ class EthicsFile:
     honours: QuerySet[Honour]
 
 
-def ethics_teacher_file(*, user: Any, teacher: Teacher) -> EthicsFile:
+def ethics_teacher_file(*, user: User, teacher: Teacher) -> EthicsFile:
     """The ethics records, sanctions, appraisals, title promotions and honours of a teacher the user may see."""
     q = ethics_teacher_q(user, prefix="teacher__")
     return EthicsFile(
@@ -435,12 +431,12 @@ def ethics_teacher_file(*, user: Any, teacher: Teacher) -> EthicsFile:
     )  # fmt: skip
 
 
-def ethics_record_get(*, user: Any, teacher: Teacher, record_id: int) -> EthicsRecord:
+def ethics_record_get(*, user: User, teacher: Teacher, record_id: int) -> EthicsRecord:
     """One ethics record of the teacher (``EthicsRecord.DoesNotExist`` when not visible)."""
     return EthicsRecord.objects.get(ethics_teacher_q(user, prefix="teacher__"), teacher=teacher, pk=record_id)
 
 
-def teacher_pledges(*, user: Any, teacher: Teacher) -> QuerySet[Pledge]:
+def teacher_pledges(*, user: User, teacher: Teacher) -> QuerySet[Pledge]:
     return Pledge.objects.filter(ethics_teacher_q(user, prefix="teacher__"), teacher=teacher)
 
 

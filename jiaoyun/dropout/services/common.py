@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.dates import add_months as add_months
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.files import check_upload
 from jiaoyun.dropout.access import case_q, is_authority
@@ -19,12 +20,6 @@ from jiaoyun.dropout.models import CaseEvent, DropoutCase
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:

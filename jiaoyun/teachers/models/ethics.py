@@ -18,6 +18,23 @@ from jiaoyun.teachers.choices import (
 )
 
 
+def recorded_by_field() -> models.ForeignKey:  # type: ignore[type-arg]
+    """Who entered a row of the 师德档案 (kept, as empty, when the account is removed)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class TeacherEntry(models.Model):
+    """A decision about one teacher recorded in the file (appraisal, title promotion, honour)."""
+
+    teacher = models.ForeignKey("people.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="+")
+    recorded_by = recorded_by_field()
+
+    class Meta:
+        abstract = True
+
+
 class EthicsRecord(models.Model):
     """An entry of a teacher's 师德档案: a commendation or a violation of one of the ten 准则."""
 
@@ -30,9 +47,7 @@ class EthicsRecord(models.Model):
     title = models.CharField("事由", max_length=200)
     details = models.TextField("调查认定情况", blank=True)
     source = models.CharField("来源（举报/检查/表彰单位）", max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = recorded_by_field()
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -41,7 +56,7 @@ class EthicsRecord(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="violation") | models.Q(principle__isnull=False),
+                condition=~models.Q(kind=RecordKind.VIOLATION) | models.Q(principle__isnull=False),
                 name="violation_has_principle",
             )
         ]
@@ -60,9 +75,7 @@ class Sanction(models.Model):
     start = models.DateField("起始日期")
     end = models.DateField("期满日期", null=True, blank=True)
     decided_by_body = models.CharField("决定机关", max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = recorded_by_field()
 
     class Meta:
         verbose_name = "师德处理"
@@ -91,16 +104,12 @@ class Pledge(models.Model):
         return f"{self.teacher} {self.get_kind_display()} {self.date}"
 
 
-class Appraisal(models.Model):
+class Appraisal(TeacherEntry):
     """A teacher's 年度考核 grade for one school year."""
 
-    teacher = models.ForeignKey("people.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("学年")
     grade = models.CharField("等次", max_length=20, choices=AppraisalGrade.choices)
     ethics = models.CharField("师德考核", max_length=10, choices=EthicsResult.choices, default=EthicsResult.PASS)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = "年度考核"
@@ -111,16 +120,12 @@ class Appraisal(models.Model):
         return f"{self.teacher} {self.year} {self.get_grade_display()}"
 
 
-class TitlePromotion(models.Model):
+class TitlePromotion(TeacherEntry):
     """A 职称评聘 decision: the teacher is appointed to a higher title on ``date``."""
 
-    teacher = models.ForeignKey("people.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="+")
     from_title = models.CharField("原职称", max_length=10, choices=Title.choices)
     to_title = models.CharField("聘任职称", max_length=10, choices=Title.choices)
     date = models.DateField("聘任日期")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = "职称评聘"
@@ -131,16 +136,12 @@ class TitlePromotion(models.Model):
         return f"{self.teacher} {self.get_to_title_display()}"
 
 
-class Honour(models.Model):
+class Honour(TeacherEntry):
     """An honour (评优评先, e.g. 优秀教师) awarded to a teacher."""
 
-    teacher = models.ForeignKey("people.Teacher", verbose_name="教师", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("荣誉名称", max_length=100)
     level = models.CharField("级别", max_length=10, choices=HonourLevel.choices)
     date = models.DateField("授予日期")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = "评优评先"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.dates import add_months
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_update
@@ -27,7 +29,9 @@ from jiaoyun.teachers.choices import (
     SanctionType,
 )
 from jiaoyun.teachers.models import Appraisal, EthicsRecord, Honour, Pledge, Sanction, TitlePromotion
-from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.permissions import is_personnel, is_principal_of, require_personnel
+
+E = TypeVar("E", bound=Model)
 
 TITLE_ORDER = [Title.NONE, Title.THIRD, Title.SECOND, Title.FIRST, Title.SENIOR, Title.PROFESSOR]
 # Sanctions a school may decide itself (第七条: 警告/记过 and 其他处理); heavier ones are decided by the bureau.
@@ -42,14 +46,6 @@ SCHOOL_SANCTIONS = {
 
 # The four 处分 (the rest are 其他处理).
 DISCIPLINARY = {SanctionType.WARNING, SanctionType.DEMERIT, SanctionType.DEMOTION, SanctionType.EXPULSION}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-            31][month - 1]  # fmt: skip
-    return dt.date(year, month, min(day.day, last))
 
 
 def sanction_rules() -> dict[str, dict[str, Any]]:
@@ -98,7 +94,7 @@ def sanction_end(type: str, start: dt.date) -> dt.date | None:
     return add_months(start, int(n)) - dt.timedelta(days=1)
 
 
-def _may_record(actor: Any, teacher: Teacher) -> bool:
+def _may_record(actor: User, teacher: Teacher) -> bool:
     if is_personnel(actor):
         return True
     school = teacher.school
@@ -113,6 +109,13 @@ def active_sanctions(*, teacher: Teacher, start: dt.date, end: dt.date | None = 
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .order_by("start", "id")
     )
+
+
+def _entered(actor: User, model: type[E], **fields: Any) -> E:
+    """A new row of a teacher's file, audited in the same transaction."""
+    row = model._default_manager.create(**fields)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=row, changes=snapshot(row))
+    return row
 
 
 def _period(sanction: Sanction) -> str:
@@ -196,7 +199,7 @@ def appraisal_bar(teacher: Teacher, year: int, grade: str) -> None:
 @transaction.atomic
 def ethics_record_create(
     *,
-    actor: Any,
+    actor: User,
     teacher: Teacher,
     kind: str,
     date: dt.date,
@@ -215,23 +218,15 @@ def ethics_record_create(
         raise DomainError("准则条目应为1–10", field="对应准则")
     if not title.strip():
         raise DomainError("不能为空", field="事由")
-    record = EthicsRecord.objects.create(
-        teacher=teacher,
-        kind=kind,
-        principle=principle,
-        date=date,
-        title=title.strip(),
-        details=details,
-        source=source,
-        recorded_by=actor,
-    )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, changes=snapshot(record))
-    return record
+    return _entered(
+        actor, EthicsRecord, teacher=teacher, kind=kind, principle=principle, date=date, title=title.strip(),
+        details=details, source=source, recorded_by=actor,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def sanction_impose(
-    *, actor: Any, record: EthicsRecord, type: str, start: dt.date, decided_by_body: str = ""
+    *, actor: User, record: EthicsRecord, type: str, start: dt.date, decided_by_body: str = ""
 ) -> Sanction:
     """Impose a 处理 on a violation; the period end follows the 2018 measure (6/12/24 months, 开除 permanent)."""
     if type not in SanctionType.values:
@@ -244,36 +239,29 @@ def sanction_impose(
         raise PermissionDenied(f"“{SanctionType(type).label}”由主管教育部门决定，须由人事股登记")
     if start < record.date:
         raise DomainError("处理起始日期不能早于违规日期", field="起始日期")
-    sanction = Sanction.objects.create(
-        record=record,
-        type=type,
-        start=start,
-        end=sanction_end(type, start),
-        decided_by_body=decided_by_body,
-        recorded_by=actor,
-    )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=sanction, changes=snapshot(sanction))
+    sanction = _entered(
+        actor, Sanction, record=record, type=type, start=start, end=sanction_end(type, start),
+        decided_by_body=decided_by_body, recorded_by=actor,
+    )  # fmt: skip
     if sanction_rules().get(type, {}).get("ends_employment") and record.teacher.is_active:
         teacher_update(actor=actor, teacher=record.teacher, is_active=False)
     return sanction
 
 
 @transaction.atomic
-def pledge_record(*, actor: Any, teacher: Teacher, kind: str, date: dt.date, note: str = "") -> Pledge:
+def pledge_record(*, actor: User, teacher: Teacher, kind: str, date: dt.date, note: str = "") -> Pledge:
     if not _may_record(actor, teacher):
         raise PermissionDenied("仅人事股或该教师所在学校校长可登记宣誓与承诺")
     if kind not in PledgeKind.values:
         raise DomainError(f"未知类别{kind!r}", field="类别")
     if Pledge.objects.filter(teacher=teacher, kind=kind, date=date).exists():
         raise DomainError(f"{teacher.name}在{date}已有{PledgeKind(kind).label}记录", field="日期")
-    pledge = Pledge.objects.create(teacher=teacher, kind=kind, date=date, note=note)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=pledge, changes=snapshot(pledge))
-    return pledge
+    return _entered(actor, Pledge, teacher=teacher, kind=kind, date=date, note=note)
 
 
 @transaction.atomic
 def appraisal_record(
-    *, actor: Any, teacher: Teacher, year: int, grade: str, ethics: str = EthicsResult.PASS
+    *, actor: User, teacher: Teacher, year: int, grade: str, ethics: str = EthicsResult.PASS
 ) -> Appraisal:
     """Record the 年度考核 grade and the 师德考核 result of a school year, under the sanction rules: a grade a
     running sanction bars is refused, and a 师德考核 of 不合格 makes the year 不合格 (一票否决)."""
@@ -301,7 +289,7 @@ def appraisal_record(
 
 
 @transaction.atomic
-def title_promote(*, actor: Any, teacher: Teacher, to_title: str, date: dt.date) -> TitlePromotion:
+def title_promote(*, actor: User, teacher: Teacher, to_title: str, date: dt.date) -> TitlePromotion:
     """职称评聘: appoint to a higher title; refused during a sanction (one-vote veto)."""
     require_personnel(actor)
     if to_title not in Title.values:
@@ -309,16 +297,21 @@ def title_promote(*, actor: Any, teacher: Teacher, to_title: str, date: dt.date)
     if TITLE_ORDER.index(Title(to_title)) <= TITLE_ORDER.index(Title(teacher.title)):
         raise DomainError(f"聘任职称须高于现职称“{teacher.get_title_display()}”", field="聘任职称")
     check_period_bar(teacher, date, "promotion", "聘用到更高岗位（职称评聘）")
-    row = TitlePromotion.objects.create(
-        teacher=teacher, from_title=teacher.title, to_title=to_title, date=date, recorded_by=actor
+    row = _entered(
+        actor,
+        TitlePromotion,
+        teacher=teacher,
+        from_title=teacher.title,
+        to_title=to_title,
+        date=date,
+        recorded_by=actor,
     )
     teacher_update(actor=actor, teacher=teacher, title=to_title)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=row, changes=snapshot(row))
     return row
 
 
 @transaction.atomic
-def honour_award(*, actor: Any, teacher: Teacher, name: str, level: str, date: dt.date) -> Honour:
+def honour_award(*, actor: User, teacher: Teacher, name: str, level: str, date: dt.date) -> Honour:
     """评优评先: refused during a sanction. Principals may award school-level honours to their own staff."""
     if level not in HonourLevel.values:
         raise DomainError(f"未知级别{level!r}", field="级别")
@@ -327,6 +320,4 @@ def honour_award(*, actor: Any, teacher: Teacher, name: str, level: str, date: d
     if not name.strip():
         raise DomainError("不能为空", field="荣誉名称")
     check_period_bar(teacher, date, "honour", "评优评先")
-    row = Honour.objects.create(teacher=teacher, name=name.strip(), level=level, date=date, recorded_by=actor)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=row, changes=snapshot(row))
-    return row
+    return _entered(actor, Honour, teacher=teacher, name=name.strip(), level=level, date=date, recorded_by=actor)

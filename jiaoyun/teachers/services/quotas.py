@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import PostType, Staffing, StudentStatus, Subject
 from jiaoyun.people.models import Student, Teacher
 from jiaoyun.schools.choices import Level, SchoolKind, level_of
@@ -20,7 +21,7 @@ from jiaoyun.schools.models import School, SchoolClass
 from jiaoyun.teachers import conf
 from jiaoyun.teachers.choices import StandardLevel
 from jiaoyun.teachers.models import CountyQuota, QuotaSnapshot, StaffingStandard, SubjectGap
-from jiaoyun.teachers.perms import require_personnel
+from jiaoyun.teachers.permissions import require_personnel
 
 # Class size used to estimate classes when a school has students but no classes registered for the year.
 ESTIMATED_CLASS_SIZE = {"preschool": 30, "primary": 45, "junior": 50, "senior": 50, "special": 12}
@@ -58,7 +59,7 @@ def standards_ensure() -> dict[str, StaffingStandard]:
 
 
 @transaction.atomic
-def standard_update(*, actor: Any, level: str, **fields: Any) -> StaffingStandard:
+def standard_update(*, actor: User, level: str, **fields: Any) -> StaffingStandard:
     """Change one level's standard (人事股 only); values must be positive."""
     require_personnel(actor)
     unknown = set(fields) - set(STANDARD_FIELDS)
@@ -87,7 +88,7 @@ def standard_update(*, actor: Any, level: str, **fields: Any) -> StaffingStandar
 
 @transaction.atomic
 def county_quota_set(
-    *, actor: Any, year: int, approved_staffing: int, approved_posts: int, note: str = ""
+    *, actor: User, year: int, approved_staffing: int, approved_posts: int, note: str = ""
 ) -> CountyQuota:
     require_personnel(actor)
     if approved_staffing <= 0 or approved_posts <= 0:
@@ -189,7 +190,7 @@ def subject_need(*, classes: dict[str, int], kind: str) -> dict[str, Decimal]:
 
 
 @transaction.atomic
-def quota_compute(*, actor: Any, year: int) -> int:
+def quota_compute(*, actor: User, year: int) -> int:
     """Recompute every active school's QuotaSnapshot and SubjectGap rows of ``year`` (idempotent).
 
     Students and staff are counted with grouped queries (``GROUP BY school, grade`` / ``school, subject``);

@@ -14,7 +14,9 @@ from django.db.models import Q, QuerySet
 from jiaoyun.areas.choices import UrbanRural
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
-from jiaoyun.core.errors import DomainError, IllegalTransition
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
+from jiaoyun.core.workflow import require_state
 from jiaoyun.people.choices import AssignmentKind, PostType, Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_assign
@@ -22,7 +24,7 @@ from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.teachers import conf
 from jiaoyun.teachers.choices import MoveStatus, PlanStatus
 from jiaoyun.teachers.models import RotationMove, RotationPlan, SubjectGap
-from jiaoyun.teachers.perms import require_personnel
+from jiaoyun.teachers.permissions import require_personnel
 
 # Segments of schooling: a teacher only rotates to a school teaching the same segment.
 SEGMENTS: dict[str, frozenset[str]] = {
@@ -102,7 +104,7 @@ def plan_problems(plan: RotationPlan) -> list[str]:
 
 
 @transaction.atomic
-def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt.date | None = None) -> RotationPlan:
+def rotation_plan_generate(*, actor: User, year: int, start_date: dt.date, on: dt.date | None = None) -> RotationPlan:
     """Propose the year's plan: move eligible teachers toward the largest subject gaps.
 
     Guarantees: at least ⌈rate × eligible⌉ moves and at least ⌈backbone rate × moves⌉ 骨干; if the eligible
@@ -114,8 +116,12 @@ def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt
     require_personnel(actor)
     on = on or start_date
     existing = RotationPlan.objects.filter(year=year).first()
-    if existing and existing.status != PlanStatus.PROPOSED:
-        raise IllegalTransition(f"{year}学年计划已{existing.get_status_display()}，不能重新生成")
+    if existing:
+        require_state(
+            existing.status,
+            (PlanStatus.PROPOSED,),
+            message=lambda current, allowed: f"{year}学年计划已{existing.get_status_display()}，不能重新生成",
+        )
     gap_year = SubjectGap.objects.filter(year__lte=year).order_by("-year").values_list("year", flat=True).first()
     if gap_year is None:
         raise DomainError(f"尚未核算{year}学年及以前的编制与学科缺口，请先核算编制")
@@ -252,37 +258,52 @@ def rotation_plan_generate(*, actor: Any, year: int, start_date: dt.date, on: dt
 
 
 @transaction.atomic
-def rotation_plan_approve(*, actor: Any, plan: RotationPlan) -> RotationPlan:
+def rotation_plan_approve(*, actor: User, plan: RotationPlan) -> RotationPlan:
     require_personnel(actor)
-    if plan.status != PlanStatus.PROPOSED:
-        raise IllegalTransition(f"计划已{plan.get_status_display()}，不能再批准")
+    require_state(
+        plan.status,
+        (PlanStatus.PROPOSED,),
+        message=lambda current, allowed: f"计划已{plan.get_status_display()}，不能再批准",
+    )
     problems = plan_problems(plan)
     if problems:
         raise DomainError("计划不符合交流比例要求：" + "；".join(problems))
     plan.status = PlanStatus.APPROVED
     plan.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=plan, changes={"status": ["proposed", "approved"]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=plan,
+        changes={"status": [PlanStatus.PROPOSED, PlanStatus.APPROVED]},
+    )
     return plan
 
 
-def _maybe_complete(plan: RotationPlan, actor: Any) -> None:
+def _maybe_complete(plan: RotationPlan, actor: User) -> None:
     if not plan.moves.filter(status=MoveStatus.PLANNED).exists():
         plan.status = PlanStatus.COMPLETED
         plan.save(update_fields=["status"])
         audit_record(
-            actor=actor, action=AuditAction.TRANSITION, obj=plan, changes={"status": ["approved", "completed"]}
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            obj=plan,
+            changes={"status": [PlanStatus.APPROVED, PlanStatus.COMPLETED]},
         )
 
 
 @transaction.atomic
-def rotation_move_complete(*, actor: Any, move: RotationMove, date: dt.date) -> RotationMove:
+def rotation_move_complete(*, actor: User, move: RotationMove, date: dt.date) -> RotationMove:
     """The teacher has taken up the post: record the assignment (kind 交流轮岗)."""
     require_personnel(actor)
     plan = move.plan
-    if plan.status != PlanStatus.APPROVED:
-        raise IllegalTransition(f"计划处于“{plan.get_status_display()}”状态，批准后才能登记到岗")
-    if move.status != MoveStatus.PLANNED:
-        raise IllegalTransition(f"该交流已{move.get_status_display()}")
+    require_state(
+        plan.status,
+        (PlanStatus.APPROVED,),
+        message=lambda current, allowed: f"计划处于“{plan.get_status_display()}”状态，批准后才能登记到岗",
+    )
+    require_state(
+        move.status, (MoveStatus.PLANNED,), message=lambda current, allowed: f"该交流已{move.get_status_display()}"
+    )
     teacher_assign(
         actor=actor,
         teacher=move.teacher,
@@ -294,22 +315,32 @@ def rotation_move_complete(*, actor: Any, move: RotationMove, date: dt.date) -> 
     move.status = MoveStatus.DONE
     move.done_date = date
     move.save(update_fields=["status", "done_date"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": ["planned", "done"]})
+    audit_record(
+        actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": [MoveStatus.PLANNED, MoveStatus.DONE]}
+    )
     _maybe_complete(plan, actor)
     return move
 
 
 @transaction.atomic
-def rotation_move_cancel(*, actor: Any, move: RotationMove, reason: str) -> RotationMove:
+def rotation_move_cancel(*, actor: User, move: RotationMove, reason: str) -> RotationMove:
     require_personnel(actor)
-    if move.status != MoveStatus.PLANNED:
-        raise IllegalTransition(f"该交流已{move.get_status_display()}，不能取消")
+    require_state(
+        move.status,
+        (MoveStatus.PLANNED,),
+        message=lambda current, allowed: f"该交流已{move.get_status_display()}，不能取消",
+    )
     if not reason.strip():
         raise DomainError("不能为空", field="取消原因")
     move.status = MoveStatus.CANCELLED
     move.reason = f"{move.reason}；取消：{reason.strip()}"[:300]
     move.save(update_fields=["status", "reason"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=move, changes={"status": ["planned", "cancelled"]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=move,
+        changes={"status": [MoveStatus.PLANNED, MoveStatus.CANCELLED]},
+    )
     if move.plan.status == PlanStatus.APPROVED:
         _maybe_complete(move.plan, actor)
     return move

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -14,6 +13,8 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
+from jiaoyun.core.types import User
+from jiaoyun.core.workflow import locked, require_state
 from jiaoyun.people.choices import AssignmentKind, Staffing, Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.people.services import teacher_assign
@@ -31,7 +32,7 @@ from jiaoyun.teachers.models import (
     Score,
     StandbyRecord,
 )
-from jiaoyun.teachers.perms import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.permissions import is_personnel, is_principal_of, require_personnel
 from jiaoyun.teachers.services.ethics import employment_ended
 
 MAX_CHOICES = 5
@@ -46,20 +47,19 @@ def _status_label(value: str) -> str:
     return str(RoundStatus(value).label)
 
 
-def _require_status(rnd: HiringRound, allowed: Sequence[str], action: str) -> None:
-    if rnd.status not in allowed:
-        labels = "、".join(_status_label(s) for s in allowed)
-        raise IllegalTransition(f"轮次处于“{rnd.get_status_display()}”阶段，不能{action}（仅限{labels}阶段）")
+def _status_refusal(action: str) -> Callable[[str, Collection[str]], str]:
+    """The refusal of ``action`` in a round status outside ``allowed``, naming both."""
+    return lambda current, allowed: (
+        f"轮次处于“{_status_label(current)}”阶段，不能{action}（仅限{'、'.join(_status_label(s) for s in allowed)}阶段）"
+    )
 
 
-def _locked(rnd: HiringRound) -> HiringRound:
-    """The round's row, locked for the rest of the transaction: its status is checked as it is now, not as
-    the caller loaded it (a page opened before the round moved on)."""
-    return HiringRound.objects.select_for_update().get(pk=rnd.pk)
+def _require_status(rnd: HiringRound, allowed: Collection[str], action: str) -> None:
+    require_state(rnd.status, allowed, message=_status_refusal(action))
 
 
 @transaction.atomic
-def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -> HiringRound:
+def round_create(*, actor: User, year: int, name: str, effective_date: dt.date) -> HiringRound:
     require_personnel(actor)
     if not name.strip():
         raise DomainError("不能为空", field="名称")
@@ -70,10 +70,10 @@ def round_create(*, actor: Any, year: int, name: str, effective_date: dt.date) -
 
 
 @transaction.atomic
-def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
+def round_post_set(*, actor: User, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
     """Set the posts of a school in a subject (0 removes them)."""
     require_personnel(actor)
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, POST_EDIT_STATUSES, "修改岗位")
     if subject not in Subject.values:
         raise DomainError(f"未知学科{subject!r}", field="学科")
@@ -99,7 +99,7 @@ def round_post_set(*, actor: Any, round: HiringRound, school: School, subject: s
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: User,
     round: HiringRound,
     teacher: Teacher,
     choices: Sequence[int],
@@ -109,7 +109,7 @@ def application_submit(
     """Enter (or replace) a teacher's application with up to ``MAX_CHOICES`` ranked schools."""
     if not (is_personnel(actor) or is_principal_of(actor, teacher.school_id)):
         raise PermissionDenied("仅人事股或本校校长可为教师报名")
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
         raise DomainError(f"{teacher.name}不在职或无任职学校，不能报名", field="教师")
@@ -142,9 +142,9 @@ def application_submit(
 
 
 @transaction.atomic
-def score_set(*, actor: Any, application: Application, school: School, score: Decimal | float | str) -> Score:
+def score_set(*, actor: User, application: Application, school: School, score: Decimal | float | str) -> Score:
     """A school scores an applicant (0–100). Principals score for their own school only."""
-    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
+    rnd = locked(application.round)
     if not (is_personnel(actor) or is_principal_of(actor, school.pk)):
         raise PermissionDenied("仅人事股或该校校长可评分")
     own = school.pk == application.origin_school_id
@@ -266,7 +266,7 @@ def _store(rnd: HiringRound, upto: int) -> matching.Result:
     return result
 
 
-def _apply(rnd: HiringRound, actor: Any) -> int:
+def _apply(rnd: HiringRound, actor: User) -> int:
     moved = 0
     apps = Application.objects.filter(round=rnd, placed_school__isnull=False, applied=False).select_related(
         "teacher", "placed_school"
@@ -291,13 +291,12 @@ def _apply(rnd: HiringRound, actor: Any) -> int:
 
 
 @transaction.atomic
-def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRound:
+def round_advance(*, actor: User, round: HiringRound, note: str = "") -> HiringRound:
     """Move the round to its next stage, doing what closing the current stage requires."""
     require_personnel(actor)
-    rnd = HiringRound.objects.select_for_update().get(pk=round.pk)
+    rnd = locked(round)
+    require_state(rnd.status, ROUND_ORDER[:-1], message=lambda current, allowed: "轮次已执行完毕，不能再推进")
     idx = ROUND_ORDER.index(rnd.status)
-    if idx + 1 >= len(ROUND_ORDER):
-        raise IllegalTransition("轮次已执行完毕，不能再推进")
     target = ROUND_ORDER[idx + 1]
     extra = ""
     if target == RoundStatus.APPLYING and not RoundPost.objects.filter(round=rnd).exists():
@@ -341,10 +340,10 @@ def round_advance(*, actor: Any, round: HiringRound, note: str = "") -> HiringRo
 
 
 @transaction.atomic
-def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound:
+def round_recompute(*, actor: User, round: HiringRound, note: str) -> HiringRound:
     """In review, recompute all three stages (after score corrections, e.g. an upheld appeal)."""
     require_personnel(actor)
-    round = _locked(round)
+    round = locked(round)
     _require_status(round, (RoundStatus.REVIEW,), "重新计算安置")
     if not note.strip():
         raise DomainError("请说明重新计算的原因", field="说明")
@@ -357,11 +356,11 @@ def round_recompute(*, actor: Any, round: HiringRound, note: str) -> HiringRound
 
 
 @transaction.atomic
-def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
+def appeal_file(*, actor: User, application: Application, reason: str) -> Appeal:
     """Record a teacher's appeal (entered by the 人事股 or the teacher's principal) once results are out."""
     if not (is_personnel(actor) or is_principal_of(actor, application.origin_school_id)):
         raise PermissionDenied("仅人事股或本校校长可登记申诉")
-    rnd = HiringRound.objects.select_for_update().get(pk=application.round_id)
+    rnd = locked(application.round)
     _require_status(rnd, (RoundStatus.REVIEW, RoundStatus.PUBLISHED), "登记申诉")
     if not reason.strip():
         raise DomainError("不能为空", field="申诉理由")
@@ -371,11 +370,10 @@ def appeal_file(*, actor: Any, application: Application, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
+def appeal_decide(*, actor: User, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
     require_personnel(actor)
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != AppealStatus.PENDING:
-        raise IllegalTransition("该申诉已处理")
+    appeal = locked(appeal)
+    require_state(appeal.status, (AppealStatus.PENDING,), message=lambda current, allowed: "该申诉已处理")
     if not outcome.strip():
         raise DomainError("不能为空", field="处理结果")
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
@@ -394,15 +392,17 @@ def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> 
 
 
 def _standby_for_update(standby: StandbyRecord) -> StandbyRecord:
-    row = StandbyRecord.objects.select_for_update().select_related("application__teacher").get(pk=standby.pk)
-    if row.status == StandbyStatus.REASSIGNED:
-        raise IllegalTransition(f"{row.application.teacher.name}已重新安排岗位")
+    row = locked(standby, "application__teacher")
+    open_states = [s for s in StandbyStatus.values if s != StandbyStatus.REASSIGNED]
+    require_state(
+        row.status, open_states, message=lambda current, allowed: f"{row.application.teacher.name}已重新安排岗位"
+    )
     return row
 
 
 @transaction.atomic
 def standby_training_record(
-    *, actor: Any, standby: StandbyRecord, training: str, start: dt.date, end: dt.date, passed: bool, note: str = ""
+    *, actor: User, standby: StandbyRecord, training: str, start: dt.date, end: dt.date, passed: bool, note: str = ""
 ) -> StandbyRecord:
     """Record the 待岗培训 of a 落聘待岗 teacher and its assessment (合格 opens the reassignment)."""
     require_personnel(actor)
@@ -425,14 +425,17 @@ def standby_training_record(
 
 @transaction.atomic
 def standby_reassign(
-    *, actor: Any, standby: StandbyRecord, school: School, date: dt.date, note: str = ""
+    *, actor: User, standby: StandbyRecord, school: School, date: dt.date, note: str = ""
 ) -> StandbyRecord:
     """Reassign a trained 落聘待岗 teacher to a post (组织调剂 after training); writes the assignment."""
     require_personnel(actor)
     row = _standby_for_update(standby)
     teacher = row.application.teacher
-    if row.status != StandbyStatus.TRAINED:
-        raise IllegalTransition(f"{teacher.name}尚未完成待岗培训或培训考核不合格，不能重新安排岗位")
+    require_state(
+        row.status,
+        (StandbyStatus.TRAINED,),
+        message=lambda current, allowed: f"{teacher.name}尚未完成待岗培训或培训考核不合格，不能重新安排岗位",
+    )
     if not school.is_active:
         raise DomainError(f"{school.name}已停用", field="学校")
     if row.training_end and date < row.training_end:

@@ -1,16 +1,17 @@
+"""Pages of the 师德档案: the records list and one teacher's file (records, sanctions, appraisals…)."""
+
 from __future__ import annotations
 
-import datetime as dt
-
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
-from jiaoyun.teachers import conf, selectors, services
+from jiaoyun.teachers import conf, forms, selectors, services
 from jiaoyun.teachers.choices import (
     AppraisalGrade,
     EthicsResult,
@@ -20,10 +21,9 @@ from jiaoyun.teachers.choices import (
     RecordKind,
     SanctionType,
 )
-from jiaoyun.teachers.models import EthicsRecord
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.ethics import sanction_rule_rows
-from jiaoyun.teachers.views.common import current_year, date_param, int_param, opt_int, run
+from jiaoyun.teachers.views.common import Action, act
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -38,12 +38,21 @@ RECORD_COLUMNS = [
 ]
 
 
-def _guard(request: HttpRequest) -> None:
+def _guard(request: AuthedRequest) -> None:
     if not selectors.can_view_ethics(request.user):
         raise Http404("页面不存在")
 
 
-def ethics(request: HttpRequest) -> HttpResponse:
+def _teacher(request: AuthedRequest, pk: int) -> Teacher:
+    """The teacher whose file the user may read (404 otherwise, as for a page the user may not open)."""
+    _guard(request)
+    try:
+        return selectors.ethics_teacher_get(user=request.user, teacher_id=pk)
+    except Teacher.DoesNotExist:
+        raise Http404("教师不存在或无权查看") from None
+
+
+def ethics(request: AuthedRequest) -> HttpResponse:
     _guard(request)
     qs = selectors.ethics_record_list(user=request.user, filters=request.GET)
     if wants_export(request):
@@ -68,19 +77,15 @@ def ethics(request: HttpRequest) -> HttpResponse:
             "kinds": RecordKind.choices,
             "principles": Principle.choices,
             "chart": chart,
-            "sanctioned": selectors.sanctioned_now(user=request.user, on=dt.date.today()),
+            "sanctioned": selectors.sanctioned_now(user=request.user, on=timezone.localdate()),
             "teachers": selectors.ethics_teachers(user=request.user)[:1000],
             "can_manage": True,
         },
     )
 
 
-def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
-    _guard(request)
-    try:
-        teacher = selectors.ethics_teacher_get(user=request.user, teacher_id=pk)
-    except Teacher.DoesNotExist:
-        raise Http404("教师不存在或无权查看") from None
+def ethics_teacher(request: AuthedRequest, pk: int) -> HttpResponse:
+    teacher = _teacher(request, pk)
     file = selectors.ethics_teacher_file(user=request.user, teacher=teacher)
     return render_page(
         request,
@@ -103,63 +108,31 @@ def ethics_teacher(request: HttpRequest, pk: int) -> HttpResponse:
             "pledge_kinds": PledgeKind.choices,
             "principles": Principle.choices,
             "kinds": RecordKind.choices,
-            "year": current_year(),
-            "today": dt.date.today(),
+            "year": forms.current_year(),
+            "today": timezone.localdate(),
             "is_personnel": is_personnel(request.user),
         },
     )
 
 
-@require_POST
-def ethics_action(request: HttpRequest, pk: int) -> HttpResponse:
-    _guard(request)
-    try:
-        teacher = selectors.ethics_teacher_get(user=request.user, teacher_id=pk)
-    except Teacher.DoesNotExist:
-        raise Http404("教师不存在或无权查看") from None
-    p = request.POST
-    action = p.get("action")
-    try:
-        if action == "record":
-            principle = opt_int(p.get("principle"))
-            run(
-                request, services.ethics_record_create, "师德记录已登记", teacher=teacher, kind=p.get("kind", ""),
-                date=date_param(p.get("date"), "日期"), title=p.get("title", ""), principle=principle,
-                details=p.get("details", ""), source=p.get("source", ""),
-            )  # fmt: skip
-        elif action == "sanction":
-            record = selectors.ethics_record_get(
-                user=request.user, teacher=teacher, record_id=int_param(p.get("record"), 0)
-            )
-            run(
-                request, services.sanction_impose, "处理已登记", record=record, type=p.get("type", ""),
-                start=date_param(p.get("start"), "起始日期"), decided_by_body=p.get("body", ""),
-            )  # fmt: skip
-        elif action == "pledge":
-            run(
-                request, services.pledge_record, "已登记", teacher=teacher, kind=p.get("kind", ""),
-                date=date_param(p.get("date"), "日期"), note=p.get("note", ""),
-            )  # fmt: skip
-        elif action == "appraisal":
-            run(
-                request, services.appraisal_record, "年度考核已登记", teacher=teacher,
-                year=int_param(p.get("year"), current_year()), grade=p.get("grade", ""),
-                ethics=p.get("ethics", "pass"),
-            )  # fmt: skip
-        elif action == "title":
-            run(
-                request, services.title_promote, "职称聘任已登记", teacher=teacher, to_title=p.get("to_title", ""),
-                date=date_param(p.get("date"), "聘任日期"),
-            )  # fmt: skip
-        elif action == "honour":
-            run(
-                request, services.honour_award, "荣誉已登记", teacher=teacher, name=p.get("name", ""),
-                level=p.get("level", ""), date=date_param(p.get("date"), "授予日期"),
-            )  # fmt: skip
-    except EthicsRecord.DoesNotExist:
-        raise Http404("记录不存在") from None
-    except DomainError as exc:
-        from django.contrib import messages
+ETHICS_ACTIONS: dict[str, Action[Teacher]] = {
+    "record": (forms.RecordForm, "师德记录已登记", lambda u, t, d: services.ethics_record_create(
+        actor=u, teacher=t, kind=d["kind"], date=d["date"], title=d["title"], principle=d["principle"],
+        details=d["details"], source=d["source"])),
+    "sanction": (forms.SanctionForm, "处理已登记", lambda u, t, d: services.sanction_impose(
+        actor=u, record=d["record"], type=d["type"], start=d["start"], decided_by_body=d["body"])),
+    "pledge": (forms.PledgeForm, "已登记", lambda u, t, d: services.pledge_record(
+        actor=u, teacher=t, kind=d["kind"], date=d["date"], note=d["note"])),
+    "appraisal": (forms.AppraisalForm, "年度考核已登记", lambda u, t, d: services.appraisal_record(
+        actor=u, teacher=t, year=d["year"], grade=d["grade"], ethics=d["ethics"])),
+    "title": (forms.TitleForm, "职称聘任已登记", lambda u, t, d: services.title_promote(
+        actor=u, teacher=t, to_title=d["to_title"], date=d["date"])),
+    "honour": (forms.HonourForm, "荣誉已登记", lambda u, t, d: services.honour_award(
+        actor=u, teacher=t, name=d["name"], level=d["level"], date=d["date"])),
+}  # fmt: skip
 
-        messages.error(request, str(exc))
-    return redirect("teachers:ethics_teacher", pk=teacher.pk)
+
+@require_POST
+def ethics_action(request: AuthedRequest, pk: int) -> HttpResponse:
+    teacher = _teacher(request, pk)
+    return act(request, ETHICS_ACTIONS, teacher, back=lambda data: reverse("teachers:ethics_teacher", args=[pk]))

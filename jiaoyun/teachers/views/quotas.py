@@ -1,19 +1,22 @@
+"""Pages of the staffing quotas (编制核定) and subject gaps (学科缺口)."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jiaoyun.areas.models import Area
-from jiaoyun.core.scope import area_q
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
-from jiaoyun.teachers import selectors, services
-from jiaoyun.teachers.models import StaffingStandard
-from jiaoyun.teachers.perms import is_personnel
-from jiaoyun.teachers.views.common import current_year, int_param, run
-from jiaoyun.web.htmx import render_page
+from jiaoyun.teachers import forms, selectors, services
+from jiaoyun.teachers.permissions import is_personnel
+from jiaoyun.teachers.views.common import quota_year, run_form
+from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
 
 QUOTA_COLUMNS = [
@@ -37,23 +40,37 @@ GAP_COLUMNS = [
 ]
 
 
-def _year(request: HttpRequest) -> int:
-    years = selectors.quota_years()
-    return int_param(request.GET.get("year"), years[0] if years else current_year()) or current_year()
-
-
-def _townships(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return Area.objects.filter(area_q(request.user), level="township").order_by("sort", "code")
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    qs = selectors.quota_list(user=request.user, year=year, filters=request.GET)
+def _staffing_list(
+    request: AuthedRequest,
+    *,
+    year: int,
+    qs: QuerySet[Any],
+    columns: list[Column],
+    filename: str,
+    object_type: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A per-school staffing list of one year (quotas or subject gaps): its export, or its page."""
     if wants_export(request):
         return export_response(
-            request, rows=qs, columns=QUOTA_COLUMNS, filename=f"{year}学年编制核定", object_type="teachers.QuotaSnapshot",
-            personal=False,
-        )  # fmt: skip
+            request, rows=qs, columns=columns, filename=f"{year}学年{filename}", object_type=object_type, personal=False
+        )
+    return render_page(
+        request,
+        template,
+        {
+            "year": year,
+            "years": selectors.quota_years() or [year],
+            "page": paginate(request, qs),
+            "filters": request.GET,
+            "townships": selectors.townships(user=request.user),
+            **context(),
+        },
+    )  # fmt: skip
+
+
+def _dashboard_charts(request: AuthedRequest, year: int) -> dict[str, Any]:
     by_township = selectors.quota_by_township(user=request.user, year=year)
     by_subject = selectors.gap_by_subject(user=request.user, year=year)
     labels = dict(Subject.choices)
@@ -78,74 +95,67 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "yAxis": {"type": "value", "name": "缺额（人）"},
         "series": [{"name": "学科缺额", "type": "bar", "data": [float(r["short"] or 0) for r in by_subject]}],
     }  # fmt: skip
-    return render_page(
-        request,
-        "teachers/dashboard.html",
-        {
-            "year": year,
-            "years": selectors.quota_years() or [year],
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "townships": _townships(request),
-            "totals": selectors.county_totals(user=request.user, year=year),
-            "by_township": by_township,
-            "chart": chart,
-            "subject_chart": subject_chart,
-            "can_manage": is_personnel(request.user),
-            "standards": StaffingStandard.objects.all() if is_personnel(request.user) else [],
-        },
-    )
-
-
-def gaps(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    qs = selectors.subject_gap_list(user=request.user, year=year, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=GAP_COLUMNS, filename=f"{year}学年学科缺口", object_type="teachers.SubjectGap",
-            personal=False,
-        )  # fmt: skip
-    return render_page(
-        request,
-        "teachers/gaps.html",
-        {
-            "year": year,
-            "years": selectors.quota_years() or [year],
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "townships": _townships(request),
-            "subjects": Subject.choices,
-        },
-    )
-
-
-@require_POST
-def quota_compute(request: HttpRequest) -> HttpResponse:
-    year = int_param(request.POST.get("year"), current_year()) or current_year()
-    run(request, services.quota_compute, f"已重新核算{year}学年编制", year=year)
-    return redirect(f"{reverse('teachers:dashboard')}?year={year}")
-
-
-@require_POST
-def standard_edit(request: HttpRequest) -> HttpResponse:
-    fields = {
-        k: request.POST.get(k)
-        for k in ("students_per_staff", "staff_per_class", "small_below", "boarding_rate")
-        if request.POST.get(k) not in (None, "")
+    manage = is_personnel(request.user)
+    return {
+        "totals": selectors.county_totals(user=request.user, year=year),
+        "by_township": by_township,
+        "chart": chart,
+        "subject_chart": subject_chart,
+        "can_manage": manage,
+        "standards": selectors.staffing_standards() if manage else [],
     }
-    run(request, services.standard_update, "编制标准已更新，请重新核算", level=request.POST.get("level", ""), **fields)
-    return redirect("teachers:dashboard")
+
+
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    year = quota_year(request)
+    return _staffing_list(
+        request, year=year, qs=selectors.quota_list(user=request.user, year=year, filters=request.GET),
+        columns=QUOTA_COLUMNS, filename="编制核定", object_type="teachers.QuotaSnapshot",
+        template="teachers/dashboard.html", context=lambda: _dashboard_charts(request, year),
+    )  # fmt: skip
+
+
+def gaps(request: AuthedRequest) -> HttpResponse:
+    year = quota_year(request)
+    return _staffing_list(
+        request, year=year, qs=selectors.subject_gap_list(user=request.user, year=year, filters=request.GET),
+        columns=GAP_COLUMNS, filename="学科缺口", object_type="teachers.SubjectGap",
+        template="teachers/gaps.html", context=lambda: {"subjects": Subject.choices},
+    )  # fmt: skip
+
+
+def _to_dashboard(year: int | None = None) -> str:
+    url = reverse("teachers:dashboard")
+    return f"{url}?year={year}" if year else url
 
 
 @require_POST
-def county_quota(request: HttpRequest) -> HttpResponse:
-    year = int_param(request.POST.get("year"), current_year()) or current_year()
-    run(
-        request,
-        services.county_quota_set,
+def quota_compute(request: AuthedRequest) -> HttpResponse:
+    form = forms.QuotaComputeForm(request.POST)
+    year = form.cleaned_data["year"] if form.is_valid() else forms.current_year()
+    run_form(request, form, lambda d: services.quota_compute(actor=request.user, year=d["year"]),
+             f"已重新核算{year}学年编制")  # fmt: skip
+    return hx_redirect(request, _to_dashboard(year))
+
+
+@require_POST
+def standard_edit(request: AuthedRequest) -> HttpResponse:
+    form = forms.StandardForm(request.POST)
+    run_form(
+        request, form, lambda d: services.standard_update(actor=request.user, level=d["level"], **form.changes()),
+        "编制标准已更新，请重新核算",
+    )  # fmt: skip
+    return hx_redirect(request, _to_dashboard())
+
+
+@require_POST
+def county_quota(request: AuthedRequest) -> HttpResponse:
+    form = forms.CountyQuotaForm(request.POST)
+    year = form.cleaned_data["year"] if form.is_valid() else forms.current_year()
+    run_form(
+        request, form, lambda d: services.county_quota_set(actor=request.user, year=d["year"],
+                                                           approved_staffing=d["approved_staffing"],
+                                                           approved_posts=d["approved_posts"]),
         "县域编制总量已保存",
-        year=year,
-        approved_staffing=int_param(request.POST.get("approved_staffing"), 0) or 0,
-        approved_posts=int_param(request.POST.get("approved_posts"), 0) or 0,
-    )
-    return redirect(f"{reverse('teachers:dashboard')}?year={year}")
+    )  # fmt: skip
+    return hx_redirect(request, _to_dashboard(year))

@@ -1,22 +1,25 @@
+"""Pages of the teachers' exchange (交流轮岗): the year's plan, its moves and their completion."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import scope_for
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
-from jiaoyun.teachers import selectors, services
+from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.choices import MoveStatus
-from jiaoyun.teachers.models import RotationMove, RotationPlan
-from jiaoyun.teachers.perms import is_personnel
+from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.rotation import plan_problems
-from jiaoyun.teachers.views.common import current_year, date_param, int_param, run
+from jiaoyun.teachers.views.common import Action, act
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -32,9 +35,9 @@ MOVE_COLUMNS = [
 ]
 
 
-def rotation(request: HttpRequest) -> HttpResponse:
+def rotation(request: AuthedRequest) -> HttpResponse:
     plans = list(selectors.rotation_plans())
-    year = int_param(request.GET.get("year"), plans[0].year if plans else current_year())
+    year = forms.YearForm.year_of(request.GET, plans[0].year if plans else forms.current_year())
     plan = next((p for p in plans if p.year == year), None)
     moves = selectors.rotation_moves(user=request.user, plan=plan, filters=request.GET) if plan else None
     if plan and moves is not None and wants_export(request):
@@ -60,7 +63,7 @@ def rotation(request: HttpRequest) -> HttpResponse:
                 {"name": "已到岗", "type": "bar", "data": [r["done"] for r in rows]},
             ],
         }  # fmt: skip
-    today = dt.date.today()
+    today = timezone.localdate()
     return render_page(
         request,
         "teachers/rotation.html",
@@ -76,39 +79,31 @@ def rotation(request: HttpRequest) -> HttpResponse:
             "problems": plan_problems(plan) if plan else [],
             "eligible": selectors.rotation_eligible_count(on=today) if scope_for(request.user).is_county else None,
             "can_manage": is_personnel(request.user),
-            "next_year": current_year(),
+            "next_year": forms.current_year(),
             "today": today,
         },
     )
 
 
+ROTATION_ACTIONS: dict[str, Action[None]] = {
+    "generate": (forms.GenerateForm, "已生成交流轮岗计划", lambda u, _, d: services.rotation_plan_generate(
+        actor=u, year=d["year"], start_date=d["start_date"] or dt.date(d["year"], 9, 1))),
+    "approve": (forms.ApproveForm, "计划已批准", lambda u, _, d: services.rotation_plan_approve(
+        actor=u, plan=d["plan"])),
+    "done": (forms.MoveDoneForm, lambda move: f"{move.teacher.name}已到岗", lambda u, _, d: services.rotation_move_complete(
+        actor=u, move=d["move"], date=d["date"] or timezone.localdate())),
+    "cancel": (forms.MoveCancelForm, "已取消", lambda u, _, d: services.rotation_move_cancel(
+        actor=u, move=d["move"], reason=d["reason"])),
+}  # fmt: skip
+
+
+def _back(data: Mapping[str, Any]) -> str:
+    """The rotation page of the plan acted on (the move's plan, else the year posted)."""
+    move = data.get("move")
+    year = move.plan.year if move else data.get("year") or forms.current_year()
+    return f"{reverse('teachers:rotation')}?year={year}"
+
+
 @require_POST
-def rotation_action(request: HttpRequest) -> HttpResponse:
-    action = request.POST.get("action")
-    year = int_param(request.POST.get("year"), current_year()) or current_year()
-    try:
-        if action == "generate":
-            start = date_param(request.POST.get("start_date") or f"{year}-09-01", "交流起始日期")
-            run(request, services.rotation_plan_generate, "已生成交流轮岗计划", year=year, start_date=start)
-        elif action == "approve":
-            plan = selectors.rotation_plan_for(year=year)
-            if plan is None:
-                raise RotationPlan.DoesNotExist
-            run(request, services.rotation_plan_approve, "计划已批准", plan=plan)
-        elif action in ("done", "cancel"):
-            move = selectors.rotation_move_get(user=request.user, move_id=int_param(request.POST.get("move"), 0))
-            year = move.plan.year
-            if action == "done":
-                day = date_param(request.POST.get("date") or dt.date.today().isoformat(), "到岗日期")
-                run(request, services.rotation_move_complete, f"{move.teacher.name}已到岗", move=move, date=day)
-            else:
-                run(request, services.rotation_move_cancel, "已取消", move=move, reason=request.POST.get("reason", ""))
-    except (RotationPlan.DoesNotExist, RotationMove.DoesNotExist):
-        from django.contrib import messages
-
-        messages.error(request, "计划或人员不存在")
-    except DomainError as exc:
-        from django.contrib import messages
-
-        messages.error(request, str(exc))
-    return redirect(f"{reverse('teachers:rotation')}?year={year}")
+def rotation_action(request: AuthedRequest) -> HttpResponse:
+    return act(request, ROTATION_ACTIONS, None, back=_back)
