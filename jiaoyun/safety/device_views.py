@@ -82,16 +82,26 @@ def _when(body: dict[str, Any]) -> dt.datetime | None | JsonResponse:
     return parsed
 
 
-@csrf_exempt
-@require_POST
-def heartbeat(request: HttpRequest) -> JsonResponse:
+def _message(request: HttpRequest) -> tuple[Device, dict[str, Any], dt.datetime | None] | JsonResponse:
+    """The authenticated device, its JSON body and the time it names; or the error response."""
     device, body = _parse(request)
     if isinstance(body, JsonResponse):
         return body
-    assert device is not None
+    if device is None:  # not reached: _parse returns a device with every body
+        return _error(401, "设备未通过认证")
     at = _when(body)
     if isinstance(at, JsonResponse):
         return at
+    return device, body, at
+
+
+@csrf_exempt
+@require_POST
+def heartbeat(request: HttpRequest) -> JsonResponse:
+    message = _message(request)
+    if isinstance(message, JsonResponse):
+        return message
+    device, _body, at = message
     device = device_heartbeat(device=device, at=at)
     return JsonResponse({"ok": True, "serial": device.serial, "online": device.is_online})
 
@@ -99,13 +109,10 @@ def heartbeat(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def events(request: HttpRequest) -> JsonResponse:
-    device, body = _parse(request)
-    if isinstance(body, JsonResponse):
-        return body
-    assert device is not None
-    at = _when(body)
-    if isinstance(at, JsonResponse):
-        return at
+    message = _message(request)
+    if isinstance(message, JsonResponse):
+        return message
+    device, body, at = message
     payload = body.get("payload") or {}
     if not isinstance(payload, dict):
         return _error(400, "payload应为JSON对象")
