@@ -44,6 +44,16 @@ class GuardForm(forms.ModelForm):
 YES_NO = [("1", "是"), ("0", "否")]
 
 
+class YesNoField(forms.ChoiceField):
+    """A ``1``/``0`` select read as a bool (nothing chosen → False)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=YES_NO, required=False, **kwargs)
+
+    def clean(self, value: Any) -> bool:  # type: ignore[override]
+        return bool(super().clean(value) == "1")
+
+
 def _one_of(queryset: QuerySet[Any], missing: str, label: str = "") -> forms.ModelChoiceField:  # type: ignore[type-arg]
     """A choice among ``queryset`` (already narrowed to what the user may act on); ``missing`` when absent."""
     return forms.ModelChoiceField(
@@ -96,9 +106,7 @@ class InspectionForm(forms.Form):
     date = forms.DateField(label="检查日期", required=False)
     canteen = forms.ModelChoiceField(label="食堂", queryset=Canteen.objects.none(), required=False)
     note = forms.CharField(label="说明", required=False)
-    open_hazards = forms.TypedChoiceField(
-        label="登记隐患", choices=YES_NO, coerce=lambda v: v == "1", required=False, empty_value=False
-    )
+    open_hazards = YesNoField(label="登记隐患")
     severity = forms.ChoiceField(label="等级", choices=Severity.choices, required=False)
     responsible = forms.ModelChoiceField(label="责任人", queryset=User.objects.none(), required=False)
     deadline = forms.DateField(label="整改期限", required=False)
@@ -232,7 +240,7 @@ class RuleForm(forms.Form):
 
     threshold = forms.IntegerField(label="阈值", required=False)
     parameters = forms.CharField(label="参数", required=False)
-    is_active = forms.TypedChoiceField(choices=YES_NO, coerce=lambda v: v == "1", required=False, empty_value=False)
+    is_active = YesNoField(label="启用")
 
     def __init__(self, *args: Any, rules: QuerySet[Rule], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -118,10 +118,10 @@ HAZARD_OPEN = Action(
 def inspection(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     require_read(request)
     insp = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
-    kwargs = {"responsible_qs": selectors.responsible_list(school=insp.school), "results": insp.results.all()}
-    form = HazardOpenForm(**kwargs)
+    responsibles, results = selectors.responsible_list(school=insp.school), insp.results.all()
+    form = HazardOpenForm(responsible_qs=responsibles, results=results)
     if request.method == "POST":
-        form = HazardOpenForm(request.POST, **kwargs)
+        form = HazardOpenForm(request.POST, responsible_qs=responsibles, results=results)
         h = perform(request, HAZARD_OPEN, form, insp)
         if h is not FAILED:
             return hx_redirect(request, reverse("safety:hazard", args=[h.pk]))
