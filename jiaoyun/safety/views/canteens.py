@@ -16,8 +16,8 @@ from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import ActionForm, KitchenForm, MealForm, SampleForm, SixTForm, StaffForm
 from jiaoyun.safety.models import Canteen, SixTCheck
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read
-from jiaoyun.web.htmx import hx_redirect, render_page
+from jiaoyun.safety.views._common import Action, act, require_read
+from jiaoyun.web.htmx import render_page
 
 INVALID = "请检查填写内容"
 
@@ -55,17 +55,9 @@ def canteen(request: AuthedRequest, canteen_id: int) -> HttpResponse:
         name = ActionForm(request.POST, field="form", names=ACTIONS).name
         if name is not None:
             forms_[name] = ACTIONS[name].form(request.POST)
-            if perform(request, ACTIONS[name], forms_[name], c) is not FAILED:
-                return hx_redirect(request, reverse("safety:canteen", args=[c.pk]))
-    return render_page(
-        request,
-        "safety/canteen.html",
-        {
-            "c": c,
-            "editable": editable,
-            "forms": forms_,
-            **selectors.canteen_records(canteen=c, since=today - dt.timedelta(days=30)),
-            "staff": selectors.canteen_staff(user=request.user, canteen=c),
-            "today": today,
-        },
-    )
+            if done := act(request, ACTIONS[name], forms_[name], c, then=reverse("safety:canteen", args=[c.pk])):
+                return done
+    records = selectors.canteen_records(canteen=c, since=today - dt.timedelta(days=30))
+    staff = selectors.canteen_staff(user=request.user, canteen=c)
+    context = {"c": c, "editable": editable, "forms": forms_, "staff": staff, "today": today, **records}
+    return render_page(request, "safety/canteen.html", context)

@@ -12,15 +12,14 @@ from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read, yes_no
+from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read, yes_no
 from jiaoyun.web.charts import bar, category_chart, line
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.htmx import render_page
 
 
 def _charts(data: dict[str, Any]) -> dict[str, Any]:
@@ -75,24 +74,14 @@ COMPLIANCE_COLUMNS = [
     Column("日期", lambda s: s.date),
 ]
 
+COMPLIANCE_EXPORT = Export(COMPLIANCE_COLUMNS, "平安校园达标情况", "safety.ComplianceSnapshot")
+
 
 def compliance(request: AuthedRequest) -> HttpResponse:
     require_read(request)
-    qs = selectors.compliance_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request,
-            rows=qs,
-            columns=COMPLIANCE_COLUMNS,
-            filename="平安校园达标情况",
-            object_type="safety.ComplianceSnapshot",
-            personal=False,
-        )
-    return render_page(
-        request,
-        "safety/compliance.html",
-        {"page": paginate(request, qs), "filters": request.GET, "townships": selectors.township_list()},
-    )
+    rows = selectors.compliance_list(user=request.user, filters=request.GET)
+    context = {"townships": selectors.township_list()}
+    return list_page(request, rows, template="safety/compliance.html", export=COMPLIANCE_EXPORT, context=context)
 
 
 def _rule_update(user: User, _: None, data: dict[str, Any], files: Any) -> Rule:
@@ -114,8 +103,8 @@ def rules(request: AuthedRequest) -> HttpResponse:
     editable = is_safety_section(request.user) and request.user.can_write
     if request.method == "POST":
         form = RuleForm(request.POST, rules=selectors.rule_list())
-        if perform(request, RULE_UPDATE, form, None) is not FAILED:
-            return hx_redirect(request, reverse("safety:rules"))
+        if done := act(request, RULE_UPDATE, form, None, then=reverse("safety:rules")):
+            return done
     rows = [(r, json.dumps(r.parameters, ensure_ascii=False)) for r in selectors.rule_list()]
     return render_page(request, "safety/rules.html", {"rows": rows, "editable": editable})
 

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import DeviceKind
 from jiaoyun.safety.forms import DeviceForm, NextForm
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read, yes_no
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.safety.views._common import FAILED, Action, Export, list_page, perform, require_read, yes_no
+from jiaoyun.web.htmx import hx_redirect
 from jiaoyun.web.redirects import safe_next
 
 DEVICE_COLUMNS = [
@@ -29,6 +28,8 @@ DEVICE_COLUMNS = [
     ),
 ]
 
+DEVICE_EXPORT = Export(DEVICE_COLUMNS, "安防设备", "safety.Device")
+
 DEVICE_REGISTER = Action(
     DeviceForm,
     lambda u, _, d, f: services.device_register(
@@ -41,11 +42,6 @@ DEVICE_REGISTER = Action(
 
 def devices(request: AuthedRequest) -> HttpResponse:
     require_read(request)
-    qs = selectors.device_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=DEVICE_COLUMNS, filename="安防设备", object_type="safety.Device", personal=False
-        )
     manageable = selectors.school_list_for_devices(user=request.user)
     form = DeviceForm(schools=manageable)
     token = None
@@ -56,20 +52,10 @@ def devices(request: AuthedRequest) -> HttpResponse:
             # No redirect: the device's token is shown on this response only and is never stored in clear.
             token = registered[1]
             form = DeviceForm(schools=manageable)
-    return render_page(
-        request,
-        "safety/devices.html",
-        {
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "kinds": DeviceKind.choices,
-            "townships": selectors.township_list(),
-            "form": form,
-            "can_register": manageable.exists(),
-            "token": token,
-            "alerts": selectors.alert_list(user=request.user)[:20],
-        },
-    )
+    rows = selectors.device_list(user=request.user, filters=request.GET)
+    context = {"kinds": DeviceKind.choices, "townships": selectors.township_list(), "form": form, "token": token,
+               "can_register": manageable.exists(), "alerts": selectors.alert_list(user=request.user)[:20]}  # fmt: skip
+    return list_page(request, rows, template="safety/devices.html", export=DEVICE_EXPORT, context=context)
 
 
 ALERT_ACK = Action(NextForm, lambda u, alert, d, f: services.alert_acknowledge(actor=u, alert=alert))

@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import HazardStatus, Level, Severity
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
+from jiaoyun.web.htmx import render_page
 
 HAZARD_COLUMNS = [
     Column("乡镇", lambda h: h.school.township.name),
@@ -32,27 +31,15 @@ HAZARD_COLUMNS = [
     Column("督办层级", lambda h: h.get_level_display()),
 ]
 
+HAZARD_EXPORT = Export(HAZARD_COLUMNS, "安全隐患", "safety.Hazard")
+
 
 def hazards(request: AuthedRequest) -> HttpResponse:
     require_read(request)
-    qs = selectors.hazard_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=HAZARD_COLUMNS, filename="安全隐患", object_type="safety.Hazard", personal=False
-        )
-    return render_page(
-        request,
-        "safety/hazards.html",
-        {
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "townships": selectors.township_list(),
-            "statuses": HazardStatus.choices,
-            "severities": Severity.choices,
-            "levels": Level.choices,
-            "today": timezone.localdate(),
-        },
-    )
+    rows = selectors.hazard_list(user=request.user, filters=request.GET)
+    context = {"townships": selectors.township_list(), "statuses": HazardStatus.choices, "today": timezone.localdate(),
+               "severities": Severity.choices, "levels": Level.choices}  # fmt: skip
+    return list_page(request, rows, template="safety/hazards.html", export=HAZARD_EXPORT, context=context)
 
 
 # The actions on one hazard; the POST names one of them in its hidden ``action`` field.
@@ -73,10 +60,9 @@ def hazard(request: AuthedRequest, hazard_id: int) -> HttpResponse:
     if request.method == "POST":
         name = ActionForm(request.POST, field="action", names=ACTIONS).name
         if name is not None:
-            action = ACTIONS[name]
-            bound[name] = action.form(request.POST, request.FILES)
-            if perform(request, action, bound[name], h) is not FAILED:
-                return hx_redirect(request, reverse("safety:hazard", args=[h.pk]))
+            bound[name] = ACTIONS[name].form(request.POST, request.FILES)
+            if done := act(request, ACTIONS[name], bound[name], h, then=reverse("safety:hazard", args=[h.pk])):
+                return done
     context: dict[str, Any] = {
         "h": h,
         "rectify_form": bound.get("rectify") or RectifyForm(),

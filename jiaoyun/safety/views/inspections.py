@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import InspectionKind, Severity
 from jiaoyun.safety.forms import HazardOpenForm, InspectionForm, InspectionPickForm
 from jiaoyun.safety.models import Inspection
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
+from jiaoyun.web.htmx import render_page
 
 INSPECTION_COLUMNS = [
     Column("日期", lambda i: i.date),
@@ -30,24 +29,14 @@ INSPECTION_COLUMNS = [
     Column("检查人", lambda i: str(i.inspector)),
 ]
 
+INSPECTION_EXPORT = Export(INSPECTION_COLUMNS, "安全检查", "safety.Inspection")
+
 
 def inspections(request: AuthedRequest) -> HttpResponse:
     require_read(request)
-    qs = selectors.inspection_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request,
-            rows=qs,
-            columns=INSPECTION_COLUMNS,
-            filename="安全检查",
-            object_type="safety.Inspection",
-            personal=False,
-        )
-    return render_page(
-        request,
-        "safety/inspections.html",
-        {"page": paginate(request, qs), "filters": request.GET, "kinds": InspectionKind.choices},
-    )
+    rows = selectors.inspection_list(user=request.user, filters=request.GET)
+    context = {"kinds": InspectionKind.choices}
+    return list_page(request, rows, template="safety/inspections.html", export=INSPECTION_EXPORT, context=context)
 
 
 def _record(user: User, school: Any, data: dict[str, Any], form: InspectionForm, template: Any) -> Inspection:
@@ -84,25 +73,13 @@ def inspection_new(request: AuthedRequest) -> HttpResponse:
             lambda u, s, d, f: _record(u, s, d, form, template),
             lambda insp: f"已保存检查记录，得分{insp.score}",
         )
-        insp = perform(request, record, form, school)
-        if insp is not FAILED:
-            return hx_redirect(request, reverse("safety:inspection", args=[insp.pk]))
-    return render_page(
-        request,
-        "safety/inspection_new.html",
-        {
-            "schools": schools,
-            "school": school,
-            "templates": selectors.checklist_template_list(),
-            "template": template,
-            "items": items,
-            "canteens": canteens,
-            "kinds": InspectionKind.choices,
-            "severities": Severity.choices,
-            "responsibles": responsibles if responsibles is not None else [],
-            "today": timezone.localdate(),
-        },
-    )
+        if done := act(request, record, form, school, then=lambda insp: reverse("safety:inspection", args=[insp.pk])):
+            return done
+    context = {"schools": schools, "school": school, "templates": selectors.checklist_template_list(),
+               "template": template, "items": items, "canteens": canteens, "kinds": InspectionKind.choices,
+               "severities": Severity.choices, "responsibles": responsibles if responsibles is not None else [],
+               "today": timezone.localdate()}  # fmt: skip
+    return render_page(request, "safety/inspection_new.html", context)
 
 
 HAZARD_OPEN = Action(
@@ -122,9 +99,8 @@ def inspection(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     form = HazardOpenForm(responsible_qs=responsibles, results=results)
     if request.method == "POST":
         form = HazardOpenForm(request.POST, responsible_qs=responsibles, results=results)
-        h = perform(request, HAZARD_OPEN, form, insp)
-        if h is not FAILED:
-            return hx_redirect(request, reverse("safety:hazard", args=[h.pk]))
+        if done := act(request, HAZARD_OPEN, form, insp, then=lambda h: reverse("safety:hazard", args=[h.pk])):
+            return done
     return render_page(
         request,
         "safety/inspection.html",

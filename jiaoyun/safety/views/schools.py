@@ -14,9 +14,9 @@ from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import ActionForm, CanteenForm, GuardForm, GuardToggleForm, ProfileForm
 from jiaoyun.safety.models import Guard, SafetyProfile
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read
+from jiaoyun.safety.views._common import Action, act, require_read
 from jiaoyun.schools.models import School
-from jiaoyun.web.htmx import hx_redirect, render_page
+from jiaoyun.web.htmx import render_page
 
 
 def _guard_add(user: User, school: School, data: dict[str, Any], files: Any) -> Guard:
@@ -64,10 +64,10 @@ def school(request: AuthedRequest, school_id: int) -> HttpResponse:
         name = ActionForm(request.POST, field="form", names=ACTIONS, default="profile").name
         if name is not None:
             bound[name] = ACTIONS[name].form(request.POST, **form_kwargs.get(name, {}))
-            result = perform(request, ACTIONS[name], bound[name], school)
-            if result is not FAILED:
-                target = ("safety:canteen", result.pk) if name == "canteen" else ("safety:school", school.pk)
-                return hx_redirect(request, reverse(target[0], args=[target[1]]))
+            page = reverse("safety:school", args=[school.pk])
+            then = (lambda c: reverse("safety:canteen", args=[c.pk])) if name == "canteen" else page
+            if done := act(request, ACTIONS[name], bound[name], school, then=then):
+                return done
     return render_page(
         request,
         "safety/school.html",

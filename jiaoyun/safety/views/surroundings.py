@@ -10,12 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import ActionForm, JointActionForm, ResolveForm, RiskForm
-from jiaoyun.safety.views._common import FAILED, Action, perform, require_read
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
 
 RISK_COLUMNS = [
     Column("报告日期", lambda r: r.reported_on),
@@ -29,6 +27,7 @@ RISK_COLUMNS = [
     ),
     Column("状态", lambda r: r.get_status_display()),
 ]
+RISK_EXPORT = Export(RISK_COLUMNS, "校园周边风险", "safety.RiskReport")
 
 # The POST names one action in its hidden ``form`` field; "action" and "resolve" act on the report it names.
 ACTIONS: dict[str, Action] = {
@@ -43,11 +42,6 @@ ACTIONS: dict[str, Action] = {
 def risks(request: AuthedRequest) -> HttpResponse:
     require_read(request)
     qs = selectors.risk_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=RISK_COLUMNS, filename="校园周边风险", object_type="safety.RiskReport",
-            personal=False,
-        )  # fmt: skip
     manageable = selectors.school_list_manageable(user=request.user)
     form_kwargs: dict[str, dict[str, Any]] = {"report": {"schools": manageable}, "action": {"reports": qs},
                                               "resolve": {"reports": qs}}  # fmt: skip
@@ -56,19 +50,10 @@ def risks(request: AuthedRequest) -> HttpResponse:
         name = ActionForm(request.POST, field="form", names=ACTIONS).name
         if name is not None:
             bound = ACTIONS[name].form(request.POST, **form_kwargs[name])
-            if perform(request, ACTIONS[name], bound, None) is not FAILED:
-                return hx_redirect(request, reverse("safety:risks"))
+            if done := act(request, ACTIONS[name], bound, None, then=reverse("safety:risks")):
+                return done
             if name == "report":
                 form = bound
-    return render_page(
-        request,
-        "safety/risks.html",
-        {
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "form": form,
-            "can_report": manageable.exists(),
-            "manageable_ids": set(manageable.values_list("pk", flat=True)),
-            "today": timezone.localdate(),
-        },
-    )
+    context = {"form": form, "can_report": manageable.exists(), "today": timezone.localdate(),
+               "manageable_ids": set(manageable.values_list("pk", flat=True))}  # fmt: skip
+    return list_page(request, qs, template="safety/risks.html", export=RISK_EXPORT, context=context)
