@@ -244,15 +244,9 @@ def devices_check_offline(*, now: dt.datetime | None = None) -> int:
     alerts = []
     for d in rows:
         silent = f"最近心跳{timezone.localtime(d.last_seen_at):%m-%d %H:%M}" if d.last_seen_at else "从未上报心跳"
-        alerts.append(
-            SafetyAlert(
-                school_id=d.school_id,
-                kind=AlertKind.DEVICE_OFFLINE,
-                device=d,
-                created_at=now,
-                message=f"{d.school.name}：{d.name}（{d.serial}）离线，{silent}",
-            )
-        )
+        message = f"{d.school.name}：{d.name}（{d.serial}）离线，{silent}"
+        alerts.append(SafetyAlert(school_id=d.school_id, kind=AlertKind.DEVICE_OFFLINE, device=d, created_at=now,
+                                  message=message))  # fmt: skip
     SafetyAlert.objects.bulk_create(alerts)
     return len(rows)
 

@@ -24,9 +24,8 @@ from jiaoyun.core.types import User
 from jiaoyun.core.workflow import locked, require_state
 from jiaoyun.safety import conf
 from jiaoyun.safety.choices import AlertKind, HazardStatus, InspectionKind, Level, Severity, TemplateKind
-from jiaoyun.safety.models.canteen import Canteen
-from jiaoyun.safety.models.devices import SafetyAlert
-from jiaoyun.safety.models.hazards import (
+from jiaoyun.safety.models import (
+    Canteen,
     ChecklistTemplate,
     Escalation,
     Hazard,
@@ -34,6 +33,7 @@ from jiaoyun.safety.models.hazards import (
     HazardEvidence,
     Inspection,
     InspectionResult,
+    SafetyAlert,
 )
 from jiaoyun.safety.permissions import can_manage, is_safety_section, require_manage
 from jiaoyun.schools.models import School
@@ -292,15 +292,9 @@ def hazards_escalate_overdue(*, today: dt.date | None = None) -> int:
         to = NEXT_LEVEL[Level(h.level)]
         days = (today - h.deadline).days
         escalations.append(Escalation(hazard=h, date=today, from_level=h.level, to_level=to, days_overdue=days))
-        alerts.append(
-            SafetyAlert(
-                school=h.school,
-                kind=AlertKind.HAZARD_ESCALATED,
-                hazard=h,
-                created_at=now,
-                message=f"{h.school}隐患“{h.title[:60]}”逾期{days}天未整改，已升级至{Level(to).label}督办",
-            )
-        )
+        message = f"{h.school}隐患“{h.title[:60]}”逾期{days}天未整改，已升级至{Level(to).label}督办"
+        alerts.append(SafetyAlert(school=h.school, kind=AlertKind.HAZARD_ESCALATED, hazard=h, created_at=now,
+                                  message=message))  # fmt: skip
         h.level = to
         h.escalated_on = today
     Hazard.objects.bulk_update(hazards, ["level", "escalated_on"])

@@ -59,11 +59,6 @@ def risk_report_resolve(*, actor: User, report: RiskReport, note: str) -> RiskRe
         raise IllegalTransition("尚无联合处置记录，不能标记为已消除")
     report.status = RiskStatus.RESOLVED
     report.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=report,
-        changes={"status": [RiskStatus.OPEN, RiskStatus.RESOLVED]},
-        note=note,
-    )
+    changes = {"status": [RiskStatus.OPEN, RiskStatus.RESOLVED]}
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=report, changes=changes, note=note)
     return report
