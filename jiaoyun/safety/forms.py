@@ -20,7 +20,16 @@ from jiaoyun.safety.choices import (
     RiskLevel,
     Severity,
 )
-from jiaoyun.safety.models import Canteen, ChecklistItem, Guard, InspectionResult, RiskReport, Rule, SafetyProfile
+from jiaoyun.safety.models import (
+    Canteen,
+    ChecklistItem,
+    ChecklistTemplate,
+    Guard,
+    InspectionResult,
+    RiskReport,
+    Rule,
+    SafetyProfile,
+)
 from jiaoyun.safety.services.profile import PROFILE_FIELDS
 from jiaoyun.schools.models import School
 
@@ -114,14 +123,16 @@ class InspectionForm(forms.Form):
     def __init__(
         self,
         *args: Any,
+        school: School,
+        template: ChecklistTemplate,
         items: list[ChecklistItem],
-        canteens: list[Canteen],
+        canteens: QuerySet[Canteen],
         responsible_qs: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.items = items
-        self.fields["canteen"].queryset = Canteen.objects.filter(pk__in=[c.pk for c in canteens])  # type: ignore[attr-defined]
+        self.school, self.template, self.items = school, template, items
+        self.fields["canteen"].queryset = canteens  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = responsible_qs  # type: ignore[attr-defined]
         for item in items:
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(

@@ -285,9 +285,9 @@ def canteen_get(*, user: User, canteen_id: int) -> Canteen:
     return obj
 
 
-def canteen_list(*, school: School | None) -> list[Canteen]:
+def canteen_list(*, school: School | None) -> QuerySet[Canteen]:
     """The canteens of a school already read through the user's scope (none without a school)."""
-    return list(Canteen.objects.filter(school=school)) if school is not None else []
+    return Canteen.objects.filter(school=school) if school is not None else Canteen.objects.none()
 
 
 def canteen_records(*, canteen: Canteen, since: dt.date) -> dict[str, Any]:

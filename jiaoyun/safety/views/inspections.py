@@ -39,11 +39,11 @@ def inspections(request: AuthedRequest) -> HttpResponse:
     return list_page(request, rows, template="safety/inspections.html", export=INSPECTION_EXPORT, context=context)
 
 
-def _record(user: User, school: Any, data: dict[str, Any], form: InspectionForm, template: Any) -> Inspection:
+def _record(user: User, form: InspectionForm, data: dict[str, Any], files: Any) -> Inspection:
     return services.inspection_record(
         actor=user,
-        school=school,
-        template=template,
+        school=form.school,
+        template=form.template,
         kind=data["kind"],
         date=data["date"] or timezone.localdate(),
         outcomes=[services.ItemOutcome(pk, passed=passed, note=note) for pk, passed, note in form.outcomes()],
@@ -54,6 +54,10 @@ def _record(user: User, school: Any, data: dict[str, Any], form: InspectionForm,
         deadline=data["deadline"],
         severity=data["severity"] or Severity.LOW,
     )
+
+
+# The inspection is recorded on its own form, which knows the school, the checklist and its items.
+INSPECTION_RECORD = Action(InspectionForm, _record, lambda insp: f"已保存检查记录，得分{insp.score}")
 
 
 def inspection_new(request: AuthedRequest) -> HttpResponse:
@@ -67,13 +71,11 @@ def inspection_new(request: AuthedRequest) -> HttpResponse:
     canteens = selectors.canteen_list(school=school)
     responsibles = selectors.responsible_list(school=school) if school else None
     if request.method == "POST" and school and template and responsibles is not None:
-        form = InspectionForm(request.POST, items=items, canteens=canteens, responsible_qs=responsibles)
-        record = Action(
-            InspectionForm,
-            lambda u, s, d, f: _record(u, s, d, form, template),
-            lambda insp: f"已保存检查记录，得分{insp.score}",
-        )
-        if done := act(request, record, form, school, then=lambda insp: reverse("safety:inspection", args=[insp.pk])):
+        form = InspectionForm(request.POST, school=school, template=template, items=items, canteens=canteens,
+                              responsible_qs=responsibles)  # fmt: skip
+        if done := act(
+            request, INSPECTION_RECORD, form, form, then=lambda i: reverse("safety:inspection", args=[i.pk])
+        ):
             return done
     context = {"schools": schools, "school": school, "templates": selectors.checklist_template_list(),
                "template": template, "items": items, "canteens": canteens, "kinds": InspectionKind.choices,
