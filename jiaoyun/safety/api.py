@@ -3,16 +3,20 @@
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.safety import selectors, services
+from jiaoyun.safety.models import Hazard
 from jiaoyun.safety.permissions import can_read
 from jiaoyun.safety.schemas import (
     CloseIn,
+    ComplianceFilter,
+    DeviceFilter,
     DeviceOut,
     HazardFilter,
     HazardOut,
@@ -24,32 +28,32 @@ from jiaoyun.safety.schemas import (
 router = Router(tags=["safety"])
 
 
-def _read(request: HttpRequest) -> None:
+def _read(request: AuthedRequest) -> None:
     if not can_read(request.user):
         raise PermissionDenied("无权查看平安校园数据")
 
 
 @router.get("/compliance", response=list[SnapshotOut], summary="各校当前达标结果与差距")
 @paginate(PageNumberPagination, page_size=50)
-def compliance(request: HttpRequest, township: int | None = None, compliant: str | None = None) -> Any:
+def compliance(request: AuthedRequest, filters: Query[ComplianceFilter]) -> Any:
     _read(request)
-    return selectors.compliance_list(user=request.user, filters={"township": township, "compliant": compliant})
+    return selectors.compliance_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.get("/compliance/townships", response=list[TownshipRateOut], summary="各乡镇达标率（含三个100%）")
-def compliance_townships(request: HttpRequest) -> Any:
+def compliance_townships(request: AuthedRequest) -> Any:
     _read(request)
     return selectors.compliance_by_township(user=request.user)["townships"]
 
 
 @router.get("/hazards", response=list[HazardOut], summary="隐患列表")
 @paginate(PageNumberPagination, page_size=50)
-def hazards(request: HttpRequest, filters: Query[HazardFilter]) -> Any:
+def hazards(request: AuthedRequest, filters: Query[HazardFilter]) -> Any:
     _read(request)
     return selectors.hazard_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
-def _hazard(request: HttpRequest, hazard_id: int) -> Any:
+def _hazard(request: AuthedRequest, hazard_id: int) -> Hazard:
     try:
         return selectors.hazard_get(user=request.user, hazard_id=hazard_id)
     except Http404:
@@ -57,13 +61,13 @@ def _hazard(request: HttpRequest, hazard_id: int) -> Any:
 
 
 @router.post("/hazards/{hazard_id}/rectify", response=HazardOut, summary="提交整改（multipart：note + files）")
-def hazard_rectify(request: HttpRequest, hazard_id: int, note: Form[str], files: File[list[UploadedFile]]) -> Any:
+def hazard_rectify(request: AuthedRequest, hazard_id: int, note: Form[str], files: File[list[UploadedFile]]) -> Any:
     _read(request)
     return services.hazard_rectify(hazard=_hazard(request, hazard_id), actor=request.user, note=note, files=files)
 
 
 @router.post("/hazards/{hazard_id}/verify", response=HazardOut, summary="复查（须由整改人以外的人员）")
-def hazard_verify(request: HttpRequest, hazard_id: int, payload: VerifyIn) -> Any:
+def hazard_verify(request: AuthedRequest, hazard_id: int, payload: VerifyIn) -> Any:
     _read(request)
     return services.hazard_verify(
         hazard=_hazard(request, hazard_id), actor=request.user, passed=payload.passed, note=payload.note
@@ -71,20 +75,20 @@ def hazard_verify(request: HttpRequest, hazard_id: int, payload: VerifyIn) -> An
 
 
 @router.post("/hazards/{hazard_id}/close", response=HazardOut, summary="销号（须复查通过）")
-def hazard_close(request: HttpRequest, hazard_id: int, payload: CloseIn) -> Any:
+def hazard_close(request: AuthedRequest, hazard_id: int, payload: CloseIn) -> Any:
     _read(request)
     return services.hazard_close(hazard=_hazard(request, hazard_id), actor=request.user, note=payload.note)
 
 
 @router.get("/devices", response=list[DeviceOut], summary="安防设备与在线状态")
 @paginate(PageNumberPagination, page_size=50)
-def devices(request: HttpRequest, online: str | None = None, kind: str | None = None) -> Any:
+def devices(request: AuthedRequest, filters: Query[DeviceFilter]) -> Any:
     _read(request)
-    return selectors.device_list(user=request.user, filters={"online": online, "kind": kind})
+    return selectors.device_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.get("/bulletin", summary="月度通报平安校园部分（全县，按乡镇）")
-def bulletin(request: HttpRequest, month: str) -> Any:
+def bulletin(request: AuthedRequest, month: str) -> Any:
     _read(request)
     try:
         day = dt.date.fromisoformat(f"{month}-01")

@@ -11,7 +11,9 @@ before → 401 (audited, at most once per device and address per minute); a body
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -82,30 +84,43 @@ def _when(body: dict[str, Any]) -> dt.datetime | None | JsonResponse:
     return parsed
 
 
-@csrf_exempt
-@require_POST
-def heartbeat(request: HttpRequest) -> JsonResponse:
+Message = tuple[Device, dict[str, Any], dt.datetime | None]
+
+
+def _message(request: HttpRequest) -> Message | JsonResponse:
+    """The authenticated device, its JSON body and the time it names; or the error response."""
     device, body = _parse(request)
     if isinstance(body, JsonResponse):
         return body
-    assert device is not None
+    if device is None:  # not reached: _parse returns a device with every body
+        return _error(401, "设备未通过认证")
     at = _when(body)
     if isinstance(at, JsonResponse):
         return at
+    return device, body, at
+
+
+def _endpoint(handle: Callable[[Device, dict[str, Any], dt.datetime | None], JsonResponse]) -> Callable[..., Any]:
+    """A device endpoint: POST only, no CSRF token (the signature authenticates), ``handle`` gets the message."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(handle)
+    def view(request: HttpRequest) -> JsonResponse:
+        message = _message(request)
+        return message if isinstance(message, JsonResponse) else handle(*message)
+
+    return view
+
+
+@_endpoint
+def heartbeat(device: Device, body: dict[str, Any], at: dt.datetime | None) -> JsonResponse:
     device = device_heartbeat(device=device, at=at)
     return JsonResponse({"ok": True, "serial": device.serial, "online": device.is_online})
 
 
-@csrf_exempt
-@require_POST
-def events(request: HttpRequest) -> JsonResponse:
-    device, body = _parse(request)
-    if isinstance(body, JsonResponse):
-        return body
-    assert device is not None
-    at = _when(body)
-    if isinstance(at, JsonResponse):
-        return at
+@_endpoint
+def events(device: Device, body: dict[str, Any], at: dt.datetime | None) -> JsonResponse:
     payload = body.get("payload") or {}
     if not isinstance(payload, dict):
         return _error(400, "payload应为JSON对象")

@@ -1,3 +1,5 @@
+"""Schemas of the safety API: list query parameters (``*Filter``) and the rows it returns (``*Out``)."""
+
 import datetime as dt
 
 from ninja import Schema
@@ -59,10 +61,23 @@ class HazardOut(Schema):
         return str(obj.responsible)
 
 
+class ComplianceFilter(Schema):
+    """The query parameters of the compliance list (the same as the page's, see ``safety.filters``)."""
+
+    township: int | None = None
+    compliant: str | None = None
+
+
+class DeviceFilter(Schema):
+    online: str | None = None
+    kind: str | None = None
+
+
 class HazardFilter(Schema):
     status: str | None = None
     township: int | None = None
     severity: str | None = None
+    level: str | None = None
     overdue: str | None = None
     q: str | None = None
 

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
-from jiaoyun.safety.choices import HazardStatus, SixT
+from jiaoyun.core.choices import Role, Section
+from jiaoyun.core.filtersets import filter_by
+from jiaoyun.core.types import User
+from jiaoyun.safety.choices import SixT, TemplateKind
+from jiaoyun.safety.filters import (
+    OPEN_STATES,
+    UNFIXED_STATES,
+    ComplianceFilterSet,
+    DeviceFilterSet,
+    HazardFilterSet,
+    InspectionFilterSet,
+    RiskFilterSet,
+)
 from jiaoyun.safety.models import (
     Canteen,
     CanteenStaff,
+    ChecklistTemplate,
     ComplianceSnapshot,
     Device,
     Guard,
@@ -22,43 +37,86 @@ from jiaoyun.safety.models import (
     HazardEvidence,
     Inspection,
     RiskReport,
+    Rule,
     SafetyAlert,
     SafetyProfile,
     SixTCheck,
 )
-from jiaoyun.safety.permissions import schools_q
+from jiaoyun.safety.permissions import can_manage, is_safety_section, schools_q
 from jiaoyun.schools.models import School
-
-OPEN_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED, HazardStatus.VERIFIED]
-UNFIXED_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED]
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def school_list(*, user: Any) -> QuerySet[School]:
+def school_list(*, user: User) -> QuerySet[School]:
     return School.objects.filter(schools_q(user), is_active=True).select_related("township")
 
 
-def school_get(*, user: Any, school_id: int) -> School:
+def school_list_writable(*, user: User) -> QuerySet[School]:
+    """The schools in scope for a user who may write at all (none for read-only accounts)."""
+    schools = school_list(user=user)
+    return schools if user.can_write else schools.none()
+
+
+def school_list_manageable(*, user: User) -> QuerySet[School]:
+    """The schools in scope whose safety data the user may change (``can_manage``)."""
+    schools = school_list(user=user)
+    return schools.filter(pk__in=[s.pk for s in schools if can_manage(user, s)])
+
+
+def school_list_for_devices(*, user: User) -> QuerySet[School]:
+    """The schools where the user may register devices: the safety section, township officers and
+    principals who may write, within their scope."""
+    schools = school_list(user=user)
+    may = user.can_write and (is_safety_section(user) or user.role in (Role.PRINCIPAL, Role.TOWNSHIP_OFFICER))
+    return schools if may else schools.none()
+
+
+def township_list() -> QuerySet[Area]:
+    """The townships of the county, for filter drop-downs (names only, no personal data)."""
+    return Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code")
+
+
+def responsible_list(*, school: School) -> QuerySet[User]:
+    """Active users who can be made responsible for a hazard at ``school``: its staff, its township's
+    officers, the county administrators and the bureau's safety section."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(school=school)
+            | Q(role=Role.TOWNSHIP_OFFICER, area_id=school.township_id)
+            | Q(role=Role.COUNTY_ADMIN)
+            | Q(role=Role.BUREAU_STAFF, section=Section.SAFETY)
+        )
+        .order_by("role", "username")
+    )
+
+
+def school_get(*, user: User, school_id: int) -> School:
     school = School.objects.filter(schools_q(user), pk=school_id).select_related("township").first()
     if school is None:
         raise Http404("学校不存在或不在您的数据范围内")
     return school
 
 
-def profile_get(*, user: Any, school_id: int) -> dict[str, Any]:
+def profile_get(*, user: User, school_id: int) -> dict[str, Any]:
     school = school_get(user=user, school_id=school_id)
     return {
         "school": school,
         "profile": SafetyProfile.objects.filter(school=school).first(),
-        "guards": list(Guard.objects.filter(school=school).order_by("-on_duty", "name")),
+        "guards": list(guard_list(school=school)),
         "snapshot": ComplianceSnapshot.objects.filter(school=school).order_by("-date").first(),
         "history": list(ComplianceSnapshot.objects.filter(school=school).order_by("-date")[:12]),
         "canteens": list(Canteen.objects.filter(school=school)),
         "devices": list(Device.objects.filter(school=school)),
     }
+
+
+def guard_list(*, school: School) -> QuerySet[Guard]:
+    """The guards of a school already read through the user's scope, those on duty first."""
+    return Guard.objects.filter(school=school).order_by("-on_duty", "name")
 
 
 def latest_compliance_date(on: dt.date | None = None) -> dt.date | None:
@@ -69,23 +127,16 @@ def latest_compliance_date(on: dt.date | None = None) -> dt.date | None:
     return latest
 
 
-def compliance_list(*, user: Any, filters: Any = None) -> QuerySet[ComplianceSnapshot]:
+def compliance_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ComplianceSnapshot]:
     """The current compliance result of each visible school (the latest snapshot date)."""
-    filters = filters or {}
     day = latest_compliance_date()
     qs = ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"), date=day or dt.date.min).select_related(
         "school", "school__township"
     )
-    if filters.get("township"):
-        qs = qs.filter(school__township_id=filters["township"])
-    if filters.get("compliant") in ("1", "0"):
-        qs = qs.filter(compliant=filters["compliant"] == "1")
-    if filters.get("q"):
-        qs = qs.filter(school__name__contains=filters["q"])
-    return qs.order_by("school__township__sort", "school__code")
+    return filter_by(ComplianceFilterSet, filters, qs).order_by("school__township__sort", "school__code")
 
 
-def compliance_by_township(*, user: Any, on: dt.date | None = None) -> dict[str, Any]:
+def compliance_by_township(*, user: User, on: dt.date | None = None) -> dict[str, Any]:
     """Compliance rates per township and for the whole visible county, from the snapshot table."""
     day = latest_compliance_date(on)
     qs = ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"), date=day or dt.date.min)
@@ -126,7 +177,7 @@ def compliance_by_township(*, user: Any, on: dt.date | None = None) -> dict[str,
     return {"date": day, "townships": out, "county": county}
 
 
-def compliance_history(*, user: Any, limit: int = 12) -> list[dict[str, Any]]:
+def compliance_history(*, user: User, limit: int = 12) -> list[dict[str, Any]]:
     """County compliance rate at each snapshot date (oldest first)."""
     rows = (
         ComplianceSnapshot.objects.filter(schools_q(user, prefix="school__"))
@@ -137,33 +188,18 @@ def compliance_history(*, user: Any, limit: int = 12) -> list[dict[str, Any]]:
     return [{"date": r["date"], "rate": _rate(r["ok"], r["total"])} for r in reversed(list(rows))]
 
 
-def hazard_list(*, user: Any, filters: Any = None, today: dt.date | None = None) -> QuerySet[Hazard]:
-    filters = filters or {}
-    today = today or timezone.localdate()
+def hazard_list(
+    *, user: User, filters: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> QuerySet[Hazard]:
     qs = Hazard.objects.filter(schools_q(user, prefix="school__")).select_related(
         "school", "school__township", "responsible"
     )
-    status = filters.get("status")
-    if status in HazardStatus.values:
-        qs = qs.filter(status=status)
-    elif status == "active":
-        qs = qs.filter(status__in=OPEN_STATES)
-    if filters.get("overdue") == "1":
-        qs = qs.filter(status__in=UNFIXED_STATES, deadline__lt=today)
-    if filters.get("township"):
-        qs = qs.filter(school__township_id=filters["township"])
-    if filters.get("severity"):
-        qs = qs.filter(severity=filters["severity"])
-    if filters.get("level"):
-        qs = qs.filter(level=filters["level"])
-    if filters.get("mine") == "1":
-        qs = qs.filter(responsible_id=getattr(user, "pk", None))
-    if filters.get("q"):
-        qs = qs.filter(Q(title__contains=filters["q"]) | Q(school__name__contains=filters["q"]))
+    if filters:  # HazardFilterSet needs the reader (mine=1) and the day (overdue=1), so not filter_by
+        qs = HazardFilterSet(filters, queryset=qs, user=user, today=today).qs
     return qs.order_by("deadline", "id")
 
 
-def hazard_get(*, user: Any, hazard_id: int) -> Hazard:
+def hazard_get(*, user: User, hazard_id: int) -> Hazard:
     hazard = (
         Hazard.objects.filter(schools_q(user, prefix="school__"), pk=hazard_id)
         .select_related("school", "school__township", "responsible", "fixed_by", "verified_by", "opened_by")
@@ -175,7 +211,7 @@ def hazard_get(*, user: Any, hazard_id: int) -> Hazard:
     return hazard
 
 
-def hazard_evidence_get(*, user: Any, evidence_id: int) -> HazardEvidence:
+def hazard_evidence_get(*, user: User, evidence_id: int) -> HazardEvidence:
     """A rectification file, if its hazard's school is in the user's scope (else 404)."""
     evidence = (
         HazardEvidence.objects.filter(schools_q(user, prefix="event__hazard__school__"), pk=evidence_id)
@@ -187,19 +223,14 @@ def hazard_evidence_get(*, user: Any, evidence_id: int) -> HazardEvidence:
     return evidence
 
 
-def inspection_list(*, user: Any, filters: Any = None) -> QuerySet[Inspection]:
-    filters = filters or {}
+def inspection_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Inspection]:
     qs = Inspection.objects.filter(schools_q(user, prefix="school__")).select_related(
         "school", "template", "inspector", "canteen"
     )
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("school"):
-        qs = qs.filter(school_id=filters["school"])
-    return qs.order_by("-date", "-id")
+    return filter_by(InspectionFilterSet, filters, qs).order_by("-date", "-id")
 
 
-def inspection_get(*, user: Any, inspection_id: int) -> Inspection:
+def inspection_get(*, user: User, inspection_id: int) -> Inspection:
     obj = (
         Inspection.objects.filter(schools_q(user, prefix="school__"), pk=inspection_id)
         .select_related("school", "template", "inspector", "canteen")
@@ -226,52 +257,76 @@ def inspection_sixt_scores(inspection: Inspection) -> list[dict[str, Any]]:
     ]
 
 
-def device_list(*, user: Any, filters: Any = None) -> QuerySet[Device]:
-    filters = filters or {}
+def device_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Device]:
     qs = Device.objects.filter(schools_q(user, prefix="school__"), is_active=True).select_related(
         "school", "school__township"
     )
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("online") in ("1", "0"):
-        qs = qs.filter(is_online=filters["online"] == "1")
-    if filters.get("township"):
-        qs = qs.filter(school__township_id=filters["township"])
-    if filters.get("q"):
-        qs = qs.filter(Q(serial__contains=filters["q"]) | Q(school__name__contains=filters["q"]))
-    return qs.order_by("is_online", "school__township__sort", "school__code", "serial")
+    return filter_by(DeviceFilterSet, filters, qs).order_by(
+        "is_online", "school__township__sort", "school__code", "serial"
+    )
 
 
-def alert_list(*, user: Any, open_only: bool = True) -> QuerySet[SafetyAlert]:
+def alert_list(*, user: User, open_only: bool = True) -> QuerySet[SafetyAlert]:
     qs = SafetyAlert.objects.filter(schools_q(user, prefix="school__")).select_related("school", "device")
     if open_only:
         qs = qs.filter(acknowledged_at__isnull=True)
     return qs.order_by("-created_at", "-id")
 
 
-def risk_list(*, user: Any, filters: Any = None) -> QuerySet[RiskReport]:
-    filters = filters or {}
+def risk_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[RiskReport]:
     qs = RiskReport.objects.filter(schools_q(user, prefix="school__")).select_related("school", "reporter")
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("category"):
-        qs = qs.filter(category=filters["category"])
-    return qs.prefetch_related("actions").order_by("-reported_on", "-id")
+    return filter_by(RiskFilterSet, filters, qs).prefetch_related("actions").order_by("-reported_on", "-id")
 
 
-def canteen_get(*, user: Any, canteen_id: int) -> Canteen:
+def canteen_get(*, user: User, canteen_id: int) -> Canteen:
     obj = Canteen.objects.filter(schools_q(user, prefix="school__"), pk=canteen_id).select_related("school").first()
     if obj is None:
         raise Http404("食堂不存在或不在您的数据范围内")
     return obj
 
 
-def canteen_staff(*, user: Any, canteen: Canteen) -> QuerySet[CanteenStaff]:
+def canteen_list(*, school: School | None) -> QuerySet[Canteen]:
+    """The canteens of a school already read through the user's scope (none without a school)."""
+    return Canteen.objects.filter(school=school) if school is not None else Canteen.objects.none()
+
+
+def canteen_records(*, canteen: Canteen, since: dt.date) -> dict[str, Any]:
+    """The canteen page's recent records: 六T daily checks, samples and 陪餐 since ``since``, last inspections."""
+    return {
+        "checks": canteen.sixt_checks.filter(date__gte=since).order_by("-date"),
+        "samples": canteen.samples.filter(date__gte=since).order_by("-date", "meal")[:60],
+        "meals": canteen.accompaniments.filter(date__gte=since).order_by("-date", "meal")[:60],
+        "inspections": canteen.inspections.order_by("-date")[:10],
+        "template_id": ChecklistTemplate.objects.filter(kind=TemplateKind.CANTEEN).values_list("pk", flat=True).first(),
+    }
+
+
+def checklist_template_list() -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.filter(is_active=True)
+
+
+def checklist_template_pick(template_id: int | None) -> ChecklistTemplate | None:
+    """The active checklist ``template_id``, or without one the campus checklist."""
+    templates = checklist_template_list()
+    if template_id:
+        return templates.filter(pk=template_id).first()
+    return templates.filter(kind=TemplateKind.CAMPUS).first()
+
+
+def rule_list() -> QuerySet[Rule]:
+    return Rule.objects.order_by("sort", "code")
+
+
+def rule_get(rule_id: int) -> Rule | None:
+    return Rule.objects.filter(pk=rule_id).first()
+
+
+def canteen_staff(*, user: User, canteen: Canteen) -> QuerySet[CanteenStaff]:
     """The staff (and their health certificates) of a canteen within the user's scope."""
     return CanteenStaff.objects.filter(schools_q(user, prefix="canteen__school__"), canteen=canteen)
 
 
-def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:
+def canteen_scores(*, user: User, since: dt.date) -> list[dict[str, Any]]:
     """Per township: average canteen-inspection score and share of 六T daily checks with all six done."""
     insp = (
         Inspection.objects.filter(schools_q(user, prefix="school__"), canteen__isnull=False, date__gte=since)
@@ -310,7 +365,7 @@ def canteen_scores(*, user: Any, since: dt.date) -> list[dict[str, Any]]:
     return sorted(by_name.values(), key=lambda r: (r["sort"], r["township"]))
 
 
-def hazard_counts_by_township(*, user: Any, today: dt.date) -> list[dict[str, Any]]:
+def hazard_counts_by_township(*, user: User, today: dt.date) -> list[dict[str, Any]]:
     rows = (
         Hazard.objects.filter(schools_q(user, prefix="school__"), status__in=OPEN_STATES)
         .values("school__township__name", "school__township__sort")
@@ -323,7 +378,7 @@ def hazard_counts_by_township(*, user: Any, today: dt.date) -> list[dict[str, An
     return [{"township": r["school__township__name"], "open": r["open"], "overdue": r["overdue"]} for r in rows]
 
 
-def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+def dashboard(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     comp = compliance_by_township(user=user)
     hazards = hazard_counts_by_township(user=user, today=today)
@@ -391,7 +446,7 @@ def bulletin_section(*, month: dt.date) -> dict[str, Any]:
     }
     rows = []
     totals = {"schools": 0, "compliant": 0, "opened": 0, "closed": 0, "overdue": 0, "offline": 0}
-    for t in Area.objects.filter(level="township").order_by("sort", "code"):
+    for t in Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code"):
         c = comp.get(t.pk, {"total": 0, "ok": 0})
         h = hz.get(t.pk, {"opened": 0, "closed": 0, "overdue": 0})
         row = {

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from jiaoyun.core.audit import audit_record, snapshot
+from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def clean_or_raise(obj: models.Model, exclude: list[str] | None = None) -> None:
@@ -22,3 +27,13 @@ def clean_or_raise(obj: models.Model, exclude: list[str] | None = None) -> None:
             except Exception:
                 label = name
         raise DomainError("；".join(str(m) for m in messages), field=label if name != "__all__" else None)
+
+
+def created(obj: M, *, actor: User, clean: bool = False) -> M:
+    """Save the new row ``obj`` (after ``full_clean`` if ``clean``) with its audit entry, in the caller's
+    transaction. The one way the safety services add a record."""
+    if clean:
+        clean_or_raise(obj)
+    obj.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=obj, changes=snapshot(obj))
+    return obj

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +10,12 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.safety import conf
 from jiaoyun.safety.choices import BrightKitchen, Meal
 from jiaoyun.safety.models import Canteen, CanteenStaff, FoodSample, MealAccompaniment, SixTCheck
 from jiaoyun.safety.permissions import require_manage
-from jiaoyun.safety.services._util import clean_or_raise
+from jiaoyun.safety.services._util import clean_or_raise, created
 from jiaoyun.schools.models import School
 
 SIXT_FIELDS = ("handle", "integrate", "sweep", "standard", "checked", "improve")
@@ -28,18 +28,15 @@ def _not_future(date: dt.date) -> None:
 
 @transaction.atomic
 def canteen_create(
-    *, actor: Any, school: School, name: str, bright_kitchen: str = BrightKitchen.NONE, online: bool = False
+    *, actor: User, school: School, name: str, bright_kitchen: str = BrightKitchen.NONE, online: bool = False
 ) -> Canteen:
     require_manage(actor, school)
     canteen = Canteen(school=school, name=name.strip(), bright_kitchen=bright_kitchen, bright_kitchen_online=online)
-    clean_or_raise(canteen)
-    canteen.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=canteen, changes=snapshot(canteen))
-    return canteen
+    return created(canteen, actor=actor, clean=True)
 
 
 @transaction.atomic
-def canteen_update(*, actor: Any, canteen: Canteen, bright_kitchen: str, online: bool) -> Canteen:
+def canteen_update(*, actor: User, canteen: Canteen, bright_kitchen: str, online: bool) -> Canteen:
     require_manage(actor, canteen.school)
     before = snapshot(canteen)
     canteen.bright_kitchen = bright_kitchen
@@ -52,7 +49,7 @@ def canteen_update(*, actor: Any, canteen: Canteen, bright_kitchen: str, online:
 
 @transaction.atomic
 def sixt_check_record(
-    *, actor: Any, canteen: Canteen, date: dt.date, done: dict[str, bool], checker: str, note: str = ""
+    *, actor: User, canteen: Canteen, date: dt.date, done: dict[str, bool], checker: str, note: str = ""
 ) -> SixTCheck:
     """The daily 六T check; one per canteen and day (a second entry for the same day updates it)."""
     require_manage(actor, canteen.school)
@@ -73,7 +70,7 @@ def sixt_check_record(
 @transaction.atomic
 def accompaniment_record(
     *,
-    actor: Any,
+    actor: User,
     canteen: Canteen,
     date: dt.date,
     meal: str,
@@ -87,17 +84,16 @@ def accompaniment_record(
         raise DomainError("餐次无效", field="餐次")
     if not companion.strip():
         raise DomainError("请填写陪餐人", field="陪餐人")
-    rec = MealAccompaniment.objects.create(
+    rec = MealAccompaniment(
         canteen=canteen, date=date, meal=meal, companion=companion.strip(), is_parent=is_parent, comments=comments
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=rec, changes=snapshot(rec))
-    return rec
+    return created(rec, actor=actor)
 
 
 @transaction.atomic
 def sample_record(
     *,
-    actor: Any,
+    actor: User,
     canteen: Canteen,
     date: dt.date,
     meal: str,
@@ -119,28 +115,17 @@ def sample_record(
         raise DomainError(f"“{dish}”留样{weight_g}克，每样不少于{min_g}克", field="留样重量")
     if keep_hours < min_h:
         raise DomainError(f"“{dish}”留存{keep_hours}小时，应不少于{min_h}小时", field="留存时长")
-    rec = FoodSample.objects.create(
-        canteen=canteen,
-        date=date,
-        meal=meal,
-        dish=dish.strip(),
-        weight_g=weight_g,
-        keep_hours=keep_hours,
-        keeper=keeper,
-    )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=rec, changes=snapshot(rec))
-    return rec
+    sample = FoodSample(canteen=canteen, date=date, meal=meal, dish=dish.strip(), weight_g=weight_g,
+                        keep_hours=keep_hours, keeper=keeper)  # fmt: skip
+    return created(sample, actor=actor)
 
 
 @transaction.atomic
 def canteen_staff_add(
-    *, actor: Any, canteen: Canteen, name: str, post: str, cert_no: str, cert_valid_until: dt.date | None
+    *, actor: User, canteen: Canteen, name: str, post: str, cert_no: str, cert_valid_until: dt.date | None
 ) -> CanteenStaff:
     require_manage(actor, canteen.school)
     staff = CanteenStaff(
         canteen=canteen, name=name.strip(), post=post, health_cert_no=cert_no, health_cert_valid_until=cert_valid_until
     )
-    clean_or_raise(staff)
-    staff.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=staff, changes=snapshot(staff))
-    return staff
+    return created(staff, actor=actor, clean=True)

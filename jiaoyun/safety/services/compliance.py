@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.people.models import Student, Teacher
 from jiaoyun.safety.choices import RuleKind, Three100
 from jiaoyun.safety.compliance import GuardFact, SchoolFacts, evaluate
@@ -100,7 +101,7 @@ def _check_parameters(kind: str, threshold: int | None, parameters: dict[str, An
 @transaction.atomic
 def rule_update(
     *,
-    actor: Any,
+    actor: User,
     rule: Rule,
     threshold: int | None,
     parameters: dict[str, Any] | None = None,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.safety import conf, device_protocol
 from jiaoyun.safety.choices import AlertKind, DeviceEventKind, DeviceKind
 from jiaoyun.safety.models import Device, DeviceEvent, DeviceNonce, SafetyAlert
@@ -41,7 +42,7 @@ def new_token() -> str:
 
 @transaction.atomic
 def device_register(
-    *, actor: Any, school: School, kind: str, name: str, serial: str, interval_seconds: int | None = None
+    *, actor: User, school: School, kind: str, name: str, serial: str, interval_seconds: int | None = None
 ) -> tuple[Device, str]:
     """Register a device; returns it with its token, which is shown once and stored only as a hash."""
     require_manage(actor, school)
@@ -69,7 +70,7 @@ def device_register(
 
 
 @transaction.atomic
-def device_token_rotate(*, actor: Any, device: Device) -> str:
+def device_token_rotate(*, actor: User, device: Device) -> str:
     """Issue a new token (the old one stops working at once)."""
     require_manage(actor, device.school)
     token = new_token()
@@ -243,21 +244,15 @@ def devices_check_offline(*, now: dt.datetime | None = None) -> int:
     alerts = []
     for d in rows:
         silent = f"最近心跳{timezone.localtime(d.last_seen_at):%m-%d %H:%M}" if d.last_seen_at else "从未上报心跳"
-        alerts.append(
-            SafetyAlert(
-                school_id=d.school_id,
-                kind=AlertKind.DEVICE_OFFLINE,
-                device=d,
-                created_at=now,
-                message=f"{d.school.name}：{d.name}（{d.serial}）离线，{silent}",
-            )
-        )
+        message = f"{d.school.name}：{d.name}（{d.serial}）离线，{silent}"
+        alerts.append(SafetyAlert(school_id=d.school_id, kind=AlertKind.DEVICE_OFFLINE, device=d, created_at=now,
+                                  message=message))  # fmt: skip
     SafetyAlert.objects.bulk_create(alerts)
     return len(rows)
 
 
 @transaction.atomic
-def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+def alert_acknowledge(*, actor: User, alert: SafetyAlert) -> SafetyAlert:
     require_manage(actor, alert.school)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()

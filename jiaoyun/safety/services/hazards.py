@@ -8,10 +8,9 @@ open ──rectify──▶ rectified ──verify(pass, by someone other than t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +20,8 @@ from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
 from jiaoyun.core.files import check_upload
+from jiaoyun.core.types import User
+from jiaoyun.core.workflow import locked, require_state
 from jiaoyun.safety import conf
 from jiaoyun.safety.choices import AlertKind, HazardStatus, InspectionKind, Level, Severity, TemplateKind
 from jiaoyun.safety.models import (
@@ -45,7 +46,7 @@ class ItemOutcome:
     note: str = ""
 
 
-def _may_inspect(user: Any, school: School, kind: str) -> bool:
+def _may_inspect(user: User, school: School, kind: str) -> bool:
     if not can_manage(user, school):
         return False
     if kind == InspectionKind.SELF:
@@ -58,7 +59,7 @@ def _may_inspect(user: Any, school: School, kind: str) -> bool:
 @transaction.atomic
 def inspection_record(
     *,
-    actor: Any,
+    actor: User,
     school: School,
     template: ChecklistTemplate,
     kind: str,
@@ -67,7 +68,7 @@ def inspection_record(
     canteen: Canteen | None = None,
     note: str = "",
     open_hazards: bool = False,
-    responsible: Any = None,
+    responsible: User | None = None,
     deadline: dt.date | None = None,
     severity: str = Severity.LOW,
 ) -> Inspection:
@@ -132,7 +133,7 @@ def inspection_record(
     return inspection
 
 
-def _event(hazard: Hazard, *, actor: Any, action: str, from_status: str, note: str = "") -> HazardEvent:
+def _event(hazard: Hazard, *, actor: User, action: str, from_status: str, note: str = "") -> HazardEvent:
     event = HazardEvent.objects.create(
         hazard=hazard,
         at=timezone.now(),
@@ -155,11 +156,11 @@ def _event(hazard: Hazard, *, actor: Any, action: str, from_status: str, note: s
 @transaction.atomic
 def hazard_open(
     *,
-    actor: Any,
+    actor: User,
     school: School,
     title: str,
     severity: str,
-    responsible: Any,
+    responsible: User | None,
     deadline: dt.date,
     inspection_result: InspectionResult | None = None,
 ) -> Hazard:
@@ -193,16 +194,19 @@ def hazard_open(
     return hazard
 
 
-def _locked(hazard: Hazard) -> Hazard:
-    return Hazard.objects.select_for_update().select_related("school").get(pk=hazard.pk)
+def _refused(act: str) -> Callable[[str, Collection[str]], str]:
+    """The refusal of ``act`` on a hazard in the wrong state, naming the state it is in."""
+    return lambda current, _allowed: f"隐患当前为“{HazardStatus(current).label}”，{act}"
+
+
+NOT_VERIFIED = "隐患未经复查验收，不能销号：整改后须由整改人以外的人员复查通过"
 
 
 @transaction.atomic
-def hazard_rectify(*, hazard: Hazard, actor: Any, note: str, files: Sequence[UploadedFile]) -> Hazard:
+def hazard_rectify(*, hazard: Hazard, actor: User, note: str, files: Sequence[UploadedFile]) -> Hazard:
     """The responsible person (or a manager of the school) reports the fix with evidence."""
-    hazard = _locked(hazard)
-    if hazard.status != HazardStatus.OPEN:
-        raise IllegalTransition(f"隐患当前为“{hazard.get_status_display()}”，只有待整改的隐患可以提交整改")
+    hazard = locked(hazard, "school")
+    require_state(hazard.status, [HazardStatus.OPEN], message=_refused("只有待整改的隐患可以提交整改"))
     if actor.pk != hazard.responsible_id and not can_manage(actor, hazard.school):
         raise PermissionDenied("只有整改责任人或学校管理人员可以提交整改")
     if not note.strip():
@@ -222,13 +226,12 @@ def hazard_rectify(*, hazard: Hazard, actor: Any, note: str, files: Sequence[Upl
 
 
 @transaction.atomic
-def hazard_verify(*, hazard: Hazard, actor: Any, passed: bool, note: str) -> Hazard:
+def hazard_verify(*, hazard: Hazard, actor: User, passed: bool, note: str) -> Hazard:
     """Re-inspection (复查) by someone other than the fixer: pass → verified; fail → back to open."""
-    hazard = _locked(hazard)
-    if hazard.status != HazardStatus.RECTIFIED:
-        raise IllegalTransition(
-            f"隐患当前为“{hazard.get_status_display()}”，只有已整改待复查的隐患可以复查；请先提交整改"
-        )
+    hazard = locked(hazard, "school")
+    require_state(
+        hazard.status, [HazardStatus.RECTIFIED], message=_refused("只有已整改待复查的隐患可以复查；请先提交整改")
+    )
     if not can_manage(actor, hazard.school):
         raise PermissionDenied("无权复查该学校的隐患")
     if actor.pk == hazard.fixed_by_id:
@@ -244,13 +247,16 @@ def hazard_verify(*, hazard: Hazard, actor: Any, passed: bool, note: str) -> Haz
 
 
 @transaction.atomic
-def hazard_close(*, hazard: Hazard, actor: Any, note: str = "") -> Hazard:
+def hazard_close(*, hazard: Hazard, actor: User, note: str = "") -> Hazard:
     """销号: only after a passed re-inspection by someone other than the fixer."""
-    hazard = _locked(hazard)
-    if hazard.status == HazardStatus.CLOSED:
-        raise IllegalTransition("隐患已销号")
-    if hazard.status != HazardStatus.VERIFIED or hazard.verified_by_id is None:
-        raise IllegalTransition("隐患未经复查验收，不能销号：整改后须由整改人以外的人员复查通过")
+    hazard = locked(hazard, "school")
+    require_state(
+        hazard.status,
+        [HazardStatus.VERIFIED],
+        message=lambda current, _: "隐患已销号" if current == HazardStatus.CLOSED else NOT_VERIFIED,
+    )
+    if hazard.verified_by_id is None:
+        raise IllegalTransition(NOT_VERIFIED)
     if hazard.verified_by_id == hazard.fixed_by_id:
         raise IllegalTransition("复查人与整改人为同一人，不能销号，请由整改人以外的人员重新复查")
     if not can_manage(actor, hazard.school):
@@ -286,15 +292,9 @@ def hazards_escalate_overdue(*, today: dt.date | None = None) -> int:
         to = NEXT_LEVEL[Level(h.level)]
         days = (today - h.deadline).days
         escalations.append(Escalation(hazard=h, date=today, from_level=h.level, to_level=to, days_overdue=days))
-        alerts.append(
-            SafetyAlert(
-                school=h.school,
-                kind=AlertKind.HAZARD_ESCALATED,
-                hazard=h,
-                created_at=now,
-                message=f"{h.school}隐患“{h.title[:60]}”逾期{days}天未整改，已升级至{Level(to).label}督办",
-            )
-        )
+        message = f"{h.school}隐患“{h.title[:60]}”逾期{days}天未整改，已升级至{Level(to).label}督办"
+        alerts.append(SafetyAlert(school=h.school, kind=AlertKind.HAZARD_ESCALATED, hazard=h, created_at=now,
+                                  message=message))  # fmt: skip
         h.level = to
         h.escalated_on = today
     Hazard.objects.bulk_update(hazards, ["level", "escalated_on"])

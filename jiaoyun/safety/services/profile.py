@@ -10,6 +10,7 @@ from django.db import transaction
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import User
 from jiaoyun.safety.models import Guard, SafetyProfile
 from jiaoyun.safety.permissions import require_manage
 from jiaoyun.safety.services._util import clean_or_raise
@@ -20,7 +21,7 @@ GUARD_FIELDS = ["name", "birth_date", "certificate_no", "certificate_valid_until
 
 
 @transaction.atomic
-def profile_update(*, actor: Any, school: School, data: dict[str, Any]) -> SafetyProfile:
+def profile_update(*, actor: User, school: School, data: dict[str, Any]) -> SafetyProfile:
     """Create or change the safety profile of a school; unknown fields are refused."""
     require_manage(actor, school)
     unknown = set(data) - set(PROFILE_FIELDS)
@@ -44,7 +45,7 @@ def profile_update(*, actor: Any, school: School, data: dict[str, Any]) -> Safet
 @transaction.atomic
 def guard_add(
     *,
-    actor: Any,
+    actor: User,
     school: School,
     name: str,
     birth_date: dt.date,
@@ -68,7 +69,7 @@ def guard_add(
 
 
 @transaction.atomic
-def guard_update(*, actor: Any, guard: Guard, data: dict[str, Any]) -> Guard:
+def guard_update(*, actor: User, guard: Guard, data: dict[str, Any]) -> Guard:
     require_manage(actor, guard.school)
     unknown = set(data) - set(GUARD_FIELDS)
     if unknown:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from jiaoyun.core.audit import audit_record, snapshot
+from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition
+from jiaoyun.core.types import User
 from jiaoyun.safety.choices import RiskCategory, RiskLevel, RiskStatus
 from jiaoyun.safety.models import JointAction, RiskReport
 from jiaoyun.safety.permissions import require_manage
+from jiaoyun.safety.services._util import created
 from jiaoyun.schools.models import School
 
 
 @transaction.atomic
 def risk_report_create(
-    *, actor: Any, school: School, category: str, level: str, description: str, reported_on: dt.date | None = None
+    *, actor: User, school: School, category: str, level: str, description: str, reported_on: dt.date | None = None
 ) -> RiskReport:
     require_manage(actor, school)
     if category not in RiskCategory.values:
@@ -28,21 +29,14 @@ def risk_report_create(
         raise DomainError("风险等级无效", field="风险等级")
     if not description.strip():
         raise DomainError("请填写情况描述", field="情况描述")
-    report = RiskReport.objects.create(
-        school=school,
-        category=category,
-        level=level,
-        description=description.strip()[:500],
-        reported_on=reported_on or timezone.localdate(),
-        reporter=actor,
-    )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=report, changes=snapshot(report))
-    return report
+    report = RiskReport(school=school, category=category, level=level, description=description.strip()[:500],
+                        reported_on=reported_on or timezone.localdate(), reporter=actor)  # fmt: skip
+    return created(report, actor=actor)
 
 
 @transaction.atomic
 def joint_action_log(
-    *, actor: Any, report: RiskReport, department: str, date: dt.date, action: str, result: str = ""
+    *, actor: User, report: RiskReport, department: str, date: dt.date, action: str, result: str = ""
 ) -> JointAction:
     require_manage(actor, report.school)
     if report.status != RiskStatus.OPEN:
@@ -51,20 +45,13 @@ def joint_action_log(
         raise DomainError("请填写联动部门和措施", field="联动部门")
     if date < report.reported_on:
         raise DomainError("处置日期不能早于风险报告日期", field="日期")
-    row = JointAction.objects.create(
-        report=report,
-        department=department.strip(),
-        date=date,
-        action=action.strip(),
-        result=result.strip(),
-        logged_by=actor,
-    )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=row, changes=snapshot(row))
-    return row
+    row = JointAction(report=report, department=department.strip(), date=date, action=action.strip(),
+                      result=result.strip(), logged_by=actor)  # fmt: skip
+    return created(row, actor=actor)
 
 
 @transaction.atomic
-def risk_report_resolve(*, actor: Any, report: RiskReport, note: str) -> RiskReport:
+def risk_report_resolve(*, actor: User, report: RiskReport, note: str) -> RiskReport:
     require_manage(actor, report.school)
     if report.status != RiskStatus.OPEN:
         raise IllegalTransition("风险已消除")
@@ -72,7 +59,6 @@ def risk_report_resolve(*, actor: Any, report: RiskReport, note: str) -> RiskRep
         raise IllegalTransition("尚无联合处置记录，不能标记为已消除")
     report.status = RiskStatus.RESOLVED
     report.save(update_fields=["status"])
-    audit_record(
-        actor=actor, action=AuditAction.TRANSITION, obj=report, changes={"status": ["open", "resolved"]}, note=note
-    )
+    changes = {"status": [RiskStatus.OPEN, RiskStatus.RESOLVED]}
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=report, changes=changes, note=note)
     return report

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.safety.models import ChecklistTemplate
@@ -35,7 +36,7 @@ def photo():
 
 @pytest.fixture
 def soon():
-    return dt.date.today() + dt.timedelta(days=7)
+    return timezone.localdate() + dt.timedelta(days=7)
 
 
 @pytest.fixture(autouse=True)

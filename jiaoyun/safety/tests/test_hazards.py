@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
 from jiaoyun.core.models import AuditEntry
@@ -33,7 +34,7 @@ def test_inspection_scores_and_opens_a_hazard_per_failed_item(
         school=school_a,
         template=campus_template,
         kind="township",
-        date=dt.date.today(),
+        date=timezone.localdate(),
         outcomes=_outcomes(campus_template, ["东侧校门铰链断裂", "围墙倒塌3米"]),
         open_hazards=True,
         responsible=principal,
@@ -53,7 +54,7 @@ def test_inspection_needs_every_item(principal, school_a, campus_template):
             school=school_a,
             template=campus_template,
             kind="self",
-            date=dt.date.today(),
+            date=timezone.localdate(),
             outcomes=outcomes,
         )
 
@@ -65,7 +66,7 @@ def test_principal_cannot_record_a_county_inspection(principal, school_a, campus
             school=school_a,
             template=campus_template,
             kind="county",
-            date=dt.date.today(),
+            date=timezone.localdate(),
             outcomes=_outcomes(campus_template, []),
         )
 
@@ -169,7 +170,7 @@ def test_canteen_inspection_opens_hazards_for_failed_items(principal, school_a, 
             school=school_a,
             template=canteen_template,
             kind="self",
-            date=dt.date.today(),
+            date=timezone.localdate(),
             canteen=canteen,
             outcomes=_outcomes(canteen_template, ["冰箱内有过期牛奶"]),
         )
@@ -178,7 +179,7 @@ def test_canteen_inspection_opens_hazards_for_failed_items(principal, school_a, 
         school=school_a,
         template=canteen_template,
         kind="self",
-        date=dt.date.today(),
+        date=timezone.localdate(),
         canteen=canteen,
         outcomes=_outcomes(canteen_template, ["冰箱内有过期牛奶"]),
         responsible=principal,
@@ -201,7 +202,7 @@ def test_canteen_inspection_opens_hazards_for_failed_items(principal, school_a, 
 
 def test_food_sample_below_minimum_is_refused(principal, school_a):
     canteen = services.canteen_create(actor=principal, school=school_a, name="学生食堂")
-    today = dt.date.today()
+    today = timezone.localdate()
     with pytest.raises(DomainError, match="每样不少于125克"):
         services.sample_record(
             actor=principal,
@@ -246,7 +247,7 @@ def test_joint_action_then_resolve_risk(township_officer, school_a):
         actor=township_officer,
         report=report,
         department="交警大队",
-        date=dt.date.today(),
+        date=timezone.localdate(),
         action="设置减速带",
         result="已完成",
     )

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.safety import selectors, services
@@ -180,7 +181,7 @@ def test_rule_edit_page_for_safety_section(client, data, safety_staff, principal
 
 
 def test_bulletin_section_figures(data, principal, vice_principal, school_a, photo):
-    today = dt.date.today()
+    today = timezone.localdate()
     h = Hazard.objects.get(title="A隐患0")
     h = services.hazard_rectify(hazard=h, actor=principal, note="修", files=[photo])
     h = services.hazard_verify(hazard=h, actor=vice_principal, passed=True, note="好")
@@ -205,7 +206,7 @@ def test_canteen_records_through_the_page(client, data, principal, school_a):
 
     c = Canteen.objects.get(school=school_a)
     client.force_login(principal)
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     url = reverse("safety:canteen", args=[c.pk])
     client.post(url, {"form": "sixt", "date": today, "handle": "on", "sweep": "on", "checker": "王师傅"})
     check = SixTCheck.objects.get(canteen=c)
@@ -258,7 +259,7 @@ def test_risk_report_and_joint_action_through_the_page(client, data, township_of
             "form": "action",
             "report": r.pk,
             "department": "市场监管所",
-            "date": dt.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "action": "清理摊贩",
         },
     )
@@ -271,7 +272,7 @@ def test_bulletin_section_renders_inside_a_pdf(client, data, county_admin):
     from jiaoyun.reports.pdf import pdf_text
 
     client.force_login(county_admin)
-    month = dt.date.today().strftime("%Y-%m")
+    month = timezone.localdate().strftime("%Y-%m")
     resp = client.get(reverse("safety:bulletin"), {"month": month, "format": "pdf"})
     assert resp["Content-Type"] == "application/pdf"
     text = pdf_text(resp.content)
@@ -287,7 +288,7 @@ def test_inspection_and_school_pages_query_count(
         school=school_a,
         template=campus_template,
         kind="county",
-        date=dt.date.today(),
+        date=timezone.localdate(),
         outcomes=[services.ItemOutcome(i.pk, passed=n % 2 == 0, note=f"问题{n}") for n, i in enumerate(items)],
         open_hazards=True,
         responsible=principal,

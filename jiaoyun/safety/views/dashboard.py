@@ -1,0 +1,125 @@
+"""The county overview: the dashboard, the compliance list, the compliance rules and the monthly bulletin."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import AuthedRequest, User
+from jiaoyun.exchange.export import Column
+from jiaoyun.safety import selectors, services
+from jiaoyun.safety.forms import BulletinForm, RuleForm
+from jiaoyun.safety.models import Rule
+from jiaoyun.safety.permissions import is_safety_section
+from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read, yes_no
+from jiaoyun.web.charts import bar, category_chart, line
+from jiaoyun.web.htmx import render_page
+
+
+def _charts(data: dict[str, Any]) -> dict[str, Any]:
+    """The four dashboard charts: compliance, hazards and canteens per township; compliance over time."""
+    comp, hz, ct, hist = data["compliance"]["townships"], data["hazards"], data["canteens"], data["history"]
+    return {
+        "chart_compliance": category_chart(
+            [r["township"] for r in comp],
+            [
+                bar("达标率", [r["rate"] for r in comp]),
+                line("保安配备", [r["guards_rate"] for r in comp]),
+                line("封闭管理", [r["closed_rate"] for r in comp]),
+                line("报警监控联网", [r["linked_rate"] for r in comp]),
+            ],
+            y_max=100,
+            y_name="%",
+        ),
+        "chart_hazards": category_chart(
+            [r["township"] for r in hz],
+            [bar("未销号", [r["open"] for r in hz]), bar("逾期", [r["overdue"] for r in hz], color="#c0392b")],
+        ),
+        "chart_canteens": category_chart(
+            [r["township"] for r in ct],
+            [bar("六T检查平均分", [r["score"] for r in ct]), line("六T日检全项完成率", [r["daily_rate"] for r in ct])],
+            y_max=100,
+        ),
+        "chart_history": category_chart(
+            [f"{r['date']:%Y-%m-%d}" for r in hist],
+            [line("达标率", [r["rate"] for r in hist])],
+            y_max=100,
+            y_name="%",
+            rotate=None,
+            grid=None,
+        ),
+    }
+
+
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    require_read(request)
+    data = selectors.dashboard(user=request.user)
+    return render_page(request, "safety/dashboard.html", {**data, **_charts(data)})
+
+
+COMPLIANCE_COLUMNS = [
+    Column("乡镇", lambda s: s.school.township.name),
+    Column("学校", lambda s: s.school.name),
+    Column("师生员工数", lambda s: s.people),
+    Column("应配保安员", lambda s: s.guards_required),
+    Column("在岗保安员", lambda s: s.guards_on_duty),
+    Column("达标", lambda s: yes_no(s.compliant)),
+    Column("差距", lambda s: "；".join(s.gaps)),
+    Column("日期", lambda s: s.date),
+]
+
+COMPLIANCE_EXPORT = Export(COMPLIANCE_COLUMNS, "平安校园达标情况", "safety.ComplianceSnapshot")
+
+
+def compliance(request: AuthedRequest) -> HttpResponse:
+    require_read(request)
+    rows = selectors.compliance_list(user=request.user, filters=request.GET)
+    context = {"townships": selectors.township_list()}
+    return list_page(request, rows, template="safety/compliance.html", export=COMPLIANCE_EXPORT, context=context)
+
+
+def _rule_update(user: User, _: None, data: dict[str, Any], files: Any) -> Rule:
+    rule = data["rule"]
+    try:
+        return services.rule_update(
+            actor=user, rule=rule, threshold=data["threshold"], parameters=data["parameters"],
+            is_active=data["is_active"],
+        )  # fmt: skip
+    except DomainError as exc:
+        raise DomainError(f"规则“{rule}”：{exc}") from exc
+
+
+RULE_UPDATE = Action(RuleForm, _rule_update, lambda rule: f"已修改规则“{rule}”并重新计算达标结果")
+
+
+def rules(request: AuthedRequest) -> HttpResponse:
+    require_read(request)
+    editable = is_safety_section(request.user) and request.user.can_write
+    if request.method == "POST":
+        form = RuleForm(request.POST, rules=selectors.rule_list())
+        if done := act(request, RULE_UPDATE, form, None, then=reverse("safety:rules")):
+            return done
+    rows = [(r, json.dumps(r.parameters, ensure_ascii=False)) for r in selectors.rule_list()]
+    return render_page(request, "safety/rules.html", {"rows": rows, "editable": editable})
+
+
+def bulletin(request: AuthedRequest) -> HttpResponse:
+    """The monthly safety section on its own page (the bulletin includes the same partial)."""
+    require_read(request)
+    form = BulletinForm(request.GET)
+    form.is_valid()
+    month = form.cleaned_data.get("month") or timezone.localdate().replace(day=1)
+    section = selectors.bulletin_section(month=month)
+    if form.cleaned_data.get("format") == "pdf":
+        from jiaoyun.reports.pdf import render_pdf
+
+        response = HttpResponse(render_pdf("safety/pdf/bulletin.html", {"section": section}), "application/pdf")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(section['title'])}.pdf"
+        return response
+    return render_page(request, "safety/bulletin.html", {"section": section})
