@@ -51,7 +51,7 @@ def rejects_xlsx(batch: ImportBatch) -> bytes:
     if not batch.stored_path:
         raise FileNotFoundError("purged")
     path = Path(batch.stored_path)
-    table = open_table(path, known=kind.knows)
+    table = open_table(path, known=kind.knows, name=batch.file_name)
     sensitive = {i for i, h in enumerate(table.headers) if _identifying(h, kind)}
 
     def rows() -> Iterator[list[Any]]:

@@ -67,7 +67,9 @@ def import_preview(*, actor: Actor, batch: ImportBatch, on_progress: Progress | 
     kind = get_kind(batch.kind)
     ctx = Context(actor=as_user(actor), write=False, batch_id=batch.pk)
     try:
-        result = run_import(kind=kind, path=Path(batch.stored_path), ctx=ctx, on_progress=on_progress)
+        result = run_import(
+            kind=kind, path=Path(batch.stored_path), ctx=ctx, on_progress=on_progress, name=batch.file_name
+        )
     except DomainError as exc:
         batch.status, batch.message, batch.progress = BatchStatus.FAILED, str(exc), 100
         batch.save(update_fields=["status", "message", "progress"])
@@ -98,7 +100,14 @@ def import_confirm(*, actor: Actor, batch: ImportBatch, on_progress: Progress | 
     ctx = Context(actor=as_user(actor), write=True, batch_id=batch.pk)
     try:
         with transaction.atomic():
-            result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress, expected_rows=batch.total)
+            result = run_import(
+                kind=kind,
+                path=path,
+                ctx=ctx,
+                on_progress=on_progress,
+                expected_rows=batch.total,
+                name=batch.file_name,
+            )
             _save_result(batch, result)
             batch.status = BatchStatus.IMPORTED
             batch.confirmed_by = as_user(actor)

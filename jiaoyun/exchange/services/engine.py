@@ -127,13 +127,16 @@ def run_import(
     on_progress: Progress | None = None,
     keep: int | None = None,
     expected_rows: int = 0,
+    name: str = "",
 ) -> RunResult:
     """Validate (and, when ``ctx.write``, write) a file; fatal problems raise DomainError.
+
+    ``name`` is the file's name as uploaded (messages name it).
 
     ``on_progress`` gets the share done after each batch of rows: rows done / ``expected_rows`` when the
     preview has counted them, else the share of the file read.
     """
-    table: Table = open_table(path, known=kind.knows)
+    table: Table = open_table(path, known=kind.knows, name=name)
     try:
         kept = keep if keep is not None else conf.get("IMPORT_MAX_REJECTS_KEPT")
         return _run(kind, table, ctx, on_progress, kept, expected_rows)
