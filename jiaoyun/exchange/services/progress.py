@@ -38,9 +38,9 @@ class ConfirmProgress:
         self.last = percent
         if self.connection is not None:
             with self.connection.cursor() as cur:
-                cur.execute(
-                    f"UPDATE {ImportBatch._meta.db_table} SET progress = %s WHERE id = %s", [percent, self.batch_id]
-                )
+                table = ImportBatch._meta.db_table
+                sql = f"UPDATE {table} SET progress = %s WHERE id = %s"  # noqa: S608 - the batch table name
+                cur.execute(sql, [percent, self.batch_id])
         else:
             self.side_file.write_text(str(percent), encoding="ascii")
 
