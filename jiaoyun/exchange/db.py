@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models
 
 from jiaoyun.core.audit import audit_record_many
+
+if TYPE_CHECKING:
+    from jiaoyun.core.types import User
 
 BULK_BATCH = 2000
 
@@ -126,7 +129,12 @@ def rows_by_keys(
 
 
 def audit_bulk(
-    *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    entries: Iterable[tuple[Any, str, dict[str, Any]]],
+    note: str = "",
 ) -> int:
     """Write one AuditEntry per (object id, repr, changes) in bulk, chained (COPY on PostgreSQL)."""
     return audit_record_many(actor=actor, action=action, object_type=object_type, entries=entries, note=note)
@@ -134,7 +142,7 @@ def audit_bulk(
 
 def audit_created(
     *,
-    actor: Any,
+    actor: User | None,
     model: type[models.Model],
     repr_column: str,
     pks: Sequence[int],
