@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from jiaoyun.core.errors import PermissionDenied
@@ -14,9 +15,9 @@ from jiaoyun.exchange.models import ImportBatch, ImportRejection
 from jiaoyun.exchange.services import can_import
 
 
-def batch_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ImportBatch]:
-    """Import batches for data managers (others see none), filtered by kind, status, file name, uploader."""
-    if not can_import(user):
+def batch_list(*, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None) -> QuerySet[ImportBatch]:
+    """Import batches for data managers (others, and the signed-out user of an admin page, see none), filtered."""
+    if isinstance(user, AnonymousUser) or not can_import(user):
         return ImportBatch.objects.none()
     qs = ImportBatch.objects.select_related("created_by", "confirmed_by").order_by("-created_at", "-id")
     if not filters:

@@ -107,7 +107,7 @@ def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            error = form.errors["file"][0]
+            error = str(form.errors["file"][0])
         else:
             file = form.cleaned_data["file"]
             try:
