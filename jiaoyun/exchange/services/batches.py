@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
+from jiaoyun.core.backup import sha256_file
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.files import allowed_extensions, extension
@@ -17,7 +18,7 @@ from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
 from jiaoyun.exchange.registry import Context, get_kind
 from jiaoyun.exchange.services.engine import Actor, Progress, RunResult, as_user, can_import, run_import
-from jiaoyun.exchange.services.storage import sha256_of, store
+from jiaoyun.exchange.services.storage import store
 
 
 def _save_result(batch: ImportBatch, result: RunResult) -> None:
@@ -94,20 +95,14 @@ def import_confirm(*, actor: Actor, batch: ImportBatch, on_progress: Progress | 
     if batch.status not in (BatchStatus.PREVIEW, BatchStatus.CONFIRMING):
         raise DomainError(f"该批次状态为“{batch.get_status_display()}”，只有“预览”状态的批次可以确认导入")
     path = Path(batch.stored_path)
-    if not path.exists() or sha256_of(path) != batch.file_sha256:
+    if not path.exists() or sha256_file(path) != batch.file_sha256:
         raise DomainError("已上传的文件不存在或已被改动，请重新上传")
     kind = get_kind(batch.kind)
     ctx = Context(actor=as_user(actor), write=True, batch_id=batch.pk)
     try:
         with transaction.atomic():
-            result = run_import(
-                kind=kind,
-                path=path,
-                ctx=ctx,
-                on_progress=on_progress,
-                expected_rows=batch.total,
-                name=batch.file_name,
-            )
+            rows, name = batch.total, batch.file_name
+            result = run_import(kind=kind, path=path, ctx=ctx, on_progress=on_progress, expected_rows=rows, name=name)
             _save_result(batch, result)
             batch.status = BatchStatus.IMPORTED
             batch.confirmed_by = as_user(actor)

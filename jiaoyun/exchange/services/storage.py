@@ -40,14 +40,6 @@ def store(upload: IO[bytes], file_name: str) -> tuple[Path, str, int]:
     return final, sha, size
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 PURGED_NOTE = "原文件已于{date}按保存期限删除（剩余信息保护），批次记录保留"
 
 
