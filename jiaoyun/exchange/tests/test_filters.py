@@ -86,3 +86,19 @@ def test_an_upload_without_a_file_is_refused_by_its_form(client, county_admin, m
     empty = client.post(reverse("exchange:upload", args=["students"]), {"file": SimpleUploadedFile("a.csv", b"")})
     batch = ImportBatch.objects.get()  # an empty file is stored and previewed: the batch says why it failed
     assert empty.status_code == 302 and batch.message == "文件是空的（0字节）"
+
+
+def test_the_export_holds_the_filtered_list(client, county_admin, batches):
+    import csv
+    import io
+
+    from jiaoyun.core.models import AuditEntry
+
+    good, _ = batches
+    client.force_login(county_admin)
+    response = client.get(reverse("exchange:imports"), {"kind": "students", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["编号", "数据类型", "文件名"] and [r[:3] for r in rows[1:]] == [
+        [str(good.pk), "学生", "名册甲.csv"]
+    ]
+    assert not AuditEntry.objects.filter(action="export", object_type="exchange.ImportBatch").exists()  # not personal
