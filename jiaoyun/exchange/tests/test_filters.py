@@ -99,6 +99,6 @@ def test_the_export_holds_the_filtered_list(client, county_admin, batches):
     response = client.get(reverse("exchange:imports"), {"kind": "students", "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["编号", "数据类型", "文件名"] and [r[:3] for r in rows[1:]] == [
-        [str(good.pk), "学生", "名册甲.csv"]
+        [str(good.pk), "学生名册", "名册甲.csv"]
     ]
     assert not AuditEntry.objects.filter(action="export", object_type="exchange.ImportBatch").exists()  # not personal
