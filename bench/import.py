@@ -172,8 +172,8 @@ def _run_worker(db: str, method: str, path: Path) -> dict:
     env["JIAOYUN_VAR_DIR"] = env.get("JIAOYUN_VAR_DIR", str(ROOT / "var"))
     env["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="jy-bench-media-")
     print(f"… {db} {method} {path.name}", file=sys.stderr, flush=True)
-    out = subprocess.run([sys.executable, __file__, "--worker", db, method, str(path)], env=env, cwd=ROOT,
-                         capture_output=True, text=True)  # fmt: skip
+    command = [sys.executable, __file__, "--worker", db, method, str(path)]  # this script itself, in a fresh process
+    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
     if db == "postgres":
         _pg_drop()
     if out.returncode != 0:

@@ -1,25 +1,23 @@
 """JSON API: preview an upload, confirm a batch, list batches."""
 
-from __future__ import annotations
-
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.types import AuthedRequest, User
 from jiaoyun.exchange import selectors, services
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
-from jiaoyun.exchange.schemas import BatchDetailOut, BatchOut
+from jiaoyun.exchange.schemas import BatchDetailOut, BatchFilterIn, BatchOut
 
 router = Router(tags=["exchange"])
 REJECTIONS_SHOWN = 1000
 
 
-def _out(batch: ImportBatch, *, user: Any = None, detail: bool = False) -> dict[str, Any]:
+def _out(batch: ImportBatch, *, user: User, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": batch.pk,
         "kind": batch.kind,
@@ -46,7 +44,7 @@ def _out(batch: ImportBatch, *, user: Any = None, detail: bool = False) -> dict[
     return data
 
 
-def _get(request: HttpRequest, batch_id: int) -> ImportBatch:
+def _get(request: AuthedRequest, batch_id: int) -> ImportBatch:
     try:
         return selectors.batch_get(user=request.user, batch_id=batch_id)
     except ImportBatch.DoesNotExist:
@@ -55,24 +53,24 @@ def _get(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 @router.get("/batches", response=list[BatchOut])
 @paginate
-def batch_list(request: HttpRequest, kind: str = "", status: str = "", q: str = "") -> Any:
-    return selectors.batch_list(user=request.user, filters={"kind": kind, "status": status, "q": q})
+def batch_list(request: AuthedRequest, filters: Query[BatchFilterIn]) -> Any:
+    return selectors.batch_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.get("/batches/{batch_id}", response=BatchDetailOut)
 @audited_list(ImportRejection, rows=lambda result: len(result["rejections"]))
-def batch_detail(request: HttpRequest, batch_id: int) -> Any:
+def batch_detail(request: AuthedRequest, batch_id: int) -> Any:
     return _out(_get(request, batch_id), user=request.user, detail=True)
 
 
 @router.post("/batches/{batch_id}/confirm", response=BatchDetailOut)
-def batch_confirm(request: HttpRequest, batch_id: int) -> Any:
+def batch_confirm(request: AuthedRequest, batch_id: int) -> Any:
     batch = services.import_confirm(actor=request.user, batch=_get(request, batch_id))
     return _out(batch, user=request.user, detail=True)
 
 
 @router.post("/{kind}/preview", response={200: BatchDetailOut, 400: BatchDetailOut})
-def preview(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def preview(request: AuthedRequest, kind: str, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Upload a file and validate it (dry run). A file that cannot be read returns 400 with the batch and message."""
     batch = services.import_upload(actor=request.user, kind=kind, upload=file, file_name=file.name or "")
     try:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models
 
 from jiaoyun.core.audit import audit_record_many
+
+if TYPE_CHECKING:
+    from jiaoyun.core.types import User
 
 BULK_BATCH = 2000
 
@@ -51,7 +54,7 @@ def sqlite_next_ids(model: type[models.Model], n: int) -> list[int]:
     """
     table = model._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - quoted table/column names of our models; values bound
         top = int(cur.fetchone()[0])
         try:
             cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -69,7 +72,7 @@ def sqlite_insert(model: type[models.Model], columns: Sequence[str], rows: Seque
         return 0
     qn = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 - quoted table/column names of our models; values bound
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     with connection.cursor() as cur:
@@ -85,12 +88,12 @@ def copy_update(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
         cols = ", ".join(qn(c) for c in ("id", *columns))
-        cur.execute(f"CREATE TEMPORARY TABLE _jy_upd AS SELECT {cols} FROM {table} WITH NO DATA")
+        cur.execute(f"CREATE TEMPORARY TABLE _jy_upd AS SELECT {cols} FROM {table} WITH NO DATA")  # noqa: S608 - quoted table/column names of our models; values bound
         with cur.cursor.copy(f"COPY _jy_upd ({cols}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         sets = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in columns)
-        cur.execute(f"UPDATE {table} t SET {sets} FROM _jy_upd u WHERE t.id = u.id")
+        cur.execute(f"UPDATE {table} t SET {sets} FROM _jy_upd u WHERE t.id = u.id")  # noqa: S608 - quoted table/column names of our models; values bound
         n = cur.rowcount
         cur.execute("DROP TABLE _jy_upd")
     return n
@@ -116,7 +119,7 @@ def rows_by_keys(
     qn = connection.ops.quote_name
     columns = [_column(model, f) for f in fields]
     sql = (
-        f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "
+        f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "  # noqa: S608 - quoted table/column names of our models; values bound
         f"WHERE {qn(_column(model, key))} = ANY(%s)"
     )
     with connection.cursor() as cur:
@@ -126,7 +129,12 @@ def rows_by_keys(
 
 
 def audit_bulk(
-    *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    entries: Iterable[tuple[Any, str, dict[str, Any]]],
+    note: str = "",
 ) -> int:
     """Write one AuditEntry per (object id, repr, changes) in bulk, chained (COPY on PostgreSQL)."""
     return audit_record_many(actor=actor, action=action, object_type=object_type, entries=entries, note=note)
@@ -134,7 +142,7 @@ def audit_bulk(
 
 def audit_created(
     *,
-    actor: Any,
+    actor: User | None,
     model: type[models.Model],
     repr_column: str,
     pks: Sequence[int],
@@ -154,7 +162,7 @@ def audit_created(
     with connection.cursor() as cur:
         if ordered[-1] - ordered[0] + 1 == len(ordered):  # keys reserved together: one range
             cur.execute(
-                f"SELECT id, {qn(column)} FROM {table} WHERE id BETWEEN %s AND %s ORDER BY id",
+                f"SELECT id, {qn(column)} FROM {table} WHERE id BETWEEN %s AND %s ORDER BY id",  # noqa: S608 - quoted table/column names of our models; values bound
                 [ordered[0], ordered[-1]],
             )
             rows = cur.fetchall()
@@ -162,7 +170,7 @@ def audit_created(
             for i in range(0, len(ordered), 900):
                 part = ordered[i : i + 900]
                 cur.execute(
-                    f"SELECT id, {qn(column)} FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))}) ORDER BY id",
+                    f"SELECT id, {qn(column)} FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))}) ORDER BY id",  # noqa: S608 - quoted table/column names of our models; values bound
                     part,
                 )
                 rows.extend(cur.fetchall())

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jiaoyun.core import idcard
+from jiaoyun.core.types import User
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.readers import open_table
 from jiaoyun.exchange.registry import Kind, get_kind
@@ -22,7 +23,7 @@ def template_xlsx(kind: Kind) -> bytes:
     return write_xlsx([(kind.label, headers, [kind.example_row(), *([notes] if any(notes) else [])])])
 
 
-def kind_rows(kind: Kind, user: Any, *, reveal: bool = False) -> Iterator[list[Any]]:
+def kind_rows(kind: Kind, user: User, *, reveal: bool = False) -> Iterator[list[Any]]:
     """The registry as rows of this format (values rendered as a file would hold them)."""
     for row in kind.export_rows(user, reveal=reveal):
         yield [c.render(row.get(c.name)) for c in kind.columns]
@@ -51,7 +52,7 @@ def rejects_xlsx(batch: ImportBatch) -> bytes:
     if not batch.stored_path:
         raise FileNotFoundError("purged")
     path = Path(batch.stored_path)
-    table = open_table(path, known=kind.knows)
+    table = open_table(path, known=kind.knows, name=batch.file_name)
     sensitive = {i for i, h in enumerate(table.headers) if _identifying(h, kind)}
 
     def rows() -> Iterator[list[Any]]:

@@ -69,12 +69,12 @@ class KeyLedger:
                 cur.execute(f"CREATE INDEX {self.table}_h ON {self.table} (h)")
                 self.indexed = True
             if is_postgres():
-                cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h = ANY(%s)", [digests])
+                cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h = ANY(%s)", [digests])  # noqa: S608 - the ledger's own temporary table name; values bound
                 found = cur.fetchall()
             else:
                 for part in _chunks(digests, SQLITE_CHUNK):
                     marks = ", ".join(["%s"] * len(part))
-                    cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h IN ({marks})", list(part))
+                    cur.execute(f"SELECT k, r, n, f FROM {self.table} WHERE h IN ({marks})", list(part))  # noqa: S608 - the ledger's own temporary table name; values bound
                     found.extend(cur.fetchall())
         wanted = {k for k, _ in keys}
         return {k: (r, n, f) for k, r, n, f in found if k in wanted}
@@ -94,7 +94,7 @@ class KeyLedger:
                         copy.write_row((h, k, r, n, f))
             else:
                 cur.executemany(
-                    f"INSERT INTO {self.table} (h, k, r, n, f) VALUES (%s, %s, %s, %s, %s)",
+                    f"INSERT INTO {self.table} (h, k, r, n, f) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608 - the ledger's own temporary table name; values bound
                     [(h, k, r, n, f) for k, (h, r, n, f) in entries.items()],
                 )
 

@@ -1,5 +1,9 @@
 """Reading the files bureaus actually have: XLSX/XLS (python-calamine) and CSV in UTF-8, UTF-8 with BOM or GBK.
 
+The one file reader of the platform (ADR 0021): every import and every re-read of an uploaded file goes
+through ``open_table``. The XML inside an XLSX is parsed with defusedxml and an XLSX whose XML declares
+entities is refused before anything reads it.
+
 ``open_table`` detects the format from the bytes (not the file name), finds the header row even below
 merged title rows, joins header cells merged across two rows, and yields data rows one at a time with
 the row number a person sees in Excel (1-based, blank lines counted but skipped). CSV is streamed, so
@@ -17,9 +21,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.etree import ElementTree
 
 import python_calamine
+from defusedxml import DefusedXmlException, ElementTree
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.files import check_zip
@@ -217,9 +221,31 @@ def _formulas_without_value(path: Path) -> set[tuple[int, int]]:
                         elem.clear()
                     elif elem.tag.endswith("}row"):
                         elem.clear()
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
         return out
     return out
+
+
+def check_xml(path: Path, name: str) -> None:
+    """Refuse an XLSX whose XML parts declare entities or refer to external ones (billion laughs, XXE).
+
+    A declaration can stand only in a part's prolog, before its root element, so each part is parsed
+    (by defusedxml, which raises on such a declaration) only up to its root element.
+    """
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                with zf.open(info) as fh:
+                    next(iter(ElementTree.iterparse(fh, events=("start",))), None)
+            except DefusedXmlException:
+                raise DomainError(
+                    f"文件“{name}”的XML部分（{info.filename}）声明了实体或引用了外部实体，"
+                    "不是Excel正常保存的文件，已拒绝读取，未写入任何数据。请在Excel中另存为新的.xlsx文件后重新上传"
+                )
+            except ElementTree.ParseError:
+                continue  # a broken part: calamine reports the damage when it reads the sheet
 
 
 def _open_workbook(path: Path, fmt: str, known: Callable[[str], bool]) -> Table:
@@ -309,8 +335,11 @@ def _open_csv(path: Path, size: int, known: Callable[[str], bool]) -> Table:
     )
 
 
-def open_table(path: Path, *, known: Callable[[str], bool]) -> Table:
-    """Open an uploaded file; ``known(normalized_header)`` tells whether a header text names a column."""
+def open_table(path: Path, *, known: Callable[[str], bool], name: str = "") -> Table:
+    """Open an uploaded file; ``known(normalized_header)`` tells whether a header text names a column.
+
+    ``name`` is the file's name as uploaded, for messages (the stored file is named by its hash).
+    """
     size = path.stat().st_size
     if size == 0:
         raise DomainError("文件是空的（0字节）")
@@ -322,6 +351,7 @@ def open_table(path: Path, *, known: Callable[[str], bool]) -> Table:
     fmt = detect_format(head)
     if fmt == "xlsx":
         check_zip(path)  # a zip bomb is refused before calamine inflates it
+        check_xml(path, name or path.name)  # so are XML entity declarations, before any part is read
     if fmt in ("xlsx", "xls"):
         return _open_workbook(path, fmt, known)
     return _open_csv(path, size, known)

@@ -17,11 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange import values as V
 from jiaoyun.exchange.readers import normalize_header
+
+if TYPE_CHECKING:
+    from jiaoyun.core.types import User
 
 NEW, UPDATED, UNCHANGED, REJECTED, PENDING = "new", "updated", "unchanged", "rejected", "pending"
 DATE_CACHE = 100_000
@@ -162,11 +167,11 @@ class Rec:
 class Context:
     """What a run knows: who imports, whether it writes, lookups loaded by ``prepare``."""
 
-    actor: Any
+    actor: User | None  # None: the command line's operator (``services.SYSTEM``)
     write: bool
     batch_id: int | None = None
     cache: dict[str, Any] = field(default_factory=dict)
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=timezone.localdate)
 
 
 class Kind:
@@ -247,7 +252,7 @@ class Kind:
     def after_write(self, ctx: Context) -> None:
         """Set-based follow-up once every batch is written (e.g. refresh cached state)."""
 
-    def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
+    def export_rows(self, user: User, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         """Rows of the registry in this format (keys = column names), scope-filtered for ``user``."""
         return []
 

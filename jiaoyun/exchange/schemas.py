@@ -6,6 +6,14 @@ from typing import Any
 from ninja import Schema
 
 
+class BatchFilterIn(Schema):
+    """The filters of ``GET /batches``: the names and meanings of the import records page (``BatchFilter``)."""
+
+    kind: str | None = None
+    status: str | None = None
+    q: str | None = None
+
+
 class RejectionOut(Schema):
     row: int
     column: str

@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,31 +14,18 @@ from django.views.decorators.http import require_POST
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.files import content_disposition
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange import conf, selectors, services
 from jiaoyun.exchange.choices import BatchStatus
-from jiaoyun.exchange.export import Column, export_response, may_reveal, wants_export
+from jiaoyun.exchange.export import Column, ListExport, export_response, may_reveal, wants_export
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
+from jiaoyun.exchange.forms import UploadForm
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-BATCH_COLUMNS = [
-    Column("编号", lambda b: b.pk),
-    Column("数据类型", lambda b: _kind_label(b.kind)),
-    Column("文件名", lambda b: b.file_name),
-    Column("SHA-256", lambda b: b.file_sha256),
-    Column("上传人", lambda b: str(b.created_by or "")),
-    Column("上传时间", lambda b: timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M")),
-    Column("状态", lambda b: b.get_status_display()),
-    Column("数据行", lambda b: b.total),
-    Column("新增", lambda b: b.new),
-    Column("更新", lambda b: b.updated),
-    Column("无变化", lambda b: b.unchanged),
-    Column("拒绝", lambda b: b.rejected),
-]
 
 
 def _kind_label(key: str) -> str:
@@ -48,7 +35,28 @@ def _kind_label(key: str) -> str:
         return key
 
 
-def _require_importer(request: HttpRequest) -> None:
+BATCH_EXPORT = ListExport(
+    columns=[
+        Column("编号", lambda b: b.pk),
+        Column("数据类型", lambda b: _kind_label(b.kind)),
+        Column("文件名", lambda b: b.file_name),
+        Column("SHA-256", lambda b: b.file_sha256),
+        Column("上传人", lambda b: str(b.created_by or "")),
+        Column("上传时间", lambda b: timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M")),
+        Column("状态", lambda b: b.get_status_display()),
+        Column("数据行", lambda b: b.total),
+        Column("新增", lambda b: b.new),
+        Column("更新", lambda b: b.updated),
+        Column("无变化", lambda b: b.unchanged),
+        Column("拒绝", lambda b: b.rejected),
+    ],
+    filename="导入记录",
+    object_type="exchange.ImportBatch",
+    personal=False,
+)
+
+
+def _require_importer(request: AuthedRequest) -> None:
     if not services.can_import(request.user):
         raise PermissionDenied("您的角色无权导入数据")
 
@@ -60,6 +68,14 @@ def _kind(key: str) -> Kind:
         raise Http404("未知的数据类型")
 
 
+def _batch(request: AuthedRequest, pk: int) -> ImportBatch:
+    _require_importer(request)
+    try:
+        return selectors.batch_get(user=request.user, batch_id=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("导入批次不存在")
+
+
 def _attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
@@ -67,33 +83,20 @@ def _attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpRes
     return response
 
 
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthedRequest) -> HttpResponse:
     """Import records with filters; the formats with their upload, template and export links."""
     _require_importer(request)
-    qs = selectors.batch_list(user=request.user, filters=request.GET)
+    batches = selectors.batch_list(user=request.user, filters=request.GET)
     if wants_export(request):
-        return export_response(
-            request,
-            rows=qs,
-            columns=BATCH_COLUMNS,
-            filename="导入记录",
-            object_type="exchange.ImportBatch",
-            personal=False,
-        )
+        return BATCH_EXPORT.response(request, batches)
+    kinds = all_kinds()
+    context = {"kinds": kinds, "kind_labels": {k.key: k.label for k in kinds}, "statuses": BatchStatus.choices}
     return render_page(
-        request,
-        "exchange/imports.html",
-        {
-            "page": paginate(request, qs),
-            "filters": request.GET,
-            "kinds": all_kinds(),
-            "kind_labels": {k.key: k.label for k in all_kinds()},
-            "statuses": BatchStatus.choices,
-        },
+        request, "exchange/imports.html", {"page": paginate(request, batches), "filters": request.GET, **context}
     )
 
 
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     """GET: the upload form and the format; POST (multipart, HTMX with progress): store, then preview.
 
     Small files are previewed at once; larger ones by a background task whose progress the batch page polls.
@@ -102,10 +105,11 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     fmt = _kind(kind)
     error = ""
     if request.method == "POST":
-        file = request.FILES.get("file")
-        if file is None:
-            error = "请选择要上传的文件"
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            error = str(form.errors["file"][0])
         else:
+            file = form.cleaned_data["file"]
             try:
                 batch = services.import_upload(actor=request.user, kind=kind, upload=file, file_name=file.name or "")
                 if batch.file_size > conf.get("IMPORT_ASYNC_BYTES"):
@@ -126,13 +130,9 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The preview: totals, rejected rows (paginated), confirm button; polls while a task runs."""
-    _require_importer(request)
-    try:
-        batch = selectors.batch_get(user=request.user, batch_id=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404("导入批次不存在")
+    batch = _batch(request, pk)
     running = batch.status in (BatchStatus.PROCESSING, BatchStatus.CONFIRMING)
     if request.GET.get("poll") and not running:
         response = HttpResponse(status=204)
@@ -153,12 +153,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request)
-    try:
-        batch = selectors.batch_get(user=request.user, batch_id=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404("导入批次不存在")
+def batch_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Confirm a previewed batch (a button without fields: nothing to parse); large files in a task."""
+    batch = _batch(request, pk)
     try:
         if batch.file_size > conf.get("IMPORT_ASYNC_BYTES"):
             from jiaoyun.exchange.tasks import import_confirm_task
@@ -174,27 +171,24 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return hx_redirect(request, reverse("exchange:batch", args=[pk]))
 
 
-def batch_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
     """The rejected rows as XLSX with an error column (ID numbers and 学籍号 always masked); every download audited."""
-    _require_importer(request)
+    batch = _batch(request, pk)
     try:
-        batch = selectors.batch_get(user=request.user, batch_id=pk)
         data = rejects_xlsx(batch)
-    except ImportBatch.DoesNotExist:
-        raise Http404("导入批次不存在")
     except (DomainError, OSError):  # purged, or never stored (a batch refused before its file was kept)
         raise Http404("原文件已不存在（已按保存期限删除或未保存），无法生成拒绝行文件")
     services.rejects_downloaded(actor=request.user, batch=batch, ip=request.META.get("REMOTE_ADDR"))
     return _attachment(data, f"拒绝行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
 
 
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: AuthedRequest, kind: str) -> HttpResponse:
     """An empty template for a kind: Chinese headers (required ones marked *) and an example row."""
     fmt = _kind(kind)
     return _attachment(template_xlsx(fmt), f"{fmt.label}-导入模板.xlsx")
 
 
-def export_kind(request: HttpRequest, kind: str) -> HttpResponse:
+def export_kind(request: AuthedRequest, kind: str) -> HttpResponse:
     """The registry in its import format (scope-filtered), XLSX or CSV; full ID numbers only if allowed."""
     fmt = _kind(kind)
     rows = fmt.export_rows(request.user, reveal=may_reveal(request))

@@ -75,10 +75,10 @@ def test_duplicates_are_found_across_batches_serial_or_in_worker_processes(count
 
 
 def test_keys_sharing_a_digest_are_not_taken_for_duplicates(county_admin, village_a1, monkeypatch, settings):
-    from jiaoyun.exchange import services
+    from jiaoyun.exchange.services import rows as row_checks
 
     settings.JIAOYUN = {**settings.JIAOYUN, "IMPORT_BATCH_ROWS": 1}  # every key goes through the table
-    monkeypatch.setattr(services, "digest", lambda key: 7)  # every key collides (in the filter and the table)
+    monkeypatch.setattr(row_checks, "digest", lambda key: 7)  # every key collides (in the filter and the table)
     rows = [["姓名", "身份证号"], ["甲", id_no(1, 1)], ["乙", id_no(2, 1)], ["甲", id_no(1, 1)]]
     batch = import_file(actor=county_admin, kind="students", upload=upload(csv_bytes(rows)), file_name="a.csv")
     assert (batch.new, batch.rejected) == (2, 1)

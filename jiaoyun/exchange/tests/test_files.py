@@ -85,3 +85,38 @@ def test_an_import_of_another_type_is_refused(client, county_admin, media_root):
     assert response.status_code == 400 and "类型不支持" in response.content.decode()
     assert not ImportBatch.objects.exists()
     assert not (media_root / "imports").exists() or not any((media_root / "imports").iterdir())
+
+
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+    + "]>\n"
+)
+
+
+def _with_entities(part: str) -> bytes:
+    """A valid roster whose ``part`` declares entities (billion laughs) and refers to them."""
+    from jiaoyun.exchange.tests.helpers import id_no, xlsx_bytes
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["姓名", "身份证号"], ["张三", id_no(1, 1)]])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                text = data.decode().split("?>", 1)[1].replace("张三", "&lol9;", 1)
+                data = (LAUGHS + text.lstrip()).encode()
+            zf.writestr(info.filename, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xlsx_declaring_xml_entities_is_refused_and_nothing_is_written(county_admin, media_root, part):
+    from jiaoyun.people.models import Student
+
+    with pytest.raises(DomainError, match="文件“名册.xlsx”.*实体") as refused:
+        import_file(actor=county_admin, kind="students", upload=io.BytesIO(_with_entities(part)), file_name="名册.xlsx")
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and batch.message == str(refused.value)
+    assert (batch.total, batch.new) == (0, 0) and not batch.rejections.exists()
+    assert not Student.objects.exists()

@@ -51,7 +51,7 @@ def _write_fixture() -> None:  # pragma: no cover - run by hand, see the module 
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
     wrong = id_no(3, 1)[:-1] + ("0" if id_no(3, 1)[-1] != "0" else "1")
     rows = [
-        ["张三", id_no(1, 1), dt.datetime(2014, 3, 1), 530521100001, "是"],
+        ["张三", id_no(1, 1), dt.datetime(2014, 3, 1), 530521100001, "是"],  # noqa: DTZ001 - an Excel date has no zone
         ["李四", id_no(2, 2), "2014年3月2日", "530521100001", "否"],
         ["王五", wrong, None, None, "否"],
     ]

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        actor: Any = services.SYSTEM
+        actor: services.Actor = services.SYSTEM
         if opts["user"]:
             try:
                 actor = get_user_model().objects.get(username=opts["user"])
