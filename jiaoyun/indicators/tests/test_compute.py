@@ -448,7 +448,7 @@ def test_block_ranges_take_every_page_once():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="block ranges of the heap are PostgreSQL's")
 def test_events_grouped_in_slices_give_the_same_figures(world, monkeypatch):
     """A large table is grouped in block ranges, one per worker, then merged: same figures as one pass."""
-    from jiaoyun.indicators import compute as engine
+    from jiaoyun.indicators.compute import slicing as engine
 
     def figures() -> dict:
         return {
