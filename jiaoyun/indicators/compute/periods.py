@@ -105,11 +105,11 @@ class Period:
 
 
 def periods_for(
-    *, from_year: int | None = None, to_year: int | None = None, as_of: dt.date | None = None
+    *, from_year: SchoolYear | None = None, to_year: SchoolYear | None = None, as_of: dt.date | None = None
 ) -> list[Period]:
     current = SchoolYear.current()
-    last = SchoolYear(to_year) if to_year else current
-    first = SchoolYear(from_year) if from_year else last
+    last = to_year or current
+    first = from_year or last
     if first > last:
         raise DomainError("起始学年晚于结束学年", field="学年")
     years = [SchoolYear(y) for y in range(first.start_year, last.start_year + 1)]

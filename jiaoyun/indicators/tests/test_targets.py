@@ -19,7 +19,7 @@ CENSUS = dt.date(2021, 9, 30)
 
 
 def rows_by_code(area, year=2021):
-    return {r.code: r for r in indicator_rows(year=year, area=area)}
+    return {r.code: r for r in indicator_rows(year=SchoolYear(year), area=area)}
 
 
 def test_plan_targets_status_and_gap_in_children(world, county, township_a, village_a2):
