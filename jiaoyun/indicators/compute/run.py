@@ -19,7 +19,7 @@ from jiaoyun.indicators.compute.facts import (
     _needed_measures,
 )
 from jiaoyun.indicators.compute.periods import Period, check_as_of
-from jiaoyun.indicators.compute.spans import _fill_dates, _fill_spans, calendar_bounds
+from jiaoyun.indicators.compute.spans import SET_WORK_MEM, _fill_dates, _fill_spans, calendar_bounds
 from jiaoyun.indicators.compute.sql import Executor, _execute
 from jiaoyun.indicators.definitions import INDICATORS, Indicator
 from jiaoyun.indicators.models import IndicatorRun
@@ -50,15 +50,17 @@ def pipeline(
     _fill_period_facts(execute, run_id, measures)
     for p in periods:
         _fill_facts(execute, run_id, p, measures)
-    codes = ",".join(f"'{i.code}'" for i in chosen)
+    codes = {f"code_{n}": i.code for n, i in enumerate(chosen)}
+    in_codes = ", ".join(f"%({name})s" for name in codes)
     for p in periods:
         execute(
-            f"DELETE FROM indicators_indicatorvalue WHERE school_year = %(year)s AND as_of = %(as_of)s AND code IN ({codes})",
-            {"year": p.year.start_year, "as_of": p.as_of},
+            "DELETE FROM indicators_indicatorvalue WHERE school_year = %(year)s AND as_of = %(as_of)s"  # noqa: S608
+            f" AND code IN ({in_codes})",  # placeholders only: the codes are bound
+            {"year": p.year.start_year, "as_of": p.as_of, **codes},
         )
     rows = sum(_fill_values(execute, run_id, ind, now) for ind in chosen)
     for table in ("fact", "datefact", "runday", "rundate", "runperiod"):
-        execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})
+        execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})  # noqa: S608 (fixed names)
     execute("DROP TABLE jy_flows", {})
     execute("DROP TABLE jy_spans", {})
     return rows
@@ -82,7 +84,7 @@ def indicators_compute(
             if connection.vendor == "postgresql":  # one recompute at a time (SQLite serialises writers itself)
                 _execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": 4_000_001})
                 # Sorts and hash aggregates of the run stay in memory (the default 4 MB spills them to disk).
-                _execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_WORK_MEM')}'", {})
+                _execute(SET_WORK_MEM, {"mem": conf.get("INDICATOR_WORK_MEM")})
             rows = pipeline(
                 _execute,
                 run_id=run.pk,

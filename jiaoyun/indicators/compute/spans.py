@@ -1,5 +1,9 @@
 """The run's calendar and its one pass over the events (``jy_spans``, ``jy_flows``)."""
 
+# Every statement here is built from this package's fixed SQL fragments, table and column names and the
+# choices of people.choices (code, not input); every value that varies is a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import bisect
@@ -74,6 +78,10 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
         )
 
 
+# ``SET LOCAL work_mem = …`` with the setting's value bound (SET itself takes no parameters).
+SET_WORK_MEM = "SELECT set_config('work_mem', %(mem)s, true)"
+
+
 def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: str, slices: Sequence[str] = ()) -> None:
     """One pass over the events, grouped by everything the measures look at (``jy_spans``, a temporary table).
 
@@ -141,12 +149,12 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         # hash them instead. Its hash tables, sized for the groups it expects, would not fit in the CPU caches.
         execute("SET LOCAL enable_sort = off", {})
         execute("SET LOCAL parallel_tuple_cost = 0.0001", {})
-        execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_SPANS_WORK_MEM')}'", {})
+        execute(SET_WORK_MEM, {"mem": conf.get("INDICATOR_SPANS_WORK_MEM")})
     execute(f"CREATE TEMP TABLE jy_spans AS {select}", {"run": run_id, **bounds})
     if vendor == "postgresql":
         execute("SET LOCAL enable_sort = DEFAULT", {})
         execute("SET LOCAL parallel_tuple_cost = DEFAULT", {})
-        execute(f"SET LOCAL work_mem = '{conf.get('INDICATOR_WORK_MEM')}'", {})
+        execute(SET_WORK_MEM, {"mem": conf.get("INDICATOR_WORK_MEM")})
     execute("DROP TABLE IF EXISTS jy_flows", {})
     execute("CREATE TEMP TABLE jy_flows AS SELECT * FROM jy_spans WHERE flow <> '' AND grade BETWEEN 1 AND 9", {})
 

@@ -131,8 +131,8 @@ def _members_named(t: DrillTarget, column: str = "m.member_id") -> tuple[str, di
     elif t.level == Level.TOWNSHIP and t.area is not None:
         key = "v.parent_id" if t.indicator.township_key_hukou else "sc.township_id"
         where, params["key"] = f" WHERE {key} = %(key)s", t.area.pk
-    sql = (
-        f"SELECT {column} FROM ({member_sql(t.measure)}) m"
+    sql = (  # a measure's member query and fixed columns; the place is bound
+        f"SELECT {column} FROM ({member_sql(t.measure)}) m"  # noqa: S608
         " LEFT JOIN schools_school sc ON sc.id = m.school_id LEFT JOIN areas_area v ON v.id = m.village_id" + where
     )
     return sql, params
@@ -166,7 +166,7 @@ def drill_students(*, user: User, target: DrillTarget) -> QuerySet[Student]:
     on = EnrolmentEvent.objects.filter(student=OuterRef("pk"), date__lte=day).order_by("-date", "-seq", "-id")
     return (
         Student.objects.filter(student_q(user))
-        .filter(id__in=RawSQL(sql, params))
+        .filter(id__in=RawSQL(sql, params))  # noqa: S611 (the member query of a measure; values bound)
         .annotate(
             on_kind=Subquery(on.values("kind")[:1]),
             on_school_name=Subquery(on.values("school__name")[:1]),
@@ -196,7 +196,7 @@ def drill_population(*, user: User, target: DrillTarget) -> QuerySet[PopulationC
     sql, params = _members_sql(target)
     return (
         PopulationCell.objects.filter(area_q(user, prefix="area__") | area_q(user, prefix="area__parent__"))
-        .filter(id__in=RawSQL(sql, params))
+        .filter(id__in=RawSQL(sql, params))  # noqa: S611 (the member query of a measure; values bound)
         .select_related("area", "area__parent")
         .order_by("area__code", "age", "sex")
     )
@@ -206,7 +206,7 @@ def drill_classes(*, user: User, target: DrillTarget) -> QuerySet[SchoolClass]:
     sql, params = _members_sql(target)
     return (
         SchoolClass.objects.filter(school_q(user, prefix="school__"))
-        .filter(id__in=RawSQL(sql, params))
+        .filter(id__in=RawSQL(sql, params))  # noqa: S611 (the member query of a measure; values bound)
         .select_related("school")
         .order_by("school__code", "grade", "number")
     )
@@ -216,11 +216,12 @@ def drill_teachers(*, user: User, target: DrillTarget) -> QuerySet[Teacher]:
     """Full-time teachers on the date at the schools that contribute to the figure."""
     schools_sql, params = _members_named(target, column="m.school_id")
     sql, values = positional(
-        f"SELECT tm.teacher_id FROM ({TEACHER_MEMBERS}) tm WHERE tm.school_id IN ({schools_sql})", params
+        f"SELECT tm.teacher_id FROM ({TEACHER_MEMBERS}) tm WHERE tm.school_id IN ({schools_sql})",  # noqa: S608
+        params,
     )
     return (
         Teacher.objects.filter(teacher_q(user))
-        .filter(id__in=RawSQL(sql, values))
+        .filter(id__in=RawSQL(sql, values))  # noqa: S611 (the member query of a measure; values bound)
         .select_related("school")
         .order_by("school_id", "id")
     )
