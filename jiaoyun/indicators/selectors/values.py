@@ -45,20 +45,8 @@ def available_years() -> list[SchoolYear]:
 
 
 def _to_row(v: IndicatorValue, name: str) -> Row:
-    return Row(
-        indicator=BY_CODE[v.code],
-        level=v.level,
-        area_id=v.area_id,
-        school_id=v.school_id,
-        name=name,
-        year=v.school_year,
-        as_of=v.as_of,
-        value=v.value,
-        numerator=v.numerator,
-        denominator=v.denominator,
-        extra=v.extra,
-        flow_end=v.flow_end,
-    )
+    return Row(BY_CODE[v.code], v.level, v.area_id, v.school_id, name, v.school_year, v.as_of, v.value,
+               v.numerator, v.denominator, extra=v.extra, flow_end=v.flow_end)  # fmt: skip
 
 
 def indicator_rows(
