@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS
@@ -21,7 +22,10 @@ class ReferenceForm(forms.Form):
 class TargetForm(forms.Form):
     code = forms.ChoiceField(label="指标", choices=CODE_CHOICES)
     area = forms.ModelChoiceField(
-        label="区域", queryset=Area.objects.filter(level__in=("county", "township")).order_by("level", "sort", "code")
+        label="区域",
+        queryset=Area.objects.filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP)).order_by(
+            "level", "sort", "code"
+        ),
     )
     school_year = forms.IntegerField(
         label="起始学年", min_value=2000, max_value=2100, initial=lambda: SchoolYear.current().start_year

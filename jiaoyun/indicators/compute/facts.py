@@ -14,7 +14,10 @@ from jiaoyun.indicators.compute.members import IN, LEVEL_COND, SENIOR_LEVELS, SN
 from jiaoyun.indicators.compute.periods import Period
 from jiaoyun.indicators.compute.sql import Executor
 from jiaoyun.indicators.definitions import Indicator
+from jiaoyun.indicators.models import IndicatorValue
 from jiaoyun.people.choices import EventFlow
+
+Level = IndicatorValue.AreaLevel
 
 # The aggregation: every state measure of every date of a run from one pass over the states (conditional
 # sums grouped by date, school and hukou village), then the periods' facts from those date facts. The
@@ -313,11 +316,11 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
     params = {"run": run_id, "code": ind.code, "now": now}
     rows = 0
     for level in ind.levels:
-        if level == "school":
+        if level == Level.SCHOOL:
             key = "f.school_id"
-        elif level == "village":
+        elif level == Level.VILLAGE:
             key = "f.village_id"
-        elif level == "township":
+        elif level == Level.TOWNSHIP:
             key = "f.village_township_id" if ind.township_key_hukou else "f.school_township_id"
         else:
             key = None
@@ -328,7 +331,7 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
             f" GROUP BY f.school_year, f.as_of{group_key})"
         )
         join_key = " AND g.k = a.id" if key else ""
-        if level == "school":
+        if level == Level.SCHOOL:
             sql = (
                 head + f"SELECT %(run)s, %(code)s, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
