@@ -330,3 +330,28 @@ def test_a_rate_above_100_percent_is_explained(client, computed, county, county_
     assert 'data-testid="over100-note"' in body and "超龄、低龄" in body
     composition = body.split('data-testid="drill-composition"')[1].split("</table>")[0]
     assert '初中在校生</td><td class="num">4<' in composition and '12–14周岁人口</td><td class="num">3<' in composition
+
+
+def test_htmx_requests_get_the_ranking_or_the_member_list_alone(client, computed, county, county_admin):
+    # given the dashboard, whose indicator choice reloads the township ranking in place
+    client.force_login(county_admin)
+    dashboard = reverse("indicators:dashboard")
+    page = client.get(dashboard, {"year": 2021, "code": "senior_gross"}).content.decode()
+    assert "<html" in page and 'data-testid="township-ranking"' in page and 'data-testid="school-table"' in page
+    # when the choice is sent by HTMX, then only the ranking comes back, for the chosen indicator
+    part = client.get(dashboard, {"year": 2021, "code": "senior_gross"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part and 'data-testid="school-table"' not in part
+    assert 'data-testid="township-ranking"' in part and "乡镇排名 · 高中阶段毛入学率" in part
+    # and a drill-down's next page by HTMX is its member list alone
+    drill = reverse("indicators:drill")
+    query = {"code": "senior_gross", "year": 2021, "area": county.pk, "measure": "sen_all"}
+    part = client.get(drill, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part and 'data-testid="drill-composition"' not in part
+    assert 'data-testid="drill-table"' in part and "高中阶段在校生" in part
+
+
+def test_a_malformed_drill_down_date_is_refused_by_name(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    query = {"code": "senior_gross", "year": 2021, "area": county.pk, "as_of": "2021-13-01"}
+    response = client.get(reverse("indicators:drill"), query)
+    assert response.status_code == 400 and "统计日格式无效" in response.content.decode()
