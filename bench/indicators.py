@@ -320,10 +320,10 @@ def generate(scale: int) -> None:
             restore = _drop_indexes(c, ("people_student", "people_enrolmentevent"))
             # students: id = 1..n from bench_n × bench_n
             c.execute(
-                "INSERT INTO people_student (id, id_cipher, id_masked, name, sex, birth_date, ethnicity,"
-                " hukou_village_id, guardian_name, guardian_phone, left_behind, disability, poverty, orphan, migrant,"
-                " status, created_at, updated_at)"
-                " SELECT x.i, '', '', 'S', CASE WHEN x.i %% 2 = 0 THEN 'M' ELSE 'F' END,"
+                "INSERT INTO people_student (id, id_cipher, id_masked, student_no_cipher, student_no_masked, name, sex,"
+                " birth_date, ethnicity, hukou_village_id, guardian_name, guardian_phone, left_behind, disability,"
+                " poverty, orphan, migrant, status, created_at, updated_at)"
+                " SELECT x.i, '', '', '', '', 'S', CASE WHEN x.i %% 2 = 0 THEN 'M' ELSE 'F' END,"
                 " CASE WHEN x.i %% 2 = 0 THEN cal.birth0 ELSE cal.birth1 END, '01', v.village_id, '', '', FALSE,"
                 " '', '', '', FALSE, 'in_school', %s, %s"
                 " FROM (SELECT c.i * 1000000 + a.i * 1000 + b.i + 1 AS i FROM bench_n a CROSS JOIN bench_n b"

@@ -70,7 +70,8 @@ def _literal(v: object) -> str:
 EXPORTS = {
     "people_student": "SELECT id, birth_date, hukou_village_id FROM people_student",
     "people_enrolmentevent": "SELECT id, student_id, kind, date, seq, school_id, grade, school_class_id, until,"
-    " prev_school_id, flow, grad6_date, grad6_school_id, student_birth, student_village_id FROM people_enrolmentevent",
+    " prev_school_id, flow, study_level, grad6_date, grad6_school_id, student_birth, student_village_id"
+    " FROM people_enrolmentevent",
     "schools_school": "SELECT id, kind, ownership, township_id FROM schools_school",
     "schools_schoolclass": "SELECT id, school_id, school_year, grade, number FROM schools_schoolclass",
     "areas_area": "SELECT id, level, parent_id FROM areas_area",
@@ -82,7 +83,8 @@ TYPES = {  # columns that may be entirely empty, whose type detection cannot see
     "people_teacherassignment": ", types={'end': 'DATE', 'start': 'DATE'}",
     "people_enrolmentevent": ", types={'school_id': 'BIGINT', 'school_class_id': 'BIGINT', 'grade': 'INTEGER',"
     " 'until': 'DATE', 'prev_school_id': 'BIGINT', 'flow': 'VARCHAR', 'grad6_date': 'DATE',"
-    " 'grad6_school_id': 'BIGINT', 'student_birth': 'DATE', 'student_village_id': 'BIGINT'}",
+    " 'grad6_school_id': 'BIGINT', 'student_birth': 'DATE', 'student_village_id': 'BIGINT',"
+    " 'study_level': 'VARCHAR'}",
     "areas_area": ", types={'parent_id': 'BIGINT'}",
 }
 SCRATCH = [
