@@ -208,11 +208,13 @@ class Targets:
         self.refs = {(r.code, r.scope, r.year): r.value for r in rq}
         self.county = Area.objects.filter(level=AreaLevel.COUNTY).first()
 
-    def plan(self, code: str, *, area_id: int | None, township_id: int | None, year: int) -> float | None:
+    def plan(self, code: str, *, area_id: int | None, township_id: int | None, year: SchoolYear) -> float | None:
         """The latest target set for this year or before: the area's own, else its township's, else the county's."""
         chain = [a for a in (area_id, township_id, self.county.pk if self.county else None) if a]
         for aid in chain:
-            found = [t for t in self.targets if t.code == code and t.area_id == aid and t.school_year <= year]
+            found = [
+                t for t in self.targets if t.code == code and t.area_id == aid and t.school_year <= year.start_year
+            ]
             if found:
                 return found[-1].value
         return None
@@ -226,7 +228,7 @@ class Targets:
             ind.code,
             area_id=row.area_id if row.level != IndicatorValue.AreaLevel.SCHOOL else None,
             township_id=township_id,
-            year=row.year,
+            year=SchoolYear(row.year),
         )
         row.city = self.reference(ind.code, Reference.Scope.CITY, row.year)
         row.national = self.reference(ind.code, Reference.Scope.NATIONAL, row.year)

@@ -51,8 +51,8 @@ def test_city_average_raises_the_target_and_targets_stand_for_later_years(world,
     # effective target max(85, 90) = 90: ceil(0.9 × 8 − 4) = ceil(3.2) = 4
     assert (row.target, row.city, row.gap) == (90.0, 90.0, 4)
     targets = Targets()
-    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=2025) == 92.0
-    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=2020) is None
+    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=SchoolYear(2025)) == 92.0
+    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=SchoolYear(2020)) is None
 
 
 def test_within_the_margin_is_still_not_met(world, county):
