@@ -17,12 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jiaoyun.indicators import conf
+from jiaoyun.indicators.models import IndicatorValue
+
+Level = IndicatorValue.AreaLevel
 
 POPULATION = "population"
 SCHOOL = "school"
 
-LEVELS_POPULATION = ("county", "township", "village")
-LEVELS_SCHOOL = ("county", "township", "school")
+LEVELS_POPULATION = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
+LEVELS_SCHOOL = (Level.COUNTY, Level.TOWNSHIP, Level.SCHOOL)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
@@ -20,7 +21,7 @@ OLD_PLAN_SOURCE = "2021年工作要点 三、目标任务（且不低于保山�
 
 def seed_targets() -> None:
     """The 2021 plan targets for the county; they stand for later years until a new target is set."""
-    county = Area.objects.filter(level="county").first()
+    county = Area.objects.filter(level=AreaLevel.COUNTY).first()
     if county is None:
         return
     for code, value in PLAN_2021.items():

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.services import indicators_refresh
 
 
@@ -13,9 +14,11 @@ from jiaoyun.indicators.services import indicators_refresh
 def indicators_refresh_task(
     from_year: int | None = None, to_year: int | None = None, as_of: str | None = None, triggered_by: str = "task"
 ) -> int:
-    """Recompute the current school year (or ``from_year``..``to_year``); returns the rows written."""
+    """Recompute the current school year (or ``from_year``..``to_year``, school years by their first calendar
+    year, as JSON carries them); returns the rows written."""
     day = dt.date.fromisoformat(as_of) if as_of else None
-    return indicators_refresh(from_year=from_year, to_year=to_year, as_of=day, triggered_by=triggered_by).rows
+    first, last = (SchoolYear(y) if y else None for y in (from_year, to_year))
+    return indicators_refresh(from_year=first, to_year=last, as_of=day, triggered_by=triggered_by).rows
 
 
 def indicators_refresh_soon(

@@ -394,7 +394,7 @@ def test_date_facts_equal_the_member_queries(world, outside, county, township_a)
         members: dict = defaultdict(float)
         for measure in MEASURES:
             sql, values = positional(
-                f"SELECT m.school_id, m.village_id, SUM(m.n) FROM ({member_sql(measure)}) m"
+                f"SELECT m.school_id, m.village_id, SUM(m.n) FROM ({member_sql(measure)}) m"  # noqa: S608 (a measure's member query)
                 " GROUP BY m.school_id, m.village_id",
                 {"run": run.pk, **p.params()},
             )
@@ -448,7 +448,7 @@ def test_block_ranges_take_every_page_once():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="block ranges of the heap are PostgreSQL's")
 def test_events_grouped_in_slices_give_the_same_figures(world, monkeypatch):
     """A large table is grouped in block ranges, one per worker, then merged: same figures as one pass."""
-    from jiaoyun.indicators import compute as engine
+    from jiaoyun.indicators.compute import slicing as engine
 
     def figures() -> dict:
         return {

@@ -34,17 +34,22 @@ def test_drill_down_lists_the_members_within_the_users_scope(
     computed, county, township_b, county_admin, township_officer
 ):
     target = drill_target(
-        code="primary_gross", measure="pri_all", year=2021, as_of=None, area_id=county.pk, school_id=None
+        code="primary_gross", measure="pri_all", year=SchoolYear(2021), as_of=None, area_id=county.pk, school_id=None
     )
     assert names(drill_students(user=county_admin, target=target)) == ["K3", "P1", "P2", "P6", "P7", "P9"]
     # the township_a officer sees students of township_a schools or hukou: P9 (school_b, hukou b1) is hidden
     assert names(drill_students(user=township_officer, target=target)) == ["K3", "P1", "P2", "P6", "P7"]
     leavers = drill_target(
-        code="retention_9y", measure="left9", year=2021, as_of=None, area_id=county.pk, school_id=None
+        code="retention_9y", measure="left9", year=SchoolYear(2021), as_of=None, area_id=county.pk, school_id=None
     )
     assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
     pop = drill_target(
-        code="preschool_gross", measure="pop_pre", year=2021, as_of=None, area_id=township_b.pk, school_id=None
+        code="preschool_gross",
+        measure="pop_pre",
+        year=SchoolYear(2021),
+        as_of=None,
+        area_id=township_b.pk,
+        school_id=None,
     )
     assert [(c.area.name, c.age, c.count) for c in drill_population(user=county_admin, target=pop)] == [
         ("太和社区", 4, 3)
@@ -55,7 +60,9 @@ def test_drill_refuses_a_measure_of_another_indicator(computed, county):
     from jiaoyun.core.errors import DomainError
 
     with pytest.raises(DomainError, match="不是高中阶段毛入学率的组成部分"):
-        drill_target(code="senior_gross", measure="kg_all", year=2021, as_of=None, area_id=county.pk, school_id=None)
+        drill_target(
+            code="senior_gross", measure="kg_all", year=SchoolYear(2021), as_of=None, area_id=county.pk, school_id=None
+        )
 
 
 def test_dashboard_shows_figures_targets_and_ranking(client, computed, county_admin, django_assert_max_num_queries):
@@ -175,12 +182,12 @@ def test_home_page_includes_the_headline(client, computed, county_admin):
 def test_drill_lists_members_from_the_events_when_nothing_is_stored(world, county, county_admin):
     # no run: the members come from the events (the state on a date is the event whose span holds it)
     target = drill_target(
-        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        code="primary_gross", measure="pri_all", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert target.stored is None and drill_changed(target) is None
     assert names(drill_students(user=county_admin, target=target)) == ["K3", "P1", "P2", "P6", "P7", "P9"]
     leavers = drill_target(
-        code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        code="retention_9y", measure="left9", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert names(drill_students(user=county_admin, target=leavers)) == ["E4", "E5", "E6", "JL"]
 
@@ -203,7 +210,7 @@ def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompu
     late = StudentFactory(name="LATE", birth_date=dt.date(2013, 4, 1), hukou_village=village_a1)
     history(late, (dt.date(2021, 9, 1), "enrol", School.objects.get(code="2153000001"), 3))
     target = drill_target(
-        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        code="primary_gross", measure="pri_all", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert drill_changed(target) == (6, 7)
     # when the drill-down page is opened (twice)
@@ -222,7 +229,7 @@ def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompu
     indicators_refresh_task.call(**queued.args_kwargs["kwargs"])
     assert IndicatorRun.objects.latest("started_at").triggered_by == "drill"
     fresh = drill_target(
-        code="primary_gross", measure="pri_all", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        code="primary_gross", measure="pri_all", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert drill_changed(fresh) is None and fresh.stored is not None and fresh.stored.numerator == 7
     assert "已排队重新计算" not in client.get(url).content.decode()
@@ -231,7 +238,7 @@ def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompu
 def test_drill_check_adds_up_a_compound_denominator(computed, county):
     # 巩固率: entrants + arrivals − leavers, each listed on its own tab
     target = drill_target(
-        code="retention_9y", measure="left9", year=2021, as_of=CENSUS, area_id=county.pk, school_id=None
+        code="retention_9y", measure="left9", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
     assert target.stored is not None and target.stored.denominator > 0
     assert drill_changed(target) is None
@@ -290,7 +297,7 @@ def test_the_gap_opens_the_children_who_would_close_it(client, computed, county,
     # 高中阶段毛入学率 of the county: 3 ÷ 4 = 75% against 92%, "还需 1 名"; the gap links to its children
     html = client.get(reverse("indicators:dashboard"), {"year": 2021}).content.decode()
     assert 'data-testid="gap-senior_gross"' in html and "measure=gap_sen" in html
-    target = drill_target(code="senior_gross", measure="gap_sen", year=2021, as_of=None, area_id=county.pk,
+    target = drill_target(code="senior_gross", measure="gap_sen", year=SchoolYear(2021), as_of=None, area_id=county.pk,
                           school_id=None)  # fmt: skip
     # aged 15–17 on 31 Dec 2021 (born 2004–2006), hukou in the county, not in school on 30 Sep 2021:
     # E1, A1, T3 (finished junior in July), E3 and R0 (finished primary only), E2 (dropped out in 2020).
@@ -323,3 +330,28 @@ def test_a_rate_above_100_percent_is_explained(client, computed, county, county_
     assert 'data-testid="over100-note"' in body and "超龄、低龄" in body
     composition = body.split('data-testid="drill-composition"')[1].split("</table>")[0]
     assert '初中在校生</td><td class="num">4<' in composition and '12–14周岁人口</td><td class="num">3<' in composition
+
+
+def test_htmx_requests_get_the_ranking_or_the_member_list_alone(client, computed, county, county_admin):
+    # given the dashboard, whose indicator choice reloads the township ranking in place
+    client.force_login(county_admin)
+    dashboard = reverse("indicators:dashboard")
+    page = client.get(dashboard, {"year": 2021, "code": "senior_gross"}).content.decode()
+    assert "<html" in page and 'data-testid="township-ranking"' in page and 'data-testid="school-table"' in page
+    # when the choice is sent by HTMX, then only the ranking comes back, for the chosen indicator
+    part = client.get(dashboard, {"year": 2021, "code": "senior_gross"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part and 'data-testid="school-table"' not in part
+    assert 'data-testid="township-ranking"' in part and "乡镇排名 · 高中阶段毛入学率" in part
+    # and a drill-down's next page by HTMX is its member list alone
+    drill = reverse("indicators:drill")
+    query = {"code": "senior_gross", "year": 2021, "area": county.pk, "measure": "sen_all"}
+    part = client.get(drill, query, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part and 'data-testid="drill-composition"' not in part
+    assert 'data-testid="drill-table"' in part and "高中阶段在校生" in part
+
+
+def test_a_malformed_drill_down_date_is_refused_by_name(client, computed, county, county_admin):
+    client.force_login(county_admin)
+    query = {"code": "senior_gross", "year": 2021, "area": county.pk, "as_of": "2021-13-01"}
+    response = client.get(reverse("indicators:drill"), query)
+    assert response.status_code == 400 and "统计日格式无效" in response.content.decode()

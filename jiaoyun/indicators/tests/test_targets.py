@@ -19,7 +19,7 @@ CENSUS = dt.date(2021, 9, 30)
 
 
 def rows_by_code(area, year=2021):
-    return {r.code: r for r in indicator_rows(year=year, area=area)}
+    return {r.code: r for r in indicator_rows(year=SchoolYear(year), area=area)}
 
 
 def test_plan_targets_status_and_gap_in_children(world, county, township_a, village_a2):
@@ -51,8 +51,8 @@ def test_city_average_raises_the_target_and_targets_stand_for_later_years(world,
     # effective target max(85, 90) = 90: ceil(0.9 × 8 − 4) = ceil(3.2) = 4
     assert (row.target, row.city, row.gap) == (90.0, 90.0, 4)
     targets = Targets()
-    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=2025) == 92.0
-    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=2020) is None
+    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=SchoolYear(2025)) == 92.0
+    assert targets.plan("senior_gross", area_id=county.pk, township_id=None, year=SchoolYear(2020)) is None
 
 
 def test_within_the_margin_is_still_not_met(world, county):

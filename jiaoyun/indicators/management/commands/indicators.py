@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
@@ -44,7 +45,8 @@ class Command(BaseCommand):
 
     def _handle(self, **opts: Any) -> None:
         if opts["refresh"] and (opts["from_year"] or opts["to_year"]):
-            run = indicators_refresh(from_year=opts["from_year"], to_year=opts["to_year"], triggered_by="cli")
+            first, last = (SchoolYear(y) if y else None for y in (opts["from_year"], opts["to_year"]))
+            run = indicators_refresh(from_year=first, to_year=last, triggered_by="cli")
             self.stderr.write(f"已计算：{run.periods}，{run.rows}行，{run.seconds}秒")
             if not opts["year"]:
                 return
@@ -52,15 +54,15 @@ class Command(BaseCommand):
         area = (
             Area.objects.filter(code=opts["area"]).first()
             if opts["area"]
-            else Area.objects.filter(level="county").first()
+            else Area.objects.filter(level=AreaLevel.COUNTY).first()
         )
         if area is None:
             raise CommandError(f"找不到区划代码为“{opts['area'] or '（县）'}”的区域")
-        as_of = opts["as_of"] or latest_as_of(year=year.start_year) or default_as_of(year)
+        as_of = opts["as_of"] or latest_as_of(year=year) or default_as_of(year)
         stored = IndicatorValue.objects.filter(school_year=year.start_year, as_of=as_of).exists()
         if opts["refresh"] or not stored:
             indicators_compute(periods=[Period(year, as_of)], triggered_by="cli")
-        rows = [r.as_dict() for r in indicator_rows(year=year.start_year, area=area, as_of=as_of)]
+        rows = [r.as_dict() for r in indicator_rows(year=year, area=area, as_of=as_of)]
         out = [{k: r[k] for k in FIELDS} for r in rows]
         fmt = opts["format"]
         if fmt == "json":
