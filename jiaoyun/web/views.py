@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from jiaoyun.core.accounts import (
 from jiaoyun.core.audit_mask import mask_entry
 from jiaoyun.core.auth import ip_blocked, is_locked, register_failure
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.models import User
 from jiaoyun.core.security_policy import needs_second_factor, policy_get
 from jiaoyun.core.selectors import audit_list as select_audit
@@ -35,11 +37,6 @@ from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 from jiaoyun.web.selectors import home_figures
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
 
 PENDING_SECONDS = 300  # the TOTP step must follow the password within five minutes
 PENDING_TRIES = 5
@@ -51,6 +48,7 @@ def _safe_next(request: HttpRequest, next_url: str) -> str:
     return ""
 
 
+@login_not_required
 def login_view(request: HttpRequest) -> HttpResponse:
     """Step one: user name and password. Roles of the policy's second-factor list go on to the TOTP step before
     any session is opened; everyone else is logged in here (the login is audited by the signal receiver)."""
@@ -92,6 +90,7 @@ def _pending_user(request: HttpRequest) -> tuple[dict[str, Any] | None, User | N
     return (pending, user) if user is not None else (None, None)
 
 
+@login_not_required
 def login_totp(request: HttpRequest) -> HttpResponse:
     """Step two for the administrative roles: the TOTP code; on the first login, enrol the authenticator first
     (its secret and otpauth URI are shown once the password has been checked)."""
@@ -226,5 +225,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
