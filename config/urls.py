@@ -26,7 +26,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("learning/", include("jiaoyun.learning.urls")),
     path("xapi/", open_to_all(include("jiaoyun.learning.xapi_urls"))),
     path("devices/", open_to_all(include("jiaoyun.safety.device_urls"))),
-    path("reports/", include("jiaoyun.reports.urls")),
     path("", include("jiaoyun.web.urls")),
 ]
 # Nothing under MEDIA_ROOT is served by URL, in development or production: every stored file goes through a view

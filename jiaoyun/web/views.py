@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,16 +35,11 @@ from jiaoyun.core.selectors import audit_object_types
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
+from jiaoyun.web.redirects import safe_next
 from jiaoyun.web.selectors import home_figures
 
 PENDING_SECONDS = 300  # the TOTP step must follow the password within five minutes
 PENDING_TRIES = 5
-
-
-def _safe_next(request: HttpRequest, next_url: str) -> str:
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return next_url
-    return ""
 
 
 @login_not_required
@@ -63,10 +57,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if needs_second_factor(user, policy):
                 request.session.cycle_key()
                 request.session[S_PENDING] = {"uid": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(),
-                                              "next": _safe_next(request, next_url), "tries": 0}  # fmt: skip
+                                              "next": safe_next(request, next_url, ""), "tries": 0}  # fmt: skip
                 return redirect("web:login_totp")
             login(request, user)
-            return redirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+            return redirect(safe_next(request, next_url, "") or settings.LOGIN_REDIRECT_URL)
         if ip_blocked(client_ip(request), policy):
             error = _("此地址登录失败次数过多，请%(minutes)s分钟后再试。") % {"minutes": policy.ip_window_minutes}
         elif is_locked(username):
