@@ -36,6 +36,10 @@ BASELINE: dict[str, int] = {
     "people:teachers": 9,
     "api:teacher_list": 10,
     "exchange:imports": 7,
+    "dropout:ledger": 10,
+    "api:list_cases": 9,
+    "safety:hazards": 8,
+    "api:hazards": 7,
     "api:batch_list": 7,
 }
 
@@ -56,6 +60,10 @@ def _place(county: Any) -> dict[str, Any]:
 
 
 def _student(county: Any, actor: Any) -> str:
+    return _new_student(county).name
+
+
+def _new_student(county: Any) -> Any:
     from jiaoyun.people.choices import StudentStatus
     from jiaoyun.people.tests.factories import StudentFactory
 
@@ -67,7 +75,35 @@ def _student(county: Any, actor: Any) -> str:
         current_class=p["class"],
         current_grade=3,
         status=StudentStatus.IN_SCHOOL,
-    ).name
+    )
+
+
+def _case(county: Any, actor: Any) -> str:
+    from jiaoyun.dropout.services import case_open
+
+    student = _new_student(county)
+    case_open(actor=actor, student=student)
+    return student.name
+
+
+def _hazard(county: Any, actor: Any) -> str:
+    from django.utils import timezone
+
+    from jiaoyun.core.tests.factories import UserFactory
+    from jiaoyun.safety.models import Hazard
+
+    school = _place(county)["school"]
+    principal = UserFactory(role="principal", school=school)
+    title = f"{school.name}围墙隐患"
+    Hazard.objects.create(
+        school=school,
+        title=title,
+        responsible=principal,
+        deadline=timezone.localdate(),
+        opened_at=timezone.now(),
+        opened_by=principal,
+    )
+    return title
 
 
 def _teacher(county: Any, actor: Any) -> str:
@@ -113,8 +149,15 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     "people:teachers": ("county_admin", _teacher, ""),
     "api:teacher_list": ("county_admin", _teacher, ""),
     "exchange:imports": ("county_admin", _batch, ""),
+    "dropout:ledger": ("county_admin", _case, ""),
+    "api:list_cases": ("county_admin", _case, ""),
+    "safety:hazards": ("county_admin", _hazard, ""),
+    "api:hazards": ("county_admin", _hazard, ""),
     "api:batch_list": ("county_admin", _batch, ""),
 }
+
+
+KWARGS = {"dropout:ledger": {"ledger": "suspected"}}
 
 
 def _count(client: Any, url: str, shown: str) -> int:
@@ -135,7 +178,7 @@ def test_queries_do_not_grow_with_rows(route, client, county):
     role, build, query = CASES[route]
     user = UserFactory(role=role)
     client.force_login(user)
-    url = reverse(route) + (f"?{query}" if query else "")
+    url = reverse(route, kwargs=KWARGS.get(route)) + (f"?{query}" if query else "")
     shown = [build(county, user) for _ in range(N)]
     client.get(url)  # warm the per-process caches (security policy, content types)
     small = _count(client, url, shown[0])
