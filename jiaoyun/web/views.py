@@ -32,6 +32,7 @@ from jiaoyun.core.models import User
 from jiaoyun.core.security_policy import needs_second_factor, policy_get
 from jiaoyun.core.selectors import audit_list as select_audit
 from jiaoyun.core.selectors import audit_object_types
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
@@ -119,7 +120,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login_totp.html", context)
 
 
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthedRequest) -> HttpResponse:
     """Self-service password change (old password, new twice, the policy's validators); also where an expired
     password sends every page until it is changed."""
     from django.contrib import messages
@@ -135,17 +136,17 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedRequest) -> HttpResponse:
     logout(request)  # audited by the user_logged_out receiver
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     context = {"figures": home_figures(user=request.user), "headline": _home_headline(request)}
     return render(request, "web/home.html", context)
 
 
-def _home_headline(request: HttpRequest) -> object:
+def _home_headline(request: AuthedRequest) -> object:
     """The work-plan targets block, provided by the indicators module when installed."""
     try:
         from jiaoyun.indicators.selectors import home_headline
@@ -168,7 +169,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-def jobs(request: HttpRequest) -> HttpResponse:
+def jobs(request: AuthedRequest) -> HttpResponse:
     """定时任务: each periodic job's schedule, next and last run; the latest background tasks."""
     from django.contrib import messages
 
@@ -191,7 +192,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     try:
         qs = select_audit(user=request.user, filters=request.GET)
     except PermissionError:
