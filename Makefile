@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | md5sum | cut -c1-12)
+# The exact versions (with hashes) every machine installs; README "Updating dependencies" says how to renew them.
+LOCK := requirements/lock.txt
+BENCH_LOCK := requirements/lock-bench.txt
 PG_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils
 DEMO_SCALE ?= 1
@@ -24,10 +27,11 @@ test: setup system-deps postgres lint typecheck migrations-check test-sqlite tes
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 system-deps:
@@ -78,7 +82,7 @@ messages: setup
 ## make bench: every benchmark in bench/ (minutes to an hour); the LRS one on its own PostgreSQL database
 ## (jy_bench_learning, topped up to 1 M statements) against Ralph in a venv of its own
 bench: setup postgres
-	$(PY) -m pip install -q -e ".[dev,bench]"
+	$(PY) -m pip install -q --require-hashes -r $(BENCH_LOCK)
 	@test -x $(RALPH_VENV)/bin/ralph || { $(PYTHON) -m venv $(RALPH_VENV) && \
 	  $(RALPH_VENV)/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0"; }
 	@for b in bench/*.py; do [ "$$b" = bench/lrs.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done

@@ -71,7 +71,6 @@ def _mount() -> None:
     from jiaoyun.indicators.api import router as indicators
     from jiaoyun.learning.api import router as learning
     from jiaoyun.people.api import router as people
-    from jiaoyun.reports.api import router as reports
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
     from jiaoyun.teachers.api import router as teachers
@@ -85,7 +84,6 @@ def _mount() -> None:
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
     api.add_router("/learning", learning)
-    api.add_router("/reports", reports)
 
 
 _mount()

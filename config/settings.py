@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "jiaoyun.core.middleware.LoginRequiredMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",  # views that need no login: login_not_required
+    "jiaoyun.core.middleware.SessionPolicyMiddleware",
     "jiaoyun.core.http_security.RequestSizeLimitMiddleware",
 ]
 

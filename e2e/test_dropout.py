@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from e2e.conftest import login
 from jiaoyun.core import idcard
@@ -23,7 +24,7 @@ from jiaoyun.schools.tests.factories import SchoolClassFactory
 def absent_pupil(settings, school_a, village_a1, township_a):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.JIAOYUN = {**settings.JIAOYUN, "DROPOUT_OBSERVE_MONTHS": 0}
-    today = dt.date.today()
+    today = timezone.localdate()
     sy = SchoolYear.of(today)
     klass = SchoolClassFactory(school=school_a, school_year=sy.start_year, grade=4, number=1)
     teacher = UserFactory(username="banzhuren", role="class_teacher", school=school_a, display_name="李老师")

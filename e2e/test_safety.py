@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from e2e.conftest import login
 from jiaoyun.safety.models import Hazard
@@ -20,7 +21,7 @@ def media(settings, tmp_path):
 
 
 def test_inspection_hazard_rectification_close(page, media, township_officer, principal, school_a):
-    deadline = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
 
     # The township officer inspects school_a and fails the gate item.
     login(page, "township_officer")

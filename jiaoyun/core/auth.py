@@ -25,16 +25,13 @@ from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.models import LoginFailure, SecurityPolicy, User
 from jiaoyun.core.security_policy import policy_get
 
 
 class AccountLocked(Exception):
     pass
-
-
-def client_ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def ip_blocked(ip: str | None, policy: SecurityPolicy | None = None, *, now: dt.datetime | None = None) -> bool:

@@ -2,38 +2,38 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from jiaoyun.core.accounts import LOGOUT_NOTE, S_IDLE, S_MAX, S_PW_EXPIRES, S_SEEN, S_START
 
-# Paths that authenticate themselves (API keys, device tokens, xAPI basic auth) or need no login.
-OPEN_PREFIXES = ("/static/", "/login/", "/i18n/", "/api/", "/xapi/", "/devices/", "/healthz")
+# While the password has expired, only these views are reachable (besides those marked ``login_not_required``).
+PASSWORD_CHANGE_VIEWS = frozenset({"web:password_change", "web:logout", "admin:logout"})
 
 
-# While the password has expired, only these pages are reachable (besides the open prefixes).
-PASSWORD_CHANGE_PATHS = ("/account/password/", "/logout/", "/admin/logout/")
-
-
-class LoginRequiredMiddleware:
-    """Every page needs a login except the open prefixes above; the session limits of the security policy.
+class SessionPolicyMiddleware:
+    """The session limits of the security policy, after Django's ``LoginRequiredMiddleware`` (which sends every
+    anonymous request for a view not marked ``login_not_required`` to the login page, with ``next``):
 
     * the admin site's login page sends to the login page, so every interactive login passes the second factor;
     * a session ends after the idle timeout or, whatever the activity, after the absolute lifetime
-      (等保 2.0 会话超时), both stamped into the session at login (``jiaoyun.core.accounts``);
+      (等保 2.0 会话超时), both stamped into the session at login (``jiaoyun.core.accounts``); the request then
+      goes on as anonymous, so ``LoginRequiredMiddleware`` sends it to the login page;
     * while the password is past its maximum age (or was set by an administrator), every page sends to the
-      password change page.
+      password change page and the JSON API answers 403.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.urls import reverse
-
         path = request.path_info
         if path.startswith("/admin/password_change/"):
             return redirect(reverse("web:password_change"))
@@ -43,20 +43,22 @@ class LoginRequiredMiddleware:
         if request.user.is_authenticated:
             ended = _session_ended(request)
             if ended:
-                from django.contrib.auth import logout
-                from django.contrib.auth.models import AnonymousUser
-
                 setattr(request, LOGOUT_NOTE, ended)
                 logout(request)
                 request.user = AnonymousUser()
-            elif _password_expired(request):
-                if path.startswith("/api/"):
-                    return JsonResponse({"detail": "密码已过期，请先在页面上修改密码"}, status=403)
-                if not path.startswith(PASSWORD_CHANGE_PATHS + OPEN_PREFIXES):
-                    return redirect(reverse("web:password_change"))
-        if not request.user.is_authenticated and not path.startswith(OPEN_PREFIXES) and not path.startswith("/admin/"):
-            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': path})}")
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not request.user.is_authenticated or not _password_expired(request):
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": "密码已过期，请先在页面上修改密码"}, status=403)
+        match = request.resolver_match
+        if not getattr(view_func, "login_required", True) or (match and match.view_name in PASSWORD_CHANGE_VIEWS):
+            return None
+        return redirect(reverse("web:password_change"))
 
 
 def _session_ended(request: HttpRequest) -> str:

@@ -9,6 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jiaoyun.core.choices import ScopeLevel
+from jiaoyun.core.types import User
+
 # (section label, [(item label, url name)]) — items whose URL is not (yet) installed are hidden.
 NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
     (_("工作目标"), [(_("目标指标"), "indicators:dashboard")]),
@@ -63,21 +66,21 @@ ACCESS: dict[str, str] = {
 }
 
 
-def has_people_scope(user: Any) -> bool:
+def has_people_scope(user: User) -> bool:
     """Users with a data scope (not the three administrators, who see no people-level data)."""
     from jiaoyun.core.scope import scope_for
 
-    return scope_for(user).level != "none"
+    return scope_for(user).level != ScopeLevel.NONE
 
 
-def has_learning_scope(user: Any) -> bool:
+def has_learning_scope(user: User) -> bool:
     """Learning analytics are by township, school and class: not for village cadres."""
     from jiaoyun.core.scope import scope_for
 
-    return scope_for(user).level in ("county", "township", "school", "class")
+    return scope_for(user).level in (ScopeLevel.COUNTY, ScopeLevel.TOWNSHIP, ScopeLevel.SCHOOL, ScopeLevel.CLASS)
 
 
-def _allowed(name: str, user: Any) -> bool:
+def _allowed(name: str, user: User) -> bool:
     target = ACCESS.get(name)
     if target is None:
         return True

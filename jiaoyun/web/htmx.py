@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 FULL = "base.html"
 PARTIAL = "web/_partial.html"
@@ -31,11 +32,19 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any], st
 
 
 def hx_redirect(request: HttpRequest, url: str) -> HttpResponse:
-    """After a successful POST: HTMX follows ``HX-Redirect``; a plain form gets a 302."""
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    from django.shortcuts import redirect
+    """After a successful POST: HTMX follows ``HX-Redirect``; a plain form gets a 302.
 
+    The HTMX answer keeps status 204 (no body to swap); django-htmx's class sets the header.
+    """
+    if getattr(request, "htmx", None):
+        response = HttpResponseClientRedirect(url)
+        response.status_code = 204
+        return response
     return redirect(url)
+
+
+def hx_refresh() -> HttpResponse:
+    """HTMX reloads the whole page (``HX-Refresh``), e.g. when a polled task has finished; status 204."""
+    response = HttpResponseClientRefresh()
+    response.status_code = 204
+    return response

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,30 +27,23 @@ from jiaoyun.core.accounts import (
 from jiaoyun.core.audit_mask import mask_entry
 from jiaoyun.core.auth import ip_blocked, is_locked, register_failure
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.models import User
 from jiaoyun.core.security_policy import needs_second_factor, policy_get
 from jiaoyun.core.selectors import audit_list as select_audit
 from jiaoyun.core.selectors import audit_object_types
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
+from jiaoyun.web.redirects import safe_next
 from jiaoyun.web.selectors import home_figures
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
 
 PENDING_SECONDS = 300  # the TOTP step must follow the password within five minutes
 PENDING_TRIES = 5
 
 
-def _safe_next(request: HttpRequest, next_url: str) -> str:
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return next_url
-    return ""
-
-
+@login_not_required
 def login_view(request: HttpRequest) -> HttpResponse:
     """Step one: user name and password. Roles of the policy's second-factor list go on to the TOTP step before
     any session is opened; everyone else is logged in here (the login is audited by the signal receiver)."""
@@ -65,10 +58,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if needs_second_factor(user, policy):
                 request.session.cycle_key()
                 request.session[S_PENDING] = {"uid": user.pk, "backend": getattr(user, "backend", ""), "at": time.time(),
-                                              "next": _safe_next(request, next_url), "tries": 0}  # fmt: skip
+                                              "next": safe_next(request, next_url, ""), "tries": 0}  # fmt: skip
                 return redirect("web:login_totp")
             login(request, user)
-            return redirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+            return redirect(safe_next(request, next_url, "") or settings.LOGIN_REDIRECT_URL)
         if ip_blocked(client_ip(request), policy):
             error = _("此地址登录失败次数过多，请%(minutes)s分钟后再试。") % {"minutes": policy.ip_window_minutes}
         elif is_locked(username):
@@ -92,6 +85,7 @@ def _pending_user(request: HttpRequest) -> tuple[dict[str, Any] | None, User | N
     return (pending, user) if user is not None else (None, None)
 
 
+@login_not_required
 def login_totp(request: HttpRequest) -> HttpResponse:
     """Step two for the administrative roles: the TOTP code; on the first login, enrol the authenticator first
     (its secret and otpauth URI are shown once the password has been checked)."""
@@ -126,7 +120,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login_totp.html", context)
 
 
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthedRequest) -> HttpResponse:
     """Self-service password change (old password, new twice, the policy's validators); also where an expired
     password sends every page until it is changed."""
     from django.contrib import messages
@@ -142,17 +136,17 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedRequest) -> HttpResponse:
     logout(request)  # audited by the user_logged_out receiver
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     context = {"figures": home_figures(user=request.user), "headline": _home_headline(request)}
     return render(request, "web/home.html", context)
 
 
-def _home_headline(request: HttpRequest) -> object:
+def _home_headline(request: AuthedRequest) -> object:
     """The work-plan targets block, provided by the indicators module when installed."""
     try:
         from jiaoyun.indicators.selectors import home_headline
@@ -175,7 +169,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-def jobs(request: HttpRequest) -> HttpResponse:
+def jobs(request: AuthedRequest) -> HttpResponse:
     """定时任务: each periodic job's schedule, next and last run; the latest background tasks."""
     from django.contrib import messages
 
@@ -198,7 +192,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     try:
         qs = select_audit(user=request.user, filters=request.GET)
     except PermissionError:
@@ -226,5 +220,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})

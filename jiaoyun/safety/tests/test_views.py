@@ -76,6 +76,9 @@ def test_pages_render_for_county_admin(client, data, county_admin):
     ]:
         resp = client.get(reverse(name, kwargs=kwargs))
         assert resp.status_code == 200, name
+        assert resp.templates[0].name.startswith("safety/"), name  # the page itself, not a login or error page
+        if name in ("safety:hazards", "safety:hazard"):
+            assert "一中隐患" in resp.content.decode(), name
 
 
 def test_principal_cannot_open_hazard_of_other_school(client, data, principal):

@@ -4,7 +4,6 @@ from django import template
 from django.http import QueryDict
 
 from jiaoyun.core.choices import ScopeLevel
-from jiaoyun.schools.choices import Grade, SchoolKind
 
 register = template.Library()
 
@@ -15,24 +14,6 @@ def scope_label(value: str) -> str:
         return str(ScopeLevel(value).label)
     except ValueError:
         return value
-
-
-@register.filter
-def school_kind_label(value: str) -> str:
-    try:
-        return str(SchoolKind(value).label)
-    except ValueError:
-        return value
-
-
-@register.filter
-def grade_label(value: int | None) -> str:
-    if value is None:
-        return "—"
-    try:
-        return str(Grade(value).label)
-    except ValueError:
-        return str(value)
 
 
 @register.simple_tag(takes_context=True)
