@@ -85,7 +85,7 @@ bench: setup postgres
 	$(PY) -m pip install -q --require-hashes -r $(BENCH_LOCK)
 	@test -x $(RALPH_VENV)/bin/ralph || { $(PYTHON) -m venv $(RALPH_VENV) && \
 	  $(RALPH_VENV)/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0"; }
-	@for b in bench/*.py; do [ "$$b" = bench/lrs.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/[!_]*.py; do [ "$$b" = bench/lrs.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
 	@echo "== bench/lrs.py"
 	@psql $(PG_URL) -tAc "SELECT 1 FROM pg_database WHERE datname='jy_bench_learning'" | grep -q 1 || \
 	  psql $(PG_URL) -qc "CREATE DATABASE jy_bench_learning"

@@ -173,7 +173,7 @@ def _run_worker(db: str, method: str, path: Path) -> dict:
     env["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="jy-bench-media-")
     print(f"… {db} {method} {path.name}", file=sys.stderr, flush=True)
     command = [sys.executable, __file__, "--worker", db, method, str(path)]  # this script itself, in a fresh process
-    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     if db == "postgres":
         _pg_drop()
     if out.returncode != 0:

@@ -87,7 +87,7 @@ def main() -> None:
             cmd += ["--naive-max-scale", str(args.naive_max_scale), "--naive-years", str(args.naive_years)]
             cmd += ["--no-duckdb"] if args.no_duckdb else []
             print(f"… {db} scale {scale}", file=sys.stderr, flush=True)
-            out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 (this script, fixed arguments)
+            out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
             if out.returncode != 0:
                 print(out.stdout, out.stderr, file=sys.stderr)
                 raise SystemExit(f"worker {db} {scale} failed")
@@ -153,7 +153,7 @@ def _print_table(results: list[dict]) -> None:
 
 def worker(db: str, scale: int, args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
-    from indicators_baselines import duckdb_run, naive_loop  # bench/, beside this file
+    from _indicators_baselines import duckdb_run, naive_loop  # bench/, beside this file
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
-from lrs_support import RALPH_PASSWORD, Auths, CpuMeter, Request, Result, p95, run_clients, start_ralph  # noqa: E402
+from _lrs_support import RALPH_PASSWORD, Auths, CpuMeter, Request, Result, p95, run_clients, start_ralph  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -151,7 +151,7 @@ def start_jiaoyun(port: int, workers: int, threads: int) -> tuple[subprocess.Pop
     else:
         cmd = [sys.executable, str(ROOT / "bench" / "lrs.py"), "--serve-wsgiref", str(port)]
         label = "wsgiref (threaded; gunicorn not importable)"
-    return subprocess.Popen(cmd, cwd=ROOT, env=env), label  # noqa: S603 - this interpreter, our script, numbers; no shell
+    return subprocess.Popen(cmd, cwd=ROOT, env=env), label
 
 
 def serve_wsgiref(port: int) -> None:

@@ -69,7 +69,6 @@ def _mount() -> None:
     from jiaoyun.dropout.api import router as dropout
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.indicators.api import router as indicators
-    from jiaoyun.learning.api import router as learning
     from jiaoyun.people.api import router as people
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
@@ -83,7 +82,6 @@ def _mount() -> None:
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
-    api.add_router("/learning", learning)
 
 
 _mount()

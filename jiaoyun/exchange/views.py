@@ -22,7 +22,7 @@ from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
 from jiaoyun.exchange.forms import UploadForm
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
-from jiaoyun.web.htmx import hx_redirect, render_page
+from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
 from jiaoyun.web.paging import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,9 +135,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     running = batch.status in (BatchStatus.PROCESSING, BatchStatus.CONFIRMING)
     if request.GET.get("poll") and not running:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
+        return hx_refresh()
     rejections = selectors.batch_rejections(user=request.user, batch=batch)
     return render_page(
         request,

@@ -81,5 +81,6 @@ def _worker_init(checker: RowChecker) -> None:
 
 
 def _worker_check(chunk: list[tuple[int, list[Any]]]) -> list[Outcome]:
-    assert _CHECKER is not None
+    if _CHECKER is None:  # the pool's initializer sets it in every worker process
+        raise RuntimeError("worker started without its row checker")
     return _CHECKER(chunk)

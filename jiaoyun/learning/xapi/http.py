@@ -60,6 +60,13 @@ class XRequest:
     def is_v2(self) -> bool:
         return self.version.startswith("2")
 
+    @property
+    def authed_client(self) -> LrsClient:
+        """The client ``xapi_view`` authenticated; a view reached without one answers 401."""
+        if self.client is None:
+            raise XapiError(401, "需要认证")
+        return self.client
+
 
 def negotiate_version(value: str | None) -> str:
     if not value:

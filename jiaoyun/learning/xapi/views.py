@@ -62,7 +62,7 @@ def _check_attachment_parts(statements: list[Any], files: dict[str, tuple[str, b
 
 @xapi_view(methods=STATEMENT_METHODS, consistent=True)
 def statements(xreq: XRequest) -> HttpResponse:
-    assert xreq.client is not None
+    client = xreq.authed_client
     if xreq.method == "GET":
         return _statements_get(xreq)
     data, files = _read_statements(xreq)
@@ -81,7 +81,7 @@ def statements(xreq: XRequest) -> HttpResponse:
         v.check_statement(data, version=xreq.version)
         _check_attachment_parts([data], files, xreq.is_v2)
         services.statement_store(
-            client=xreq.client, statements=[data], version=xreq.version, attachments=files, validated=True
+            client=client, statements=[data], version=xreq.version, attachments=files, validated=True
         )
         return _with_consistency(HttpResponse(status=204))
     if xreq.params:
@@ -94,7 +94,7 @@ def statements(xreq: XRequest) -> HttpResponse:
     services.statements_validate(batch, version=xreq.version)
     _check_attachment_parts(batch, files, xreq.is_v2)
     ids = services.statement_store(
-        client=xreq.client, statements=batch, version=xreq.version, attachments=files, validated=True
+        client=client, statements=batch, version=xreq.version, attachments=files, validated=True
     )
     return _with_consistency(json_response(ids))
 
@@ -113,13 +113,13 @@ def _statements_get(xreq: XRequest) -> HttpResponse:
     fmt = q.fmt
     attachments = q.attachments
     accept = query.accept_languages(xreq.headers.get("accept-language", ""))
-    assert xreq.client is not None
-    visible = selectors.xapi_visible_q(xreq.client)
+    client = xreq.authed_client
+    visible = selectors.xapi_visible_q(client)
     for param, voided in (("statementId", False), ("voidedStatementId", True)):
         if param not in q.params:
             continue
         row = selectors.xapi_statement_get(
-            client=xreq.client, statement_id=v.check_uuid(q.params[param], param).lower(), voided=voided
+            client=client, statement_id=v.check_uuid(q.params[param], param).lower(), voided=voided
         )
         if row is None:
             raise XapiError(404, "没有这条语句")
@@ -172,8 +172,7 @@ def _document_resource(
     unknown = set(xreq.params) - allowed
     if unknown:
         raise XapiError(400, f"不认识的参数：{sorted(unknown)}")
-    client = xreq.client
-    assert client is not None
+    client = xreq.authed_client
     # Only the client's own documents: another client's do not exist for this one.
     doc_key = xreq.params.get(key_param)
     if xreq.method == "GET":

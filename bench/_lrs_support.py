@@ -161,7 +161,7 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, worke
     python = str(Path(ralph_bin).parent / "python")
     # bcrypt with a low cost: Ralph checks each user's password once (then caches it), and the bench should time
     # statements, not 200 first logins.
-    hashed = subprocess.run(  # noqa: S603 - the operator's own --ralph-bin and a fixed script; no shell
+    hashed = subprocess.run(
         [python, "-c", f"import bcrypt; print(bcrypt.hashpw({RALPH_PASSWORD!r}.encode(), bcrypt.gensalt(4)).decode())"],
         check=True,
         capture_output=True,
@@ -183,7 +183,7 @@ def start_ralph(ralph_bin: str, port: int, workdir: Path, post_users: int, worke
     # Served the way Ralph's docs say to serve it in production (not ``ralph runserver``, which reloads and logs at
     # debug level): uvicorn with ``workers`` processes.
     env["RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH"] = str(workdir / "fs")
-    return subprocess.Popen(  # noqa: S603 - the operator's own --ralph-bin and numbers; no shell
+    return subprocess.Popen(
         [str(Path(ralph_bin).parent / "uvicorn"), "ralph.api:app", "--host", "127.0.0.1", "--port", str(port)]
         + ["--workers", str(workers), "--log-level", "warning"],
         env=env,
