@@ -2,6 +2,8 @@
 
 * ``ScopedAdminMixin`` filters the change list (and so every change/delete view) through the data-scope
   chokepoint ``jiaoyun.core.scope``: a township officer who is ``is_staff`` sees only their township.
+  Foreign-key choices are filtered too, for every model a domain app has named with ``scope_related``
+  (its admin module does, e.g. ``scope_related(School, school_q)``): ``core`` knows no domain app.
 * ``AuditedAdminMixin`` writes an audit entry for every create, update and delete made in the admin.
 * ``ServiceAdminMixin`` sends saves through the domain services: the service runs once inside a rolled-back
   savepoint while the form is validated (so a DomainError shows on the form, in Chinese), then for real.
@@ -21,7 +23,15 @@ from django.http import HttpRequest
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.scope import area_q, school_q, scope_for, student_q
+from jiaoyun.core.scope import scope_for
+
+# Related model → the scope builder its choices are filtered through in a scoped admin's foreign-key fields.
+RELATED_SCOPES: dict[type[models.Model], Callable[..., Q]] = {}
+
+
+def scope_related(model: type[models.Model], scope_filter: Callable[..., Q]) -> None:
+    """Filter the choices of ``model`` in every scoped admin's foreign-key fields through ``scope_filter``."""
+    RELATED_SCOPES[model] = scope_filter
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -55,17 +65,10 @@ class ScopedAdminMixin:
         return qs.filter(scope_filter(request.user, prefix=self.scope_prefix))  # type: ignore[no-any-return]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        from jiaoyun.areas.models import Area
-        from jiaoyun.people.models import Student
-        from jiaoyun.schools.models import School
-
         related = db_field.related_model
-        if related is School:
-            kwargs.setdefault("queryset", School.objects.filter(school_q(request.user)))
-        elif related is Area:
-            kwargs.setdefault("queryset", Area.objects.filter(area_q(request.user)))
-        elif related is Student:
-            kwargs.setdefault("queryset", Student.objects.filter(student_q(request.user)))
+        scope_filter = RELATED_SCOPES.get(related)
+        if scope_filter is not None:
+            kwargs.setdefault("queryset", related._default_manager.filter(scope_filter(request.user)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -169,4 +172,5 @@ __all__ = [
     "admin",
     "changed_fields",
     "client_ip",
+    "scope_related",
 ]

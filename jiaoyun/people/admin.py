@@ -9,7 +9,13 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from jiaoyun.core import idcard
-from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
+from jiaoyun.core.admin_mixins import (
+    AuditedAdminMixin,
+    ScopedAdminMixin,
+    ServiceAdminMixin,
+    changed_fields,
+    scope_related,
+)
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q, teacher_q
 from jiaoyun.people import selectors
@@ -69,6 +75,10 @@ class EnrolmentEventInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Every scoped admin offers only the students in the user's scope as choices of a foreign key to Student.
+scope_related(Student, student_q)
 
 
 @admin.register(Student)

@@ -1,11 +1,13 @@
-"""Attendance: absences recorded by class teachers.
+"""The 户籍 roster's set-based write and attendance (absences recorded by class teachers).
 
-The 户籍 roster (查户籍) is imported only through its exchange kind (``jiaoyun.dropout.exchange_kinds``).
+The 户籍 roster (查户籍) is imported only through its exchange kind (``jiaoyun.dropout.exchange_kinds``),
+which validates and audits the rows and writes them with ``hukou_bulk_write``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +17,16 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
 from jiaoyun.dropout.choices import AbsenceKind
-from jiaoyun.dropout.models import Absence
+from jiaoyun.dropout.models import Absence, HukouRecord
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
+
+
+def hukou_bulk_write(*, new: Sequence[HukouRecord], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Insert new roster records (their pks are set) and update others (pk, fields) of an import."""
+    for pk, fields in updates:
+        HukouRecord.objects.filter(pk=pk).update(**fields)
+    HukouRecord.objects.bulk_create(new, batch_size=1000)
 
 
 @transaction.atomic

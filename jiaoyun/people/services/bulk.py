@@ -25,24 +25,13 @@ from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postg
 from jiaoyun.people.choices import CLASS_KEPT_EVENTS, EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 from jiaoyun.people.services.chain import events_link
+from jiaoyun.people.services.students import EDITABLE as STUDENT_EDITABLE
+from jiaoyun.people.services.teachers import EDITABLE as TEACHER_EDITABLE
 
 BATCH = 2000
 
-STUDENT_FIELDS = (
-    "name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "hukou_village_id",
-    "residence_village_id",
-    "guardian_name",
-    "guardian_phone",
-    "left_behind",
-    "disability",
-    "poverty",
-    "orphan",
-    "migrant",
-)
+# The columns the set-based writes fill: the editable fields of the one-row services, as column names.
+STUDENT_FIELDS = tuple(f"{f}_id" if f.endswith("_village") else f for f in STUDENT_EDITABLE)
 ID_FIELDS = ("id_hash", "id_cipher", "id_masked")
 STUDENT_NO_FIELDS = ("student_no_hash", "student_no_cipher", "student_no_masked")
 
@@ -145,24 +134,7 @@ def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int
     return n
 
 
-TEACHER_FIELDS = (
-    "staff_no",
-    "name",
-    "sex",
-    "birth_date",
-    "school_id",
-    "post_type",
-    "main_subject",
-    "subjects",
-    "title",
-    "degree",
-    "staffing",
-    "backbone",
-    "hire_date",
-    "school_since",
-    "has_certificate",
-    "is_active",
-)
+TEACHER_FIELDS = tuple("school_id" if f == "school" else f for f in TEACHER_EDITABLE if f != "user")
 
 
 def teacher_bulk_upsert(
