@@ -1,0 +1,45 @@
+"""The list page of a registry: filtered rows, an export of the same rows, or a page of them.
+
+``list_page`` is the scaffolding every list view repeated: the selector's rows (already filtered and
+scoped), an audited Excel/CSV export when the query asks for one (``format=xlsx|csv``), else the page
+(``render_page``: the whole page, or its results partial for HTMX) with ``page`` and ``filters``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.web.htmx import render_page
+from jiaoyun.web.paging import paginate
+
+EXPORT_CHUNK = 2000
+
+
+def list_page(
+    request: HttpRequest,
+    *,
+    rows: QuerySet[Any],
+    template: str,
+    columns: Sequence[Column],
+    filename: str,
+    object_type: str,
+    context: Mapping[str, Any] | None = None,
+    personal: bool = True,
+    stream: bool = False,
+) -> HttpResponse:
+    """Export ``rows`` (audited; ``stream`` reads them in chunks) or render a page of them with ``context``."""
+    if wants_export(request):
+        return export_response(
+            request,
+            rows=rows.iterator(chunk_size=EXPORT_CHUNK) if stream else rows,
+            columns=columns,
+            filename=filename,
+            object_type=object_type,
+            personal=personal,
+        )
+    return render_page(request, template, {"page": paginate(request, rows), "filters": request.GET, **(context or {})})
