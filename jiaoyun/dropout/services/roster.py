@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
@@ -47,7 +48,7 @@ def absence_record(
         )
     if date.weekday() >= 5:
         raise DomainError(f"{date}是周末，不是上课日", field="日期")
-    if date > dt.date.today():
+    if date > timezone.localdate():
         raise DomainError("不能登记将来的缺勤", field="日期")
     absence, created = Absence.objects.update_or_create(
         student=student,

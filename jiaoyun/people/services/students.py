@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
@@ -51,7 +52,7 @@ def _check_village(value: Any, label: str) -> None:
 
 
 def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if "name" in data and not str(data["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
     if "sex" in data and data["sex"] not in _VALUES["Sex"]:
