@@ -16,6 +16,7 @@ from jiaoyun.core.admin_mixins import (
     scope_related,
 )
 from jiaoyun.core.scope import area_q
+from jiaoyun.core.types import AuthedRequest
 
 POPULATION_KEY = ("area", "year", "age", "sex", "source")
 AREA_FIELDS = ("code", "name", "level", "parent", "township_kind", "urban_rural", "is_seat", "sort")
@@ -34,7 +35,7 @@ class AreaAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, admin.Mo
     list_select_related = ("parent",)
     fields = AREA_FIELDS
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         data = changed_fields(form, AREA_FIELDS)
         if change:
             return area_update(actor=request.user, area=Area.objects.get(pk=form.instance.pk), **data)
@@ -55,7 +56,7 @@ class PopulationCellAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return POPULATION_KEY if obj is not None else ()  # a cell is named by its key; only the count changes
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         if change:
             cell = PopulationCell.objects.get(pk=form.instance.pk)
             key = {name: getattr(cell, name) for name in POPULATION_KEY}

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import scope_for
+from jiaoyun.core.types import AuthedRequest
 
 # Related model → the scope builder its choices are filtered through in a scoped admin's foreign-key fields.
 RELATED_SCOPES: dict[type[models.Model], Callable[..., Q]] = {}
@@ -32,6 +33,11 @@ RELATED_SCOPES: dict[type[models.Model], Callable[..., Q]] = {}
 def scope_related(model: type[models.Model], scope_filter: Callable[..., Q]) -> None:
     """Filter the choices of ``model`` in every scoped admin's foreign-key fields through ``scope_filter``."""
     RELATED_SCOPES[model] = scope_filter
+
+
+def authed(request: HttpRequest) -> AuthedRequest:
+    """The request of an admin page: the admin site lets only signed-in staff in."""
+    return cast(AuthedRequest, request)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -112,7 +118,7 @@ class ServiceAdminMixin:
     """Save through a service. Subclasses implement ``service_save(request, form, change) -> Model`` using
     ``form.cleaned_data`` (and ``form.instance.pk`` when changing)."""
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         raise NotImplementedError
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
@@ -125,7 +131,7 @@ class ServiceAdminMixin:
                 if not self.errors:
                     try:
                         with transaction.atomic():
-                            model_admin.service_save(request, self, self.instance.pk is not None)
+                            model_admin.service_save(authed(request), self, self.instance.pk is not None)
                             raise _DryRun
                     except _DryRun:
                         pass
@@ -136,7 +142,7 @@ class ServiceAdminMixin:
         return ServiceForm
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        saved = self.service_save(request, form, change)
+        saved = self.service_save(authed(request), form, change)
         obj.pk = saved.pk
         obj._state.adding = False
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import school_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, EventKind, OrphanStatus, PovertyStatus, StudyLevel
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School
@@ -44,7 +45,7 @@ class StudentCreateForm(forms.Form):
 
     ENROL_FIELDS = ("enrol_kind", "enrol_date", "school", "grade")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)
@@ -84,7 +85,7 @@ class EnrolmentEventForm(forms.Form):
     )
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.http import HttpRequest
 
 from jiaoyun.core.admin_mixins import (
     AuditedAdminMixin,
@@ -14,6 +13,7 @@ from jiaoyun.core.admin_mixins import (
     scope_related,
 )
 from jiaoyun.core.scope import class_q, school_q
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.schools.models import School, SchoolClass
 from jiaoyun.schools.services import CLASS_EDITABLE, class_create, class_update, school_create, school_update
 
@@ -36,7 +36,7 @@ class SchoolAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, admin.
     list_select_related = ("township",)
     fields = SCHOOL_FIELDS
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         data = changed_fields(form, SCHOOL_FIELDS)
         if change:
             return school_update(actor=request.user, school=School.objects.get(pk=form.instance.pk), **data)
@@ -52,7 +52,7 @@ class SchoolClassAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, a
     list_select_related = ("school",)
     fields = CLASS_EDITABLE
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         d = form.cleaned_data
         if change:
             klass = SchoolClass.objects.get(pk=form.instance.pk)

@@ -1,4 +1,5 @@
-"""The list page of a registry: filtered rows, an export of the same rows, or a page of them.
+"""The list page of a registry: filtered rows, an export of the same rows, or a page of them; and the one
+object of a registry an API handler reads (``api_object``).
 
 ``list_page`` is the scaffolding every list view repeated: the selector's rows (already filtered and
 scoped), an audited Excel/CSV export when the query asks for one (``format=xlsx|csv``), else the page
@@ -7,17 +8,19 @@ scoped), an audited Excel/CSV export when the query asks for one (``format=xlsx|
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from ninja.errors import HttpError
 
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
 EXPORT_CHUNK = 2000
+T = TypeVar("T")
 
 
 def list_page(
@@ -43,3 +46,11 @@ def list_page(
             personal=personal,
         )
     return render_page(request, template, {"page": paginate(request, rows), "filters": request.GET, **(context or {})})
+
+
+def api_object(fetch: Callable[[], T], *, missing: type[Exception], message: str) -> T:
+    """``fetch()`` (a scoped selector's get), or a 404 with ``message`` when it raises ``missing``."""
+    try:
+        return fetch()
+    except missing:
+        raise HttpError(404, message) from None

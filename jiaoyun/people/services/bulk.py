@@ -21,6 +21,7 @@ from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from jiaoyun.core import idcard
+from jiaoyun.core.types import User
 from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres, sqlite_insert, sqlite_next_ids
 from jiaoyun.people.choices import CLASS_KEPT_EVENTS, EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
@@ -194,11 +195,11 @@ EVENT_FIELDS = (
 
 
 def event_bulk_upsert(
-    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: Any
+    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: User | None
 ) -> list[int]:
     """Insert new 学籍 events and update corrected ones (each row names its ``student_id``), and relink the chain
     of the students touched; then call ``student_bulk_refresh``."""
-    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    recorded_by = actor.pk if actor is not None and actor.is_authenticated else None
     objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
     touched = {o.student_id for o in objs}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +13,7 @@ from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear, age_on
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import (
     ALLOWED_AFTER,
     CLASS_KEPT_STATUSES,
@@ -103,7 +103,7 @@ def _check_school(school: School | None, grade: int | None, school_class: School
 @transaction.atomic
 def enrolment_record(
     *,
-    actor: Any,
+    actor: User | None,
     student: Student,
     kind: str,
     date: dt.date,

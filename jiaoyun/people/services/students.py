@@ -12,6 +12,7 @@ from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.chain import events_link
@@ -110,7 +111,7 @@ def apply_student_no(student: Student, raw: str) -> None:
     )
 
 
-def duplicate_message(actor: Any, other_pk: int, label: str) -> str:
+def duplicate_message(actor: User | None, other_pk: int, label: str) -> str:
     """Why a number cannot be registered twice. The other child is named only to a requester who may see them:
     to anyone else the answer says nothing about that child (no name, school or township)."""
     if actor is not None and Student.objects.filter(student_q(actor), pk=other_pk).exists():
@@ -119,7 +120,7 @@ def duplicate_message(actor: Any, other_pk: int, label: str) -> str:
     return f"该{label}已登记在另一名学生名下，不能重复登记；如需核实请联系县教育局"
 
 
-def _refuse_duplicates(actor: Any, student: Student) -> None:
+def _refuse_duplicates(actor: User | None, student: Student) -> None:
     others = Student.objects.exclude(pk=student.pk) if student.pk else Student.objects.all()
     for label, field in (("身份证号", "id_hash"), (STUDENT_NO, "student_no_hash")):
         digest = getattr(student, field)
@@ -131,7 +132,7 @@ def _refuse_duplicates(actor: Any, student: Student) -> None:
 
 @transaction.atomic
 def student_create(
-    *, actor: Any, id_number: str | None = None, student_no: str | None = None, **fields: Any
+    *, actor: User | None, id_number: str | None = None, student_no: str | None = None, **fields: Any
 ) -> Student:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -165,7 +166,7 @@ STALE = "该记录已被他人修改，请刷新后重试"
 @transaction.atomic
 def student_update(
     *,
-    actor: Any,
+    actor: User | None,
     student: Student,
     id_number: str | None = None,
     student_no: str | None = None,
@@ -215,7 +216,7 @@ REVEALABLE = {
 
 @transaction.atomic
 def student_reveal_id(
-    *, actor: Any, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
+    *, actor: User | None, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
 ) -> str:
     """Return the full ID number (``what="student_no"``: the full 全国学籍号) to a user allowed to see it;
     every reveal is audited."""
@@ -241,7 +242,7 @@ def student_reveal_id(
 
 
 @transaction.atomic
-def student_delete(*, actor: Any, student: Student) -> None:
+def student_delete(*, actor: User | None, student: Student) -> None:
     """Delete a student registered in error. A student with 学籍 events is refused: their history is kept and
     changed only through events (转出, 死亡 …)."""
     if student.events.exists():
