@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 
 from jiaoyun.areas.choices import AreaLevel, PopulationSource
-from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.filtersets import ListFilterSet
 
 
@@ -16,10 +15,6 @@ class AreaFilterSet(ListFilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id")
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains")
 
-    class Meta:
-        model = Area
-        fields: list[str] = []
-
 
 class PopulationFilterSet(ListFilterSet):
     """``area`` (id), ``year``, ``source`` (户籍/常住)."""
@@ -27,7 +22,3 @@ class PopulationFilterSet(ListFilterSet):
     area = django_filters.NumberFilter(field_name="area_id")
     year = django_filters.NumberFilter(field_name="year")
     source = django_filters.ChoiceFilter(choices=PopulationSource.choices)
-
-    class Meta:
-        model = PopulationCell
-        fields: list[str] = []

@@ -17,7 +17,7 @@ from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Sex
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.services import full_clean, model_create, model_update
+from jiaoyun.core.services import bulk_write, bulk_write_column, full_clean, model_create, model_update
 from jiaoyun.core.types import User
 
 PARENT_LEVEL = {AreaLevel.TOWNSHIP: AreaLevel.COUNTY, AreaLevel.VILLAGE: AreaLevel.TOWNSHIP}
@@ -100,13 +100,9 @@ def population_set(
 
 def area_bulk_write(*, new: Sequence[Area], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
     """Insert ``new`` areas (their pks are set) and update others (pk, fields) — one tier of the hierarchy."""
-    for pk, fields in updates:
-        Area.objects.filter(pk=pk).update(**fields)
-    Area.objects.bulk_create(new, batch_size=1000)
+    bulk_write(Area, new=new, updates=updates)
 
 
 def population_bulk_write(*, new: Sequence[dict[str, Any]], counts: Sequence[tuple[int, int]]) -> None:
     """Insert new cells and set the count of existing ones (pk, count)."""
-    PopulationCell.objects.bulk_create([PopulationCell(**d) for d in new], batch_size=2000)
-    cells = [PopulationCell(pk=pk, count=count) for pk, count in counts]
-    PopulationCell.objects.bulk_update(cells, ["count"], batch_size=500)
+    bulk_write_column(PopulationCell, new=new, column="count", values=counts)

@@ -9,7 +9,7 @@ from jiaoyun.areas.models import Area
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.lists import list_page
+from jiaoyun.web.lists import ListPage
 
 AREA_COLUMNS = [
     Column("区划代码", lambda a: a.code),
@@ -21,16 +21,14 @@ AREA_COLUMNS = [
 ]
 
 
+AREA_LIST = ListPage("areas/area_list.html", AREA_COLUMNS, filename="区域", object_type="areas.Area", personal=False)
+
+
 def area_list(request: AuthedRequest) -> HttpResponse:
-    return list_page(
+    return AREA_LIST(
         request,
-        rows=selectors.area_list(user=request.user, filters=request.GET),
-        template="areas/area_list.html",
-        columns=AREA_COLUMNS,
-        filename="区域",
-        object_type="areas.Area",
-        personal=False,
-        context={
+        selectors.area_list(user=request.user, filters=request.GET),
+        {
             "levels": [c for c in AreaLevel.choices if c[0] != AreaLevel.COUNTY],
             "townships": selectors.area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
             "urban_rural": UrbanRural.choices,

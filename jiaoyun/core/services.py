@@ -4,11 +4,12 @@
 teachers, …) repeats: apply the fields, run the app's checks (its ``validate_*`` rules and the model's
 ``full_clean``, as Chinese ``DomainError``), write, and audit in the same transaction. The caller is a
 service of the owning app: it keeps ``@transaction.atomic``, its keyword-only signature and its own rules.
+``bulk_write`` is the set-based write an import hands its checked rows to, again through the owning app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -70,4 +71,23 @@ def model_update(*, actor: User | None, obj: M, fields: Mapping[str, Any], check
     return obj
 
 
-__all__ = ["full_clean", "model_create", "model_update", "validation_message"]
+def bulk_write(
+    model: type[M], *, new: Sequence[M], updates: Sequence[tuple[int, dict[str, Any]]], batch_size: int = 1000
+) -> None:
+    """The set-based write of an import, for the owning app's service to call: update the rows named by pk
+    (pk, fields), then insert ``new`` (their pks are set). The rows were checked by the app's validators."""
+    for pk, values in updates:
+        model._default_manager.filter(pk=pk).update(**values)
+    model._default_manager.bulk_create(new, batch_size=batch_size)
+
+
+def bulk_write_column(
+    model: type[M], *, new: Sequence[dict[str, Any]], column: str, values: Sequence[tuple[int, Any]]
+) -> None:
+    """Insert ``new`` rows (field dicts) and set one ``column`` of existing rows (pk, value) in batches."""
+    model._default_manager.bulk_create([model(**row) for row in new], batch_size=2000)
+    changed = [model(pk=pk, **{column: value}) for pk, value in values]
+    model._default_manager.bulk_update(changed, [column], batch_size=500)
+
+
+__all__ = ["bulk_write", "bulk_write_column", "full_clean", "model_create", "model_update", "validation_message"]

@@ -59,10 +59,6 @@ class StudentFilterSet(ListFilterSet):
     poverty = django_filters.CharFilter(method=_flag("poverty"))
     orphan = django_filters.CharFilter(method=_flag("orphan"))
 
-    class Meta:
-        model = Student
-        fields: list[str] = []
-
     def by_term(self, queryset: QuerySet[Student], name: str, value: str) -> QuerySet[Student]:
         match = Q(name__contains=value)
         number = idcard.normalize(value)
@@ -96,10 +92,6 @@ class TeacherFilterSet(ListFilterSet):
     title = django_filters.ChoiceFilter(choices=Title.choices)
     backbone = django_filters.CharFilter(method="by_backbone")
     active = django_filters.CharFilter(method=only_if_true("is_active"))
-
-    class Meta:
-        model = Teacher
-        fields: list[str] = []
 
     def by_term(self, queryset: QuerySet[Teacher], name: str, value: str) -> QuerySet[Teacher]:
         return queryset.filter(Q(name__contains=value) | Q(staff_no=value))

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from jiaoyun.core.filtersets import ListFilterSet
 from jiaoyun.schools.choices import Grade, Ownership, SchoolKind
-from jiaoyun.schools.models import School, SchoolClass
+from jiaoyun.schools.models import School
 
 TRUE = ("1", "true")
 
@@ -49,10 +49,6 @@ class SchoolFilterSet(ListFilterSet):
     boarding = django_filters.CharFilter(method=only_if_true("boarding"))
     active = django_filters.CharFilter(method=only_if_true("is_active"))
 
-    class Meta:
-        model = School
-        fields: list[str] = []
-
     def by_term(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         return queryset.filter(Q(name__contains=value) | Q(code=value))
 
@@ -63,7 +59,3 @@ class ClassFilterSet(ListFilterSet):
     school = django_filters.NumberFilter(field_name="school_id")
     school_year = django_filters.NumberFilter(field_name="school_year")
     grade = django_filters.ChoiceFilter(choices=Grade.choices)
-
-    class Meta:
-        model = SchoolClass
-        fields: list[str] = []

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.services import full_clean, model_create, model_update
+from jiaoyun.core.services import bulk_write, bulk_write_column, full_clean, model_create, model_update
 from jiaoyun.core.types import User
 from jiaoyun.schools.choices import KIND_GRADES, Grade, SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
@@ -104,13 +104,9 @@ def class_update(*, actor: User | None, klass: SchoolClass, **fields: Any) -> Sc
 
 def school_bulk_write(*, new: Sequence[School], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
     """Insert ``new`` schools (their pks are set) and update others (pk, fields) — main schools, then points."""
-    for pk, fields in updates:
-        School.objects.filter(pk=pk).update(**fields)
-    School.objects.bulk_create(new, batch_size=1000)
+    bulk_write(School, new=new, updates=updates)
 
 
 def class_bulk_write(*, new: Sequence[dict[str, Any]], names: Sequence[tuple[int, str]]) -> None:
     """Insert new classes and rename existing ones (pk, name)."""
-    SchoolClass.objects.bulk_create([SchoolClass(**d) for d in new], batch_size=2000)
-    renamed = [SchoolClass(pk=pk, name=name) for pk, name in names]
-    SchoolClass.objects.bulk_update(renamed, ["name"], batch_size=500)
+    bulk_write_column(SchoolClass, new=new, column="name", values=names)

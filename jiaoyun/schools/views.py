@@ -12,7 +12,7 @@ from jiaoyun.schools import selectors
 from jiaoyun.schools.choices import Ownership, SchoolKind
 from jiaoyun.schools.models import School
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.lists import list_page
+from jiaoyun.web.lists import ListPage
 
 SCHOOL_COLUMNS = [
     Column("学校标识码", lambda s: s.code),
@@ -31,16 +31,16 @@ SCHOOL_COLUMNS = [
 ]
 
 
+SCHOOL_LIST = ListPage(
+    "schools/school_list.html", SCHOOL_COLUMNS, filename="学校", object_type="schools.School", personal=False
+)
+
+
 def school_list(request: AuthedRequest) -> HttpResponse:
-    return list_page(
+    return SCHOOL_LIST(
         request,
-        rows=selectors.school_list(user=request.user, filters=request.GET),
-        template="schools/school_list.html",
-        columns=SCHOOL_COLUMNS,
-        filename="学校",
-        object_type="schools.School",
-        personal=False,
-        context={
+        selectors.school_list(user=request.user, filters=request.GET),
+        {
             "kinds": SchoolKind.choices,
             "ownerships": Ownership.choices,
             "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),

@@ -9,6 +9,7 @@ scoped), an audited Excel/CSV export when the query asks for one (``format=xlsx|
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -21,6 +22,23 @@ from jiaoyun.web.paging import paginate
 
 EXPORT_CHUNK = 2000
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A registry's list page: its template and its export (columns, file name, audited object type)."""
+
+    template: str
+    columns: Sequence[Column]
+    filename: str
+    object_type: str
+    personal: bool = True  # the export holds personal data (audited as such; ID columns masked)
+    stream: bool = False  # the export reads the rows in chunks (large registers)
+
+    def __call__(
+        self, request: HttpRequest, rows: QuerySet[Any], context: Mapping[str, Any] | None = None
+    ) -> HttpResponse:
+        return list_page(request, rows=rows, context=context, **{f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def list_page(

@@ -17,6 +17,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
+from jiaoyun.core.services import bulk_write
 from jiaoyun.dropout.choices import AbsenceKind
 from jiaoyun.dropout.models import Absence, HukouRecord
 from jiaoyun.people.choices import StudentStatus
@@ -25,9 +26,7 @@ from jiaoyun.people.models import Student
 
 def hukou_bulk_write(*, new: Sequence[HukouRecord], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
     """Insert new roster records (their pks are set) and update others (pk, fields) of an import."""
-    for pk, fields in updates:
-        HukouRecord.objects.filter(pk=pk).update(**fields)
-    HukouRecord.objects.bulk_create(new, batch_size=1000)
+    bulk_write(HukouRecord, new=new, updates=updates)
 
 
 @transaction.atomic

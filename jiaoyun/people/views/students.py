@@ -26,7 +26,7 @@ from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.forms import attach_domain_error
 from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.lists import list_page
+from jiaoyun.web.lists import ListPage
 
 
 def _flags(s: Student) -> str:
@@ -74,16 +74,16 @@ def _get_student(request: AuthedRequest, pk: int) -> Student:
         raise Http404(_("学生不存在或不在您的数据范围内"))
 
 
+STUDENT_LIST = ListPage(
+    "people/student_list.html", STUDENT_COLUMNS, filename="学生", object_type="people.Student", stream=True
+)
+
+
 def student_list(request: AuthedRequest) -> HttpResponse:
-    return list_page(
+    return STUDENT_LIST(
         request,
-        rows=selectors.student_list(user=request.user, filters=request.GET),
-        template="people/student_list.html",
-        columns=STUDENT_COLUMNS,
-        filename="学生",
-        object_type="people.Student",
-        stream=True,
-        context={
+        selectors.student_list(user=request.user, filters=request.GET),
+        {
             "statuses": StudentStatus.choices,
             "grades": Grade.choices,
             "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),

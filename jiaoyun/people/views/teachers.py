@@ -12,7 +12,7 @@ from jiaoyun.people.choices import PostType, Subject, Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.lists import list_page
+from jiaoyun.web.lists import ListPage
 
 TEACHER_COLUMNS = [
     Column("姓名", lambda t: t.name),
@@ -34,16 +34,16 @@ TEACHER_COLUMNS = [
 ]
 
 
+TEACHER_LIST = ListPage(
+    "people/teacher_list.html", TEACHER_COLUMNS, filename="教职工", object_type="people.Teacher", stream=True
+)
+
+
 def teacher_list(request: AuthedRequest) -> HttpResponse:
-    return list_page(
+    return TEACHER_LIST(
         request,
-        rows=selectors.teacher_list(user=request.user, filters=request.GET),
-        template="people/teacher_list.html",
-        columns=TEACHER_COLUMNS,
-        filename="教职工",
-        object_type="people.Teacher",
-        stream=True,
-        context={
+        selectors.teacher_list(user=request.user, filters=request.GET),
+        {
             "post_types": PostType.choices,
             "subjects": Subject.choices,
             "titles": Title.choices,
