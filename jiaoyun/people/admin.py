@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from jiaoyun.core import idcard
 from jiaoyun.core.admin_mixins import (
-    AuditedAdminMixin,
+    ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ServiceAdminMixin,
     authed,
@@ -248,12 +248,11 @@ class TeacherAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TeacherAssignment)
-class TeacherAssignmentAdmin(ScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class TeacherAssignmentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """View only: an assignment is opened and closed by ``teacher_assign`` (任职变动), never edited here."""
+
     scope_filter = teacher_q
     scope_prefix = "teacher__"
     list_display = ("teacher", "school", "start", "end", "kind")
     list_select_related = ("teacher", "school")
     raw_id_fields = ("teacher",)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # assignments are opened by teacher_assign
