@@ -128,3 +128,11 @@ def test_monthly_report_page_export_and_missing_panel(client, reports, county_ad
     lines = text.strip().splitlines()
     assert lines[0].startswith("月份,乡镇,学校,新增疑似") and len(lines) == 3
     assert all(line.startswith("2021-09,") for line in lines[1:])
+
+
+def test_hukou_page_imports_through_the_exchange_kind_only(client, county_admin):
+    """The roster page has no upload of its own: it links to the exchange import of the kind ``hukou``."""
+    client.force_login(county_admin)
+    body = client.get(reverse("dropout:hukou")).content.decode()
+    assert reverse("exchange:upload", args=["hukou"]) in body and 'enctype="multipart/form-data"' not in body
+    assert not hasattr(services, "hukou_import") and not hasattr(services.roster, "hukou_upload")
