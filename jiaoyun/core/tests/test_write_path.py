@@ -29,21 +29,19 @@ WRITES = {"save", "delete", "update", "create", "get_or_create", "update_or_crea
 INSTANCE_WRITES = {"save", "delete"}
 QUERYSET_STEPS = {"objects", "_default_manager", "filter", "exclude", "all", "select_for_update", "select_related"}
 
-# Where a write outside the owning app's services is accepted — each one with its reason. Keep it short.
+# Where a write outside the owning app's services is accepted (a pattern on the module's path) — each one
+# with its reason. Keep it short.
 ALLOWED = {
     # The demo generator's bulk load: it fills an empty database with a whole county in set-based inserts
     # (ADR 0017); it runs only from the demo command, never on a page, an API call or a task.
-    "jiaoyun/demo/": "demo generator bulk load",
-    "jiaoyun/dropout/demo.py": "demo generator bulk load (控辍保学 part)",
-    "jiaoyun/indicators/demo.py": "demo generator bulk load (indicators part)",
-    "jiaoyun/safety/demo.py": "demo generator bulk load (safety part)",
-    "jiaoyun/teachers/demo.py": "demo generator bulk load (teachers part)",
+    r"jiaoyun/demo/": "demo generator bulk load",
+    r"jiaoyun/\w+/demo(\.py|/)": "demo generator bulk load (each app's part)",
     # TODO owner (indicators): the run record (IndicatorRun) is created and finished inside the compute
     # engine; move these writes into indicators/services.
-    "jiaoyun/indicators/compute.py": "TODO owner: IndicatorRun writes in the compute engine",
+    r"jiaoyun/indicators/compute(\.py|/)": "TODO owner: IndicatorRun writes in the compute engine",
     # TODO owner (learning): the statistics table (LearningStat) is rebuilt in analytics; move the
     # delete/bulk_create into learning/services.
-    "jiaoyun/learning/analytics.py": "TODO owner: LearningStat rebuild in analytics",
+    r"jiaoyun/learning/analytics\.py": "TODO owner: LearningStat rebuild in analytics",
 }
 
 
@@ -102,7 +100,7 @@ def write_offences(source: str, path: str, models: dict[str, str]) -> list[str]:
 
 
 def _allowed(path: str) -> bool:
-    return any(path == key or (key.endswith("/") and path.startswith(key)) for key in ALLOWED)
+    return any(re.match(pattern, path) for pattern in ALLOWED)
 
 
 def _modules() -> list[Path]:
@@ -125,9 +123,10 @@ def test_domain_models_are_written_only_by_their_services() -> None:
     assert not offences, "writes outside the owning app's services (ADR 0017):\n" + "\n".join(offences)
 
 
-def test_every_allowlisted_module_still_exists() -> None:
-    for key in ALLOWED:
-        assert (ROOT / key).exists(), f"{key} is allowlisted but gone: remove it from ALLOWED"
+def test_every_allowlist_entry_still_names_a_module() -> None:
+    paths = [p.relative_to(ROOT).as_posix() for p in _modules()]
+    for pattern in ALLOWED:
+        assert any(re.match(pattern, path) for path in paths), f"{pattern} matches no module: remove it from ALLOWED"
 
 
 MODELS = {"Student": "people", "School": "schools", "Area": "areas"}
