@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import school_q
@@ -50,7 +51,7 @@ class StudentCreateForm(forms.Form):
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)
         school_field.queryset = School.objects.filter(school_q(user), is_active=True).order_by("code")
-        villages = Area.objects.filter(level="village").select_related("parent").order_by("code")
+        villages = Area.objects.filter(level=AreaLevel.VILLAGE).select_related("parent").order_by("code")
         for name in ("hukou_village", "residence_village"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.filtersets import filter_by
@@ -115,7 +116,7 @@ def school_for_write(*, user: User, code: str | None = None, school_id: int | No
 
 def village_by_code(*, code: str, field: str = "户籍所在村（社区）") -> Area:
     """The village (行政村/社区) with this 12-digit area code; unknown codes are refused."""
-    area = Area.objects.filter(code=str(code).strip(), level="village").first()
+    area = Area.objects.filter(code=str(code).strip(), level=AreaLevel.VILLAGE).first()
     if area is None:
         raise DomainError(f"未知的村（社区）区划代码{code!r}", field=field)
     return area

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from jiaoyun.areas.choices import UrbanRural
+from jiaoyun.areas.choices import AreaLevel, UrbanRural
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import school_q
 from jiaoyun.exchange.kinds.areas import area_codes
@@ -86,12 +86,12 @@ class SchoolKindFormat(Kind):
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         areas = area_codes(ctx)
         township = areas.get(values["township"])
-        if township is None or township[1] != "township":
+        if township is None or township[1] != AreaLevel.TOWNSHIP:
             raise DomainError(f"乡镇代码{values['township']}不存在或不是乡镇", field="所在乡镇代码")
         village_id = None
         if values.get("village"):
             village = areas.get(values["village"])
-            if village is None or village[1] != "village":
+            if village is None or village[1] != AreaLevel.VILLAGE:
                 raise DomainError(f"村代码{values['village']}不存在或不是行政村（社区）", field="所在村代码")
             if not values["village"].startswith(values["township"]):
                 raise DomainError(f"村{values['village']}不属于乡镇{values['township']}", field="所在村代码")

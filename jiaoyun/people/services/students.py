@@ -6,6 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
 from jiaoyun.core.audit import audit_record, diff, snapshot
@@ -48,7 +49,7 @@ STUDENT_NO_PREFIXES = ("G", "L", "J")
 
 
 def _check_village(value: Any, label: str) -> None:
-    if value is not None and (not isinstance(value, Area) or value.level != "village"):
+    if value is not None and (not isinstance(value, Area) or value.level != AreaLevel.VILLAGE):
         raise DomainError("须为行政村/社区", field=label)
 
 
