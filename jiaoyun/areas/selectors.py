@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,46 +8,36 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from jiaoyun.areas.choices import AreaLevel, PopulationSource
+from jiaoyun.areas.filters import AreaFilterSet, PopulationFilterSet
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.choices import Sex
-from jiaoyun.core.filters import as_int
+from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.scope import area_q
+from jiaoyun.core.types import User
 
 
-def area_list(*, user: Any, filters: Any = None) -> QuerySet[Area]:
+def area_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Area]:
+    """Areas in scope; filters: ``AreaFilterSet`` (``level``, ``parent``, ``q``)."""
     qs = Area.objects.filter(area_q(user)).select_related("parent")
-    f = filters or {}
-    if f.get("level"):
-        qs = qs.filter(level=f["level"])
-    if f.get("parent"):
-        qs = qs.filter(parent_id=as_int(f["parent"]))
-    if f.get("q"):
-        qs = qs.filter(name__contains=f["q"])
-    return qs.order_by("level", "sort", "code")
+    return filter_by(AreaFilterSet, filters, qs).order_by("level", "sort", "code")
 
 
-def area_get(*, user: Any, area_id: int) -> Area:
+def area_get(*, user: User, area_id: int) -> Area:
     return area_list(user=user).get(pk=area_id)
 
 
 def county() -> Area:
-    return Area.objects.get(level="county")
+    return Area.objects.get(level=AreaLevel.COUNTY)
 
 
 def townships() -> QuerySet[Area]:
-    return Area.objects.filter(level="township").order_by("sort", "code")
+    return Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code")
 
 
-def population_list(*, user: Any, filters: Any = None) -> QuerySet[PopulationCell]:
+def population_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[PopulationCell]:
+    """Population cells in scope; filters: ``PopulationFilterSet`` (``area``, ``year``, ``source``)."""
     qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).select_related("area")
-    f = filters or {}
-    if f.get("area"):
-        qs = qs.filter(area_id=as_int(f["area"]))
-    if f.get("year"):
-        qs = qs.filter(year=as_int(f["year"]))
-    if f.get("source"):
-        qs = qs.filter(source=f["source"])
-    return qs.order_by("area__code", "year", "age", "sex")
+    return filter_by(PopulationFilterSet, filters, qs).order_by("area__code", "year", "age", "sex")
 
 
 @dataclass(frozen=True)
@@ -65,13 +56,15 @@ def _population_scope(area: Area) -> Q:
     return Q(area_id=area.pk) | Q(area__parent_id=area.pk) | Q(area__parent__parent_id=area.pk)
 
 
-def population_years(*, user: Any, area: Area) -> list[int]:
+def population_years(*, user: User, area: Area) -> list[int]:
     """Years with population figures for the area (descending)."""
     qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).filter(_population_scope(area))
     return list(qs.values_list("year", flat=True).distinct().order_by("-year"))
 
 
-def population_by_age(*, user: Any, area: Area, year: int, source: str = PopulationSource.HUKOU) -> list[PopulationRow]:
+def population_by_age(
+    *, user: User, area: Area, year: int, source: str = PopulationSource.HUKOU
+) -> list[PopulationRow]:
     """Population of the area by single year of age and sex, summed set-based over the deepest level
     that has figures (so that township and village cells are never counted twice)."""
     base = (
@@ -95,7 +88,7 @@ def population_by_age(*, user: Any, area: Area, year: int, source: str = Populat
     return [PopulationRow(r["age"], r["male"], r["female"]) for r in rows]
 
 
-def area_children(*, user: Any, area: Area) -> QuerySet[Area]:
+def area_children(*, user: User, area: Area) -> QuerySet[Area]:
     """The areas directly below ``area`` that the user may see, with their school counts."""
     return (
         Area.objects.filter(area_q(user), parent_id=area.pk)

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from jiaoyun.areas import selectors
 from jiaoyun.areas.choices import AreaLevel, PopulationSource, UrbanRural
 from jiaoyun.areas.models import Area
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.lists import ListPage
 
 AREA_COLUMNS = [
     Column("区划代码", lambda a: a.code),
@@ -20,18 +21,14 @@ AREA_COLUMNS = [
 ]
 
 
-def area_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.area_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=AREA_COLUMNS, filename="区域", object_type="areas.Area", personal=False
-        )
-    return render_page(
+AREA_LIST = ListPage("areas/area_list.html", AREA_COLUMNS, filename="区域", object_type="areas.Area", personal=False)
+
+
+def area_list(request: AuthedRequest) -> HttpResponse:
+    return AREA_LIST(
         request,
-        "areas/area_list.html",
+        selectors.area_list(user=request.user, filters=request.GET),
         {
-            "page": paginate(request, qs),
-            "filters": request.GET,
             "levels": [c for c in AreaLevel.choices if c[0] != AreaLevel.COUNTY],
             "townships": selectors.area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
             "urban_rural": UrbanRural.choices,
@@ -39,7 +36,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         area = selectors.area_get(user=request.user, area_id=pk)
     except Area.DoesNotExist:

@@ -2,6 +2,8 @@
 
 * ``ScopedAdminMixin`` filters the change list (and so every change/delete view) through the data-scope
   chokepoint ``jiaoyun.core.scope``: a township officer who is ``is_staff`` sees only their township.
+  Foreign-key choices are filtered too, for every model a domain app has named with ``scope_related``
+  (its admin module does, e.g. ``scope_related(School, school_q)``): ``core`` knows no domain app.
 * ``AuditedAdminMixin`` writes an audit entry for every create, update and delete made in the admin.
 * ``ServiceAdminMixin`` sends saves through the domain services: the service runs once inside a rolled-back
   savepoint while the form is validated (so a DomainError shows on the form, in Chinese), then for real.
@@ -10,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -21,7 +23,21 @@ from django.http import HttpRequest
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
-from jiaoyun.core.scope import area_q, school_q, scope_for, student_q
+from jiaoyun.core.scope import scope_for
+from jiaoyun.core.types import AuthedRequest
+
+# Related model → the scope builder its choices are filtered through in a scoped admin's foreign-key fields.
+RELATED_SCOPES: dict[type[models.Model], Callable[..., Q]] = {}
+
+
+def scope_related(model: type[models.Model], scope_filter: Callable[..., Q]) -> None:
+    """Filter the choices of ``model`` in every scoped admin's foreign-key fields through ``scope_filter``."""
+    RELATED_SCOPES[model] = scope_filter
+
+
+def authed(request: HttpRequest) -> AuthedRequest:
+    """The request of an admin page: the admin site lets only signed-in staff in."""
+    return cast(AuthedRequest, request)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -55,17 +71,10 @@ class ScopedAdminMixin:
         return qs.filter(scope_filter(request.user, prefix=self.scope_prefix))  # type: ignore[no-any-return]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        from jiaoyun.areas.models import Area
-        from jiaoyun.people.models import Student
-        from jiaoyun.schools.models import School
-
         related = db_field.related_model
-        if related is School:
-            kwargs.setdefault("queryset", School.objects.filter(school_q(request.user)))
-        elif related is Area:
-            kwargs.setdefault("queryset", Area.objects.filter(area_q(request.user)))
-        elif related is Student:
-            kwargs.setdefault("queryset", Student.objects.filter(student_q(request.user)))
+        scope_filter = RELATED_SCOPES.get(related)
+        if scope_filter is not None:
+            kwargs.setdefault("queryset", related._default_manager.filter(scope_filter(request.user)))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -109,7 +118,7 @@ class ServiceAdminMixin:
     """Save through a service. Subclasses implement ``service_save(request, form, change) -> Model`` using
     ``form.cleaned_data`` (and ``form.instance.pk`` when changing)."""
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         raise NotImplementedError
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
@@ -122,7 +131,7 @@ class ServiceAdminMixin:
                 if not self.errors:
                     try:
                         with transaction.atomic():
-                            model_admin.service_save(request, self, self.instance.pk is not None)
+                            model_admin.service_save(authed(request), self, self.instance.pk is not None)
                             raise _DryRun
                     except _DryRun:
                         pass
@@ -133,7 +142,7 @@ class ServiceAdminMixin:
         return ServiceForm
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        saved = self.service_save(request, form, change)
+        saved = self.service_save(authed(request), form, change)
         obj.pk = saved.pk
         obj._state.adding = False
 
@@ -169,4 +178,5 @@ __all__ = [
     "admin",
     "changed_fields",
     "client_ip",
+    "scope_related",
 ]

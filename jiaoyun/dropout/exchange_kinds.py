@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.models import HukouRecord
+from jiaoyun.dropout.services.roster import hukou_bulk_write
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 from jiaoyun.people.choices import PovertyStatus
 
@@ -42,7 +44,7 @@ class HukouKind(Kind):
     def prepare(self, ctx: Context) -> None:
         if ctx.actor is not None and not is_county(ctx.actor):
             raise PermissionDenied("户籍名册由县教育体育局导入")
-        ctx.cache["villages"] = dict(Area.objects.filter(level="village").values_list("code", "id"))
+        ctx.cache["villages"] = dict(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("code", "id"))
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         village_id = ctx.cache["villages"].get(values["village"])
@@ -100,7 +102,7 @@ class HukouKind(Kind):
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
         batch = f"导入批次{ctx.batch_id}" if ctx.batch_id else "导入"
-        new = []
+        new, updates = [], []
         for r in recs:
             d = r.data
             values = {f: d[f] for f in FIELDS}
@@ -115,8 +117,8 @@ class HukouKind(Kind):
                     }
                 new.append((r, HukouRecord(**values, **extra, batch=batch)))
             else:
-                HukouRecord.objects.filter(pk=r.pk or 0).update(**values, batch=batch)
-        HukouRecord.objects.bulk_create([o for _, o in new], batch_size=1000)
+                updates.append((r.pk or 0, {**values, "batch": batch}))
+        hukou_bulk_write(new=[o for _, o in new], updates=updates)
         for r, o in new:
             r.pk = o.pk
 

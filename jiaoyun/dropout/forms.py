@@ -176,11 +176,6 @@ class ResponsibleForm(forms.Form):
     school_class = forms.IntegerField(label="班级", required=False, widget=forms.Select)
 
 
-class HukouUploadForm(forms.Form):
-    file = forms.FileField(label="户籍名册（CSV 或 XLSX）")
-    batch = forms.CharField(label="批次", required=False, max_length=40)
-
-
 class MonthlyReportForm(forms.Form):
     school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
     month = forms.CharField(label="月份（YYYY-MM）", max_length=7)

@@ -435,30 +435,14 @@ def responsibles(request: HttpRequest) -> HttpResponse:
 
 
 def hukou(request: HttpRequest) -> HttpResponse:
+    """The 户籍 roster: list, filters, export. Importing goes through the exchange kind ``hukou`` (preview, confirm)."""
+    from jiaoyun.dropout.exchange_kinds import HukouKind
+    from jiaoyun.exchange.registry import get_kind
+    from jiaoyun.exchange.services import can_import
     from jiaoyun.people.choices import PovertyStatus
 
     if not is_county(request.user):
         raise PermissionDenied("户籍名册仅县教育体育局可查看和导入")
-    form = forms.HukouUploadForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.roster.hukou_upload(
-                actor=request.user, upload=form.cleaned_data["file"], batch=form.cleaned_data["batch"]
-            )
-        except DomainError as exc:
-            messages.error(request, f"导入失败（未写入任何数据）：{exc}")
-            status = 400
-        else:
-            messages.success(request, f"导入完成：新增{result['created']}条，更新{result['updated']}条")
-            return redirect("dropout:hukou")
-    elif request.method == "POST":
-        problems = "；".join(
-            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(e) for e in v)}"
-            for k, v in form.errors.items()
-        )
-        messages.error(request, f"导入失败（未写入任何数据）：{problems}")
-        status = 400
     qs = selectors.hukou_list(user=request.user, filters=request.GET)
     if wants_export(request):
         return export_response(
@@ -467,10 +451,9 @@ def hukou(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "dropout/hukou.html",
-        {"form": form, "page": paginate(request, qs), "columns": services.roster.HUKOU_COLUMNS,
+        {"page": paginate(request, qs), "kind": get_kind(HukouKind.key), "can_import": can_import(request.user),
          "povertys": PovertyStatus.choices, "batches": selectors.hukou_batches(user=request.user),
          **_filter_options(request)},
-        status=status,
     )  # fmt: skip
 
 

@@ -9,9 +9,17 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from jiaoyun.core import idcard
-from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
+from jiaoyun.core.admin_mixins import (
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ServiceAdminMixin,
+    authed,
+    changed_fields,
+    scope_related,
+)
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q, teacher_q
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 from jiaoyun.people.services import (
@@ -71,6 +79,10 @@ class EnrolmentEventInline(admin.TabularInline):
         return False
 
 
+# Every scoped admin offers only the students in the user's scope as choices of a foreign key to Student.
+scope_related(Student, student_q)
+
+
 @admin.register(Student)
 class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     scope_filter = student_q
@@ -113,7 +125,7 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
             results = results | queryset.filter(student_no_hash=idcard.match_hash(term))
         return results, may_have_duplicates
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         fields = changed_fields(form, STUDENT_EDITABLE)
         id_number = form.cleaned_data.get("id_number") or None
         student_no = form.cleaned_data.get("student_no") or None
@@ -133,12 +145,12 @@ class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         return student_create(actor=request.user, id_number=id_number, student_no=student_no, **fields)
 
     def delete_model(self, request: HttpRequest, obj: Student) -> None:  # type: ignore[override]
-        student_delete(actor=request.user, student=obj)
+        student_delete(actor=authed(request).user, student=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for student in queryset:
-                student_delete(actor=request.user, student=student)
+                student_delete(actor=authed(request).user, student=student)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
@@ -168,7 +180,7 @@ class EnrolmentEventAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin)
     raw_id_fields = ("student", "school_class")
     date_hierarchy = "date"
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         if change:
             raise DomainError("学籍变动记录不能修改；如有错误请办理新的学籍变动")
         d = form.cleaned_data
@@ -221,7 +233,7 @@ class TeacherAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("id_masked", "id_number", *TEACHER_EDITABLE)
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         names = tuple(n for n in TEACHER_EDITABLE if not (change and n == "school"))
         fields = changed_fields(form, names)
         fields = {k: (None if k == "staff_no" and v == "" else v) for k, v in fields.items()}
@@ -236,12 +248,11 @@ class TeacherAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TeacherAssignment)
-class TeacherAssignmentAdmin(ScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class TeacherAssignmentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """View only: an assignment is opened and closed by ``teacher_assign`` (任职变动), never edited here."""
+
     scope_filter = teacher_q
     scope_prefix = "teacher__"
     list_display = ("teacher", "school", "start", "end", "kind")
     list_select_related = ("teacher", "school")
     raw_id_fields = ("teacher",)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # assignments are opened by teacher_assign

@@ -1,7 +1,6 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -9,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher
@@ -29,7 +29,7 @@ from jiaoyun.schools.models import School, SchoolClass
 router = Router(tags=["people"])
 
 
-def _student(request: HttpRequest, student_id: int) -> Student:
+def _student(request: AuthedRequest, student_id: int) -> Student:
     try:
         return selectors.student_get(user=request.user, student_id=student_id)
     except Student.DoesNotExist:
@@ -49,12 +49,12 @@ def _class(school: School | None, grade: int | None, number: int | None, on: dt.
 @router.get("/students", response=list[StudentOut], summary="学生列表（按数据范围过滤，身份证号脱敏）")
 @audited_list(Student)
 @paginate(PageNumberPagination, page_size=50)
-def student_list(request: HttpRequest, filters: Query[StudentFilter]) -> Any:
+def student_list(request: AuthedRequest, filters: Query[StudentFilter]) -> Any:
     return selectors.student_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.post("/students", response={201: StudentOut}, summary="新增学生（可同时办理入学）")
-def student_create(request: HttpRequest, payload: StudentIn) -> Any:
+def student_create(request: AuthedRequest, payload: StudentIn) -> Any:
     if not selectors.student_can_edit(user=request.user):
         raise PermissionDenied("您的角色无权新增学生")
     data = payload.dict()
@@ -89,19 +89,19 @@ def student_create(request: HttpRequest, payload: StudentIn) -> Any:
 
 
 @router.get("/students/{student_id}", response=StudentOut, summary="学生详情")
-def student_detail(request: HttpRequest, student_id: int) -> Any:
+def student_detail(request: AuthedRequest, student_id: int) -> Any:
     return _student(request, student_id)
 
 
 @router.get("/students/{student_id}/events", response=list[EventOut], summary="学籍变动记录")
 @audited_list(EnrolmentEvent)
-def student_events(request: HttpRequest, student_id: int) -> Any:
+def student_events(request: AuthedRequest, student_id: int) -> Any:
     student = _student(request, student_id)
     return list(selectors.student_events(user=request.user, student_id=student.pk))
 
 
 @router.post("/students/{student_id}/events", response={201: EventOut}, summary="办理学籍变动")
-def student_event_create(request: HttpRequest, student_id: int, payload: EventIn) -> Any:
+def student_event_create(request: AuthedRequest, student_id: int, payload: EventIn) -> Any:
     student = _student(request, student_id)
     if not selectors.student_can_edit(user=request.user, student=student):
         raise PermissionDenied("您的角色无权办理学籍变动")
@@ -122,7 +122,7 @@ def student_event_create(request: HttpRequest, student_id: int, payload: EventIn
 
 
 @router.get("/students/{student_id}/state", response=StateOut, summary="指定日期的学籍状态")
-def student_state(request: HttpRequest, student_id: int, on: dt.date) -> Any:
+def student_state(request: AuthedRequest, student_id: int, on: dt.date) -> Any:
     student = _student(request, student_id)
     state = selectors.student_state_on(student=student, on=on)
     return StateOut(
@@ -141,12 +141,12 @@ def student_state(request: HttpRequest, student_id: int, on: dt.date) -> Any:
 @router.get("/teachers", response=list[TeacherOut], summary="教职工列表")
 @audited_list(Teacher)
 @paginate(PageNumberPagination, page_size=50)
-def teacher_list(request: HttpRequest, filters: Query[TeacherFilter]) -> Any:
+def teacher_list(request: AuthedRequest, filters: Query[TeacherFilter]) -> Any:
     return selectors.teacher_list(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.get("/teachers/{teacher_id}", response=TeacherDetailOut, summary="教职工详情（含任职经历）")
-def teacher_detail(request: HttpRequest, teacher_id: int) -> Any:
+def teacher_detail(request: AuthedRequest, teacher_id: int) -> Any:
     try:
         teacher = selectors.teacher_get(user=request.user, teacher_id=teacher_id)
     except Teacher.DoesNotExist:

@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import school_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, EventKind, OrphanStatus, PovertyStatus, StudyLevel
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School
@@ -44,12 +46,12 @@ class StudentCreateForm(forms.Form):
 
     ENROL_FIELDS = ("enrol_kind", "enrol_date", "school", "grade")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)
         school_field.queryset = School.objects.filter(school_q(user), is_active=True).order_by("code")
-        villages = Area.objects.filter(level="village").select_related("parent").order_by("code")
+        villages = Area.objects.filter(level=AreaLevel.VILLAGE).select_related("parent").order_by("code")
         for name in ("hukou_village", "residence_village"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -84,7 +86,7 @@ class EnrolmentEventForm(forms.Form):
     )
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         school_field = self.fields["school"]
         assert isinstance(school_field, forms.ModelChoiceField)

@@ -3,78 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
-from jiaoyun.core import idcard
 from jiaoyun.core.errors import DomainError, PermissionDenied
-from jiaoyun.core.filters import as_int
+from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.scope import school_q, student_q, teacher_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
+from jiaoyun.people.filters import STUDENT_FLAGS as STUDENT_FLAGS  # the care flags, as the pages list them
+from jiaoyun.people.filters import StudentFilterSet, TeacherFilterSet
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
+from jiaoyun.schools.filters import with_defaults
 from jiaoyun.schools.models import School, SchoolClass
 
-# Care flags (关爱标记) a list can be filtered by: ``?flag=left_behind`` is the same as ``?left_behind=1``.
-STUDENT_FLAGS = {
-    "left_behind": "留守儿童",
-    "migrant": "随迁子女",
-    "disability": "残疾",
-    "poverty": "脱贫家庭/监测户",
-    "orphan": "孤儿/事实无人抚养",
-}
 
-
-def student_list(*, user: Any, filters: Any = None) -> QuerySet[Student]:
+def student_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Student]:
+    """Students in scope; filters: ``StudentFilterSet`` (``q``, ``school``, ``class``, ``flag``, ``left_behind`` …)."""
     qs = Student.objects.filter(student_q(user)).select_related(
         "current_school", "current_class", "hukou_village", "hukou_village__parent"
     )
-    f = filters or {}
-    if f.get("q"):
-        term = str(f["q"]).strip()
-        match = Q(name__contains=term)
-        number = idcard.normalize(term)
-        if number.isascii():  # the exact 全国学籍号, through its keyed digest (it is stored only encrypted)
-            match |= Q(student_no_hash=idcard.match_hash(number))
-        qs = qs.filter(match)
-    if f.get("school"):
-        qs = qs.filter(current_school_id=as_int(f["school"]))
-    if f.get("class"):
-        qs = qs.filter(current_class_id=as_int(f["class"]))
-    if f.get("township"):
-        qs = qs.filter(
-            Q(current_school__township_id=as_int(f["township"])) | Q(hukou_village__parent_id=as_int(f["township"]))
-        )
-    if f.get("village"):
-        qs = qs.filter(Q(hukou_village_id=as_int(f["village"])) | Q(residence_village_id=as_int(f["village"])))
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("grade") not in (None, ""):
-        qs = qs.filter(current_grade=as_int(f["grade"]))
-    if f.get("sex"):
-        qs = qs.filter(sex=f["sex"])
-    if f.get("flag") in STUDENT_FLAGS:
-        f = {**{k: f.get(k) for k in f}, str(f["flag"]): "1"}
-    for flag in ("left_behind", "migrant"):
-        if f.get(flag) in ("1", "true", True):
-            qs = qs.filter(**{flag: True})
-    if f.get("disability") in ("1", "true", True):
-        qs = qs.exclude(disability="")
-    if f.get("poverty") in ("1", "true", True):
-        qs = qs.exclude(poverty="")
-    if f.get("orphan") in ("1", "true", True):
-        qs = qs.exclude(orphan="")
-    return qs.order_by("id")
+    return filter_by(StudentFilterSet, filters, qs).order_by("id")
 
 
-def student_get(*, user: Any, student_id: int) -> Student:
+def student_get(*, user: User, student_id: int) -> Student:
     """One student within scope; raises Student.DoesNotExist otherwise (views answer 404)."""
     return student_list(user=user).get(pk=student_id)
 
 
-def student_events(*, user: Any, student_id: int) -> QuerySet[EnrolmentEvent]:
+def student_events(*, user: User, student_id: int) -> QuerySet[EnrolmentEvent]:
     return (
         EnrolmentEvent.objects.filter(student_q(user, prefix="student__"), student_id=student_id)
         .select_related("school", "school_class")
@@ -118,34 +80,17 @@ def students_as_of(*, on: dt.date, queryset: QuerySet[Student] | None = None) ->
     )
 
 
-def teacher_list(*, user: Any, filters: Any = None) -> QuerySet[Teacher]:
+def teacher_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Teacher]:
+    """Teachers in scope; filters: ``TeacherFilterSet``. Without ``active`` only those in post (在职)."""
     qs = Teacher.objects.filter(teacher_q(user)).select_related("school", "school__township")
-    f = filters or {}
-    if f.get("q"):
-        qs = qs.filter(Q(name__contains=str(f["q"]).strip()) | Q(staff_no=str(f["q"]).strip()))
-    if f.get("school"):
-        qs = qs.filter(school_id=as_int(f["school"]))
-    if f.get("township"):
-        qs = qs.filter(school__township_id=as_int(f["township"]))
-    if f.get("subject"):
-        qs = qs.filter(main_subject=f["subject"])
-    if f.get("post_type"):
-        qs = qs.filter(post_type=f["post_type"])
-    if f.get("title"):
-        qs = qs.filter(title=f["title"])
-    if f.get("backbone") in ("1", "true", True):
-        qs = qs.exclude(backbone="")
-    active = f.get("active", "1")
-    if active in ("1", "true", True):
-        qs = qs.filter(is_active=True)
-    return qs.order_by("id")
+    return filter_by(TeacherFilterSet, with_defaults(filters, active="1"), qs).order_by("id")
 
 
-def teacher_get(*, user: Any, teacher_id: int) -> Teacher:
+def teacher_get(*, user: User, teacher_id: int) -> Teacher:
     return teacher_list(user=user, filters={"active": "all"}).get(pk=teacher_id)
 
 
-def teacher_assignments(*, user: Any, teacher_id: int) -> QuerySet[TeacherAssignment]:
+def teacher_assignments(*, user: User, teacher_id: int) -> QuerySet[TeacherAssignment]:
     """A teacher's assignment history (任职经历), oldest first, if the teacher is in scope."""
     return (
         TeacherAssignment.objects.filter(teacher_q(user, prefix="teacher__"), teacher_id=teacher_id)
@@ -154,7 +99,7 @@ def teacher_assignments(*, user: Any, teacher_id: int) -> QuerySet[TeacherAssign
     )
 
 
-def school_for_write(*, user: Any, code: str | None = None, school_id: int | None = None) -> School:
+def school_for_write(*, user: User, code: str | None = None, school_id: int | None = None) -> School:
     """The in-county school named by its 学校标识码 (or id) that the user may record events for.
 
     Unknown codes are refused with a DomainError; schools outside the user's scope with PermissionDenied."""
@@ -171,7 +116,7 @@ def school_for_write(*, user: Any, code: str | None = None, school_id: int | Non
 
 def village_by_code(*, code: str, field: str = "户籍所在村（社区）") -> Area:
     """The village (行政村/社区) with this 12-digit area code; unknown codes are refused."""
-    area = Area.objects.filter(code=str(code).strip(), level="village").first()
+    area = Area.objects.filter(code=str(code).strip(), level=AreaLevel.VILLAGE).first()
     if area is None:
         raise DomainError(f"未知的村（社区）区划代码{code!r}", field=field)
     return area
@@ -185,7 +130,7 @@ def class_for_event(*, school: School, school_year: int, grade: int, number: int
     return klass
 
 
-def student_can_edit(*, user: Any, student: Student | None = None) -> bool:
+def student_can_edit(*, user: User, student: Student | None = None) -> bool:
     """Whether the user may create students / record 学籍 events (and, given a student, for that one)."""
     from jiaoyun.core.choices import Role, Section
 

@@ -4,19 +4,27 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.http import HttpRequest
 
-from jiaoyun.core.admin_mixins import AuditedAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
-from jiaoyun.core.audit import audit_record, diff, snapshot
-from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.admin_mixins import (
+    AuditedAdminMixin,
+    ScopedAdminMixin,
+    ServiceAdminMixin,
+    changed_fields,
+    scope_related,
+)
 from jiaoyun.core.scope import class_q, school_q
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.schools.models import School, SchoolClass
-from jiaoyun.schools.services import class_create, school_create, school_update
+from jiaoyun.schools.services import CLASS_EDITABLE, class_create, class_update, school_create, school_update
 
 SCHOOL_FIELDS = (
     "code", "name", "kind", "ownership", "township", "village", "urban_rural", "latitude", "longitude",
     "boarding", "is_central", "parent", "is_active", "address", "phone",
 )  # fmt: skip
+
+
+# Every scoped admin offers only the schools in the user's scope as choices of a foreign key to School.
+scope_related(School, school_q)
 
 
 @admin.register(School)
@@ -28,7 +36,7 @@ class SchoolAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, admin.
     list_select_related = ("township",)
     fields = SCHOOL_FIELDS
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         data = changed_fields(form, SCHOOL_FIELDS)
         if change:
             return school_update(actor=request.user, school=School.objects.get(pk=form.instance.pk), **data)
@@ -42,21 +50,13 @@ class SchoolClassAdmin(ScopedAdminMixin, ServiceAdminMixin, AuditedAdminMixin, a
     list_filter = ("school_year", "grade")
     search_fields = ("school__name", "name")
     list_select_related = ("school",)
-    fields = ("school", "school_year", "grade", "number", "name")
+    fields = CLASS_EDITABLE
 
-    def service_save(self, request: HttpRequest, form: Any, change: bool) -> models.Model:
+    def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         d = form.cleaned_data
         if change:
             klass = SchoolClass.objects.get(pk=form.instance.pk)
-            before = snapshot(klass)
-            for key in ("school_year", "grade", "number", "name", "school"):
-                setattr(klass, key, d[key])
-            klass.full_clean()
-            klass.save()
-            audit_record(
-                actor=request.user, action=AuditAction.UPDATE, obj=klass, changes=diff(before, snapshot(klass))
-            )
-            return klass
+            return class_update(actor=request.user, klass=klass, **changed_fields(form, CLASS_EDITABLE))
         return class_create(
             actor=request.user, school=d["school"], school_year=d["school_year"], grade=d["grade"],
             number=d["number"], name=d.get("name") or "",

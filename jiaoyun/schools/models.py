@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from jiaoyun.areas.choices import UrbanRural
+from jiaoyun.areas.choices import AreaLevel, UrbanRural
 from jiaoyun.schools.choices import KIND_GRADES, Grade, Ownership, SchoolKind
 
 school_code_validator = RegexValidator(r"^\d{10}$", "学校标识码应为10位数字")
@@ -54,7 +54,7 @@ class School(models.Model):
     def clean(self) -> None:
         if self.kind == SchoolKind.TEACHING_POINT and not self.parent_id:
             raise ValidationError({"parent": "教学点须指定主校"})
-        if self.township_id and self.township.level != "township":
+        if self.township_id and self.township.level != AreaLevel.TOWNSHIP:
             raise ValidationError({"township": "所在乡镇须为乡镇级区域"})
         if self.village_id and self.village is not None and self.village.parent_id != self.township_id:
             raise ValidationError({"village": "所在村（社区）不属于所在乡镇"})

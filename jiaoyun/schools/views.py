@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.core.types import AuthedRequest
+from jiaoyun.exchange.export import Column
 from jiaoyun.schools import selectors
 from jiaoyun.schools.choices import Ownership, SchoolKind
 from jiaoyun.schools.models import School
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.lists import ListPage
 
 SCHOOL_COLUMNS = [
     Column("学校标识码", lambda s: s.code),
@@ -30,18 +31,16 @@ SCHOOL_COLUMNS = [
 ]
 
 
-def school_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.school_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=SCHOOL_COLUMNS, filename="学校", object_type="schools.School", personal=False
-        )
-    return render_page(
+SCHOOL_LIST = ListPage(
+    "schools/school_list.html", SCHOOL_COLUMNS, filename="学校", object_type="schools.School", personal=False
+)
+
+
+def school_list(request: AuthedRequest) -> HttpResponse:
+    return SCHOOL_LIST(
         request,
-        "schools/school_list.html",
+        selectors.school_list(user=request.user, filters=request.GET),
         {
-            "page": paginate(request, qs),
-            "filters": request.GET,
             "kinds": SchoolKind.choices,
             "ownerships": Ownership.choices,
             "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
@@ -49,7 +48,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def school_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         school = selectors.school_get(user=request.user, school_id=pk)
     except School.DoesNotExist:

@@ -30,7 +30,7 @@ from jiaoyun.dropout.services.reporting import (
     stats_refresh,
 )
 from jiaoyun.dropout.services.responsibility import responsible_assign, responsible_create, responsible_update
-from jiaoyun.dropout.services.roster import absence_record, hukou_import
+from jiaoyun.dropout.services.roster import absence_record
 
 __all__ = [
     "absence_record",
@@ -51,7 +51,6 @@ __all__ = [
     "crossmatch_run",
     "deadlines_check",
     "guardian_answer_record",
-    "hukou_import",
     "monthly_report_submit",
     "penalty_decision_issue",
     "penalty_notice_issue",

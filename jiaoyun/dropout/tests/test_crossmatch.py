@@ -136,19 +136,26 @@ def test_a_returned_child_absent_again_reopens_the_case(enrolled, as_of, county_
     assert case.status == CaseStatus.VERIFIED and case.reopen_count == 1 and run.figures["reopened"] == 1
 
 
-def test_hukou_import_from_csv(county_admin, village_a1, tmp_path):
-    number = idcard.make("530521", D(2013, 4, 4), 17)
-    data = ("姓名,性别,出生日期,身份证号,户籍村（社区）代码,村民小组,户主,脱贫户/监测户\n"
-            f"李花,女,2013-04-04,{number},{village_a1.code},二组,李大,监测户\n"
-            f"王草,男,2014-02-02,,{village_a1.code},三组,王大,\n").encode("utf-8-sig")  # fmt: skip
-    (tmp_path / "roster.csv").write_bytes(data)
-    rows = list(services.roster.roster_rows(tmp_path / "roster.csv"))
-    assert services.hukou_import(actor=county_admin, rows=rows, batch="2021-11") == {"created": 2, "updated": 0}
-    assert services.hukou_import(actor=county_admin, rows=rows[:1], batch="2021-12") == {"created": 0, "updated": 1}
-    rec = HukouRecord.objects.get(name="李花")
-    assert rec.poverty == "monitored" and rec.id_masked == idcard.mask(number) and rec.batch == "2021-12"
-    bad = [{"姓名": "错号", "身份证号": "530521201304041234", "户籍村（社区）代码": village_a1.code}]
-    from jiaoyun.core.errors import DomainError
+def test_hukou_import_from_csv(county_admin, village_a1, settings, tmp_path):
+    """The roster lands through its exchange kind: new, then updated by ID number; a bad row names row and field."""
+    from jiaoyun.dropout.tests.roster import preview_roster
+    from jiaoyun.exchange.services import import_confirm
 
-    with pytest.raises(DomainError, match="第2行"):
-        services.hukou_import(actor=county_admin, rows=bad)
+    settings.MEDIA_ROOT = tmp_path
+    number = idcard.make("530521", D(2013, 4, 4), 17)
+    header = "姓名,性别,出生日期,身份证号,户籍村（社区）代码,村民小组,户主,脱贫户/监测户\n"
+    first = f"李花,女,2013-04-04,{number},{village_a1.code},二组,李大,监测户\n"
+    data = (header + first + f"王草,男,2014-02-02,,{village_a1.code},三组,王大,\n").encode("utf-8-sig")
+    batch = import_confirm(actor=county_admin, batch=preview_roster(county_admin, data))
+    assert (batch.new, batch.updated, batch.rejected) == (2, 0, 0)
+    again = preview_roster(county_admin, (header + first.replace("二组", "四组")).encode("utf-8-sig"))
+    again = import_confirm(actor=county_admin, batch=again)
+    assert (again.new, again.updated) == (0, 1)
+    rec = HukouRecord.objects.get(name="李花")
+    assert rec.poverty == "monitored" and rec.id_masked == idcard.mask(number) and rec.group_name == "四组"
+    assert rec.batch == f"导入批次{again.pk}"
+    bad = preview_roster(county_admin, (header + f"错号,,,530521201304041234,{village_a1.code},,,\n").encode())
+    assert bad.rejected == 1
+    rejection = bad.rejections.get()
+    assert (rejection.row, rejection.column) == (2, "身份证号") and "校验码" in rejection.reason
+    assert HukouRecord.objects.filter(name="错号").count() == 0

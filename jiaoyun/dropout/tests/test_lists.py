@@ -10,6 +10,7 @@ from django.urls import reverse
 from jiaoyun.core import idcard
 from jiaoyun.core.models import AuditEntry
 from jiaoyun.dropout import selectors, services
+from jiaoyun.dropout.tests.roster import import_roster
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,8 @@ def login(client, user):
 
 
 @pytest.fixture
-def roster(county_admin, village_a1, village_b1, make_student):
+def roster(county_admin, village_a1, village_b1, make_student, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     linked = make_student("李花", birth=dt.date(2013, 4, 4))
     number = idcard.make("530521", dt.date(2013, 4, 4), 17)
     rows = [
@@ -30,7 +32,8 @@ def roster(county_admin, village_a1, village_b1, make_student):
         {"姓名": "赵禾", "性别": "男", "出生日期": "2012-06-06", "身份证号": "",
          "户籍村（社区）代码": village_b1.code, "村民小组": "一组", "户主": "赵大", "脱贫户/监测户": "脱贫户"},
     ]  # fmt: skip
-    services.hukou_import(actor=county_admin, rows=rows, batch="2021秋季")
+    batch = import_roster(county_admin, rows)
+    assert (batch.status, batch.new, batch.rejected) == ("imported", 3, 0)
     from jiaoyun.dropout.models import HukouRecord
 
     HukouRecord.objects.filter(name="李花").update(student=linked, match_note="身份证号一致")
@@ -38,6 +41,10 @@ def roster(county_admin, village_a1, village_b1, make_student):
 
 
 def test_hukou_list_filters_by_area_match_poverty_and_birth_year(roster, county_admin, township_b, village_a1):
+    from jiaoyun.exchange.models import ImportBatch
+
+    batch = f"导入批次{ImportBatch.objects.get(kind='hukou').pk}"  # the label the exchange kind gives its records
+
     def names(**filters):
         return sorted(selectors.hukou_list(user=county_admin, filters=filters).values_list("name", flat=True))
 
@@ -49,7 +56,7 @@ def test_hukou_list_filters_by_area_match_poverty_and_birth_year(roster, county_
     assert names(poverty="monitored") == ["李花"]
     assert names(born="2014") == ["王草"]
     assert names(q="禾") == ["赵禾"]
-    assert names(batch="2021秋季") == ["李花", "王草", "赵禾"] and names(batch="2020") == []
+    assert names(batch=batch) == ["李花", "王草", "赵禾"] and names(batch="2020") == []
     assert names(born="abc") == ["李花", "王草", "赵禾"]  # a malformed year is ignored, not a crash
 
 
@@ -121,3 +128,11 @@ def test_monthly_report_page_export_and_missing_panel(client, reports, county_ad
     lines = text.strip().splitlines()
     assert lines[0].startswith("月份,乡镇,学校,新增疑似") and len(lines) == 3
     assert all(line.startswith("2021-09,") for line in lines[1:])
+
+
+def test_hukou_page_imports_through_the_exchange_kind_only(client, county_admin):
+    """The roster page has no upload of its own: it links to the exchange import of the kind ``hukou``."""
+    client.force_login(county_admin)
+    body = client.get(reverse("dropout:hukou")).content.decode()
+    assert reverse("exchange:upload", args=["hukou"]) in body and 'enctype="multipart/form-data"' not in body
+    assert not hasattr(services, "hukou_import") and not hasattr(services.roster, "hukou_upload")

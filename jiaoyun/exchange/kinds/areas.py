@@ -7,6 +7,12 @@ from typing import Any
 
 from jiaoyun.areas.choices import AreaLevel, PopulationSource, TownshipKind, UrbanRural
 from jiaoyun.areas.models import Area, PopulationCell
+from jiaoyun.areas.services import (
+    area_bulk_write,
+    population_bulk_write,
+    validate_area_code,
+    validate_population_cell,
+)
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import area_q
@@ -60,9 +66,8 @@ class AreaKind(Kind):
         level = LEVEL_BY_LENGTH[len(code)]
         parent_code = values.get("parent") or ("" if level == AreaLevel.COUNTY else code[: len(code) - 3])
         parent_id = None
+        validate_area_code(code=code, level=level, parent_code=parent_code or None)
         if level != AreaLevel.COUNTY:
-            if not code.startswith(parent_code) or len(parent_code) != len(code) - 3:
-                raise DomainError(f"上级代码{parent_code}与区划代码{code}的前缀不符", field="上级区划代码")
             known = area_codes(ctx).get(parent_code) or ctx.cache.get("areas_in_file", {}).get(parent_code)
             if known is None:
                 raise DomainError(
@@ -105,6 +110,7 @@ class AreaKind(Kind):
             codes=area_codes(ctx),
             tiers=[_at_level(level) for level in LEVELS],
             known_as=lambda area: (area.pk, area.level),
+            write=area_bulk_write,
         )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
@@ -143,13 +149,7 @@ class PopulationKind(Kind):
         known = area_codes(ctx).get(values["area"])
         if known is None:
             raise DomainError(f"区划代码{values['area']}不存在", field="区划代码")
-        if not 1990 <= values["year"] <= 2100:
-            raise DomainError(f"年份{values['year']}不合理", field="年份")
-        if not 0 <= values["age"] <= 120:
-            raise DomainError(f"年龄{values['age']}不合理（0–120）", field="年龄")
-        if values["count"] < 0:
-            raise DomainError("人数不能为负数", field="人数")
-        return {
+        cell = {
             "area_id": known[0],
             "year": values["year"],
             "age": values["age"],
@@ -157,6 +157,8 @@ class PopulationKind(Kind):
             "source": values.get("source") or PopulationSource.HUKOU,
             "count": values["count"],
         }
+        validate_population_cell(**{k: v for k, v in cell.items() if k != "area_id"})
+        return cell
 
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:
         return [("区划代码", (record["area_id"], record["year"], record["age"], record["sex"], record["source"]))]
@@ -187,10 +189,10 @@ class PopulationKind(Kind):
                 rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
-        new = [PopulationCell(**r.data) for r in recs if r.outcome == NEW]
-        PopulationCell.objects.bulk_create(new, batch_size=2000)
-        upd = [PopulationCell(pk=r.pk, count=r.data["count"]) for r in recs if r.outcome == UPDATED]
-        PopulationCell.objects.bulk_update(upd, ["count"], batch_size=500)
+        population_bulk_write(
+            new=[r.data for r in recs if r.outcome == NEW],
+            counts=[(r.pk or 0, r.data["count"]) for r in recs if r.outcome == UPDATED],
+        )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         qs = PopulationCell.objects.filter(area_q(user, prefix="area__")).order_by("area__code", "year", "age", "sex")

@@ -48,14 +48,16 @@ def write_parents_first(
     codes: dict[str, tuple[int, str]],
     tiers: Sequence[Callable[[dict[str, Any]], bool]],
     known_as: Callable[[Any], tuple[int, str]],
+    write: Callable[..., None],
 ) -> None:
     """Write ``recs`` tier by tier (``tiers``: tests on a record, parents' tier first).
 
     Each record's ``parent_code`` is resolved through ``codes`` (code → (id, …)), which learns the rows
-    created here (``known_as(obj)``); the model's own field checks run first (``full_clean``).
+    created here (``known_as(obj)``); the model's own field checks run first (``full_clean``). ``write(new=…,
+    updates=…)`` is the owning app's set-based write (``area_bulk_write``, ``school_bulk_write``).
     """
     for in_tier in tiers:
-        new = []
+        new, updates = [], []
         for r in (r for r in recs if in_tier(r.data)):
             d = r.data
             if d["parent_code"]:
@@ -68,8 +70,8 @@ def write_parents_first(
             if r.outcome == NEW:
                 new.append((r, obj))
             else:
-                model._default_manager.filter(pk=r.pk or 0).update(**{f: d[f] for f in fields})
-        model._default_manager.bulk_create([o for _, o in new], batch_size=1000)
+                updates.append((r.pk or 0, {f: d[f] for f in fields}))
+        write(new=[o for _, o in new], updates=updates)
         for r, o in new:
             r.pk = o.pk
             codes[o.code] = known_as(o)  # type: ignore[attr-defined]

@@ -43,8 +43,9 @@ from jiaoyun.people.services.bulk import TEACHER_FIELDS, event_bulk_upsert, stud
 from jiaoyun.people.services.enrolment import EventView, validate_chain
 from jiaoyun.people.services.students import check_student_no
 from jiaoyun.people.services.teachers import _check as teacher_check
-from jiaoyun.schools.choices import KIND_GRADES, Grade
+from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import SchoolClass
+from jiaoyun.schools.services import validate_grade
 
 EVENT_COMPARE = ("school_id", "grade", "school_class_id", "external_school", "study_level", "reason")
 
@@ -261,8 +262,8 @@ class EventKindFormat(Kind):
         if d["kind"] not in SCHOOL_EVENTS or d["school_id"] is None:
             return
         kind = schools.get(d["school_id"], "")
-        if d["grade"] is not None and d["grade"] not in KIND_GRADES.get(kind, ()):
-            raise DomainError(f"该校不设{Grade(d['grade']).label}", field="年级")
+        if d["grade"] is not None:
+            validate_grade(kind=kind, grade=d["grade"])
         if d["class_number"] is not None:
             key = (d["school_id"], SchoolYear.of(d["date"]).start_year, d["grade"], d["class_number"])
             class_id = classes.get(key)  # type: ignore[arg-type]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from jiaoyun.areas.choices import UrbanRural
+from jiaoyun.areas.choices import AreaLevel, UrbanRural
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import school_q
 from jiaoyun.exchange.kinds.areas import area_codes
 from jiaoyun.exchange.kinds.coded import classify_by_code, write_parents_first
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
-from jiaoyun.schools.choices import KIND_GRADES, Grade, Ownership, SchoolKind
+from jiaoyun.schools.choices import Grade, Ownership, SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
+from jiaoyun.schools.services import class_bulk_write, school_bulk_write, validate_class, validate_coordinates
 
 SCHOOL_FIELDS = (
     "name",
@@ -86,12 +86,12 @@ class SchoolKindFormat(Kind):
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         areas = area_codes(ctx)
         township = areas.get(values["township"])
-        if township is None or township[1] != "township":
+        if township is None or township[1] != AreaLevel.TOWNSHIP:
             raise DomainError(f"乡镇代码{values['township']}不存在或不是乡镇", field="所在乡镇代码")
         village_id = None
         if values.get("village"):
             village = areas.get(values["village"])
-            if village is None or village[1] != "village":
+            if village is None or village[1] != AreaLevel.VILLAGE:
                 raise DomainError(f"村代码{values['village']}不存在或不是行政村（社区）", field="所在村代码")
             if not values["village"].startswith(values["township"]):
                 raise DomainError(f"村{values['village']}不属于乡镇{values['township']}", field="所在村代码")
@@ -106,12 +106,9 @@ class SchoolKindFormat(Kind):
             if parent_code == values["code"]:
                 raise DomainError("主校不能是本校", field="主校标识码")
         ctx.cache.setdefault("schools_in_file", {})[values["code"]] = (None, values["kind"])
-        for f, label, lo, hi in (("latitude", "纬度", -90, 90), ("longitude", "经度", -180, 180)):
-            v = values.get(f)
-            if v is not None and not lo <= v <= hi:
-                raise DomainError(f"{v}超出范围", field=label)
-            if v is not None:
-                values[f] = v.quantize(decimal.Decimal("0.000001"))
+        values["latitude"], values["longitude"] = validate_coordinates(
+            latitude=values.get("latitude"), longitude=values.get("longitude")
+        )
         return {
             "code": values["code"],
             "name": values["name"],
@@ -154,6 +151,7 @@ class SchoolKindFormat(Kind):
             codes=school_codes(ctx),
             tiers=[lambda d: d["kind"] != SchoolKind.TEACHING_POINT, lambda d: d["kind"] == SchoolKind.TEACHING_POINT],
             known_as=lambda school: (school.pk, school.kind),
+            write=school_bulk_write,
         )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
@@ -193,12 +191,7 @@ class ClassKind(Kind):
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         school_id, kind = school_of(values["school"], ctx)
         grade = values["grade"]
-        if grade not in KIND_GRADES.get(kind, ()):
-            raise DomainError(f"该校（{SchoolKind(kind).label}）不设{Grade(grade).label}", field="年级")
-        if not 2000 <= values["school_year"] <= 2100:
-            raise DomainError(f"学年{values['school_year']}不合理", field="学年")
-        if values["number"] < 1:
-            raise DomainError("班号应为正整数", field="班号")
+        validate_class(kind=kind, school_year=values["school_year"], grade=grade, number=values["number"])
         return {
             "school_id": school_id,
             "school_year": values["school_year"],
@@ -232,10 +225,10 @@ class ClassKind(Kind):
                 rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
-        new = [SchoolClass(**r.data) for r in recs if r.outcome == NEW]
-        SchoolClass.objects.bulk_create(new, batch_size=2000)
-        upd = [SchoolClass(pk=r.pk, name=r.data["name"]) for r in recs if r.outcome == UPDATED]
-        SchoolClass.objects.bulk_update(upd, ["name"], batch_size=500)
+        class_bulk_write(
+            new=[r.data for r in recs if r.outcome == NEW],
+            names=[(r.pk or 0, r.data["name"]) for r in recs if r.outcome == UPDATED],
+        )
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         qs = SchoolClass.objects.filter(school_q(user, prefix="school__")).order_by(

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import EventKind
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.enrolment import enrolment_record
@@ -23,7 +24,7 @@ ADMIT_KINDS = (EventKind.ENROL, EventKind.TRANSFER_IN)
 @transaction.atomic
 def student_admit(
     *,
-    actor: Any,
+    actor: User | None,
     id_number: str | None = None,
     enrol_kind: str | None = None,
     enrol_date: dt.date | None = None,

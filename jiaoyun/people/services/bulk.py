@@ -21,28 +21,18 @@ from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from jiaoyun.core import idcard
+from jiaoyun.core.types import User
 from jiaoyun.exchange.db import allocate_ids, copy_insert, copy_update, is_postgres, sqlite_insert, sqlite_next_ids
 from jiaoyun.people.choices import CLASS_KEPT_EVENTS, EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssignment
 from jiaoyun.people.services.chain import events_link
+from jiaoyun.people.services.students import EDITABLE as STUDENT_EDITABLE
+from jiaoyun.people.services.teachers import EDITABLE as TEACHER_EDITABLE
 
 BATCH = 2000
 
-STUDENT_FIELDS = (
-    "name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "hukou_village_id",
-    "residence_village_id",
-    "guardian_name",
-    "guardian_phone",
-    "left_behind",
-    "disability",
-    "poverty",
-    "orphan",
-    "migrant",
-)
+# The columns the set-based writes fill: the editable fields of the one-row services, as column names.
+STUDENT_FIELDS = tuple(f"{f}_id" if f.endswith("_village") else f for f in STUDENT_EDITABLE)
 ID_FIELDS = ("id_hash", "id_cipher", "id_masked")
 STUDENT_NO_FIELDS = ("student_no_hash", "student_no_cipher", "student_no_masked")
 
@@ -145,24 +135,7 @@ def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int
     return n
 
 
-TEACHER_FIELDS = (
-    "staff_no",
-    "name",
-    "sex",
-    "birth_date",
-    "school_id",
-    "post_type",
-    "main_subject",
-    "subjects",
-    "title",
-    "degree",
-    "staffing",
-    "backbone",
-    "hire_date",
-    "school_since",
-    "has_certificate",
-    "is_active",
-)
+TEACHER_FIELDS = tuple("school_id" if f == "school" else f for f in TEACHER_EDITABLE if f != "user")
 
 
 def teacher_bulk_upsert(
@@ -222,11 +195,11 @@ EVENT_FIELDS = (
 
 
 def event_bulk_upsert(
-    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: Any
+    *, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]], actor: User | None
 ) -> list[int]:
     """Insert new 学籍 events and update corrected ones (each row names its ``student_id``), and relink the chain
     of the students touched; then call ``student_bulk_refresh``."""
-    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    recorded_by = actor.pk if actor is not None and actor.is_authenticated else None
     objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
     touched = {o.student_id for o in objs}

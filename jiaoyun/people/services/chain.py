@@ -108,6 +108,7 @@ def events_link(*, student_ids: Sequence[int] | None = None) -> int:
     ``events_written`` (the events may have changed even when their chain did not)."""
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # (student, date, seq) is unique; the descending order reads the (student, -date, -seq) index.
+    # Built only from the table and column names above and the SQL fragments of this module; the ids are params.
     sql = (
         "UPDATE people_enrolmentevent AS t SET " + ", ".join(f"{c} = w.{c}" for c in CHAIN) + " FROM"
         " (SELECT v.id, v.until, v.prev_school_id, v.flow, v.student_birth, v.student_village_id, "

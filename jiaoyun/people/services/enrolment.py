@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +13,7 @@ from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear, age_on
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import (
     ALLOWED_AFTER,
     CLASS_KEPT_STATUSES,
@@ -27,6 +27,7 @@ from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.people.services.chain import events_link
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School, SchoolClass
+from jiaoyun.schools.services import validate_grade
 
 MIN_AGE_AT_ENTRY = 2  # youngest age (周岁) at which a child can start kindergarten
 
@@ -90,8 +91,8 @@ def _check_school(school: School | None, grade: int | None, school_class: School
     if school is not None:
         if not school.is_active:
             raise DomainError(f"学校“{school.name}”已停办", field="学校")
-        if grade is not None and school.grades and grade not in school.grades:
-            raise DomainError(f"{school.name}（{school.get_kind_display()}）不设{Grade(grade).label}", field="年级")
+        if grade is not None:
+            validate_grade(kind=school.kind, grade=grade, school_name=school.name)
     if school_class is not None:
         if school is None or school_class.school_id != school.pk:
             raise DomainError("班级不属于该学校", field="班级")
@@ -102,7 +103,7 @@ def _check_school(school: School | None, grade: int | None, school_class: School
 @transaction.atomic
 def enrolment_record(
     *,
-    actor: Any,
+    actor: User | None,
     student: Student,
     kind: str,
     date: dt.date,

@@ -4,13 +4,16 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.chain import events_link
@@ -46,12 +49,12 @@ STUDENT_NO_PREFIXES = ("G", "L", "J")
 
 
 def _check_village(value: Any, label: str) -> None:
-    if value is not None and (not isinstance(value, Area) or value.level != "village"):
+    if value is not None and (not isinstance(value, Area) or value.level != AreaLevel.VILLAGE):
         raise DomainError("须为行政村/社区", field=label)
 
 
 def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if "name" in data and not str(data["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
     if "sex" in data and data["sex"] not in _VALUES["Sex"]:
@@ -109,7 +112,7 @@ def apply_student_no(student: Student, raw: str) -> None:
     )
 
 
-def duplicate_message(actor: Any, other_pk: int, label: str) -> str:
+def duplicate_message(actor: User | None, other_pk: int, label: str) -> str:
     """Why a number cannot be registered twice. The other child is named only to a requester who may see them:
     to anyone else the answer says nothing about that child (no name, school or township)."""
     if actor is not None and Student.objects.filter(student_q(actor), pk=other_pk).exists():
@@ -118,7 +121,7 @@ def duplicate_message(actor: Any, other_pk: int, label: str) -> str:
     return f"该{label}已登记在另一名学生名下，不能重复登记；如需核实请联系县教育局"
 
 
-def _refuse_duplicates(actor: Any, student: Student) -> None:
+def _refuse_duplicates(actor: User | None, student: Student) -> None:
     others = Student.objects.exclude(pk=student.pk) if student.pk else Student.objects.all()
     for label, field in (("身份证号", "id_hash"), (STUDENT_NO, "student_no_hash")):
         digest = getattr(student, field)
@@ -130,7 +133,7 @@ def _refuse_duplicates(actor: Any, student: Student) -> None:
 
 @transaction.atomic
 def student_create(
-    *, actor: Any, id_number: str | None = None, student_no: str | None = None, **fields: Any
+    *, actor: User | None, id_number: str | None = None, student_no: str | None = None, **fields: Any
 ) -> Student:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -164,7 +167,7 @@ STALE = "该记录已被他人修改，请刷新后重试"
 @transaction.atomic
 def student_update(
     *,
-    actor: Any,
+    actor: User | None,
     student: Student,
     id_number: str | None = None,
     student_no: str | None = None,
@@ -214,7 +217,7 @@ REVEALABLE = {
 
 @transaction.atomic
 def student_reveal_id(
-    *, actor: Any, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
+    *, actor: User | None, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
 ) -> str:
     """Return the full ID number (``what="student_no"``: the full 全国学籍号) to a user allowed to see it;
     every reveal is audited."""
@@ -240,7 +243,7 @@ def student_reveal_id(
 
 
 @transaction.atomic
-def student_delete(*, actor: Any, student: Student) -> None:
+def student_delete(*, actor: User | None, student: Student) -> None:
     """Delete a student registered in error. A student with 学籍 events is refused: their history is kept and
     changed only through events (转出, 死亡 …)."""
     if student.events.exists():

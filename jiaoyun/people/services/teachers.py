@@ -4,12 +4,15 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from jiaoyun.core import idcard
-from jiaoyun.core.audit import audit_record, diff, snapshot
+from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role, Section, Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import teacher_q
+from jiaoyun.core.services import model_create, model_update
+from jiaoyun.core.types import User
 from jiaoyun.people.choices import AssignmentKind, Subject
 from jiaoyun.people.models import Teacher, TeacherAssignment
 from jiaoyun.schools.models import School
@@ -49,7 +52,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise DomainError("参加工作时未满16周岁，日期不合理", field="参加工作日期")
 
 
-def _apply_id(teacher: Teacher, raw: str, *, actor: Any) -> None:
+def _apply_id(teacher: Teacher, raw: str, *, actor: User | None) -> None:
     number = idcard.validate(raw)
     if teacher.birth_date and number.birth_date != teacher.birth_date:
         raise DomainError("身份证号中的出生日期与填写的不一致", field="身份证号")
@@ -62,7 +65,7 @@ def _apply_id(teacher: Teacher, raw: str, *, actor: Any) -> None:
         raise DomainError(_duplicate_message(actor, clash, "身份证号"), field="身份证号")
 
 
-def _duplicate_message(actor: Any, other_pk: int, label: str) -> str:
+def _duplicate_message(actor: User | None, other_pk: int, label: str) -> str:
     """The other teacher is named only to a requester who may see them."""
     if actor is not None and Teacher.objects.filter(teacher_q(actor), pk=other_pk).exists():
         name = Teacher.objects.filter(pk=other_pk).values_list("name", flat=True).first()
@@ -70,7 +73,7 @@ def _duplicate_message(actor: Any, other_pk: int, label: str) -> str:
     return f"该{label}已登记在另一名教职工名下，不能重复登记；如需核实请联系县教育局"
 
 
-def _refuse_staff_no(actor: Any, teacher: Teacher) -> None:
+def _refuse_staff_no(actor: User | None, teacher: Teacher) -> None:
     if not teacher.staff_no:
         return
     others = Teacher.objects.exclude(pk=teacher.pk) if teacher.pk else Teacher.objects.all()
@@ -80,7 +83,7 @@ def _refuse_staff_no(actor: Any, teacher: Teacher) -> None:
 
 
 @transaction.atomic
-def teacher_create(*, actor: Any, id_number: str | None = None, **fields: Any) -> Teacher:
+def teacher_create(*, actor: User | None, id_number: str | None = None, **fields: Any) -> Teacher:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
@@ -90,44 +93,47 @@ def teacher_create(*, actor: Any, id_number: str | None = None, **fields: Any) -
         if not fields.get(required):
             raise DomainError("不能为空", field=label)
     _check(fields)
-    teacher = Teacher(**fields)
-    if id_number:
-        _apply_id(teacher, id_number, actor=actor)
-    _refuse_staff_no(actor, teacher)
-    if teacher.subjects == [] and teacher.main_subject:
-        teacher.subjects = [teacher.main_subject]
-    teacher.save()
+
+    def check(teacher: Teacher) -> None:
+        if id_number:
+            _apply_id(teacher, id_number, actor=actor)
+        _refuse_staff_no(actor, teacher)
+        if teacher.subjects == [] and teacher.main_subject:
+            teacher.subjects = [teacher.main_subject]
+
+    teacher = model_create(actor=actor, obj=Teacher(**fields), check=check)
     if teacher.school_id:
-        start = teacher.school_since or teacher.hire_date or dt.date.today()
+        start = teacher.school_since or teacher.hire_date or timezone.localdate()
         TeacherAssignment.objects.create(
             teacher=teacher, school_id=teacher.school_id, start=start, kind=AssignmentKind.INITIAL
         )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=teacher, changes=snapshot(teacher))
     return teacher
 
 
 @transaction.atomic
-def teacher_update(*, actor: Any, teacher: Teacher, id_number: str | None = None, **fields: Any) -> Teacher:
+def teacher_update(*, actor: User | None, teacher: Teacher, id_number: str | None = None, **fields: Any) -> Teacher:
     unknown = set(fields) - set(EDITABLE) | ({"school"} & set(fields))
     if unknown:
         raise DomainError(f"不能直接修改：{', '.join(sorted(unknown))}（调动学校请使用任职变动）")
     _check(fields)
-    before = snapshot(teacher)
-    for key, value in fields.items():
-        setattr(teacher, key, value)
-    if id_number:
-        _apply_id(teacher, id_number, actor=actor)
-    _refuse_staff_no(actor, teacher)
-    teacher.save()
-    changes = diff(before, snapshot(teacher))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=teacher, changes=changes)
-    return teacher
+
+    def check(teacher: Teacher) -> None:
+        if id_number:
+            _apply_id(teacher, id_number, actor=actor)
+        _refuse_staff_no(actor, teacher)
+
+    return model_update(actor=actor, obj=teacher, fields=fields, check=check)
 
 
 @transaction.atomic
 def teacher_assign(
-    *, actor: Any, teacher: Teacher, school: School, start: dt.date, kind: str = AssignmentKind.TRANSFER, note: str = ""
+    *,
+    actor: User | None,
+    teacher: Teacher,
+    school: School,
+    start: dt.date,
+    kind: str = AssignmentKind.TRANSFER,
+    note: str = "",
 ) -> TeacherAssignment:
     """Move a teacher to a school from ``start``: closes the open assignment and opens a new one."""
     if kind not in AssignmentKind.values:
@@ -157,7 +163,7 @@ def teacher_assign(
 
 
 @transaction.atomic
-def teacher_reveal_id(*, actor: Any, teacher: Teacher, ip: str | None = None) -> str:
+def teacher_reveal_id(*, actor: User, teacher: Teacher, ip: str | None = None) -> str:
     allowed = (
         actor.role == Role.COUNTY_ADMIN
         or (actor.role == Role.BUREAU_STAFF and actor.section == Section.PERSONNEL)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiaoyun.areas.services import area_create
 from jiaoyun.core import idcard
@@ -131,5 +132,5 @@ def test_unknown_or_inconsistent_area_and_school_codes_are_refused(county, towns
 @pytest.mark.django_db
 def test_birth_date_in_the_future_is_refused():
     with pytest.raises(DomainError, match="出生日期.*不合理"):
-        student_create(actor=None, name="甲", sex="M", birth_date=dt.date.today() + dt.timedelta(days=1))
+        student_create(actor=None, name="甲", sex="M", birth_date=timezone.localdate() + dt.timedelta(days=1))
     assert nothing_saved()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,8 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.exchange.export import Column, export_response, id_column, wants_export
+from jiaoyun.core.types import AuthedRequest
+from jiaoyun.exchange.export import Column, id_column
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.forms import EnrolmentEventForm, StudentCreateForm
@@ -25,7 +26,7 @@ from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.forms import attach_domain_error
 from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.lists import ListPage
 
 
 def _flags(s: Student) -> str:
@@ -61,34 +62,28 @@ STUDENT_COLUMNS = [
 ]
 
 
-def _refused(request: HttpRequest, status: int) -> int:
+def _refused(request: AuthedRequest, status: int) -> int:
     """HTMX swaps only 2xx responses, so a refusal meant to be shown in place is sent as 200 to HTMX."""
     return 200 if getattr(request, "htmx", False) else status
 
 
-def _get_student(request: HttpRequest, pk: int) -> Student:
+def _get_student(request: AuthedRequest, pk: int) -> Student:
     try:
         return selectors.student_get(user=request.user, student_id=pk)
     except Student.DoesNotExist:
         raise Http404(_("学生不存在或不在您的数据范围内"))
 
 
-def student_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.student_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request,
-            rows=qs.iterator(chunk_size=2000),
-            columns=STUDENT_COLUMNS,
-            filename="学生",
-            object_type="people.Student",
-        )
-    return render_page(
+STUDENT_LIST = ListPage(
+    "people/student_list.html", STUDENT_COLUMNS, filename="学生", object_type="people.Student", stream=True
+)
+
+
+def student_list(request: AuthedRequest) -> HttpResponse:
+    return STUDENT_LIST(
         request,
-        "people/student_list.html",
+        selectors.student_list(user=request.user, filters=request.GET),
         {
-            "page": paginate(request, qs),
-            "filters": request.GET,
             "statuses": StudentStatus.choices,
             "grades": Grade.choices,
             "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
@@ -108,7 +103,7 @@ def _parse_day(raw: str | None) -> dt.date | None:
         return None
 
 
-def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def student_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     student = _get_student(request, pk)
     on = _parse_day(request.GET.get("on"))
     bad_on = bool(request.GET.get("on")) and on is None
@@ -141,7 +136,7 @@ REVEAL_PARTIALS = {"id_number": "people/partials/_id_number.html", "student_no":
 
 
 @require_POST
-def student_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+def student_reveal_id(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reveal the full ID number, or with ``what=student_no`` the full 全国学籍号; audited by the service."""
     student = _get_student(request, pk)
     what = request.POST.get("what", "id_number")
@@ -162,7 +157,7 @@ def student_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"student": student, "number": number})
 
 
-def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+def student_event_add(request: AuthedRequest, pk: int) -> HttpResponse:
     student = _get_student(request, pk)
     if not selectors.student_can_edit(user=request.user, student=student):
         return render(
@@ -209,7 +204,7 @@ def student_event_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/partials/_event_form.html", {"student": student, "form": form}, status=status)
 
 
-def student_create(request: HttpRequest) -> HttpResponse:
+def student_create(request: AuthedRequest) -> HttpResponse:
     if not selectors.student_can_edit(user=request.user):
         raise Http404(_("您的角色无权新增学生"))
     form = StudentCreateForm(request.POST or None, user=request.user)

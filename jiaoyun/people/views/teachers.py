@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.core.types import AuthedRequest
+from jiaoyun.exchange.export import Column
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import PostType, Subject, Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.lists import ListPage
 
 TEACHER_COLUMNS = [
     Column("姓名", lambda t: t.name),
@@ -33,22 +34,16 @@ TEACHER_COLUMNS = [
 ]
 
 
-def teacher_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.teacher_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request,
-            rows=qs.iterator(chunk_size=2000),
-            columns=TEACHER_COLUMNS,
-            filename="教职工",
-            object_type="people.Teacher",
-        )
-    return render_page(
+TEACHER_LIST = ListPage(
+    "people/teacher_list.html", TEACHER_COLUMNS, filename="教职工", object_type="people.Teacher", stream=True
+)
+
+
+def teacher_list(request: AuthedRequest) -> HttpResponse:
+    return TEACHER_LIST(
         request,
-        "people/teacher_list.html",
+        selectors.teacher_list(user=request.user, filters=request.GET),
         {
-            "page": paginate(request, qs),
-            "filters": request.GET,
             "post_types": PostType.choices,
             "subjects": Subject.choices,
             "titles": Title.choices,
@@ -58,7 +53,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def teacher_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         teacher = selectors.teacher_get(user=request.user, teacher_id=pk)
     except Teacher.DoesNotExist:
