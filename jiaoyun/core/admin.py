@@ -10,10 +10,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from jiaoyun.core.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin, client_ip
+from jiaoyun.core.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.audit_mask import masked
 from jiaoyun.core.choices import AuditAction, Role
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.models import AuditEntry, SecurityPolicy, User
 from jiaoyun.core.security_policy import FIELDS as POLICY_FIELDS
 

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.scope import scope_for
 from jiaoyun.core.types import AuthedRequest
 
@@ -38,10 +39,6 @@ def scope_related(model: type[models.Model], scope_filter: Callable[..., Q]) -> 
 def authed(request: HttpRequest) -> AuthedRequest:
     """The request of an admin page: the admin site lets only signed-in staff in."""
     return cast(AuthedRequest, request)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class ScopedAdminMixin:

@@ -25,10 +25,10 @@ from django.db import models
 from django.http import HttpRequest
 from pydantic import BaseModel
 
-from jiaoyun.core.admin_mixins import client_ip
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.audit_mask import mask_numbers
 from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.http import client_ip
 
 NOTE = "API批量读取"
 PAGINATION_ARG = "ninja_pagination"  # the argument django-ninja's ``@paginate`` adds

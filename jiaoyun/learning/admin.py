@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
-from jiaoyun.core.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin, client_ip
+from jiaoyun.core.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin, authed
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
 from jiaoyun.learning.models import LearningStat, LrsClient
 from jiaoyun.learning.services import lrs_client_update
@@ -66,7 +67,7 @@ class LrsClientAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         client = LrsClient.objects.get(pk=form.instance.pk)
         return lrs_client_update(
             client=client,
-            actor=request.user,
+            actor=authed(request).user,
             name=d["name"],
             school_ids=[s.pk for s in d["schools"]],
             all_schools=d["all_schools"],

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,13 +48,11 @@ class StudentCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        school_field = self.fields["school"]
-        assert isinstance(school_field, forms.ModelChoiceField)
+        school_field = cast(forms.ModelChoiceField, self.fields["school"])
         school_field.queryset = School.objects.filter(school_q(user), is_active=True).order_by("code")
         villages = Area.objects.filter(level=AreaLevel.VILLAGE).select_related("parent").order_by("code")
         for name in ("hukou_village", "residence_village"):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = villages
             field.label_from_instance = lambda a: f"{a.parent.name if a.parent else ''} {a.name}"  # type: ignore[method-assign,assignment]
 
@@ -88,7 +86,6 @@ class EnrolmentEventForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        school_field = self.fields["school"]
-        assert isinstance(school_field, forms.ModelChoiceField)
+        school_field = cast(forms.ModelChoiceField, self.fields["school"])
         school_field.queryset = School.objects.filter(school_q(user), is_active=True).order_by("code")
         school_field.help_text = _("转出、休学、辍学、毕业等可不填，默认为原学校")
