@@ -163,8 +163,9 @@ def worker(db: str, scale: int, args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     from jiaoyun.core.schoolyear import SchoolYear
-    from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
+    from jiaoyun.indicators.compute import Period, default_as_of
     from jiaoyun.indicators.demo import seed_targets
+    from jiaoyun.indicators.services import indicators_compute
     from jiaoyun.people.models import EnrolmentEvent, Student
 
     t0 = time.perf_counter()
@@ -178,7 +179,7 @@ def worker(db: str, scale: int, args: argparse.Namespace) -> None:
     current = SchoolYear.current()
     years = [current.shift(-k) for k in range(9, -1, -1)]
     periods = [Period(y, default_as_of(y)) for y in years]
-    from jiaoyun.indicators.compute import run as compute  # the module whose executor the run calls
+    from jiaoyun.indicators.services import recompute as compute  # the module whose executor the run calls
 
     timed: list[tuple[float, str]] = []
     plain = compute._execute

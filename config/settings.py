@@ -196,9 +196,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 UPLOAD_LARGE_VIEWS = {
-    "exchange:upload": "jiaoyun.core.http_security.import_max_bytes",
-    "api:preview": "jiaoyun.core.http_security.import_max_bytes",
+    "exchange:upload": "jiaoyun.exchange.conf.import_max_bytes",
+    "api:preview": "jiaoyun.exchange.conf.import_max_bytes",
 }
+# The uploaded files kept by a module, purged by the nightly 剩余信息保护 job (core.files.uploads_purge):
+# each a dotted path of ``purge(*, before: datetime) -> int`` owned by that module.
+UPLOAD_PURGERS = ["jiaoyun.exchange.services.import_files_purge"]
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 

@@ -30,6 +30,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from jiaoyun.core.errors import DomainError
 
@@ -253,12 +254,12 @@ def uploads_purge(*, now: dt.datetime | None = None, days: int | None = None) ->
     The import batches keep their metadata (file name, SHA-256, counts, rejected rows as masked values) with a
     note that the file was purged. Files of batches still being read (处理中, 导入中) are left alone.
     """
-    from jiaoyun.exchange.services import import_files_purge
-
     now = now or timezone.now()
     keep = int(days if days is not None else conf("UPLOAD_KEEP_DAYS"))
     before = now - dt.timedelta(days=keep)
-    removed = import_files_purge(before=before)
+    # The modules that keep uploaded files purge their own (settings.UPLOAD_PURGERS: dotted paths of
+    # ``purge(*, before) -> int``), so core names none of them.
+    removed = sum(int(import_string(path)(before=before)) for path in settings.UPLOAD_PURGERS)
     removed += _purge_temporary(before)
     if removed:
         from jiaoyun.core.audit import audit_record

@@ -82,10 +82,3 @@ def upload_limit(request: HttpRequest) -> int:
             value = import_string(value)
         return int(value() if callable(value) else value)
     return int(settings.UPLOAD_MAX_BYTES)
-
-
-def import_max_bytes() -> int:
-    """The data-import upload limit (``JIAOYUN["IMPORT_MAX_BYTES"]``, kept by the exchange module)."""
-    from jiaoyun.exchange import conf
-
-    return int(conf.get("IMPORT_MAX_BYTES"))

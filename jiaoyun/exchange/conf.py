@@ -26,3 +26,8 @@ DEFAULTS: dict[str, Any] = {
 
 def get(key: str) -> Any:
     return getattr(settings, "JIAOYUN", {}).get(key, DEFAULTS[key])
+
+
+def import_max_bytes() -> int:
+    """The data-import upload limit, for ``settings.UPLOAD_LARGE_VIEWS`` (the upload views' body limit)."""
+    return int(get("IMPORT_MAX_BYTES"))

@@ -9,8 +9,9 @@ from typing import Any
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
+from jiaoyun.indicators.compute import Period, default_as_of
 from jiaoyun.indicators.models import Target
+from jiaoyun.indicators.services import indicators_compute
 
 PLAN_2021 = {"preschool_gross": 85.0, "retention_9y": 97.0, "senior_gross": 92.0}
 # 施甸县教育体育局2021年工作计划 (published 2020-11-30), 三、工作目标: "学前三年毛入园率达到85%以上，九年义务教育巩固率

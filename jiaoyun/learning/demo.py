@@ -23,8 +23,8 @@ from django.db import close_old_connections, connections
 from django.db.models import Count, Q
 
 from jiaoyun.learning import synth
-from jiaoyun.learning.analytics import learning_stats_refresh
 from jiaoyun.learning.services import lrs_client_create
+from jiaoyun.learning.services.analytics import learning_stats_refresh
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.schools.models import SchoolClass

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from jiaoyun.learning.analytics import learning_stats_refresh
+from jiaoyun.learning.services.analytics import learning_stats_refresh
 
 
 @task()

@@ -36,12 +36,6 @@ ALLOWED = {
     # (ADR 0017); it runs only from the demo command, never on a page, an API call or a task.
     r"jiaoyun/demo/": "demo generator bulk load",
     r"jiaoyun/\w+/demo(\.py|/)": "demo generator bulk load (each app's part)",
-    # TODO owner (indicators): the run record (IndicatorRun) is created and finished inside the compute
-    # engine; move these writes into indicators/services.
-    r"jiaoyun/indicators/compute(\.py|/)": "TODO owner: IndicatorRun writes in the compute engine",
-    # TODO owner (learning): the statistics table (LearningStat) is rebuilt in analytics; move the
-    # delete/bulk_create into learning/services.
-    r"jiaoyun/learning/analytics\.py": "TODO owner: LearningStat rebuild in analytics",
 }
 
 
@@ -163,9 +157,7 @@ def test_the_checker_lets_the_services_write(path: str, source: str) -> None:
 # -- core knows no domain app ----------------------------------------------------------------------
 
 DOMAIN_IMPORT = re.compile(rf"^jiaoyun\.({'|'.join((*DOMAIN_APPS, 'demo', 'reports'))})(\.|$)")
-# TODO owner (core): these two reach the exchange app for its settings and its purge; the coordinator
-# moves them (a setting read through django.conf, a purge registered by the exchange app).
-CORE_IMPORTS_ALLOWED = {"jiaoyun/core/http_security.py", "jiaoyun/core/files.py"}
+CORE_IMPORTS_ALLOWED: set[str] = set()  # none: settings name the modules core calls (UPLOAD_PURGERS, …)
 
 
 def domain_imports(source: str) -> list[str]:

@@ -14,7 +14,8 @@ drill-down lists them, and a test holds the aggregation to them for every measur
 
 The package: ``periods`` (a school year read on a date), ``members`` (the definitions), ``spans`` (the run's
 calendar and the pass over the events), ``facts`` (date facts, period facts, values), ``slicing``
-(PostgreSQL's block ranges), ``sql`` (the executor), ``run`` (the pipeline and ``indicators_compute``).
+(PostgreSQL's block ranges), ``sql`` (the executor), ``run`` (the pipeline). The run itself, with its ``IndicatorRun`` record, is the service
+``jiaoyun.indicators.services.indicators_compute``.
 """
 
 from jiaoyun.indicators.compute.facts import FACT_SOURCES, FLOW_MEASURES, PERIOD_MEASURES
@@ -30,7 +31,7 @@ from jiaoyun.indicators.compute.members import (
     member_sql,
 )
 from jiaoyun.indicators.compute.periods import Period, check_as_of, default_as_of, periods_for
-from jiaoyun.indicators.compute.run import indicators_compute, pipeline
+from jiaoyun.indicators.compute.run import pipeline
 from jiaoyun.indicators.compute.slicing import SLICE_MIN_PAGES, block_ranges, heap_slices
 from jiaoyun.indicators.compute.spans import calendar_bounds
 from jiaoyun.indicators.compute.sql import Executor, _execute, positional
@@ -56,7 +57,6 @@ __all__ = [
     "check_as_of",
     "default_as_of",
     "heap_slices",
-    "indicators_compute",
     "member_sql",
     "periods_for",
     "pipeline",

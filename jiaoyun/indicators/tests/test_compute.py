@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.indicators.compute import Period, indicators_compute
+from jiaoyun.indicators.compute import Period
 from jiaoyun.indicators.models import DateFact, Fact, IndicatorRun, IndicatorValue, RunDate, RunDay, RunPeriod
+from jiaoyun.indicators.services import indicators_compute
 from jiaoyun.people.services.chain import events_link
 
 CENSUS = dt.date(2021, 9, 30)

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from jiaoyun.core.models import AuditEntry
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.indicators.compute import Period, indicators_compute
+from jiaoyun.indicators.compute import Period
 from jiaoyun.indicators.demo import seed_targets
 from jiaoyun.indicators.models import IndicatorRun, Reference
 from jiaoyun.indicators.selectors import drill_changed, drill_population, drill_students, drill_target
+from jiaoyun.indicators.services import indicators_compute
 from jiaoyun.reports.pdf import pdf_text
 from jiaoyun.schools.models import School
 

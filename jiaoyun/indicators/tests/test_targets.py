@@ -10,10 +10,11 @@ import json
 from django.core.management import call_command
 
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.indicators.compute import Period, indicators_compute
+from jiaoyun.indicators.compute import Period
 from jiaoyun.indicators.demo import seed_targets
 from jiaoyun.indicators.models import Reference, Target
 from jiaoyun.indicators.selectors import Targets, home_headline, indicator_rows
+from jiaoyun.indicators.services import indicators_compute
 
 CENSUS = dt.date(2021, 9, 30)
 

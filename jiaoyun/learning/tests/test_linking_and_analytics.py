@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from jiaoyun.learning import conf
-from jiaoyun.learning.analytics import learning_stats_refresh
 from jiaoyun.learning.models import LearningStat, Statement
 from jiaoyun.learning.services import learner_pseudonyms
+from jiaoyun.learning.services.analytics import learning_stats_refresh
 from jiaoyun.learning.tests.conftest import statement
 from jiaoyun.people.tests.factories import StudentFactory
 from jiaoyun.schools.tests.factories import SchoolClassFactory

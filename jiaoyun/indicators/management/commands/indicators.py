@@ -17,10 +17,10 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.indicators.compute import Period, default_as_of, indicators_compute
+from jiaoyun.indicators.compute import Period, default_as_of
 from jiaoyun.indicators.models import IndicatorValue
 from jiaoyun.indicators.selectors import indicator_rows, latest_as_of
-from jiaoyun.indicators.services import indicators_refresh
+from jiaoyun.indicators.services import indicators_compute, indicators_refresh
 
 FIELDS = ["code", "name", "area", "year", "as_of", "value", "numerator", "denominator", "target", "status"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from jiaoyun.learning.analytics import learning_stats_refresh
+from jiaoyun.learning.services.analytics import learning_stats_refresh
 from jiaoyun.learning.tasks import learning_stats_task
 
 

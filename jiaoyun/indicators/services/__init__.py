@@ -13,9 +13,10 @@ from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import User
-from jiaoyun.indicators.compute import indicators_compute, periods_for
+from jiaoyun.indicators.compute import periods_for
 from jiaoyun.indicators.definitions import indicator
 from jiaoyun.indicators.models import IndicatorRun, Reference, Target
+from jiaoyun.indicators.services.recompute import indicators_compute
 
 EDITOR_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)
 
