@@ -113,7 +113,18 @@ class _DryRun(Exception):
 
 class ServiceAdminMixin:
     """Save through a service. Subclasses implement ``service_save(request, form, change) -> Model`` using
-    ``form.cleaned_data`` (and ``form.instance.pk`` when changing)."""
+    ``form.cleaned_data`` (and ``form.instance.pk`` when changing).
+
+    Nothing is deleted here unless the admin sets ``deletes_through_service = True`` and overrides
+    ``delete_model``/``delete_queryset`` with its app's delete service (``student_delete``): a default delete
+    would bypass the rules and the audit of the services (areas and schools are closed, teachers leave)."""
+
+    deletes_through_service = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not self.deletes_through_service:
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc,no-any-return]
 
     def service_save(self, request: AuthedRequest, form: Any, change: bool) -> models.Model:
         raise NotImplementedError

@@ -85,6 +85,7 @@ scope_related(Student, student_q)
 
 @admin.register(Student)
 class StudentAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    deletes_through_service = True  # student_delete: only a student registered in error, with no 学籍 events
     scope_filter = student_q
     form = StudentAdminForm
     list_display = (

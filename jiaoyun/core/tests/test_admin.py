@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -6,6 +8,7 @@ from jiaoyun.core import idcard
 from jiaoyun.core.models import AuditEntry, User
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.people.models import EnrolmentEvent, Student
+from jiaoyun.schools.models import School
 
 
 def staff(user, *codenames):
@@ -162,3 +165,19 @@ def test_staff_with_a_scope_can_view_their_scope_without_extra_permissions(clien
     outsider.save()
     client.force_login(outsider)
     assert client.get(reverse("admin:people_student_changelist")).status_code == 403
+
+
+def test_admin_deletes_only_where_a_delete_service_exists(client, county_admin, school_a, students):
+    # given a bureau administrator holding Django's delete permission on schools, classes, areas and students
+    client.force_login(staff(county_admin, "view_school", "delete_school", "view_area", "delete_area",
+                             "view_student", "delete_student"))  # fmt: skip
+    # when they try to delete a school in the admin: refused (a school is closed through its service)
+    assert client.post(reverse("admin:schools_school_delete", args=[school_a.pk]), {"post": "yes"}).status_code == 403
+    assert School.objects.filter(pk=school_a.pk).exists()
+    area = school_a.township
+    assert client.post(reverse("admin:areas_area_delete", args=[area.pk]), {"post": "yes"}).status_code == 403
+    # a student registered in error (no 学籍 events) is deleted through student_delete, and audited
+    lone = Student.objects.create(name="误录学生", sex="M", birth_date=dt.date(2015, 3, 1))
+    response = client.post(reverse("admin:people_student_delete", args=[lone.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Student.objects.filter(pk=lone.pk).exists()
+    assert AuditEntry.objects.filter(action="delete", object_type="people.Student", object_id=str(lone.pk)).exists()
