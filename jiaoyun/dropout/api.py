@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.dropout import selectors, services
-from jiaoyun.dropout.access import is_county
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.models import DropoutCase
 from jiaoyun.dropout.schemas import (
     AdvanceIn,

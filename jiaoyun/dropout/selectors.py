@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.scope import class_q, scope_for, student_q
-from jiaoyun.dropout.access import case_q
+from jiaoyun.dropout.permissions import case_q
 from jiaoyun.dropout.choices import (
     CONFIRMED_STATUSES,
     LEVEL_LABELS,

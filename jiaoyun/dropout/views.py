@@ -24,7 +24,7 @@ from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.scope import area_q, class_q, school_q
 from jiaoyun.dropout import forms, selectors, services
-from jiaoyun.dropout.access import STAGE_ACT, is_authority, is_county, may_take
+from jiaoyun.dropout.permissions import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.dropout.choices import (
     CaseKind,
     CaseStatus,

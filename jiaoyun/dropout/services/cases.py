@@ -18,7 +18,7 @@ from django.db import transaction
 from jiaoyun.core.errors import DomainError, IllegalTransition
 from jiaoyun.core.files import check_upload
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import STAGE_ACT, check_may_take
+from jiaoyun.dropout.permissions import STAGE_ACT, check_may_take
 from jiaoyun.dropout.choices import (
     ENROLMENT_PLACEMENTS,
     OUTCOME_STATUS,

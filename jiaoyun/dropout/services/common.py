@@ -13,7 +13,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.files import check_upload
-from jiaoyun.dropout.access import case_q, is_authority
+from jiaoyun.dropout.permissions import case_q, is_authority
 from jiaoyun.dropout.models import CaseEvent, DropoutCase
 
 

@@ -24,7 +24,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, IllegalTransition
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import Act, check_may_take
+from jiaoyun.dropout.permissions import Act, check_may_take
 from jiaoyun.dropout.choices import DOCUMENT_STAGE, AnswerKind, CaseStatus, DocumentKind, Stage
 from jiaoyun.dropout.models import CaseDocument, CaseStep, DocumentSequence, DropoutCase
 from jiaoyun.dropout.services.common import check_can_act, record_event, today

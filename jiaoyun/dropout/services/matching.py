@@ -28,7 +28,7 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import is_county
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
 from jiaoyun.dropout.services.cases import case_open, case_reopen

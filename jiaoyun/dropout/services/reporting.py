@@ -19,7 +19,7 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import is_county
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, ReviewResult
 from jiaoyun.dropout.models import (
     Bulletin,

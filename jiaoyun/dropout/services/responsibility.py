@@ -11,7 +11,7 @@ from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
-from jiaoyun.dropout.access import is_county
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import LEVEL_LABELS, Line
 from jiaoyun.dropout.models import CaseResponsible, DropoutCase, ResponsiblePerson
 from jiaoyun.schools.models import School, SchoolClass
@@ -119,7 +119,7 @@ def _check_place(actor: Any, person: ResponsiblePerson) -> None:
     """The actor may configure the person's place (the county everything; others within their scope)."""
     if actor is None or is_county(actor):
         return
-    from jiaoyun.dropout.access import responsible_q
+    from jiaoyun.dropout.permissions import responsible_q
 
     if not getattr(actor, "can_write", False):
         raise PermissionDenied("只读账号不能配置责任人")
