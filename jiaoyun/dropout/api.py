@@ -11,8 +11,8 @@ from ninja.pagination import paginate
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.dropout import selectors, services
-from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.models import DropoutCase
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.schemas import (
     AdvanceIn,
     AttemptIn,

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.scope import class_q, scope_for, student_q
-from jiaoyun.dropout.permissions import case_q
 from jiaoyun.dropout.choices import (
     CONFIRMED_STATUSES,
     LEVEL_LABELS,
@@ -32,6 +31,7 @@ from jiaoyun.dropout.models import (
     ResponsiblePerson,
     SchoolMonthlyReport,
 )
+from jiaoyun.dropout.permissions import case_q
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
 

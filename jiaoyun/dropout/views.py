@@ -24,7 +24,6 @@ from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.scope import area_q, class_q, school_q
 from jiaoyun.dropout import forms, selectors, services
-from jiaoyun.dropout.permissions import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.dropout.choices import (
     CaseKind,
     CaseStatus,
@@ -33,6 +32,7 @@ from jiaoyun.dropout.choices import (
     SpecialGroup,
 )
 from jiaoyun.dropout.models import CaseDocument, DropoutCase
+from jiaoyun.dropout.permissions import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.schools.models import School, SchoolClass

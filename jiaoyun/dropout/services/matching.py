@@ -28,10 +28,11 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
-from jiaoyun.dropout.services.cases import case_open, case_reopen
+from jiaoyun.dropout.permissions import is_county
+from jiaoyun.dropout.services.cases import case_open
+from jiaoyun.dropout.services.placement import case_reopen
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import student_create

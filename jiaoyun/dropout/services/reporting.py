@@ -19,7 +19,6 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, ReviewResult
 from jiaoyun.dropout.models import (
     Bulletin,
@@ -30,6 +29,7 @@ from jiaoyun.dropout.models import (
     ReturnAttempt,
     SchoolMonthlyReport,
 )
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.common import month_bounds
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student

@@ -11,9 +11,9 @@ from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
-from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import LEVEL_LABELS, Line
 from jiaoyun.dropout.models import CaseResponsible, DropoutCase, ResponsiblePerson
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.schools.models import School, SchoolClass
 
 # Which place each level is configured for.

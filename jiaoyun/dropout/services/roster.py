@@ -17,9 +17,9 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.files import check_upload, temporary_dir
 from jiaoyun.core.files import conf as files_conf
 from jiaoyun.core.scope import student_q
-from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.choices import AbsenceKind
 from jiaoyun.dropout.models import Absence, HukouRecord
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.people.choices import PovertyStatus, StudentStatus
 from jiaoyun.people.models import Student
 

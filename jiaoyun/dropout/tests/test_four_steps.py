@@ -7,9 +7,9 @@ import pytest
 
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
 from jiaoyun.dropout import services
-from jiaoyun.dropout.permissions import AUTHORITY_RULES, Act
 from jiaoyun.dropout.choices import ENROLMENT_PLACEMENTS, CaseStatus, DocumentKind, Placement
 from jiaoyun.dropout.models import CaseDocument, DocumentSequence
+from jiaoyun.dropout.permissions import AUTHORITY_RULES, Act
 from jiaoyun.dropout.services.documents import Issuer, allocate_number
 from jiaoyun.reports.pdf import pdf_text
 
