@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -19,6 +19,7 @@ from jiaoyun.dropout.schemas import (
     AttemptOut,
     BulletinOut,
     CaseDetailOut,
+    CaseFilters,
     CaseOut,
     CaseVerifyIn,
     JobOut,
@@ -29,19 +30,6 @@ from jiaoyun.dropout.schemas import (
 from jiaoyun.schools.models import School
 
 router = Router(tags=["dropout"])
-
-
-class CaseFilters(Schema):
-    ledger: str = "all"
-    q: str | None = None
-    township: int | None = None
-    village: int | None = None
-    school: int | None = None
-    reason: str | None = None
-    status: str | None = None
-    kind: str | None = None
-    group: str | None = None
-    overdue: bool | None = None
 
 
 def _out(c: DropoutCase) -> dict[str, Any]:
@@ -70,8 +58,7 @@ def _out(c: DropoutCase) -> dict[str, Any]:
 @audited_list(DropoutCase)
 @paginate
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-    return [_out(c) for c in selectors.case_list(user=request.user, filters=data)]
+    return [_out(c) for c in selectors.case_list(user=request.user, filters=filters.dict(exclude_none=True))]
 
 
 def _case(request: HttpRequest, case_id: int) -> DropoutCase:

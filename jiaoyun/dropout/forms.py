@@ -49,6 +49,12 @@ def _evidence() -> forms.FileField:
     return forms.FileField(label="佐证材料（照片、证明）", required=False)
 
 
+class CaseNewForm(forms.Form):
+    """列入疑似 from the children ledger: the person's note on how the child was found."""
+
+    note = forms.CharField(label="说明", required=False)
+
+
 class VerifyForm(forms.Form):
     outcome = forms.ChoiceField(label="核实结论", choices=Outcome.choices)
     reason = forms.ChoiceField(label="辍学原因", choices=Reason.choices, required=False)
