@@ -54,13 +54,13 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
     after, until = compulsory_birth_range(today)
     groups = " ".join(f"WHEN {i} THEN '{g}'" for i, g in enumerate(GROUPS))
     with connection.cursor() as cursor:  # INSERT … SELECT: the roster mirrors the register's hukou data
-        cursor.execute(
+        cursor.execute(  # (the CASE is built from the GROUPS constant; the values are parameters)
             f"""INSERT INTO dropout_hukourecord (id_hash, id_cipher, id_masked, name, sex, birth_date,
                     hukou_village_id, group_name, household_head, poverty, match_note, batch, imported_at)
                 SELECT id_hash, id_cipher, id_masked, name, sex, birth_date, hukou_village_id,
                        CASE (id %% {len(GROUPS)}) {groups} END, guardian_name, poverty, '', %s, %s
                 FROM people_student
-                WHERE birth_date > %s AND birth_date <= %s AND hukou_village_id IS NOT NULL AND status <> %s""",
+                WHERE birth_date > %s AND birth_date <= %s AND hukou_village_id IS NOT NULL AND status <> %s""",  # noqa: S608
             [f"{today:%Y-%m}公安户籍", timezone.now(), after, until, StudentStatus.DECEASED],
         )
         copied = cursor.rowcount

@@ -66,7 +66,7 @@ class MonthFilter(django_filters.Filter):
 def month_start(value: Any) -> dt.date | None:
     """The first day of the month ``value`` names (``YYYY-MM``); None when it names none."""
     try:
-        return dt.datetime.strptime(str(value).strip(), "%Y-%m").date()
+        return dt.datetime.strptime(str(value).strip(), "%Y-%m").date()  # noqa: DTZ007 (a date, no time of day)
     except ValueError:
         return None
 

@@ -43,7 +43,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
                     n += 1
         else:
             marks = ", ".join(["%s"] * len(cols))
-            sql = f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) VALUES ({marks})'
+            sql = f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) VALUES ({marks})'  # noqa: S608 (model table and column names)
             chunk: list[Sequence[Any]] = []
             for row in rows:
                 chunk.append(row)

@@ -20,7 +20,8 @@ from jiaoyun.demo.generator.world import Sch, World
 from jiaoyun.people.models import Student, Teacher, TeacherAssignment
 from jiaoyun.schools.models import School, SchoolClass
 
-PASSWORD = "Jiaoyun2021"
+# The one published password of the demo accounts (``demo_logins`` prints it): demo data only, never a real account.
+PASSWORD = "Jiaoyun2021"  # noqa: S105
 
 # Students per 专任教师 and the minimum number of teachers, by kind of school.
 RATIO = {

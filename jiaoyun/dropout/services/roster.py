@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
@@ -188,7 +189,7 @@ def absence_record(
         )
     if date.weekday() >= 5:
         raise DomainError(f"{date}是周末，不是上课日", field="日期")
-    if date > dt.date.today():
+    if date > timezone.localdate():
         raise DomainError("不能登记将来的缺勤", field="日期")
     absence, created = Absence.objects.update_or_create(
         student=student,
