@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from jiaoyun.areas.models import PopulationCell
-from jiaoyun.people.choices import EVENT_STATUS
+from jiaoyun.people.choices import EVENT_STATUS, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student
 
 
@@ -26,7 +26,7 @@ def population(year: int, ages: range, source: str = "hukou") -> int:
 
 
 def headline(sy: int) -> dict[str, float]:
-    in_school = Student.objects.filter(status="in_school")
+    in_school = Student.objects.filter(status=StudentStatus.IN_SCHOOL)
     kg = in_school.filter(current_grade__lte=0).count()
     senior = in_school.filter(current_grade__gte=10).count()
     graduates = EnrolmentEvent.objects.filter(kind="graduate", grade=9, date__year=sy).count()
@@ -40,7 +40,7 @@ def headline(sy: int) -> dict[str, float]:
 
 
 def in_school_by_level() -> dict[str, int]:
-    row = Student.objects.filter(status="in_school").aggregate(
+    row = Student.objects.filter(status=StudentStatus.IN_SCHOOL).aggregate(
         preschool=Count("id", filter=Q(current_grade__lte=0)),
         primary=Count("id", filter=Q(current_grade__gte=1, current_grade__lte=6)),
         junior=Count("id", filter=Q(current_grade__gte=7, current_grade__lte=9)),
@@ -65,7 +65,7 @@ def headline_in_memory(kids: list[Any], sy: int) -> dict[str, float]:
                 graduates += 1
             elif e[1] == "enrol" and e[3] == 1 and e[0] == entry_day:
                 entrants += 1
-        if events and EVENT_STATUS[str(events[-1][1])] == "in_school":
+        if events and EVENT_STATUS[str(events[-1][1])] == StudentStatus.IN_SCHOOL:
             grade = int(events[-1][3])
             kg += grade <= 0
             senior += grade >= 10

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.models import User
@@ -67,7 +68,7 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
     rows: list[HukouRecord] = []
     from jiaoyun.core import idcard
 
-    villages = list(Area.objects.filter(level="village").values_list("id", flat=True))
+    villages = list(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("id", flat=True))
     lo = today.year - 14
     for i in range(3 * scale):  # on the police roster only: never registered anywhere in school
         birth = dt.date(rng.randint(lo, today.year - 8), rng.randint(1, 12), rng.randint(1, 28))
@@ -81,17 +82,17 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
 
 
 def _responsibles(rng: random.Random, today: dt.date) -> int:
-    county = Area.objects.get(level="county")
+    county = Area.objects.get(level=AreaLevel.COUNTY)
     users = {u.username: u for u in User.objects.filter(username__in=["towngov", "village", "principal", "teacher"])}
     people = [
         ResponsiblePerson(line=Line.ADMIN, level=1, name=_name(rng), post="县长", area=county),
         ResponsiblePerson(line=Line.EDUCATION, level=1, name=_name(rng), post="县教育体育局局长"),
     ]
-    for t in Area.objects.filter(level="township"):
+    for t in Area.objects.filter(level=AreaLevel.TOWNSHIP):
         officer = users.get("towngov") if users.get("towngov") and users["towngov"].area_id == t.pk else None
         people.append(ResponsiblePerson(line=Line.ADMIN, level=2, name=_name(rng), post="乡（镇）长", area=t,
                                         user=officer))  # fmt: skip
-    for v in Area.objects.filter(level="village"):
+    for v in Area.objects.filter(level=AreaLevel.VILLAGE):
         cadre = users.get("village") if users.get("village") and users["village"].area_id == v.pk else None
         people.append(ResponsiblePerson(line=Line.ADMIN, level=3, name=_name(rng), post="村（居）委会主任", area=v,
                                         user=cadre, phone=f"138{rng.randint(10000000, 99999999)}"))  # fmt: skip

@@ -19,9 +19,11 @@ from jiaoyun.dropout.models import (
     CaseAlert,
     CaseDocument,
     CaseEvent,
+    CaseResponsible,
     CaseStep,
     DropoutCase,
     HukouRecord,
+    MatchHit,
     MatchRun,
     ReturnAttempt,
 )
@@ -69,8 +71,8 @@ class Timeline:
     steps: list[CaseStep]
     attempts: list[ReturnAttempt]
     documents: list[CaseDocument]
-    responsibles: dict[str, list[tuple[str, Any]]]
-    hits: list[Any]
+    responsibles: dict[str, list[tuple[str, CaseResponsible | None]]]
+    hits: list[MatchHit]
     alerts: list[CaseAlert]
     overdue: list[CaseStep] = field(default_factory=list)
 
@@ -80,7 +82,7 @@ def case_timeline(*, user: User, case_id: int) -> Timeline:
     today = timezone.localdate()
     steps = list(case.steps.order_by("round", "stage"))
     named = {(r.line, r.level): r for r in case.responsibles.select_related("person")}
-    responsibles: dict[str, list[tuple[str, Any]]] = {}
+    responsibles: dict[str, list[tuple[str, CaseResponsible | None]]] = {}
     for line in (Line.ADMIN, Line.EDUCATION):
         responsibles[str(Line(line).label)] = [
             (LEVEL_LABELS[(line, level)], named.get((line, level))) for level in (1, 2, 3, 4)

@@ -11,13 +11,13 @@ a timeline event (actor, time, note, evidence) and an audit entry, in one transa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from jiaoyun.core.errors import DomainError, IllegalTransition
 from jiaoyun.core.files import check_upload
+from jiaoyun.core.types import User
 from jiaoyun.core.workflow import locked
 from jiaoyun.dropout import conf
 from jiaoyun.dropout.choices import (
@@ -34,7 +34,7 @@ from jiaoyun.dropout.choices import (
     Source,
     Stage,
 )
-from jiaoyun.dropout.models import CaseStep, DropoutCase, ReturnAttempt
+from jiaoyun.dropout.models import CaseStep, DropoutCase, ResponsiblePerson, ReturnAttempt
 from jiaoyun.dropout.permissions import STAGE_ACT, check_may_take
 from jiaoyun.dropout.services.common import (
     case_locked,
@@ -53,7 +53,7 @@ from jiaoyun.people.services import enrolment_record
 S = CaseStatus
 
 
-def _step_responsible(case: DropoutCase, stage: int) -> Any:
+def _step_responsible(case: DropoutCase, stage: int) -> ResponsiblePerson | None:
     level = STAGE_LEVEL[stage]
     for line in (Line.ADMIN, Line.EDUCATION):
         found = case.responsibles.filter(line=line, level=level).select_related("person").first()
@@ -65,7 +65,7 @@ def _step_responsible(case: DropoutCase, stage: int) -> Any:
 @transaction.atomic
 def case_open(
     *,
-    actor: Any,
+    actor: User | None,
     student: Student,
     on: dt.date | None = None,
     source: str = Source.OTHER,
@@ -118,7 +118,7 @@ def case_open(
 @transaction.atomic
 def case_verify(
     *,
-    actor: Any,
+    actor: User | None,
     case: DropoutCase,
     outcome: str,
     on: dt.date | None = None,
@@ -191,7 +191,7 @@ def _open_step(case: DropoutCase, stage: int, on: dt.date, deadline: dt.date | N
 
 @transaction.atomic
 def case_start_return(
-    *, actor: Any, case: DropoutCase, on: dt.date | None = None, deadline: dt.date | None = None, note: str = ""
+    *, actor: User | None, case: DropoutCase, on: dt.date | None = None, deadline: dt.date | None = None, note: str = ""
 ) -> DropoutCase:
     """启动劝返: 四步法 step 1 (宣传教育) opens with its deadline."""
     on = on or today()
@@ -214,7 +214,7 @@ def case_start_return(
 @transaction.atomic
 def case_step_advance(
     *,
-    actor: Any,
+    actor: User | None,
     case: DropoutCase,
     to_stage: int,
     on: dt.date | None = None,
@@ -291,7 +291,7 @@ def case_step_advance(
 @transaction.atomic
 def case_attempt_log(
     *,
-    actor: Any,
+    actor: User | None,
     case: DropoutCase,
     date: dt.date,
     people: str,

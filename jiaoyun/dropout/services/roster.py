@@ -18,6 +18,7 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.files import check_upload, temporary_dir
 from jiaoyun.core.files import conf as files_conf
 from jiaoyun.core.scope import student_q
+from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import AbsenceKind
 from jiaoyun.dropout.models import Absence, HukouRecord
 from jiaoyun.dropout.permissions import is_county
@@ -173,7 +174,7 @@ def hukou_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], batch: str = 
 
 @transaction.atomic
 def absence_record(
-    *, actor: Any, student: Student, date: dt.date, kind: str = AbsenceKind.UNEXCUSED, note: str = ""
+    *, actor: User | None, student: Student, date: dt.date, kind: str = AbsenceKind.UNEXCUSED, note: str = ""
 ) -> Absence:
     """A class teacher marks a student absent for a school day (re-marking the same day updates it)."""
     if kind not in AbsenceKind.values:
