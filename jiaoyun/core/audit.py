@@ -26,11 +26,12 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from jiaoyun.core.models import AuditChainHead, AuditEntry
+from jiaoyun.core.models import AuditChainHead, AuditEntry, User
 
 GENESIS = "0" * 64  # prev_hash of the very first entry
 HEAD_PK = 1
@@ -203,7 +204,7 @@ def _advance(head: AuditChainHead, last_hash: str) -> None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -241,7 +242,7 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+    *, actor: User | None, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
 ) -> int:
     """One entry per (object id, repr, changes), chained and written at once (COPY on PostgreSQL).
 
