@@ -157,7 +157,7 @@ def totp_verify(*, user: User, code: str, now: dt.datetime | None = None) -> boo
 
 
 @transaction.atomic
-def totp_reset(*, actor: User, user: User, ip: str | None = None) -> None:
+def totp_reset(*, actor: User | AnonymousUser, user: User, ip: str | None = None) -> None:
     """The system administrator removes a user's device (lost phone); the next login enrols a new one."""
     if getattr(actor, "role", None) != Role.SYSTEM_ADMIN:
         raise PermissionDenied("只有系统管理员可以重置动态口令")

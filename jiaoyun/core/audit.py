@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -218,7 +218,7 @@ def audit_record(
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_obj = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     entry = AuditEntry(
         at=timezone.now(),
         actor=actor_obj,
@@ -242,12 +242,17 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: User | None, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    entries: Iterable[tuple[Any, str, dict[str, Any]]],
+    note: str = "",
 ) -> int:
     """One entry per (object id, repr, changes), chained and written at once (COPY on PostgreSQL).
 
     Imports share one ``changes`` dict between many entries: it is serialised once."""
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     actor_name = (getattr(actor, "username", "") or "") if actor_id else ""
     note = note[:500]
     key = chain_key()

@@ -50,12 +50,13 @@ def scope_for(user: Viewer) -> Scope:
     if level == ScopeLevel.TOWNSHIP and user.area_id:
         return Scope(level, township_id=user.area_id)
     if level == ScopeLevel.VILLAGE and user.area_id:
-        return Scope(level, village_id=user.area_id, township_id=user.area.parent_id)
+        return Scope(level, village_id=user.area_id, township_id=user.area.parent_id if user.area else None)
     if level == ScopeLevel.SCHOOL and user.school_id:
-        return Scope(level, school_id=user.school_id, township_id=user.school.township_id)
+        return Scope(level, school_id=user.school_id, township_id=user.school.township_id if user.school else None)
     if level == ScopeLevel.CLASS and user.school_id:
         ids = tuple(user.classes.values_list("id", flat=True))
-        return Scope(level, school_id=user.school_id, township_id=user.school.township_id, class_ids=ids)
+        township_id = user.school.township_id if user.school else None
+        return Scope(level, school_id=user.school_id, township_id=township_id, class_ids=ids)
     return Scope(ScopeLevel.NONE)
 
 

@@ -88,7 +88,7 @@ def policy_validate(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def policy_update(*, actor: User, values: dict[str, Any], ip: str | None = None) -> SecurityPolicy:
+def policy_update(*, actor: User | AnonymousUser, values: dict[str, Any], ip: str | None = None) -> SecurityPolicy:
     """Save the policy (security administrator only); the change is audited with old and new values."""
     from jiaoyun.core.audit import audit_record
 

@@ -23,7 +23,7 @@ def can_view_jobs(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "role", None) in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN))
 
 
-def task_recent(*, user: User, limit: int = 30) -> list[dict[str, Any]]:
+def task_recent(*, user: User | AnonymousUser, limit: int = 30) -> list[dict[str, Any]]:
     """The latest background tasks (name, status, times, error class); no arguments, which may name people."""
     from django_tasks_db.models import DBTaskResult
 
@@ -37,7 +37,7 @@ def task_recent(*, user: User, limit: int = 30) -> list[dict[str, Any]]:
             for r in rows]  # fmt: skip
 
 
-def audit_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:
+def audit_list(*, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:
     """The audit log, for the audit administrator only (三员分立), narrowed by ``core.filters.AuditFilter``."""
     if not can_view_audit(user):
         raise PermissionError("audit log")

@@ -13,6 +13,7 @@ from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, student_q
 
 if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer
     from jiaoyun.core.types import User
     from jiaoyun.dropout.models import DropoutCase
 
@@ -110,7 +111,7 @@ def case_q(user: User, prefix: str = "") -> Q:
     return q
 
 
-def responsible_q(user: User, prefix: str = "") -> Q:
+def responsible_q(user: Viewer, prefix: str = "") -> Q:
     """Responsible persons visible to ``user``: those of the areas and schools within the data scope (the
     county-level persons only to the county)."""
     scope = scope_for(user)
@@ -123,9 +124,9 @@ def responsible_q(user: User, prefix: str = "") -> Q:
     return in_area | in_school
 
 
-def is_authority(user: User) -> bool:
+def is_authority(user: Viewer) -> bool:
     return getattr(user, "role", None) in AUTHORITY_ROLES
 
 
-def is_county(user: User) -> bool:
+def is_county(user: Viewer) -> bool:
     return getattr(user, "role", None) in COUNTY_ROLES

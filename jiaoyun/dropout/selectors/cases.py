@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
@@ -113,13 +113,13 @@ def evidence_get(*, user: User, owner: str, pk: int) -> CaseEvent | ReturnAttemp
     model = models.get(owner)
     if model is None:
         raise CaseEvent.DoesNotExist
-    record: CaseEvent | ReturnAttempt = (
+    record = (
         model._default_manager.filter(case__in=cases_in_scope(user))
         .exclude(evidence="")
         .select_related("case", "case__student")
         .get(pk=pk)
     )
-    return record
+    return cast("CaseEvent | ReturnAttempt", record)
 
 
 def ledger_children(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -14,6 +14,9 @@ from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for, student_q
 from jiaoyun.core.types import User
+
+if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer
 from jiaoyun.dropout.filters import AbsenceFilter, HukouFilter, ResponsibleFilter
 from jiaoyun.dropout.models import Absence, HukouRecord, ResponsiblePerson
 from jiaoyun.people.choices import StudentStatus
@@ -21,7 +24,7 @@ from jiaoyun.people.models import Student
 from jiaoyun.schools.models import School, SchoolClass
 
 
-def filter_places(*, user: User) -> dict[str, QuerySet[Any]]:
+def filter_places(*, user: Viewer) -> dict[str, QuerySet[Any]]:
     """The townships, villages and schools within scope that the list filters offer."""
     return {
         "townships": Area.objects.filter(area_q(user), level=AreaLevel.TOWNSHIP).order_by("sort", "code"),
@@ -80,13 +83,13 @@ def class_students(*, user: User) -> QuerySet[Student]:
     )
 
 
-def hukou_batches(*, user: User, limit: int = 50) -> list[str]:
+def hukou_batches(*, user: Viewer, limit: int = 50) -> list[str]:
     """The import batches of the 户籍名册 rows the user may see (for the batch filter)."""
     qs = HukouRecord.objects.filter(area_q(user, prefix="hukou_village__")).exclude(batch="")
     return list(qs.order_by().values_list("batch", flat=True).distinct()[:limit])
 
 
-def hukou_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[HukouRecord]:
+def hukou_list(*, user: Viewer, filters: Mapping[str, Any] | None = None) -> QuerySet[HukouRecord]:
     """户籍名册 (the police roster) within the user's area scope, narrowed by ``dropout.filters.HukouFilter``."""
     qs = HukouRecord.objects.filter(area_q(user, prefix="hukou_village__")).select_related(
         "hukou_village", "hukou_village__parent", "student", "student__current_school"

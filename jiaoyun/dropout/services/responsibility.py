@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -13,6 +13,9 @@ from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
 from jiaoyun.core.types import User
+
+if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer  # the admin passes its request's user
 from jiaoyun.dropout.choices import LEVEL_LABELS, Line
 from jiaoyun.dropout.models import CaseResponsible, DropoutCase, ResponsiblePerson
 from jiaoyun.dropout.permissions import is_county
@@ -36,7 +39,7 @@ def _check_login_line(user: User | None, line: str) -> None:
     wanted = ROLE_LINE.get(str(getattr(user, "role", ""))) if user is not None else None
     if wanted is not None and wanted != line:
         raise DomainError(
-            f"登录账号“{user}”的角色为{Role(user.role).label}（{Line(wanted).label}），"
+            f"登录账号“{user}”的角色为{Role(getattr(user, 'role', Role.NONE)).label}（{Line(wanted).label}），"
             f"不能作为{Line(line).label}的责任人",
             field="登录账号",
         )
@@ -45,7 +48,7 @@ def _check_login_line(user: User | None, line: str) -> None:
 @transaction.atomic
 def responsible_create(
     *,
-    actor: User | None,
+    actor: Viewer,
     line: str,
     level: int,
     name: str,
@@ -117,7 +120,7 @@ def responsible_create(
 UPDATABLE = ("name", "post", "phone", "user", "is_active")
 
 
-def _check_place(actor: User | None, person: ResponsiblePerson) -> None:
+def _check_place(actor: Viewer, person: ResponsiblePerson) -> None:
     """The actor may configure the person's place (the county everything; others within their scope)."""
     if actor is None or is_county(actor):
         return
@@ -132,7 +135,7 @@ def _check_place(actor: User | None, person: ResponsiblePerson) -> None:
 
 
 @transaction.atomic
-def responsible_update(*, actor: User | None, person: ResponsiblePerson, **fields: Any) -> ResponsiblePerson:
+def responsible_update(*, actor: Viewer, person: ResponsiblePerson, **fields: Any) -> ResponsiblePerson:
     """Change a responsible person's name, post, phone, login or 在岗 (their line, level and place stay: name a new
     person for another place). Audited with the changes."""
     unknown = set(fields) - set(UPDATABLE)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiaoyun.core.types import AuthedRequest
+from django.http import HttpRequest
+
 from jiaoyun.dropout import selectors
 from jiaoyun.dropout.choices import CaseKind, CaseStatus, Reason, SpecialGroup
 
 
-def filter_options(request: AuthedRequest) -> dict[str, Any]:
+def filter_options(request: HttpRequest) -> dict[str, Any]:
     """The townships, villages and schools in scope, the choices of the list filters, and the current query."""
     return {
         **selectors.filter_places(user=request.user),
