@@ -162,7 +162,17 @@ class CloseForm(forms.Form):
     note = _note()
 
 
+class StudentIdsField(forms.Field):
+    """The ticked students (``student`` repeated): their ids; anything but a number is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(i) for i in (value or []) if str(i).isdigit()]
+
+
 class AbsenceForm(forms.Form):
+    student = StudentIdsField(label="学生", required=False)
     date = _date("日期")
     kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
     note = forms.CharField(label="说明", required=False)

@@ -23,8 +23,8 @@ def absences(request: AuthedRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         form = forms.AbsenceForm(request.POST)
-        ids = [int(i) for i in request.POST.getlist("student") if i.isdigit()]
-        chosen = list(students.filter(pk__in=ids))
+        form.is_valid()  # the ticked students are read even when the date is wrong: no student is the first error
+        chosen = list(students.filter(pk__in=form.cleaned_data.get("student", [])))
         if not chosen:
             error = "请至少选择一名学生"
         elif form.is_valid():
