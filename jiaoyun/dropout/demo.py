@@ -20,12 +20,13 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.models import User
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.dropout import services
-from jiaoyun.dropout.choices import CaseStatus, Line, MatchRule
+from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, Line, MatchRule, Outcome, Placement, Reason
 from jiaoyun.dropout.models import Absence, CaseEvent, DropoutCase, HukouRecord, ResponsiblePerson
 from jiaoyun.dropout.services.common import add_months
 from jiaoyun.dropout.services.matching import compulsory_q, school_days
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
+from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
 
 SURNAMES = "杨李张赵王刘陈段何字罗杜蒋施郭尹周黄"
@@ -99,7 +100,7 @@ def _responsibles(rng: random.Random, today: dt.date) -> int:
         people.append(ResponsiblePerson(line=Line.ADMIN, level=4, name=_name(rng), post="村民小组长", area=v,
                                         group_name=rng.choice(GROUPS)))  # fmt: skip
     principal = users.get("principal")
-    for s in School.objects.filter(is_active=True).exclude(kind__in=("kindergarten", "senior")):
+    for s in School.objects.filter(is_active=True).exclude(kind__in=(SchoolKind.KINDERGARTEN, SchoolKind.SENIOR)):
         user = principal if principal and principal.school_id == s.pk else None
         people.append(
             ResponsiblePerson(line=Line.EDUCATION, level=2, name=_name(rng), post="校长", school=s, user=user)
@@ -132,11 +133,15 @@ def _absences(rng: random.Random, today: dt.date, scale: int) -> int:
     rows: list[Absence] = []
     for i, sid in enumerate(dict.fromkeys(picks)):
         if i % 3 == 2:  # a few days only, or on sick leave: must not be flagged
-            rows += [Absence(student_id=sid, date=d, kind="unexcused" if k < 3 else "sick") for k, d in enumerate(days)]
+            rows += [
+                Absence(student_id=sid, date=d, kind=AbsenceKind.UNEXCUSED if k < 3 else AbsenceKind.SICK)
+                for k, d in enumerate(days)
+            ]
         else:
             extra = school_days(days[0] - dt.timedelta(days=1), rng.randint(0, 5))
             rows += [
-                Absence(student_id=sid, date=d, kind="unexcused", note="未到校，电话无人接听") for d in extra + days
+                Absence(student_id=sid, date=d, kind=AbsenceKind.UNEXCUSED, note="未到校，电话无人接听")
+                for d in extra + days
             ]
     Absence.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -190,8 +195,8 @@ def _drive(case: DropoutCase, rng: random.Random, today: dt.date, reason: str) -
         return "no_return"
     outcome = "confirmed_out" if case.kind == "out_of_school" else "confirmed_dropout"
     if student.disability and rng.random() < 0.7:
-        case = services.case_verify(actor=None, case=case, outcome="send_teaching", on=v, reason="illness")
-        services.case_return(actor=None, case=case, placement="send_teaching", on=v + dt.timedelta(days=7))
+        case = services.case_verify(actor=None, case=case, outcome=Outcome.SEND_TEACHING, on=v, reason=Reason.ILLNESS)
+        services.case_return(actor=None, case=case, placement=Placement.SEND_TEACHING, on=v + dt.timedelta(days=7))
         return "placed"
     case = services.case_verify(actor=None, case=case, outcome=outcome, on=v, reason=reason)
     if age < 8 or rng.random() < 0.1:

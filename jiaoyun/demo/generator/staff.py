@@ -20,6 +20,7 @@ from jiaoyun.demo.generator.cohorts import pick_surname, weighted
 from jiaoyun.demo.generator.world import Sch, World
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student, Teacher, TeacherAssignment
+from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
 
 # The one published password of the demo accounts (``demo_logins`` prints it): demo data only, never a real account.
@@ -274,7 +275,9 @@ PRINCIPAL_SCHOOL = "老麦乡中心小学"
 
 def write_users(world: World, *, sy: int) -> int:
     township = next((t for t in world.townships if t.name == "老麦乡"), world.townships[-1])
-    school = School.objects.filter(township_id=township.id, is_central=True, kind="primary").order_by("id").first()
+    school = (
+        School.objects.filter(township_id=township.id, is_central=True, kind=SchoolKind.PRIMARY).order_by("id").first()
+    )
     assert school is not None
     klass = (
         SchoolClass.objects.filter(school=school, school_year=sy, grade=4).order_by("number").first()
@@ -331,7 +334,7 @@ def _cadre_village(township_id: int, school_id: int) -> int:
         .values("hukou_village")
         .annotate(
             at_school=Count("id", filter=Q(current_school_id=school_id)),
-            dropped=Count("id", filter=Q(status="dropped_out")),
+            dropped=Count("id", filter=Q(status=StudentStatus.DROPPED_OUT)),
         )
         .order_by("-dropped", "-at_school", "hukou_village")
     )
