@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.db.models import Q
 
@@ -69,12 +70,26 @@ def _any_of(prefix: str, value: object, *fields: str) -> Q:
     return functools.reduce(operator.or_, (Q(**{f"{prefix}{name}": value}) for name in fields))
 
 
-def student_q(user: Viewer | Scope, prefix: str = "") -> Q:
+class QBuilder(Protocol):
+    """``student_q``, ``school_q``, …: the rows ``user`` (or a ``Scope``) may see, ``prefix`` leading to the model."""
+
+    def __call__(self, user: Viewer | Scope, prefix: str = "") -> Q: ...
+
+
+def _county_sees_all(build: Callable[[Scope, str, Viewer | Scope], Q]) -> QBuilder:
+    """A ``QBuilder`` from ``build(scope, prefix, user)``: the county sees every row; below it ``build`` decides."""
+
+    @functools.wraps(build)
+    def q(user: Viewer | Scope, prefix: str = "") -> Q:
+        s = _scope(user)
+        return Q() if s.level == ScopeLevel.COUNTY else build(s, prefix, user)
+
+    return q
+
+
+@_county_sees_all
+def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Students visible to the user (``prefix`` leads from the queried model to Student)."""
-    s = _scope(user)
-    p = prefix
-    if s.level == ScopeLevel.COUNTY:
-        return Q()
     if s.level == ScopeLevel.TOWNSHIP:
         return _any_of(p, s.township_id, "current_school__township_id", "hukou_village__parent_id",
                        "residence_village__parent_id")  # fmt: skip
@@ -87,12 +102,9 @@ def student_q(user: Viewer | Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
-def school_q(user: Viewer | Scope, prefix: str = "") -> Q:
+@_county_sees_all
+def school_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Schools visible to the user."""
-    s = _scope(user)
-    p = prefix
-    if s.level == ScopeLevel.COUNTY:
-        return Q()
     if s.level in (ScopeLevel.TOWNSHIP, ScopeLevel.VILLAGE):
         return Q(**{f"{p}township_id": s.township_id})
     if s.level in (ScopeLevel.SCHOOL, ScopeLevel.CLASS):
@@ -100,12 +112,9 @@ def school_q(user: Viewer | Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
-def teacher_q(user: Viewer | Scope, prefix: str = "") -> Q:
-    """Teachers visible to the user (personal data of staff: no village scope)."""
-    s = _scope(user)
-    p = prefix
-    if s.level == ScopeLevel.COUNTY:
-        return Q()
+@_county_sees_all
+def teacher_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
+    """Teachers visible to the user (personal data of staff: no village scope; a class teacher sees themself)."""
     if s.level == ScopeLevel.TOWNSHIP:
         return Q(**{f"{p}school__township_id": s.township_id})
     if s.level == ScopeLevel.SCHOOL:
@@ -116,12 +125,9 @@ def teacher_q(user: Viewer | Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
-def area_q(user: Viewer | Scope, prefix: str = "") -> Q:
+@_county_sees_all
+def area_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Areas visible to the user: the county sees all; others see their township and its villages."""
-    s = _scope(user)
-    p = prefix
-    if s.level == ScopeLevel.COUNTY:
-        return Q()
     if s.level == ScopeLevel.VILLAGE:
         return Q(**{f"{p}id": s.village_id}) | Q(**{f"{p}id": s.township_id})
     if s.township_id:
