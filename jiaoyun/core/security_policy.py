@@ -58,7 +58,11 @@ def policy_get() -> SecurityPolicy:
 
 
 def can_manage_policy(user: User | AnonymousUser) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", None) == Role.SECURITY_ADMIN)
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "role", None) == Role.SECURITY_ADMIN
+    )
 
 
 def policy_validate(values: dict[str, Any]) -> None:
