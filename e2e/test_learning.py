@@ -8,10 +8,10 @@ import json
 import urllib.request
 
 import pytest
+from jiaoyun.learning.analytics import learning_stats_refresh
 
 from e2e.conftest import login
 from jiaoyun.learning import conf
-from jiaoyun.learning.analytics import learning_stats_refresh
 from jiaoyun.learning.services import learner_pseudonyms, lrs_client_create
 from jiaoyun.people.tests.factories import StudentFactory
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from jiaoyun.areas.tests.factories import CountyFactory, TownshipFactory, VillageFactory
+from jiaoyun.core.choices import Role
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.schools.tests.factories import SchoolClassFactory, SchoolFactory
 
@@ -69,36 +70,36 @@ def class_a1(school_a):
 
 @pytest.fixture
 def county_admin(county):
-    return UserFactory(username="county_admin", role="county_admin")
+    return UserFactory(username="county_admin", role=Role.COUNTY_ADMIN)
 
 
 @pytest.fixture
 def county_leader(county):
-    return UserFactory(username="county_leader", role="county_leader", read_only=True)
+    return UserFactory(username="county_leader", role=Role.COUNTY_LEADER, read_only=True)
 
 
 @pytest.fixture
 def township_officer(township_a):
-    return UserFactory(username="township_officer", role="township_officer", area=township_a)
+    return UserFactory(username="township_officer", role=Role.TOWNSHIP_OFFICER, area=township_a)
 
 
 @pytest.fixture
 def principal(school_a):
-    return UserFactory(username="principal", role="principal", school=school_a)
+    return UserFactory(username="principal", role=Role.PRINCIPAL, school=school_a)
 
 
 @pytest.fixture
 def class_teacher(school_a, class_a1):
-    user = UserFactory(username="class_teacher", role="class_teacher", school=school_a)
+    user = UserFactory(username="class_teacher", role=Role.CLASS_TEACHER, school=school_a)
     user.classes.add(class_a1)
     return user
 
 
 @pytest.fixture
 def village_cadre(village_a1):
-    return UserFactory(username="village_cadre", role="village_cadre", area=village_a1)
+    return UserFactory(username="village_cadre", role=Role.VILLAGE_CADRE, area=village_a1)
 
 
 @pytest.fixture
 def outsider(county):
-    return UserFactory(username="outsider", role="none")
+    return UserFactory(username="outsider", role=Role.NONE)

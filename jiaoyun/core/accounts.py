@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pyotp
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from jiaoyun.core import idcard
 from jiaoyun.core.audit import audit_record
-from jiaoyun.core.choices import AuditAction
+from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.models import ADMIN_ROLES, SecurityPolicy, TotpDevice, User
 from jiaoyun.core.security_policy import policy_get
@@ -156,9 +157,9 @@ def totp_verify(*, user: User, code: str, now: dt.datetime | None = None) -> boo
 
 
 @transaction.atomic
-def totp_reset(*, actor: Any, user: User, ip: str | None = None) -> None:
+def totp_reset(*, actor: User | AnonymousUser, user: User, ip: str | None = None) -> None:
     """The system administrator removes a user's device (lost phone); the next login enrols a new one."""
-    if getattr(actor, "role", None) != "system_admin":
+    if getattr(actor, "role", None) != Role.SYSTEM_ADMIN:
         raise PermissionDenied("只有系统管理员可以重置动态口令")
     deleted, _ = TotpDevice.objects.filter(user=user).delete()
     if deleted:
@@ -200,5 +201,5 @@ def login_failures_prune(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def is_admin_role(user: Any) -> bool:
+def is_admin_role(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in ADMIN_ROLES

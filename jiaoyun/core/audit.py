@@ -21,16 +21,17 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from jiaoyun.core.models import AuditChainHead, AuditEntry
+from jiaoyun.core.models import AuditChainHead, AuditEntry, User
 
 GENESIS = "0" * 64  # prev_hash of the very first entry
 HEAD_PK = 1
@@ -203,7 +204,7 @@ def _advance(head: AuditChainHead, last_hash: str) -> None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -217,7 +218,7 @@ def audit_record(
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_obj = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     entry = AuditEntry(
         at=timezone.now(),
         actor=actor_obj,
@@ -241,12 +242,17 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, object_type: str, entries: Iterable[tuple[Any, str, dict[str, Any]]], note: str = ""
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    entries: Iterable[tuple[Any, str, dict[str, Any]]],
+    note: str = "",
 ) -> int:
     """One entry per (object id, repr, changes), chained and written at once (COPY on PostgreSQL).
 
     Imports share one ``changes`` dict between many entries: it is serialised once."""
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     actor_name = (getattr(actor, "username", "") or "") if actor_id else ""
     note = note[:500]
     key = chain_key()
@@ -300,7 +306,7 @@ def _insert_rows(rows: Sequence[tuple[Any, ...]]) -> None:
                     copy.write_row(row)
             return
         stamp = connection.ops.adapt_datetimefield_value(rows[0][0])  # one time for the whole batch
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"  # noqa: S608 (quoted names of our table)
         for i in range(0, len(rows), 2000):
             cur.executemany(sql, [(stamp, *r[1:]) for r in rows[i : i + 2000]])
 

@@ -85,7 +85,8 @@ def verify_archive_file(path: Path, *, sha256: str, count: int, first_prev_hash:
     rows = list(read_archive(path)) if count <= 200_000 else None
     report = check_rows(rows if rows is not None else read_archive(path), start_hash=first_prev_hash)
     if not report.ok:
-        assert report.broken is not None
+        if report.broken is None:  # check_rows names the entry of every failure
+            raise RuntimeError("chain check failed without naming an entry")
         return f"归档文件{path.name}中#{report.broken.entry_id}：{report.broken.reason}"
     if report.checked != count or report.last_hash != last_hash:
         return f"归档文件{path.name}的条数或最后哈希与清单不符"
@@ -121,7 +122,8 @@ def audit_archive(*, now: dt.datetime | None = None, directory: Path | None = No
         gz.flush()
         raw.flush()
         os.fsync(raw.fileno())
-    assert first_id is not None and last_id is not None
+    if first_id is None or last_id is None:  # the range was found non-empty above
+        raise RuntimeError("no audit entries were written to the archive")
     name = f"audit-{first_id:012d}-{last_id:012d}.jsonl.gz"
     path = directory / name
     os.replace(tmp, path)

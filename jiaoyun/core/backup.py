@@ -53,7 +53,7 @@ def _tables() -> list[str]:
 
 
 def _count(cursor: Any, table: str) -> int:
-    cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+    cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (a quoted table name from the model registry)
     return int(cursor.fetchone()[0])
 
 
@@ -169,8 +169,8 @@ def _dump_postgres(directory: Path, *, portable: bool) -> tuple[str, dict[str, i
         counts = {t: _count(cur, t) for t in _tables()}
         if use_pg_dump:
             name = "db.pgdump"
-            subprocess.run(
-                ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+            subprocess.run(  # noqa: S603 (fixed arguments; the snapshot id comes from PostgreSQL)
+                ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",  # noqa: S607 (the client on PATH)
                  "--file", str(directory / name)],
                 env=_pg_env(), check=True, capture_output=True,
             )  # fmt: skip
@@ -304,8 +304,8 @@ def _restore_pg_dump(path: Path) -> None:
     if shutil.which("pg_restore") is None:
         raise DomainError("备份为pg_dump格式，但本机没有pg_restore")
     connection.close()
-    subprocess.run(
-        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+    subprocess.run(  # noqa: S603 (fixed arguments; the path is the backup being restored)
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",  # noqa: S607 (the client on PATH)
          "--dbname", str(connection.settings_dict["NAME"]), str(path)],
         env=_pg_env(), check=True, capture_output=True,
     )  # fmt: skip

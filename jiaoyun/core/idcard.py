@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
 
@@ -77,7 +78,7 @@ def validate(raw: str, *, today: dt.date | None = None) -> IdNumber:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise DomainError(f"出生日期{value[6:14]}不是有效日期", field=FIELD)
-    if birth > (today or dt.date.today()) or birth.year < 1900:
+    if birth > (today or timezone.localdate()) or birth.year < 1900:
         raise DomainError(f"出生日期{birth.isoformat()}不合理", field=FIELD)
     expected = check_char(value[:17])
     if value[17] != expected:

@@ -6,9 +6,12 @@ the login-page password change, the admin's add-user and reset-password forms, `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jiaoyun.core.models import User
 
 
 def _policy() -> Any:
@@ -32,7 +35,7 @@ def character_classes(password: str) -> int:
 class PolicyMinimumLengthValidator:
     """At least the policy's minimum length (the setting PASSWORD_MIN_LENGTH is the floor)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         minimum = _policy().password_min_length
         if len(password) < minimum:
             raise ValidationError(f"密码太短，至少需要 {minimum} 个字符。", code="password_too_short")
@@ -44,7 +47,7 @@ class PolicyMinimumLengthValidator:
 class CharacterClassValidator:
     """等保 2.0 password complexity: letters and digits always, and the policy's number of character classes."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
             raise ValidationError("密码须同时包含字母和数字。", code="password_classes")
         needed = _policy().password_min_classes
@@ -60,7 +63,7 @@ class CharacterClassValidator:
 class NotSameAsOldValidator:
     """A new password differs from the current one (a periodic change that keeps the password changes nothing)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if user is not None and getattr(user, "pk", None) and user.password and user.check_password(password):
             raise ValidationError("新密码不能与当前密码相同。", code="password_unchanged")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +23,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from jiaoyun.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from jiaoyun.core.models import User
 
 TASK_PATH = "jiaoyun.core.tasks.periodic_run"
 
@@ -191,7 +196,7 @@ def job_enqueue_next(name: str, *, now: dt.datetime | None = None, exclude_id: A
     return due
 
 
-def job_run_now(*, actor: Any, name: str) -> None:
+def job_run_now(*, actor: User | AnonymousUser, name: str) -> None:
     """Queue one run of a job for the worker to pick up at once (audited); its regular schedule is unchanged."""
     from django.db import transaction
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
-from jiaoyun.core.models import SecurityPolicy
+from jiaoyun.core.models import SecurityPolicy, User
 
 POLICY_PK = 1
 FIELDS = (
@@ -56,8 +57,12 @@ def policy_get() -> SecurityPolicy:
     return saved if saved is not None else SecurityPolicy(pk=POLICY_PK, **defaults())
 
 
-def can_manage_policy(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.SECURITY_ADMIN)
+def can_manage_policy(user: User | AnonymousUser) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "role", None) == Role.SECURITY_ADMIN
+    )
 
 
 def policy_validate(values: dict[str, Any]) -> None:
@@ -87,7 +92,7 @@ def policy_validate(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def policy_update(*, actor: Any, values: dict[str, Any], ip: str | None = None) -> SecurityPolicy:
+def policy_update(*, actor: User | AnonymousUser, values: dict[str, Any], ip: str | None = None) -> SecurityPolicy:
     """Save the policy (security administrator only); the change is audited with old and new values."""
     from jiaoyun.core.audit import audit_record
 
@@ -108,6 +113,6 @@ def policy_update(*, actor: Any, values: dict[str, Any], ip: str | None = None) 
     return policy
 
 
-def needs_second_factor(user: Any, policy: SecurityPolicy | None = None) -> bool:
+def needs_second_factor(user: User | AnonymousUser, policy: SecurityPolicy | None = None) -> bool:
     policy = policy or policy_get()
     return getattr(user, "role", None) in set(policy.second_factor_roles or [])

@@ -1,24 +1,29 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from jiaoyun.core.choices import Role
+from jiaoyun.core.filters import AuditFilter
+from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.models import AuditEntry
+from jiaoyun.core.types import User
 
 
-def can_view_audit(user: Any) -> bool:
+def can_view_audit(user: User | AnonymousUser) -> bool:
     """The audit log is for the audit administrator alone (三员分立)."""
-    return bool(getattr(user, "is_authenticated", False) and user.role == Role.AUDIT_ADMIN)
+    return bool(user.is_authenticated and getattr(user, "role", None) == Role.AUDIT_ADMIN)
 
 
-def can_view_jobs(user: Any) -> bool:
+def can_view_jobs(user: User | AnonymousUser) -> bool:
     """Periodic jobs and the task queue: for the system administrator and the county administrator."""
-    return bool(getattr(user, "is_authenticated", False) and user.role in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN))
+    return bool(user.is_authenticated and getattr(user, "role", None) in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN))
 
 
-def task_recent(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
+def task_recent(*, user: User | AnonymousUser, limit: int = 30) -> list[dict[str, Any]]:
     """The latest background tasks (name, status, times, error class); no arguments, which may name people."""
     from django_tasks_db.models import DBTaskResult
 
@@ -32,25 +37,12 @@ def task_recent(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
             for r in rows]  # fmt: skip
 
 
-def audit_list(*, user: Any, filters: Any = None) -> QuerySet[AuditEntry]:
-    """The audit log, for the audit administrator only (三员分立)."""
+def audit_list(*, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:
+    """The audit log, for the audit administrator only (三员分立), narrowed by ``core.filters.AuditFilter``."""
     if not can_view_audit(user):
         raise PermissionError("audit log")
     qs = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
-    filters = filters or {}
-    if filters.get("action"):
-        qs = qs.filter(action=filters["action"])
-    if filters.get("object_type"):
-        qs = qs.filter(object_type=filters["object_type"])
-    if filters.get("object_id"):
-        qs = qs.filter(object_id=filters["object_id"])
-    if filters.get("actor"):
-        qs = qs.filter(actor_name=filters["actor"])
-    if filters.get("since"):
-        qs = qs.filter(at__date__gte=filters["since"])
-    if filters.get("until"):
-        qs = qs.filter(at__date__lte=filters["until"])
-    return qs
+    return filter_by(AuditFilter, filters, qs)
 
 
 def audit_object_types() -> list[str]:

@@ -15,8 +15,9 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from jiaoyun.areas.models import PopulationCell
-from jiaoyun.people.choices import EVENT_STATUS
+from jiaoyun.people.choices import EVENT_STATUS, EventKind, StudentStatus
 from jiaoyun.people.models import EnrolmentEvent, Student
+from jiaoyun.schools.choices import SchoolKind
 
 
 def population(year: int, ages: range, source: str = "hukou") -> int:
@@ -26,11 +27,11 @@ def population(year: int, ages: range, source: str = "hukou") -> int:
 
 
 def headline(sy: int) -> dict[str, float]:
-    in_school = Student.objects.filter(status="in_school")
+    in_school = Student.objects.filter(status=StudentStatus.IN_SCHOOL)
     kg = in_school.filter(current_grade__lte=0).count()
     senior = in_school.filter(current_grade__gte=10).count()
-    graduates = EnrolmentEvent.objects.filter(kind="graduate", grade=9, date__year=sy).count()
-    entrants = EnrolmentEvent.objects.filter(kind="enrol", grade=1, date=dt.date(sy - 9, 9, 1)).count()
+    graduates = EnrolmentEvent.objects.filter(kind=EventKind.GRADUATE, grade=9, date__year=sy).count()
+    entrants = EnrolmentEvent.objects.filter(kind=EventKind.ENROL, grade=1, date=dt.date(sy - 9, 9, 1)).count()
     pop35, pop1517 = population(sy, range(3, 6)), population(sy, range(15, 18))
     return {
         "kg_rate": round(100 * kg / pop35, 2) if pop35 else 0.0,
@@ -40,12 +41,12 @@ def headline(sy: int) -> dict[str, float]:
 
 
 def in_school_by_level() -> dict[str, int]:
-    row = Student.objects.filter(status="in_school").aggregate(
+    row = Student.objects.filter(status=StudentStatus.IN_SCHOOL).aggregate(
         preschool=Count("id", filter=Q(current_grade__lte=0)),
         primary=Count("id", filter=Q(current_grade__gte=1, current_grade__lte=6)),
         junior=Count("id", filter=Q(current_grade__gte=7, current_grade__lte=9)),
-        senior=Count("id", filter=Q(current_grade__gte=10) & ~Q(current_school__kind="vocational")),
-        vocational=Count("id", filter=Q(current_school__kind="vocational")),
+        senior=Count("id", filter=Q(current_grade__gte=10) & ~Q(current_school__kind=SchoolKind.VOCATIONAL)),
+        vocational=Count("id", filter=Q(current_school__kind=SchoolKind.VOCATIONAL)),
     )
     return {k: int(v) for k, v in row.items()}
 
@@ -65,7 +66,7 @@ def headline_in_memory(kids: list[Any], sy: int) -> dict[str, float]:
                 graduates += 1
             elif e[1] == "enrol" and e[3] == 1 and e[0] == entry_day:
                 entrants += 1
-        if events and EVENT_STATUS[str(events[-1][1])] == "in_school":
+        if events and EVENT_STATUS[str(events[-1][1])] == StudentStatus.IN_SCHOOL:
             grade = int(events[-1][3])
             kg += grade <= 0
             senior += grade >= 10

@@ -9,8 +9,8 @@ from django.db import models
 from django.http import HttpRequest
 
 from jiaoyun.core.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin, changed_fields
-from jiaoyun.dropout.access import case_q, is_county, responsible_q
 from jiaoyun.dropout.models import Bulletin, DropoutCase, ResponsiblePerson
+from jiaoyun.dropout.permissions import case_q, is_county, responsible_q
 from jiaoyun.dropout.services import responsible_create, responsible_update
 from jiaoyun.dropout.services.responsibility import UPDATABLE
 

@@ -2,23 +2,24 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.types import AuthedRequest
 from jiaoyun.dropout import selectors, services
-from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.models import DropoutCase
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.schemas import (
     AdvanceIn,
     AttemptIn,
     AttemptOut,
     BulletinOut,
     CaseDetailOut,
+    CaseFilters,
     CaseOut,
     CaseVerifyIn,
     JobOut,
@@ -29,19 +30,6 @@ from jiaoyun.dropout.schemas import (
 from jiaoyun.schools.models import School
 
 router = Router(tags=["dropout"])
-
-
-class CaseFilters(Schema):
-    ledger: str = "all"
-    q: str | None = None
-    township: int | None = None
-    village: int | None = None
-    school: int | None = None
-    reason: str | None = None
-    status: str | None = None
-    kind: str | None = None
-    group: str | None = None
-    overdue: bool | None = None
 
 
 def _out(c: DropoutCase) -> dict[str, Any]:
@@ -69,16 +57,15 @@ def _out(c: DropoutCase) -> dict[str, Any]:
 @router.get("/cases", response=list[CaseOut])
 @audited_list(DropoutCase)
 @paginate
-def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-    return [_out(c) for c in selectors.case_list(user=request.user, filters=data)]
+def list_cases(request: AuthedRequest, filters: Query[CaseFilters]) -> Any:
+    return [_out(c) for c in selectors.case_list(user=request.user, filters=filters.dict(exclude_none=True))]
 
 
-def _case(request: HttpRequest, case_id: int) -> DropoutCase:
+def _case(request: AuthedRequest, case_id: int) -> DropoutCase:
     return get_object_or_404(selectors.case_list(user=request.user), pk=case_id)
 
 
-def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def _detail(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     t = selectors.case_timeline(user=request.user, case_id=case_id)
     return {
         **_out(t.case),
@@ -94,36 +81,36 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: HttpRequest, case_id: int) -> Any:
+def get_case(request: AuthedRequest, case_id: int) -> Any:
     _case(request, case_id)
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/verify", response=CaseDetailOut)
-def verify(request: HttpRequest, case_id: int, payload: CaseVerifyIn) -> Any:
+def verify(request: AuthedRequest, case_id: int, payload: CaseVerifyIn) -> Any:
     services.case_verify(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/start", response=CaseDetailOut)
-def start(request: HttpRequest, case_id: int, payload: StartIn) -> Any:
+def start(request: AuthedRequest, case_id: int, payload: StartIn) -> Any:
     services.case_start_return(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/advance", response=CaseDetailOut)
-def advance(request: HttpRequest, case_id: int, payload: AdvanceIn) -> Any:
+def advance(request: AuthedRequest, case_id: int, payload: AdvanceIn) -> Any:
     services.case_step_advance(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/attempts", response=AttemptOut)
-def attempt(request: HttpRequest, case_id: int, payload: AttemptIn) -> Any:
+def attempt(request: AuthedRequest, case_id: int, payload: AttemptIn) -> Any:
     return services.case_attempt_log(actor=request.user, case=_case(request, case_id), **payload.dict())
 
 
 @router.post("/cases/{case_id}/return", response=CaseDetailOut)
-def return_(request: HttpRequest, case_id: int, payload: ReturnIn) -> Any:
+def return_(request: AuthedRequest, case_id: int, payload: ReturnIn) -> Any:
     data = payload.dict()
     school_id = data.pop("school_id")
     school = get_object_or_404(School, pk=school_id) if school_id else None
@@ -132,36 +119,36 @@ def return_(request: HttpRequest, case_id: int, payload: ReturnIn) -> Any:
 
 
 @router.post("/cases/{case_id}/observe", response=CaseDetailOut)
-def observe(request: HttpRequest, case_id: int, payload: SimpleIn) -> Any:
+def observe(request: AuthedRequest, case_id: int, payload: SimpleIn) -> Any:
     services.case_observe_start(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/reopen", response=CaseDetailOut)
-def reopen(request: HttpRequest, case_id: int, payload: SimpleIn) -> Any:
+def reopen(request: AuthedRequest, case_id: int, payload: SimpleIn) -> Any:
     services.case_reopen(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.post("/cases/{case_id}/close", response=CaseDetailOut)
-def close(request: HttpRequest, case_id: int, payload: SimpleIn) -> Any:
+def close(request: AuthedRequest, case_id: int, payload: SimpleIn) -> Any:
     services.case_close(actor=request.user, case=_case(request, case_id), **payload.dict())
     return _detail(request, case_id)
 
 
 @router.get("/stats")
-def stats(request: HttpRequest) -> Any:
+def stats(request: AuthedRequest) -> Any:
     data = selectors.dashboard(user=request.user)
     return {"as_of": data["as_of"], "cards": data["cards"]}
 
 
 @router.get("/bulletins", response=list[BulletinOut])
-def bulletins(request: HttpRequest) -> Any:
+def bulletins(request: AuthedRequest) -> Any:
     return list(selectors.bulletin_list(user=request.user))
 
 
 @router.get("/bulletins/{bulletin_id}/figures")
-def bulletin_figures(request: HttpRequest, bulletin_id: int) -> Any:
+def bulletin_figures(request: AuthedRequest, bulletin_id: int) -> Any:
     from jiaoyun.dropout.models import Bulletin
 
     try:
@@ -171,7 +158,7 @@ def bulletin_figures(request: HttpRequest, bulletin_id: int) -> Any:
 
 
 @router.post("/crossmatch", response=JobOut)
-def crossmatch(request: HttpRequest) -> Any:
+def crossmatch(request: AuthedRequest) -> Any:
     if not is_county(request.user):
         raise PermissionDenied("四查三比对由县教育体育局统一组织")
     from jiaoyun.dropout.tasks import crossmatch_task

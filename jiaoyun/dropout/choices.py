@@ -235,3 +235,11 @@ class SpecialGroup(models.TextChoices):
     DISABILITY = "disability", "残疾儿童"
     LEFT_BEHIND = "left_behind", "留守儿童"
     MIGRANT = "migrant", "随迁子女"
+
+
+# The case ledgers: name → (title, the statuses listed).
+LEDGERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "suspected": ("疑似辍学/失学台账", (CaseStatus.PENDING,)),
+    "dropouts": ("辍学学生台账", (*CONFIRMED_STATUSES, CaseStatus.NO_RETURN)),
+    "all": ("全部案件", tuple(CaseStatus.values)),
+}

@@ -14,17 +14,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.models import User
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.dropout import services
-from jiaoyun.dropout.choices import CaseStatus, Line, MatchRule
+from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, Line, MatchRule, Outcome, Placement, Reason
 from jiaoyun.dropout.models import Absence, CaseEvent, DropoutCase, HukouRecord, ResponsiblePerson
 from jiaoyun.dropout.services.common import add_months
 from jiaoyun.dropout.services.matching import compulsory_q, school_days
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
+from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
 
 SURNAMES = "杨李张赵王刘陈段何字罗杜蒋施郭尹周黄"
@@ -54,20 +56,20 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
     after, until = compulsory_birth_range(today)
     groups = " ".join(f"WHEN {i} THEN '{g}'" for i, g in enumerate(GROUPS))
     with connection.cursor() as cursor:  # INSERT … SELECT: the roster mirrors the register's hukou data
-        cursor.execute(
+        cursor.execute(  # (the CASE is built from the GROUPS constant; the values are parameters)
             f"""INSERT INTO dropout_hukourecord (id_hash, id_cipher, id_masked, name, sex, birth_date,
                     hukou_village_id, group_name, household_head, poverty, match_note, batch, imported_at)
                 SELECT id_hash, id_cipher, id_masked, name, sex, birth_date, hukou_village_id,
                        CASE (id %% {len(GROUPS)}) {groups} END, guardian_name, poverty, '', %s, %s
                 FROM people_student
-                WHERE birth_date > %s AND birth_date <= %s AND hukou_village_id IS NOT NULL AND status <> %s""",
+                WHERE birth_date > %s AND birth_date <= %s AND hukou_village_id IS NOT NULL AND status <> %s""",  # noqa: S608
             [f"{today:%Y-%m}公安户籍", timezone.now(), after, until, StudentStatus.DECEASED],
         )
         copied = cursor.rowcount
     rows: list[HukouRecord] = []
     from jiaoyun.core import idcard
 
-    villages = list(Area.objects.filter(level="village").values_list("id", flat=True))
+    villages = list(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("id", flat=True))
     lo = today.year - 14
     for i in range(3 * scale):  # on the police roster only: never registered anywhere in school
         birth = dt.date(rng.randint(lo, today.year - 8), rng.randint(1, 12), rng.randint(1, 28))
@@ -81,24 +83,24 @@ def _roster(rng: random.Random, today: dt.date, scale: int) -> int:
 
 
 def _responsibles(rng: random.Random, today: dt.date) -> int:
-    county = Area.objects.get(level="county")
+    county = Area.objects.get(level=AreaLevel.COUNTY)
     users = {u.username: u for u in User.objects.filter(username__in=["towngov", "village", "principal", "teacher"])}
     people = [
         ResponsiblePerson(line=Line.ADMIN, level=1, name=_name(rng), post="县长", area=county),
         ResponsiblePerson(line=Line.EDUCATION, level=1, name=_name(rng), post="县教育体育局局长"),
     ]
-    for t in Area.objects.filter(level="township"):
+    for t in Area.objects.filter(level=AreaLevel.TOWNSHIP):
         officer = users.get("towngov") if users.get("towngov") and users["towngov"].area_id == t.pk else None
         people.append(ResponsiblePerson(line=Line.ADMIN, level=2, name=_name(rng), post="乡（镇）长", area=t,
                                         user=officer))  # fmt: skip
-    for v in Area.objects.filter(level="village"):
+    for v in Area.objects.filter(level=AreaLevel.VILLAGE):
         cadre = users.get("village") if users.get("village") and users["village"].area_id == v.pk else None
         people.append(ResponsiblePerson(line=Line.ADMIN, level=3, name=_name(rng), post="村（居）委会主任", area=v,
                                         user=cadre, phone=f"138{rng.randint(10000000, 99999999)}"))  # fmt: skip
         people.append(ResponsiblePerson(line=Line.ADMIN, level=4, name=_name(rng), post="村民小组长", area=v,
                                         group_name=rng.choice(GROUPS)))  # fmt: skip
     principal = users.get("principal")
-    for s in School.objects.filter(is_active=True).exclude(kind__in=("kindergarten", "senior")):
+    for s in School.objects.filter(is_active=True).exclude(kind__in=(SchoolKind.KINDERGARTEN, SchoolKind.SENIOR)):
         user = principal if principal and principal.school_id == s.pk else None
         people.append(
             ResponsiblePerson(line=Line.EDUCATION, level=2, name=_name(rng), post="校长", school=s, user=user)
@@ -131,11 +133,15 @@ def _absences(rng: random.Random, today: dt.date, scale: int) -> int:
     rows: list[Absence] = []
     for i, sid in enumerate(dict.fromkeys(picks)):
         if i % 3 == 2:  # a few days only, or on sick leave: must not be flagged
-            rows += [Absence(student_id=sid, date=d, kind="unexcused" if k < 3 else "sick") for k, d in enumerate(days)]
+            rows += [
+                Absence(student_id=sid, date=d, kind=AbsenceKind.UNEXCUSED if k < 3 else AbsenceKind.SICK)
+                for k, d in enumerate(days)
+            ]
         else:
             extra = school_days(days[0] - dt.timedelta(days=1), rng.randint(0, 5))
             rows += [
-                Absence(student_id=sid, date=d, kind="unexcused", note="未到校，电话无人接听") for d in extra + days
+                Absence(student_id=sid, date=d, kind=AbsenceKind.UNEXCUSED, note="未到校，电话无人接听")
+                for d in extra + days
             ]
     Absence.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -189,8 +195,8 @@ def _drive(case: DropoutCase, rng: random.Random, today: dt.date, reason: str) -
         return "no_return"
     outcome = "confirmed_out" if case.kind == "out_of_school" else "confirmed_dropout"
     if student.disability and rng.random() < 0.7:
-        case = services.case_verify(actor=None, case=case, outcome="send_teaching", on=v, reason="illness")
-        services.case_return(actor=None, case=case, placement="send_teaching", on=v + dt.timedelta(days=7))
+        case = services.case_verify(actor=None, case=case, outcome=Outcome.SEND_TEACHING, on=v, reason=Reason.ILLNESS)
+        services.case_return(actor=None, case=case, placement=Placement.SEND_TEACHING, on=v + dt.timedelta(days=7))
         return "placed"
     case = services.case_verify(actor=None, case=case, outcome=outcome, on=v, reason=reason)
     if age < 8 or rng.random() < 0.1:

@@ -10,8 +10,8 @@ from jiaoyun.areas.models import Area
 from jiaoyun.core import idcard
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError, PermissionDenied
-from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.models import HukouRecord
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.roster import hukou_bulk_write
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 from jiaoyun.people.choices import PovertyStatus

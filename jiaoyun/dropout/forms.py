@@ -49,6 +49,12 @@ def _evidence() -> forms.FileField:
     return forms.FileField(label="佐证材料（照片、证明）", required=False)
 
 
+class CaseNewForm(forms.Form):
+    """列入疑似 from the children ledger: the person's note on how the child was found."""
+
+    note = forms.CharField(label="说明", required=False)
+
+
 class VerifyForm(forms.Form):
     outcome = forms.ChoiceField(label="核实结论", choices=Outcome.choices)
     reason = forms.ChoiceField(label="辍学原因", choices=Reason.choices, required=False)
@@ -156,7 +162,17 @@ class CloseForm(forms.Form):
     note = _note()
 
 
+class StudentIdsField(forms.Field):
+    """The ticked students (``student`` repeated): their ids; anything but a number is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(i) for i in (value or []) if str(i).isdigit()]
+
+
 class AbsenceForm(forms.Form):
+    student = StudentIdsField(label="学生", required=False)
     date = _date("日期")
     kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
     note = forms.CharField(label="说明", required=False)

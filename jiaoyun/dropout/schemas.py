@@ -3,6 +3,21 @@ import datetime as dt
 from ninja import Schema
 
 
+class CaseFilters(Schema):
+    """The query of ``GET /cases``: the parameters of the ledger pages (``dropout.filters.CaseFilter``)."""
+
+    ledger: str = "all"
+    q: str | None = None
+    township: int | None = None
+    village: int | None = None
+    school: int | None = None
+    reason: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    group: str | None = None
+    overdue: bool | None = None
+
+
 class CaseOut(Schema):
     id: int
     student_id: int

@@ -35,7 +35,7 @@ def stored_files(tmp_path, student_b, school_b, county_admin):
         attempt.evidence.save("劝返.pdf", ContentFile(b"%PDF-1.4 attempt"), save=True)
         now = timezone.now()
         hazard = Hazard.objects.create(school=school_b, title="围墙破损", responsible=county_admin,
-                                       deadline=dt.date.today(), opened_at=now, opened_by=county_admin)  # fmt: skip
+                                       deadline=timezone.localdate(), opened_at=now, opened_by=county_admin)  # fmt: skip
         hazard_event = HazardEvent.objects.create(hazard=hazard, at=now, actor=county_admin, action="rectify",
                                                   to_status=hazard.status, note="整改")  # fmt: skip
         evidence = HazardEvidence(event=hazard_event, name="围墙.jpg", uploaded_by=county_admin)

@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from jiaoyun.core import idcard
 from jiaoyun.core.models import AuditEntry
@@ -145,7 +146,7 @@ def _build_world(tmp_media: str) -> World:
     document = case.documents.first()
     responsible = ResponsiblePerson.objects.create(line="admin", level=3, name="村主任王", area=vb1)
 
-    today = dt.date.today()
+    today = timezone.localdate()
     hazard = Hazard.objects.create(school=sb, title="老麦乡中心小学围墙破损", responsible=principal_b,
                                    deadline=today + dt.timedelta(days=7), opened_at=routes.now(), opened_by=principal_b)  # fmt: skip
     template = ChecklistTemplate.objects.filter(kind="campus").first()

@@ -4,6 +4,10 @@
 generator derived from it); only the ID-number ciphertexts differ between runs (random GCM nonces).
 """
 
+# The generator's ``random.Random`` is seeded on purpose (the same seed, the same county); nothing it draws is
+# a secret. Secrets (keys, nonces, tokens) come from ``secrets``/``os.urandom`` elsewhere.
+# ruff: noqa: S311
+
 from __future__ import annotations
 
 import datetime as dt

@@ -23,7 +23,8 @@ def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
     found: list[str] = []
     for n in names:
         f = model._meta.get_field(n)
-        assert isinstance(f, models.Field)
+        if not isinstance(f, models.Field):
+            raise TypeError(f"{model.__name__}.{n} is not a concrete field")
         found.append(f.column)
     return found
 
@@ -43,7 +44,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
                     n += 1
         else:
             marks = ", ".join(["%s"] * len(cols))
-            sql = f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) VALUES ({marks})'
+            sql = f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) VALUES ({marks})'  # noqa: S608 (model table and column names)
             chunk: list[Sequence[Any]] = []
             for row in rows:
                 chunk.append(row)

@@ -135,7 +135,8 @@ class Simulator:
             return self.special
         if v.teaching_point and self.rng.random() < specs.TEACHING_POINT_SHARE:
             return v.teaching_point
-        assert v.primary is not None
+        if v.primary is None:  # the world gives every village a primary school or a teaching point
+            raise RuntimeError(f"village {v.name} has no primary school")
         return v.primary
 
     def move_target(self, school: Sch, grade: int) -> tuple[Sch, Village | None]:

@@ -13,14 +13,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiaoyun.core import idcard
+from jiaoyun.core.choices import Role
 from jiaoyun.core.models import User
 from jiaoyun.demo.generator import bulk, specs
 from jiaoyun.demo.generator.cohorts import pick_surname, weighted
 from jiaoyun.demo.generator.world import Sch, World
+from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student, Teacher, TeacherAssignment
+from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
 
-PASSWORD = "Jiaoyun2021"
+# The one published password of the demo accounts (``demo_logins`` prints it): demo data only, never a real account.
+PASSWORD = "Jiaoyun2021"  # noqa: S105
 
 # Students per 专任教师 and the minimum number of teachers, by kind of school.
 RATIO = {
@@ -105,7 +109,7 @@ def _degree(rng: random.Random, kind: str, age: int) -> str:
 
 def write_teachers(world: World, rng: random.Random, *, today: dt.date, sy: int) -> dict[str, int]:
     counts = dict(
-        Student.objects.filter(status="in_school")
+        Student.objects.filter(status=StudentStatus.IN_SCHOOL)
         .values_list("current_school")
         .annotate(n=Count("id"))
         .values_list("current_school", "n")
@@ -251,28 +255,31 @@ def _teacher_number(area: str, birth: dt.date, sex: str, orders: Counter[tuple[s
 
 # username, role, section, display name, scope hint — the order of the login table
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("admin", "county_admin", "", "县局管理员"),
-    ("personnel", "bureau_staff", "personnel", "人事股"),
-    ("safety", "bureau_staff", "safety", "安全股"),
-    ("supervision", "bureau_staff", "supervision", "督导室"),
-    ("basic", "bureau_staff", "basic", "基础教育股"),
-    ("leader", "county_leader", "", "县领导"),
-    ("township", "township_officer", "", "老麦乡中心校"),
-    ("towngov", "township_gov", "", "老麦乡人民政府"),
-    ("principal", "principal", "", "校长"),
-    ("teacher", "class_teacher", "", "班主任"),
-    ("village", "village_cadre", "", "村干部"),
-    ("sysadmin", "system_admin", "", "系统管理员"),
-    ("secadmin", "security_admin", "", "安全管理员"),
-    ("auditor", "audit_admin", "", "审计管理员"),
+    ("admin", Role.COUNTY_ADMIN, "", "县局管理员"),
+    ("personnel", Role.BUREAU_STAFF, "personnel", "人事股"),
+    ("safety", Role.BUREAU_STAFF, "safety", "安全股"),
+    ("supervision", Role.BUREAU_STAFF, "supervision", "督导室"),
+    ("basic", Role.BUREAU_STAFF, "basic", "基础教育股"),
+    ("leader", Role.COUNTY_LEADER, "", "县领导"),
+    ("township", Role.TOWNSHIP_OFFICER, "", "老麦乡中心校"),
+    ("towngov", Role.TOWNSHIP_GOV, "", "老麦乡人民政府"),
+    ("principal", Role.PRINCIPAL, "", "校长"),
+    ("teacher", Role.CLASS_TEACHER, "", "班主任"),
+    ("village", Role.VILLAGE_CADRE, "", "村干部"),
+    ("sysadmin", Role.SYSTEM_ADMIN, "", "系统管理员"),
+    ("secadmin", Role.SECURITY_ADMIN, "", "安全管理员"),
+    ("auditor", Role.AUDIT_ADMIN, "", "审计管理员"),
 )
 PRINCIPAL_SCHOOL = "老麦乡中心小学"
 
 
 def write_users(world: World, *, sy: int) -> int:
     township = next((t for t in world.townships if t.name == "老麦乡"), world.townships[-1])
-    school = School.objects.filter(township_id=township.id, is_central=True, kind="primary").order_by("id").first()
-    assert school is not None
+    school = (
+        School.objects.filter(township_id=township.id, is_central=True, kind=SchoolKind.PRIMARY).order_by("id").first()
+    )
+    if school is None:
+        raise RuntimeError("the demo county has no central primary school in 老麦乡")
     klass = (
         SchoolClass.objects.filter(school=school, school_year=sy, grade=4).order_by("number").first()
         or SchoolClass.objects.filter(school=school, school_year=sy).order_by("-grade", "number").first()
@@ -288,19 +295,19 @@ def write_users(world: World, *, sy: int) -> int:
                     password_changed_at=changed)  # fmt: skip
         # Nobody is a superuser (三员分立): the three administrators use the admin site for accounts (system),
         # the security policy (security) and the audit log (audit); the county administrator views its scope there.
-        if role in ("county_admin", "system_admin", "security_admin", "audit_admin"):
+        if role in (Role.COUNTY_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
             user.is_staff = True
-        if role == "county_leader":
+        if role == Role.COUNTY_LEADER:
             user.read_only = True
-        if role == "township_officer":
+        if role == Role.TOWNSHIP_OFFICER:
             user.area_id = township.id
             user.display_name = f"{township.name}中心校"
-        if role == "township_gov":
+        if role == Role.TOWNSHIP_GOV:
             user.area_id = township.id
             user.display_name = f"{township.name}人民政府"
-        if role in ("principal", "class_teacher"):
+        if role in (Role.PRINCIPAL, Role.CLASS_TEACHER):
             user.school_id = school.pk
-        if role == "village_cadre":
+        if role == Role.VILLAGE_CADRE:
             user.area_id = village
         users.append(user)
     User.objects.bulk_create(users)
@@ -328,7 +335,7 @@ def _cadre_village(township_id: int, school_id: int) -> int:
         .values("hukou_village")
         .annotate(
             at_school=Count("id", filter=Q(current_school_id=school_id)),
-            dropped=Count("id", filter=Q(status="dropped_out")),
+            dropped=Count("id", filter=Q(status=StudentStatus.DROPPED_OUT)),
         )
         .order_by("-dropped", "-at_school", "hukou_village")
     )

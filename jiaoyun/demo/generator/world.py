@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.demo.generator import specs
 from jiaoyun.schools.choices import KIND_GRADES
@@ -106,7 +107,7 @@ def _village_name(rng: random.Random, used: set[str], suffix: str) -> str:
 
 def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
     """Create the areas and schools; return the in-memory world with database ids filled in."""
-    county = Area.objects.create(code=specs.COUNTY_CODE, name=specs.COUNTY_NAME, level="county", sort=0)
+    county = Area.objects.create(code=specs.COUNTY_CODE, name=specs.COUNTY_NAME, level=AreaLevel.COUNTY, sort=0)
     townships: list[Township] = []
     for i, spec in enumerate(specs.TOWNSHIPS):
         if tiny and not spec.tiny_villages:
@@ -152,7 +153,7 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
             Area(
                 code=t.code,
                 name=t.name,
-                level="township",
+                level=AreaLevel.TOWNSHIP,
                 parent=county,
                 township_kind=t.spec.kind,
                 urban_rural="urban" if t.tier == 0 else ("town" if t.tier == 1 else "rural"),
@@ -162,17 +163,17 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
             for n, t in enumerate(townships)
         ]
     )
-    ids = dict(Area.objects.filter(level="township", parent=county).values_list("code", "id"))
+    ids = dict(Area.objects.filter(level=AreaLevel.TOWNSHIP, parent=county).values_list("code", "id"))
     for t in townships:
         t.id = ids[t.code]
     Area.objects.bulk_create(
         [
-            Area(code=v.code, name=v.name, level="village", parent_id=t.id, urban_rural=v.urban_rural, sort=n)
+            Area(code=v.code, name=v.name, level=AreaLevel.VILLAGE, parent_id=t.id, urban_rural=v.urban_rural, sort=n)
             for t in townships
             for n, v in enumerate(t.villages)
         ]
     )
-    ids = dict(Area.objects.filter(level="village", parent__parent=county).values_list("code", "id"))
+    ids = dict(Area.objects.filter(level=AreaLevel.VILLAGE, parent__parent=county).values_list("code", "id"))
     for t in townships:
         for v in t.villages:
             v.id = ids[v.code]

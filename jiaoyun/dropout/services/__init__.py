@@ -2,12 +2,7 @@
 
 from jiaoyun.dropout.services.cases import (
     case_attempt_log,
-    case_close,
-    case_no_return,
-    case_observe_start,
     case_open,
-    case_reopen,
-    case_return,
     case_start_return,
     case_step_advance,
     case_verify,
@@ -23,6 +18,7 @@ from jiaoyun.dropout.services.documents import (
     reminder_issue,
 )
 from jiaoyun.dropout.services.matching import crossmatch_run
+from jiaoyun.dropout.services.placement import case_close, case_no_return, case_observe_start, case_reopen, case_return
 from jiaoyun.dropout.services.reporting import (
     bulletin_generate,
     monthly_report_submit,

@@ -1,10 +1,12 @@
-"""Helpers shared by the dropout services: permission checks, timeline events, dates."""
+"""Helpers shared by the dropout services: permission checks, the opening steps of a transition, timeline
+events, dates."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -14,8 +16,14 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.dates import add_months as add_months
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.files import check_upload
-from jiaoyun.dropout.access import case_q, is_authority
-from jiaoyun.dropout.models import CaseEvent, DropoutCase
+from jiaoyun.core.workflow import locked, require_state
+from jiaoyun.dropout.choices import CaseStatus
+from jiaoyun.dropout.models import CaseEvent, CaseStep, DropoutCase
+from jiaoyun.dropout.permissions import case_q, is_authority
+
+if TYPE_CHECKING:
+    from jiaoyun.core.types import User
+    from jiaoyun.people.models import Student
 
 
 def today() -> dt.date:
@@ -27,11 +35,11 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def actor_name(actor: Any) -> str:
+def actor_name(actor: User | None) -> str:
     return str(actor) if getattr(actor, "is_authenticated", False) else "系统"
 
 
-def check_can_act(actor: Any, case: DropoutCase, *, authority: bool = False) -> None:
+def check_can_act(actor: User | None, case: DropoutCase, *, authority: bool = False) -> None:
     """The actor may write and the case is within the actor's scope (system jobs pass ``actor=None``)."""
     if actor is None:
         return
@@ -43,7 +51,46 @@ def check_can_act(actor: Any, case: DropoutCase, *, authority: bool = False) -> 
         raise PermissionDenied("此步骤须由乡镇（乡镇人民政府、中心校）或县教育体育局办理")
 
 
-def check_can_edit_enrolment(actor: Any, student: Any, doing: str) -> None:
+def status_label(status: str) -> str:
+    return str(CaseStatus(status).label)
+
+
+def case_locked(
+    actor: User | None, case: DropoutCase, allowed: Collection[str], doing: str, *, authority: bool = False
+) -> DropoutCase:
+    """The opening steps of a case transition: the case locked and read again, the actor allowed to act on
+    it (``authority``: only a township or the county), and its state one of ``allowed`` (``doing`` names
+    the act in the refusal)."""
+    case = locked(case, "student", "township", "school")
+    check_can_act(actor, case, authority=authority)
+    require_state(
+        case.status,
+        allowed,
+        message=lambda current, wanted: (
+            f"案件当前状态为“{status_label(current)}”，不能{doing}；只有"
+            + "、".join(f"“{status_label(s)}”" for s in wanted)
+            + f"状态的案件可以{doing}。"
+        ),
+    )
+    return case
+
+
+def current_step(case: DropoutCase) -> CaseStep | None:
+    """The open step of the case's current round of the 四步法 (None before the first or after the last)."""
+    return (
+        case.steps.filter(round=case.reopen_count, completed_on__isnull=True, skipped=False).order_by("-stage").first()
+    )
+
+
+def current_step_complete(case: DropoutCase, on: dt.date, outcome: str) -> None:
+    """Complete the open step (if any) on ``on`` with ``outcome``."""
+    step = current_step(case)
+    if step is not None:
+        step.completed_on, step.outcome = on, outcome
+        step.save(update_fields=["completed_on", "outcome"])
+
+
+def check_can_edit_enrolment(actor: User | None, student: Student, doing: str) -> None:
     """A case action that writes a 学籍 event needs the people app's enrolment-edit permission as well
     (``people.selectors.student_can_edit``): acting on the case is not enough (system jobs pass ``actor=None``)."""
     if actor is None:
@@ -59,7 +106,7 @@ def check_can_edit_enrolment(actor: Any, student: Any, doing: str) -> None:
 def record_event(
     *,
     case: DropoutCase,
-    actor: Any,
+    actor: User | None,
     action: str,
     on: dt.date,
     from_status: str = "",

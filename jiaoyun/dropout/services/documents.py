@@ -18,16 +18,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, IllegalTransition
+from jiaoyun.core.types import User
+from jiaoyun.core.workflow import locked
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import Act, check_may_take
 from jiaoyun.dropout.choices import DOCUMENT_STAGE, AnswerKind, CaseStatus, DocumentKind, Stage
 from jiaoyun.dropout.models import CaseDocument, CaseStep, DocumentSequence, DropoutCase
-from jiaoyun.dropout.services.common import check_can_act, record_event, today
+from jiaoyun.dropout.permissions import Act, check_may_take
+from jiaoyun.dropout.services.common import check_can_act, current_step, record_event, today
 from jiaoyun.reports.pdf import render_pdf
 
 K = DocumentKind
@@ -47,11 +50,11 @@ def _county_name(case: DropoutCase) -> str:
     township = case.township
     county = township.parent if township is not None and township.parent_id else None
     if county is None:
-        county = Area.objects.filter(level="county").order_by("sort", "code").first()
+        county = Area.objects.filter(level=AreaLevel.COUNTY).order_by("sort", "code").first()
     return county.name if county is not None else "县"
 
 
-def issuer_for(actor: Any, case: DropoutCase) -> Issuer:
+def issuer_for(actor: User | None, case: DropoutCase) -> Issuer:
     """The authority a document is issued in the name of: a 乡镇人民政府 officer's township, the bureau for the
     county roles; a system job (``actor=None``) issues for the case's township government."""
     township = None
@@ -76,21 +79,15 @@ def allocate_number(*, issuer: Issuer, kind: str, year: int) -> str:
     return f"{issuer.code}{prefix}〔{year}〕第{n}号"
 
 
-def _round_docs(case: DropoutCase, kind: str) -> Any:
+def _round_docs(case: DropoutCase, kind: str) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.filter(case=case, kind=kind, step__round=case.reopen_count).order_by("-id")
-
-
-def _current_step(case: DropoutCase) -> CaseStep | None:
-    return (
-        case.steps.filter(round=case.reopen_count, completed_on__isnull=True, skipped=False).order_by("-stage").first()
-    )
 
 
 def _require_stage(case: DropoutCase, kind: str) -> CaseStep:
     if case.status != CaseStatus.RETURNING:
         raise IllegalTransition(f"只有“劝返中”的案件可以出具《{K(kind).label}》。")
     stage = DOCUMENT_STAGE[kind]
-    step = _current_step(case)
+    step = current_step(case)
     if case.stage != stage or step is None or step.stage != stage:
         raise IllegalTransition(
             f"《{K(kind).label}》是第{stage}步“{Stage(stage).label}”的文书；案件当前处于第{case.stage or 0}步。"
@@ -129,7 +126,7 @@ def _context(case: DropoutCase, *, kind: str, issuer: Issuer, number: str, on: d
 
 def _issue(
     *,
-    actor: Any,
+    actor: User | None,
     case: DropoutCase,
     kind: str,
     on: dt.date,
@@ -174,21 +171,13 @@ def _issue(
     return document
 
 
-def _lock(case: DropoutCase) -> DropoutCase:
-    return (
-        DropoutCase.objects.select_for_update(of=("self",))
-        .select_related("student", "township", "village", "school")
-        .get(pk=case.pk)
-    )
-
-
 # ------------------------------------------------------------------ step 2
 
 
 @transaction.atomic
 def case_document_issue(
     *,
-    actor: Any,
+    actor: User | None,
     case: DropoutCase,
     kind: str,
     deadline: dt.date | None,
@@ -197,7 +186,7 @@ def case_document_issue(
 ) -> CaseDocument:
     """Step 2: the 责令限期改正通知书 (or, under its older title, the 限期复学通知书)."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     if kind not in (K.CORRECTION_NOTICE, K.RETURN_NOTICE):
         raise DomainError("此处只能出具第2步的《责令限期改正通知书》或《限期复学通知书》", field="文书")
@@ -214,12 +203,12 @@ def case_document_issue(
 
 @transaction.atomic
 def penalty_notice_issue(
-    *, actor: Any, case: DropoutCase, penalty: str, fine: int | None = None, on: dt.date | None = None
+    *, actor: User | None, case: DropoutCase, penalty: str, fine: int | None = None, on: dt.date | None = None
 ) -> CaseDocument:
     """行政处罚事先告知书: the intended penalty, its facts and basis, and the guardian's rights (陈述、申辩;
     听证 for a 较大数额 fine) with the period to use them."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.PENALTY, case)
     step = _require_stage(case, K.PENALTY_NOTICE)
@@ -237,12 +226,12 @@ def penalty_notice_issue(
 
 @transaction.atomic
 def guardian_answer_record(
-    *, actor: Any, case: DropoutCase, kind: str, text: str = "", on: dt.date | None = None
+    *, actor: User | None, case: DropoutCase, kind: str, text: str = "", on: dt.date | None = None
 ) -> CaseDocument:
     """Record the guardian's answer to the 告知书: 陈述、申辩, an explicit waiver, a hearing request (only when
     the notice gave that right, within the period) or the hearing held."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.PENALTY, case)
     _require_stage(case, K.PENALTY_NOTICE)
@@ -274,12 +263,12 @@ def guardian_answer_record(
 
 @transaction.atomic
 def penalty_decision_issue(
-    *, actor: Any, case: DropoutCase, on: dt.date | None = None, review: str = ""
+    *, actor: User | None, case: DropoutCase, on: dt.date | None = None, review: str = ""
 ) -> CaseDocument:
     """行政处罚决定书: only after the 告知书, once the answer is recorded or its period has passed, and never
     while a requested hearing is pending. The penalty is the one notified (行政处罚法 §45: not heavier)."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.PENALTY, case)
     step = _require_stage(case, K.PENALTY_DECISION)
@@ -308,10 +297,10 @@ def _decision(case: DropoutCase) -> CaseDocument | None:
 
 
 @transaction.atomic
-def reminder_issue(*, actor: Any, case: DropoutCase, on: dt.date | None = None) -> CaseDocument:
+def reminder_issue(*, actor: User | None, case: DropoutCase, on: dt.date | None = None) -> CaseDocument:
     """催告书 (行政强制法 §54): after the decision's performance period has passed."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.ENFORCEMENT, case)
     step = _require_stage(case, K.REMINDER)
@@ -328,10 +317,10 @@ def reminder_issue(*, actor: Any, case: DropoutCase, on: dt.date | None = None) 
 
 
 @transaction.atomic
-def court_application_issue(*, actor: Any, case: DropoutCase, on: dt.date | None = None) -> CaseDocument:
+def court_application_issue(*, actor: User | None, case: DropoutCase, on: dt.date | None = None) -> CaseDocument:
     """强制执行申请书: only when a 催告书 was issued at least ten days earlier (行政强制法 §54)."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.ENFORCEMENT, case)
     step = _require_stage(case, K.COURT_APPLICATION)
@@ -352,11 +341,11 @@ def court_application_issue(*, actor: Any, case: DropoutCase, on: dt.date | None
 
 @transaction.atomic
 def complaint_issue(
-    *, actor: Any, case: DropoutCase, on: dt.date | None = None, procuratorate: str = ""
+    *, actor: User | None, case: DropoutCase, on: dt.date | None = None, procuratorate: str = ""
 ) -> CaseDocument:
     """起诉状 (the material for a suit against the guardian), with the procuratorate supporting it where used."""
     on = on or today()
-    case = _lock(case)
+    case = locked(case, "student", "township", "village", "school")
     check_can_act(actor, case)
     check_may_take(actor, Act.SUIT, case)
     step = _require_stage(case, K.COMPLAINT)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
@@ -27,11 +26,13 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.types import User
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
-from jiaoyun.dropout.services.cases import case_open, case_reopen
+from jiaoyun.dropout.permissions import is_county
+from jiaoyun.dropout.services.cases import case_open
+from jiaoyun.dropout.services.placement import case_reopen
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import student_create
@@ -82,7 +83,7 @@ class Hit:
     group_name: str = ""
 
 
-def _link_roster(*, actor: Any, as_of: dt.date, figures: dict[str, int]) -> dict[int, str]:
+def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int]) -> dict[int, str]:
     """Link roster records of compulsory age to students; create roster children without one. Returns hints."""
     hints: dict[int, str] = {}
     # One UPDATE … SET student_id = (SELECT …): link every roster record whose ID hash is on the register.
@@ -196,7 +197,7 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
     return hits
 
 
-def _apply(*, actor: Any, run: MatchRun, hits: list[Hit], as_of: dt.date, figures: dict[str, int]) -> None:
+def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date, figures: dict[str, int]) -> None:
     student_ids = {h.student_id for h in hits}
     active = {
         c.student_id: c
@@ -287,7 +288,7 @@ def _poverty(*, run: MatchRun, as_of: dt.date, figures: dict[str, int]) -> None:
 
 
 @transaction.atomic
-def crossmatch_run(*, actor: Any, as_of: dt.date | None = None) -> MatchRun:
+def crossmatch_run(*, actor: User | None, as_of: dt.date | None = None) -> MatchRun:
     """Run the 四查三比对 for the whole county (county roles or a system job)."""
     if actor is not None and not is_county(actor):
         raise PermissionDenied("四查三比对由县教育体育局统一组织")

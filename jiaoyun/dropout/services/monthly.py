@@ -27,7 +27,7 @@ def next_run_at(now: dt.datetime) -> dt.datetime:
 def monthly_run(*, month: str | None = None, today: dt.date | None = None) -> str:
     """Idempotent: alerts are unique per step and level; a month's bulletin is generated once."""
     today = today or timezone.localdate()
-    target = dt.datetime.strptime(month, "%Y-%m").date() if month else previous_month(today)
+    target = dt.datetime.strptime(month, "%Y-%m").date() if month else previous_month(today)  # noqa: DTZ007 (a date)
     alerts = deadlines_check(on=today)
     stats_refresh(as_of=today)
     bulletin = bulletin_generate(actor=None, month=target, on=today)

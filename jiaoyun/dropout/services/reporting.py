@@ -14,12 +14,13 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.types import User
 from jiaoyun.dropout import conf
-from jiaoyun.dropout.access import is_county
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, ReviewResult
 from jiaoyun.dropout.models import (
     Bulletin,
@@ -30,6 +31,7 @@ from jiaoyun.dropout.models import (
     ReturnAttempt,
     SchoolMonthlyReport,
 )
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.common import month_bounds
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
@@ -53,7 +55,7 @@ def stats_refresh(*, as_of: dt.date) -> int:
         .values("v", "current_school_id", "status")
         .annotate(n=Count("id"))
     )
-    villages = dict(Area.objects.filter(level="village").values_list("id", "parent_id"))
+    villages = dict(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("id", "parent_id"))
     schools = dict(School.objects.values_list("id", "township_id"))
     for r in ledger:
         township = villages.get(r["v"]) or schools.get(r["current_school_id"])
@@ -108,7 +110,7 @@ def school_month_figures(*, school: School, month: dt.date) -> dict[str, int]:
 
 
 @transaction.atomic
-def monthly_report_submit(*, actor: Any, school: School, month: dt.date, note: str = "") -> SchoolMonthlyReport:
+def monthly_report_submit(*, actor: User | None, school: School, month: dt.date, note: str = "") -> SchoolMonthlyReport:
     """Submit a school's report for a month; once submitted it is locked."""
     month = month.replace(day=1)
     if actor is not None:
@@ -132,7 +134,7 @@ def monthly_report_submit(*, actor: Any, school: School, month: dt.date, note: s
 
 @transaction.atomic
 def quarterly_review_mark(
-    *, actor: Any, school: School, year: int, quarter: int, result: str, note: str = ""
+    *, actor: User | None, school: School, year: int, quarter: int, result: str, note: str = ""
 ) -> QuarterlyReview:
     """县区一季度一复核: the county marks a school's quarter (re-marking replaces the mark, audited)."""
     if actor is not None and (not is_county(actor) or not getattr(actor, "can_write", False)):
@@ -214,7 +216,7 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
     town_counts = _place_counts(cases, steps, "township_id", first, last)
     school_counts = _place_counts(cases, steps, "school_id", first, last)
     townships: list[dict[str, Any]] = []
-    for t in Area.objects.filter(level="township").order_by("sort", "code"):
+    for t in Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code"):
         c = town_counts.get(t.pk, {"new": 0, "returned": 0, "still_out": 0, "total": 0, "overdue": 0})
         townships.append(
             {"id": t.pk, "name": t.name, **c, "return_rate": _rate(c["total"] - c["still_out"], c["total"])}
@@ -335,7 +337,7 @@ def bulletin_render_xlsx(figures: dict[str, Any]) -> bytes:
 
 
 @transaction.atomic
-def bulletin_generate(*, actor: Any, month: dt.date, on: dt.date | None = None) -> Bulletin:
+def bulletin_generate(*, actor: User | None, month: dt.date, on: dt.date | None = None) -> Bulletin:
     """Generate and archive the bulletin of a month; if it exists, return the archived one (idempotent)."""
     if actor is not None and not is_county(actor):
         raise PermissionDenied("月度通报由县教育体育局生成")

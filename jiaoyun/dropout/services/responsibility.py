@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record, diff, snapshot
 from jiaoyun.core.choices import AuditAction, Role
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for
-from jiaoyun.dropout.access import is_county
+from jiaoyun.core.types import User
+
+if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer  # the admin passes its request's user
 from jiaoyun.dropout.choices import LEVEL_LABELS, Line
 from jiaoyun.dropout.models import CaseResponsible, DropoutCase, ResponsiblePerson
+from jiaoyun.dropout.permissions import is_county
 from jiaoyun.schools.models import School, SchoolClass
 
 # Which place each level is configured for.
-AREA_LEVELS = {1: "county", 2: "township", 3: "village", 4: "village"}
+AREA_LEVELS = {1: AreaLevel.COUNTY, 2: AreaLevel.TOWNSHIP, 3: AreaLevel.VILLAGE, 4: AreaLevel.VILLAGE}
 
 # The line a login's role stands on: a 乡镇人民政府 officer or a village cadre on the government line, 中心校 staff,
 # principals and teachers on the education line (county roles may stand on either).
@@ -30,11 +35,11 @@ ROLE_LINE: dict[str, str] = {
 }
 
 
-def _check_login_line(user: Any, line: str) -> None:
+def _check_login_line(user: User | None, line: str) -> None:
     wanted = ROLE_LINE.get(str(getattr(user, "role", ""))) if user is not None else None
     if wanted is not None and wanted != line:
         raise DomainError(
-            f"登录账号“{user}”的角色为{Role(user.role).label}（{Line(wanted).label}），"
+            f"登录账号“{user}”的角色为{Role(getattr(user, 'role', Role.NONE)).label}（{Line(wanted).label}），"
             f"不能作为{Line(line).label}的责任人",
             field="登录账号",
         )
@@ -43,13 +48,13 @@ def _check_login_line(user: Any, line: str) -> None:
 @transaction.atomic
 def responsible_create(
     *,
-    actor: Any,
+    actor: Viewer,
     line: str,
     level: int,
     name: str,
     post: str = "",
     phone: str = "",
-    user: Any = None,
+    user: User | None = None,
     area: Area | None = None,
     group_name: str = "",
     school: School | None = None,
@@ -115,11 +120,11 @@ def responsible_create(
 UPDATABLE = ("name", "post", "phone", "user", "is_active")
 
 
-def _check_place(actor: Any, person: ResponsiblePerson) -> None:
+def _check_place(actor: Viewer, person: ResponsiblePerson) -> None:
     """The actor may configure the person's place (the county everything; others within their scope)."""
     if actor is None or is_county(actor):
         return
-    from jiaoyun.dropout.access import responsible_q
+    from jiaoyun.dropout.permissions import responsible_q
 
     if not getattr(actor, "can_write", False):
         raise PermissionDenied("只读账号不能配置责任人")
@@ -130,7 +135,7 @@ def _check_place(actor: Any, person: ResponsiblePerson) -> None:
 
 
 @transaction.atomic
-def responsible_update(*, actor: Any, person: ResponsiblePerson, **fields: Any) -> ResponsiblePerson:
+def responsible_update(*, actor: Viewer, person: ResponsiblePerson, **fields: Any) -> ResponsiblePerson:
     """Change a responsible person's name, post, phone, login or 在岗 (their line, level and place stay: name a new
     person for another place). Audited with the changes."""
     unknown = set(fields) - set(UPDATABLE)

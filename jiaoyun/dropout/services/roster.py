@@ -18,6 +18,7 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
 from jiaoyun.core.services import bulk_write
+from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import AbsenceKind
 from jiaoyun.dropout.models import Absence, HukouRecord
 from jiaoyun.people.choices import StudentStatus
@@ -31,7 +32,7 @@ def hukou_bulk_write(*, new: Sequence[HukouRecord], updates: Sequence[tuple[int,
 
 @transaction.atomic
 def absence_record(
-    *, actor: Any, student: Student, date: dt.date, kind: str = AbsenceKind.UNEXCUSED, note: str = ""
+    *, actor: User | None, student: Student, date: dt.date, kind: str = AbsenceKind.UNEXCUSED, note: str = ""
 ) -> Absence:
     """A class teacher marks a student absent for a school day (re-marking the same day updates it)."""
     if kind not in AbsenceKind.values:

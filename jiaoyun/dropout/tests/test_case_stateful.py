@@ -18,6 +18,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -82,7 +83,7 @@ class CaseMachine(RuleBasedStateMachine):
         super().__init__()
         self.sid = transaction.savepoint()
         self.case = services.case_open(actor=None, student=self.student, on=DETECTED, source="school_report")
-        self.today = dt.date.today()
+        self.today = timezone.localdate()
 
     def teardown(self) -> None:
         transaction.savepoint_rollback(self.sid)

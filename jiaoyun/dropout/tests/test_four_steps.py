@@ -7,9 +7,9 @@ import pytest
 
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
 from jiaoyun.dropout import services
-from jiaoyun.dropout.access import AUTHORITY_RULES, Act
 from jiaoyun.dropout.choices import ENROLMENT_PLACEMENTS, CaseStatus, DocumentKind, Placement
 from jiaoyun.dropout.models import CaseDocument, DocumentSequence
+from jiaoyun.dropout.permissions import AUTHORITY_RULES, Act
 from jiaoyun.dropout.services.documents import Issuer, allocate_number
 from jiaoyun.reports.pdf import pdf_text
 
@@ -68,6 +68,17 @@ def test_a_township_government_acts_only_for_its_own_township(returning, townshi
     case = returning("外乡镇")
     with pytest.raises(PermissionDenied, match="该案件不在您的数据范围内|不属于本乡镇"):
         services.case_step_advance(actor=township_gov_b, case=case, to_stage=2, on=D(2021, 10, 18))
+
+
+@pytest.mark.parametrize("role", ["none", "township_officer"])
+def test_a_superuser_takes_no_legal_act_its_role_does_not_allow(role, returning):
+    from jiaoyun.core.tests.factories import UserFactory
+    from jiaoyun.dropout.permissions import act_refusal
+
+    case = returning("超级用户")
+    root = UserFactory(username=f"root-{role}", role=role, is_staff=True, is_superuser=True)
+    for act in Act.values:
+        assert "依法由" in act_refusal(root, act, case)
 
 
 def test_the_rules_are_data_with_their_legal_source():

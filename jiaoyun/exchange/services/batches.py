@@ -109,7 +109,7 @@ def import_confirm(*, actor: Actor, batch: ImportBatch, on_progress: Progress | 
             batch.confirmed_at = timezone.now()
             batch.save()
             audit_record(
-                actor=actor,
+                actor=as_user(actor),
                 action=AuditAction.IMPORT,
                 obj=batch,
                 object_type=kind.object_type,

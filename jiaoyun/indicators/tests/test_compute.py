@@ -395,7 +395,7 @@ def test_date_facts_equal_the_member_queries(world, outside, county, township_a)
         members: dict = defaultdict(float)
         for measure in MEASURES:
             sql, values = positional(
-                f"SELECT m.school_id, m.village_id, SUM(m.n) FROM ({member_sql(measure)}) m"  # noqa: S608 (a measure's member query)
+                f"SELECT m.school_id, m.village_id, SUM(m.n) FROM ({member_sql(measure)}) m"
                 " GROUP BY m.school_id, m.village_id",
                 {"run": run.pk, **p.params()},
             )

@@ -6,20 +6,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from jiaoyun.core.choices import Role
 from jiaoyun.core.models import User
 from jiaoyun.demo.generator.staff import DEMO_USERS, PASSWORD
 
 
 def scope_label(user: User) -> str:
-    if user.role in ("system_admin", "security_admin", "audit_admin"):
+    if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         return "系统管理（不含个人数据）"
-    if user.role in ("township_officer", "township_gov") and user.area:
+    if user.role in (Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_GOV) and user.area:
         return user.area.name
-    if user.role == "village_cadre" and user.area:
+    if user.role == Role.VILLAGE_CADRE and user.area:
         return f"{user.area.parent.name if user.area.parent else ''}{user.area.name}"
-    if user.role == "principal" and user.school:
+    if user.role == Role.PRINCIPAL and user.school:
         return user.school.name
-    if user.role == "class_teacher" and user.school:
+    if user.role == Role.CLASS_TEACHER and user.school:
         names = "、".join(str(c) for c in user.classes.all())
         return f"{user.school.name} {names}".strip()
     suffix = "（只读）" if user.read_only else ""

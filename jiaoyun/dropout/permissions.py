@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -11,6 +11,11 @@ from django.db.models import Q
 from jiaoyun.core.choices import Role
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, student_q
+
+if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer
+    from jiaoyun.core.types import User
+    from jiaoyun.dropout.models import DropoutCase
 
 # Roles that manage cases for a township or the county (销号, 不需劝返, bulletins, reviews): both township
 # roles — the 乡镇人民政府 (government line) and the 中心校 (education line) — and the county.
@@ -64,15 +69,13 @@ AUTHORITY_RULES: dict[str, AuthorityRule] = {
 STAGE_ACT: dict[int, str] = {2: Act.CORRECTION, 3: Act.PENALTY, 4: Act.ENFORCEMENT}
 
 
-def act_refusal(user: Any, act: str, case: Any) -> str:
+def act_refusal(user: User | None, act: str, case: DropoutCase) -> str:
     """Why ``user`` may not take ``act`` on ``case`` ("" when they may). System jobs (``None``) act for the
-    case's township government."""
+    case's township government. Only the role counts: ``is_superuser`` grants no act (三员分立)."""
     if user is None:
         return ""
     rule = AUTHORITY_RULES[act]
     label = Act(act).label
-    if getattr(user, "is_superuser", False) and getattr(user, "role", "") in (Role.NONE, Role.COUNTY_ADMIN):
-        return ""
     role = getattr(user, "role", None)
     if role not in rule.roles:
         return f"“{label}”依法由{rule.authority}作出（{rule.source}），{Role(role).label if role in Role.values else '您的角色'}不能办理"
@@ -81,17 +84,17 @@ def act_refusal(user: Any, act: str, case: Any) -> str:
     return ""
 
 
-def may_take(user: Any, act: str, case: Any) -> bool:
+def may_take(user: User | None, act: str, case: DropoutCase) -> bool:
     return not act_refusal(user, act, case)
 
 
-def check_may_take(user: Any, act: str, case: Any) -> None:
+def check_may_take(user: User | None, act: str, case: DropoutCase) -> None:
     reason = act_refusal(user, act, case)
     if reason:
         raise PermissionDenied(reason)
 
 
-def case_q(user: Any, prefix: str = "") -> Q:
+def case_q(user: User, prefix: str = "") -> Q:
     """Cases visible to ``user``: children within the data scope, or cases naming the user as 包保责任人."""
     from jiaoyun.dropout.models import CaseResponsible
 
@@ -108,7 +111,7 @@ def case_q(user: Any, prefix: str = "") -> Q:
     return q
 
 
-def responsible_q(user: Any, prefix: str = "") -> Q:
+def responsible_q(user: Viewer, prefix: str = "") -> Q:
     """Responsible persons visible to ``user``: those of the areas and schools within the data scope (the
     county-level persons only to the county)."""
     scope = scope_for(user)
@@ -121,9 +124,9 @@ def responsible_q(user: Any, prefix: str = "") -> Q:
     return in_area | in_school
 
 
-def is_authority(user: Any) -> bool:
+def is_authority(user: Viewer) -> bool:
     return getattr(user, "role", None) in AUTHORITY_ROLES
 
 
-def is_county(user: Any) -> bool:
+def is_county(user: Viewer) -> bool:
     return getattr(user, "role", None) in COUNTY_ROLES

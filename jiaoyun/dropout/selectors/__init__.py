@@ -1,0 +1,65 @@
+"""Every read of the 控辍保学 module, filtered by the requesting user's scope."""
+
+from jiaoyun.dropout.choices import LEDGERS
+from jiaoyun.dropout.filters import group_q
+from jiaoyun.dropout.selectors.cases import (
+    Timeline,
+    alert_list,
+    case_get,
+    case_list,
+    case_timeline,
+    case_todo,
+    document_get,
+    evidence_get,
+    ledger_children,
+    match_runs,
+)
+from jiaoyun.dropout.selectors.dashboard import dashboard
+from jiaoyun.dropout.selectors.reports import (
+    REPORTING_KINDS,
+    bulletin_get,
+    bulletin_list,
+    monthly_report_list,
+    monthly_report_missing,
+    review_list,
+)
+from jiaoyun.dropout.selectors.roster import (
+    absence_list,
+    class_students,
+    filter_places,
+    hukou_batches,
+    hukou_list,
+    responsible_list,
+    responsible_place_get,
+    responsible_places,
+)
+
+__all__ = [
+    "LEDGERS",
+    "REPORTING_KINDS",
+    "Timeline",
+    "absence_list",
+    "alert_list",
+    "bulletin_get",
+    "bulletin_list",
+    "case_get",
+    "case_list",
+    "case_timeline",
+    "case_todo",
+    "class_students",
+    "dashboard",
+    "document_get",
+    "evidence_get",
+    "filter_places",
+    "group_q",
+    "hukou_batches",
+    "hukou_list",
+    "ledger_children",
+    "match_runs",
+    "monthly_report_list",
+    "monthly_report_missing",
+    "responsible_list",
+    "responsible_place_get",
+    "responsible_places",
+    "review_list",
+]
