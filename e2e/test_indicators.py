@@ -13,8 +13,9 @@ from jiaoyun.indicators.tests.conftest import world  # noqa: F401  (the tiny cou
 @pytest.fixture
 def computed(world):  # noqa: F811
     from jiaoyun.core.schoolyear import SchoolYear
-    from jiaoyun.indicators.compute import Period, indicators_compute
+    from jiaoyun.indicators.compute import Period
     from jiaoyun.indicators.demo import seed_targets
+    from jiaoyun.indicators.services import indicators_compute
 
     seed_targets()
     indicators_compute(periods=[Period(SchoolYear(2021), dt.date(2021, 9, 30))])

@@ -8,11 +8,11 @@ import json
 import urllib.request
 
 import pytest
-from jiaoyun.learning.analytics import learning_stats_refresh
 
 from e2e.conftest import login
 from jiaoyun.learning import conf
 from jiaoyun.learning.services import learner_pseudonyms, lrs_client_create
+from jiaoyun.learning.services.analytics import learning_stats_refresh
 from jiaoyun.people.tests.factories import StudentFactory
 
 
