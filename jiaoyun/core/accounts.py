@@ -166,6 +166,47 @@ def totp_reset(*, actor: User | AnonymousUser, user: User, ip: str | None = None
         audit_record(actor=actor, action=AuditAction.DELETE, obj=user, note="重置动态口令", ip=ip)
 
 
+# ---- accounts managed by the system administrator (三员分立) -----------------------------------------------
+
+
+def _require_system_admin(actor: User | AnonymousUser, doing: str) -> None:
+    if getattr(actor, "role", None) != Role.SYSTEM_ADMIN:
+        raise PermissionDenied(f"只有系统管理员可以{doing}")
+
+
+@transaction.atomic
+def account_unlock(*, actor: User | AnonymousUser, user: User, ip: str | None = None) -> bool:
+    """Clear a locked account's failed logins; returns whether anything changed (audited when it did)."""
+    _require_system_admin(actor, "解除登录锁定")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not (user.failed_logins or user.locked_until):
+        return False
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, note="解除登录锁定", ip=ip)
+    return True
+
+
+@transaction.atomic
+def account_deactivate(*, actor: User | AnonymousUser, user: User, ip: str | None = None) -> bool:
+    """Deactivate an account (never deleted: its audit trail stays linked); nobody deactivates themself."""
+    _require_system_admin(actor, "停用账号")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk == getattr(actor, "pk", None) or not user.is_active:
+        return False
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"is_active": [True, False]},
+                 note="停用账号", ip=ip)  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def password_reset_by_admin(*, actor: User | AnonymousUser, user: User, ip: str | None = None) -> None:
+    """After the administrator sets a password: its owner must change it at the next login (audited)."""
+    _require_system_admin(actor, "重置密码")
+    User.objects.filter(pk=user.pk).update(password_changed_at=None)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, note="管理员重置密码", ip=ip)
+
+
 # ---- dormant accounts --------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from jiaoyun.core.accounts import account_deactivate, account_unlock, password_reset_by_admin, totp_reset
 from jiaoyun.core.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.audit_mask import masked
@@ -101,34 +102,23 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            user = User.objects.get(pk=id)
-            with transaction.atomic():
-                User.objects.filter(pk=user.pk).update(password_changed_at=None)
-                audit_record(actor=request.user, action=AuditAction.UPDATE, obj=user, note="管理员重置密码",
-                             ip=client_ip(request))  # fmt: skip
+            password_reset_by_admin(actor=request.user, user=User.objects.get(pk=id), ip=client_ip(request))
         return response
 
     @admin.action(description="解除登录锁定")
     def unlock(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
-            for user in queryset.select_for_update():
-                if user.failed_logins or user.locked_until:
-                    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-                    audit_record(actor=request.user, action=AuditAction.UPDATE, obj=user, note="解除登录锁定",
-                                 ip=client_ip(request))  # fmt: skip
+            for user in queryset:
+                account_unlock(actor=request.user, user=user, ip=client_ip(request))
 
     @admin.action(description="停用所选账号")
     def deactivate(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
-            for user in queryset.exclude(pk=request.user.pk).filter(is_active=True).select_for_update():
-                User.objects.filter(pk=user.pk).update(is_active=False)
-                audit_record(actor=request.user, action=AuditAction.UPDATE, obj=user,
-                             changes={"is_active": [True, False]}, note="停用账号", ip=client_ip(request))  # fmt: skip
+            for user in queryset:
+                account_deactivate(actor=request.user, user=user, ip=client_ip(request))
 
     @admin.action(description="重置动态口令（下次登录重新绑定）")
     def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
-        from jiaoyun.core.accounts import totp_reset
-
         with transaction.atomic():
             for user in queryset:
                 totp_reset(actor=request.user, user=user, ip=client_ip(request))

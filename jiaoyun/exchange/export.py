@@ -47,30 +47,6 @@ class Column:
     reveal: Callable[[Any], Any] | None = None
 
 
-@dataclass(frozen=True)
-class ListExport:
-    """The export of a list page: its columns, file name and audit object type, declared once per list.
-
-    A list view asks ``wants_export(request)`` and, if so, returns ``export.response(request, rows)`` with
-    the same filtered queryset the page shows.
-    """
-
-    columns: Sequence[Column]
-    filename: str
-    object_type: str
-    personal: bool = True
-
-    def response(self, request: HttpRequest, rows: Iterable[Any]) -> HttpResponse:
-        return export_response(
-            request,
-            rows=rows,
-            columns=self.columns,
-            filename=self.filename,
-            object_type=self.object_type,
-            personal=self.personal,
-        )
-
-
 def id_column(
     header: str = "身份证号",
     *,

@@ -17,12 +17,13 @@ from jiaoyun.core.files import content_disposition
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange import conf, selectors, services
 from jiaoyun.exchange.choices import BatchStatus
-from jiaoyun.exchange.export import Column, ListExport, export_response, may_reveal, wants_export
+from jiaoyun.exchange.export import Column, export_response, may_reveal
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
 from jiaoyun.exchange.forms import UploadForm
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
 from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
+from jiaoyun.web.lists import ListPage
 from jiaoyun.web.paging import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +36,8 @@ def _kind_label(key: str) -> str:
         return key
 
 
-BATCH_EXPORT = ListExport(
+IMPORTS_PAGE = ListPage(
+    template="exchange/imports.html",
     columns=[
         Column("编号", lambda b: b.pk),
         Column("数据类型", lambda b: _kind_label(b.kind)),
@@ -87,13 +89,9 @@ def imports(request: AuthedRequest) -> HttpResponse:
     """Import records with filters; the formats with their upload, template and export links."""
     _require_importer(request)
     batches = selectors.batch_list(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return BATCH_EXPORT.response(request, batches)
     kinds = all_kinds()
     context = {"kinds": kinds, "kind_labels": {k.key: k.label for k in kinds}, "statuses": BatchStatus.choices}
-    return render_page(
-        request, "exchange/imports.html", {"page": paginate(request, batches), "filters": request.GET, **context}
-    )
+    return IMPORTS_PAGE(request, batches, context)
 
 
 def upload(request: AuthedRequest, kind: str) -> HttpResponse:

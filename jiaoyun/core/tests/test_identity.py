@@ -498,3 +498,29 @@ def test_each_login_and_logout_is_audited_once_on_every_path(client, principal, 
 def test_policy_defaults_come_from_settings(db, settings):
     settings.LOGIN_FAILURE_LIMIT = 7
     assert policy_get().lockout_limit == 7 and policy_get().pk == 1
+
+
+def test_only_the_system_administrator_unlocks_or_deactivates_an_account(db, principal):
+    # given a locked principal and a security administrator (who manages policy, not accounts: 三员分立)
+    from jiaoyun.core.accounts import account_deactivate, account_unlock
+    from jiaoyun.core.errors import PermissionDenied
+
+    User.objects.filter(pk=principal.pk).update(failed_logins=5, locked_until=timezone.now())
+    secadmin = UserFactory(username="sec2", role="security_admin")
+    sysadmin = UserFactory(username="sys2", role="system_admin")
+    # when the security administrator tries: refused, nothing changed
+    with pytest.raises(PermissionDenied):
+        account_unlock(actor=secadmin, user=principal)
+    with pytest.raises(PermissionDenied):
+        account_deactivate(actor=secadmin, user=principal)
+    principal.refresh_from_db()
+    assert principal.failed_logins == 5 and principal.is_active
+    # then the system administrator unlocks and deactivates, each audited once; nobody deactivates themself
+    assert account_unlock(actor=sysadmin, user=principal) and not account_unlock(actor=sysadmin, user=principal)
+    assert account_deactivate(actor=sysadmin, user=principal)
+    assert not account_deactivate(actor=sysadmin, user=sysadmin)
+    principal.refresh_from_db()
+    sysadmin.refresh_from_db()
+    assert principal.failed_logins == 0 and not principal.is_active and sysadmin.is_active
+    notes = list(AuditEntry.objects.filter(object_id=str(principal.pk)).values_list("note", flat=True))
+    assert notes.count("解除登录锁定") == 1 and notes.count("停用账号") == 1

@@ -27,10 +27,10 @@ from jiaoyun.dropout.choices import CaseStatus, Source
 from jiaoyun.dropout.models import CaseDocument, DropoutCase
 from jiaoyun.dropout.permissions import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.dropout.views.common import filter_options
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.exchange.export import Column
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.lists import list_page
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
@@ -75,14 +75,14 @@ def ledger(request: AuthedRequest, ledger: str) -> HttpResponse:
     filters = {**request.GET.dict(), "ledger": ledger}
     qs = selectors.case_list(user=request.user, filters=filters)
     title = selectors.LEDGERS[ledger][0]
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=CASE_COLUMNS, filename=title.replace("/", "、"), object_type="dropout.DropoutCase"
-        )
-    return render_page(
+    return list_page(
         request,
-        "dropout/ledger.html",
-        {"page": paginate(request, qs), "title": title, "ledger": ledger, **filter_options(request)},
+        rows=qs,
+        template="dropout/ledger.html",
+        columns=CASE_COLUMNS,
+        filename=title.replace("/", "、"),
+        object_type="dropout.DropoutCase",
+        context={"title": title, "ledger": ledger, **filter_options(request)},
     )
 
 
@@ -105,15 +105,14 @@ CHILD_COLUMNS = [
 
 
 def children(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.ledger_children(user=request.user, filters=request.GET)
-    if wants_export(request):
-        return export_response(
-            request, rows=qs, columns=CHILD_COLUMNS, filename="适龄儿童台账", object_type="people.Student"
-        )
-    return render_page(
+    return list_page(
         request,
-        "dropout/children.html",
-        {"page": paginate(request, qs), "student_statuses": StudentStatus.choices, **filter_options(request)},
+        rows=selectors.ledger_children(user=request.user, filters=request.GET),
+        template="dropout/children.html",
+        columns=CHILD_COLUMNS,
+        filename="适龄儿童台账",
+        object_type="people.Student",
+        context={"student_statuses": StudentStatus.choices, **filter_options(request)},
     )
 
 

@@ -16,15 +16,12 @@ from typing import Any, NamedTuple
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpResponse
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.safety.permissions import can_read
-from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.paging import paginate
+from jiaoyun.web.htmx import hx_redirect
 
 RunFn = Callable[[User, Any, dict[str, Any], Any], Any]
 
@@ -34,14 +31,6 @@ class Action(NamedTuple):
     run: RunFn
     done: str | Callable[[Any], str] = ""
     invalid: str = ""  # the message for a form that does not validate ("" → the form's own errors)
-
-
-class Export(NamedTuple):
-    """How a list page exports its rows (``?format=xlsx``/``csv``): aggregate school data, not personal."""
-
-    columns: list[Column]
-    filename: str
-    object_type: str
 
 
 class Failed:
@@ -82,18 +71,6 @@ def perform(request: AuthedRequest, action: Action, form: forms.BaseForm, obj: A
     if done:
         messages.success(request, done)
     return result
-
-
-def list_page(
-    request: AuthedRequest, rows: QuerySet[Any], *, template: str, export: Export, context: dict[str, Any]
-) -> HttpResponse:
-    """A filtered list: its export when asked for, else one page of it (HTMX: the results only)."""
-    if wants_export(request):
-        return export_response(
-            request, rows=rows, columns=export.columns, filename=export.filename, object_type=export.object_type,
-            personal=False,
-        )  # fmt: skip
-    return render_page(request, template, {"page": paginate(request, rows), "filters": request.GET, **context})
 
 
 def act(

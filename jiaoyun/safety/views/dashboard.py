@@ -17,9 +17,10 @@ from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
-from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read, yes_no
+from jiaoyun.safety.views._common import Action, act, require_read, yes_no
 from jiaoyun.web.charts import bar, category_chart, line
 from jiaoyun.web.htmx import render_page
+from jiaoyun.web.lists import ListPage
 
 
 def _charts(data: dict[str, Any]) -> dict[str, Any]:
@@ -74,14 +75,20 @@ COMPLIANCE_COLUMNS = [
     Column("日期", lambda s: s.date),
 ]
 
-COMPLIANCE_EXPORT = Export(COMPLIANCE_COLUMNS, "平安校园达标情况", "safety.ComplianceSnapshot")
+COMPLIANCE_PAGE = ListPage(
+    template="safety/compliance.html",
+    columns=COMPLIANCE_COLUMNS,
+    filename="平安校园达标情况",
+    object_type="safety.ComplianceSnapshot",
+    personal=False,
+)
 
 
 def compliance(request: AuthedRequest) -> HttpResponse:
     require_read(request)
     rows = selectors.compliance_list(user=request.user, filters=request.GET)
     context = {"townships": selectors.township_list()}
-    return list_page(request, rows, template="safety/compliance.html", export=COMPLIANCE_EXPORT, context=context)
+    return COMPLIANCE_PAGE(request, rows, context)
 
 
 def _rule_update(user: User, _: None, data: dict[str, Any], files: Any) -> Rule:

@@ -12,8 +12,9 @@ from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import DeviceKind
 from jiaoyun.safety.forms import DeviceForm, NextForm
-from jiaoyun.safety.views._common import FAILED, Action, Export, list_page, perform, require_read, yes_no
+from jiaoyun.safety.views._common import FAILED, Action, perform, require_read, yes_no
 from jiaoyun.web.htmx import hx_redirect
+from jiaoyun.web.lists import ListPage
 from jiaoyun.web.redirects import safe_next
 
 DEVICE_COLUMNS = [
@@ -28,7 +29,13 @@ DEVICE_COLUMNS = [
     ),
 ]
 
-DEVICE_EXPORT = Export(DEVICE_COLUMNS, "安防设备", "safety.Device")
+DEVICE_PAGE = ListPage(
+    template="safety/devices.html",
+    columns=DEVICE_COLUMNS,
+    filename="安防设备",
+    object_type="safety.Device",
+    personal=False,
+)
 
 DEVICE_REGISTER = Action(
     DeviceForm,
@@ -55,7 +62,7 @@ def devices(request: AuthedRequest) -> HttpResponse:
     rows = selectors.device_list(user=request.user, filters=request.GET)
     context = {"kinds": DeviceKind.choices, "townships": selectors.township_list(), "form": form, "token": token,
                "can_register": manageable.exists(), "alerts": selectors.alert_list(user=request.user)[:20]}  # fmt: skip
-    return list_page(request, rows, template="safety/devices.html", export=DEVICE_EXPORT, context=context)
+    return DEVICE_PAGE(request, rows, context)
 
 
 ALERT_ACK = Action(NextForm, lambda u, alert, d, f: services.alert_acknowledge(actor=u, alert=alert))

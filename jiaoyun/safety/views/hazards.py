@@ -17,8 +17,9 @@ from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import HazardStatus, Level, Severity
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
+from jiaoyun.safety.views._common import Action, act, require_read
 from jiaoyun.web.htmx import render_page
+from jiaoyun.web.lists import ListPage
 
 HAZARD_COLUMNS = [
     Column("乡镇", lambda h: h.school.township.name),
@@ -31,7 +32,13 @@ HAZARD_COLUMNS = [
     Column("督办层级", lambda h: h.get_level_display()),
 ]
 
-HAZARD_EXPORT = Export(HAZARD_COLUMNS, "安全隐患", "safety.Hazard")
+HAZARD_PAGE = ListPage(
+    template="safety/hazards.html",
+    columns=HAZARD_COLUMNS,
+    filename="安全隐患",
+    object_type="safety.Hazard",
+    personal=False,
+)
 
 
 def hazards(request: AuthedRequest) -> HttpResponse:
@@ -39,7 +46,7 @@ def hazards(request: AuthedRequest) -> HttpResponse:
     rows = selectors.hazard_list(user=request.user, filters=request.GET)
     context = {"townships": selectors.township_list(), "statuses": HazardStatus.choices, "today": timezone.localdate(),
                "severities": Severity.choices, "levels": Level.choices}  # fmt: skip
-    return list_page(request, rows, template="safety/hazards.html", export=HAZARD_EXPORT, context=context)
+    return HAZARD_PAGE(request, rows, context)
 
 
 # The actions on one hazard; the POST names one of them in its hidden ``action`` field.

@@ -15,8 +15,9 @@ from jiaoyun.safety.choices import InspectionKind, Severity
 from jiaoyun.safety.forms import HazardOpenForm, InspectionForm, InspectionPickForm
 from jiaoyun.safety.models import Inspection
 from jiaoyun.safety.permissions import can_manage
-from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
+from jiaoyun.safety.views._common import Action, act, require_read
 from jiaoyun.web.htmx import render_page
+from jiaoyun.web.lists import ListPage
 
 INSPECTION_COLUMNS = [
     Column("日期", lambda i: i.date),
@@ -29,14 +30,20 @@ INSPECTION_COLUMNS = [
     Column("检查人", lambda i: str(i.inspector)),
 ]
 
-INSPECTION_EXPORT = Export(INSPECTION_COLUMNS, "安全检查", "safety.Inspection")
+INSPECTION_PAGE = ListPage(
+    template="safety/inspections.html",
+    columns=INSPECTION_COLUMNS,
+    filename="安全检查",
+    object_type="safety.Inspection",
+    personal=False,
+)
 
 
 def inspections(request: AuthedRequest) -> HttpResponse:
     require_read(request)
     rows = selectors.inspection_list(user=request.user, filters=request.GET)
     context = {"kinds": InspectionKind.choices}
-    return list_page(request, rows, template="safety/inspections.html", export=INSPECTION_EXPORT, context=context)
+    return INSPECTION_PAGE(request, rows, context)
 
 
 def _record(user: User, form: InspectionForm, data: dict[str, Any], files: Any) -> Inspection:

@@ -13,7 +13,8 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import ActionForm, JointActionForm, ResolveForm, RiskForm
-from jiaoyun.safety.views._common import Action, Export, act, list_page, require_read
+from jiaoyun.safety.views._common import Action, act, require_read
+from jiaoyun.web.lists import ListPage
 
 RISK_COLUMNS = [
     Column("报告日期", lambda r: r.reported_on),
@@ -27,7 +28,13 @@ RISK_COLUMNS = [
     ),
     Column("状态", lambda r: r.get_status_display()),
 ]
-RISK_EXPORT = Export(RISK_COLUMNS, "校园周边风险", "safety.RiskReport")
+RISK_PAGE = ListPage(
+    template="safety/risks.html",
+    columns=RISK_COLUMNS,
+    filename="校园周边风险",
+    object_type="safety.RiskReport",
+    personal=False,
+)
 
 # The POST names one action in its hidden ``form`` field; "action" and "resolve" act on the report it names.
 ACTIONS: dict[str, Action] = {
@@ -56,4 +63,4 @@ def risks(request: AuthedRequest) -> HttpResponse:
                 form = bound
     context = {"form": form, "can_report": manageable.exists(), "today": timezone.localdate(),
                "manageable_ids": set(manageable.values_list("pk", flat=True))}  # fmt: skip
-    return list_page(request, qs, template="safety/risks.html", export=RISK_EXPORT, context=context)
+    return RISK_PAGE(request, qs, context)
