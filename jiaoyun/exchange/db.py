@@ -128,18 +128,6 @@ def rows_by_keys(
     return {r[key]: r for r in out}
 
 
-def audit_bulk(
-    *,
-    actor: User | None,
-    action: str,
-    object_type: str,
-    entries: Iterable[tuple[Any, str, dict[str, Any]]],
-    note: str = "",
-) -> int:
-    """Write one AuditEntry per (object id, repr, changes) in bulk, chained (COPY on PostgreSQL)."""
-    return audit_record_many(actor=actor, action=action, object_type=object_type, entries=entries, note=note)
-
-
 def audit_created(
     *,
     actor: User | None,

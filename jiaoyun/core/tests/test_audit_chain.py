@@ -11,7 +11,7 @@ from django.utils import timezone
 from jiaoyun.core.audit import GENESIS, audit_record, audit_record_many, chain_verify
 from jiaoyun.core.models import AuditChainHead, AuditEntry
 from jiaoyun.core.tests.factories import UserFactory
-from jiaoyun.exchange.db import audit_bulk, audit_created
+from jiaoyun.exchange.db import audit_created
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def chain(db):
         )  # fmt: skip
         for i in range(5)
     ]
-    audit_bulk(actor=user, action="update", object_type="people.Student",
+    audit_record_many(actor=user, action="update", object_type="people.Student",
                entries=[(10 + i, f"学生{10 + i}", {"grade": [1, 2], "on": dt.date(2024, 9, 1)}) for i in range(4)])  # fmt: skip
     return [*entries, *AuditEntry.objects.filter(id__gt=entries[-1].pk).order_by("id")]
 
@@ -148,7 +148,7 @@ def test_concurrent_appends_keep_one_chain():
             for i in range(15):
                 with transaction.atomic():
                     if i % 5 == 4:
-                        audit_bulk(actor=None, action="update", object_type="t",
+                        audit_record_many(actor=None, action="update", object_type="t",
                                    entries=[(j, f"r{j}", {"k": n}) for j in range(3)])  # fmt: skip
                     else:
                         audit_record(actor=None, action="login", object_type="t", object_id=f"{n}-{i}")

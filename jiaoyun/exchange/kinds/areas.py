@@ -16,8 +16,8 @@ from jiaoyun.areas.services import (
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import area_q
-from jiaoyun.exchange.kinds.coded import classify_by_code, write_parents_first
-from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
+from jiaoyun.exchange.kinds.coded import classify_against, classify_by_code, write_parents_first
+from jiaoyun.exchange.registry import NEW, UPDATED, Col, Context, Kind, Rec, register
 
 LEVEL_BY_LENGTH = {6: AreaLevel.COUNTY, 9: AreaLevel.TOWNSHIP, 12: AreaLevel.VILLAGE}
 LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
@@ -179,14 +179,7 @@ class PopulationKind(Kind):
                 "id", "area_id", "year", "age", "sex", "source", "count"
             )
         }
-        for rec in recs:
-            before = existing.get(self._key(rec.data))
-            if before is None:
-                rec.outcome = NEW
-            else:
-                rec.pk = int(before["id"])  # type: ignore[call-overload]
-                diff = changed(rec.data, before, POP_FIELDS)
-                rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+        classify_against(recs, existing, key=self._key, compared=lambda d: POP_FIELDS)
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
         population_bulk_write(

@@ -7,7 +7,7 @@ batch has its id when its children are written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,12 +31,24 @@ def classify_by_code(
     }
     for rec in recs:
         rec.repr = rec.data["name"]
-        before = existing.get(rec.data["code"])
+    classify_against(recs, existing, key=lambda d: d["code"], compared=compared)
+
+
+def classify_against(
+    recs: list[Rec],
+    existing: Mapping[Any, dict[str, Any]],
+    *,
+    key: Callable[[dict[str, Any]], Any],
+    compared: Callable[[dict[str, Any]], Sequence[str]],
+) -> None:
+    """New / updated / unchanged: each record against the stored row of the same ``key`` (with its ``id``)."""
+    for rec in recs:
+        before = existing.get(key(rec.data))
         if before is None:
             rec.outcome = NEW
             continue
-        rec.pk = before["id"]
-        diff = changed(rec.data, before, compared(rec.data))
+        rec.pk = int(before["id"])
+        diff = changed(rec.data, before, list(compared(rec.data)))
         rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
 
 

@@ -9,8 +9,8 @@ from jiaoyun.areas.choices import AreaLevel, UrbanRural
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import school_q
 from jiaoyun.exchange.kinds.areas import area_codes
-from jiaoyun.exchange.kinds.coded import classify_by_code, write_parents_first
-from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
+from jiaoyun.exchange.kinds.coded import classify_against, classify_by_code, write_parents_first
+from jiaoyun.exchange.registry import NEW, UPDATED, Col, Context, Kind, Rec, register
 from jiaoyun.schools.choices import Grade, Ownership, SchoolKind
 from jiaoyun.schools.models import School, SchoolClass
 from jiaoyun.schools.services import class_bulk_write, school_bulk_write, validate_class, validate_coordinates
@@ -215,14 +215,7 @@ class ClassKind(Kind):
                 "id", "school_id", "school_year", "grade", "number", "name"
             )
         }
-        for rec in recs:
-            before = existing.get(self._key(rec.data))
-            if before is None:
-                rec.outcome = NEW
-            else:
-                rec.pk = int(before["id"])  # type: ignore[call-overload]
-                diff = changed(rec.data, before, CLASS_FIELDS)
-                rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
+        classify_against(recs, existing, key=self._key, compared=lambda d: CLASS_FIELDS)
 
     def write(self, recs: list[Rec], ctx: Context) -> None:
         class_bulk_write(

@@ -17,11 +17,12 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
+from jiaoyun.core.audit import audit_record_many
 from jiaoyun.core.choices import AuditAction, Role, Section
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import User
 from jiaoyun.exchange import conf
-from jiaoyun.exchange.db import audit_bulk, audit_created
+from jiaoyun.exchange.db import audit_created
 from jiaoyun.exchange.ledger import KeyLedger
 from jiaoyun.exchange.readers import Table, open_table
 from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec
@@ -274,4 +275,4 @@ def _audit_records(kind: Kind, recs: list[Rec], ctx: Context) -> None:
             if r.outcome == outcome and r.pk is not None
         ]
         if entries:
-            audit_bulk(actor=ctx.actor, action=action, object_type=kind.object_type, entries=entries, note=note)
+            audit_record_many(actor=ctx.actor, action=action, object_type=kind.object_type, entries=entries, note=note)
