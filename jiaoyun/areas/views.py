@@ -7,7 +7,7 @@ from jiaoyun.areas import selectors
 from jiaoyun.areas.choices import AreaLevel, PopulationSource, UrbanRural
 from jiaoyun.areas.models import Area
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
 

@@ -17,11 +17,11 @@ from jiaoyun.core.files import content_disposition
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange import conf, selectors, services
 from jiaoyun.exchange.choices import BatchStatus
-from jiaoyun.exchange.export import Column, export_response, may_reveal
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
 from jiaoyun.exchange.forms import UploadForm
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
+from jiaoyun.reports.export import Column, export_response, may_reveal
 from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
 from jiaoyun.web.lists import ListPage
 from jiaoyun.web.paging import paginate

@@ -18,13 +18,13 @@ from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.indicators import selectors as sel
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS
 from jiaoyun.indicators.forms import DrillForm, RankingForm, ReferenceForm, RefreshForm, TargetForm, YearForm
 from jiaoyun.indicators.models import IndicatorValue, Reference
 from jiaoyun.indicators.services import EDITOR_ROLES, indicators_refresh, reference_set, target_set
 from jiaoyun.indicators.tasks import indicators_refresh_soon
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.reports.pdf import render_pdf
 from jiaoyun.reports.xlsx import write_xlsx
 from jiaoyun.web.htmx import hx_redirect, render_page

@@ -12,10 +12,10 @@ from django.utils import timezone
 from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.scope import scope_for
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.learning import selectors
 from jiaoyun.learning.forms import WindowForm
 from jiaoyun.learning.models import LearningStat
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 

@@ -7,7 +7,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.schools import selectors
 from jiaoyun.schools.choices import Ownership, SchoolKind
 from jiaoyun.schools.models import School

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 

@@ -33,7 +33,7 @@ from jiaoyun.core.security_policy import needs_second_factor, policy_get
 from jiaoyun.core.selectors import audit_list as select_audit
 from jiaoyun.core.selectors import audit_object_types
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 from jiaoyun.web.redirects import safe_next

@@ -160,14 +160,14 @@ DOMAIN_IMPORT = re.compile(rf"^jiaoyun\.({'|'.join((*DOMAIN_APPS, 'demo', 'repor
 CORE_IMPORTS_ALLOWED: set[str] = set()  # none: settings name the modules core calls (UPLOAD_PURGERS, …)
 
 
-def domain_imports(source: str) -> list[str]:
+def domain_imports(source: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     names = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
         elif isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
-    return [n for n in names if DOMAIN_IMPORT.match(n)]
+    return [n for n in names if (pattern or DOMAIN_IMPORT).match(n)]
 
 
 def test_core_imports_no_domain_app() -> None:
@@ -179,6 +179,29 @@ def test_core_imports_no_domain_app() -> None:
             continue
         found += [f"{rel}: {name}" for name in domain_imports(path.read_text(encoding="utf-8"))]
     assert not found, "core imports a domain app:\n" + "\n".join(found)
+
+
+# The page helpers every app's views use, and the document writers: they know no domain app either. (The
+# web app's own pages, the home page and the navigation, read the modules they show.)
+LIBRARY_MODULES = ("web/htmx.py", "web/paging.py", "web/lists.py", "web/forms.py", "web/redirects.py",
+                   "web/charts.py", "web/templatetags", "reports")  # fmt: skip
+
+
+APP_IMPORT = re.compile(rf"^jiaoyun\.({'|'.join((*DOMAIN_APPS, 'demo'))})(\.|$)")
+
+
+def test_page_helpers_and_document_writers_import_no_domain_app() -> None:
+    found = []
+    for entry in LIBRARY_MODULES:
+        target = PACKAGE / entry
+        paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        assert paths and all(p.exists() for p in paths), entry
+        for path in paths:
+            rel = path.relative_to(ROOT).as_posix()
+            if "/tests/" in rel:
+                continue
+            found += [f"{rel}: {name}" for name in domain_imports(path.read_text(encoding="utf-8"), APP_IMPORT)]
+    assert not found, "a page helper or document writer imports a domain app:\n" + "\n".join(found)
 
 
 def test_the_import_checker_sees_imports_inside_functions() -> None:

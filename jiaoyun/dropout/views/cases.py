@@ -27,8 +27,8 @@ from jiaoyun.dropout.choices import CaseStatus, Source
 from jiaoyun.dropout.models import CaseDocument, DropoutCase
 from jiaoyun.dropout.permissions import STAGE_ACT, is_authority, is_county, may_take
 from jiaoyun.dropout.views.common import filter_options
-from jiaoyun.exchange.export import Column
 from jiaoyun.people.choices import StudentStatus
+from jiaoyun.reports.export import Column
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.lists import list_page
 

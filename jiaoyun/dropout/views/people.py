@@ -11,7 +11,7 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.dropout import forms, selectors, services
 from jiaoyun.dropout.choices import Line
 from jiaoyun.dropout.views.common import filter_options
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 

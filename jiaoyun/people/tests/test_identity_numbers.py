@@ -420,7 +420,7 @@ def test_api_create_with_a_student_no_stores_it_encrypted_and_answers_masked(cli
 
 def test_an_export_whose_id_column_cannot_reveal_is_not_audited_as_revealed(rf, township_officer, numbered):
     """A column headed like an ID number but without a way to reveal stays masked: the audit must say so."""
-    from jiaoyun.exchange.export import Column, export_response
+    from jiaoyun.reports.export import Column, export_response
 
     request = rf.get("/", {"format": "csv", "reveal": "1"})
     request.user = township_officer

@@ -15,13 +15,13 @@ from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, id_column
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.forms import EnrolmentEventForm, StudentCreateForm
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import enrolment_record, student_admit
 from jiaoyun.people.services import student_reveal_id as service_reveal
+from jiaoyun.reports.export import Column, id_column
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.forms import attach_domain_error

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import PostType, Subject, Title
 from jiaoyun.people.models import Teacher
+from jiaoyun.reports.export import Column
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage

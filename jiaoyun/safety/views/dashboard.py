@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import DeviceKind
 from jiaoyun.safety.forms import DeviceForm, NextForm

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jiaoyun.core.files import serve as serve_file
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import HazardStatus, Level, Severity
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.types import AuthedRequest, User
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import InspectionKind, Severity
 from jiaoyun.safety.forms import HazardOpenForm, InspectionForm, InspectionPickForm

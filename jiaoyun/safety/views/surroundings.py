@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column
+from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.forms import ActionForm, JointActionForm, ResolveForm, RiskForm
 from jiaoyun.safety.views._common import Action, act, require_read

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Title
 from jiaoyun.people.models import Teacher
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import conf, forms, selectors, services
 from jiaoyun.teachers.choices import (
     AppraisalGrade,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.views.common import quota_year, run_form

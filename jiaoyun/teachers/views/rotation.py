@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from jiaoyun.core.scope import scope_for
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.exchange.export import Column, export_response, wants_export
 from jiaoyun.people.choices import Subject
+from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.choices import MoveStatus
 from jiaoyun.teachers.permissions import is_personnel
