@@ -12,7 +12,7 @@ from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.types import User
 from jiaoyun.exchange.filters import BatchFilter
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
-from jiaoyun.exchange.services import can_import
+from jiaoyun.exchange.permissions import can_import
 
 
 def batch_list(*, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None) -> QuerySet[ImportBatch]:

@@ -20,6 +20,7 @@ from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
 from jiaoyun.exchange.forms import UploadForm
 from jiaoyun.exchange.models import ImportBatch
+from jiaoyun.exchange.permissions import can_import
 from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
 from jiaoyun.reports.export import Column, export_response, may_reveal
 from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
@@ -59,7 +60,7 @@ IMPORTS_PAGE = ListPage(
 
 
 def _require_importer(request: AuthedRequest) -> None:
-    if not services.can_import(request.user):
+    if not can_import(request.user):
         raise PermissionDenied("您的角色无权导入数据")
 
 

@@ -49,7 +49,7 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
 ACCESS: dict[str, str] = {
     "web:audit": "jiaoyun.core.selectors:can_view_audit",
     "web:jobs": "jiaoyun.core.selectors:can_view_jobs",
-    "exchange:imports": "jiaoyun.exchange.services:can_import",
+    "exchange:imports": "jiaoyun.exchange.permissions:can_import",
     "teachers:ethics": "jiaoyun.teachers.selectors:can_view_ethics",
     "safety:dashboard": "jiaoyun.safety.permissions:can_read",
     "safety:hazards": "jiaoyun.safety.permissions:can_read",

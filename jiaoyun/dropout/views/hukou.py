@@ -11,8 +11,8 @@ from jiaoyun.dropout import selectors
 from jiaoyun.dropout.exchange_kinds import HukouKind
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.views.common import filter_options
+from jiaoyun.exchange.permissions import can_import
 from jiaoyun.exchange.registry import get_kind
-from jiaoyun.exchange.services import can_import
 from jiaoyun.people.choices import PovertyStatus
 from jiaoyun.reports.export import Column
 from jiaoyun.web.lists import list_page

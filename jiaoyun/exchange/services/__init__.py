@@ -7,6 +7,7 @@
 * ``progress``: the progress a running preview or confirm shows on the batch page.
 """
 
+from jiaoyun.exchange.permissions import SYSTEM, Actor
 from jiaoyun.exchange.services.batches import (
     import_confirm,
     import_confirm_start,
@@ -15,7 +16,7 @@ from jiaoyun.exchange.services.batches import (
     import_upload,
     rejects_downloaded,
 )
-from jiaoyun.exchange.services.engine import SYSTEM, Actor, Progress, Rejection, RunResult, can_import, run_import
+from jiaoyun.exchange.services.engine import Progress, Rejection, RunResult, run_import
 from jiaoyun.exchange.services.progress import ConfirmProgress, batch_live_progress, batch_set_progress
 from jiaoyun.exchange.services.storage import PURGED_NOTE, import_files_purge
 
@@ -29,7 +30,6 @@ __all__ = [
     "RunResult",
     "batch_live_progress",
     "batch_set_progress",
-    "can_import",
     "import_confirm",
     "import_confirm_start",
     "import_file",

@@ -16,8 +16,9 @@ from jiaoyun.core.files import allowed_extensions, extension
 from jiaoyun.core.types import User
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.models import ImportBatch, ImportRejection
+from jiaoyun.exchange.permissions import can_import
 from jiaoyun.exchange.registry import Context, get_kind
-from jiaoyun.exchange.services.engine import Actor, Progress, RunResult, as_user, can_import, run_import
+from jiaoyun.exchange.services.engine import Actor, Progress, RunResult, as_user, run_import
 from jiaoyun.exchange.services.storage import store
 
 

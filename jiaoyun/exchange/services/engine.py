@@ -15,37 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.models import AnonymousUser
 
 from jiaoyun.core.audit import audit_record_many
-from jiaoyun.core.choices import AuditAction, Role, Section
+from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import User
 from jiaoyun.exchange import conf
 from jiaoyun.exchange.db import audit_created
 from jiaoyun.exchange.ledger import KeyLedger
+from jiaoyun.exchange.permissions import Actor, _System
 from jiaoyun.exchange.readers import Table, open_table
 from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec
 from jiaoyun.exchange.services.rows import RowChecker, shown
 from jiaoyun.exchange.services.workers import checked_chunks
 
 Progress = Callable[[float], None]
-
-
-class _System:
-    """The actor of ``manage.py import_data`` run without ``--user`` (an operator on the server)."""
-
-    is_authenticated = False
-    username = ""
-
-    def __str__(self) -> str:
-        return "系统（命令行）"
-
-
-SYSTEM = _System()
-
-# Who runs an import: a signed-in user, or the operator of the command line (``SYSTEM``).
-Actor = User | _System
 
 
 def as_user(actor: Actor) -> User | None:
@@ -85,17 +69,6 @@ class RunResult:
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
-
-
-def can_import(user: Actor | AnonymousUser) -> bool:
-    """County-level data managers import registries (read-only roles never do)."""
-    if isinstance(user, _System):
-        return True
-    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.can_write:
-        return False
-    return user.role == Role.COUNTY_ADMIN or (
-        user.role == Role.BUREAU_STAFF and user.section in (Section.BASIC, Section.PERSONNEL)
-    )
 
 
 def _map_headers(kind: Kind, headers: list[str]) -> tuple[list[tuple[Col, int]], list[str]]:
