@@ -8,8 +8,6 @@ deliberately, in the same commit, with the reason.
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -19,145 +17,118 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jiaoyun.core import idcard
+from jiaoyun.core.tests import query_rows as rows
 
 N = 3
 
 # route name → the most queries one request may take (whatever the number of rows). Measured on SQLite and
 # PostgreSQL alike (the counts do not depend on the backend).
 BASELINE: dict[str, int] = {
+    # core, areas, schools
     "web:audit": 8,
     "areas:list": 8,
     "api:area_list": 7,
     "schools:list": 8,
     "api:school_list": 7,
+    # people, exchange
     "people:students": 9,
     "api:student_list": 10,
     "people:teachers": 9,
     "api:teacher_list": 10,
     "exchange:imports": 7,
+    "api:batch_list": 7,
+    # dropout
+    "dropout:children": 10,
     "dropout:ledger": 10,
     "api:list_cases": 9,
+    "dropout:absences": 8,
+    "dropout:responsibles": 11,
+    "dropout:hukou": 10,
+    "dropout:reports": 12,
+    "dropout:bulletins": 7,
+    "api:bulletins": 6,
+    # safety
     "safety:hazards": 8,
     "api:hazards": 7,
-    "api:batch_list": 7,
+    "safety:inspections": 7,
+    "safety:devices": 11,
+    "api:devices": 7,
+    "safety:compliance": 9,
+    "api:compliance": 8,
+    "api:compliance_townships": 8,
+    "safety:risks": 12,
+    # teachers
+    "teachers:dashboard": 15,
+    "api:quotas": 7,
+    "teachers:gaps": 10,
+    "api:gaps": 7,
+    "teachers:rounds": 7,
+    "api:rounds": 6,
+    "teachers:round": 22,
+    "api:round_applications": 12,
+    "teachers:rotation": 12,
+    "api:rotation_moves": 11,
+    "teachers:ethics": 11,
+    "api:ethics_records": 11,
 }
-
-_seq = itertools.count(1)
-
-
-def _place(county: Any) -> dict[str, Any]:
-    """A township, a village, a school and a class of their own for one row."""
-    from jiaoyun.areas.tests.factories import TownshipFactory, VillageFactory
-    from jiaoyun.schools.tests.factories import SchoolClassFactory, SchoolFactory
-
-    n = next(_seq)
-    township = TownshipFactory(parent=county, code=f"530521{n:03d}", name=f"镇{n}")
-    village = VillageFactory(parent=township, code=f"530521{n:03d}001", name=f"村{n}")
-    school = SchoolFactory(township=township, village=village)
-    klass = SchoolClassFactory(school=school, school_year=2021, grade=3)
-    return {"n": n, "township": township, "village": village, "school": school, "class": klass}
-
-
-def _student(county: Any, actor: Any) -> str:
-    return _new_student(county).name
-
-
-def _new_student(county: Any) -> Any:
-    from jiaoyun.people.choices import StudentStatus
-    from jiaoyun.people.tests.factories import StudentFactory
-
-    p = _place(county)
-    return StudentFactory(
-        id_number=idcard.make("530521", dt.date(2014, 3, 1), p["n"]),
-        hukou_village=p["village"],
-        current_school=p["school"],
-        current_class=p["class"],
-        current_grade=3,
-        status=StudentStatus.IN_SCHOOL,
-    )
-
-
-def _case(county: Any, actor: Any) -> str:
-    from jiaoyun.dropout.services import case_open
-
-    student = _new_student(county)
-    case_open(actor=actor, student=student)
-    return student.name
-
-
-def _hazard(county: Any, actor: Any) -> str:
-    from django.utils import timezone
-
-    from jiaoyun.core.tests.factories import UserFactory
-    from jiaoyun.safety.models import Hazard
-
-    school = _place(county)["school"]
-    principal = UserFactory(role="principal", school=school)
-    title = f"{school.name}围墙隐患"
-    Hazard.objects.create(
-        school=school,
-        title=title,
-        responsible=principal,
-        deadline=timezone.localdate(),
-        opened_at=timezone.now(),
-        opened_by=principal,
-    )
-    return title
-
-
-def _teacher(county: Any, actor: Any) -> str:
-    from jiaoyun.people.tests.factories import TeacherFactory
-
-    return TeacherFactory(school=_place(county)["school"]).name
-
-
-def _school(county: Any, actor: Any) -> str:
-    return _place(county)["school"].name
-
-
-def _township(county: Any, actor: Any) -> str:
-    return _place(county)["township"].name
-
-
-def _audit(county: Any, actor: Any) -> str:
-    from jiaoyun.core.audit import audit_record
-    from jiaoyun.core.choices import AuditAction
-
-    school = _place(county)["school"]
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=school, changes={"name": ["甲", "乙"]})
-    return school.name
-
-
-def _batch(county: Any, actor: Any) -> str:
-    from jiaoyun.exchange.models import ImportBatch
-
-    n = next(_seq)
-    ImportBatch.objects.create(kind="students", file_name=f"名册{n}.xlsx", file_sha256=f"{n:064d}", created_by=actor)
-    return f"名册{n}.xlsx"
-
 
 # route name → (persona role, row builder returning a text the list shows for that row, query string)
 CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
-    "web:audit": ("audit_admin", _audit, ""),
-    "areas:list": ("county_admin", _township, ""),
-    "api:area_list": ("county_admin", _township, ""),
-    "schools:list": ("county_admin", _school, ""),
-    "api:school_list": ("county_admin", _school, ""),
-    "people:students": ("county_admin", _student, ""),
-    "api:student_list": ("county_admin", _student, ""),
-    "people:teachers": ("county_admin", _teacher, ""),
-    "api:teacher_list": ("county_admin", _teacher, ""),
-    "exchange:imports": ("county_admin", _batch, ""),
-    "dropout:ledger": ("county_admin", _case, ""),
-    "api:list_cases": ("county_admin", _case, ""),
-    "safety:hazards": ("county_admin", _hazard, ""),
-    "api:hazards": ("county_admin", _hazard, ""),
-    "api:batch_list": ("county_admin", _batch, ""),
+    # core, areas, schools
+    "web:audit": ("audit_admin", rows.audit, ""),
+    "areas:list": ("county_admin", rows.township, ""),
+    "api:area_list": ("county_admin", rows.township, ""),
+    "schools:list": ("county_admin", rows.school, ""),
+    "api:school_list": ("county_admin", rows.school, ""),
+    # people, exchange
+    "people:students": ("county_admin", rows.student, ""),
+    "api:student_list": ("county_admin", rows.student, ""),
+    "people:teachers": ("county_admin", rows.teacher, ""),
+    "api:teacher_list": ("county_admin", rows.teacher, ""),
+    "exchange:imports": ("county_admin", rows.batch, ""),
+    "api:batch_list": ("county_admin", rows.batch, ""),
+    # dropout
+    "dropout:children": ("county_admin", rows.student, ""),
+    "dropout:ledger": ("county_admin", rows.case, ""),
+    "api:list_cases": ("county_admin", rows.case, ""),
+    "dropout:absences": ("county_admin", rows.absence, ""),
+    "dropout:responsibles": ("county_admin", rows.responsible, ""),
+    "dropout:hukou": ("county_admin", rows.hukou, ""),
+    "dropout:reports": ("county_admin", rows.monthly_report, ""),
+    "dropout:bulletins": ("county_admin", rows.bulletin, ""),
+    "api:bulletins": ("county_admin", rows.bulletin_api, ""),
+    # safety
+    "safety:hazards": ("county_admin", rows.hazard, ""),
+    "api:hazards": ("county_admin", rows.hazard, ""),
+    "safety:inspections": ("county_admin", rows.inspection, ""),
+    "safety:devices": ("county_admin", rows.device, ""),
+    "api:devices": ("county_admin", rows.device, ""),
+    "safety:compliance": ("county_admin", rows.compliance, ""),
+    "api:compliance": ("county_admin", rows.compliance, ""),
+    "api:compliance_townships": ("county_admin", rows.compliance_township, ""),
+    "safety:risks": ("county_admin", rows.risk, ""),
+    # teachers
+    "teachers:dashboard": ("county_admin", rows.quota, f"year={rows.YEAR}"),
+    "api:quotas": ("county_admin", rows.quota, f"year={rows.YEAR}"),
+    "teachers:gaps": ("county_admin", rows.subject_gap, f"year={rows.YEAR}"),
+    "api:gaps": ("county_admin", rows.subject_gap, f"year={rows.YEAR}"),
+    "teachers:rounds": ("county_admin", rows.hiring_round, ""),
+    "api:rounds": ("county_admin", rows.hiring_round, ""),
+    "teachers:round": ("county_admin", rows.application, ""),
+    "api:round_applications": ("county_admin", rows.application, ""),
+    "teachers:rotation": ("county_admin", rows.rotation_move, f"year={rows.YEAR}"),
+    "api:rotation_moves": ("county_admin", rows.rotation_move, ""),
+    "teachers:ethics": ("county_admin", rows.ethics_record, ""),
+    "api:ethics_records": ("county_admin", rows.ethics_record, ""),
 }
 
-
-KWARGS = {"dropout:ledger": {"ledger": "suspected"}}
+# URL arguments of a route: a value, or a function giving it once the first rows exist
+KWARGS: dict[str, dict[str, Any]] = {
+    "dropout:ledger": {"ledger": "suspected"},
+    "teachers:round": {"pk": lambda: rows.the_round().pk},
+    "api:round_applications": {"round_id": lambda: rows.the_round().pk},
+    "api:rotation_moves": {"year": rows.YEAR},
+}
 
 
 def _count(client: Any, url: str, shown: str) -> int:
@@ -178,8 +149,9 @@ def test_queries_do_not_grow_with_rows(route, client, county):
     role, build, query = CASES[route]
     user = UserFactory(role=role)
     client.force_login(user)
-    url = reverse(route, kwargs=KWARGS.get(route)) + (f"?{query}" if query else "")
     shown = [build(county, user) for _ in range(N)]
+    kwargs = {k: v() if callable(v) else v for k, v in KWARGS.get(route, {}).items()}
+    url = reverse(route, kwargs=kwargs or None) + (f"?{query}" if query else "")
     client.get(url)  # warm the per-process caches (security policy, content types)
     small = _count(client, url, shown[0])
     shown = [build(county, user) for _ in range(2 * N)]
