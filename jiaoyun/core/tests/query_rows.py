@@ -322,3 +322,41 @@ def ethics_record(county: Any, actor: Any) -> str:
         teacher=t, kind="commendation", date=timezone.localdate(), title=f"{t.name}师德表彰", recorded_by=actor
     )
     return t.name
+
+
+def confirmed_case(county: Any, actor: Any) -> str:
+    """A case verified as a dropout (辍学学生台账)."""
+    from jiaoyun.dropout.models import DropoutCase
+    from jiaoyun.dropout.services import case_open, case_verify
+    from jiaoyun.people.services import enrolment_record
+
+    s = new_student(county)
+    enrolment_record(
+        actor=None, student=s, kind="enrol", date=dt.date(2021, 9, 1), school=s.current_school, grade=3,
+        school_class=s.current_class,
+    )  # fmt: skip
+    case_open(actor=actor, student=s)
+    case_verify(
+        actor=actor,
+        case=DropoutCase.objects.get(student=s),
+        outcome="confirmed_dropout",
+        reason="learning",
+        note="核实",
+    )
+    return s.name
+
+
+# --- learning ----------------------------------------------------------------------------------------------
+
+
+def township_stat(county: Any, actor: Any) -> str:
+    """One township's learning statistics of this week (the county dashboard's unit table)."""
+    from jiaoyun.learning.models import LearningStat
+
+    t = place(county)["township"]
+    today = timezone.localdate()
+    LearningStat.objects.create(
+        level="township", unit_id=t.pk, township=t, period="week", start=today - dt.timedelta(days=today.weekday()),
+        statements=10, learners=5, seconds=3600, completed=3,
+    )  # fmt: skip
+    return t.name

@@ -40,6 +40,8 @@ BASELINE: dict[str, int] = {
     # dropout
     "dropout:children": 10,
     "dropout:ledger": 10,
+    "dropout:ledger#dropouts": 10,
+    "dropout:ledger#all": 10,
     "api:list_cases": 9,
     "dropout:absences": 8,
     "dropout:responsibles": 11,
@@ -70,9 +72,11 @@ BASELINE: dict[str, int] = {
     "api:rotation_moves": 11,
     "teachers:ethics": 11,
     "api:ethics_records": 11,
+    # learning
+    "learning:dashboard": 9,
 }
 
-# route name → (persona role, row builder returning a text the list shows for that row, query string)
+# route name (a "#variant" for another view of the same route) → (persona role, row builder returning a text the list shows for that row, query string)
 CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     # core, areas, schools
     "web:audit": ("audit_admin", rows.audit, ""),
@@ -90,6 +94,8 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     # dropout
     "dropout:children": ("county_admin", rows.student, ""),
     "dropout:ledger": ("county_admin", rows.case, ""),
+    "dropout:ledger#dropouts": ("county_admin", rows.confirmed_case, ""),
+    "dropout:ledger#all": ("county_admin", rows.confirmed_case, ""),
     "api:list_cases": ("county_admin", rows.case, ""),
     "dropout:absences": ("county_admin", rows.absence, ""),
     "dropout:responsibles": ("county_admin", rows.responsible, ""),
@@ -120,11 +126,15 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     "api:rotation_moves": ("county_admin", rows.rotation_move, ""),
     "teachers:ethics": ("county_admin", rows.ethics_record, ""),
     "api:ethics_records": ("county_admin", rows.ethics_record, ""),
+    # learning
+    "learning:dashboard": ("county_admin", rows.township_stat, ""),
 }
 
 # URL arguments of a route: a value, or a function giving it once the first rows exist
 KWARGS: dict[str, dict[str, Any]] = {
     "dropout:ledger": {"ledger": "suspected"},
+    "dropout:ledger#dropouts": {"ledger": "dropouts"},
+    "dropout:ledger#all": {"ledger": "all"},
     "teachers:round": {"pk": lambda: rows.the_round().pk},
     "api:round_applications": {"round_id": lambda: rows.the_round().pk},
     "api:rotation_moves": {"year": rows.YEAR},
@@ -151,7 +161,7 @@ def test_queries_do_not_grow_with_rows(route, client, county):
     client.force_login(user)
     shown = [build(county, user) for _ in range(N)]
     kwargs = {k: v() if callable(v) else v for k, v in KWARGS.get(route, {}).items()}
-    url = reverse(route, kwargs=kwargs or None) + (f"?{query}" if query else "")
+    url = reverse(route.partition("#")[0], kwargs=kwargs or None) + (f"?{query}" if query else "")
     client.get(url)  # warm the per-process caches (security policy, content types)
     small = _count(client, url, shown[0])
     shown = [build(county, user) for _ in range(2 * N)]
