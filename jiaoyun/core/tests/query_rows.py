@@ -360,3 +360,53 @@ def township_stat(county: Any, actor: Any) -> str:
         statements=10, learners=5, seconds=3600, completed=3,
     )  # fmt: skip
     return t.name
+
+
+# --- indicators --------------------------------------------------------------------------------------------
+
+CENSUS = dt.date(2021, 9, 30)  # the census day of the figures the drill-down lists
+
+
+def drill_query(county: Any) -> str:
+    """The drill-down of the county's primary gross enrolment (小学毛入学率), students in school."""
+    return f"code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
+
+
+def drill_student(county: Any, actor: Any) -> str:
+    """A pupil enrolled on 2021-09-01; the figures are recomputed so the drill-down lists them."""
+    from jiaoyun.core.schoolyear import SchoolYear
+    from jiaoyun.indicators.compute import Period
+    from jiaoyun.indicators.services import indicators_compute
+    from jiaoyun.people.services import enrolment_record
+
+    s = new_student(county)
+    enrolment_record(
+        actor=None, student=s, kind="enrol", date=dt.date(2021, 9, 1), school=s.current_school, grade=3,
+        school_class=s.current_class,
+    )  # fmt: skip
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)], codes=["primary_gross"])
+    return s.name
+
+
+def ranked_township(county: Any, actor: Any) -> str:
+    """A township with one pupil counted in the figures (the dashboard's township ranking)."""
+    from jiaoyun.people.models import Student
+
+    return Student.objects.get(name=drill_student(county, actor)).current_school.township.name
+
+
+def counted_pupil(county: Any, actor: Any) -> str:
+    """A pupil counted in the figures; the API lists the indicator (its values are county aggregates)."""
+    drill_student(county, actor)
+    return "primary_gross"
+
+
+def this_month(county: Any) -> str:
+    return f"month={timezone.localdate():%Y-%m}"
+
+
+def hazard_township(county: Any, actor: Any) -> str:
+    """An open hazard; the monthly safety section (平安校园通报) lists its township."""
+    from jiaoyun.safety.models import Hazard
+
+    return Hazard.objects.select_related("school__township").get(title=hazard(county, actor)).school.township.name

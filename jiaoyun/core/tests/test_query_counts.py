@@ -59,6 +59,8 @@ BASELINE: dict[str, int] = {
     "api:compliance": 8,
     "api:compliance_townships": 8,
     "safety:risks": 12,
+    "safety:bulletin": 10,
+    "api:bulletin": 10,
     # teachers
     "teachers:dashboard": 15,
     "api:quotas": 7,
@@ -72,12 +74,16 @@ BASELINE: dict[str, int] = {
     "api:rotation_moves": 11,
     "teachers:ethics": 11,
     "api:ethics_records": 11,
-    # learning
+    # learning, indicators
     "learning:dashboard": 9,
+    "indicators:drill": 14,
+    "indicators:dashboard": 18,
+    "api:indicators_list": 11,
 }
 
-# route name (a "#variant" for another view of the same route) → (persona role, row builder returning a text the list shows for that row, query string)
-CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
+# route name (a "#variant" for another view of the same route) → (persona role, row builder returning a text the
+# list shows for that row, query string or a function of the county giving it)
+CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str]]] = {
     # core, areas, schools
     "web:audit": ("audit_admin", rows.audit, ""),
     "areas:list": ("county_admin", rows.township, ""),
@@ -113,6 +119,8 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     "api:compliance": ("county_admin", rows.compliance, ""),
     "api:compliance_townships": ("county_admin", rows.compliance_township, ""),
     "safety:risks": ("county_admin", rows.risk, ""),
+    "safety:bulletin": ("county_admin", rows.hazard_township, ""),
+    "api:bulletin": ("county_admin", rows.hazard_township, rows.this_month),
     # teachers
     "teachers:dashboard": ("county_admin", rows.quota, f"year={rows.YEAR}"),
     "api:quotas": ("county_admin", rows.quota, f"year={rows.YEAR}"),
@@ -126,17 +134,20 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str]] = {
     "api:rotation_moves": ("county_admin", rows.rotation_move, ""),
     "teachers:ethics": ("county_admin", rows.ethics_record, ""),
     "api:ethics_records": ("county_admin", rows.ethics_record, ""),
-    # learning
+    # learning, indicators
     "learning:dashboard": ("county_admin", rows.township_stat, ""),
+    "indicators:drill": ("county_admin", rows.drill_student, rows.drill_query),
+    "indicators:dashboard": ("county_admin", rows.ranked_township, "year=2021&code=primary_gross"),
+    "api:indicators_list": ("county_admin", rows.counted_pupil, "year=2021&code=primary_gross"),
 }
 
-# URL arguments of a route: a value, or a function giving it once the first rows exist
+# URL arguments of a route: a value, or a function of the county giving it once the first rows exist
 KWARGS: dict[str, dict[str, Any]] = {
     "dropout:ledger": {"ledger": "suspected"},
     "dropout:ledger#dropouts": {"ledger": "dropouts"},
     "dropout:ledger#all": {"ledger": "all"},
-    "teachers:round": {"pk": lambda: rows.the_round().pk},
-    "api:round_applications": {"round_id": lambda: rows.the_round().pk},
+    "teachers:round": {"pk": lambda county: rows.the_round().pk},
+    "api:round_applications": {"round_id": lambda county: rows.the_round().pk},
     "api:rotation_moves": {"year": rows.YEAR},
 }
 
@@ -156,11 +167,12 @@ def _count(client: Any, url: str, shown: str) -> int:
 def test_queries_do_not_grow_with_rows(route, client, county):
     from jiaoyun.core.tests.factories import UserFactory
 
-    role, build, query = CASES[route]
+    role, build, query_of = CASES[route]
     user = UserFactory(role=role)
     client.force_login(user)
     shown = [build(county, user) for _ in range(N)]
-    kwargs = {k: v() if callable(v) else v for k, v in KWARGS.get(route, {}).items()}
+    kwargs = {k: v(county) if callable(v) else v for k, v in KWARGS.get(route, {}).items()}
+    query = query_of(county) if callable(query_of) else query_of
     url = reverse(route.partition("#")[0], kwargs=kwargs or None) + (f"?{query}" if query else "")
     client.get(url)  # warm the per-process caches (security policy, content types)
     small = _count(client, url, shown[0])
