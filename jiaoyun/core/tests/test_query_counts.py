@@ -3,7 +3,8 @@
 For each list the test builds N rows, then 3N rows (each with its own school, class and village, so a missing
 ``select_related`` shows), and asserts that the number of queries of one request does not grow with the rows
 and stays within the recorded baseline below. A change that needs more queries updates ``BASELINE``
-deliberately, in the same commit, with the reason.
+deliberately, in the same commit, with the reason. The row builders are in ``query_rows.py``; every list
+route of the route registry has a case here or a reason in ``NOT_ROW_LISTS``.
 """
 
 from __future__ import annotations
@@ -151,6 +152,35 @@ KWARGS: dict[str, dict[str, Any]] = {
     "api:rotation_moves": {"year": rows.YEAR},
 }
 
+# GET routes of the route registry (``routes.ROUTES``) that name no object yet list no rows of their own, each
+# with the reason; every other such route needs a case above (``test_every_list_route_has_a_case``).
+NOT_ROW_LISTS: dict[str, str] = {
+    "web:home": "the portal: links and the user's own counters",
+    "web:jobs": "the fixed job schedule and one .values() query of the latest 30 tasks (no related rows)",
+    "exchange:upload": "an upload form",
+    "exchange:template": "an empty XLSX template",
+    "exchange:export": "a file download of the roster (the lists above cover its selector)",
+    "indicators:area": "one area's figures (aggregates); its rows are the indicators, a fixed number",
+    "indicators:school": "one school's figures (aggregates); its rows are the indicators, a fixed number",
+    "indicators:references": "the reference tables of the indicator definitions (configuration)",
+    "indicators:export": "a file download of the aggregates the dashboard shows",
+    "indicators:summary_pdf": "a PDF of the aggregates the dashboard shows",
+    "dropout:dashboard": "aggregate counters and charts; the lists it links to have cases",
+    "dropout:bulletin_file": "one archived bulletin file",
+    "safety:dashboard": "aggregate counters and charts; the lists it links to have cases",
+    "safety:inspection_new": "a form",
+    "safety:rules": "the configured compliance rules (a fixed, small table)",
+    "teachers:root": "a redirect to teachers:dashboard",
+    "teachers:standard_edit": "a form of the staffing standard (configuration)",
+    "teachers:county_quota": "a form of the county's quota (configuration)",
+    "teachers:round_create": "a form",
+    "xapi:about": "the xAPI version document",
+    "api:openapi-view": "the API documentation page",
+    "api:api-root": "the API index",
+    "api:stats": "county aggregates of the dropout cases",
+    "api:bulletin_figures": "one archived bulletin's figures",
+}
+
 
 def _count(client: Any, url: str, shown: str) -> int:
     """The queries of one request of ``url``, which must list the row showing ``shown``."""
@@ -184,3 +214,18 @@ def test_queries_do_not_grow_with_rows(route, client, county):
 
 def test_every_list_case_has_a_baseline():
     assert set(CASES) == set(BASELINE)
+
+
+def test_every_list_route_has_a_case():
+    """A new list route (a GET route naming no object) needs a case here, or a line in NOT_ROW_LISTS."""
+    from jiaoyun.core.tests import routes
+
+    methods = routes.api_methods()
+    lists = {
+        name
+        for name, entry in routes.ROUTES.items()
+        if methods.get(name, entry.method) == "GET" and not entry.denies and entry.object_route is not True
+    }
+    covered = {key.partition("#")[0] for key in CASES}
+    assert lists - covered - set(NOT_ROW_LISTS) == set()
+    assert set(NOT_ROW_LISTS) & covered == set()
