@@ -1,28 +1,13 @@
-"""Parsing of list filters taken from query strings: a malformed value matches nothing instead of failing.
-
-``AuditFilter`` is the audit log's FilterSet (``core.filtersets.ListFilterSet``); ``as_int`` is the older
-hand-written parse, kept while lists still use it.
-"""
+"""The audit log's list filters: ``AuditFilter`` (a ``core.filtersets.ListFilterSet``: a malformed value
+selects nothing instead of failing)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import django_filters
 
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.filtersets import ListFilterSet
 from jiaoyun.core.models import AuditEntry
-
-NO_MATCH = -(10**9)  # no id, grade or year has this value
-
-
-def as_int(value: Any) -> int:
-    """``value`` as an int; a malformed value gives NO_MATCH, so the filter selects no rows."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return NO_MATCH
 
 
 class AuditFilter(ListFilterSet):

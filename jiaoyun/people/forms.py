@@ -89,3 +89,17 @@ class EnrolmentEventForm(forms.Form):
         school_field = cast(forms.ModelChoiceField, self.fields["school"])
         school_field.queryset = School.objects.filter(school_q(user), is_active=True).order_by("code")
         school_field.help_text = _("转出、休学、辍学、毕业等可不填，默认为原学校")
+
+
+class RevealForm(forms.Form):
+    """Show a pupil's full number: ``what`` (the ID number unless ``student_no``) and the reason, audited."""
+
+    what = forms.ChoiceField(
+        label="号码", choices=[("id_number", "身份证号"), ("student_no", "全国学籍号")], required=False
+    )
+    reason = forms.CharField(label="查看原因", required=False, strip=True)
+
+    def target(self) -> str:
+        """The number asked for; anything unknown reveals the ID number (whose reveal asks the most)."""
+        self.is_valid()
+        return self.cleaned_data.get("what") or "id_number"

@@ -34,6 +34,7 @@ from jiaoyun.core.selectors import audit_list as select_audit
 from jiaoyun.core.selectors import audit_object_types
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.web.forms import JobRunForm
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 from jiaoyun.web.redirects import safe_next
@@ -181,7 +182,8 @@ def jobs(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied(_("仅系统管理员和县局管理员可查看定时任务"))
     if request.method == "POST":
         try:
-            schedule.job_run_now(actor=request.user, name=request.POST.get("job", ""))
+            form = JobRunForm(request.POST)
+            schedule.job_run_now(actor=request.user, name=form.cleaned_data["job"] if form.is_valid() else "")
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

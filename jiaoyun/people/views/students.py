@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.http import client_ip
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
-from jiaoyun.people.forms import EnrolmentEventForm, StudentCreateForm
+from jiaoyun.people.forms import EnrolmentEventForm, RevealForm, StudentCreateForm
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import enrolment_record, student_admit
 from jiaoyun.people.services import student_reveal_id as service_reveal
@@ -139,16 +140,15 @@ REVEAL_PARTIALS = {"id_number": "people/partials/_id_number.html", "student_no":
 def student_reveal_id(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reveal the full ID number, or with ``what=student_no`` the full 全国学籍号; audited by the service."""
     student = _get_student(request, pk)
-    what = request.POST.get("what", "id_number")
-    if what not in REVEAL_PARTIALS:
-        what = "id_number"
+    form = RevealForm(request.POST)
+    what = form.target()
     template = REVEAL_PARTIALS[what]
     try:
         number = service_reveal(
             actor=request.user,
             student=student,
-            reason=request.POST.get("reason", ""),
-            ip=request.META.get("REMOTE_ADDR"),
+            reason=form.cleaned_data.get("reason", ""),
+            ip=client_ip(request),
             what=what,
         )
     except DomainError as exc:
