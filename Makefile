@@ -20,7 +20,9 @@ BENCH_LRS_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_bench_learning
 ## make demo: set up, migrate, load the synthetic county (once), serve at http://127.0.0.1:8000
 demo: setup migrate demo-data
 	@$(PY) manage.py demo_logins
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@# Without DEBUG, as in production: errors are the platform's own pages. --insecure serves the static files;
+	@# the session cookie goes over plain HTTP on this machine only.
+	SESSION_COOKIE_SECURE=0 $(PY) manage.py runserver --insecure 127.0.0.1:8000
 
 ## make test: set up, lint, type-check, migration check, tests on SQLite and PostgreSQL, browser tests
 test: setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser

@@ -30,3 +30,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # Nothing under MEDIA_ROOT is served by URL, in development or production: every stored file goes through a view
 # that fetches its owner through the scoped selector (see jiaoyun/core/files.py and docs/security/files.md).
+
+# The error pages: Chinese, in the platform's layout (jiaoyun/web/errors.py).
+handler400 = "jiaoyun.web.errors.bad_request"
+handler403 = "jiaoyun.web.errors.permission_denied"
+handler404 = "jiaoyun.web.errors.page_not_found"
+handler500 = "jiaoyun.web.errors.server_error"
