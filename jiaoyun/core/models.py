@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jiaoyun.core.choices import AuditAction, Role, ScopeLevel, Section
 
-ROLE_SCOPE = {
+ROLE_SCOPE: dict[str, str] = {
     Role.COUNTY_ADMIN: ScopeLevel.COUNTY,
     Role.BUREAU_STAFF: ScopeLevel.COUNTY,
     Role.COUNTY_LEADER: ScopeLevel.COUNTY,
@@ -62,7 +62,7 @@ class User(AbstractUser):
     @property
     def scope_level(self) -> str:
         """Fixed by the role alone: the superuser flag gives no data scope (三员分立)."""
-        return ROLE_SCOPE.get(Role(self.role), ScopeLevel.NONE)
+        return ROLE_SCOPE.get(self.role, ScopeLevel.NONE)  # an unknown or empty role: no scope (never an error)
 
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
