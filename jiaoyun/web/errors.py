@@ -23,30 +23,29 @@ def reason(exception: BaseException | None, default: str) -> str:
     return text if CJK.search(text) else default
 
 
+def _page(request: HttpRequest, status: int, title: str, text: str, hint: str = "") -> HttpResponse:
+    return render(request, "errors/error.html", {"title": title, "reason": text, "hint": hint}, status=status)
+
+
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
-    context = {"title": "请求无效", "reason": reason(exception, "请求的内容不完整或格式不对，请返回后重试。")}
-    return render(request, "errors/error.html", context, status=400)
+    return _page(request, 400, "请求无效", reason(exception, "请求的内容不完整或格式不对，请返回后重试。"))
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
-    context = {
-        "title": "无权访问",
-        "reason": reason(exception, "您的角色或数据范围不包括这个页面或操作。"),
-        "hint": "如确需办理，请联系县教育体育局的系统管理员调整您的角色或数据范围。",
-    }
-    return render(request, "errors/error.html", context, status=403)
+    return _page(
+        request, 403, "无权访问", reason(exception, "您的角色或数据范围不包括这个页面或操作。"),
+        "如确需办理，请联系县教育体育局的系统管理员调整您的角色或数据范围。",
+    )  # fmt: skip
 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
-    context = {
-        "title": "页面不存在",
-        "reason": reason(exception, "没有这个页面，或它不在您的数据范围内。"),
-        "hint": "请检查地址，或从左侧菜单进入。",
-    }
-    return render(request, "errors/error.html", context, status=404)
+    return _page(
+        request, 404, "页面不存在", reason(exception, "没有这个页面，或它不在您的数据范围内。"),
+        "请检查地址，或从左侧菜单进入。",
+    )  # fmt: skip
 
 
 @requires_csrf_token
