@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +53,7 @@ def page(browser, live_server, django_db_serialized_rollback, transactional_db):
 @pytest.fixture
 def phone_page(browser, live_server, django_db_serialized_rollback, transactional_db):
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 375, "height": 740}, base_url=live_server.url, is_mobile=True
+        locale="zh-CN", viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()
@@ -86,6 +87,38 @@ def totp_code(username: str) -> str:
     totp = pyotp.TOTP(totp_secret(device))
     step = max(int(time.time()) // totp.interval, device.last_step + 1)
     return totp.generate_otp(step)
+
+
+# Screenshots for review: every run writes them here (desktop and phone width), named by the test.
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).resolve().parent.parent / "var" / "screenshots"))
+
+
+def shoot(page, name: str) -> Path:
+    """Save a full-page screenshot as ``var/screenshots/<name>.png`` and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# axe-core's rules that must pass on every page (WCAG 2.1 A/AA): labels on every input, contrast, names of links and
+# buttons, document language and title, landmarks, ARIA use.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Run axe-core in the page; one readable line per violation (rule, impact, where), empty when the page passes.
+    ``exclude`` lists CSS selectors left out (e.g. a third-party chart canvas)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context: dict | None = {"exclude": [[sel] for sel in exclude]} if exclude else None
+    result = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                                       "resultTypes": ["violations"]})  # fmt: skip
+    lines = []
+    for v in result.response["violations"]:
+        targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {targets}")
+    return lines
 
 
 # The shared county/persona fixtures of the unit tests are available here too.
