@@ -57,7 +57,9 @@ def world(county_admin, county_leader, township_officer, principal, class_teache
         "secadmin": {"role": "security_admin", "is_staff": True, "password_changed_at": timezone.now()},
     }.items():
         UserFactory(username=username, **fields)
-    UserFactory(username="locked", role="principal", school=school_b, locked_until=timezone.now() + dt.timedelta(hours=1))
+    UserFactory(
+        username="locked", role="principal", school=school_b, locked_until=timezone.now() + dt.timedelta(hours=1)
+    )
     LoginFailure.objects.create(username="locked", ip="127.0.0.1")
 
     def pupil(name: str, klass: Any, village: Any, status: str = "in_school") -> Student:
@@ -158,7 +160,9 @@ def test_principal(page, phone_page, world):
     home(page, phone_page, "principal", "principal")
     in_school = Student.objects.filter(current_school=world.hazard.school, status="in_school").count()
     expect(page.get_by_test_id("fig-students")).to_have_text(str(in_school))
-    expect(page.get_by_test_id("fig-teachers")).to_have_text(str(Teacher.objects.filter(school=world.hazard.school).count()))
+    expect(page.get_by_test_id("fig-teachers")).to_have_text(
+        str(Teacher.objects.filter(school=world.hazard.school).count())
+    )
     expect(item(page, "safety.hazard.open").get_by_test_id("todo-due")).to_have_text("已逾期2天")
     follow(page, "safety.hazard.open", f"/safety/hazards/{world.hazard.pk}/")
     expect(page.locator("h1")).to_contain_text("教学楼围墙破损")

@@ -115,7 +115,7 @@ def absence_items(user: User, today: dt.date) -> list[TodoItem]:
     if not scope.class_ids:
         return []
     classes = list(SchoolClass.objects.filter(pk__in=scope.class_ids).order_by("grade", "number"))
-    absent: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    absent: dict[int, list[Any]] = defaultdict(list)
     rows = (
         Absence.objects.filter(date=today, student__current_class_id__in=scope.class_ids)
         .values("student__current_class_id", "student__name", "kind")

@@ -343,3 +343,51 @@ def test_home_queries_do_not_grow_with_rows(role, request, client, school_a, cla
     large = _queries(client, user)
     assert large == small, f"{role}: {small} queries for 3 rows, {large} for 12"
     assert small <= 30, f"{role}: {small} queries"
+
+
+def test_supervision_sees_the_indicators_behind_their_target(county):
+    from jiaoyun.indicators import todo as indicators_todo
+    from jiaoyun.indicators.models import IndicatorValue, Target
+
+    today = WEDNESDAY  # school year 2026
+    for code, value, target in (("primary_net", 99.5, 100.0), ("junior_gross", 99.0, 95.0),
+                                ("dropout_junior", 3.0, 0.5)):  # fmt: skip
+        IndicatorValue.objects.create(code=code, level="county", area=county, school_year=2026, as_of=today,
+                                      value=value, numerator=value, denominator=100, computed_at=timezone.now())  # fmt: skip
+        Target.objects.create(code=code, area=county, school_year=2026, value=target)
+    supervision = UserFactory(role="bureau_staff", section="supervision")
+    items = indicators_todo.section(user=supervision, today=today)
+    assert [(i.title, i.deadline) for i in items] == [
+        ("指标未达标：初中年辍学率", dt.date(2027, 8, 31)),
+        ("指标未达标（临界）：小学净入学率", dt.date(2027, 8, 31)),
+    ]  # junior_gross is met; not met before at risk
+    assert items[0].url == f"{reverse('indicators:dashboard')}?year=2026&code=dropout_junior"
+    assert "现值" in items[1].subject and "目标 100%" in items[1].subject
+    assert indicators_todo.section(user=UserFactory(role="principal"), today=today) == []  # county figures only
+
+
+def test_own_previewed_imports_and_the_principal_scoring_step(principal, school_a, school_b):
+    from jiaoyun.exchange import todo as exchange_todo
+    from jiaoyun.exchange.models import ImportBatch
+    from jiaoyun.people.tests.factories import TeacherFactory
+    from jiaoyun.teachers import todo as teachers_todo
+    from jiaoyun.teachers.models import Application
+
+    other = UserFactory(role="principal", school=school_b)
+    mine = ImportBatch.objects.create(kind="students", file_name="学生名册.xlsx", file_sha256="0" * 64,
+                                      created_by=principal, status="preview", new=3)  # fmt: skip
+    ImportBatch.objects.create(kind="students", file_name="已导入.xlsx", file_sha256="1" * 64, created_by=principal,
+                               status="imported")  # fmt: skip
+    ImportBatch.objects.create(kind="students", file_name="别人的.xlsx", file_sha256="2" * 64, created_by=other,
+                               status="preview")  # fmt: skip
+    items = exchange_todo.mine(user=principal)
+    assert [(i.subject, i.url) for i in items] == [("学生名册.xlsx", reverse("exchange:batch", args=[mine.pk]))]
+
+    scoring = HiringRound.objects.create(year=2026, name="本校参加", status="in_school", effective_date=WEDNESDAY)
+    elsewhere = HiringRound.objects.create(year=2026, name="别校参加", status="in_school", effective_date=WEDNESDAY)
+    Application.objects.create(round=scoring, teacher=TeacherFactory(school=school_a), origin_school=school_a,
+                               subject="chinese")  # fmt: skip
+    Application.objects.create(round=elsewhere, teacher=TeacherFactory(school=school_b), origin_school=school_b,
+                               subject="chinese")  # fmt: skip
+    rounds = teachers_todo.principal(user=principal, today=WEDNESDAY)
+    assert [(i.subject, i.title) for i in rounds] == [("本校参加", "县管校聘：校内竞聘评分")]
