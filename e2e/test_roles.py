@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from e2e.conftest import login, shoot
+from e2e.conftest import axe_violations, login, shoot
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.models import LoginFailure
@@ -90,8 +90,9 @@ def item(page, key: str):
     return page.locator(f'[data-testid=todo-item][data-key="{key}"]').first
 
 
-def home(page, phone_page, username: str, role: str) -> None:
-    """Log in on both widths, wait for the 待办, save the two screenshots (the desktop page stays on the home page)."""
+def home(page, phone_page, username: str, role: str, *, check_a11y: bool = False) -> None:
+    """Log in on both widths, wait for the 待办, save the two screenshots (the desktop page stays on the home page);
+    ``check_a11y``: run axe-core (WCAG 2.1 A/AA) on the desktop page."""
     login(phone_page, username)
     phone_page.goto("/")
     expect(phone_page.get_by_test_id("todo")).to_be_visible()
@@ -102,6 +103,8 @@ def home(page, phone_page, username: str, role: str) -> None:
     page.goto("/")
     expect(page.get_by_test_id("todo")).to_be_visible()
     shoot(page, f"home-{role}-desktop")
+    if check_a11y:
+        assert axe_violations(page) == [], role
 
 
 def follow(page, key: str, url_part: str) -> None:
@@ -110,7 +113,7 @@ def follow(page, key: str, url_part: str) -> None:
 
 
 def test_class_teacher(page, phone_page, world):
-    home(page, phone_page, "class_teacher", "class-teacher")
+    home(page, phone_page, "class_teacher", "class-teacher", check_a11y=True)
     absent = Absence.objects.filter(date=world.today, student__current_class__in=[world.case.school_class_id])
     entry = item(page, "dropout.absent_today")
     expect(entry.get_by_test_id("todo-count")).to_have_text(str(absent.count()))
@@ -157,7 +160,7 @@ def test_township_gov(page, phone_page, world):
 
 
 def test_principal(page, phone_page, world):
-    home(page, phone_page, "principal", "principal")
+    home(page, phone_page, "principal", "principal", check_a11y=True)
     in_school = Student.objects.filter(current_school=world.hazard.school, status="in_school").count()
     expect(page.get_by_test_id("fig-students")).to_have_text(str(in_school))
     expect(page.get_by_test_id("fig-teachers")).to_have_text(
@@ -214,7 +217,7 @@ def test_county_view_with_strip(page, phone_page, world, username):
 
 
 def test_auditor(page, phone_page, world):
-    home(page, phone_page, "auditor", "auditor")
+    home(page, phone_page, "auditor", "auditor", check_a11y=True)
     reveals = item(page, "audit.reveal")
     from jiaoyun.core.models import AuditEntry
 
