@@ -143,7 +143,8 @@ def _township(page, phone_page, world, username: str, role: str) -> None:
     expect(item(page, "safety.offline").get_by_test_id("todo-count")).to_have_text("1")
     expect(item(page, "dropout.case.returning").get_by_test_id("todo-due")).to_have_text("已逾期3天")
     expect(page.get_by_test_id("todo")).not_to_contain_text("老麦乡厕所漏水")  # another township's
-    expect(page.get_by_test_id("todo-item").first).to_have_class("todo-item is-overdue")
+    expect(page.get_by_test_id("todo-item").first).to_have_attribute("data-key", "dropout.overdue")  # summaries first
+    expect(page.locator(".todo-item.is-overdue").first).to_contain_text("杨小勇")  # then the longest overdue
 
 
 def test_township_officer(page, phone_page, world):

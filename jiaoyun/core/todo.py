@@ -39,6 +39,8 @@ class TodoItem:
     deadline: dt.date | None = None
     note: str = ""
     today: dt.date = field(default_factory=timezone.localdate)
+    # -1: listed first (today's own items and the summaries of what is overdue); 1: listed last (the "rest" links)
+    order: int = 0
 
     @property
     def days_left(self) -> int | None:
@@ -73,15 +75,15 @@ class TodoItem:
 
 
 def ordered(items: Iterable[TodoItem]) -> list[TodoItem]:
-    """Overdue first (the longest overdue first), then by deadline, then the items without one, each group in the
-    order the providers gave."""
+    """The pinned items (``order`` -1) first; then by deadline, so the overdue first (the longest overdue first);
+    then the items without a deadline; the "rest" links (``order`` 1) last; ties in the order the providers gave."""
     listed = list(items)
     position = {id(item): n for n, item in enumerate(listed)}
 
-    def key(item: TodoItem) -> tuple[int, dt.date, int]:
+    def key(item: TodoItem) -> tuple[int, int, dt.date, int]:
         if item.deadline is None:
-            return (1, dt.date.max, position[id(item)])
-        return (0, item.deadline, position[id(item)])
+            return (item.order, 1, dt.date.max, position[id(item)])
+        return (item.order, 0, item.deadline, position[id(item)])
 
     return sorted(listed, key=key)
 
@@ -92,11 +94,11 @@ def with_query(url: str, **params: object) -> str:
     return f"{url}?{query}" if query else url
 
 
-def names(values: Iterable[str], limit: int = 5) -> str:
-    """Up to ``limit`` names joined with 、 and 等N人 when there are more."""
+def names(values: Iterable[str], limit: int = 5, unit: str = "人") -> str:
+    """Up to ``limit`` names joined with 、 and 等N人 (or another ``unit``: 所 for schools) when there are more."""
     listed = [v for v in values if v]
     shown = "、".join(listed[:limit])
-    return f"{shown}等{len(listed)}人" if len(listed) > limit else shown
+    return f"{shown}等{len(listed)}{unit}" if len(listed) > limit else shown
 
 
 # ---------------------------------------------------------------- the core module's providers

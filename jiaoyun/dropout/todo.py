@@ -91,7 +91,7 @@ def case_items(user: User, today: dt.date, *, limit: int = CASE_LIMIT) -> list[T
                               today=today))  # fmt: skip
     if total > limit:
         items.append(TodoItem(key="dropout.more", title="其余待办案件", count=total - limit, module=MODULE,
-                              url=reverse("dropout:ledger", args=["all"]), today=today))  # fmt: skip
+                              url=reverse("dropout:ledger", args=["all"]), today=today, order=1))  # fmt: skip
     return items
 
 
@@ -103,7 +103,7 @@ def overdue_count(user: User, today: dt.date) -> TodoItem | None:
         return None
     return TodoItem(key="dropout.overdue", title="劝返步骤逾期的案件", count=n, module=MODULE,
                     url=with_query(reverse("dropout:ledger", args=["all"]), overdue=1),
-                    note="逾期步骤将逐级上报", today=today)  # fmt: skip
+                    note="逾期步骤将逐级上报", today=today, order=-1)  # fmt: skip
 
 
 def absence_items(user: User, today: dt.date) -> list[TodoItem]:
@@ -133,11 +133,11 @@ def absence_items(user: User, today: dt.date) -> list[TodoItem]:
             note = f"其中无故缺勤{unexcused}人，请当天联系家长" if unexcused else "均已请假"
             items.append(TodoItem(key="dropout.absent_today", title=f"{klass}今日缺勤", count=len(listed),
                                   subject=names(r["student__name"] for r in listed), url=url, module=MODULE,
-                                  note=note, today=today))  # fmt: skip
+                                  note=note, today=today, order=-1))  # fmt: skip
         elif today.weekday() < 5:
             items.append(TodoItem(key="dropout.absence_entry", title="登记今日缺勤", subject=str(klass), url=url,
                                   deadline=today, module=MODULE, note="今日尚未登记本班缺勤；全班到校则无需登记",
-                                  today=today))  # fmt: skip
+                                  today=today, order=-1))  # fmt: skip
     return items
 
 
@@ -161,7 +161,7 @@ def report_items(user: User, today: dt.date) -> list[TodoItem]:
         return []
     due = today.replace(day=REPORT_DUE_DAY)
     return [TodoItem(key="dropout.monthly_report", title=f"{month.month}月控辍保学月报告未提交", count=len(missing),
-                     subject=names(missing, limit=3), deadline=due, module=MODULE,
+                     subject=names(missing, limit=3, unit="所"), deadline=due, module=MODULE,
                      url=with_query(reverse("dropout:reports"), month=f"{month:%Y-%m}"), today=today)]  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def hazard_items(user: User, today: dt.date, *, limit: int = HAZARD_LIMIT) -> li
                               note=f"{h.get_severity_display()}隐患", today=today))  # fmt: skip
     if total > limit:
         items.append(TodoItem(key="safety.more", title="其余未整改隐患", count=total - limit, module=MODULE,
-                              url=with_query(reverse("safety:hazards"), status=ACTIVE), today=today))  # fmt: skip
+                              url=with_query(reverse("safety:hazards"), status=ACTIVE), today=today, order=1))  # fmt: skip
     return items
 
 
@@ -60,7 +60,7 @@ def count_items(user: User, today: dt.date, *, overdue: bool = True) -> list[Tod
     if overdue and n["overdue"]:
         items.append(TodoItem(key="safety.overdue", title="逾期未整改的隐患", count=n["overdue"], module=MODULE,
                               url=with_query(reverse("safety:hazards"), overdue=1), note="逾期隐患逐级升级督办",
-                              today=today))  # fmt: skip
+                              today=today, order=-1))  # fmt: skip
     if n["offline"]:
         items.append(TodoItem(key="safety.offline", title="安防设备离线", count=n["offline"], module=MODULE,
                               url=with_query(reverse("safety:devices"), online=0), note="联系学校检修、恢复联网",
@@ -91,7 +91,7 @@ def inspection_items(user: User, today: dt.date) -> list[TodoItem]:
     if not missing:
         return []
     return [TodoItem(key="safety.inspection", title=f"{today.month}月安全检查未开展", count=len(missing),
-                     subject=names(missing, limit=3), deadline=month_end(today), module=MODULE,
+                     subject=names(missing, limit=3, unit="所"), deadline=month_end(today), module=MODULE,
                      url=reverse("safety:inspection_new"), note="每校每月至少一次校园安全检查",
                      today=today)]  # fmt: skip
 

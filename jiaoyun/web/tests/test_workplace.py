@@ -74,6 +74,9 @@ def test_deadline_in_words_and_overdue_first():
         "已逾期3天", "今天到期", "还剩2天", "12月20日前", ""]  # fmt: skip
     assert late.overdue and not due.overdue and late.tone == "red" and soon.tone == "amber" and later.tone == ""
     assert keys(ordered([none, later, soon, late, due])) == ["a", "b", "c", "d", "e"]
+    pinned = TodoItem(key="p", title="己", url="/", order=-1, today=today)
+    rest = TodoItem(key="r", title="庚", url="/", order=1, today=today)
+    assert keys(ordered([rest, none, late, pinned])) == ["p", "a", "e", "r"]
 
 
 # ---------------------------------------------------------------- class teacher
@@ -191,7 +194,9 @@ def test_township_cases_by_deadline_reports_hazards_and_devices(
     assert by_key["safety.overdue"].count == 1 and by_key["safety.offline"].count == 1
     assert [i.subject for i in items if i.key == "safety.hazard.open"] == [f"{school_a.name}：教学楼栏杆松动"]
     assert all("外乡" not in i.subject for i in items)
-    assert items[0].overdue  # overdue first
+    assert keys(items[:2]) == ["dropout.overdue", "safety.overdue"]  # the summaries of what is overdue first
+    dated = [i for i in items if i.deadline]
+    assert dated[0].overdue and dated[0].url == reverse("dropout:case", args=[late.pk])  # then the longest overdue
 
 
 def test_township_gov_has_the_township_workplace(client, township_a, school_a):
