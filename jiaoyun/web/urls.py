@@ -1,11 +1,12 @@
 from django.urls import path
 
 from jiaoyun.web import views
+from jiaoyun.web.workplace import views as workplace
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", workplace.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("login/totp/", views.login_totp, name="login_totp"),
     path("logout/", views.logout_view, name="logout"),

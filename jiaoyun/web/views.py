@@ -38,7 +38,6 @@ from jiaoyun.web.forms import JobRunForm
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 from jiaoyun.web.redirects import safe_next
-from jiaoyun.web.selectors import home_figures
 
 PENDING_SECONDS = 300  # the TOTP step must follow the password within five minutes
 PENDING_TRIES = 5
@@ -140,20 +139,6 @@ def password_change_view(request: AuthedRequest) -> HttpResponse:
 def logout_view(request: AuthedRequest) -> HttpResponse:
     logout(request)  # audited by the user_logged_out receiver
     return redirect(settings.LOGOUT_REDIRECT_URL)
-
-
-def home(request: AuthedRequest) -> HttpResponse:
-    context = {"figures": home_figures(user=request.user), "headline": _home_headline(request)}
-    return render(request, "web/home.html", context)
-
-
-def _home_headline(request: AuthedRequest) -> object:
-    """The work-plan targets block, provided by the indicators module when installed."""
-    try:
-        from jiaoyun.indicators.selectors import home_headline
-    except ImportError:
-        return None
-    return home_headline(user=request.user)
 
 
 # The audit log shows personal fields masked, to every reader (jiaoyun.core.audit_mask).

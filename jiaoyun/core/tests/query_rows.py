@@ -194,6 +194,16 @@ def hazard(county: Any, actor: Any) -> str:
     return title
 
 
+def overdue_hazard(county: Any, actor: Any) -> str:
+    """A hazard past its deadline: the home page's 待办 strip counts it (the county view)."""
+    import datetime as dt
+
+    from jiaoyun.safety.models import Hazard
+
+    Hazard.objects.filter(title=hazard(county, actor)).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    return "逾期未整改的隐患"
+
+
 def inspection(county: Any, actor: Any) -> str:
     from jiaoyun.safety.models import Canteen, ChecklistTemplate, Inspection
 

@@ -328,7 +328,7 @@ def test_password_max_age_zero_means_never(client, secadmin, principal):
     login(client, "principal")
     home = client.get(reverse("web:home"))
     assert home.status_code == 200  # an expired password would redirect to the password change page
-    assert "web/home.html" in [t.name for t in home.templates]
+    assert "web/workplace/home.html" in [t.name for t in home.templates]  # the principal's own home page
 
 
 def test_createsuperuser_validates_the_password(db, monkeypatch):
