@@ -30,9 +30,9 @@ def page_numbers(number: int, count: int, *, edge: int = 1, around: int = 2) -> 
     if count <= 0:
         return []
     shown = sorted(
-        {n for n in range(1, edge + 1)}
-        | {n for n in range(count - edge + 1, count + 1)}
-        | {n for n in range(number - around, number + around + 1)}
+        set(range(1, edge + 1))
+        | set(range(count - edge + 1, count + 1))
+        | set(range(number - around, number + around + 1))
     )
     shown = [n for n in shown if 1 <= n <= count]
     out: list[int | None] = []

@@ -6,6 +6,7 @@ from django import template
 from django.http import QueryDict
 
 from jiaoyun.core.choices import ScopeLevel
+from jiaoyun.web import charts
 from jiaoyun.web.paging import hidden_filters, page_numbers
 from jiaoyun.web.subnav import tabs
 
@@ -55,3 +56,9 @@ def pager_hidden(context: template.Context) -> list[tuple[str, str]]:
 def subnav(context: template.Context, module: str) -> dict[str, Any]:
     """The module's tabs (``jiaoyun.web.subnav.MODULES``), the current one marked with aria-current."""
     return tabs(module, context["request"])
+
+
+@register.filter
+def chart_height(option: dict[str, Any]) -> int:
+    """The px height of a chart's box for its option (``jiaoyun.web.charts.chart_height``)."""
+    return charts.chart_height(option)
