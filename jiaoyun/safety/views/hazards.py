@@ -15,7 +15,7 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import HazardStatus, Level, Severity
-from jiaoyun.safety.filters import ACTIVE
+from jiaoyun.safety.filters import ACTIVE, hazard_is_overdue
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
 from jiaoyun.safety.views._common import Action, act, require_read
@@ -80,7 +80,7 @@ def hazard(request: AuthedRequest, hazard_id: int) -> HttpResponse:
         "verify_form": bound.get("verify") or VerifyForm(),
         "can_manage": can_manage(request.user, h.school),
         "is_responsible": request.user.pk == h.responsible_id,
-        "overdue": h.status in selectors.UNFIXED_STATES and h.deadline < timezone.localdate(),
+        "overdue": hazard_is_overdue(h),
     }
     return render_page(request, "safety/hazard.html", context)
 
