@@ -88,7 +88,10 @@ def test_dashboard_card_ledger_and_bulletin_show_the_same_number_today(world, cl
     assert this_month["totals"]["still_out"] == expected
     # The card says what it counts and for which day, and links to exactly that list.
     assert "?still_out=1" in dashboard
-    assert f"截至{timezone.localdate():%Y年}{timezone.localdate().month}月{timezone.localdate().day}日已核实确认" in dashboard
+    assert (
+        f"截至{timezone.localdate():%Y年}{timezone.localdate().month}月{timezone.localdate().day}日已核实确认"
+        in dashboard
+    )
 
 
 def test_registry_dropouts_are_a_different_labelled_figure(world, county_admin, township_officer):
