@@ -34,25 +34,30 @@ OPEN_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED, HazardStatus.VERIFIED]
 UNFIXED_STATES = [HazardStatus.OPEN, HazardStatus.RECTIFIED]
 
 
-def hazards_overdue(hazards: QuerySet[Hazard], *, on: dt.date | None = None) -> QuerySet[Hazard]:
-    """The hazards of ``hazards`` that are 逾期未整改 at the end of day ``on`` (default today; a later day counts as
-    today): found by then, their 整改期限 before ``on``, and in 待整改 or 已整改待复查 at the end of that day.
+def with_state_on(hazards: QuerySet[Hazard], on: dt.date | None = None) -> tuple[QuerySet[Hazard], Q]:
+    """``hazards`` ready to be counted as of the end of day ``on`` (default today; a later day counts as today),
+    and the ``Q`` of the overdue ones among them (usable in ``filter`` or in ``Count(filter=...)``).
 
-    The one definition of an overdue hazard (docs/figures.md): the dashboard card and chart, the list's
-    ``overdue=1``, the monthly bulletin's 月末逾期未整改 (``on`` = the month's last day) and ``hazards_overdue_count``
-    use it. Today the state is the hazard's status; for a past day it is the state its last 处置记录 up to the end
-    of that day moved it to (待整改 before any)."""
+    The one definition of an overdue hazard (逾期未整改, docs/figures.md): found by the end of the day, its 整改期限
+    before the day, and in 待整改 or 已整改待复查 at the end of it. Today the state is the hazard's status; for a
+    past day it is the state its last 处置记录 up to the end of that day moved it to (待整改 before any), annotated
+    as ``state_on``."""
     today = timezone.localdate()
     on = min(on or today, today)
     if on == today:
-        return hazards.filter(status__in=UNFIXED_STATES, deadline__lt=on)
+        return hazards, Q(status__in=UNFIXED_STATES, deadline__lt=on)
     end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
     state = HazardEvent.objects.filter(hazard=OuterRef("pk"), at__lt=end).order_by("-at", "-id").values("to_status")[:1]
-    return (
-        hazards.filter(opened_at__lt=end, deadline__lt=on)
-        .annotate(state_on=Coalesce(Subquery(state), Value(HazardStatus.OPEN)))
-        .filter(state_on__in=UNFIXED_STATES)
-    )
+    annotated = hazards.annotate(state_on=Coalesce(Subquery(state), Value(HazardStatus.OPEN)))
+    return annotated, Q(opened_at__lt=end, deadline__lt=on, state_on__in=UNFIXED_STATES)
+
+
+def hazards_overdue(hazards: QuerySet[Hazard], *, on: dt.date | None = None) -> QuerySet[Hazard]:
+    """The hazards of ``hazards`` that are 逾期未整改 at the end of day ``on`` (``with_state_on``): the dashboard
+    card and chart, the list's ``overdue=1``, the monthly bulletin's 月末逾期未整改 (``on`` = the month's last day)
+    and ``hazards_overdue_count`` count with it."""
+    annotated, overdue = with_state_on(hazards, on)
+    return annotated.filter(overdue)
 
 
 def hazard_is_overdue(hazard: Hazard, today: dt.date | None = None) -> bool:

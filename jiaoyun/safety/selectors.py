@@ -25,6 +25,7 @@ from jiaoyun.safety.filters import (
     InspectionFilterSet,
     RiskFilterSet,
     hazards_overdue,
+    with_state_on,
 )
 from jiaoyun.safety.models import (
     Canteen,
@@ -445,18 +446,16 @@ def bulletin_section(*, month: dt.date) -> dict[str, Any]:
         .values("school__township_id")
         .annotate(total=Count("id"), ok=Count("id", filter=Q(compliant=True)))
     }
+    # 月末逾期未整改: the one definition (with_state_on) on the month's last day (today for the current month).
+    counted, overdue = with_state_on(Hazard.objects.all(), last)
     hz = {
-        r["school__township_id"]: {**r, "overdue": 0}
-        for r in Hazard.objects.values("school__township_id").annotate(
+        r["school__township_id"]: r
+        for r in counted.values("school__township_id").annotate(
             opened=Count("id", filter=Q(opened_at__gte=start, opened_at__lt=end)),
             closed=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+            overdue=Count("id", filter=overdue),
         )
     }
-    # 月末逾期未整改: the one definition (hazards_overdue) on the month's last day (today for the current month).
-    for r in (
-        hazards_overdue(Hazard.objects.all(), on=last).order_by().values("school__township_id").annotate(n=Count("id"))
-    ):
-        hz.setdefault(r["school__township_id"], {"opened": 0, "closed": 0})["overdue"] = r["n"]
     dev = {
         r["school__township_id"]: r["n"]
         for r in Device.objects.filter(is_active=True, is_online=False)
