@@ -37,12 +37,11 @@ def page_numbers(number: int, count: int, *, edge: int = 1, around: int = 2) -> 
     shown = [n for n in shown if 1 <= n <= count]
     out: list[int | None] = []
     for n in shown:
-        if out and out[-1] is not None:
-            prev = out[-1]
-            if n - prev == 2:
-                out.append(prev + 1)
-            elif n - prev > 2:
-                out.append(GAP)
+        prev = out[-1] if out else None
+        if prev is not None and n - prev == 2:
+            out.append(prev + 1)
+        elif prev is not None and n - prev > 2:
+            out.append(GAP)
         out.append(n)
     return out
 
