@@ -251,10 +251,10 @@ def chart_height(option: Option, *, default: int = 320) -> int:
 def pie_chart(items: Iterable[tuple[str, Number]], *, radius: str | tuple[str, str] = "60%") -> Option:
     """A pie (or, with a pair of radii, a ring) of ``(label, value)`` items, the largest first; no item (or only
     zeros) gives ``empty_chart()``."""
-    data = [{"name": label, "value": value} for label, value in items if value]
-    if not data:
+    kept = sorted(((label, value) for label, value in items if value), key=lambda item: -(item[1] or 0))
+    if not kept:
         return empty_chart()
-    data.sort(key=lambda d: -(d["value"] or 0))
+    data = [{"name": label, "value": value} for label, value in kept]
     return {
         "tooltip": {"trigger": "item", "confine": True},
         "series": [

@@ -56,7 +56,7 @@ def dashboard(*, user: User, as_of: dt.date | None = None) -> dict[str, Any]:
         "overdue": sum(totals["overdue"].values()),
     }
     returned_states = (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING, CaseStatus.CLOSED)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": n,
             "pending": by_township[n].get(CaseStatus.PENDING, 0),
