@@ -42,7 +42,7 @@ def test_student_list_on_a_phone(phone_page, township_officer, students):  # noq
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 380
     # The navigation opens from the menu button.
     phone_page.get_by_role("button", name="菜单").click()
-    assert phone_page.get_by_role("link", name="学校", exact=True).is_visible()
+    assert phone_page.locator(".sidebar").get_by_role("link", name="学校", exact=True).is_visible()
 
 
 def test_enrolment_event_form_shows_the_refusal_next_to_the_field(page, principal, student_a):  # noqa: F811

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jiaoyun.core.filtersets import ListFilterSet
-from jiaoyun.dropout.choices import LEDGERS, CaseStatus, SpecialGroup
+from jiaoyun.dropout.choices import CONFIRMED_STATUSES, LEDGERS, OUTCOME_STATUS, CaseStatus, SpecialGroup
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, ResponsiblePerson, SchoolMonthlyReport
 from jiaoyun.people.models import Student
 from jiaoyun.schools.models import School
@@ -97,6 +97,21 @@ def overdue_q(as_of: dt.date) -> Q:
     )
 
 
+def still_out_q(on: dt.date) -> Q:
+    """仍未返校 on ``on``: cases confirmed as 辍学/失学 by ``on`` (核实日期 on or before it, with a conclusion that
+    calls for 劝返: not one of the 不需劝返 conclusions) and neither returned or placed (复学/安置日期) nor closed
+    (销号日期) by then. The one definition of "current dropouts" (docs/figures.md): the 控辍保学 dashboard card, the
+    辍学学生台账 ``still_out=1``, the monthly bulletin's 月末仍未返校 (``on`` = the month's last day) and
+    ``dropout.selectors.current_dropouts_count`` all count with it."""
+    no_return = [outcome for outcome, status in OUTCOME_STATUS.items() if status != CaseStatus.VERIFIED]
+    return (
+        Q(status__in=CONFIRMED_STATUSES, verified_on__lte=on)
+        & ~Q(outcome__in=no_return)
+        & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+        & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    )
+
+
 class CaseFilter(LenientFilterSet):
     """The case ledgers (page and ``GET /api/dropout/cases``)."""
 
@@ -111,6 +126,7 @@ class CaseFilter(LenientFilterSet):
     group = django_filters.CharFilter(method="filter_group", strip=False)
     stage = RawFilter(method="filter_stage")
     overdue = RawFilter(method="filter_overdue")
+    still_out = RawFilter(method="filter_still_out")
 
     class Meta:
         model = DropoutCase
@@ -143,6 +159,11 @@ class CaseFilter(LenientFilterSet):
         if value not in TRUE_VALUES:
             return qs
         return qs.filter(overdue_q(self.as_of or timezone.localdate())).distinct()
+
+    def filter_still_out(self, qs: QuerySet[DropoutCase], name: str, value: Any) -> QuerySet[DropoutCase]:
+        if value not in TRUE_VALUES:
+            return qs
+        return qs.filter(still_out_q(self.as_of or timezone.localdate()))
 
 
 class ChildFilter(LenientFilterSet):

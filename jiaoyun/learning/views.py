@@ -16,6 +16,7 @@ from jiaoyun.learning import selectors
 from jiaoyun.learning.forms import WindowForm
 from jiaoyun.learning.models import LearningStat
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.web.charts import empty_chart
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -50,12 +51,18 @@ def _window(request: AuthedRequest) -> tuple[int, dt.date, dt.date]:
 
 
 def _trend_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Weekly trend (weeks are ordinal); two value axes: counts and hours from 0, rates 0–100 %."""
+    if not points:
+        return empty_chart()
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["活跃学生", "学习时长（小时）", "平均得分率（%）", "课堂记录占比（%）"]},
         "grid": {"left": 48, "right": 48, "bottom": 30},
         "xAxis": {"type": "category", "data": [p["start"].strftime("%m-%d") for p in points]},
-        "yAxis": [{"type": "value"}, {"type": "value", "max": 100}],
+        "yAxis": [
+            {"type": "value", "min": 0},
+            {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        ],
         "series": [
             {"name": "活跃学生", "type": "bar", "data": [p["learners"] for p in points]},
             {"name": "学习时长（小时）", "type": "line", "data": [p["hours"] for p in points]},

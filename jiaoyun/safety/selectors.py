@@ -19,12 +19,13 @@ from jiaoyun.core.types import User
 from jiaoyun.safety.choices import SixT, TemplateKind
 from jiaoyun.safety.filters import (
     OPEN_STATES,
-    UNFIXED_STATES,
     ComplianceFilterSet,
     DeviceFilterSet,
     HazardFilterSet,
     InspectionFilterSet,
     RiskFilterSet,
+    hazards_overdue,
+    with_state_on,
 )
 from jiaoyun.safety.models import (
     Canteen,
@@ -365,17 +366,34 @@ def canteen_scores(*, user: User, since: dt.date) -> list[dict[str, Any]]:
     return sorted(by_name.values(), key=lambda r: (r["sort"], r["township"]))
 
 
+def hazards_overdue_count(user: User, *, on: dt.date | None = None) -> int:
+    """Overdue hazards (``hazards_overdue``) of the schools whose safety data ``user`` may read, on ``on``.
+
+    The home page's 逾期隐患 figure should call this one."""
+    return hazards_overdue(Hazard.objects.filter(schools_q(user, prefix="school__")), on=on).count()
+
+
 def hazard_counts_by_township(*, user: User, today: dt.date) -> list[dict[str, Any]]:
+    """未销号 and 逾期未整改 (``hazards_overdue``) hazards per township, in the township order."""
+    mine = Hazard.objects.filter(schools_q(user, prefix="school__"))
+    overdue = {
+        r["school__township_id"]: r["n"]
+        for r in hazards_overdue(mine, on=today).order_by().values("school__township_id").annotate(n=Count("id"))
+    }
     rows = (
-        Hazard.objects.filter(schools_q(user, prefix="school__"), status__in=OPEN_STATES)
-        .values("school__township__name", "school__township__sort")
-        .annotate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(status__in=UNFIXED_STATES, deadline__lt=today)),
-        )
+        mine.filter(status__in=OPEN_STATES)
+        .values("school__township_id", "school__township__name", "school__township__sort")
+        .annotate(open=Count("id"))
         .order_by("school__township__sort", "school__township__name")
     )
-    return [{"township": r["school__township__name"], "open": r["open"], "overdue": r["overdue"]} for r in rows]
+    return [
+        {
+            "township": r["school__township__name"],
+            "open": r["open"],
+            "overdue": overdue.get(r["school__township_id"], 0),
+        }
+        for r in rows
+    ]
 
 
 def dashboard(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
@@ -413,7 +431,8 @@ def bulletin_section(*, month: dt.date) -> dict[str, Any]:
     The result holds only JSON values (dates as ISO strings), so the bulletin can archive it as is.
 
     Compliance is read from the last snapshot on or before the month's end; hazards opened and closed
-    are counted within the month; overdue = unfixed at month end with a deadline before it; offline
+    are counted within the month; overdue = ``hazards_overdue`` on the month's last day (today for the current
+    month): 待整改 or 已整改待复查 then, with a deadline before it; offline
     devices are the devices currently flagged offline.
     """
     first, last = _month_bounds(month)
@@ -427,15 +446,14 @@ def bulletin_section(*, month: dt.date) -> dict[str, Any]:
         .values("school__township_id")
         .annotate(total=Count("id"), ok=Count("id", filter=Q(compliant=True)))
     }
+    # 月末逾期未整改: the one definition (with_state_on) on the month's last day (today for the current month).
+    counted, overdue = with_state_on(Hazard.objects.all(), last)
     hz = {
         r["school__township_id"]: r
-        for r in Hazard.objects.values("school__township_id").annotate(
+        for r in counted.values("school__township_id").annotate(
             opened=Count("id", filter=Q(opened_at__gte=start, opened_at__lt=end)),
             closed=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-            overdue=Count(
-                "id",
-                filter=Q(opened_at__lt=end, deadline__lt=last) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)),
-            ),
+            overdue=Count("id", filter=overdue),
         )
     }
     dev = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from ninja.errors import HttpError
 
 from jiaoyun.reports.export import Column, export_response, wants_export
@@ -22,6 +22,20 @@ from jiaoyun.web.paging import paginate
 
 EXPORT_CHUNK = 2000
 T = TypeVar("T")
+ALL = "all"  # the value of a list's "全部" choice where the list has a default (``with_default``)
+
+
+def with_default(query: QueryDict, name: str, default: str) -> QueryDict:
+    """The list's filters with ``name`` set to ``default`` when the query does not name it (the list's default
+    view, e.g. the students in school); ``name=all`` removes it (every row). The page, its pager links and its
+    export all read these filters, so what is counted is what is shown."""
+    effective = query.copy()
+    value = effective.get(name)
+    if value is None:
+        effective[name] = default
+    elif value == ALL:
+        effective.pop(name)
+    return effective
 
 
 @dataclass(frozen=True)

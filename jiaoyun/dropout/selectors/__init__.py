@@ -15,6 +15,7 @@ from jiaoyun.dropout.selectors.cases import (
     match_runs,
 )
 from jiaoyun.dropout.selectors.dashboard import dashboard
+from jiaoyun.dropout.selectors.figures import current_dropouts_count, dropped_status_count, overdue_cases_count
 from jiaoyun.dropout.selectors.reports import (
     REPORTING_KINDS,
     bulletin_get,
@@ -47,8 +48,10 @@ __all__ = [
     "case_timeline",
     "case_todo",
     "class_students",
+    "current_dropouts_count",
     "dashboard",
     "document_get",
+    "dropped_status_count",
     "evidence_get",
     "filter_places",
     "group_q",
@@ -58,6 +61,7 @@ __all__ = [
     "match_runs",
     "monthly_report_list",
     "monthly_report_missing",
+    "overdue_cases_count",
     "responsible_list",
     "responsible_place_get",
     "responsible_places",

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, Reason
-from jiaoyun.dropout.filters import overdue_q
+from jiaoyun.dropout.filters import overdue_q, still_out_q
 from jiaoyun.dropout.selectors.cases import cases_in_scope, children_in_scope
 from jiaoyun.people.choices import StudentStatus
+from jiaoyun.web.charts import COUNT, bar, category_chart, line, pie_chart
 
 
 def dashboard(*, user: User, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -47,74 +48,52 @@ def dashboard(*, user: User, as_of: dt.date | None = None) -> dict[str, Any]:
         "children": sum(totals["ledger"].values()),
         "not_enrolled": totals["ledger"].get(StudentStatus.NOT_ENROLLED, 0),
         "suspected": case.get(CaseStatus.PENDING, 0),
-        "still_out": case.get(CaseStatus.VERIFIED, 0) + case.get(CaseStatus.RETURNING, 0),
+        # 仍未返校 on as_of: the one definition of current dropouts (dropout.filters.still_out_q).
+        "still_out": cases.filter(still_out_q(as_of)).count(),
         "returned": sum(case.get(s, 0) for s in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING)),
         "closed": case.get(CaseStatus.CLOSED, 0),
         "no_return": case.get(CaseStatus.NO_RETURN, 0),
         "overdue": sum(totals["overdue"].values()),
     }
-    names = sorted(by_township)
-    out_statuses = (CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.RETURNING)
-    township_chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["待核实", "未返校", "已复学/安置", "逾期步骤"]},
-        "grid": {"left": 40, "right": 10, "bottom": 60},
-        "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 40}},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [
-            {
-                "name": "待核实",
-                "type": "bar",
-                "stack": "c",
-                "data": [by_township[n].get(out_statuses[0], 0) for n in names],
-            },
-            {
-                "name": "未返校",
-                "type": "bar",
-                "stack": "c",
-                "data": [
-                    by_township[n].get(out_statuses[1], 0) + by_township[n].get(out_statuses[2], 0) for n in names
-                ],
-            },
-            {
-                "name": "已复学/安置",
-                "type": "bar",
-                "stack": "c",
-                "data": [
-                    sum(
-                        by_township[n].get(s, 0)
-                        for s in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING, CaseStatus.CLOSED)
-                    )
-                    for n in names
-                ],
-            },
-            {"name": "逾期步骤", "type": "line", "data": [by_township[n].get("overdue", 0) for n in names]},
+    returned_states = (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING, CaseStatus.CLOSED)
+    rows: list[dict[str, Any]] = [
+        {
+            "name": n,
+            "pending": by_township[n].get(CaseStatus.PENDING, 0),
+            "out": by_township[n].get(CaseStatus.VERIFIED, 0) + by_township[n].get(CaseStatus.RETURNING, 0),
+            "back": sum(by_township[n].get(s, 0) for s in returned_states),
+            "overdue": by_township[n].get("overdue", 0),
+        }
+        for n in by_township
+    ]
+    # Townships with the most cases still to act on first (待核实 + 未返校), then by name.
+    rows.sort(key=lambda r: (-(r["pending"] + r["out"]), -r["back"], r["name"]))
+    township_chart = category_chart(
+        [r["name"] for r in rows],
+        [
+            bar("待核实", [r["pending"] for r in rows], stack="c"),
+            bar("未返校", [r["out"] for r in rows], stack="c", color="#c0392b"),
+            bar("已复学/安置", [r["back"] for r in rows], stack="c", color="#1e8449"),
+            line("逾期步骤的案件", [r["overdue"] for r in rows], lineStyle={"width": 0}, symbolSize=9),
         ],
-    }
+        sort_by=None,
+        unit=COUNT,
+    )
     reason_labels = dict(Reason.choices)
-    reason_chart = {
-        "tooltip": {"trigger": "item"},
-        "series": [
-            {
-                "type": "pie",
-                "radius": ["35%", "65%"],
-                "data": [
-                    {"name": str(reason_labels.get(k, k) or "待查明"), "value": v}
-                    for k, v in sorted(totals["reason"].items(), key=lambda kv: -kv[1])
-                ],
-            }
-        ],
-    }
+    reason_chart = pie_chart(
+        [(str(reason_labels.get(k, k) or "待查明"), v) for k, v in totals["reason"].items()], radius=("35%", "65%")
+    )
     months = sorted(set(totals["new"]) | set(totals["returned"]))[-12:]
-    trend_chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["新发现", "复学/安置"]},
-        "xAxis": {"type": "category", "data": months},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [
-            {"name": "新发现", "type": "line", "data": [totals["new"].get(m, 0) for m in months]},
-            {"name": "复学/安置", "type": "line", "data": [totals["returned"].get(m, 0) for m in months]},
+    trend_chart = category_chart(
+        months,
+        [
+            line("新发现", [totals["new"].get(m, 0) for m in months]),
+            line("复学/安置", [totals["returned"].get(m, 0) for m in months]),
         ],
-    }
+        ordinal=True,
+        unit=COUNT,
+        rotate=None,
+        grid=None,
+    )
     return {"cards": cards, "as_of": as_of, "township_chart": township_chart, "reason_chart": reason_chart,
             "trend_chart": trend_chart}  # fmt: skip

@@ -22,6 +22,7 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.types import User
 from jiaoyun.dropout import conf
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, ReviewResult
+from jiaoyun.dropout.filters import still_out_q
 from jiaoyun.dropout.models import (
     Bulletin,
     CaseStep,
@@ -98,11 +99,7 @@ def school_month_figures(*, school: School, month: dt.date) -> dict[str, int]:
         suspected_new=Count("id", filter=Q(detected_on__range=(first, last))),
         confirmed_new=Count("id", filter=Q(verified_on__range=(first, last), status__in=CONFIRMED_STATUSES)),
         returned=Count("id", filter=Q(returned_on__range=(first, last))),
-        still_out=Count(
-            "id",
-            filter=Q(status__in=CONFIRMED_STATUSES, verified_on__lte=last)
-            & (Q(returned_on__isnull=True) | Q(returned_on__gt=last)),
-        ),
+        still_out=Count("id", filter=still_out_q(last)),  # the one definition of current dropouts
         pending=Count("id", filter=Q(status=CaseStatus.PENDING, detected_on__lte=last)),
     )
     figures["attempts"] = ReturnAttempt.objects.filter(case__school=school, date__range=(first, last)).count()
@@ -172,11 +169,7 @@ def _place_counts(
     rows = cases.values(key).annotate(
         new=Count("id", filter=Q(detected_on__range=(first, last)) & ~Q(status=CaseStatus.DISMISSED)),
         returned=Count("id", filter=Q(returned_on__range=(first, last))),
-        still_out=Count(
-            "id",
-            filter=Q(status__in=CONFIRMED_STATUSES, verified_on__lte=last)
-            & (Q(returned_on__isnull=True) | Q(returned_on__gt=last)),
-        ),
+        still_out=Count("id", filter=still_out_q(last)),  # the one definition of current dropouts
         total=Count("id", filter=Q(status__in=CONFIRMED_STATUSES, verified_on__lte=last)),
     )
     for r in rows:

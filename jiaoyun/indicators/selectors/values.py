@@ -18,6 +18,7 @@ from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS, 
 from jiaoyun.indicators.models import IndicatorRun, IndicatorValue
 from jiaoyun.indicators.selectors.figures import Row, Targets, format_value
 from jiaoyun.schools.models import School
+from jiaoyun.web.charts import category_chart, is_empty
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -197,14 +198,13 @@ def trend_chart(
                 "data": [r.target for r in rows],
             }
         )
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"type": "scroll", "top": 0},
-        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
-        "xAxis": {"type": "category", "data": years},
-        "yAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
-        "series": series,
-    }
+    # Years are ordinal (not sorted by value); the axis is fitted to the rates (a gross rate may pass 100 %).
+    option = category_chart(
+        years, series, ordinal=True, rotate=None, legend=True, grid={"left": 40, "right": 16, "top": 40, "bottom": 30}
+    )
+    if not is_empty(option):
+        option["yAxis"]["axisLabel"] = {"formatter": "{value}%"}
+    return option
 
 
 def home_headline(*, user: User | AnonymousUser) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.forms import attach_domain_error
 from jiaoyun.web.htmx import hx_redirect, render_page
-from jiaoyun.web.lists import ListPage
+from jiaoyun.web.lists import ALL, ListPage, with_default
 
 
 def _flags(s: Student) -> str:
@@ -81,10 +81,14 @@ STUDENT_LIST = ListPage(
 
 
 def student_list(request: AuthedRequest) -> HttpResponse:
+    # The list shows the children in school unless another status (or 全部状态, ``status=all``) is chosen.
+    filters = with_default(request.GET, "status", StudentStatus.IN_SCHOOL)
     return STUDENT_LIST(
         request,
-        selectors.student_list(user=request.user, filters=request.GET),
+        selectors.student_list(user=request.user, filters=filters),
         {
+            "filters": filters,
+            "status_all": ALL,
             "statuses": StudentStatus.choices,
             "grades": Grade.choices,
             "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),

@@ -141,13 +141,19 @@ def test_superuser_without_a_role_gets_no_safety_rights(client, hazards, school_
 
 def test_chart_builders_make_echarts_options():
     chart = category_chart(
-        ["甸阳镇", "老麦乡"], [bar("达标率", [90.0, None]), line("逾期", [1, 2], color="#c0392b")], y_max=100
+        ["老麦乡", "甸阳镇"], [bar("达标率", [None, 90.0]), line("逾期", [2, 1], color="#c0392b")], unit="percent"
     )
-    assert chart["legend"] == {"data": ["达标率", "逾期"]}
-    assert chart["xAxis"] == {"type": "category", "data": ["甸阳镇", "老麦乡"], "axisLabel": {"rotate": 40}}
-    assert chart["yAxis"] == {"type": "value", "max": 100}
+    assert chart["legend"] == {"data": ["达标率", "逾期"], "type": "scroll", "top": 0}
+    assert chart["yAxis"]["data"] == ["甸阳镇", "老麦乡"]  # names: horizontal bars, sorted, no value last
+    assert chart["xAxis"] == {
+        "type": "value",
+        "min": 0,
+        "max": 100,
+        "interval": 20,
+        "axisLabel": {"formatter": "{value}%"},
+    }
     assert chart["series"][1] == {"name": "逾期", "type": "line", "data": [1, 2], "itemStyle": {"color": "#c0392b"}}
-    single = category_chart(["2026-11-01"], [line("达标率", [80.0])], rotate=None, grid=None)
+    single = category_chart(["2026-11-01"], [line("达标率", [80.0])], ordinal=True, rotate=None, grid=None)
     assert "legend" not in single and "grid" not in single and "axisLabel" not in single["xAxis"]
     ring = pie_chart([("厌学", 2)], radius=("35%", "65%"))
-    assert ring["series"][0] == {"type": "pie", "radius": ["35%", "65%"], "data": [{"name": "厌学", "value": 2}]}
+    assert ring["series"][0]["radius"] == ["35%", "65%"] and ring["series"][0]["data"] == [{"name": "厌学", "value": 2}]

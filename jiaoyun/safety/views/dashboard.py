@@ -18,40 +18,48 @@ from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
 from jiaoyun.safety.views._common import Action, act, require_read, yes_no
-from jiaoyun.web.charts import bar, category_chart, line
+from jiaoyun.web.charts import COUNT, PERCENT, bar, category_chart, line
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
 
 
+def _dots(name: str, data: list[Any]) -> dict[str, Any]:
+    """A rate drawn as dots beside the bars of a horizontal chart (no line between townships)."""
+    return line(name, data, lineStyle={"width": 0}, symbolSize=9)
+
+
 def _charts(data: dict[str, Any]) -> dict[str, Any]:
-    """The four dashboard charts: compliance, hazards and canteens per township; compliance over time."""
+    """The four dashboard charts: compliance, hazards and canteens per township (sorted, largest first);
+    compliance over time."""
     comp, hz, ct, hist = data["compliance"]["townships"], data["hazards"], data["canteens"], data["history"]
     return {
         "chart_compliance": category_chart(
             [r["township"] for r in comp],
             [
                 bar("达标率", [r["rate"] for r in comp]),
-                line("保安配备", [r["guards_rate"] for r in comp]),
-                line("封闭管理", [r["closed_rate"] for r in comp]),
-                line("报警监控联网", [r["linked_rate"] for r in comp]),
+                _dots("保安配备", [r["guards_rate"] for r in comp]),
+                _dots("封闭管理", [r["closed_rate"] for r in comp]),
+                _dots("报警监控联网", [r["linked_rate"] for r in comp]),
             ],
-            y_max=100,
-            y_name="%",
+            unit=PERCENT,
         ),
         "chart_hazards": category_chart(
             [r["township"] for r in hz],
-            [bar("未销号", [r["open"] for r in hz]), bar("逾期", [r["overdue"] for r in hz], color="#c0392b")],
+            [bar("未销号", [r["open"] for r in hz]), bar("逾期未整改", [r["overdue"] for r in hz], color="#c0392b")],
+            unit=COUNT,
         ),
         "chart_canteens": category_chart(
             [r["township"] for r in ct],
-            [bar("六T检查平均分", [r["score"] for r in ct]), line("六T日检全项完成率", [r["daily_rate"] for r in ct])],
-            y_max=100,
+            [
+                bar("六T检查平均分", [r["score"] for r in ct]),
+                _dots("六T日检全项完成率（%）", [r["daily_rate"] for r in ct]),
+            ],
         ),
         "chart_history": category_chart(
             [f"{r['date']:%Y-%m-%d}" for r in hist],
             [line("达标率", [r["rate"] for r in hist])],
-            y_max=100,
-            y_name="%",
+            ordinal=True,
+            unit=PERCENT,
             rotate=None,
             grid=None,
         ),

@@ -15,11 +15,12 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.reports.export import Column
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import HazardStatus, Level, Severity
+from jiaoyun.safety.filters import ACTIVE, hazard_is_overdue
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
 from jiaoyun.safety.views._common import Action, act, require_read
 from jiaoyun.web.htmx import render_page
-from jiaoyun.web.lists import ListPage
+from jiaoyun.web.lists import ALL, ListPage, with_default
 
 HAZARD_COLUMNS = [
     Column("乡镇", lambda h: h.school.township.name),
@@ -43,9 +44,12 @@ HAZARD_PAGE = ListPage(
 
 def hazards(request: AuthedRequest) -> HttpResponse:
     require_read(request)
-    rows = selectors.hazard_list(user=request.user, filters=request.GET)
+    # The list shows the hazards not yet closed (未销号) unless a status (or 全部, ``status=all``) is chosen.
+    filters = with_default(request.GET, "status", ACTIVE)
+    rows = selectors.hazard_list(user=request.user, filters=filters)
     context = {"townships": selectors.township_list(), "statuses": HazardStatus.choices, "today": timezone.localdate(),
-               "severities": Severity.choices, "levels": Level.choices}  # fmt: skip
+               "severities": Severity.choices, "levels": Level.choices, "filters": filters,
+               "status_all": ALL}  # fmt: skip
     return HAZARD_PAGE(request, rows, context)
 
 
@@ -76,7 +80,7 @@ def hazard(request: AuthedRequest, hazard_id: int) -> HttpResponse:
         "verify_form": bound.get("verify") or VerifyForm(),
         "can_manage": can_manage(request.user, h.school),
         "is_responsible": request.user.pk == h.responsible_id,
-        "overdue": h.status in selectors.UNFIXED_STATES and h.deadline < timezone.localdate(),
+        "overdue": hazard_is_overdue(h),
     }
     return render_page(request, "safety/hazard.html", context)
 

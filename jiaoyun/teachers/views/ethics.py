@@ -24,6 +24,7 @@ from jiaoyun.teachers.choices import (
 from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.ethics import sanction_rule_rows
 from jiaoyun.teachers.views.common import Action, act
+from jiaoyun.web.charts import COUNT, bar, category_chart
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -61,13 +62,11 @@ def ethics(request: AuthedRequest) -> HttpResponse:
         )
     labels = dict(Principle.choices)
     rows = selectors.ethics_by_principle(user=request.user)
-    chart = {
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 140, "right": 10},
-        "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {"type": "category", "data": [str(labels.get(r["principle"], r["principle"])) for r in rows]},
-        "series": [{"name": "违规记录", "type": "bar", "data": [r["n"] for r in rows]}],
-    }
+    chart = category_chart(
+        [str(labels.get(r["principle"], r["principle"])) for r in rows],
+        [bar("违规记录", [r["n"] for r in rows])],
+        unit=COUNT,
+    )
     return render_page(
         request,
         "teachers/ethics.html",

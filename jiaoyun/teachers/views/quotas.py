@@ -16,6 +16,7 @@ from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.views.common import quota_year, run_form
+from jiaoyun.web.charts import bar, category_chart, line
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
 
@@ -74,27 +75,20 @@ def _dashboard_charts(request: AuthedRequest, year: int) -> dict[str, Any]:
     by_township = selectors.quota_by_township(user=request.user, year=year)
     by_subject = selectors.gap_by_subject(user=request.user, year=year)
     labels = dict(Subject.choices)
-    chart = {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["核定编制", "实有在编", "缺编"]},
-        "grid": {"left": 40, "right": 10, "bottom": 60},
-        "xAxis": {"type": "category", "data": [r["school__township__name"] for r in by_township],
-                  "axisLabel": {"rotate": 30}},
-        "yAxis": {"type": "value"},
-        "series": [
-            {"name": "核定编制", "type": "bar", "data": [r["quota"] for r in by_township]},
-            {"name": "实有在编", "type": "bar", "data": [r["actual"] for r in by_township]},
-            {"name": "缺编", "type": "line", "data": [r["gap"] for r in by_township]},
+    chart = category_chart(
+        [r["school__township__name"] for r in by_township],
+        [
+            bar("核定编制", [r["quota"] for r in by_township]),
+            bar("实有在编", [r["actual"] for r in by_township]),
+            line("缺编", [r["gap"] for r in by_township], lineStyle={"width": 0}, symbolSize=9),
         ],
-    }  # fmt: skip
-    subject_chart = {
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 10, "bottom": 60},
-        "xAxis": {"type": "category", "data": [labels.get(r["subject"], r["subject"]) for r in by_subject],
-                  "axisLabel": {"rotate": 30}},
-        "yAxis": {"type": "value", "name": "缺额（人）"},
-        "series": [{"name": "学科缺额", "type": "bar", "data": [float(r["short"] or 0) for r in by_subject]}],
-    }  # fmt: skip
+        sort_by=2,  # the townships short of the most posts first
+    )
+    subject_chart = category_chart(
+        [str(labels.get(r["subject"], r["subject"])) for r in by_subject],
+        [bar("学科缺额", [float(r["short"] or 0) for r in by_subject])],
+        y_name="人",
+    )
     manage = is_personnel(request.user)
     return {
         "totals": selectors.county_totals(user=request.user, year=year),

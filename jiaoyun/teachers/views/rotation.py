@@ -20,6 +20,7 @@ from jiaoyun.teachers.choices import MoveStatus
 from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.rotation import plan_problems
 from jiaoyun.teachers.views.common import Action, act
+from jiaoyun.web.charts import COUNT, bar, category_chart
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -51,18 +52,11 @@ def rotation(request: AuthedRequest) -> HttpResponse:
     chart = None
     if plan:
         rows = selectors.rotation_by_township(user=request.user, plan=plan)
-        chart = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"data": ["计划", "已到岗"]},
-            "grid": {"left": 40, "right": 10, "bottom": 60},
-            "xAxis": {"type": "category", "data": [r["to_school__township__name"] for r in rows],
-                      "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "value"},
-            "series": [
-                {"name": "计划", "type": "bar", "data": [r["planned"] for r in rows]},
-                {"name": "已到岗", "type": "bar", "data": [r["done"] for r in rows]},
-            ],
-        }  # fmt: skip
+        chart = category_chart(
+            [r["to_school__township__name"] for r in rows],
+            [bar("计划", [r["planned"] for r in rows]), bar("已到岗", [r["done"] for r in rows])],
+            unit=COUNT,
+        )
     today = timezone.localdate()
     return render_page(
         request,

@@ -16,6 +16,7 @@ from jiaoyun.teachers.models import HiringRound
 from jiaoyun.teachers.permissions import is_personnel
 from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_checks
 from jiaoyun.teachers.views.common import Action, act, run_form
+from jiaoyun.web.charts import pie_chart
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
 
@@ -75,22 +76,16 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         for i, v in enumerate(ROUND_ORDER)
     ]
     manage = is_personnel(request.user)
-    chart = {
-        "tooltip": {"trigger": "item"},
-        "series": [
-            {
-                "type": "pie",
-                "radius": ["40%", "70%"],
-                "data": [
-                    {"name": "校内竞聘留聘", "value": counts["s1"]},
-                    {"name": "跨校竞聘录用", "value": counts["s2"]},
-                    {"name": "组织调剂", "value": counts["s3"]},
-                    {"name": "落聘待岗", "value": counts["s4"]},
-                    {"name": "尚未安置", "value": counts["unplaced"]},
-                ],
-            }
+    chart = pie_chart(
+        [
+            ("校内竞聘留聘", counts["s1"]),
+            ("跨校竞聘录用", counts["s2"]),
+            ("组织调剂", counts["s3"]),
+            ("落聘待岗", counts["s4"]),
+            ("尚未安置", counts["unplaced"]),
         ],
-    }
+        radius=("40%", "70%"),
+    )
     next_label = RoundStatus(ROUND_ORDER[idx + 1]).label if idx + 1 < len(ROUND_ORDER) else None
     before_start = rnd.status in (RoundStatus.APPLYING, RoundStatus.DRAFT)
     feasibility, oversubscribed = round_checks(round=rnd) if before_start else ([], [])
