@@ -59,7 +59,8 @@ ZHAO = idcard.make("530521", dt.date(2014, 3, 4), 15)
 def on_the_roster(county_admin):
     """张三, 李四 and 王五 as imported earlier."""
     from jiaoyun.exchange.services import import_confirm, import_file
-    from jiaoyun.exchange.tests.helpers import csv_bytes, upload as as_upload
+    from jiaoyun.exchange.tests.helpers import csv_bytes
+    from jiaoyun.exchange.tests.helpers import upload as as_upload
 
     rows = [["姓名", "身份证号", "民族", "户籍所在村代码", "监护人电话"],
             ["张三", ZHANG, "汉族", "530521100001", "13800000001"],
@@ -77,7 +78,13 @@ def fill_template(template_path, tmp_path):
     sheet = book.worksheets[0]
     columns = {str(c.value).rstrip("*"): c.column for c in sheet[2]}
     rows = [
-        {"姓名": "张山", "身份证号": ZHANG, "民族": "汉族", "户籍所在村代码": "530521100001", "监护人电话": "13800000001"},
+        {
+            "姓名": "张山",
+            "身份证号": ZHANG,
+            "民族": "汉族",
+            "户籍所在村代码": "530521100001",
+            "监护人电话": "13800000001",
+        },
         {"姓名": "李四", "身份证号": LI, "民族": "汉", "户籍所在村代码": "530521100001", "监护人电话": "13900000002"},
         {"姓名": "王五", "身份证号": WANG, "民族": "汉", "户籍所在村代码": "530521100001", "监护人电话": "13800000003"},
         {"姓名": "赵六", "身份证号": ZHAO, "民族": "汉", "户籍所在村代码": "530521100001"},
@@ -140,7 +147,8 @@ def test_preview_actions_in_view_on_a_phone(phone_page, county_admin, village_a1
     from playwright.sync_api import expect
 
     from jiaoyun.exchange.services import import_file
-    from jiaoyun.exchange.tests.helpers import csv_bytes, upload as as_upload
+    from jiaoyun.exchange.tests.helpers import csv_bytes
+    from jiaoyun.exchange.tests.helpers import upload as as_upload
 
     on_the_roster(county_admin)
     rows = [["姓名", "身份证号", "民族", "户籍所在村代码", "监护人电话"],

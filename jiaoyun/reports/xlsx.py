@@ -56,7 +56,9 @@ def write_xlsx(
             top = 1 if note else 0
             for col, header in enumerate(headers):
                 width = max(10, min(40, len(str(header)) * 2 + 2))
-                sheet.set_column(col, col, max(width, 20) if col in as_text else width, text if col in as_text else None)
+                sheet.set_column(
+                    col, col, max(width, 20) if col in as_text else width, text if col in as_text else None
+                )
             if note:
                 sheet.set_row(0, 15 * (1 + len(note) // 120))
                 sheet.merge_range(0, 0, 0, max(len(headers) - 1, 1), note, wrap)

@@ -31,12 +31,12 @@ from jiaoyun.exchange.registry import (
 )
 from jiaoyun.people.choices import (
     SCHOOL_EVENTS,
-    StudentStatus,
     BackboneLevel,
     Degree,
     EventKind,
     PostType,
     Staffing,
+    StudentStatus,
     StudyLevel,
     Subject,
     Title,
@@ -301,7 +301,11 @@ class EventKindFormat(Kind):
             return []
         shown = "、".join(f"{StudentStatus(k).label} {n} 名" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
         steps: list[dict[str, Any]] = [
-            {"text": f"已按学籍变动刷新 {len(touched)} 名学生的在校状态：{shown}。", "count": len(touched), "kind": None}
+            {
+                "text": f"已按学籍变动刷新 {len(touched)} 名学生的在校状态：{shown}。",
+                "count": len(touched),
+                "kind": None,
+            }
         ]
         if counts.get(StudentStatus.DROPPED_OUT):
             steps.append(

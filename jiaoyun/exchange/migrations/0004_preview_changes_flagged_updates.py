@@ -5,52 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0003_rejection_numbers_new_mask'),
+        ("exchange", "0003_rejection_numbers_new_mask"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='flagged',
-            field=models.PositiveIntegerField(default=0, verbose_name='需确认的更新'),
+            model_name="importbatch",
+            name="flagged",
+            field=models.PositiveIntegerField(default=0, verbose_name="需确认的更新"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='flagged_accepted',
-            field=models.BooleanField(default=False, verbose_name='已确认需确认的更新'),
+            model_name="importbatch",
+            name="flagged_accepted",
+            field=models.BooleanField(default=False, verbose_name="已确认需确认的更新"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='next_steps',
-            field=models.JSONField(blank=True, default=list, verbose_name='后续步骤'),
+            model_name="importbatch",
+            name="next_steps",
+            field=models.JSONField(blank=True, default=list, verbose_name="后续步骤"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='skipped',
-            field=models.PositiveIntegerField(default=0, verbose_name='未确认而跳过'),
+            model_name="importbatch",
+            name="skipped",
+            field=models.PositiveIntegerField(default=0, verbose_name="未确认而跳过"),
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='status',
-            field=models.CharField(choices=[('processing', '处理中'), ('preview', '预览'), ('confirming', '导入中'), ('imported', '已导入'), ('failed', '失败'), ('cancelled', '已取消')], db_index=True, default='processing', max_length=12, verbose_name='状态'),
+            model_name="importbatch",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("processing", "处理中"),
+                    ("preview", "预览"),
+                    ("confirming", "导入中"),
+                    ("imported", "已导入"),
+                    ("failed", "失败"),
+                    ("cancelled", "已取消"),
+                ],
+                db_index=True,
+                default="processing",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='ImportChange',
+            name="ImportChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(verbose_name='行号')),
-                ('outcome', models.CharField(max_length=12, verbose_name='结果')),
-                ('subject', models.CharField(blank=True, max_length=100, verbose_name='记录')),
-                ('changes', models.JSONField(default=list, verbose_name='变化')),
-                ('flag', models.CharField(blank=True, max_length=300, verbose_name='需确认')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='exchange.importbatch', verbose_name='导入批次')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("row", models.PositiveIntegerField(verbose_name="行号")),
+                ("outcome", models.CharField(max_length=12, verbose_name="结果")),
+                ("subject", models.CharField(blank=True, max_length=100, verbose_name="记录")),
+                ("changes", models.JSONField(default=list, verbose_name="变化")),
+                ("flag", models.CharField(blank=True, max_length=300, verbose_name="需确认")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="exchange.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预览行',
-                'verbose_name_plural': '预览行',
-                'ordering': ['batch_id', 'row', 'id'],
+                "verbose_name": "预览行",
+                "verbose_name_plural": "预览行",
+                "ordering": ["batch_id", "row", "id"],
             },
         ),
     ]

@@ -77,7 +77,12 @@ def test_template_formats_id_and_code_columns_as_text(county_admin):
 
 
 def test_template_text_columns_per_kind(county_admin):
-    for key, label in (("teachers", "教职工号"), ("schools", "学校标识码"), ("areas", "区划代码"), ("hukou", "身份证号")):
+    for key, label in (
+        ("teachers", "教职工号"),
+        ("schools", "学校标识码"),
+        ("areas", "区划代码"),
+        ("hukou", "身份证号"),
+    ):
         kind = get_kind(key)
         sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx(kind))).worksheets[0]
         idx = [c.value.rstrip("*") for c in sheet[2]].index(label) + 1
@@ -161,7 +166,7 @@ def test_sex_bool_and_date_spellings():
     ]  # fmt: skip
     day = dt.date(2021, 9, 1)
     for written in ("2021-09-01", "2021/9/1", "2021.9.1", "20210901", 44440, 44440.0, "2021年9月1日",
-                    "２０２１－０９－０１", " 2021/9/1 ", "2021-09-01 00:00:00", dt.datetime(2021, 9, 1)):  # fmt: skip
+                    "２０２１－０９－０１", " 2021/9/1 ", "2021-09-01 00:00:00", dt.datetime(2021, 9, 1)):  # noqa: DTZ001  # fmt: skip
         assert parse_date(written) == day, written
     with pytest.raises(DomainError) as exc:
         parse_date("九月一日")
