@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from e2e.conftest import login, shoot
+from e2e.conftest import axe_violations, login, shoot
 from jiaoyun.core import idcard
 
 GOOD = idcard.make("530521", dt.date(2014, 3, 1), 1)
@@ -127,6 +127,7 @@ def test_corrected_roster_preview_diff_flag_confirm_next_steps(page, county_admi
     expect(page.get_by_test_id("accept-flagged")).not_to_be_checked()
     assert ZHAO not in page.content()  # ID numbers masked in the preview
     shoot(page, "exchange-preview-desktop")
+    assert axe_violations(page, exclude=(".topbar", ".sidebar")) == []
     # The bar stays in view while a long preview scrolls under it.
     page.mouse.wheel(0, 2000)
     expect(page.get_by_test_id("confirm-button")).to_be_in_viewport()
@@ -161,11 +162,14 @@ def test_preview_actions_in_view_on_a_phone(phone_page, county_admin, village_a1
     phone_page.goto("/exchange/students/upload/")
     expect(phone_page.get_by_test_id("upload-button")).to_be_in_viewport()
     expect(phone_page.get_by_test_id("template-link")).to_be_in_viewport()
+    shoot(phone_page, "exchange-upload-phone")
     phone_page.goto(f"/exchange/batches/{batch.pk}/")
     expect(phone_page.get_by_test_id("confirm-button")).to_be_in_viewport()
     expect(phone_page.get_by_test_id("cancel-button")).to_be_in_viewport()
     expect(phone_page.get_by_test_id("flagged-table")).to_contain_text("张三 → 张山")
     shoot(phone_page, "exchange-preview-phone")
+    found = axe_violations(phone_page, exclude=(".topbar", ".sidebar"))
+    assert found == [], "\n".join(found)
     phone_page.mouse.wheel(0, 3000)
     expect(phone_page.get_by_test_id("confirm-button")).to_be_in_viewport()
     # Ticking the acknowledgement writes the rename.
