@@ -161,7 +161,7 @@ def _run(
     def note(rec: Rec) -> None:
         """Keep the rows the preview lists: every flagged update, the first new and updated rows."""
         if rec.flag:
-            if len(result.flagged_rows) > keep:
+            if result.flagged > keep:
                 return
         elif rec.outcome not in listed or listed[rec.outcome] >= shown_cap:
             return
@@ -179,7 +179,8 @@ def _run(
                 if rec.outcome == UPDATED and (flag := kind.flag(rec, ctx)):
                     rec.flag = flag
                     result.flagged += 1
-                    result.flagged_rows.append(rec.row)
+                    if len(result.flagged_rows) < keep:  # memory stays flat; the count is exact
+                        result.flagged_rows.append(rec.row)
                     if ctx.write and not ctx.accept_flagged:
                         rec.outcome = SKIPPED
                 result.count(rec.outcome)

@@ -345,3 +345,26 @@ def test_cancel_a_preview(client, county_admin, enrolled):
         import_confirm(actor=county_admin, batch=batch)
     with pytest.raises(DomainError):
         import_cancel(actor=county_admin, batch=ImportBatch.objects.get(pk=batch.pk))
+
+
+def test_teacher_and_hukou_renames_are_flagged_too(county_admin, school_a, village_a1):
+    head = ["姓名", "身份证号", "学校标识码"]
+    number = id_no(1, 2, 1985, 5)
+    import_confirm(
+        actor=county_admin,
+        batch=preview(county_admin, csv_bytes([head, ["王丽", number, "2153000001"]]), kind="teachers"),
+    )
+    batch = preview(county_admin, csv_bytes([head, ["王莉", number, "2153000001"]]), kind="teachers")
+    assert (batch.updated, batch.flagged) == (1, 1)
+    assert batch.changes.get().flag == "同一身份证号姓名不同：王丽 → 王莉"
+
+    head = ["姓名", "身份证号", "户籍村（社区）代码"]
+    child = id_no(5, 7, 2015)
+    import_confirm(
+        actor=county_admin,
+        batch=preview(county_admin, csv_bytes([head, ["杨小勇", child, "530521100001"]]), kind="hukou"),
+    )
+    batch = preview(county_admin, csv_bytes([head, ["杨小永", child, "530521100001"]]), kind="hukou")
+    assert batch.changes.get().flag == "同一身份证号姓名不同：杨小勇 → 杨小永"
+    batch = import_confirm(actor=county_admin, batch=batch)
+    assert batch.skipped == 1
