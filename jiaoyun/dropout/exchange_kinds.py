@@ -13,6 +13,7 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.dropout.models import HukouRecord
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.roster import hukou_bulk_write
+from jiaoyun.exchange import aliases
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
 from jiaoyun.people.choices import PovertyStatus
 
@@ -28,9 +29,10 @@ class HukouKind(Kind):
     order = 90
     per_record_audit = True
     compare = FIELDS
+    identity_fields = ("name", "sex", "birth_date")
     columns = (
         Col("name", "姓名", required=True, example="杨小勇", max_length=50),
-        Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=(("1", "M"), ("2", "F")), example="男"),
+        Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=tuple(aliases.SEX.items()), example="男"),
         Col("birth_date", "出生日期", "date", example="2015-03-01"),
         Col("id_number", "身份证号", "id_number", aliases=("公民身份号码", "证件号码"), example="", sensitive=True),
         Col("village", "户籍村（社区）代码", "code", required=True, lengths=(12,), aliases=("户籍地区划代码",),
@@ -45,6 +47,24 @@ class HukouKind(Kind):
         if ctx.actor is not None and not is_county(ctx.actor):
             raise PermissionDenied("户籍名册由县教育体育局导入")
         ctx.cache["villages"] = dict(Area.objects.filter(level=AreaLevel.VILLAGE).values_list("code", "id"))
+
+    def show_value(self, field_name: str, value: Any, ctx: Context) -> str:
+        if field_name == "hukou_village_id" and value is not None:
+            codes = ctx.cache.setdefault("village_codes", {v: k for k, v in ctx.cache["villages"].items()})
+            return str(codes.get(value, value))
+        return super().show_value(field_name, value, ctx)
+
+    def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": "户籍名册已更新：请在控辍保学首页点击“运行四查三比对”，找出户籍在本县而未在校的适龄儿童。",
+                "count": None,
+                "kind": None,
+                "route": "dropout:dashboard",
+                "query": "",
+                "link": "打开控辍保学",
+            }
+        ]
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         village_id = ctx.cache["villages"].get(values["village"])
@@ -97,6 +117,7 @@ class HukouKind(Kind):
                 rec.outcome = NEW
                 continue
             rec.pk = before["id"]
+            rec.matched_by = "身份证号" if d["id_hash"] else "姓名、出生日期和户籍村"
             diff = changed(d, before, FIELDS)
             rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
 

@@ -41,6 +41,9 @@ def _out(batch: ImportBatch, *, user: User, detail: bool = False) -> dict[str, A
     if detail:
         rejections = selectors.batch_rejections(user=user, batch=batch)
         data["rejections"] = list(rejections.values("row", "column", "value", "reason")[:REJECTIONS_SHOWN])
+        changes = selectors.batch_changes(user=user, batch=batch)
+        data["changes"] = list(changes.values("row", "outcome", "subject", "changes", "flag")[:REJECTIONS_SHOWN])
+        data["flagged"], data["skipped"], data["next_steps"] = batch.flagged, batch.skipped, batch.next_steps
     return data
 
 
@@ -64,8 +67,10 @@ def batch_detail(request: AuthedRequest, batch_id: int) -> Any:
 
 
 @router.post("/batches/{batch_id}/confirm", response=BatchDetailOut)
-def batch_confirm(request: AuthedRequest, batch_id: int) -> Any:
-    batch = services.import_confirm(actor=request.user, batch=_get(request, batch_id))
+def batch_confirm(request: AuthedRequest, batch_id: int, accept_flagged: bool = False) -> Any:
+    """Write a previewed batch; updates the preview flagged (another name, birth date or sex under the same ID
+    number) only with ``accept_flagged=true``, else they are skipped."""
+    batch = services.import_confirm(actor=request.user, batch=_get(request, batch_id), accept_flagged=accept_flagged)
     return _out(batch, user=request.user, detail=True)
 
 

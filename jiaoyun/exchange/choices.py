@@ -7,3 +7,4 @@ class BatchStatus(models.TextChoices):
     CONFIRMING = "confirming", "导入中"
     IMPORTED = "imported", "已导入"
     FAILED = "failed", "失败"
+    CANCELLED = "cancelled", "已取消"

@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_PARALLEL_BYTES": 8 * 1024 * 1024,
     # Rejected rows kept per import (the counts are always exact).
     "IMPORT_MAX_REJECTS_KEPT": 100_000,
+    # New and updated rows listed by the preview, each (the counts are always exact; flagged updates are
+    # all listed, up to IMPORT_MAX_REJECTS_KEPT).
+    "IMPORT_MAX_CHANGES_SHOWN": 2000,
 }
 
 

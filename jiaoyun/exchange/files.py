@@ -16,11 +16,46 @@ from jiaoyun.reports.xlsx import write_xlsx
 ERROR_HEADER = "错误原因"
 
 
+GUIDE_TITLE = "填写说明"
+GUIDE_HEADERS = ("列名", "必填", "类型", "单元格格式", "示例（仅供参考，不要填入数据表）", "也可写作", "说明")
+
+
+def text_column_labels(kind: Kind) -> list[str]:
+    return [c.label for c in kind.columns if c.as_text]
+
+
 def template_xlsx(kind: Kind) -> bytes:
-    """An empty template: the Chinese headers (required ones marked *) and one example row."""
+    """An empty template: a note, the Chinese headers (required ones marked *), no data rows.
+
+    ID-number, 学籍号, code and phone columns are formatted as text (``@``), so what is typed or pasted
+    into them keeps every digit in Excel and WPS. The examples and each column's rules are on a second
+    sheet (填写说明), never in the data sheet, so a forgotten example row can never be imported.
+    """
     headers = [f"{c.label}*" if c.required else c.label for c in kind.columns]
-    notes = ["；".join(filter(None, [c.type_label, c.help])) for c in kind.columns]
-    return write_xlsx([(kind.label, headers, [kind.example_row(), *([notes] if any(notes) else [])])])
+    text_cols = [i for i, c in enumerate(kind.columns) if c.as_text]
+    note = (
+        f"{kind.label}导入模板：从第3行起每行填写一条记录；带*的列必填。"
+        f"以下列已设为“文本”格式：{'、'.join(text_column_labels(kind))}——请勿改为“数值”或“常规”，"
+        "从其他表格粘贴时请用“选择性粘贴→值”，否则Excel/WPS会把长号码显示为5.30521E+17并丢失末几位（此类行将被拒绝）。"
+        f"每列的类型、示例和可写法见“{GUIDE_TITLE}”工作表。"
+    )
+    guide = [
+        [
+            c.label,
+            "是" if c.required else "",
+            c.type_label,
+            "文本" if c.as_text else "常规",
+            c.example,
+            "、".join(c.aliases),
+            c.help,
+        ]
+        for c in kind.columns
+    ]
+    return write_xlsx(
+        [(kind.label, headers, []), (GUIDE_TITLE, GUIDE_HEADERS, guide)],
+        text_columns={kind.label: text_cols, GUIDE_TITLE: (4,)},
+        notes={kind.label: note},
+    )
 
 
 def kind_rows(kind: Kind, user: User, *, reveal: bool = False) -> Iterator[list[Any]]:
@@ -54,6 +89,12 @@ def rejects_xlsx(batch: ImportBatch) -> bytes:
     path = Path(batch.stored_path)
     table = open_table(path, known=kind.knows, name=batch.file_name)
     sensitive = {i for i, h in enumerate(table.headers) if _identifying(h, kind)}
+    # Columns of the file kept as text in the report: ID numbers, codes, phones (offset 1: 原行号 first).
+    as_text = {
+        i + 1
+        for i, h in enumerate(table.headers)
+        if i in sensitive or ((col := kind.column_for(h)) is not None and col.as_text)
+    }
 
     def rows() -> Iterator[list[Any]]:
         try:
@@ -68,4 +109,4 @@ def rejects_xlsx(batch: ImportBatch) -> bytes:
         finally:
             table.close()
 
-    return write_xlsx([("拒绝行", ["原行号", *table.headers, ERROR_HEADER], rows())])
+    return write_xlsx([("拒绝行", ["原行号", *table.headers, ERROR_HEADER], rows())], text_columns={"拒绝行": as_text})

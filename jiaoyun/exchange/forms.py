@@ -9,3 +9,9 @@ class UploadForm(forms.Form):
     """The file of an import. An empty file is accepted here: the reader says why it cannot be imported."""
 
     file = forms.FileField(allow_empty_file=True, error_messages={"required": "请选择要上传的文件"})
+
+
+class ConfirmForm(forms.Form):
+    """The confirm button, with the acknowledgement of flagged updates (unticked: those rows are skipped)."""
+
+    accept_flagged = forms.BooleanField(required=False)

@@ -46,6 +46,11 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("无变化", default=0)
     rejected = models.PositiveIntegerField("拒绝", default=0)
+    flagged = models.PositiveIntegerField("需确认的更新", default=0)
+    skipped = models.PositiveIntegerField("未确认而跳过", default=0)
+    flagged_accepted = models.BooleanField("已确认需确认的更新", default=False)
+    # After a confirm: what to do next, computed from the rows written ([{text, count, kind}]).
+    next_steps = models.JSONField("后续步骤", default=list, blank=True)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     header_row = models.PositiveIntegerField("表头所在行", null=True, blank=True)
     message = models.TextField("说明", blank=True)
@@ -85,3 +90,28 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.row}行 {self.column}：{self.reason}"
+
+
+class ImportChange(models.Model):
+    """A row the preview lists: a new record's values or an update's changed fields (before → after).
+
+    ``changes`` holds [column, before, after] (an update) or [column, value] (a new row), as the file would
+    hold them, ID numbers masked. ``flag`` marks an update that changes a person's identity under the same
+    ID number (name, birth date, sex): written only when the importer acknowledges it (ADR 0028). Deleted
+    with the stored file when its keeping period ends.
+    """
+
+    batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", on_delete=models.CASCADE, related_name="changes")
+    row = models.PositiveIntegerField("行号")
+    outcome = models.CharField("结果", max_length=12)
+    subject = models.CharField("记录", max_length=100, blank=True)
+    changes = models.JSONField("变化", default=list)
+    flag = models.CharField("需确认", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "预览行"
+        verbose_name_plural = "预览行"
+        ordering = ["batch_id", "row", "id"]
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.subject}"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import timezone
 
+from jiaoyun.core import idcard
 from jiaoyun.core.errors import DomainError
 from jiaoyun.exchange import values as V
 from jiaoyun.exchange.readers import normalize_header
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from jiaoyun.core.types import User
 
 NEW, UPDATED, UNCHANGED, REJECTED, PENDING = "new", "updated", "unchanged", "rejected", "pending"
+# An update of a person's identity (name, birth date, sex under the same ID number) the importer did not
+# acknowledge: listed, not written (ADR 0028).
+SKIPPED = "skipped"
 DATE_CACHE = 100_000
 
 
@@ -49,10 +53,18 @@ class Col:
     default: Any = None
     help: str = ""
     sensitive: bool = False
+    # A text column holding a number-like identifier (学籍号, 教职工号, phone): text format in templates, a
+    # cell whose digits a spreadsheet has lost is refused.
+    text_cell: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases)
+
+    @property
+    def as_text(self) -> bool:
+        """Whether files hold this column as text (cell format ``@``): ID numbers, codes, number-like text."""
+        return self.text_cell or self.type in ("id_number", "code")
 
     @property
     def type_label(self) -> str:
@@ -79,9 +91,14 @@ class Col:
             return v
 
         if t == "text":
+            keep_text = self.text_cell
 
             def p_text(raw: Any) -> Any:
-                s = V.text(raw)
+                if keep_text:
+                    V.refuse_lost_digits(raw)
+                    s = V.plain(raw)
+                else:
+                    s = V.text(raw)
                 if max_length and len(s) > max_length:
                     raise DomainError(f"长度{len(s)}超过上限{max_length}")
                 return need(s)
@@ -158,6 +175,12 @@ class Rec:
     before: dict[str, Any] | None = None
     error: DomainError | None = None
     repr: str = ""
+    # What identified the existing record (its column label, e.g. 身份证号), for the preview's messages.
+    matched_by: str = ""
+    # Whether the importer may see the existing record's values (else the preview shows only the file's).
+    visible: bool = True
+    # Set for an update that changes the person's identity (see ``Kind.identity_fields``).
+    flag: str = ""
 
     def reject(self, error: DomainError) -> None:
         self.outcome, self.error = REJECTED, error
@@ -170,6 +193,8 @@ class Context:
     actor: User | None  # None: the command line's operator (``services.SYSTEM``)
     write: bool
     batch_id: int | None = None
+    # Whether updates flagged as changing a person's identity are written (the importer ticked them).
+    accept_flagged: bool = False
     cache: dict[str, Any] = field(default_factory=dict)
     today: dt.date = field(default_factory=timezone.localdate)
 
@@ -189,6 +214,11 @@ class Kind:
     # What differs when two rows share a natural key but not ``conflict_fields`` (for the message).
     conflict_label: ClassVar[str] = "姓名"
     order: ClassVar[int] = 100
+    # Fields whose change under the same natural key means "another person?" (name, birth date, sex): such an
+    # update is flagged in the preview and only written when the importer acknowledges it (ADR 0028).
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+    # Kinds usually imported next (the page after a confirm links to them), e.g. students → events.
+    then: ClassVar[tuple[tuple[str, str], ...]] = ()
     # True when ``validate`` reads only lookups loaded by ``prepare`` (never the database) and leaves
     # ``ctx`` unchanged: worker processes may then check chunks of a large file in parallel.
     parallel_safe: ClassVar[bool] = False
@@ -197,6 +227,7 @@ class Kind:
     audit_repr_column: ClassVar[str] = ""
 
     def __init__(self) -> None:
+        self._by_name = {c.name: c for c in self.columns}
         self._names: dict[str, Col] = {}
         for col in self.columns:
             for n in col.names:
@@ -258,6 +289,71 @@ class Kind:
 
     def example_row(self) -> list[Any]:
         return [c.example for c in self.columns]
+
+    # -- the preview: what a row would change, in the file's words ---------------------------------
+    def column_of(self, field_name: str) -> Col | None:
+        """The column a record field comes from (``hukou_village_id`` → 户籍所在村代码)."""
+        return self._by_name.get(field_name) or self._by_name.get(field_name.removesuffix("_id"))
+
+    def show_value(self, field_name: str, value: Any, ctx: Context) -> str:
+        """A record value as the file would hold it (ids of related rows: override to show their codes)."""
+        if value is None or value == "" or value == [] or value == ():
+            return "（空）"
+        col = self.column_of(field_name)
+        if col is None:
+            return str(value)
+        shown = col.render(list(value) if isinstance(value, tuple) else value)
+        if col.sensitive:
+            return idcard.mask(str(shown))
+        return str(shown)
+
+    def field_label(self, field_name: str) -> str:
+        if field_name == "id_hash":
+            return "身份证号"
+        if field_name == "student_no_hash":
+            return "全国学籍号"
+        col = self.column_of(field_name)
+        return col.label if col else field_name
+
+    def shown_changes(self, rec: Rec, ctx: Context) -> list[list[str]]:
+        """An update's changed fields as [column, before, after] (before hidden if the importer may not see it)."""
+        out = []
+        for name, (old, new) in (rec.before or {}).items():
+            if old == "***":
+                out.append([self.field_label(name), "（已登记的号码）", "（文件中的号码）"])
+                continue
+            before = self.show_value(name, old, ctx) if rec.visible else "（无权查看）"
+            out.append([self.field_label(name), before, self.show_value(name, new, ctx)])
+        return out
+
+    def shown_record(self, rec: Rec, ctx: Context) -> list[list[str]]:
+        """A new row's filled values as [column, value] (ID numbers masked)."""
+        out = []
+        for col in self.columns:
+            key = col.name if col.name in rec.data else f"{col.name}_id"
+            value = rec.data.get(key)
+            if value in (None, "", [], ()) or col.name == "name":
+                continue
+            out.append([col.label, self.show_value(key, value, ctx)])
+        return out
+
+    def flag(self, rec: Rec, ctx: Context) -> str:
+        """For an update changing ``identity_fields``: "同一身份证号姓名不同：张三 → 张山"; else ""."""
+        if not self.identity_fields or not rec.before:
+            return ""
+        parts = []
+        for name in self.identity_fields:
+            if name in rec.before:
+                old, new = rec.before[name]
+                before = self.show_value(name, old, ctx) if rec.visible else "（无权查看）"
+                parts.append(f"{self.field_label(name)}不同：{before} → {self.show_value(name, new, ctx)}")
+        if not parts:
+            return ""
+        return f"同一{rec.matched_by or '编号'}" + "；".join(parts)
+
+    def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
+        """What to do after a confirm, from the data just written: [{text, count, kind}] (``kind``: import next)."""
+        return [{"text": text, "count": None, "kind": key} for key, text in self.then]
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -52,5 +52,17 @@ class BatchOut(Schema):
         return obj.created_by.username if obj.created_by else None
 
 
+class ChangeOut(Schema):
+    row: int
+    outcome: str
+    subject: str
+    changes: list[list[str]]
+    flag: str
+
+
 class BatchDetailOut(BatchOut):
+    flagged: int = 0
+    skipped: int = 0
+    next_steps: list[dict[str, Any]] = []
     rejections: list[RejectionOut]
+    changes: list[ChangeOut] = []

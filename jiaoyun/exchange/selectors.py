@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.types import User
 from jiaoyun.exchange.filters import BatchFilter
-from jiaoyun.exchange.models import ImportBatch, ImportRejection
+from jiaoyun.exchange.models import ImportBatch, ImportChange, ImportRejection
 from jiaoyun.exchange.permissions import can_import
 
 
@@ -30,6 +30,13 @@ def batch_get(*, user: User, batch_id: int) -> ImportBatch:
     if not can_import(user):
         raise PermissionDenied("您的角色无权查看导入记录")
     return ImportBatch.objects.select_related("created_by", "confirmed_by").get(pk=batch_id)
+
+
+def batch_changes(*, user: User, batch: ImportBatch) -> QuerySet[ImportChange]:
+    """The rows a preview lists (new rows, updates before → after, flagged updates), in file order."""
+    if not can_import(user):
+        raise PermissionDenied("您的角色无权查看导入记录")
+    return batch.changes.order_by("row", "id")
 
 
 def batch_rejections(*, user: User, batch: ImportBatch) -> QuerySet[ImportRejection]:

@@ -18,16 +18,18 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.exchange import conf, selectors, services
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
-from jiaoyun.exchange.forms import UploadForm
+from jiaoyun.exchange.forms import ConfirmForm, UploadForm
 from jiaoyun.exchange.models import ImportBatch
 from jiaoyun.exchange.permissions import can_import
-from jiaoyun.exchange.registry import Kind, all_kinds, get_kind
+from jiaoyun.exchange.registry import NEW, SKIPPED, UPDATED, Kind, all_kinds, get_kind
 from jiaoyun.reports.export import Column, export_response, may_reveal
 from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
 from jiaoyun.web.lists import ListPage
 from jiaoyun.web.paging import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows of each list the batch page shows (the preview keeps up to IMPORT_MAX_CHANGES_SHOWN of each).
+SHOWN_FLAGGED, SHOWN_UPDATED, SHOWN_NEW = 500, 200, 100
 
 
 def _kind_label(key: str) -> str:
@@ -124,7 +126,12 @@ def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     return render_page(
         request,
         "exchange/upload.html",
-        {"kind": fmt, "error": error, "max_mb": conf.get("IMPORT_MAX_BYTES") // 1048576},
+        {
+            "kind": fmt,
+            "error": error,
+            "max_mb": conf.get("IMPORT_MAX_BYTES") // 1048576,
+            "text_columns": [c.label for c in fmt.columns if c.as_text],
+        },
         status=400 if error and not getattr(request, "htmx", False) else 200,
     )
 
@@ -136,6 +143,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.GET.get("poll") and not running:
         return hx_refresh()
     rejections = selectors.batch_rejections(user=request.user, batch=batch)
+    changes = selectors.batch_changes(user=request.user, batch=batch)
     return render_page(
         request,
         "exchange/batch.html",
@@ -145,27 +153,63 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "running": running,
             "progress": services.batch_live_progress(batch),
             "page": paginate(request, rejections),
+            "flagged": list(changes.exclude(flag="")[:SHOWN_FLAGGED]),
+            "updates": list(changes.filter(flag="", outcome=UPDATED)[:SHOWN_UPDATED]),
+            "new_rows": list(changes.filter(outcome=NEW)[:SHOWN_NEW]),
+            "shown": {"flagged": SHOWN_FLAGGED, "updated": SHOWN_UPDATED, "new": SHOWN_NEW},
+            "next_steps": _next_steps(batch),
+            "skipped_outcome": SKIPPED,
         },
     )
 
 
+def _next_steps(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The stored next steps with their links: the import page of the kind to import next, a list page."""
+    steps = []
+    for step in batch.next_steps or []:
+        shown = dict(step)
+        if step.get("kind"):
+            shown["import_url"] = reverse("exchange:upload", args=[step["kind"]])
+            shown["import_label"] = f"导入{_kind_label(step['kind'])}"
+        if step.get("route"):
+            query = f"?{step['query']}" if step.get("query") else ""
+            shown["url"] = reverse(step["route"]) + query
+        steps.append(shown)
+    return steps
+
+
 @require_POST
 def batch_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Confirm a previewed batch (a button without fields: nothing to parse); large files in a task."""
+    """Confirm a previewed batch (flagged updates only when ticked); large files in a task."""
     batch = _batch(request, pk)
+    form = ConfirmForm(request.POST)
+    accept = form.is_valid() and bool(form.cleaned_data["accept_flagged"])
     try:
         if batch.file_size > conf.get("IMPORT_ASYNC_BYTES"):
             from jiaoyun.exchange.tasks import import_confirm_task
 
-            services.import_confirm_start(actor=request.user, batch=batch)
+            services.import_confirm_start(actor=request.user, batch=batch, accept_flagged=accept)
             import_confirm_task.enqueue(batch.pk, int(request.user.pk or 0))
         else:
-            services.import_confirm(actor=request.user, batch=batch)
+            services.import_confirm(actor=request.user, batch=batch, accept_flagged=accept)
     except DomainPermissionDenied as exc:
         raise PermissionDenied(str(exc))
     except DomainError:
         pass  # the batch records the failure; the page shows it
     return hx_redirect(request, reverse("exchange:batch", args=[pk]))
+
+
+@require_POST
+def batch_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Cancel a previewed batch (nothing of it is written); back to the import page of its kind."""
+    batch = _batch(request, pk)
+    try:
+        services.import_cancel(actor=request.user, batch=batch)
+    except DomainPermissionDenied as exc:
+        raise PermissionDenied(str(exc))
+    except DomainError:
+        return hx_redirect(request, reverse("exchange:batch", args=[pk]))
+    return hx_redirect(request, reverse("exchange:upload", args=[batch.kind]))
 
 
 def batch_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -180,7 +224,7 @@ def batch_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def template(request: AuthedRequest, kind: str) -> HttpResponse:
-    """An empty template for a kind: Chinese headers (required ones marked *) and an example row."""
+    """An empty template for a kind: a note, Chinese headers (required ones marked *), ID/code columns as text."""
     fmt = _kind(kind)
     return _attachment(template_xlsx(fmt), f"{fmt.label}-导入模板.xlsx")
 

@@ -104,6 +104,7 @@ ROUTES: dict[str, R] = {
     "exchange:imports": LIST,
     "exchange:batch": obj(pk=BATCH),
     "exchange:confirm": post(pk=BATCH),
+    "exchange:cancel": post(pk=BATCH),
     "exchange:rejects": obj(pk=BATCH),
     "dropout:evidence": R(kwargs={"owner": lit("event"), "pk": "case_event"}, object_route=True),
     "safety:hazard_file": R(kwargs={"evidence_id": "hazard_evidence"}, object_route=True),

@@ -45,6 +45,10 @@ class AreaKind(Kind):
     object_type = "areas.Area"
     description = "县、乡镇、行政村（社区），以统计用区划代码识别。上级须已存在或在文件中排在前面。"
     order = 10
+    then = (
+        ("population", "接着导入分年龄人口（用于毛入学率等指标）。"),
+        ("schools", "接着导入学校名录（学校须填所在乡镇、村代码）。"),
+    )
     conflict_label = "名称"
     columns = (
         Col("code", "区划代码", "code", required=True, lengths=(6, 9, 12),
@@ -133,6 +137,7 @@ class PopulationKind(Kind):
     object_type = "areas.PopulationCell"
     description = "某年（12月31日）某区域单岁组、分性别人口，以（区划代码、年份、年龄、性别、口径）识别。"
     order = 20
+    then = (("schools", "分年龄人口已更新；指标将在后台刷新。学校名录如未导入，请接着导入。"),)
     conflict_label = "人数"
     columns = (
         Col("area", "区划代码", "code", required=True, lengths=(6, 9, 12), aliases=("统计用区划代码",),

@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
+from django.db.models import Count
+
 from jiaoyun.core import idcard
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import student_q, teacher_q
-from jiaoyun.exchange.kinds.schools import GRADE_EXTRA, SCHOOL_CODE_ALIASES, school_codes, school_of
+from jiaoyun.exchange.kinds.schools import GRADE_EXTRA, SCHOOL_CODE_ALIASES, school_code, school_codes, school_of
 from jiaoyun.exchange.kinds.students import ID_ALIASES, SEX_EXTRA, _named
 from jiaoyun.exchange.registry import (
     NEW,
@@ -34,6 +36,7 @@ from jiaoyun.people.choices import (
     EventKind,
     PostType,
     Staffing,
+    StudentStatus,
     StudyLevel,
     Subject,
     Title,
@@ -285,6 +288,38 @@ class EventKindFormat(Kind):
     def after_write(self, ctx: Context) -> None:
         student_bulk_refresh(student_ids=sorted(ctx.cache.get("touched", ())))
 
+    def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
+        """The students whose events were written, by the state their chain now gives (one query per 1,000)."""
+        touched = sorted(ctx.cache.get("touched", ()))
+        counts: dict[str, int] = defaultdict(int)
+        for ids in chunks(touched, 1000):
+            for status, n in (
+                Student.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("id")).order_by()
+            ):
+                counts[status] += n
+        if not touched:
+            return []
+        shown = "、".join(f"{StudentStatus(k).label} {n} 名" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        steps: list[dict[str, Any]] = [
+            {
+                "text": f"已按学籍变动刷新 {len(touched)} 名学生的在校状态：{shown}。",
+                "count": len(touched),
+                "kind": None,
+            }
+        ]
+        if counts.get(StudentStatus.DROPPED_OUT):
+            steps.append(
+                {
+                    "text": f"其中 {counts[StudentStatus.DROPPED_OUT]} 名为辍学：请在控辍保学中核实并建立劝返台账。",
+                    "count": counts[StudentStatus.DROPPED_OUT],
+                    "kind": None,
+                    "route": "dropout:children",
+                    "query": "",
+                    "link": "打开控辍保学",
+                }
+            )
+        return steps
+
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         qs = (
             EnrolmentEvent.objects.filter(student_q(user, prefix="student__"))
@@ -342,7 +377,7 @@ class TeacherKind(Kind):
         Col("name", "姓名", required=True, aliases=("教师姓名", "教职工姓名"), example="王丽", max_length=50),
         Col("id_number", "身份证号", "id_number", required=True, aliases=ID_ALIASES, example="530521198505010022",
             sensitive=True),
-        Col("staff_no", "教职工号", aliases=("工号", "教师编号"), example="T0001", max_length=30),
+        Col("staff_no", "教职工号", aliases=("工号", "教师编号"), example="T0001", max_length=30, text_cell=True),
         Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=SEX_EXTRA, example="女"),
         Col("birth_date", "出生日期", "date", aliases=("出生年月日",), example="1985-05-01"),
         Col("school", "学校标识码", "code", lengths=(10,), aliases=(*SCHOOL_CODE_ALIASES, "任职学校标识码"),
@@ -364,8 +399,15 @@ class TeacherKind(Kind):
         Col("is_active", "在职", "bool", default=True, aliases=("是否在职",), example="是"),
     )  # fmt: skip
 
+    identity_fields = ("name", "birth_date", "sex")
+
     def prepare(self, ctx: Context) -> None:
         school_codes(ctx)
+
+    def show_value(self, field_name: str, value: Any, ctx: Context) -> str:
+        if field_name == "school_id" and value is not None:
+            return school_code(value, ctx)
+        return super().show_value(field_name, value, ctx)
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         number = idcard.validate(values["id_number"], today=ctx.today)
@@ -433,6 +475,7 @@ class TeacherKind(Kind):
                 rec.outcome = NEW
                 continue
             rec.pk = before["id"]
+            rec.matched_by = "身份证号"
             before = {**before, "subjects": tuple(before["subjects"] or ())}
             if before["school_id"] != d["school_id"]:
                 rec.reject(
@@ -453,6 +496,27 @@ class TeacherKind(Kind):
         )
         for rec, pk in zip(new, pks, strict=True):
             rec.pk = pk
+        # For the next steps: new teachers without a school have no 任职 (post) yet.
+        ctx.cache["no_school"] = ctx.cache.get("no_school", 0) + sum(1 for r in new if r.data["school_id"] is None)
+
+    def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
+        waiting = ctx.cache.get("no_school", 0)
+        if not waiting:
+            return [
+                {"text": "新登记的教职工都已按学校标识码登记了初任任职。", "count": 0, "kind": None},
+                {"text": "各校可接着导入学生名册。", "count": None, "kind": "students"},
+            ]
+        return [
+            {
+                "text": f"本次新登记的教职工中有 {waiting} 名未填学校标识码，尚无任职学校，不计入任何学校的师资统计："
+                "请补填学校标识码后重新导入教职工名册，或在教职工页面登记其任职。",
+                "count": waiting,
+                "kind": "teachers",
+                "route": "people:teachers",
+                "query": "",
+                "link": "打开教职工名册",
+            }
+        ]
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterator[dict[str, Any]]:
         qs = Teacher.objects.filter(teacher_q(user)).order_by("id")

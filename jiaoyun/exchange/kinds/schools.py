@@ -8,6 +8,7 @@ from typing import Any
 from jiaoyun.areas.choices import AreaLevel, UrbanRural
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import school_q
+from jiaoyun.exchange import aliases
 from jiaoyun.exchange.kinds.areas import area_codes
 from jiaoyun.exchange.kinds.coded import classify_against, classify_by_code, write_parents_first
 from jiaoyun.exchange.registry import NEW, UPDATED, Col, Context, Kind, Rec, register
@@ -32,7 +33,7 @@ SCHOOL_FIELDS = (
     "phone",
 )
 SCHOOL_CODE_ALIASES = ("学校代码", "学校识别码", "学校标识", "标识码")
-GRADE_EXTRA = (("初一", 7), ("初二", 8), ("初三", 9), ("七年级", 7), ("八年级", 8), ("九年级", 9), ("小班", -2))
+GRADE_EXTRA = tuple(aliases.GRADE.items())
 
 
 def school_codes(ctx: Context) -> dict[str, tuple[int, str]]:
@@ -41,6 +42,14 @@ def school_codes(ctx: Context) -> dict[str, tuple[int, str]]:
         ctx.cache["schools"] = {code: (pk, kind) for pk, code, kind in School.objects.values_list("id", "code", "kind")}
     codes: dict[str, tuple[int, str]] = ctx.cache["schools"]
     return codes
+
+
+def school_code(school_id: Any, ctx: Context) -> str:
+    """The code of a school id (for the preview's before → after)."""
+    codes = ctx.cache.get("school_ids")
+    if codes is None:
+        codes = ctx.cache["school_ids"] = {pk: code for code, (pk, _) in school_codes(ctx).items()}
+    return str(codes.get(school_id, school_id))
 
 
 def school_of(code: str, ctx: Context, label: str = "学校标识码") -> tuple[int, str]:
@@ -57,6 +66,7 @@ class SchoolKindFormat(Kind):
     object_type = "schools.School"
     description = "学校（含幼儿园、教学点），以10位学校标识码识别。教学点须填主校标识码，主校须已存在或排在前面。"
     order = 30
+    then = (("classes", "接着导入各校本学年的班级（学生的学籍变动可填写班号）。"),)
     conflict_label = "学校名称"
     columns = (
         Col("code", "学校标识码", "code", required=True, lengths=(10,), aliases=SCHOOL_CODE_ALIASES,
@@ -80,7 +90,7 @@ class SchoolKindFormat(Kind):
         Col("parent", "主校标识码", "code", lengths=(10,), aliases=("主校代码", "所属学校标识码"), example=""),
         Col("is_active", "在办", "bool", default=True, aliases=("是否在办",), example="是"),
         Col("address", "地址", aliases=("学校地址",), example="甸阳镇文化路1号", max_length=200),
-        Col("phone", "联系电话", aliases=("电话",), example="0875-8120000", max_length=30),
+        Col("phone", "联系电话", aliases=("电话",), example="0875-8120000", max_length=30, text_cell=True),
     )  # fmt: skip
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -176,6 +186,7 @@ class ClassKind(Kind):
     object_type = "schools.SchoolClass"
     description = "各校各学年的班级，以（学校标识码、学年、年级、班号）识别。"
     order = 40
+    then = (("students", "接着导入学生名册，再导入学籍变动（入学、转入……）。"),)
     conflict_label = "班级名称"
     columns = (
         Col("school", "学校标识码", "code", required=True, lengths=(10,), aliases=SCHOOL_CODE_ALIASES,

@@ -15,17 +15,19 @@ from jiaoyun.core import idcard
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import student_q
+from jiaoyun.exchange import aliases
 from jiaoyun.exchange.db import rows_by_keys
 from jiaoyun.exchange.registry import NEW, UNCHANGED, UPDATED, Col, Context, Kind, Rec, changed, register
-from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
+from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.bulk import STUDENT_FIELDS, student_bulk_create, student_bulk_update
 from jiaoyun.people.services.students import _check_fields, check_student_no
 
-SEX_EXTRA = (("男性", "M"), ("女性", "F"), ("1", "M"), ("2", "F"))
+SEX_EXTRA = tuple(aliases.SEX.items())
 ID_ALIASES = ("身份证件号", "身份证件号码", "证件号码", "身份证号码", "公民身份号码", "身份证")
 PARSED_CHOICES = ("sex", "ethnicity")
-ETHNICITY_EXTRA = tuple((label.removesuffix("族"), value) for value, label in Ethnicity.choices if len(label) > 2)
+ETHNICITY_EXTRA = tuple(aliases.ETHNICITY.items())
+IDENTITY = ("name", "birth_date", "sex")
 
 
 def village_lookup(ctx: Context) -> dict[str, Area]:
@@ -33,6 +35,14 @@ def village_lookup(ctx: Context) -> dict[str, Area]:
         ctx.cache["villages"] = {a.code: a for a in Area.objects.filter(level="village").only("id", "code", "level")}
     villages: dict[str, Area] = ctx.cache["villages"]
     return villages
+
+
+def village_code(village_id: Any, ctx: Context) -> str:
+    """The code of a village id (for the preview's before → after), from the lookup ``prepare`` loaded."""
+    codes = ctx.cache.get("village_codes")
+    if codes is None:
+        codes = ctx.cache["village_codes"] = {a.pk: code for code, a in village_lookup(ctx).items()}
+    return str(codes.get(village_id, village_id))
 
 
 def village_of(code: str, ctx: Context, label: str) -> Area | None:
@@ -59,19 +69,20 @@ class StudentKind(Kind):
         Col("id_number", "身份证号", "id_number", aliases=ID_ALIASES, example="530521201403010017", sensitive=True,
             help="与全国学籍号至少填一项；18位，末位校验码须正确"),
         Col("student_no", "全国学籍号", aliases=("学籍号", "全国学籍号码", "学籍编号"), example="G530521201403010017",
-            sensitive=True, help="G/L/J开头19位，或18位身份证号"),
+            sensitive=True, text_cell=True, help="G/L/J开头19位，或18位身份证号"),
         Col("sex", "性别", "choice", choices=tuple(Sex.choices), extra_choices=SEX_EXTRA, example="男",
             help="填写身份证号时可省略（取自身份证号）"),
         Col("birth_date", "出生日期", "date", aliases=("出生年月日", "生日"), example="2014-03-01",
             help="填写身份证号时可省略；须与身份证号一致"),
         Col("ethnicity", "民族", "choice", choices=tuple(Ethnicity.choices), extra_choices=ETHNICITY_EXTRA,
-            default="01", example="汉族"),
+            default="01", example="汉族", help="可写简称（汉、彝、傈僳……）或民族代码（1、01）"),
         Col("hukou_village", "户籍所在村代码", "code", lengths=(12,),
             aliases=("户籍村代码", "户籍所在地区划代码", "户籍地代码", "户籍所在村（社区）代码"), example="530521100001"),
         Col("residence_village", "现居住村代码", "code", lengths=(12,),
             aliases=("居住地代码", "现住址区划代码", "现居住村（社区）代码"), example="530521100001"),
         Col("guardian_name", "监护人", aliases=("监护人姓名",), example="李大山", max_length=50),
-        Col("guardian_phone", "监护人电话", aliases=("监护人联系电话", "联系电话"), example="13800000000", max_length=20),
+        Col("guardian_phone", "监护人电话", aliases=("监护人联系电话", "联系电话"), example="13800000000", max_length=20,
+            text_cell=True),
         Col("left_behind", "留守儿童", "bool", aliases=("是否留守儿童",), example="否"),
         Col("disability", "残疾类别", "choice", choices=tuple(DisabilityCategory.choices), default="",
             aliases=("残疾类型",), example="无"),
@@ -82,9 +93,15 @@ class StudentKind(Kind):
         Col("migrant", "随迁子女", "bool", aliases=("是否随迁子女", "进城务工人员随迁子女"), example="否"),
     )  # fmt: skip
     compare = STUDENT_FIELDS
+    identity_fields = IDENTITY
 
     def prepare(self, ctx: Context) -> None:
         village_lookup(ctx)
+
+    def show_value(self, field_name: str, value: Any, ctx: Context) -> str:
+        if field_name.endswith("_village_id") and value is not None:
+            return village_code(value, ctx)
+        return super().show_value(field_name, value, ctx)
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         raw_id = values.get("id_number") or ""
@@ -176,6 +193,8 @@ class StudentKind(Kind):
             if target is None:
                 rec.outcome = NEW
                 continue
+            rec.matched_by = "身份证号" if a else "全国学籍号"
+            rec.visible = target["id"] in named
             if d["id_hash"] and target["id_hash"] and target["id_hash"] != d["id_hash"]:
                 if target["id"] in named:
                     msg = f"该全国学籍号已属于身份证号不同的学生“{target['name']}”"
@@ -198,7 +217,30 @@ class StudentKind(Kind):
         new = [r for r in recs if r.outcome == NEW]
         for rec, pk in zip(new, student_bulk_create(records=[r.data for r in new]), strict=True):
             rec.pk = pk
-        student_bulk_update(updates=[(r.pk, r.data) for r in recs if r.outcome == UPDATED and r.pk is not None])
+        updated = [(r.pk, r.data) for r in recs if r.outcome == UPDATED and r.pk is not None]
+        student_bulk_update(updates=updated)
+        # For the next steps: students written by this import still without a 学籍 event (new ones never have one).
+        waiting = len(new)
+        if updated:
+            ids = [pk for pk, _ in updated]
+            waiting += Student.objects.filter(pk__in=ids, status=StudentStatus.NOT_ENROLLED).count()
+        ctx.cache["not_enrolled"] = ctx.cache.get("not_enrolled", 0) + waiting
+
+    def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
+        waiting = ctx.cache.get("not_enrolled", 0)
+        if not waiting:
+            return [{"text": "本次导入的学生都已有学籍记录，无须再导入学籍变动。", "count": 0, "kind": None}]
+        return [
+            {
+                "text": f"本次导入的学生中有 {waiting} 名还没有学籍记录，在校状态为“未入学”，不计入在校生和控辍统计："
+                "请接着导入他们的学籍变动（入学或转入）。",
+                "count": waiting,
+                "kind": "events",
+                "route": "people:students",
+                "query": "status=not_enrolled",
+                "link": "查看未入学学生",
+            }
+        ]
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         return _student_rows(user, reveal)

@@ -9,6 +9,7 @@
 
 from jiaoyun.exchange.permissions import SYSTEM, Actor
 from jiaoyun.exchange.services.batches import (
+    import_cancel,
     import_confirm,
     import_confirm_start,
     import_file,
@@ -16,7 +17,7 @@ from jiaoyun.exchange.services.batches import (
     import_upload,
     rejects_downloaded,
 )
-from jiaoyun.exchange.services.engine import Progress, Rejection, RunResult, run_import
+from jiaoyun.exchange.services.engine import Change, Progress, Rejection, RunResult, run_import
 from jiaoyun.exchange.services.progress import ConfirmProgress, batch_live_progress, batch_set_progress
 from jiaoyun.exchange.services.storage import PURGED_NOTE, import_files_purge
 
@@ -24,12 +25,14 @@ __all__ = [
     "PURGED_NOTE",
     "SYSTEM",
     "Actor",
+    "Change",
     "ConfirmProgress",
     "Progress",
     "Rejection",
     "RunResult",
     "batch_live_progress",
     "batch_set_progress",
+    "import_cancel",
     "import_confirm",
     "import_confirm_start",
     "import_file",

@@ -25,7 +25,7 @@ from jiaoyun.exchange.db import audit_created
 from jiaoyun.exchange.ledger import KeyLedger
 from jiaoyun.exchange.permissions import Actor, _System
 from jiaoyun.exchange.readers import Table, open_table
-from jiaoyun.exchange.registry import NEW, REJECTED, UNCHANGED, UPDATED, Col, Context, Kind, Rec
+from jiaoyun.exchange.registry import NEW, REJECTED, SKIPPED, UNCHANGED, UPDATED, Col, Context, Kind, Rec
 from jiaoyun.exchange.services.rows import RowChecker, shown
 from jiaoyun.exchange.services.workers import checked_chunks
 
@@ -46,6 +46,17 @@ class Rejection:
 
 
 @dataclass
+class Change:
+    """A row the preview lists: a new record's values, or an update's changed fields [column, before, after]."""
+
+    row: int
+    outcome: str
+    subject: str
+    changes: list[list[str]]
+    flag: str = ""
+
+
+@dataclass
 class RunResult:
     header_row: int = 0
     total: int = 0
@@ -53,8 +64,15 @@ class RunResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # Updates changing a person's identity (counted in ``updated`` by a preview; when confirming without
+    # the importer's acknowledgement they are ``skipped`` instead, and not written).
+    flagged: int = 0
+    skipped: int = 0
+    flagged_rows: list[int] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    next_steps: list[dict[str, Any]] = field(default_factory=list)
     # Seconds the importing process spent per stage (wall clock: its own work and its waits on the
     # database or the worker processes), for benchmarks and logs.
     seconds: dict[str, float] = field(default_factory=dict)
@@ -137,13 +155,37 @@ def _run(
             raw = cells[idx] if idx is not None and idx < len(cells) else ""
             result.rejections.append(Rejection(row, err.field or "", shown(col, raw), err.message))
 
+    listed = {NEW: 0, UPDATED: 0}
+    shown_cap = conf.get("IMPORT_MAX_CHANGES_SHOWN")
+
+    def note(rec: Rec) -> None:
+        """Keep the rows the preview lists: every flagged update, the first new and updated rows."""
+        if rec.flag:
+            if result.flagged > keep:
+                return
+        elif rec.outcome not in listed or listed[rec.outcome] >= shown_cap:
+            return
+        else:
+            listed[rec.outcome] += 1
+        shown = kind.shown_record(rec, ctx) if rec.outcome == NEW else kind.shown_changes(rec, ctx)
+        result.changes.append(Change(rec.row, rec.outcome, rec.repr[:100], shown, rec.flag[:300]))
+
     def settle(recs: Iterable[Rec]) -> None:
         done = list(recs)
         for rec in done:
             if rec.outcome == REJECTED and rec.error is not None:
                 reject(rec.row, rec.error, raw_rows.get(rec.row, []))
             elif rec.outcome in (NEW, UPDATED, UNCHANGED):
+                if rec.outcome == UPDATED and (flag := kind.flag(rec, ctx)):
+                    rec.flag = flag
+                    result.flagged += 1
+                    if len(result.flagged_rows) < keep:  # memory stays flat; the count is exact
+                        result.flagged_rows.append(rec.row)
+                    if ctx.write and not ctx.accept_flagged:
+                        rec.outcome = SKIPPED
                 result.count(rec.outcome)
+                if rec.outcome != UNCHANGED:
+                    note(rec)
         changes = [r for r in done if r.outcome in (NEW, UPDATED)]
         if ctx.write and changes:
             with result.stage("write"):
@@ -189,11 +231,14 @@ def _run(
         settle(kind.finish(ctx))
         if ctx.write:
             kind.after_write(ctx)
+            result.next_steps = kind.next_steps(ctx)
     finally:
         ledger.drop()
     if result.total == 0:
         raise DomainError(f"文件只有表头（第{table.header_row}行），没有数据行")
     result.rejections.sort(key=lambda r: r.row)
+    result.changes.sort(key=lambda c: c.row)
+    result.flagged_rows.sort()
     return result
 
 

@@ -64,4 +64,5 @@ def import_files_purge(*, before: dt.datetime) -> int:
         message = f"{batch.message}；{note}" if batch.message else note
         status = BatchStatus.FAILED if batch.status == BatchStatus.PREVIEW else batch.status
         ImportBatch.objects.filter(pk=batch.pk).update(stored_path="", message=message[:2000], status=status)
+        batch.changes.all().delete()  # the listed rows hold names and values of the file: gone with it
     return removed

@@ -71,7 +71,8 @@ def test_reimport_same_file_is_a_noop_and_a_corrected_file_updates(county_admin,
     good_rows[1][0] = "李思"
     corrected = preview(county_admin, csv_bytes(roster(*good_rows)))
     assert (corrected.new, corrected.updated, corrected.unchanged) == (0, 1, 2)
-    import_confirm(actor=county_admin, batch=corrected)
+    assert corrected.flagged == 1  # a new name under the same ID number: written only once acknowledged
+    import_confirm(actor=county_admin, batch=corrected, accept_flagged=True)
     assert Student.objects.get(id_hash=idcard.match_hash(id_no(1, 2))).name == "李思"
     entry = AuditEntry.objects.get(action="update", object_type="people.Student")
     assert entry.changes["changes"]["name"] == ["李四", "李思"]

@@ -124,9 +124,13 @@ def test_only_importers_see_the_import_pages(client, principal, county_leader):
 
 
 def test_empty_template_per_kind(admin_client):
-    rows = sheet_rows(admin_client.get(reverse("exchange:template", args=["students"])).content)
-    assert rows[0][:3] == ["姓名*", "身份证号", "全国学籍号"]
-    assert rows[1][0] == "李小明"
+    data = admin_client.get(reverse("exchange:template", args=["students"])).content
+    rows = sheet_rows(data)
+    assert "文本" in rows[0][0]  # the note above the header
+    assert rows[1][:3] == ["姓名*", "身份证号", "全国学籍号"]
+    assert len(rows) == 2  # no example row in the data sheet: the examples are on the guide sheet
+    guide = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("填写说明").to_python()
+    assert guide[1][0] == "姓名" and guide[1][4] == "李小明"
     assert admin_client.get(reverse("exchange:template", args=["nonsense"])).status_code == 404
 
 
