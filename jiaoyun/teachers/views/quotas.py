@@ -14,7 +14,8 @@ from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import forms, selectors, services
-from jiaoyun.teachers.permissions import is_personnel
+from jiaoyun.schools.choices_in_scope import township_choices
+from jiaoyun.teachers.permissions import is_personnel, require_quotas
 from jiaoyun.teachers.views.common import quota_year, run_form
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
@@ -64,7 +65,7 @@ def _staffing_list(
             "years": selectors.quota_years() or [year],
             "page": paginate(request, qs),
             "filters": request.GET,
-            "townships": selectors.townships(user=request.user),
+            "townships": township_choices(request.user),
             **context(),
         },
     )  # fmt: skip
@@ -107,6 +108,7 @@ def _dashboard_charts(request: AuthedRequest, year: int) -> dict[str, Any]:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    require_quotas(request.user)
     year = quota_year(request)
     return _staffing_list(
         request, year=year, qs=selectors.quota_list(user=request.user, year=year, filters=request.GET),
@@ -116,6 +118,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 
 def gaps(request: AuthedRequest) -> HttpResponse:
+    require_quotas(request.user)
     year = quota_year(request)
     return _staffing_list(
         request, year=year, qs=selectors.subject_gap_list(user=request.user, year=year, filters=request.GET),
