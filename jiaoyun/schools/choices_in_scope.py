@@ -13,29 +13,32 @@ data, but offering another township's name to a township officer invites a reque
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.scope import area_q, school_q
-from jiaoyun.core.types import User
 from jiaoyun.schools.models import School
+
+if TYPE_CHECKING:
+    from jiaoyun.core.scope import Viewer
 
 VILLAGE_LIMIT = 500  # a county has a few hundred villages; the select is a filter, not a registry
 
 
-def township_choices(user: User) -> QuerySet[Area]:
+def township_choices(user: Viewer) -> QuerySet[Area]:
     """The townships in the user's scope (the county: all of them), in the county's order."""
     return Area.objects.filter(area_q(user), level=AreaLevel.TOWNSHIP).order_by("sort", "code")
 
 
-def village_choices(user: User) -> QuerySet[Area]:
+def village_choices(user: Viewer) -> QuerySet[Area]:
     """The villages (村、社区) in the user's scope: a village cadre their own, a township its villages."""
     return Area.objects.filter(area_q(user), level=AreaLevel.VILLAGE).order_by("parent__sort", "code")[:VILLAGE_LIMIT]
 
 
-def school_choices(user: User, *, active: bool = True) -> QuerySet[School]:
+def school_choices(user: Viewer, *, active: bool = True) -> QuerySet[School]:
     """The schools in the user's scope (only the fields a select needs), by township and code."""
     qs = School.objects.filter(school_q(user))
     if active:
@@ -52,11 +55,11 @@ class PlaceChoices:
     schools: QuerySet[School]
 
 
-def place_choices(user: User) -> PlaceChoices:
+def place_choices(user: Viewer) -> PlaceChoices:
     return PlaceChoices(township_choices(user), village_choices(user), school_choices(user))
 
 
-def township_in_scope(user: User, township_id: int | None) -> Area | None:
+def township_in_scope(user: Viewer, township_id: int | None) -> Area | None:
     """The township ``township_id`` names if the user's selects may offer it (None otherwise or when empty)."""
     if not township_id:
         return None

@@ -18,6 +18,7 @@ from jiaoyun.safety.choices import HazardStatus, Level, Severity
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
 from jiaoyun.safety.views._common import Action, act, require_read
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
 
@@ -44,7 +45,7 @@ HAZARD_PAGE = ListPage(
 def hazards(request: AuthedRequest) -> HttpResponse:
     require_read(request)
     rows = selectors.hazard_list(user=request.user, filters=request.GET)
-    context = {"townships": selectors.township_list(), "statuses": HazardStatus.choices, "today": timezone.localdate(),
+    context = {"townships": township_choices(request.user), "statuses": HazardStatus.choices, "today": timezone.localdate(),
                "severities": Severity.choices, "levels": Level.choices}  # fmt: skip
     return HAZARD_PAGE(request, rows, context)
 
