@@ -48,9 +48,8 @@ def _signed_in(user: User | None) -> bool:
 def in_personnel_chain(user: User | None) -> bool:
     """Who reads every 县管校聘 and 交流轮岗 row, drafts included: the county administrator, the 人事股 (read-only
     staff too) and the county leader (read-only; the plans go to the bureau's leadership for approval)."""
-    if not _signed_in(user):
+    if user is None or not _signed_in(user):
         return False
-    assert user is not None
     return bool(
         user.role in (Role.COUNTY_ADMIN, Role.COUNTY_LEADER)
         or (user.role == Role.BUREAU_STAFF and user.section == Section.PERSONNEL)
@@ -69,9 +68,8 @@ def can_view_quotas(user: User | None) -> bool:
     """编制与缺口 (``teachers:dashboard``, ``teachers:gaps``): staffing figures per school, no names. County-level
     roles see the county, township staff (中心校 and 乡镇政府) their township, a principal their school. Not a class
     teacher, a village cadre or the three administrators."""
-    if not _signed_in(user):
+    if user is None or not _signed_in(user):
         return False
-    assert user is not None
     return bool(
         user.role in (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.COUNTY_LEADER)
         or (user.role in (Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_GOV) and user.area_id)

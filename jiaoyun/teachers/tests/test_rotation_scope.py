@@ -78,7 +78,10 @@ def test_a_draft_plan_names_nobody_outside_the_personnel_chain(
     officer_b = UserFactory(username="officer_b", role="township_officer", area=township_b)
     for user in (township_officer, principal, officer_b):
         assert _seen(client, user, moves) == set()
-        assert "计划尚未批准，交流人员名单经县教育局批准后公布" in client.get("/teachers/rotation/?year=2026").content.decode()
+        assert (
+            "计划尚未批准，交流人员名单经县教育局批准后公布"
+            in client.get("/teachers/rotation/?year=2026").content.decode()
+        )
     assert _seen(client, village_cadre, moves) is None
 
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
-from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.schools.choices_in_scope import township_choices
+from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.permissions import is_personnel, require_quotas
 from jiaoyun.teachers.views.common import quota_year, run_form
 from jiaoyun.web.htmx import hx_redirect, render_page

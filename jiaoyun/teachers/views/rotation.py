@@ -79,7 +79,8 @@ def rotation(request: AuthedRequest) -> HttpResponse:
             "problems": plan_problems(plan) if plan else [],
             "eligible": selectors.rotation_eligible_count(on=today) if in_personnel_chain(request.user) else None,
             # a 拟定 plan's names are the personnel chain's until approval (the table then holds no row)
-            "names_withheld": plan is not None and not sees_draft_rotation(request.user)
+            "names_withheld": plan is not None
+            and not sees_draft_rotation(request.user)
             and plan.status == PlanStatus.PROPOSED,
             "can_manage": is_personnel(request.user),
             "next_year": forms.current_year(),

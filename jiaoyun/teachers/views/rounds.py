@@ -11,10 +11,10 @@ from jiaoyun.core.choices import Role
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus, Stage
 from jiaoyun.teachers.models import HiringRound
-from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.teachers.permissions import can_create_round, can_manage_round, is_personnel, require_rounds
 from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, PERSONNEL_ONLY_TARGETS, round_checks
 from jiaoyun.teachers.views.common import Action, act, run_form
@@ -125,7 +125,8 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": manage,
             "is_personnel": personnel,
             # the next stage this user may open (publication and execution are the 人事股's)
-            "can_advance": manage and next_label is not None
+            "can_advance": manage
+            and next_label is not None
             and (personnel or ROUND_ORDER[idx + 1] not in PERSONNEL_ONLY_TARGETS),
             "score_school": request.user.school_id
             if not manage and request.user.role == Role.PRINCIPAL and rnd.status in CROSS_SCORE_STATUSES[:-1]
