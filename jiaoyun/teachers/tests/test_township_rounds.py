@@ -4,6 +4,7 @@ sees only the rounds of its township; the 人事股 sees every round and alone p
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -121,3 +122,30 @@ def test_read_only_and_other_roles_see_no_create_button(client, county_leader, p
         response = client.post("/teachers/rounds/new/", {"name": "x", "year": "2026", "effective_date": "2026-09-01"})
         assert response.status_code == 403
     assert not HiringRound.objects.exists()
+
+
+def test_the_county_leader_sees_the_teachers_pages_without_a_write_button(
+    client, personnel, county_leader, school_a, township_b
+):
+    from jiaoyun.teachers.tests.test_pages import _plan
+
+    rnd = round_create(actor=personnel, year=2026, name="全县轮次", effective_date=DAY)
+    _plan(personnel, school_a, township_b)
+
+    def post_forms(html):
+        return [f for f in re.findall(r"<form[^>]*>", html) if 'method="post"' in f and "/teachers/" in f]
+
+    client.force_login(personnel)  # the same pages carry the 人事股's buttons
+    assert post_forms(client.get(f"/teachers/rounds/{rnd.pk}/").content.decode())
+    assert post_forms(client.get("/teachers/rotation/?year=2026").content.decode())
+    client.force_login(county_leader)
+    for url in (
+        "/teachers/rounds/",
+        f"/teachers/rounds/{rnd.pk}/",
+        "/teachers/rotation/?year=2026",
+        "/teachers/quotas/",
+        "/teachers/gaps/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert post_forms(response.content.decode()) == [], url
