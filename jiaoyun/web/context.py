@@ -119,14 +119,18 @@ def _url(name: str) -> str | None:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu, and ``page_access``: for each menu page (``teachers:rounds`` → ``teachers_rounds``) whether the
+    user may open it, so that a page's own tabs and links to other pages follow the same predicates."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"nav_sections": []}
+        return {"nav_sections": [], "page_access": {}}
     path = request.path
     sections: list[dict[str, Any]] = []
+    access: dict[str, bool] = {}
     for label, items in NAVIGATION:
         links: list[dict[str, Any]] = []
         for item_label, name in items:
-            if not _allowed(name, request.user):
+            access[name.replace(":", "_")] = allowed = _allowed(name, request.user)
+            if not allowed:
                 continue
             url = _url(name)
             if url:
@@ -139,4 +143,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if matching:
         max(matching, key=lambda link: len(link["url"]))["active"] = True
-    return {"nav_sections": sections}
+    return {"nav_sections": sections, "page_access": access}

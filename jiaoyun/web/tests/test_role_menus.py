@@ -149,3 +149,19 @@ def test_a_class_teacher_sees_no_staffing_or_rotation_and_the_pages_refuse_in_ch
         assert reason in response.content.decode()
     # and the API gives the staffing figures of the teacher's school to nobody outside the rule
     assert client.get("/api/teachers/quotas").json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", [u for u, menu in MENUS.items() if "teachers:dashboard" in menu])
+def test_the_teachers_tabs_link_only_pages_the_role_opens(client, request, username, school_a, class_a1):
+    """The tabs of the teachers pages follow the menu's predicates (``page_access``): no tab answers 403."""
+    import re
+
+    client.force_login(_user(username, request, class_a1))
+    html = client.get(reverse("teachers:dashboard")).content.decode()
+    tabs = re.search(r'<p class="no-print">(<a href="/teachers/.*?)</p>', html)
+    assert tabs is not None
+    hrefs = re.findall(r'href="([^"]+)"', tabs.group(1))
+    assert ("/teachers/rounds/" in hrefs) == ("teachers:rounds" in MENUS[username]), username
+    for href in hrefs:
+        assert client.get(href).status_code == 200, (username, href)
