@@ -56,6 +56,10 @@ def test_each_township_sees_only_its_rounds_and_the_county_sees_all(
         return names
 
     assert listed(township_officer) == {own.pk}
+    assert client.get("/api/teachers/rounds").json() == [
+        {"id": own.pk, "year": 2026, "name": "甲乡轮次", "status": "draft", "status_label": "草稿",
+         "township_id": township_a.pk, "township_name": township_a.name}
+    ]  # fmt: skip
     assert listed(officer_b) == {other.pk}
     assert listed(principal) == {own.pk, county.pk}  # the county's rounds and those of the school's township
     assert listed(personnel) == {own.pk, other.pk, county.pk}
