@@ -8,6 +8,7 @@ from jiaoyun.areas.choices import AreaLevel, PopulationSource, UrbanRural
 from jiaoyun.areas.models import Area
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
 
@@ -30,7 +31,7 @@ def area_list(request: AuthedRequest) -> HttpResponse:
         selectors.area_list(user=request.user, filters=request.GET),
         {
             "levels": [c for c in AreaLevel.choices if c[0] != AreaLevel.COUNTY],
-            "townships": selectors.area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
+            "townships": township_choices(request.user),
             "urban_rural": UrbanRural.choices,
         },
     )

@@ -3,13 +3,12 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
-from jiaoyun.areas.choices import AreaLevel
-from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.reports.export import Column
 from jiaoyun.schools import selectors
 from jiaoyun.schools.choices import Ownership, SchoolKind
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.schools.models import School
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
@@ -43,7 +42,7 @@ def school_list(request: AuthedRequest) -> HttpResponse:
         {
             "kinds": SchoolKind.choices,
             "ownerships": Ownership.choices,
-            "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
+            "townships": township_choices(request.user),
         },
     )
 

@@ -15,8 +15,11 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
+from jiaoyun.areas.models import Area
+from jiaoyun.core.choices import Role
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import User
+from jiaoyun.schools.choices_in_scope import township_in_scope
 from jiaoyun.teachers import selectors
 from jiaoyun.teachers.choices import EthicsResult
 
@@ -163,9 +166,28 @@ class StandardForm(forms.Form):
 
 
 class RoundCreateForm(forms.Form):
+    """A new round: a township officer's is always his township's; the 人事股 picks a township in scope or none
+    (county-wide)."""
+
     year = YearField()
     name = _text("名称")
     effective_date = _date("聘任生效日期")
+    township = _id("乡镇")
+
+    def __init__(self, data: Any = None, *, user: User) -> None:
+        super().__init__(data)
+        self.user = user
+
+    def clean_township(self) -> Area | None:
+        if self.user.role == Role.TOWNSHIP_OFFICER:
+            return self.user.area
+        pk = self.cleaned_data.get("township")
+        if not pk:
+            return None
+        township = township_in_scope(self.user, pk)
+        if township is None:
+            raise forms.ValidationError("乡镇不存在或不在您的范围内")
+        return township
 
 
 class NoteForm(ActionForm):

@@ -42,10 +42,16 @@ class RoundOut(Schema):
     name: str
     status: str
     status_label: str
+    township_id: int | None = None  # None: a county-wide round
+    township_name: str = ""
 
     @staticmethod
     def resolve_status_label(obj: HiringRound) -> str:
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_township_name(obj: HiringRound) -> str:
+        return obj.township.name if obj.township else ""
 
 
 class ApplicationOut(Schema):

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, S
 
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
-from jiaoyun.core.choices import Role, ScopeLevel
+from jiaoyun.core.choices import Role
 from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, teacher_q
@@ -20,7 +20,7 @@ from jiaoyun.core.types import User
 from jiaoyun.people.choices import Subject
 from jiaoyun.people.models import Teacher
 from jiaoyun.schools.models import School
-from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, RecordKind, Stage
+from jiaoyun.teachers.choices import VETO_SANCTIONS, MoveStatus, PlanStatus, RecordKind, Stage
 from jiaoyun.teachers.filters import (
     ApplicationFilters,
     EthicsRecordFilters,
@@ -49,7 +49,13 @@ from jiaoyun.teachers.models import (
     SubjectGap,
     TitlePromotion,
 )
-from jiaoyun.teachers.permissions import can_view_ethics, may_see_rounds
+from jiaoyun.teachers.permissions import (
+    can_view_ethics,
+    can_view_quotas,
+    can_view_rotation,
+    in_personnel_chain,
+    may_see_rounds,
+)
 
 __all__ = ["can_view_ethics"]  # the pages and the API ask the selectors (see permissions.py)
 
@@ -82,7 +88,10 @@ def quota_year() -> int:
 
 
 def _school_year_rows(model: type[M], user: User, year: int) -> QuerySet[M]:
-    """The rows of ``model`` (a per-school staffing figure) of the schools in the user's scope in ``year``."""
+    """The rows of ``model`` (a per-school staffing figure) of the schools in the user's scope in ``year`` (none
+    for a user who may not see the staffing pages: ``can_view_quotas``, for the pages and the API alike)."""
+    if not can_view_quotas(user):
+        return model._default_manager.none()
     return model._default_manager.filter(school_q(user, prefix="school__"), year=year)
 
 
@@ -154,6 +163,19 @@ def county_totals(*, user: User, year: int) -> CountyTotals:
 # ---------------------------------------------------------------- rounds
 
 
+def round_q(user: User) -> Q:
+    """Rounds the user sees: every round for the personnel chain; a township officer the rounds of his township;
+    a principal the county-wide rounds and those of the school's township; nobody else any."""
+    if not may_see_rounds(user):
+        return NOTHING
+    if in_personnel_chain(user):
+        return Q()
+    scope = scope_for(user)
+    if user.role == Role.TOWNSHIP_OFFICER:
+        return Q(township_id=scope.township_id)
+    return Q(township__isnull=True) | Q(township_id=scope.township_id)
+
+
 def round_list(*, user: User) -> QuerySet[HiringRound]:
     if not may_see_rounds(user):
         return HiringRound.objects.none()
@@ -163,21 +185,30 @@ def round_list(*, user: User) -> QuerySet[HiringRound]:
     apps = (
         Application.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("id")).values("n")
     )
-    return HiringRound.objects.annotate(n_applications=Subquery(apps), n_posts=Subquery(posts)).order_by("-year", "-id")
+    return (
+        HiringRound.objects.filter(round_q(user))
+        .select_related("township")
+        .annotate(n_applications=Subquery(apps), n_posts=Subquery(posts))
+        .order_by("-year", "-id")
+    )
 
 
 def round_get(*, user: User, round_id: int) -> HiringRound:
     if not may_see_rounds(user):
         raise HiringRound.DoesNotExist
-    return HiringRound.objects.get(pk=round_id)
+    return HiringRound.objects.select_related("township").get(round_q(user), pk=round_id)
 
 
 def _application_q(user: User, round: HiringRound) -> Q:
-    """Applications a user may see: all for county roles; for a principal those from, placed at, or listing
+    """Applications a user may see: all for the personnel chain; a township officer's those from or placed in his
+    township; for a principal those from, placed at, or listing
     their school. ``choices`` is a JSON list, which SQLite cannot search, so the ids of applications listing
     the school are read from the (small, one-round) list of choices."""
-    if scope_for(user).is_county:
-        return Q()
+    scope = scope_for(user)
+    if scope.is_county:
+        return Q() if in_personnel_chain(user) else NOTHING
+    if user.role == Role.TOWNSHIP_OFFICER and scope.township_id:
+        return Q(origin_school__township_id=scope.township_id) | Q(placed_school__township_id=scope.township_id)
     sid = getattr(user, "school_id", None)
     if user.role == Role.PRINCIPAL and sid:
         listing = [
@@ -313,13 +344,17 @@ def rotation_plans() -> QuerySet[RotationPlan]:
 
 
 def rotation_move_q(user: User) -> Q:
-    """Moves visible to the user, by teacher (``teacher_q``): a village cadre sees none, a class teacher only their
-    own move; a township or school also sees the teachers it receives (its staffing to come)."""
+    """Moves visible to the user (pages, exports and the API alike): the personnel chain sees every move; a
+    township officer or a principal the moves out of or into their township or school, and only once the plan
+    is approved (a 拟定 plan names teachers who have not been told); everyone else none."""
+    if not can_view_rotation(user):
+        return NOTHING
+    if in_personnel_chain(user):
+        return Q()
     scope = scope_for(user)
-    q = teacher_q(user, prefix="teacher__")
-    if scope.level in (ScopeLevel.TOWNSHIP, ScopeLevel.SCHOOL):
-        q |= school_q(scope, prefix="to_school__")
-    return q
+    q = teacher_q(user, prefix="teacher__") | school_q(scope, prefix="from_school__")
+    q |= school_q(scope, prefix="to_school__")
+    return q & ~Q(plan__status=PlanStatus.PROPOSED)
 
 
 def rotation_plan_for(*, year: int) -> RotationPlan | None:

@@ -40,30 +40,43 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
         [(_("平安校园"), "safety:dashboard"), (_("隐患整改"), "safety:hazards"), (_("设备监测"), "safety:devices")],
     ),
     (_("数据交换"), [(_("导入"), "exchange:imports")]),
-    (_("系统"), [(_("审计日志"), "web:audit"), (_("定时任务"), "web:jobs")]),
+    (_("系统"), [(_("审计日志"), "web:audit"), (_("定时任务"), "web:jobs"), (_("管理后台"), "admin:index")]),
 ]
 
 
-# Who may open a page: "module:function" predicates of the owning app, so a link is shown only to users who
-# can use it. Pages not listed are open to every logged-in user (they filter by data scope themselves).
+# Who may open a page: "module:function" predicates, each the same function the page itself checks (one source of
+# truth: a link is shown exactly to the users the page lets in; docs/roles.md has the role × page matrix, and
+# jiaoyun/web/tests/test_role_menus.py proves it for every demo role). Pages not listed are open to every
+# logged-in user (they filter by data scope themselves).
 ACCESS: dict[str, str] = {
     "web:audit": "jiaoyun.core.selectors:can_view_audit",
     "web:jobs": "jiaoyun.core.selectors:can_view_jobs",
+    "admin:index": "jiaoyun.web.context:can_open_admin",
     "exchange:imports": "jiaoyun.exchange.permissions:can_import",
-    "teachers:ethics": "jiaoyun.teachers.selectors:can_view_ethics",
+    "teachers:dashboard": "jiaoyun.teachers.permissions:can_view_quotas",
+    "teachers:gaps": "jiaoyun.teachers.permissions:can_view_quotas",
+    "teachers:rounds": "jiaoyun.teachers.permissions:may_see_rounds",
+    "teachers:rotation": "jiaoyun.teachers.permissions:can_view_rotation",
+    "teachers:ethics": "jiaoyun.teachers.permissions:can_view_ethics",
     "safety:dashboard": "jiaoyun.safety.permissions:can_read",
     "safety:hazards": "jiaoyun.safety.permissions:can_read",
     "safety:devices": "jiaoyun.safety.permissions:can_read",
     "learning:dashboard": "jiaoyun.web.context:has_learning_scope",
+    # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
+    "areas:list": "jiaoyun.web.context:has_people_scope",
+    "schools:list": "jiaoyun.web.context:has_people_scope",
     "dropout:dashboard": "jiaoyun.web.context:has_people_scope",
     "dropout:bulletins": "jiaoyun.web.context:has_people_scope",
     "indicators:dashboard": "jiaoyun.web.context:has_people_scope",
     "people:students": "jiaoyun.web.context:has_people_scope",
-    "people:teachers": "jiaoyun.web.context:has_people_scope",
-    "teachers:dashboard": "jiaoyun.web.context:has_people_scope",
-    "teachers:rounds": "jiaoyun.web.context:has_people_scope",
-    "teachers:rotation": "jiaoyun.web.context:has_people_scope",
+    "people:teachers": "jiaoyun.web.context:has_staff_scope",
 }
+
+
+def can_open_admin(user: User) -> bool:
+    """The admin site lets in active staff accounts (``AdminSite.has_permission``): the three administrators for
+    accounts, the security policy and the audit archive, and the county administrator for its scope."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
 
 
 def has_people_scope(user: User) -> bool:
@@ -71,6 +84,14 @@ def has_people_scope(user: User) -> bool:
     from jiaoyun.core.scope import scope_for
 
     return scope_for(user).level != ScopeLevel.NONE
+
+
+def has_staff_scope(user: User) -> bool:
+    """教职工 (``teacher_q``): the county, a township and a school see their staff; a village cadre sees none and a
+    class teacher only their own record, so the list is not theirs."""
+    from jiaoyun.core.scope import scope_for
+
+    return scope_for(user).level in (ScopeLevel.COUNTY, ScopeLevel.TOWNSHIP, ScopeLevel.SCHOOL)
 
 
 def has_learning_scope(user: User) -> bool:
@@ -87,10 +108,7 @@ def _allowed(name: str, user: User) -> bool:
     import importlib
 
     module_name, func_name = target.split(":")
-    try:
-        predicate = getattr(importlib.import_module(module_name), func_name)
-    except (ImportError, AttributeError):
-        return True
+    predicate = getattr(importlib.import_module(module_name), func_name)  # a wrong entry fails, never shows
     return bool(predicate(user))
 
 
@@ -102,14 +120,18 @@ def _url(name: str) -> str | None:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu, and ``page_access``: for each menu page (``teachers:rounds`` → ``teachers_rounds``) whether the
+    user may open it, so that a page's own tabs and links to other pages follow the same predicates."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"nav_sections": []}
+        return {"nav_sections": [], "page_access": {}}
     path = request.path
     sections: list[dict[str, Any]] = []
+    access: dict[str, bool] = {}
     for label, items in NAVIGATION:
         links: list[dict[str, Any]] = []
         for item_label, name in items:
-            if not _allowed(name, request.user):
+            access[name.replace(":", "_")] = allowed = _allowed(name, request.user)
+            if not allowed:
                 continue
             url = _url(name)
             if url:
@@ -122,4 +144,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if matching:
         max(matching, key=lambda link: len(link["url"]))["active"] = True
-    return {"nav_sections": sections}
+    return {"nav_sections": sections, "page_access": access}

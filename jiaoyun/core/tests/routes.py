@@ -173,7 +173,7 @@ ROUTES: dict[str, R] = {
     "teachers:county_quota": LIST,
     "teachers:rounds": LIST,
     "teachers:round_create": LIST,
-    "teachers:round": R(kwargs={"pk": ROUND}, object_route=False, note="rounds are county-wide; names are scoped"),
+    "teachers:round": R(kwargs={"pk": ROUND}, object_route=False, note="a county-wide round; names are scoped"),
     "teachers:round_action": R(
         kwargs={"pk": ROUND},
         method="POST",
@@ -321,7 +321,7 @@ ADMIN_MODELS: dict[str, str] = {
     "teachers.staffingstandard": "",
     "teachers.countyquota": "",
     "teachers.quotasnapshot": "",
-    "teachers.hiringround": "",  # rounds are county-wide (公示); applicants are scoped on the pages
+    "teachers.hiringround": "",  # county-wide or one township's round (公示); applicants are scoped on the pages
     "teachers.rotationplan": "",
 }
 ADMIN_VIEWS = ("changelist", "change", "history", "delete")

@@ -68,7 +68,7 @@ BASELINE: dict[str, int] = {
     "api:quotas": 7,
     "teachers:gaps": 10,
     "api:gaps": 7,
-    "teachers:rounds": 7,
+    "teachers:rounds": 8,  # + the townships a new round may be opened for (the 人事股 picks one)
     "api:rounds": 6,
     "teachers:round": 22,
     "api:round_applications": 12,

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.filtersets import filter_by
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, class_q, school_q, scope_for, student_q
 from jiaoyun.core.types import User
+from jiaoyun.schools.choices_in_scope import place_choices
 
 if TYPE_CHECKING:
     from jiaoyun.core.scope import Viewer
@@ -25,12 +25,9 @@ from jiaoyun.schools.models import School, SchoolClass
 
 
 def filter_places(*, user: Viewer) -> dict[str, QuerySet[Any]]:
-    """The townships, villages and schools within scope that the list filters offer."""
-    return {
-        "townships": Area.objects.filter(area_q(user), level=AreaLevel.TOWNSHIP).order_by("sort", "code"),
-        "villages": Area.objects.filter(area_q(user), level=AreaLevel.VILLAGE).order_by("code")[:500],
-        "schools": School.objects.filter(school_q(user), is_active=True).order_by("township__sort", "code"),
-    }
+    """The townships, villages and schools within scope that the list filters offer (``choices_in_scope``)."""
+    places = place_choices(user)
+    return {"townships": places.townships, "villages": places.villages, "schools": places.schools}
 
 
 def responsible_places(*, user: User) -> dict[str, QuerySet[Any]]:

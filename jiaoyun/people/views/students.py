@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiaoyun.areas.choices import AreaLevel
-from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.http import client_ip
 from jiaoyun.core.schoolyear import SchoolYear
@@ -24,6 +22,7 @@ from jiaoyun.people.services import enrolment_record, student_admit
 from jiaoyun.people.services import student_reveal_id as service_reveal
 from jiaoyun.reports.export import Column, id_column
 from jiaoyun.schools.choices import Grade
+from jiaoyun.schools.choices_in_scope import school_choices, township_choices
 from jiaoyun.schools.selectors import school_list
 from jiaoyun.web.forms import attach_domain_error
 from jiaoyun.web.htmx import hx_redirect, render_page
@@ -91,8 +90,8 @@ def student_list(request: AuthedRequest) -> HttpResponse:
             "status_all": ALL,
             "statuses": StudentStatus.choices,
             "grades": Grade.choices,
-            "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
-            "schools": school_list(user=request.user).select_related(None).only("id", "name"),
+            "townships": township_choices(request.user),
+            "schools": school_choices(request.user),
             "can_edit": selectors.student_can_edit(user=request.user),
             "flag_choices": list(selectors.STUDENT_FLAGS.items()),
         },

@@ -3,14 +3,12 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
-from jiaoyun.areas.choices import AreaLevel
-from jiaoyun.areas.selectors import area_list
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import PostType, Subject, Title
 from jiaoyun.people.models import Teacher
 from jiaoyun.reports.export import Column
-from jiaoyun.schools.selectors import school_list
+from jiaoyun.schools.choices_in_scope import school_choices, township_choices
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
 
@@ -47,8 +45,8 @@ def teacher_list(request: AuthedRequest) -> HttpResponse:
             "post_types": PostType.choices,
             "subjects": Subject.choices,
             "titles": Title.choices,
-            "townships": area_list(user=request.user, filters={"level": AreaLevel.TOWNSHIP}),
-            "schools": school_list(user=request.user).select_related(None).only("id", "name"),
+            "townships": township_choices(request.user),
+            "schools": school_choices(request.user),
         },
     )
 

@@ -18,6 +18,7 @@ from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
 from jiaoyun.safety.views._common import Action, act, require_read, yes_no
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.charts import COUNT, PERCENT, bar, category_chart, line
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ListPage
@@ -95,7 +96,7 @@ COMPLIANCE_PAGE = ListPage(
 def compliance(request: AuthedRequest) -> HttpResponse:
     require_read(request)
     rows = selectors.compliance_list(user=request.user, filters=request.GET)
-    context = {"townships": selectors.township_list()}
+    context = {"townships": township_choices(request.user)}
     return COMPLIANCE_PAGE(request, rows, context)
 
 

@@ -13,6 +13,7 @@ from jiaoyun.safety import selectors, services
 from jiaoyun.safety.choices import DeviceKind
 from jiaoyun.safety.forms import DeviceForm, NextForm
 from jiaoyun.safety.views._common import FAILED, Action, perform, require_read, yes_no
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.htmx import hx_redirect
 from jiaoyun.web.lists import ListPage
 from jiaoyun.web.redirects import safe_next
@@ -60,7 +61,7 @@ def devices(request: AuthedRequest) -> HttpResponse:
             token = registered[1]
             form = DeviceForm(schools=manageable)
     rows = selectors.device_list(user=request.user, filters=request.GET)
-    context = {"kinds": DeviceKind.choices, "townships": selectors.township_list(), "form": form, "token": token,
+    context = {"kinds": DeviceKind.choices, "townships": township_choices(request.user), "form": form, "token": token,
                "can_register": manageable.exists(), "alerts": selectors.alert_list(user=request.user)[:20]}  # fmt: skip
     return DEVICE_PAGE(request, rows, context)
 

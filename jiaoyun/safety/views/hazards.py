@@ -19,6 +19,7 @@ from jiaoyun.safety.filters import ACTIVE, hazard_is_overdue
 from jiaoyun.safety.forms import ActionForm, CloseForm, RectifyForm, VerifyForm
 from jiaoyun.safety.permissions import can_manage
 from jiaoyun.safety.views._common import Action, act, require_read
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.lists import ALL, ListPage, with_default
 
@@ -47,7 +48,7 @@ def hazards(request: AuthedRequest) -> HttpResponse:
     # The list shows the hazards not yet closed (未销号) unless a status (or 全部, ``status=all``) is chosen.
     filters = with_default(request.GET, "status", ACTIVE)
     rows = selectors.hazard_list(user=request.user, filters=filters)
-    context = {"townships": selectors.township_list(), "statuses": HazardStatus.choices, "today": timezone.localdate(),
+    context = {"townships": township_choices(request.user), "statuses": HazardStatus.choices, "today": timezone.localdate(),
                "severities": Severity.choices, "levels": Level.choices, "filters": filters,
                "status_all": ALL}  # fmt: skip
     return HAZARD_PAGE(request, rows, context)

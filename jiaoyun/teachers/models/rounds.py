@@ -17,6 +17,17 @@ class HiringRound(models.Model):
     name = models.CharField("名称", max_length=100)
     status = models.CharField("状态", max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     effective_date = models.DateField("聘任生效日期")
+    # None: a county-wide round run by the 人事股; a township: the round of that township's schools, opened by its
+    # 中心校 (or the 人事股), whose posts, applicants and choices are the township's schools and teachers.
+    township = models.ForeignKey(
+        "areas.Area",
+        verbose_name="乡镇",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "township"},
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from jiaoyun.areas.choices import AreaLevel
+from jiaoyun.areas.models import Area
 from jiaoyun.core.audit import audit_record, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, IllegalTransition, PermissionDenied
@@ -32,7 +34,13 @@ from jiaoyun.teachers.models import (
     Score,
     StandbyRecord,
 )
-from jiaoyun.teachers.permissions import is_personnel, is_principal_of, require_personnel
+from jiaoyun.teachers.permissions import (
+    can_create_round,
+    can_manage_round,
+    is_personnel,
+    is_principal_of,
+    require_personnel,
+)
 from jiaoyun.teachers.services.ethics import employment_ended
 
 MAX_CHOICES = 5
@@ -40,6 +48,8 @@ POST_EDIT_STATUSES = (RoundStatus.DRAFT, RoundStatus.APPLYING)
 # Which scores may be entered in which status: own-school scores until the in-school stage closes,
 # other schools' scores until the cross-school stage closes; the 人事股 may correct scores in review.
 OWN_SCORE_STATUSES = (RoundStatus.APPLYING, RoundStatus.IN_SCHOOL, RoundStatus.REVIEW)
+# Publication and execution (teachers' moves) are the county's decision, whoever runs the round.
+PERSONNEL_ONLY_TARGETS = (RoundStatus.PUBLISHED, RoundStatus.APPLIED)
 CROSS_SCORE_STATUSES = (RoundStatus.APPLYING, RoundStatus.IN_SCHOOL, RoundStatus.CROSS_SCHOOL, RoundStatus.REVIEW)
 
 
@@ -58,12 +68,37 @@ def _require_status(rnd: HiringRound, allowed: Collection[str], action: str) -> 
     require_state(rnd.status, allowed, message=_status_refusal(action))
 
 
+def _require_manager(actor: User, rnd: HiringRound) -> None:
+    """The 人事股 runs every round; a township's round also its 中心校."""
+    if rnd.township_id is None:
+        require_personnel(actor)
+    elif not can_manage_round(actor, rnd.township_id):
+        raise PermissionDenied(f"仅县教育局人事股或{rnd.township}中心校可执行此操作")
+
+
+def _require_in_township(rnd: HiringRound, school: School, field: str) -> None:
+    """A township's round names only that township's schools."""
+    if rnd.township_id is not None and school.township_id != rnd.township_id:
+        raise DomainError(f"{school.name}不在{rnd.township}，本轮次仅限该乡镇学校", field=field)
+
+
 @transaction.atomic
-def round_create(*, actor: User, year: int, name: str, effective_date: dt.date) -> HiringRound:
-    require_personnel(actor)
+def round_create(
+    *, actor: User, year: int, name: str, effective_date: dt.date, township: Area | None = None
+) -> HiringRound:
+    """Open a round: county-wide (``township`` None, the 人事股 only) or for one township's schools (the 人事股,
+    or that township's 中心校)."""
+    if not can_create_round(actor):
+        raise PermissionDenied("仅县教育局人事股或中心校可新建县管校聘轮次")
+    if township is not None and township.level != AreaLevel.TOWNSHIP:
+        raise DomainError(f"{township.name}不是乡镇", field="乡镇")
+    if not can_manage_round(actor, township.pk if township else None):
+        raise PermissionDenied("中心校只能为本乡镇新建轮次")
     if not name.strip():
         raise DomainError("不能为空", field="名称")
-    rnd = HiringRound.objects.create(year=year, name=name.strip(), effective_date=effective_date, created_by=actor)
+    rnd = HiringRound.objects.create(
+        year=year, name=name.strip(), effective_date=effective_date, township=township, created_by=actor
+    )
     RoundEvent.objects.create(round=rnd, from_status="", to_status=RoundStatus.DRAFT, actor=actor, note="创建")
     audit_record(actor=actor, action=AuditAction.CREATE, obj=rnd, changes=snapshot(rnd))
     return rnd
@@ -72,8 +107,9 @@ def round_create(*, actor: User, year: int, name: str, effective_date: dt.date) 
 @transaction.atomic
 def round_post_set(*, actor: User, round: HiringRound, school: School, subject: str, count: int) -> RoundPost | None:
     """Set the posts of a school in a subject (0 removes them)."""
-    require_personnel(actor)
+    _require_manager(actor, round)
     round = locked(round)
+    _require_in_township(round, school, "岗位学校")
     _require_status(round, POST_EDIT_STATUSES, "修改岗位")
     if subject not in Subject.values:
         raise DomainError(f"未知学科{subject!r}", field="学科")
@@ -107,8 +143,8 @@ def application_submit(
     in_school: bool = True,
 ) -> Application:
     """Enter (or replace) a teacher's application with up to ``MAX_CHOICES`` ranked schools."""
-    if not (is_personnel(actor) or is_principal_of(actor, teacher.school_id)):
-        raise PermissionDenied("仅人事股或本校校长可为教师报名")
+    if not (can_manage_round(actor, round.township_id) or is_principal_of(actor, teacher.school_id)):
+        raise PermissionDenied("仅人事股、本乡镇中心校或本校校长可为教师报名")
     round = locked(round)
     _require_status(round, (RoundStatus.APPLYING,), "报名")
     if not teacher.is_active or teacher.school_id is None:
@@ -126,10 +162,16 @@ def application_submit(
         raise DomainError("志愿学校不能重复", field="志愿学校")
     if len(ids) > MAX_CHOICES:
         raise DomainError(f"最多填报{MAX_CHOICES}个志愿", field="志愿学校")
-    known = set(School.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    schools = School.objects.filter(pk__in=ids, is_active=True)
+    if round.township_id is not None:
+        if teacher.school is None or teacher.school.township_id != round.township_id:
+            raise DomainError(f"{teacher.name}不在{round.township}的学校任职，不能报名本乡镇轮次", field="教师")
+        schools = schools.filter(township_id=round.township_id)
+    known = set(schools.values_list("pk", flat=True))
     for rank, sid in enumerate(ids, start=1):
         if sid not in known:
-            raise DomainError(f"第{rank}志愿学校不存在", field="志愿学校")
+            where = f"或不在{round.township}" if round.township_id is not None else ""
+            raise DomainError(f"第{rank}志愿学校不存在{where}", field="志愿学校")
     app, created = Application.objects.update_or_create(
         round=round,
         teacher=teacher,
@@ -145,8 +187,9 @@ def application_submit(
 def score_set(*, actor: User, application: Application, school: School, score: Decimal | float | str) -> Score:
     """A school scores an applicant (0–100). Principals score for their own school only."""
     rnd = locked(application.round)
-    if not (is_personnel(actor) or is_principal_of(actor, school.pk)):
-        raise PermissionDenied("仅人事股或该校校长可评分")
+    township_manager = can_manage_round(actor, rnd.township_id) and school.township_id == rnd.township_id
+    if not (is_personnel(actor) or township_manager or is_principal_of(actor, school.pk)):
+        raise PermissionDenied("仅人事股、本乡镇中心校或该校校长可评分")
     own = school.pk == application.origin_school_id
     if own and not application.in_school and school.pk not in application.choices:
         raise DomainError(f"{application.teacher.name}未参加本校竞聘，也未填报本校", field="评分学校")
@@ -292,12 +335,15 @@ def _apply(rnd: HiringRound, actor: User) -> int:
 
 @transaction.atomic
 def round_advance(*, actor: User, round: HiringRound, note: str = "") -> HiringRound:
-    """Move the round to its next stage, doing what closing the current stage requires."""
-    require_personnel(actor)
+    """Move the round to its next stage, doing what closing the current stage requires. A township's 中心校 runs
+    its round up to 审核; publication and execution are the 人事股's (``PERSONNEL_ONLY_TARGETS``)."""
+    _require_manager(actor, round)
     rnd = locked(round)
     require_state(rnd.status, ROUND_ORDER[:-1], message=lambda current, allowed: "轮次已执行完毕，不能再推进")
     idx = ROUND_ORDER.index(rnd.status)
     target = ROUND_ORDER[idx + 1]
+    if target in PERSONNEL_ONLY_TARGETS and not is_personnel(actor):
+        raise PermissionDenied(f"“{_status_label(target)}”须由县教育局人事股办理")
     extra = ""
     if target == RoundStatus.APPLYING and not RoundPost.objects.filter(round=rnd).exists():
         raise IllegalTransition("尚未设置任何岗位，不能开始报名")

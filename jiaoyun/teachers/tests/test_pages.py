@@ -44,13 +44,25 @@ def test_rotation_page_tracks_plan_and_completion(
     assert "<html" not in partial.content.decode() and move.teacher.name in partial.content.decode()
 
 
-def test_rounds_are_hidden_from_township_and_village_users(client, personnel, township_officer, village_cadre):
+def test_a_county_round_is_hidden_from_township_and_village_users(client, personnel, township_officer, village_cadre):
     rnd = round_create(actor=personnel, year=2026, name="2026年县管校聘", effective_date=dt.date(2026, 9, 1))
-    for user in (township_officer, village_cadre):
-        client.force_login(user)
-        assert "2026年县管校聘" not in client.get("/teachers/rounds/").content.decode()
-        assert client.get(f"/teachers/rounds/{rnd.pk}/").status_code == 404
-        assert client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "advance"}).status_code == 404
+    # the township officer opens the rounds page (his township's rounds), but not the county-wide round
+    client.force_login(township_officer)
+    response = client.get("/teachers/rounds/")
+    assert response.status_code == 200 and "2026年县管校聘" not in response.content.decode()
+    assert client.get(f"/teachers/rounds/{rnd.pk}/").status_code == 404
+    assert client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "advance"}).status_code == 404
+    # a village cadre may not open the rounds pages at all: the Chinese 403 with its reason
+    client.force_login(village_cadre)
+    for response in (
+        client.get("/teachers/rounds/"),
+        client.get(f"/teachers/rounds/{rnd.pk}/"),
+        client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "advance"}),
+    ):
+        assert response.status_code == 403
+        assert "县管校聘仅县教育局人事股、中心校和校长可查看" in response.content.decode()
+    rnd.refresh_from_db()
+    assert rnd.status == "draft"
 
 
 def test_principal_cannot_drive_a_round_through_the_page(client, personnel, principal):

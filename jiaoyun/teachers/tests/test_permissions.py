@@ -37,6 +37,6 @@ def test_a_superuser_cannot_drive_a_round_or_open_the_ethics_pages(client, perso
         round_advance(actor=superuser, round=rnd)
     client.force_login(superuser)
     assert client.get("/teachers/ethics/").status_code == 404
-    assert client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "advance"}).status_code == 404
+    assert client.post(f"/teachers/rounds/{rnd.pk}/action/", {"action": "advance"}).status_code == 403
     rnd.refresh_from_db()
     assert rnd.status == "draft"

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.teachers import forms, selectors, services
-from jiaoyun.teachers.permissions import is_personnel
+from jiaoyun.teachers.permissions import is_personnel, require_quotas
 from jiaoyun.teachers.views.common import quota_year, run_form
 from jiaoyun.web.charts import bar, category_chart, line
 from jiaoyun.web.htmx import hx_redirect, render_page
@@ -65,7 +66,7 @@ def _staffing_list(
             "years": selectors.quota_years() or [year],
             "page": paginate(request, qs),
             "filters": request.GET,
-            "townships": selectors.townships(user=request.user),
+            "townships": township_choices(request.user),
             **context(),
         },
     )  # fmt: skip
@@ -101,6 +102,7 @@ def _dashboard_charts(request: AuthedRequest, year: int) -> dict[str, Any]:
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    require_quotas(request.user)
     year = quota_year(request)
     return _staffing_list(
         request, year=year, qs=selectors.quota_list(user=request.user, year=year, filters=request.GET),
@@ -110,6 +112,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 
 def gaps(request: AuthedRequest) -> HttpResponse:
+    require_quotas(request.user)
     year = quota_year(request)
     return _staffing_list(
         request, year=year, qs=selectors.subject_gap_list(user=request.user, year=year, filters=request.GET),

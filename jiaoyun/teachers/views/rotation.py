@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiaoyun.core.scope import scope_for
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.teachers import forms, selectors, services
-from jiaoyun.teachers.choices import MoveStatus
-from jiaoyun.teachers.permissions import is_personnel
+from jiaoyun.teachers.choices import MoveStatus, PlanStatus
+from jiaoyun.teachers.permissions import in_personnel_chain, is_personnel, require_rotation, sees_draft_rotation
 from jiaoyun.teachers.services.rotation import plan_problems
 from jiaoyun.teachers.views.common import Action, act
 from jiaoyun.web.charts import COUNT, bar, category_chart
@@ -37,6 +36,7 @@ MOVE_COLUMNS = [
 
 
 def rotation(request: AuthedRequest) -> HttpResponse:
+    require_rotation(request.user)
     plans = list(selectors.rotation_plans())
     year = forms.YearForm.year_of(request.GET, plans[0].year if plans else forms.current_year())
     plan = next((p for p in plans if p.year == year), None)
@@ -71,7 +71,11 @@ def rotation(request: AuthedRequest) -> HttpResponse:
             "statuses": MoveStatus.choices,
             "chart": chart,
             "problems": plan_problems(plan) if plan else [],
-            "eligible": selectors.rotation_eligible_count(on=today) if scope_for(request.user).is_county else None,
+            "eligible": selectors.rotation_eligible_count(on=today) if in_personnel_chain(request.user) else None,
+            # a 拟定 plan's names are the personnel chain's until approval (the table then holds no row)
+            "names_withheld": plan is not None
+            and not sees_draft_rotation(request.user)
+            and plan.status == PlanStatus.PROPOSED,
             "can_manage": is_personnel(request.user),
             "next_year": forms.current_year(),
             "today": today,
@@ -100,4 +104,5 @@ def _back(data: Mapping[str, Any]) -> str:
 
 @require_POST
 def rotation_action(request: AuthedRequest) -> HttpResponse:
+    require_rotation(request.user)
     return act(request, ROTATION_ACTIONS, None, back=_back)

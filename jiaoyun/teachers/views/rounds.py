@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,11 +11,12 @@ from jiaoyun.core.choices import Role
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people.choices import Subject
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.teachers import forms, selectors, services
 from jiaoyun.teachers.choices import ROUND_ORDER, RoundStatus, Stage
 from jiaoyun.teachers.models import HiringRound
-from jiaoyun.teachers.permissions import is_personnel
-from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, round_checks
+from jiaoyun.teachers.permissions import can_create_round, can_manage_round, is_personnel, require_rounds
+from jiaoyun.teachers.services.rounds import CROSS_SCORE_STATUSES, PERSONNEL_ONLY_TARGETS, round_checks
 from jiaoyun.teachers.views.common import Action, act, run_form
 from jiaoyun.web.charts import pie_chart
 from jiaoyun.web.htmx import hx_redirect, render_page
@@ -42,26 +44,38 @@ def _get(request: AuthedRequest, pk: int) -> HiringRound:
 
 
 def round_list(request: AuthedRequest) -> HttpResponse:
+    require_rounds(request.user)
     rounds = selectors.round_list(user=request.user)
+    can_create = can_create_round(request.user)
     return render_page(
         request,
         "teachers/rounds.html",
-        {"page": paginate(request, rounds), "can_manage": is_personnel(request.user), "year": forms.current_year()},
+        {
+            "page": paginate(request, rounds),
+            "can_manage": can_create,
+            "year": forms.current_year(),
+            # the 人事股 picks a township (or none: county-wide); a township officer's round is his township's
+            "townships": township_choices(request.user) if is_personnel(request.user) else [],
+            "own_township": request.user.area if can_create and not is_personnel(request.user) else None,
+        },
     )
 
 
 @require_POST
 def round_create(request: AuthedRequest) -> HttpResponse:
-    form = forms.RoundCreateForm(request.POST)
+    if not can_create_round(request.user):
+        raise PermissionDenied("仅县教育局人事股或中心校可新建县管校聘轮次")
+    form = forms.RoundCreateForm(request.POST, user=request.user)
     rnd = run_form(
         request, form, lambda d: services.round_create(actor=request.user, year=d["year"], name=d["name"],
-                                                      effective_date=d["effective_date"]),
+                                                      effective_date=d["effective_date"], township=d["township"]),
         "轮次已创建",
     )  # fmt: skip
     return hx_redirect(request, reverse("teachers:round", args=[rnd.pk]) if rnd else reverse("teachers:rounds"))
 
 
 def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_rounds(request.user)
     rnd = _get(request, pk)
     apps = selectors.round_applications(user=request.user, round=rnd, filters=request.GET)
     if wants_export(request):
@@ -75,7 +89,8 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {"value": v, "label": RoundStatus(v).label, "done": i < idx, "current": i == idx}
         for i, v in enumerate(ROUND_ORDER)
     ]
-    manage = is_personnel(request.user)
+    manage = can_manage_round(request.user, rnd.township_id)
+    personnel = is_personnel(request.user)
     chart = pie_chart(
         [
             ("校内竞聘留聘", counts["s1"]),
@@ -103,6 +118,11 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "filters": request.GET,
             "subjects": Subject.choices,
             "can_manage": manage,
+            "is_personnel": personnel,
+            # the next stage this user may open (publication and execution are the 人事股's)
+            "can_advance": manage
+            and next_label is not None
+            and (personnel or ROUND_ORDER[idx + 1] not in PERSONNEL_ONLY_TARGETS),
             "score_school": request.user.school_id
             if not manage and request.user.role == Role.PRINCIPAL and rnd.status in CROSS_SCORE_STATUSES[:-1]
             else None,
@@ -149,5 +169,6 @@ ROUND_ACTIONS: dict[str, Action[HiringRound]] = {
 
 @require_POST
 def round_action(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_rounds(request.user)
     rnd = _get(request, pk)
     return act(request, ROUND_ACTIONS, rnd, back=lambda data: reverse("teachers:round", args=[rnd.pk]))
