@@ -159,7 +159,7 @@ def test_the_teachers_tabs_link_only_pages_the_role_opens(client, request, usern
 
     client.force_login(_user(username, request, class_a1))
     html = client.get(reverse("teachers:dashboard")).content.decode()
-    tabs = re.search(r'<p class="no-print">(<a href="/teachers/.*?)</p>', html)
+    tabs = re.search(r'<nav class="subnav[^"]*"[^>]*data-module="teachers"><ul>(.*?)</ul></nav>', html)
     assert tabs is not None
     hrefs = re.findall(r'href="([^"]+)"', tabs.group(1))
     assert ("/teachers/rounds/" in hrefs) == ("teachers:rounds" in MENUS[username]), username
