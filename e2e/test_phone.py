@@ -23,7 +23,8 @@ def visit_all(page, role: str, extra: tuple[str, ...] = ()) -> list[str]:
     assert len(urls) > 3, urls
     wide = []
     for url in urls:
-        page.goto(url)
+        response = page.goto(url)
+        assert response is not None and response.ok, (url, response and response.status)
         expect(page.locator("main h1").first).to_be_visible()
         overflow = sideways_overflow(page)
         if overflow > 1:
@@ -117,7 +118,7 @@ def test_township_officer_on_a_phone(phone_page, demo_county):
 
 def test_county_admin_on_a_phone(phone_page, demo_county):
     login(phone_page, "admin")
-    assert visit_all(phone_page, "admin", extra=("/dropout/ledger/all/", "/indicators/drill/")) == []
+    assert visit_all(phone_page, "admin", extra=("/dropout/ledger/all/", "/indicators/references/")) == []
 
     # a wide matrix stays a table, scrolling in its own box with the hint
     phone_page.goto("/safety/")
