@@ -81,7 +81,7 @@ def test_case_from_detection_to_closure(page, phone_page, county_admin, township
         select={"method": "home_visit", "result": "promised"})  # fmt: skip
     phone_page.wait_for_selector("text=李老师、村主任")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page is {width}px wide on a 375px phone"
+    assert width <= 390, f"page is {width}px wide on a 390px phone"
     # no header, date or short label is cut into one character per line: a wide table scrolls in its panel
     cut = phone_page.evaluate(
         """() => Array.from(document.querySelectorAll('table.data th, table.data td')).filter(cell => {
