@@ -121,5 +121,50 @@ def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[str]:
     return lines
 
 
+def seed_demo_county(
+    *, seed: int = 42, apps: tuple[str, ...] = ("teachers", "safety", "dropout", "indicators")
+) -> None:
+    """The demo generator's small county (two townships, 13 schools, the demo accounts with password Jiaoyun2021:
+    admin, township, principal, teacher, village, auditor, …) and the demo data of ``apps`` (cases with their steps
+    and deadlines, hazards, rounds, indicators), as ``manage.py demo_data --size tiny`` writes them; learning
+    records are left out unless asked for, as they take most of the time."""
+    import importlib
+    import io
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jiaoyun.demo.generator import HOOK_APPS, generate
+
+    out = io.StringIO()
+    today = timezone.localdate()
+    generate(seed=seed, tiny=True, hooks=False, today=today, stdout=out)
+    for k, app in enumerate(HOOK_APPS, start=1):  # the generator's order and seeds
+        if app in apps:
+            with transaction.atomic():
+                importlib.import_module(f"jiaoyun.{app}.demo").generate(
+                    rng=random.Random(seed + k), scale=1, stdout=out, today=today
+                )
+
+
+@pytest.fixture
+def demo_county(transactional_db, django_db_serialized_rollback):
+    """The small demo county (``seed_demo_county``) for pages that need realistic data of every module. Name it
+    after ``page``/``phone_page`` in a test's arguments (not through ``usefixtures``: the data seeded by the
+    migrations is then restored only when the database was set up for serialized rollback)."""
+    seed_demo_county()
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page itself scrolls sideways (0 when everything fits the screen or scrolls in its box)."""
+    return int(page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth"))
+
+
+def menu_links(page) -> list[str]:
+    """The addresses in the side menu of the page shown (the pages the signed-in role works with)."""
+    return page.eval_on_selector_all("nav.sidebar a", "links => links.map(a => a.getAttribute('href'))")
+
+
 # The shared county/persona fixtures of the unit tests are available here too.
 from jiaoyun.conftest import *  # noqa: E402,F403

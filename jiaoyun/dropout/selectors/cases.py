@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from jiaoyun.core.filtersets import filter_by
@@ -47,8 +47,16 @@ def children_in_scope(user: User, as_of: dt.date) -> QuerySet[Student]:
 def case_list(
     *, user: User, filters: Mapping[str, Any] | None = None, as_of: dt.date | None = None
 ) -> QuerySet[DropoutCase]:
-    """The cases in scope, narrowed by the ledger filters (``dropout.filters.CaseFilter``)."""
-    qs = cases_in_scope(user).select_related("student", "township", "village", "school", "placement_school")
+    """The cases in scope, narrowed by the ledger filters (``dropout.filters.CaseFilter``); ``next_deadline`` is the
+    earliest deadline of the case's open 四步法 steps (None when no step is running)."""
+    open_steps = CaseStep.objects.filter(
+        case=OuterRef("pk"), completed_on__isnull=True, skipped=False, deadline__isnull=False
+    ).order_by("deadline")
+    qs = (
+        cases_in_scope(user)
+        .select_related("student", "township", "village", "school", "placement_school")
+        .annotate(next_deadline=Subquery(open_steps.values("deadline")[:1]))
+    )
     if filters:
         qs = CaseFilter(filters, queryset=qs, as_of=as_of).qs
     return qs.order_by("-detected_on", "-id")

@@ -61,6 +61,7 @@ CASE_COLUMNS = [
     Column("学校", lambda c: c.school.name if c.school else ""),
     Column("辍学原因", lambda c: c.get_reason_display()),
     Column("四步法阶段", lambda c: c.get_stage_display() if c.stage else ""),
+    Column("当前期限", lambda c: getattr(c, "next_deadline", None)),
     Column("安置方式", lambda c: c.get_placement_display()),
     Column("发现日期", lambda c: c.detected_on),
     Column("核实日期", lambda c: c.verified_on),

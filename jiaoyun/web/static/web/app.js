@@ -8,11 +8,65 @@
       if (el.dataset.booted) return;
       var src = document.getElementById(el.dataset.chart);
       if (!src) return;
+      var option = JSON.parse(src.textContent);
+      fitToPhone(el, option);
       var chart = echarts.init(el);
-      chart.setOption(JSON.parse(src.textContent));
+      chart.setOption(option);
+      describe(el, option);
       el.dataset.booted = "1";
-      window.addEventListener("resize", function () { chart.resize(); });
+      var redraw = function () { chart.resize(); };
+      window.addEventListener("resize", redraw);
+      window.addEventListener("orientationchange", function () { window.setTimeout(redraw, 200); });
     });
+  }
+
+  function asList(x) { return x === undefined || x === null ? [] : Array.isArray(x) ? x : [x]; }
+  function value(v) {
+    if (v && typeof v === "object" && !Array.isArray(v)) v = v.value;
+    if (Array.isArray(v)) v = v[v.length - 1];
+    return v === null || v === undefined || v === "-" ? "无" : String(v);
+  }
+
+  // On a narrow screen the axis labels (long township names) are kept inside the chart, and a chart with the
+  // categories on the vertical axis gets a row of height per category, so no name is cut or drawn over another.
+  function fitToPhone(el, option) {
+    if (el.clientWidth >= 600) return;
+    asList(option.grid).forEach(function (g) { g.containLabel = true; g.left = 8; g.right = 12; });
+    if (!option.grid && (option.xAxis || option.yAxis)) option.grid = { left: 8, right: 12, containLabel: true };
+    asList(option.yAxis).forEach(function (axis) {
+      if (axis.type !== "category" || !axis.data) return;
+      var wanted = axis.data.length * 26 + 90;
+      if (el.clientHeight < wanted) el.style.height = wanted + "px";
+    });
+    asList(option.xAxis).forEach(function (axis) {
+      if (axis.type === "category" && axis.data && axis.data.length > 6) {
+        axis.axisLabel = Object.assign({ rotate: 40 }, axis.axisLabel || {}, { interval: 0, fontSize: 11 });
+      }
+    });
+  }
+
+  // A chart is a picture to a screen reader: its name and its figures are read out from the label
+  // ("各乡镇案件：甸阳镇 3，老麦乡 5"), the canvas itself is hidden.
+  function describe(el, option) {
+    var panel = el.closest(".panel");
+    var heading = panel && panel.querySelector("h2, h3");
+    var title = (heading && heading.textContent.trim()) || "图表";
+    var parts = [];
+    var cats = null;
+    asList(option.xAxis).concat(asList(option.yAxis)).forEach(function (axis) {
+      if (!cats && axis.type === "category" && axis.data) cats = axis.data;
+    });
+    asList(option.series).forEach(function (s) {
+      var data = asList(s.data);
+      if (!data.length) return;
+      var items = data.map(function (d, i) {
+        var name = (d && typeof d === "object" && d.name) || (cats && cats[i]) || String(i + 1);
+        return name + " " + value(d);
+      });
+      parts.push((s.name ? s.name + "：" : "") + items.join("，"));
+    });
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", title + "。" + (parts.length ? parts.join("；") : "暂无数据"));
   }
   document.addEventListener("DOMContentLoaded", function () { bootCharts(document); });
   document.addEventListener("htmx:afterSwap", function (e) { bootCharts(e.target); });
@@ -25,11 +79,24 @@
     var el = e.target;
     if (el && el.matches && el.matches("[data-autosubmit]") && el.form) el.form.submit();
   });
-  // The menu button on narrow screens.
+  // The menu button on narrow screens: opens and closes the side menu; a tap outside it, Escape or choosing a
+  // page closes it again.
+  function setMenu(open) {
+    document.body.classList.toggle("nav-open", open);
+    var btn = document.querySelector(".nav-toggle");
+    if (btn) btn.setAttribute("aria-expanded", open ? "true" : "false");
+  }
   document.addEventListener("click", function (e) {
-    var btn = e.target && e.target.closest && e.target.closest(".nav-toggle");
-    if (btn) document.body.classList.toggle("nav-open");
+    var t = e.target;
+    if (!t || !t.closest) return;
+    if (t.closest(".nav-toggle")) { setMenu(!document.body.classList.contains("nav-open")); return; }
+    if (!document.body.classList.contains("nav-open")) return;
+    if (t.closest(".sidebar a") || !t.closest(".sidebar")) setMenu(false);
   });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.body.classList.contains("nav-open")) setMenu(false);
+  });
+  window.addEventListener("pageshow", function () { setMenu(false); });
   document.addEventListener("submit", function (e) {
     var form = e.target;
     // <form data-confirm="question">: ask first.
@@ -47,4 +114,81 @@
     if (!bar || !evt.target || evt.target.id !== "upload-form") return;
     if (evt.detail.lengthComputable) { bar.style.display = "block"; bar.value = evt.detail.loaded / evt.detail.total * 100; }
   });
+})();
+
+
+(function () {
+  // Tables on narrow screens. <table class="card-list"> becomes one card per row under 600 px: each cell gets its
+  // column's header as data-label (shown before the value), so templates only mark the table and the cells that
+  // lead the card (key, status, deadline). Every table is wrapped in a box that scrolls sideways when it is wider than
+  // the screen, with a shadow on the side that has more columns and the hint 左右滑动查看, so the page itself never
+  // scrolls sideways.
+  function headers(table) {
+    var row = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    var labels = [];
+    if (!row) return labels;
+    Array.prototype.forEach.call(row.cells, function (th) {
+      var span = th.colSpan || 1;
+      for (var i = 0; i < span; i++) labels.push(th.textContent.replace(/\s+/g, " ").trim());
+    });
+    return labels;
+  }
+  function labelCells(table) {
+    var labels = headers(table);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.cells, function (td) {
+          var span = td.colSpan || 1;
+          if (span === 1 && !td.hasAttribute("data-label") && labels[col]) td.setAttribute("data-label", labels[col]);
+          col += span;
+        });
+      });
+    });
+  }
+  function updateCue(wrap) {
+    var box = wrap.querySelector(".table-scroll");
+    if (!box) return;
+    var more = box.scrollWidth - box.clientWidth > 1;
+    wrap.classList.toggle("scrollable", more);
+    wrap.classList.toggle("more-left", more && box.scrollLeft > 1);
+    wrap.classList.toggle("more-right", more && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+    if (more) box.setAttribute("tabindex", "0"); else box.removeAttribute("tabindex");
+  }
+  function wrapTable(table) {
+    if (table.closest(".table-scroll") || table.closest("[data-no-wrap]")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    var hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "\u2190 左右滑动查看 \u2192";
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    box.setAttribute("role", "region");
+    var caption = table.caption && table.caption.textContent.trim();
+    var heading = !caption && table.closest(".panel") && table.closest(".panel").querySelector("h2, h3");
+    box.setAttribute("aria-label", (caption || (heading && heading.textContent.trim()) || "表格") + "（可左右滑动）");
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(hint);
+    wrap.appendChild(box);
+    box.appendChild(table);
+    box.addEventListener("scroll", function () { updateCue(wrap); }, { passive: true });
+    updateCue(wrap);
+  }
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) return;
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table"));
+    if (root.tagName === "TABLE") tables.push(root);
+    tables.forEach(function (table) {
+      if (table.classList.contains("card-list")) labelCells(table);
+      wrapTable(table);
+    });
+  }
+  function refresh() { document.querySelectorAll(".table-wrap").forEach(updateCue); }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document.body); });
+  document.addEventListener("htmx:load", function (e) { enhance(e.detail && e.detail.elt ? e.detail.elt : e.target); });
+  window.addEventListener("resize", refresh);
+  window.addEventListener("orientationchange", refresh);
+  window.jiaoyunEnhanceTables = enhance;
 })();
