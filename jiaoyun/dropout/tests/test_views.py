@@ -69,11 +69,11 @@ def test_class_teacher_records_a_home_visit_with_htmx(client, cases, class_teach
     assert "劝返记录：上门家访" in body and "家长签订承诺书" in body
 
 
-def test_class_teacher_marks_absences(client, enrolled, class_teacher):
+def test_class_teacher_marks_absences(client, enrolled, class_teacher, class_a1):
     student = enrolled("缺勤学生")
     login(client, class_teacher)
-    response = client.post(reverse("dropout:absences"), {"date": "2021-11-15", "kind": "unexcused",
-                                                         "student": [student.pk]})  # fmt: skip
+    url = reverse("dropout:absences") + f"?klass={class_a1.pk}&date=2021-11-15"
+    response = client.post(url, {"date": "2021-11-15", f"m{student.pk}": "unexcused"})
     assert response.status_code == 302
     assert Absence.objects.get(student=student).date == D(2021, 11, 15)
 
