@@ -17,10 +17,9 @@ from django.utils import timezone
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError, PermissionDenied
-from jiaoyun.core.scope import student_q
+from jiaoyun.core.scope import class_q, student_q
 from jiaoyun.core.services import bulk_write
 from jiaoyun.core.types import User
-from jiaoyun.core.scope import class_q
 from jiaoyun.dropout.choices import AbsenceKind
 from jiaoyun.dropout.models import Absence, ClassRegister, HukouRecord
 from jiaoyun.dropout.permissions import REGISTER_ROLES
