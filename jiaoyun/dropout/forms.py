@@ -245,4 +245,13 @@ class ReviewForm(forms.Form):
 
 
 class BulletinForm(forms.Form):
-    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
+    """The month of a bulletin to generate, picked from the months that have ended (newest first)."""
+
+    month = forms.ChoiceField(
+        label="月份",
+        error_messages={"required": "请选择月份", "invalid_choice": "请选择列表中的月份（只能生成已经结束的月份）"},
+    )
+
+    def __init__(self, *args: Any, months: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = months  # type: ignore[attr-defined]
