@@ -143,8 +143,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     month = form.cleaned_data.get("month") or today.replace(day=1)
     if month > today:
         month = today.replace(day=1)
-    issued = issued_get(bulletin_subject(month))
     if form.cleaned_data.get("format") == "pdf":
+        issued = issued_get(bulletin_subject(month))
         if issued is None or not issued.pdf_sha256:
             messages.info(request, f"{month.year}年{month.month}月的平安校园通报尚未生成")
             return redirect(f"{reverse('safety:bulletin')}?month={month:%Y-%m}")
@@ -152,7 +152,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(issued.title)}.pdf"
         return response
     months = _ended_months(today)
-    done = issued_by_subject([bulletin_subject(m) for m in months])
+    done = issued_by_subject([bulletin_subject(m) for m in [month, *months]])  # one query: the pick and the viewed
+    issued = done.get(bulletin_subject(month))
     choices = []
     for m in months:
         record = done.get(bulletin_subject(m))
