@@ -14,10 +14,12 @@ class LetterheadPickForm(forms.Form):
 
 
 class LetterheadForm(forms.Form):
+    """One kind of document's settings (``code`` is the letterhead's ``prefix``: a form has its own ``prefix``)."""
+
     name = forms.CharField(label="文种", max_length=60)
     authority = forms.CharField(label="发文机关署名（落款）", max_length=60)
     mark = forms.CharField(label="发文机关标志（红头）", max_length=60, help_text="如：施甸县教育体育局文件")
-    prefix = forms.CharField(label="发文机关代字（文号）", max_length=20, help_text="如：施教体 → 施教体〔2021〕12号")
+    code = forms.CharField(label="发文机关代字（文号）", max_length=20, help_text="如：施教体 → 施教体〔2021〕12号")
     recipients = forms.CharField(label="主送机关", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text="多个机关用逗号或顿号分隔")  # fmt: skip
     copy_to = forms.CharField(label="抄送机关", max_length=300, required=False,

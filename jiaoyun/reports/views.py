@@ -31,7 +31,8 @@ def letterheads(request: AuthedRequest) -> HttpResponse:
         bound = LetterheadForm(request.POST, prefix=key)
         if bound.is_valid():
             try:
-                head = services.letterhead_update(actor=request.user, key=key, values=bound.cleaned_data)
+                values = {**bound.cleaned_data, "prefix": bound.cleaned_data["code"]}
+                head = services.letterhead_update(actor=request.user, key=key, values=values)
             except DomainError as exc:
                 bound.add_error(None, str(exc))
             else:
@@ -39,7 +40,11 @@ def letterheads(request: AuthedRequest) -> HttpResponse:
                 return redirect("reports:letterheads")
     rows = []
     for key, values in selectors.letterhead_list():
-        form = bound if bound is not None and bound_key == key else LetterheadForm(initial=values, prefix=key)
+        form = (
+            bound
+            if bound is not None and bound_key == key
+            else LetterheadForm(initial={**values, "code": values["prefix"]}, prefix=key)
+        )
         rows.append({"key": key, "values": values, "form": form,
                      "example": document_number(values["prefix"], 2021, 12)})  # fmt: skip
     return render_page(request, "reports/letterheads.html", {"rows": rows, "editable": editable,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -66,7 +67,7 @@ def absences(request: AuthedRequest) -> HttpResponse:
     if school_class is None:
         taken = selectors.registers_taken(classes=classes, date=date) if classes else {}
         context["classes"] = [(c, taken.get(c.pk)) for c in classes]
-        filters = request.GET
+        filters: Mapping[str, Any] = request.GET
     else:
         day = selectors.register_day(user=user, school_class=school_class, date=date)
         refusal = services.register_refusal(user, school_class)

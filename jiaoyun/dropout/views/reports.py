@@ -98,6 +98,11 @@ def _ended_months(today: dt.date, n: int = BULLETIN_MONTHS) -> list[dt.date]:
     return months
 
 
+def _number(bulletin: Bulletin) -> str:
+    """The 发文字号 of a listed bulletin (annotated by ``bulletin_list``; "" for one archived before it had one)."""
+    return str(getattr(bulletin, "number", "") or "")
+
+
 def _month_label(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
 
@@ -108,7 +113,7 @@ def bulletins(request: AuthedRequest) -> HttpResponse:
     months = _ended_months(timezone.localdate())
     archived = selectors.bulletin_months(user=request.user, months=months)
     choices = [
-        (f"{m:%Y-%m}", _month_label(m) + (f"（已生成 {archived[m].number}）" if m in archived and archived[m].number
+        (f"{m:%Y-%m}", _month_label(m) + (f"（已生成 {_number(archived[m])}）" if m in archived and _number(archived[m])
                                           else "（已生成）" if m in archived else ""))
         for m in months
     ]  # fmt: skip
@@ -122,7 +127,7 @@ def bulletins(request: AuthedRequest) -> HttpResponse:
             month = _month(form.cleaned_data["month"])
             existing = archived.get(month)
             if existing is not None:
-                number = f"（{existing.number}）" if existing.number else ""
+                number = f"（{_number(existing)}）" if _number(existing) else ""
                 notice = {
                     "text": f"{_month_label(month)}的通报已生成{number}。已归档的通报不能重新生成，如需更正请另行发文。",
                     "url": reverse("dropout:bulletin_file", args=[existing.pk, "pdf"]),

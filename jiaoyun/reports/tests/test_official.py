@@ -32,13 +32,13 @@ def test_the_county_admin_edits_a_letterhead_others_may_not(client, county_admin
     assert "控辍保学月度通报" in body and "平安校园月度通报" in body and "施甸县教育体育局文件" in body
     data = {"letterhead": "safety_bulletin", "safety_bulletin-name": "平安校园月度通报",
             "safety_bulletin-authority": "施甸县教育体育局", "safety_bulletin-mark": "施甸县教育体育局文件",
-            "safety_bulletin-prefix": "施教体安", "safety_bulletin-recipients": "各中心学校",
+            "safety_bulletin-code": "施教体安", "safety_bulletin-recipients": "各中心学校",
             "safety_bulletin-copy_to": "", "safety_bulletin-printer": "施甸县教育体育局办公室",
             "safety_bulletin-date_style": "arabic"}  # fmt: skip
     assert client.post(url, data).status_code == 302
     assert Letterhead.objects.get(key="safety_bulletin").prefix == "施教体安"
     assert AuditEntry.objects.filter(object_type="reports.Letterhead", action="update").exists()
-    bad = {**data, "safety_bulletin-prefix": ""}
+    bad = {**data, "safety_bulletin-code": ""}
     assert "errorlist" in client.post(url, bad).content.decode()
     client.force_login(county_leader)
     assert client.get(url).status_code == 200 and client.post(url, data).status_code == 403
