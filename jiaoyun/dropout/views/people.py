@@ -31,6 +31,11 @@ def _register_url(school_class: Any, date: dt.date) -> str:
     return f"{reverse('dropout:absences')}?{urlencode({'klass': school_class.pk, 'date': date.isoformat()})}"
 
 
+def _last_school_day(today: dt.date) -> dt.date:
+    """Today, or on a weekend the Friday before (the register a teacher is most likely to open)."""
+    return today - dt.timedelta(days=max(0, today.weekday() - 4))
+
+
 def absences(request: AuthedRequest) -> HttpResponse:
     """缺勤登记: the class teacher opens their class (a county, township or school user picks a school, then a
     class), sees the day's roster with every pupil present by default, and saves the whole class at once."""
@@ -39,7 +44,7 @@ def absences(request: AuthedRequest) -> HttpResponse:
     pick = forms.RegisterPickForm(request.GET)
     pick.is_valid()
     picked = pick.cleaned_data
-    date = picked.get("date") or today
+    date = picked.get("date") or _last_school_day(today)
     school_class = school = None
     schools: Any = []
     classes: list[Any] = []
