@@ -182,3 +182,26 @@ def test_unexcused_marks_of_the_register_feed_the_absence_rule(pupils, class_tea
     from jiaoyun.dropout.models import DropoutCase
 
     assert list(DropoutCase.objects.values_list("student__name", flat=True)) == ["甲同学"]
+
+
+def test_the_register_page_takes_as_many_queries_for_a_big_class(client, enrolled, class_teacher, class_a1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(class_teacher)
+    url = f"{URL}?klass={class_a1.pk}&date={MONDAY.isoformat()}"
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = [enrolled(f"小班{n}") for n in range(3)]
+    services.class_register_save(actor=class_teacher, school_class=class_a1, date=MONDAY,
+                                 marks={few[0].pk: Mark("sick")})  # fmt: skip
+    small = count()
+    pupils = [enrolled(f"大班{n}") for n in range(9)]
+    services.class_register_save(actor=class_teacher, school_class=class_a1, date=MONDAY,
+                                 marks={p.pk: Mark("sick", "发烧") for p in pupils[:5]})  # fmt: skip
+    assert count() == small <= 26  # most of them the menu's and the scope's per-request reads
