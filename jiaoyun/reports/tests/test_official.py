@@ -50,3 +50,42 @@ def test_the_county_admin_edits_a_letterhead_others_may_not(client, county_admin
 def test_an_unknown_kind_is_refused(client, county_admin):
     client.force_login(county_admin)
     assert client.post(reverse("reports:letterheads"), {"letterhead": "nope"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_documents_numbered_at_once_get_distinct_numbers():
+    """Two kinds of document sharing the 施教体 sequence, numbered in concurrent transactions (PostgreSQL)."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    from jiaoyun.reports.services import document_register
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions: PostgreSQL")
+    from jiaoyun.reports.services import _letterhead
+
+    _letterhead("dropout_bulletin")  # both letterhead rows exist (committed): only the lock orders the two
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def register(key):
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                record, _ = document_register(actor=None, key=key, subject=f"{key}:2021-03", title="通报",
+                                              on=dt.date(2021, 4, 2))  # fmt: skip
+                results.append(record.number)
+                time.sleep(0.3)  # hold the lock while the other transaction tries
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(k,)) for k in ("dropout_bulletin", "safety_bulletin")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert not errors
+    assert sorted(results) == ["施教体〔2021〕1号", "施教体〔2021〕2号"]
