@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,49 +14,82 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Letterhead',
+            name="Letterhead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40, unique=True, verbose_name='文种代码')),
-                ('name', models.CharField(max_length=60, verbose_name='文种')),
-                ('authority', models.CharField(max_length=60, verbose_name='发文机关署名')),
-                ('mark', models.CharField(help_text='红头上的文字，如“施甸县教育体育局文件”', max_length=60, verbose_name='发文机关标志')),
-                ('prefix', models.CharField(help_text='文号中的机关代字，如“施教体”', max_length=20, verbose_name='发文机关代字')),
-                ('recipients', models.CharField(max_length=300, verbose_name='主送机关')),
-                ('copy_to', models.CharField(blank=True, max_length=300, verbose_name='抄送机关')),
-                ('printer', models.CharField(blank=True, max_length=60, verbose_name='印发机关')),
-                ('date_style', models.CharField(choices=[('arabic', '阿拉伯数字（2021年3月5日，GB/T 9704-2012）'), ('chinese', '汉字数字（二〇二一年三月五日）')], default='arabic', max_length=10, verbose_name='成文日期写法')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=40, unique=True, verbose_name="文种代码")),
+                ("name", models.CharField(max_length=60, verbose_name="文种")),
+                ("authority", models.CharField(max_length=60, verbose_name="发文机关署名")),
+                (
+                    "mark",
+                    models.CharField(
+                        help_text="红头上的文字，如“施甸县教育体育局文件”", max_length=60, verbose_name="发文机关标志"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="文号中的机关代字，如“施教体”", max_length=20, verbose_name="发文机关代字"
+                    ),
+                ),
+                ("recipients", models.CharField(max_length=300, verbose_name="主送机关")),
+                ("copy_to", models.CharField(blank=True, max_length=300, verbose_name="抄送机关")),
+                ("printer", models.CharField(blank=True, max_length=60, verbose_name="印发机关")),
+                (
+                    "date_style",
+                    models.CharField(
+                        choices=[
+                            ("arabic", "阿拉伯数字（2021年3月5日，GB/T 9704-2012）"),
+                            ("chinese", "汉字数字（二〇二一年三月五日）"),
+                        ],
+                        default="arabic",
+                        max_length=10,
+                        verbose_name="成文日期写法",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
             ],
             options={
-                'verbose_name': '公文格式设置',
-                'verbose_name_plural': '公文格式设置',
-                'ordering': ['key'],
+                "verbose_name": "公文格式设置",
+                "verbose_name_plural": "公文格式设置",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='IssuedDocument',
+            name="IssuedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=80, unique=True, verbose_name='文件标识')),
-                ('letterhead_key', models.CharField(max_length=40, verbose_name='文种代码')),
-                ('prefix', models.CharField(max_length=20, verbose_name='发文机关代字')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('seq', models.PositiveIntegerField(verbose_name='顺序号')),
-                ('number', models.CharField(max_length=60, verbose_name='发文字号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('issued_on', models.DateField(verbose_name='成文日期')),
-                ('parts', models.JSONField(default=dict, verbose_name='公文要素')),
-                ('pdf', models.BinaryField(blank=True, default=b'', verbose_name='PDF')),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='PDF摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject", models.CharField(max_length=80, unique=True, verbose_name="文件标识")),
+                ("letterhead_key", models.CharField(max_length=40, verbose_name="文种代码")),
+                ("prefix", models.CharField(max_length=20, verbose_name="发文机关代字")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("seq", models.PositiveIntegerField(verbose_name="顺序号")),
+                ("number", models.CharField(max_length=60, verbose_name="发文字号")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("issued_on", models.DateField(verbose_name="成文日期")),
+                ("parts", models.JSONField(default=dict, verbose_name="公文要素")),
+                ("pdf", models.BinaryField(blank=True, default=b"", verbose_name="PDF")),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64, verbose_name="PDF摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发文登记',
-                'verbose_name_plural': '发文登记',
-                'ordering': ['-year', '-seq'],
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year', 'seq'), name='reports_number_unique')],
+                "verbose_name": "发文登记",
+                "verbose_name_plural": "发文登记",
+                "ordering": ["-year", "-seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prefix", "year", "seq"), name="reports_number_unique")
+                ],
             },
         ),
     ]
