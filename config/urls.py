@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("safety/", include("jiaoyun.safety.urls")),
     path("teachers/", include("jiaoyun.teachers.urls")),
     path("learning/", include("jiaoyun.learning.urls")),
+    path("reports/", include("jiaoyun.reports.urls")),
     path("xapi/", open_to_all(include("jiaoyun.learning.xapi_urls"))),
     path("devices/", open_to_all(include("jiaoyun.safety.device_urls"))),
     path("", include("jiaoyun.web.urls")),

@@ -184,9 +184,12 @@ STAGE_LEVEL: dict[int, int] = {1: 3, 2: 2, 3: 2, 4: 1}
 
 
 class AbsenceKind(models.TextChoices):
-    UNEXCUSED = "unexcused", "无故缺勤"
+    """Why a pupil was absent. Only 旷课 (no leave asked: ``unexcused``) counts towards 名在人不在."""
+
     SICK = "sick", "病假"
     PERSONAL = "personal", "事假"
+    UNEXCUSED = "unexcused", "旷课"
+    OTHER = "other", "其他"
 
 
 class DocumentKind(models.TextChoices):

@@ -162,20 +162,58 @@ class CloseForm(forms.Form):
     note = _note()
 
 
-class StudentIdsField(forms.Field):
-    """The ticked students (``student`` repeated): their ids; anything but a number is left out."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value: Any) -> list[int]:
-        return [int(i) for i in (value or []) if str(i).isdigit()]
+PRESENT = "present"
+MARK_CHOICES = [(PRESENT, "在校"), *AbsenceKind.choices]  # 在校 / 病假 / 事假 / 旷课 / 其他
 
 
-class AbsenceForm(forms.Form):
-    student = StudentIdsField(label="学生", required=False)
-    date = _date("日期")
-    kind = forms.ChoiceField(label="类型", choices=AbsenceKind.choices)
-    note = forms.CharField(label="说明", required=False)
+class RegisterPickForm(forms.Form):
+    """Which register to open (the query string): ``school`` and ``klass`` ids, ``date`` (default today)."""
+
+    school = forms.IntegerField(label="学校", required=False, min_value=1)
+    klass = forms.IntegerField(label="班级", required=False, min_value=1)
+    date = forms.DateField(label="日期", required=False, widget=DateInput(), input_formats=["%Y-%m-%d"])
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data.get("date")
+        if date is not None and date > timezone.localdate():
+            raise forms.ValidationError("不能登记将来的日期，已显示今天")
+        return date
+
+
+class ClassRegisterForm(forms.Form):
+    """A class's register of a day: one mark per pupil in school (在校 by default) and an optional note."""
+
+    date = forms.DateField(label="日期", widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+
+    def __init__(self, *args: Any, pupils: list[Any], absences: dict[int, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pupils = pupils
+        for p in pupils:
+            absence = absences.get(p.pk)
+            self.fields[f"m{p.pk}"] = forms.ChoiceField(
+                label=p.name, choices=MARK_CHOICES, widget=forms.RadioSelect,
+                initial=absence.kind if absence else PRESENT,
+            )  # fmt: skip
+            self.fields[f"n{p.pk}"] = forms.CharField(
+                label=f"{p.name}缺勤说明", required=False, max_length=200,
+                initial=absence.note if absence else "",
+                widget=forms.TextInput(attrs={"placeholder": "说明（可不填）", "autocomplete": "off"}),
+            )  # fmt: skip
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("不能登记将来的缺勤")
+        return date
+
+    def rows(self) -> list[tuple[Any, Any, Any]]:
+        """(pupil, the bound mark field, the bound note field) in roster order."""
+        return [(p, self[f"m{p.pk}"], self[f"n{p.pk}"]) for p in self.pupils]
+
+    def marks(self) -> dict[int, tuple[str, str]]:
+        """student id → (absence kind, note) of the pupils marked absent."""
+        d = self.cleaned_data
+        return {p.pk: (d[f"m{p.pk}"], d[f"n{p.pk}"]) for p in self.pupils if d[f"m{p.pk}"] != PRESENT}
 
 
 class ResponsibleForm(forms.Form):
@@ -207,4 +245,13 @@ class ReviewForm(forms.Form):
 
 
 class BulletinForm(forms.Form):
-    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
+    """The month of a bulletin to generate, picked from the months that have ended (newest first)."""
+
+    month = forms.ChoiceField(
+        label="月份",
+        error_messages={"required": "请选择月份", "invalid_choice": "请选择列表中的月份（只能生成已经结束的月份）"},
+    )
+
+    def __init__(self, *args: Any, months: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = months  # type: ignore[attr-defined]

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 # roles — the 乡镇人民政府 (government line) and the 中心校 (education line) — and the county.
 AUTHORITY_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_GOV, Role.TOWNSHIP_OFFICER)
 COUNTY_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF)
+# Who takes a class's register (缺勤登记): its class teacher, and the school, 中心校 and bureau staff for a class
+# in their scope; the county leaders may look at it (read-only). Village cadres and the township government see
+# the absences of their children in the list, but take no register.
+REGISTER_ROLES = (Role.CLASS_TEACHER, Role.PRINCIPAL, Role.TOWNSHIP_OFFICER, Role.COUNTY_ADMIN, Role.BUREAU_STAFF)
+REGISTER_VIEW_ROLES = (*REGISTER_ROLES, Role.COUNTY_LEADER)
 
 
 class Act(models.TextChoices):

@@ -164,6 +164,8 @@ ROUTES: dict[str, R] = {
     "safety:risks": LIST,
     "safety:canteen": obj(canteen_id=CANTEEN),
     "safety:bulletin": LIST,
+    # reports: the letterheads of official documents (configuration, no person)
+    "reports:letterheads": LIST,
     # teachers
     "teachers:root": LIST,
     "teachers:dashboard": LIST,

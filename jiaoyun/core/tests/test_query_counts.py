@@ -49,7 +49,7 @@ BASELINE: dict[str, int] = {
     "dropout:responsibles": 11,
     "dropout:hukou": 10,
     "dropout:reports": 12,
-    "dropout:bulletins": 7,
+    "dropout:bulletins": 8,  # +1: the months already generated, for the month picker (ADR 0029)
     "api:bulletins": 6,
     # safety
     "safety:hazards": 8,
@@ -61,7 +61,7 @@ BASELINE: dict[str, int] = {
     "api:compliance": 8,
     "api:compliance_townships": 8,
     "safety:risks": 12,
-    "safety:bulletin": 10,
+    "safety:bulletin": 11,  # +1: the 发文登记 of the ended months, for the month picker (ADR 0029)
     "api:bulletin": 10,
     # teachers
     "teachers:dashboard": 15,
@@ -180,6 +180,7 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:api-root": "the API index",
     "api:stats": "county aggregates of the dropout cases",
     "api:bulletin_figures": "one archived bulletin's figures",
+    "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 
 

@@ -13,7 +13,7 @@ from jiaoyun.dropout.models.cases import (
     ReturnAttempt,
 )
 from jiaoyun.dropout.models.reporting import Bulletin, DropoutStat, QuarterlyReview, SchoolMonthlyReport
-from jiaoyun.dropout.models.roster import Absence, HukouRecord, ResponsiblePerson
+from jiaoyun.dropout.models.roster import Absence, ClassRegister, HukouRecord, ResponsiblePerson
 
 __all__ = [
     "Absence",
@@ -23,6 +23,7 @@ __all__ = [
     "CaseEvent",
     "CaseResponsible",
     "CaseStep",
+    "ClassRegister",
     "DocumentSequence",
     "DropoutCase",
     "DropoutStat",

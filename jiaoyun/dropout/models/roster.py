@@ -75,6 +75,35 @@ class Absence(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class ClassRegister(models.Model):
+    """A class's register of one school day (考勤): saved at once by the class teacher, replacing that day's marks.
+
+    A pupil with no ``Absence`` on the day was present; this row records that the register was taken (so
+    "all present" differs from "not entered") and by whom.
+    """
+
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", verbose_name="班级", on_delete=models.CASCADE, related_name="registers"
+    )
+    date = models.DateField("日期")
+    pupils = models.PositiveSmallIntegerField("在校人数", default=0)
+    absent = models.PositiveSmallIntegerField("缺勤人数", default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "班级考勤"
+        verbose_name_plural = "班级考勤"
+        ordering = ["-date", "school_class_id"]
+        constraints = [models.UniqueConstraint(fields=["school_class", "date"], name="dropout_register_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school_class} {self.date} 考勤"
+
+
 class ResponsiblePerson(models.Model):
     """A named person on one level of one line of the 双线四级 responsibility system.
 

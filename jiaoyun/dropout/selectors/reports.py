@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.json import KT
 
 from jiaoyun.core.choices import ScopeLevel
 from jiaoyun.core.filtersets import filter_by
@@ -30,7 +32,16 @@ REPORTING_KINDS = (
 def bulletin_list(*, user: User) -> QuerySet[Bulletin]:
     if scope_for(user).level == ScopeLevel.NONE:
         return Bulletin.objects.none()
-    return Bulletin.objects.defer("pdf", "xlsx", "figures").order_by("-month")
+    return (
+        Bulletin.objects.defer("pdf", "xlsx", "figures")
+        .annotate(number=KT("figures__document__number"))
+        .order_by("-month")
+    )
+
+
+def bulletin_months(*, user: User, months: list[dt.date]) -> dict[dt.date, Bulletin]:
+    """month → the archived bulletin, for the months offered by the generate form (with its ``number``)."""
+    return {b.month: b for b in bulletin_list(user=user).filter(month__in=months)}
 
 
 def bulletin_get(*, user: User, bulletin_id: int) -> Bulletin:

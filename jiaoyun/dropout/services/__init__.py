@@ -26,10 +26,13 @@ from jiaoyun.dropout.services.reporting import (
     stats_refresh,
 )
 from jiaoyun.dropout.services.responsibility import responsible_assign, responsible_create, responsible_update
-from jiaoyun.dropout.services.roster import absence_record
+from jiaoyun.dropout.services.roster import Mark, absence_record, class_register_save, register_refusal
 
 __all__ = [
+    "Mark",
     "absence_record",
+    "class_register_save",
+    "register_refusal",
     "bulletin_generate",
     "case_attempt_log",
     "case_close",

@@ -31,7 +31,7 @@ from jiaoyun.dropout.choices import DOCUMENT_STAGE, AnswerKind, CaseStatus, Docu
 from jiaoyun.dropout.models import CaseDocument, CaseStep, DocumentSequence, DropoutCase
 from jiaoyun.dropout.permissions import Act, check_may_take
 from jiaoyun.dropout.services.common import check_can_act, current_step, record_event, today
-from jiaoyun.reports.pdf import render_pdf
+from jiaoyun.reports.official import OfficialDocument, render_official_pdf
 
 K = DocumentKind
 MIN_REMINDER_DAYS = 10  # 行政强制法 §54
@@ -139,7 +139,12 @@ def _issue(
     number = allocate_number(issuer=issuer, kind=kind, year=on.year)
     context = _context(case, kind=kind, issuer=issuer, number=number, on=on)
     context.update(deadline=deadline, **fields, **(extra or {}))
-    pdf = render_pdf("dropout/pdf/official.html", context, extra_css=OFFICIAL_CSS)
+    recipient = context["court"] if kind in (K.COURT_APPLICATION, K.COMPLAINT) else context["guardian"]
+    doc = OfficialDocument(
+        mark=issuer.name, number=number, recipients=str(recipient), title=str(context["title"]),
+        authority=issuer.name, date=on.isoformat(),
+    )  # fmt: skip
+    pdf = render_official_pdf("dropout/pdf/official.html", doc, context)
     document = CaseDocument(
         case=case,
         step=step,
@@ -351,21 +356,3 @@ def complaint_issue(
     step = _require_stage(case, K.COMPLAINT)
     return _issue(actor=actor, case=case, kind=K.COMPLAINT, on=on, step=step, deadline=None,
                   procuratorate=procuratorate.strip()[:60])  # fmt: skip
-
-
-# GB/T 9704-2012 layout: red issuer name (发文机关标志) centred above the 文号 and a red rule, title centred,
-# 主送 flush left, body in 仿宋-like serif with two-character indent, 落款 and date right with room for the seal.
-OFFICIAL_CSS = """
-@page { size: A4; margin: 30mm 26mm 28mm 28mm; }
-body { font-family: "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
-.issuer { color: #c00; text-align: center; font-size: 30pt; font-weight: bold; letter-spacing: 2pt; margin: 0; }
-.docno { text-align: center; margin: 10pt 0 4pt; }
-.rule { border-top: 2pt solid #c00; margin: 0 0 18pt; }
-h1 { font-size: 21pt; margin: 0 0 16pt; }
-.to { margin: 0; }
-p { text-indent: 2em; margin: 0; }
-.sign { margin-top: 18pt; margin-left: 50%; text-align: center; }
-.seal { display: inline-block; width: 42mm; height: 42mm; border: 0.5pt dashed #999; border-radius: 50%;
-        color: #999; font-size: 10pt; line-height: 42mm; text-align: center; margin-bottom: -30mm; }
-.stub { border-top: 1pt dashed #333; margin-top: 26pt; padding-top: 6pt; font-size: 11pt; }
-"""

@@ -36,7 +36,9 @@ from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.common import month_bounds
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
+from jiaoyun.reports.official import OfficialDocument, render_official_pdf
 from jiaoyun.reports.pdf import render_pdf
+from jiaoyun.reports.services import document_archive, document_register
 from jiaoyun.schools.models import School
 
 # ---------------------------------------------------------------- stat cube
@@ -282,8 +284,28 @@ def canonical(figures: dict[str, Any]) -> bytes:
     return json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+BULLETIN_LETTERHEAD = "dropout_bulletin"
+
+
+def bulletin_subject(month: dt.date) -> str:
+    """The bulletin's entry in the 发文登记 (one number per month)."""
+    return f"{BULLETIN_LETTERHEAD}:{month:%Y-%m}"
+
+
+def _period_label(figures: dict[str, Any]) -> str:
+    first, last = (dt.date.fromisoformat(d) for d in figures["period"])
+    return f"{first.year}年{first.month}月（{first.month}月{first.day}日至{last.month}月{last.day}日）"
+
+
 def bulletin_render_pdf(figures: dict[str, Any]) -> bytes:
-    return render_pdf("dropout/pdf/bulletin.html", {"f": figures})
+    """The bulletin in the official-document layout (GB/T 9704, its parts archived in ``figures["document"]``);
+    a bulletin archived before that layout re-renders with the template it was made with."""
+    if "document" not in figures:
+        return render_pdf("dropout/pdf/bulletin_legacy.html", {"f": figures})
+    doc = OfficialDocument.from_parts(figures["document"])
+    return render_official_pdf(
+        "dropout/pdf/bulletin.html", doc, {"f": {**figures, "period_label": _period_label(figures)}}
+    )
 
 
 def bulletin_render_xlsx(figures: dict[str, Any]) -> bytes:
@@ -338,10 +360,16 @@ def bulletin_generate(*, actor: User | None, month: dt.date, on: dt.date | None 
     today = on or timezone.localdate()
     if first > today.replace(day=1):
         raise DomainError("不能生成将来月份的通报", field="月份")
+    if first == today.replace(day=1):
+        raise DomainError(f"{first.year}年{first.month}月尚未结束，月度通报在次月生成", field="月份")
     existing = Bulletin.objects.filter(month=first).first()
     if existing is not None:
         return existing
     figures = bulletin_figures(month=first, generated_on=today)
+    record, _ = document_register(
+        actor=actor, key=BULLETIN_LETTERHEAD, subject=bulletin_subject(first), title=figures["title"], on=today
+    )
+    figures["document"] = record.parts
     pdf, xlsx = bulletin_render_pdf(figures), bulletin_render_xlsx(figures)
     bulletin = Bulletin.objects.create(
         month=first,
@@ -353,8 +381,13 @@ def bulletin_generate(*, actor: User | None, month: dt.date, on: dt.date | None 
         xlsx_sha256=hashlib.sha256(xlsx).hexdigest(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if not record.pdf_sha256:
+        document_archive(record=record, pdf=pdf)
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=bulletin, changes={"figures_sha256": bulletin.figures_sha256}
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=bulletin,
+        changes={"figures_sha256": bulletin.figures_sha256, "number": record.number},
     )
     return bulletin
 

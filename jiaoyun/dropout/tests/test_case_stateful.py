@@ -209,7 +209,7 @@ def test_no_sequence_of_case_actions_reaches_an_illegal_state(
 ):  # fmt: skip
     settings.MEDIA_ROOT = tmp_path
     # Rendering the notice is tested in test_lifecycle; here it would only cost time.
-    monkeypatch.setattr("jiaoyun.dropout.services.documents.render_pdf", lambda *a, **k: b"%PDF-1.4 notice")
+    monkeypatch.setattr("jiaoyun.dropout.services.documents.render_official_pdf", lambda *a, **k: b"%PDF-1.4 notice")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CaseMachine.student = student_in_class
     CaseMachine.users = {

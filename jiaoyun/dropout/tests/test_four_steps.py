@@ -384,3 +384,22 @@ def test_the_migration_splits_existing_township_officers(township_a, township_b)
     head.refresh_from_db()
     centre.refresh_from_db()
     assert (head.role, centre.role) == ("township_gov", "township_officer")
+
+
+def test_a_notice_to_the_guardian_is_in_the_official_layout(returning, township_gov):
+    """The 责令限期改正通知书 uses the shared GB/T 9704 layout: the issuer's red head, number, title, the guardian
+    addressed, the body, the issuer and the date under the seal, then the 送达回证; nothing left unfilled."""
+    import re
+
+    from jiaoyun.reports.official import PLACEHOLDERS
+
+    case = services.case_step_advance(actor=township_gov, case=returning("版式", guardian="李大海"), to_stage=2,
+                                      on=D(2021, 10, 18), deadline=D(2021, 10, 28))  # fmt: skip
+    document = case.documents.get()
+    text = re.sub(r"\s+", "", pdf_text(bytes(document.pdf)))
+    order = ["甸阳镇人民政府", document.number, "责令限期改正通知书", "李大海：", "义务教育法", "甸阳镇人民政府",
+             "2021年10月18日", "送达回证"]  # fmt: skip
+    at = 0
+    for part in order:
+        at = text.index(part, at) + len(part)
+    assert [p for p in PLACEHOLDERS if p in text] == []

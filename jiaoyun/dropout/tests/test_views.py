@@ -69,23 +69,26 @@ def test_class_teacher_records_a_home_visit_with_htmx(client, cases, class_teach
     assert "劝返记录：上门家访" in body and "家长签订承诺书" in body
 
 
-def test_class_teacher_marks_absences(client, enrolled, class_teacher):
+def test_class_teacher_marks_absences(client, enrolled, class_teacher, class_a1):
     student = enrolled("缺勤学生")
     login(client, class_teacher)
-    response = client.post(reverse("dropout:absences"), {"date": "2021-11-15", "kind": "unexcused",
-                                                         "student": [student.pk]})  # fmt: skip
+    url = reverse("dropout:absences") + f"?klass={class_a1.pk}&date=2021-11-15"
+    response = client.post(url, {"date": "2021-11-15", f"m{student.pk}": "unexcused"})
     assert response.status_code == 302
     assert Absence.objects.get(student=student).date == D(2021, 11, 15)
 
 
 def test_bulletin_generated_from_the_page_and_downloaded(client, cases, county_admin, principal):
+    from django.utils import timezone
+
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     login(client, county_admin)
-    client.post(reverse("dropout:bulletins"), {"month": "2021-10"})
+    client.post(reverse("dropout:bulletins"), {"month": f"{last:%Y-%m}"})
     bulletin = Bulletin.objects.get()
     response = client.get(reverse("dropout:bulletin_file", args=[bulletin.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf" and bytes(response.content)[:4] == b"%PDF"
     login(client, principal)
-    assert client.post(reverse("dropout:bulletins"), {"month": "2021-09"}).status_code == 403
+    assert client.post(reverse("dropout:bulletins"), {"month": f"{last:%Y-%m}"}).status_code == 403
 
 
 def test_api_lists_and_verifies_cases(client, cases, county_admin, village_cadre, django_assert_max_num_queries):

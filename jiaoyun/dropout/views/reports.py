@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
@@ -85,23 +86,66 @@ REPORT_COLUMNS = [
 ]
 
 
+BULLETIN_MONTHS = 24  # how far back the generate form offers months
+
+
+def _ended_months(today: dt.date, n: int = BULLETIN_MONTHS) -> list[dt.date]:
+    """The first days of the ``n`` months that have ended, newest first."""
+    months, day = [], today.replace(day=1)
+    for _ in range(n):
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+        months.append(day)
+    return months
+
+
+def _number(bulletin: Bulletin) -> str:
+    """The 发文字号 of a listed bulletin (annotated by ``bulletin_list``; "" for one archived before it had one)."""
+    return str(getattr(bulletin, "number", "") or "")
+
+
+def _month_label(month: dt.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
 def bulletins(request: AuthedRequest) -> HttpResponse:
-    form = forms.BulletinForm(request.POST or None)
+    """The archived 月度通报 and, for the county, the form generating a month's: the month is picked from the
+    months that have ended; a month already generated is said so, with a link to open it."""
+    months = _ended_months(timezone.localdate())
+    archived = selectors.bulletin_months(user=request.user, months=months)
+    choices = [
+        (f"{m:%Y-%m}", _month_label(m) + (f"（已生成 {_number(archived[m])}）" if m in archived and _number(archived[m])
+                                          else "（已生成）" if m in archived else ""))
+        for m in months
+    ]  # fmt: skip
+    form = forms.BulletinForm(request.POST or None, months=choices,
+                              initial={"month": next((f"{m:%Y-%m}" for m in months if m not in archived), None)})  # fmt: skip
+    notice = None
     if request.method == "POST":
         if not is_county(request.user):
             raise PermissionDenied("月度通报由县教育体育局生成")
         if form.is_valid():
-            try:
-                bulletin = services.bulletin_generate(actor=request.user, month=_month(form.cleaned_data["month"]))
-            except (DomainError, DomainPermissionDenied) as exc:
-                messages.error(request, str(exc))
+            month = _month(form.cleaned_data["month"])
+            existing = archived.get(month)
+            if existing is not None:
+                number = f"（{_number(existing)}）" if _number(existing) else ""
+                notice = {
+                    "text": f"{_month_label(month)}的通报已生成{number}。已归档的通报不能重新生成，如需更正请另行发文。",
+                    "url": reverse("dropout:bulletin_file", args=[existing.pk, "pdf"]),
+                    "label": f"打开{_month_label(month)}的通报",
+                }
             else:
-                messages.success(request, f"{bulletin}已生成并归档")
-        return redirect("dropout:bulletins")
+                try:
+                    bulletin = services.bulletin_generate(actor=request.user, month=month)
+                except (DomainError, DomainPermissionDenied) as exc:
+                    messages.error(request, str(exc))
+                else:
+                    number = bulletin.figures.get("document", {}).get("number", "")
+                    messages.success(request, f"{_month_label(month)}的通报已生成并归档（{number}）")
+                return redirect("dropout:bulletins")
     return render_page(
         request,
         "dropout/bulletins.html",
-        {"form": form, "page": paginate(request, selectors.bulletin_list(user=request.user)),
+        {"form": form, "notice": notice, "page": paginate(request, selectors.bulletin_list(user=request.user)),
          "can_generate": is_county(request.user)},
     )  # fmt: skip
 

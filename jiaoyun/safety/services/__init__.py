@@ -1,5 +1,6 @@
 """Every write of the safety module (re-exported here by sub-domain)."""
 
+from jiaoyun.safety.services.bulletin import safety_bulletin_issue
 from jiaoyun.safety.services.canteen import (
     SIXT_FIELDS,
     accompaniment_record,
@@ -37,6 +38,7 @@ from jiaoyun.safety.services.profile import guard_add, guard_update, profile_upd
 from jiaoyun.safety.services.surroundings import joint_action_log, risk_report_create, risk_report_resolve
 
 __all__ = [
+    "safety_bulletin_issue",
     "SIXT_FIELDS",
     "DeviceAuthError",
     "ItemOutcome",

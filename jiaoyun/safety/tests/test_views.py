@@ -272,14 +272,22 @@ def test_risk_report_and_joint_action_through_the_page(client, data, township_of
 
 
 def test_bulletin_section_renders_inside_a_pdf(client, data, county_admin):
+    """The official bulletin of last month is generated once, then its archived PDF is opened."""
+    import datetime as dt
+
     from jiaoyun.reports.pdf import pdf_text
 
     client.force_login(county_admin)
-    month = timezone.localdate().strftime("%Y-%m")
-    resp = client.get(reverse("safety:bulletin"), {"month": month, "format": "pdf"})
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    url = reverse("safety:bulletin")
+    # not generated yet: the page says so instead of a PDF
+    resp = client.get(url, {"month": last, "format": "pdf"}, follow=True)
+    assert "尚未生成" in resp.content.decode()
+    client.post(f"{url}?month={last}", {"month": last})
+    resp = client.get(url, {"month": last, "format": "pdf"})
     assert resp["Content-Type"] == "application/pdf"
     text = pdf_text(resp.content)
-    assert "平安校园情况" in text and "老麦乡" in text
+    assert "平安校园情况通报" in text and "老麦乡" in text
 
 
 def test_inspection_and_school_pages_query_count(

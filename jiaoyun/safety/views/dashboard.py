@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
+from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.types import AuthedRequest, User
 from jiaoyun.reports.export import Column
+from jiaoyun.reports.selectors import issued_by_subject, issued_get
 from jiaoyun.safety import selectors, services
-from jiaoyun.safety.forms import BulletinForm, RuleForm
+from jiaoyun.safety.forms import BulletinForm, BulletinIssueForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
+from jiaoyun.safety.services.bulletin import bulletin_subject
 from jiaoyun.safety.views._common import Action, act, require_read, yes_no
 from jiaoyun.schools.choices_in_scope import township_choices
 from jiaoyun.web.charts import COUNT, PERCENT, bar, category_chart, line
@@ -125,17 +132,69 @@ def rules(request: AuthedRequest) -> HttpResponse:
     return render_page(request, "safety/rules.html", {"rows": rows, "editable": editable})
 
 
+def _ended_months(today: dt.date, n: int = 24) -> list[dt.date]:
+    """The first days of the ``n`` months that have ended, newest first."""
+    months, day = [], today.replace(day=1)
+    for _ in range(n):
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+        months.append(day)
+    return months
+
+
 def bulletin(request: AuthedRequest) -> HttpResponse:
-    """The monthly safety section on its own page (the bulletin includes the same partial)."""
+    """The monthly safety section on its own page (the 控辍保学 bulletin includes the same partial), and the
+    official 平安校园 bulletin of a month that has ended: generated once by the safety section (GB/T 9704 layout,
+    a 文号), then opened from its archive. The month to generate is picked, not typed."""
     require_read(request)
+    today = timezone.localdate()
     form = BulletinForm(request.GET)
     form.is_valid()
-    month = form.cleaned_data.get("month") or timezone.localdate().replace(day=1)
-    section = selectors.bulletin_section(month=month)
+    month = form.cleaned_data.get("month") or today.replace(day=1)
+    if month > today:
+        month = today.replace(day=1)
     if form.cleaned_data.get("format") == "pdf":
-        from jiaoyun.reports.pdf import render_pdf
-
-        response = HttpResponse(render_pdf("safety/pdf/bulletin.html", {"section": section}), "application/pdf")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(section['title'])}.pdf"
+        issued = issued_get(bulletin_subject(month))
+        if issued is None or not issued.pdf_sha256:
+            messages.info(request, f"{month.year}年{month.month}月的平安校园通报尚未生成")
+            return redirect(f"{reverse('safety:bulletin')}?month={month:%Y-%m}")
+        response = HttpResponse(bytes(issued.pdf), "application/pdf")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(issued.title)}.pdf"
         return response
-    return render_page(request, "safety/bulletin.html", {"section": section})
+    months = _ended_months(today)
+    done = issued_by_subject([bulletin_subject(m) for m in [month, *months]])  # one query: the pick and the viewed
+    issued = done.get(bulletin_subject(month))
+    choices = []
+    for m in months:
+        record = done.get(bulletin_subject(m))
+        choices.append((f"{m:%Y-%m}", f"{m.year}年{m.month}月" + (f"（已生成 {record.number}）" if record else "")))
+    can_issue = is_safety_section(request.user) and request.user.can_write
+    issue_form = BulletinIssueForm(request.POST if request.method == "POST" else None, months=choices)
+    notice = None
+    if request.method == "POST":
+        if not can_issue:
+            raise PermissionDenied("平安校园月度通报由县教育体育局安全股生成")
+        if issue_form.is_valid():
+            picked = dt.date.fromisoformat(f"{issue_form.cleaned_data['month']}-01")
+            existing = done.get(bulletin_subject(picked))
+            label = f"{picked.year}年{picked.month}月"
+            if existing is not None:
+                notice = {
+                    "text": f"{label}的通报已生成（{existing.number}）。已归档的通报不能重新生成，如需更正请另行发文。",
+                    "url": f"{reverse('safety:bulletin')}?month={picked:%Y-%m}&format=pdf",
+                    "label": f"打开{label}的通报",
+                }
+            else:
+                try:
+                    record, _ = services.safety_bulletin_issue(actor=request.user, month=picked)
+                except (DomainError, DomainPermissionDenied) as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, f"{label}的平安校园通报已生成并归档（{record.number}）")
+                return redirect(f"{reverse('safety:bulletin')}?month={picked:%Y-%m}")
+    section = selectors.bulletin_section(month=month)
+    return render_page(
+        request,
+        "safety/bulletin.html",
+        {"section": section, "issued": issued, "issue_form": issue_form, "can_issue": can_issue, "notice": notice,
+         "this_month": f"{today:%Y-%m}"},
+    )  # fmt: skip
