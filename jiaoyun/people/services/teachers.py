@@ -163,7 +163,10 @@ def teacher_assign(
 
 
 @transaction.atomic
-def teacher_reveal_id(*, actor: User, teacher: Teacher, ip: str | None = None) -> str:
+def teacher_reveal_id(*, actor: User, teacher: Teacher, reason: str, ip: str | None = None) -> str:
+    """Return a teacher's full ID number to a user allowed to see it, for the reason given (required, audited)."""
+    from jiaoyun.people.services.students import reveal_reason
+
     allowed = (
         actor.role == Role.COUNTY_ADMIN
         or (actor.role == Role.BUREAU_STAFF and actor.section == Section.PERSONNEL)
@@ -173,7 +176,9 @@ def teacher_reveal_id(*, actor: User, teacher: Teacher, ip: str | None = None) -
         raise PermissionDenied("您的角色无权查看完整身份证号")
     if not Teacher.objects.filter(teacher_q(actor), pk=teacher.pk).exists():
         raise PermissionDenied("该教职工不在您的数据范围内")
+    reason = reveal_reason(reason, "身份证号")
     if not teacher.id_cipher:
         raise DomainError("未登记身份证号")
-    audit_record(actor=actor, action=AuditAction.REVEAL, obj=teacher, ip=ip)
+    audit_record(actor=actor, action=AuditAction.REVEAL, obj=teacher, changes={"field": "id_number", "reason": reason},
+                 note=reason, ip=ip)  # fmt: skip
     return idcard.decrypt(teacher.id_cipher)
