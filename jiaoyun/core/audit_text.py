@@ -341,7 +341,10 @@ class Renderer:
 
     def what(self, entry: Any) -> str:  # noqa: C901, PLR0911, PLR0912  (one case per action)
         changes = entry.changes if isinstance(entry.changes, dict) else {}
-        masker = Masker(object_type=entry.object_type, object_repr=entry.object_repr, changes=changes)
+        # An export's description is the file's name ("学生名单（12行）"), not a person's: names are not taken
+        # from it (numbers and the names under name-like keys of ``changes`` are still masked).
+        filed = entry.action == AuditAction.EXPORT or "rows" in changes
+        masker = Masker(object_type=entry.object_type, object_repr="" if filed else entry.object_repr, changes=changes)
         noun = noun_of(entry.object_type)
         shown = masker.text(entry.object_repr)
         obj = f"{noun} {shown}".strip() if shown and shown != noun else noun
