@@ -58,19 +58,19 @@ def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None
     if "name" in data and not str(data["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
     if "sex" in data and data["sex"] not in _VALUES["Sex"]:
-        raise DomainError(f"应为“男”或“女”，实际为{data['sex']!r}", field="性别")
+        raise DomainError(f"应为“男”或“女”，实际为“{data['sex']}”", field="性别")
     if "birth_date" in data:
         birth = data["birth_date"]
         if not isinstance(birth, dt.date) or birth > today or birth.year < 1990:
             raise DomainError(f"出生日期{birth}不合理", field="出生日期")
     if data.get("ethnicity") and data["ethnicity"] not in _VALUES["Ethnicity"]:
-        raise DomainError(f"未知民族代码{data['ethnicity']!r}", field="民族")
+        raise DomainError(f"未知民族代码“{data['ethnicity']}”", field="民族")
     if data.get("disability") and data["disability"] not in _VALUES["DisabilityCategory"]:
-        raise DomainError(f"未知残疾类别{data['disability']!r}", field="残疾类别")
+        raise DomainError(f"未知残疾类别“{data['disability']}”", field="残疾类别")
     if data.get("poverty") and data["poverty"] not in _VALUES["PovertyStatus"]:
-        raise DomainError(f"未知取值{data['poverty']!r}", field="脱贫家庭/监测户")
+        raise DomainError(f"未知取值“{data['poverty']}”", field="脱贫家庭/监测户")
     if data.get("orphan") and data["orphan"] not in _VALUES["OrphanStatus"]:
-        raise DomainError(f"未知取值{data['orphan']!r}", field="孤儿/事实无人抚养")
+        raise DomainError(f"未知取值“{data['orphan']}”", field="孤儿/事实无人抚养")
     if "hukou_village" in data:
         _check_village(data["hukou_village"], "户籍所在村（社区）")
     if "residence_village" in data:

@@ -45,7 +45,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise DomainError("应为“男”或“女”", field="性别")
     for s in fields.get("subjects") or []:
         if s not in Subject.values:
-            raise DomainError(f"未知学科{s!r}", field="任教学科")
+            raise DomainError(f"未知学科“{s}”", field="任教学科")
     birth = fields.get("birth_date")
     hire = fields.get("hire_date")
     if birth and hire and (hire - birth).days < 16 * 365:
@@ -137,7 +137,7 @@ def teacher_assign(
 ) -> TeacherAssignment:
     """Move a teacher to a school from ``start``: closes the open assignment and opens a new one."""
     if kind not in AssignmentKind.values:
-        raise DomainError(f"未知任职方式{kind!r}", field="方式")
+        raise DomainError(f"未知任职方式“{kind}”", field="方式")
     teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
     if teacher.school_id == school.pk:
         raise DomainError(f"{teacher.name}已在{school.name}任职", field="学校")
