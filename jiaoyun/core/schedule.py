@@ -116,7 +116,7 @@ def job_get(name: str) -> Job:
     for job in JOBS:
         if job.name == name:
             return job
-    raise DomainError("没有这个定时任务，请刷新页面后重试")
+    raise DomainError(f"没有名为“{name}”的定时任务；可用：{'、'.join(j.name for j in JOBS)}")
 
 
 def _clock(hour: int, minute: int) -> str:

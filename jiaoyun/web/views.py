@@ -186,7 +186,10 @@ def jobs(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             form = JobRunForm(request.POST)
-            schedule.job_run_now(actor=request.user, name=form.cleaned_data["job"] if form.is_valid() else "")
+            name = form.cleaned_data["job"] if form.is_valid() else ""
+            if name not in {job.name for job in schedule.JOBS}:  # the page lists no other (names are codes)
+                raise DomainError(_("没有这个定时任务，请刷新页面后重试"))
+            schedule.job_run_now(actor=request.user, name=name)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
