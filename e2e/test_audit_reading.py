@@ -31,7 +31,9 @@ def test_a_reveal_with_its_reason_is_found_in_the_audit_log(page, principal, stu
     phone.get_by_test_id("audit-person").fill("张小明")
     phone.get_by_role("button", name="查询").click()
     sentence = phone.get_by_test_id("audit-sentence").filter(has_text="查看了")
-    expect(sentence).to_have_text("校长/学校管理员 钱*长（principal） 查看了 学生 张*明 的完整身份证号（理由：劝返工作：核对劝返名单）")
+    expect(sentence).to_have_text(
+        "校长/学校管理员 钱*长（principal） 查看了 学生 张*明 的完整身份证号（理由：劝返工作：核对劝返名单）"
+    )
     expect(phone.get_by_test_id("audit-table")).not_to_contain_text("张小明")
     shoot(phone, "audit-search-phone")
     assert axe_violations(phone) == []

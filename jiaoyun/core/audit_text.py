@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -164,7 +165,7 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any]
         return None
     try:
         f = model._meta.get_field(key)
-    except Exception:  # noqa: BLE001  (FieldDoesNotExist, or a reverse relation)
+    except FieldDoesNotExist:
         return None
     return f if isinstance(f, models.Field) else None
 
@@ -202,11 +203,11 @@ class Names:
             ids = {i for i in ids if i not in known}
             if model is None or not ids:
                 continue
+            pk_field = model._meta.pk
             try:
-                pk_field = model._meta.pk
                 clean = [pk_field.to_python(i) for i in ids] if pk_field is not None else []
-            except Exception:  # noqa: BLE001  (a value that is no id of this model: left as it is)
-                continue
+            except ValidationError:  # a value that is no id of this model: left as it is
+                clean = []
             mask = personal(label)
             for obj in model._default_manager.filter(pk__in=clean):
                 if label == "core.User":  # staff: role, masked name and account, like the acting user
@@ -319,7 +320,7 @@ class Renderer:
                 continue
             f = _field(model, key)
             if f is not None and f.choices:
-                parts.append(str(dict((str(k), v) for k, v in f.flatchoices).get(str(value), value)))
+                parts.append(str({str(k): v for k, v in f.flatchoices}.get(str(value), value)))
                 continue
             if isinstance(f, models.BooleanField):
                 if str(value).lower() in ("1", "true", "yes", "on"):
@@ -339,7 +340,7 @@ class Renderer:
         actor = entry.actor if entry.actor_id else None
         return actor_text(actor, entry.actor_name)
 
-    def what(self, entry: Any) -> str:  # noqa: C901, PLR0911, PLR0912  (one case per action)
+    def what(self, entry: Any) -> str:  # one case per action
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         # An export's description is the file's name ("学生名单（12行）"), not a person's: names are not taken
         # from it (numbers and the names under name-like keys of ``changes`` are still masked).

@@ -121,7 +121,7 @@ def job_get(name: str) -> Job:
 
 def _clock(hour: int, minute: int) -> str:
     """02:00 → 凌晨2时, 15:30 → 下午3时30分."""
-    part = ("凌晨" if hour < 6 else "上午" if hour < 12 else "中午" if hour == 12 else "下午" if hour < 18 else "晚上")
+    part = "凌晨" if hour < 6 else "上午" if hour < 12 else "中午" if hour == 12 else "下午" if hour < 18 else "晚上"
     shown = hour - 12 if hour > 12 else hour
     return f"{part}{shown}时" + (f"{minute}分" if minute else "")
 

@@ -92,7 +92,12 @@ class EnrolmentEventForm(forms.Form):
 
 
 # Why a full number is shown (the choice on the page; "其他" needs the free text). Stored in the audit entry.
-REVEAL_REASONS = [("核对身份", "核对身份"), ("劝返工作", "劝返工作"), ("数据更正", "数据更正"), ("其他", "其他（请说明）")]
+REVEAL_REASONS = [
+    ("核对身份", "核对身份"),
+    ("劝返工作", "劝返工作"),
+    ("数据更正", "数据更正"),
+    ("其他", "其他（请说明）"),
+]
 
 
 class RevealForm(forms.Form):
@@ -112,7 +117,7 @@ class RevealForm(forms.Form):
         return self.cleaned_data.get("what") or "id_number"
 
     def reason_text(self) -> str:
-        """"劝返工作", "劝返工作：核对劝返名单", "其他：…", or the free text alone; "" when none was given
+        """ "劝返工作", "劝返工作：核对劝返名单", "其他：…", or the free text alone; "" when none was given
         (also for "其他" without a word: the service then refuses)."""
         self.is_valid()
         kind = self.cleaned_data.get("reason_kind") or ""

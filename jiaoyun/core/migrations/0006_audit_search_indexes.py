@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_township_government_role'),
+        ("core", "0005_township_government_role"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['actor_name'], name='auditentry_actor_name_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["actor_name"], name="auditentry_actor_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['object_repr'], name='auditentry_object_repr_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["object_repr"], name="auditentry_object_repr_idx"),
         ),
     ]

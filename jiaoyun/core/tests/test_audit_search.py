@@ -34,9 +34,12 @@ def log(admin, principal, student_a, student_a2, teacher_a):  # noqa: F811
     made = {
         "reveal_a": audit_record(actor=admin, action="reveal", obj=student_a, changes={"field": "id_number"}),
         "event_a": audit_record(actor=principal, action="update", obj=event, changes={"reason": ["", "转学"]}),
-        "gone": audit_record(actor=principal, action="delete", object_type="people.Student", object_id="999999",
-                             object_repr="张小明"),  # fmt: skip
-        "update_a2": audit_record(actor=principal, action="update", obj=student_a2, changes={"guardian_name": ["", "李四"]}),
+        "gone": audit_record(
+            actor=principal, action="delete", object_type="people.Student", object_id="999999", object_repr="张小明"
+        ),  # fmt: skip
+        "update_a2": audit_record(
+            actor=principal, action="update", obj=student_a2, changes={"guardian_name": ["", "李四"]}
+        ),
         "teacher": audit_record(actor=admin, action="update", obj=teacher_a, changes={"title": ["none", "senior"]}),
     }
     return made
@@ -50,7 +53,9 @@ def test_a_child_is_found_by_full_name(auditor, log, student_a):  # noqa: F811
     hits = found(auditor, person="张小明")
     assert {log["reveal_a"].pk, log["event_a"].pk, log["gone"].pk} <= hits
     assert log["update_a2"].pk not in hits and log["teacher"].pk not in hits
-    assert all(e.object_type in ("people.Student", "people.EnrolmentEvent") for e in AuditEntry.objects.filter(pk__in=hits))
+    assert all(
+        e.object_type in ("people.Student", "people.EnrolmentEvent") for e in AuditEntry.objects.filter(pk__in=hits)
+    )
     other = found(auditor, person="李小红")
     assert log["update_a2"].pk in other and not other & hits
 
@@ -69,7 +74,11 @@ def test_a_teacher_is_found_by_name(auditor, log):
 
 def test_a_staff_member_is_found_by_name_or_account(auditor, log, admin):
     by_name = found(auditor, actor="王建国")
-    assert by_name == found(auditor, actor="wangjg") == set(AuditEntry.objects.filter(actor=admin).values_list("pk", flat=True))
+    assert (
+        by_name
+        == found(auditor, actor="wangjg")
+        == set(AuditEntry.objects.filter(actor=admin).values_list("pk", flat=True))
+    )
     assert {log["reveal_a"].pk, log["teacher"].pk} <= by_name and log["event_a"].pk not in by_name
     assert found(auditor, actor="王建国", person="张小明") == {log["reveal_a"].pk}
 

@@ -71,8 +71,13 @@ def test_an_export_with_full_numbers_is_a_reveal_in_words(admin, township_a):
 
 
 def test_an_update_masks_the_values_and_names_the_fields(admin, student_a, school_a, school_b):  # noqa: F811
-    changes = {"guardian_phone": ["13800000000", "13911111111"], "current_school_id": [school_a.pk, school_b.pk],
-               "status": ["in_school", "suspended"], "left_behind": [False, True], "guardian_name": ["张大山", "李四"]}
+    changes = {
+        "guardian_phone": ["13800000000", "13911111111"],
+        "current_school_id": [school_a.pk, school_b.pk],
+        "status": ["in_school", "suspended"],
+        "left_behind": [False, True],
+        "guardian_name": ["张大山", "李四"],
+    }
     entry = audit_record(actor=admin, action="update", obj=student_a, changes=changes)
     e = render(entry)
     assert e.what == (
@@ -116,7 +121,9 @@ def test_a_crossmatch_run_in_words(admin):
 def test_a_page_of_entries_looks_names_up_once_per_model(admin, student_a, school_a, school_b, township_a,  # noqa: F811
                                                          django_assert_max_num_queries):  # fmt: skip
     for _ in range(5):
-        audit_record(actor=admin, action="update", obj=student_a, changes={"current_school_id": [school_a.pk, school_b.pk]})
+        audit_record(
+            actor=admin, action="update", obj=student_a, changes={"current_school_id": [school_a.pk, school_b.pk]}
+        )
         audit_record(actor=admin, action="export", object_type="people.Student", object_repr="学生名单（1行）",
                      changes={"filters": {"township": str(township_a.pk)}, "rows": 1})  # fmt: skip
     entries = list(AuditEntry.objects.filter(actor=admin).select_related("actor"))

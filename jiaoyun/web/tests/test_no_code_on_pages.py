@@ -17,7 +17,9 @@ from jiaoyun.core.tests.test_route_matrix import _url, world  # noqa: F401  (the
 
 CODE = {
     "model label with an id": re.compile(r"\b[a-z]+\.[A-Z]\w+ ?#\d+"),
-    "model label": re.compile(r"\b(core|people|dropout|safety|teachers|schools|areas|exchange|learning|indicators)\.[A-Z][a-z]\w+"),
+    "model label": re.compile(
+        r"\b(core|people|dropout|safety|teachers|schools|areas|exchange|learning|indicators)\.[A-Z][a-z]\w+"
+    ),
     "key=value of a code": re.compile(r"\b[a-z]+(_[a-z]+)+=\S"),
     "a field name with _id": re.compile(r"\b[a-z]+_id\b"),
     "a dict or JSON dump": re.compile(r"\{['\"]\w+['\"]\s*:"),
