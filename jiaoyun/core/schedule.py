@@ -319,8 +319,7 @@ def schedule_status() -> list[dict[str, Any]]:
             .first()
         )
         spec = schedule_of(job)
-        if last is not None:
-            last["error"] = error_text(last["exception_class_path"])
+        shown = None if last is None else {**last, "error": error_text(last["exception_class_path"])}
         rows.append({"job": job, "schedule": spec, "schedule_text": schedule_text(spec), "next": nxt.get(job.name),
-                     "last": last})  # fmt: skip
+                     "last": shown})  # fmt: skip
     return rows
