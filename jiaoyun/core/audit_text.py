@@ -29,7 +29,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from jiaoyun.core.audit_mask import IMPERSONAL_TYPES, Masker, mask_name
+from jiaoyun.core.audit_mask import IMPERSONAL_TYPES, NAME_KEYS, Masker, mask_name
 from jiaoyun.core.choices import AuditAction, Role
 
 # -- the registry -------------------------------------------------------------------------------------------
@@ -100,7 +100,11 @@ COMMON_LABELS = {
     "status": "状态",
     "count": "数量",
     "created": "新增",
+    "new": "新增",
     "updated": "更新",
+    "unchanged": "未变",
+    "total": "总行数",
+    "file_sha256": "文件摘要",
     "skipped": "跳过",
     "rejected": "未通过",
     "note": "说明",
@@ -283,9 +287,11 @@ class Renderer:
                 return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
             except ValueError:
                 pass
-        if isinstance(value, int | float):
-            return f"{value:,}" if isinstance(value, int) else str(value)
-        return str(masker.value(value, key))
+        if key == "field" and value in NUMBER_FIELDS:
+            return NUMBER_FIELDS[value]
+        if key == "file_sha256" and isinstance(value, str):
+            return value[:12] + "…"
+        return str(masker.value(value, key if NAME_KEYS.search(key) else ""))
 
     def change(self, object_type: str, key: str, value: Any, masker: Masker) -> str:
         """One key of ``changes``: "联系电话 138****0000 → 139****1111" or "学校 甸阳镇中心小学"."""
@@ -300,7 +306,9 @@ class Renderer:
     def changes_list(self, entry: Any) -> list[str]:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         masker = Masker(object_type=entry.object_type, object_repr=entry.object_repr, changes=changes)
-        return [self.change(entry.object_type, str(k), v, masker) for k, v in changes.items()]
+        # An import's or export's data kind is a code of the import framework; the sentence already names it.
+        skip = {"kind"} if entry.action in (AuditAction.IMPORT, AuditAction.EXPORT) else set()
+        return [self.change(entry.object_type, str(k), v, masker) for k, v in changes.items() if k not in skip]
 
     def filters(self, filters: Any, object_type: str, masker: Masker) -> str:
         """An export's filters as Chinese phrases: names for ids, labels for choice values."""
@@ -327,7 +335,9 @@ class Renderer:
                     parts.append(str(f.verbose_name))
                 continue
             label = label or (str(f.verbose_name) if f is not None else label_of(object_type, key))
-            parts.append(f"{label}“{masker.value(str(value), key)}”")
+            # A search term may be a child's name: masked like one (numbers in it are masked anyway).
+            as_name = key if NAME_KEYS.search(key) else ("name" if key == "q" else "")
+            parts.append(f"{label}“{masker.value(str(value), as_name)}”")
         return "、".join(parts)
 
     # - the sentence -

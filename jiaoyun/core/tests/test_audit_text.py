@@ -38,6 +38,7 @@ def test_a_reveal_names_the_number_and_the_reason(admin, student_a):  # noqa: F8
     assert e.what == "查看了 学生 张*明 的完整身份证号（理由：劝返工作）"
     assert e.who == "县局管理员 王*国（wangjg）"
     assert "张小明" not in e.sentence and ID_A not in e.sentence
+    assert e.details == ["号码 身份证号", "理由 劝返工作"]
 
 
 def test_an_old_reveal_without_a_reason_says_so(admin, student_a):  # noqa: F811
@@ -48,12 +49,15 @@ def test_an_old_reveal_without_a_reason_says_so(admin, student_a):  # noqa: F811
 
 def test_an_export_gives_rows_and_filters_in_words(principal, township_a, school_a):
     filters = {"township": str(township_a.pk), "school": str(school_a.pk), "status": "in_school", "grade": "3",
-               "left_behind": "1", "q": "", "format": "xlsx"}  # fmt: skip
+               "left_behind": "1", "q": "张小明", "format": "xlsx"}  # fmt: skip
     entry = audit_record(actor=principal, action="export", object_type="people.Student", object_repr="学生名单（1234行）",
                          changes={"filters": filters, "rows": 1234, "format": "xlsx", "encoding": "utf-8",
                                   "revealed": False})  # fmt: skip
     e = render(entry)
-    assert e.what == f"导出了 学生名单（1,234 行，筛选：{township_a.name}、{school_a.name}、在校、三年级、留守儿童）"
+    assert (
+        e.what
+        == f"导出了 学生名单（1,234 行，筛选：{township_a.name}、{school_a.name}、在校、三年级、留守儿童、关键词“张*明”）"
+    )
     assert e.who.startswith("校长/学校管理员 ")
 
 
@@ -130,3 +134,11 @@ def test_a_page_of_entries_looks_names_up_once_per_model(admin, student_a, schoo
     assert len(entries) == 10
     with django_assert_max_num_queries(2):  # schools, areas
         sentences(entries)
+
+
+def test_an_import_in_words(admin):
+    changes = {"batch": 12, "kind": "students", "file_sha256": "ab" * 32, "total": 2021, "new": 3, "updated": 1}
+    e = render(audit_record(actor=admin, action="import", object_type="schools.School", object_repr="学校：学校.xlsx",
+                            changes=changes))  # fmt: skip
+    assert e.what == "导入了 学校 学校：学校.xlsx"
+    assert e.details == ["导入批次 12", "文件摘要 abababababab…", "总行数 2021", "新增 3", "更新 1"]
