@@ -189,6 +189,22 @@ def label_of(object_type: str, key: str) -> str:
     return key.removesuffix("_id").replace("_", " ")
 
 
+def ordered(object_type: str, keys: list[str]) -> list[str]:
+    """Keys of ``changes`` in a fixed order whatever the database (PostgreSQL's jsonb sorts keys by length):
+    registered keys in their order, then the model's fields in declaration order, then the rest by name."""
+    rank: dict[str, int] = {}
+    info = _TYPES.get(object_type)
+    for key in info.labels if info else ():
+        rank.setdefault(key, len(rank))
+    model = model_of(object_type)
+    for f in model._meta.concrete_fields if model is not None else ():
+        rank.setdefault(f.name, len(rank))
+        rank.setdefault(f.attname, rank[f.name])
+    for key in COMMON_LABELS:
+        rank.setdefault(key, len(rank))
+    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
+
+
 class Names:
     """Names of objects referred to by id in a batch of entries, fetched with one query per model."""
 
@@ -308,7 +324,8 @@ class Renderer:
         masker = Masker(object_type=entry.object_type, object_repr=entry.object_repr, changes=changes)
         # An import's or export's data kind is a code of the import framework; the sentence already names it.
         skip = {"kind"} if entry.action in (AuditAction.IMPORT, AuditAction.EXPORT) else set()
-        return [self.change(entry.object_type, str(k), v, masker) for k, v in changes.items() if k not in skip]
+        keys = ordered(entry.object_type, [str(k) for k in changes if k not in skip])
+        return [self.change(entry.object_type, k, changes[k], masker) for k in keys]
 
     def filters(self, filters: Any, object_type: str, masker: Masker) -> str:
         """An export's filters as Chinese phrases: names for ids, labels for choice values."""
