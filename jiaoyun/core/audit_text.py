@@ -333,7 +333,10 @@ class Renderer:
             return ""
         model = model_of(object_type)
         parts = []
-        for key, value in filters.items():
+        rank = {k: i for i, k in enumerate(_FILTERS)}
+        keys = sorted(filters, key=lambda k: (rank.get(k, len(rank)), ordered(object_type, list(filters)).index(k)))
+        for key in keys:
+            value = filters[key]
             if key in FILTER_IGNORED or value in ("", None):
                 continue
             label, target = _FILTERS.get(key, ("", ""))

@@ -56,7 +56,7 @@ def test_an_export_gives_rows_and_filters_in_words(principal, township_a, school
     e = render(entry)
     assert (
         e.what
-        == f"导出了 学生名单（1,234 行，筛选：{township_a.name}、{school_a.name}、在校、三年级、留守儿童、关键词“张*明”）"
+        == f"导出了 学生名单（1,234 行，筛选：{township_a.name}、{school_a.name}、关键词“张*明”、三年级、留守儿童、在校）"
     )
     assert e.who.startswith("校长/学校管理员 ")
 
