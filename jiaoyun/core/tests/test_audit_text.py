@@ -120,6 +120,7 @@ def test_a_crossmatch_run_in_words(admin):
     run = MatchRun.objects.create(as_of=timezone.localdate(), figures={"linked_by_id": 3, "hits": 2})
     e = render(audit_record(actor=admin, action="update", obj=run, changes={"linked_by_id": 3, "hits": 2}))
     assert "户籍按身份证号对应学籍 3" in e.details and "比对命中 2" in e.details
+    assert e.what.startswith(f"修改了 四查三比对 {run.as_of} 比对：")  # names nobody: nothing masked
     assert run.figures_text == ["户籍按身份证号对应学籍 3", "比对命中 2"]
 
 
