@@ -28,7 +28,9 @@ def test_home_student_list_and_detail(page, county_admin, students):  # noqa: F8
     assert "甸阳镇中心小学" in page.get_by_test_id("event-table").inner_text()
     # Reveal the full ID number (county admin may; the reveal is audited).
     assert ID_A not in page.get_by_test_id("id-number").inner_text()
-    page.get_by_role("button", name="显示完整身份证号").click()
+    page.get_by_test_id("id-number").get_by_text("显示完整身份证号").click()  # asks why first
+    page.get_by_test_id("id-number").get_by_label("查看原因").select_option("核对身份")
+    page.get_by_test_id("id-number").get_by_role("button", name="确认查看").click()
     expect(page.get_by_test_id("id-number")).to_contain_text(ID_A)
 
 

@@ -29,7 +29,7 @@ POPULATION_AGES = (0, 120)
 def validate_area_code(*, code: str, level: str, parent_code: str | None) -> None:
     """统计用区划代码: 6 (county), 9 (township) or 12 (village) digits, beginning with the parent's code."""
     if level not in AreaLevel.values:
-        raise DomainError(f"未知层级{level!r}", field="层级")
+        raise DomainError(f"未知层级“{level}”", field="层级")
     length = CODE_LENGTH[AreaLevel(level)]
     if len(code or "") != length or not code.isdigit():
         raise DomainError(f"{AreaLevel(level).label}的区划代码应为{length}位数字", field="区划代码")
@@ -48,7 +48,7 @@ def validate_population_cell(*, year: int, age: int, sex: str, source: str, coun
     if sex not in Sex.values:
         raise DomainError("应为“男”或“女”", field="性别")
     if source not in PopulationSource.values:
-        raise DomainError(f"未知口径{source!r}", field="口径")
+        raise DomainError(f"未知口径“{source}”", field="口径")
     if not POPULATION_YEARS[0] <= year <= POPULATION_YEARS[1]:
         raise DomainError(f"年份{year}不合理", field="年份")
     if not POPULATION_AGES[0] <= age <= POPULATION_AGES[1]:

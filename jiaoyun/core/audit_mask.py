@@ -29,6 +29,7 @@ IMPERSONAL_TYPES = (
     "core.PeriodicJob",
     "core.AuditArchive",
     "teachers.HiringRound",
+    "dropout.MatchRun",  # "2021-03-01 比对": a run of the cross-match, its counts
 )
 # Keys of ``changes`` whose values are names of people.
 NAME_KEYS = re.compile(

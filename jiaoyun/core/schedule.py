@@ -39,6 +39,7 @@ class Job:
     schedule: str
     calls: tuple[str, ...]  # dotted paths of callables run in order, each without arguments
     kwargs: tuple[tuple[str, Any], ...] = ()
+    purpose: str = ""  # what it is for, in a sentence (the 定时任务 page)
 
 
 JOBS: tuple[Job, ...] = (
@@ -47,12 +48,14 @@ JOBS: tuple[Job, ...] = (
         "安防设备离线检查",
         "every:5m",
         ("jiaoyun.safety.services.devices_check_offline",),
+        purpose="超过心跳间隔没有消息的安防设备标记为离线，每台发出一条预警",
     ),
     Job(
         "safety_daily",
         "平安校园达标计算与逾期隐患升级",
         "daily:02:00",
         ("jiaoyun.safety.services.compliance_compute", "jiaoyun.safety.services.hazards_escalate_overdue"),
+        purpose="重新计算各校平安校园达标情况；超过整改期限仍未整改的隐患上报上一级",
     ),
     Job(
         "indicators_nightly",
@@ -60,36 +63,42 @@ JOBS: tuple[Job, ...] = (
         "daily:03:00",
         ("jiaoyun.indicators.services.indicators_refresh",),
         (("triggered_by", "schedule"),),
+        purpose="按学籍变动重新计算本学年的各项教育指标",
     ),
     Job(
         "dropout_monthly",
         "控辍保学月度作业与通报",
         "monthly:1 01:00",
         ("jiaoyun.dropout.services.monthly.monthly_run",),
+        purpose="检查劝返期限并发出逾期预警，刷新统计，生成上月控辍保学通报",
     ),
     Job(
         "accounts_dormant",
         "停用休眠账号、清理过期的登录失败记录",
         "daily:01:30",
         ("jiaoyun.core.accounts.dormant_accounts_disable", "jiaoyun.core.accounts.login_failures_prune"),
+        purpose="长期未登录的账号自动停用；过期的登录失败记录删除",
     ),
     Job(
         "tasks_prune",
         "清理过期的后台任务记录",
         "daily:04:30",
         ("jiaoyun.core.schedule.task_results_prune",),
+        purpose="删除保存期已过的后台任务运行记录",
     ),
     Job(
         "uploads_purge",
         "删除过期的上传文件和临时文件（剩余信息保护）",
         "daily:04:45",
         ("jiaoyun.core.files.uploads_purge",),
+        purpose="删除超过保存期的上传文件和导入临时文件",
     ),
     Job(
         "audit_archive",
         "审计日志归档（超过保存期限的记录先归档再删除）",
         "daily:04:50",
         ("jiaoyun.core.audit_archive.audit_archive_run",),
+        purpose="超过保存期限的审计日志先归档成文件，核对无误后从数据库删除",
     ),
 )
 
@@ -108,6 +117,76 @@ def job_get(name: str) -> Job:
         if job.name == name:
             return job
     raise DomainError(f"没有名为“{name}”的定时任务；可用：{'、'.join(j.name for j in JOBS)}")
+
+
+def _clock(hour: int, minute: int) -> str:
+    """02:00 → 凌晨2时, 15:30 → 下午3时30分."""
+    part = "凌晨" if hour < 6 else "上午" if hour < 12 else "中午" if hour == 12 else "下午" if hour < 18 else "晚上"
+    shown = hour - 12 if hour > 12 else hour
+    return f"{part}{shown}时" + (f"{minute}分" if minute else "")
+
+
+def schedule_text(spec: str) -> str:
+    """A schedule in words: ``every:5m`` → 每5分钟, ``daily:02:00`` → 每日凌晨2时, ``monthly:1 01:00`` →
+    每月1日凌晨1时, ``off`` → 已停用."""
+    if spec == "off":
+        return "已停用"
+    match = _SPEC.match(spec)
+    if not match:
+        return "规则无法识别（请检查部署设置）"
+    if match["minutes"]:
+        minutes = int(match["minutes"])
+        return f"每{minutes // 60}小时" if minutes % 60 == 0 else f"每{minutes}分钟"
+    if match["dh"]:
+        return "每日" + _clock(int(match["dh"]), int(match["dm"]))
+    return f"每月{int(match['day'])}日" + _clock(int(match["mh"]), int(match["mm"]))
+
+
+# Background tasks by their Chinese name (the task queue on the 定时任务 page shows no code paths).
+TASK_LABELS: dict[str, str] = {
+    "jiaoyun.core.tasks.periodic_run": "定时任务",
+    "jiaoyun.indicators.tasks.indicators_refresh_task": "重新计算教育指标",
+    "jiaoyun.dropout.tasks.crossmatch_task": "四查三比对",
+    "jiaoyun.dropout.tasks.monthly_task": "控辍保学月度作业",
+    "jiaoyun.safety.tasks.devices_check_offline_task": "安防设备离线检查",
+    "jiaoyun.safety.tasks.hazards_escalate_overdue_task": "逾期隐患升级",
+    "jiaoyun.safety.tasks.compliance_compute_task": "平安校园达标计算",
+    "jiaoyun.exchange.tasks.import_preview_task": "导入文件检查（预览）",
+    "jiaoyun.exchange.tasks.import_confirm_task": "导入确认写入",
+    "jiaoyun.teachers.tasks.quota_compute_task": "编制核定计算",
+    "jiaoyun.learning.tasks.learning_stats_task": "学习数据统计",
+}
+# Errors in words, by the exception's class (its last dotted part); the full error stays in the task record
+# (admin) and the worker's log.
+ERROR_LABELS: dict[str, str] = {
+    "DomainError": "业务规则不允许",
+    "PermissionDenied": "无权执行",
+    "OperationalError": "数据库暂时不可用",
+    "DatabaseError": "数据库错误",
+    "IntegrityError": "数据冲突（重复或被引用）",
+    "InterfaceError": "数据库连接中断",
+    "TimeoutError": "运行超时",
+    "FileNotFoundError": "文件不存在",
+    "PermissionError": "文件无权读写",
+    "OSError": "文件或系统错误",
+    "MemoryError": "内存不足",
+    "ImproperlyConfigured": "部署设置有误",
+    "ValueError": "数据格式有误",
+}
+
+
+def task_label(task_path: str, job: str | None = None) -> str:
+    """The Chinese name of a background task (a periodic run is named by its job)."""
+    if task_path == TASK_PATH and job:
+        return next((j.label for j in JOBS if j.name == job), "定时任务")
+    return TASK_LABELS.get(task_path, "后台任务")
+
+
+def error_text(exception_class_path: str) -> str:
+    """A failed task's error in words: 失败：数据库暂时不可用 (no class path)."""
+    if not exception_class_path:
+        return ""
+    return ERROR_LABELS.get(exception_class_path.rsplit(".", 1)[-1], "程序错误")
 
 
 def schedule_of(job: Job) -> str:
@@ -239,5 +318,8 @@ def schedule_status() -> list[dict[str, Any]]:
             .values("status", "finished_at", "exception_class_path")
             .first()
         )
-        rows.append({"job": job, "schedule": schedule_of(job), "next": nxt.get(job.name), "last": last})
+        spec = schedule_of(job)
+        shown = None if last is None else {**last, "error": error_text(last["exception_class_path"])}
+        rows.append({"job": job, "schedule": spec, "schedule_text": schedule_text(spec), "next": nxt.get(job.name),
+                     "last": shown})  # fmt: skip
     return rows

@@ -24,17 +24,24 @@ def can_view_jobs(user: User | AnonymousUser) -> bool:
 
 
 def task_recent(*, user: User | AnonymousUser, limit: int = 30) -> list[dict[str, Any]]:
-    """The latest background tasks (name, status, times, error class); no arguments, which may name people."""
+    """The latest background tasks: Chinese name, status, times and the error in words. No arguments, which may
+    name people — only a periodic run's job name is read, to name the run."""
+    from django.db.models.fields.json import KT
     from django_tasks_db.models import DBTaskResult
+
+    from jiaoyun.core.schedule import error_text, task_label
 
     if not can_view_jobs(user):
         raise PermissionError("task queue")
-    rows = DBTaskResult.objects.order_by("-enqueued_at").values(
-        "task_path", "status", "enqueued_at", "run_after", "started_at", "finished_at", "exception_class_path"
-    )[:limit]
+    rows = (
+        DBTaskResult.objects.order_by("-enqueued_at")
+        .annotate(job=KT("args_kwargs__kwargs__job"))
+        .values("task_path", "job", "status", "enqueued_at", "run_after", "started_at", "finished_at",
+                "exception_class_path")[:limit]
+    )  # fmt: skip
     labels = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "成功", "FAILED": "失败"}
-    return [{**r, "task": r["task_path"].rsplit(".", 1)[-1], "status_label": labels.get(r["status"], r["status"])}
-            for r in rows]  # fmt: skip
+    return [{**r, "task": task_label(r["task_path"], r["job"]), "status_label": labels.get(r["status"], "未知"),
+             "error": error_text(r["exception_class_path"])} for r in rows]  # fmt: skip
 
 
 def audit_list(*, user: User | AnonymousUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:

@@ -7,6 +7,9 @@ class DropoutConfig(AppConfig):
     verbose_name = "控辍保学"
 
     def ready(self) -> None:
+        from jiaoyun.dropout import audit_text
+
+        audit_text.register()  # the audit log in words; a child's cases found by the audit search
         # Register the 户籍 roster with the import framework, where it is installed.
         try:
             import jiaoyun.exchange.registry  # noqa: F401

@@ -91,15 +91,39 @@ class EnrolmentEventForm(forms.Form):
         school_field.help_text = _("转出、休学、辍学、毕业等可不填，默认为原学校")
 
 
+# Why a full number is shown (the choice on the page; "其他" needs the free text). Stored in the audit entry.
+REVEAL_REASONS = [
+    ("核对身份", "核对身份"),
+    ("劝返工作", "劝返工作"),
+    ("数据更正", "数据更正"),
+    ("其他", "其他（请说明）"),
+]
+
+
 class RevealForm(forms.Form):
-    """Show a pupil's full number: ``what`` (the ID number unless ``student_no``) and the reason, audited."""
+    """Show a pupil's full number: ``what`` (the ID number unless ``student_no``) and why — ``reason_kind`` (one of
+    ``REVEAL_REASONS``) and/or ``reason`` (free text; alone it is the whole reason, as API clients send it). The
+    service refuses a reveal without a reason."""
 
     what = forms.ChoiceField(
         label="号码", choices=[("id_number", "身份证号"), ("student_no", "全国学籍号")], required=False
     )
-    reason = forms.CharField(label="查看原因", required=False, strip=True)
+    reason_kind = forms.ChoiceField(label="查看原因", choices=[("", "请选择"), *REVEAL_REASONS], required=False)
+    reason = forms.CharField(label="说明", max_length=200, required=False, strip=True)
 
     def target(self) -> str:
         """The number asked for; anything unknown reveals the ID number (whose reveal asks the most)."""
         self.is_valid()
         return self.cleaned_data.get("what") or "id_number"
+
+    def reason_text(self) -> str:
+        """ "劝返工作", "劝返工作：核对劝返名单", "其他：…", or the free text alone; "" when none was given
+        (also for "其他" without a word: the service then refuses)."""
+        self.is_valid()
+        kind = self.cleaned_data.get("reason_kind") or ""
+        text = self.cleaned_data.get("reason") or ""
+        if kind == "其他":
+            return f"其他：{text}" if text else ""
+        if kind:
+            return f"{kind}：{text}" if text else kind
+        return text

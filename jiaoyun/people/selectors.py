@@ -107,7 +107,7 @@ def school_for_write(*, user: User, code: str | None = None, school_id: int | No
     school = qs.filter(code=str(code).strip()).first() if code is not None else qs.filter(id=school_id or 0).first()
     if school is None:
         raise DomainError(
-            f"未知的学校标识码{code!r}，县内没有该学校" if code is not None else "未知的学校", field="学校"
+            f"未知的学校标识码“{code}”，县内没有该学校" if code is not None else "未知的学校", field="学校"
         )
     if not School.objects.filter(school_q(user), pk=school.pk).exists():
         raise PermissionDenied(f"学校“{school.name}”不在您的数据范围内")
@@ -118,7 +118,7 @@ def village_by_code(*, code: str, field: str = "户籍所在村（社区）") ->
     """The village (行政村/社区) with this 12-digit area code; unknown codes are refused."""
     area = Area.objects.filter(code=str(code).strip(), level=AreaLevel.VILLAGE).first()
     if area is None:
-        raise DomainError(f"未知的村（社区）区划代码{code!r}", field=field)
+        raise DomainError(f"未知的村（社区）区划代码“{code}”", field=field)
     return area
 
 

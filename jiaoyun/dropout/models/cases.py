@@ -50,6 +50,13 @@ class MatchRun(models.Model):
     def __str__(self) -> str:
         return f"{self.as_of} 比对"
 
+    @property
+    def figures_text(self) -> list[str]:
+        """The counts in words ("户籍按身份证号对应学籍 3"), for pages and the audit log."""
+        from jiaoyun.dropout.audit_text import figures_text
+
+        return figures_text(self.figures)
+
 
 class DropoutCase(models.Model):
     """A child out of school (or suspected so), from detection to 销号. ``status`` changes only via services.

@@ -76,9 +76,9 @@ def case_open(
     """Put a child on the 疑似 ledger (待核实) — from the cross-match, a door-to-door search or a school report."""
     on = on or today()
     if source not in Source.values:
-        raise DomainError(f"未知发现途径{source!r}", field="发现途径")
+        raise DomainError(f"未知发现途径“{source}”", field="发现途径")
     if reason and reason not in Reason.values:
-        raise DomainError(f"未知辍学原因{reason!r}", field="辍学原因")
+        raise DomainError(f"未知辍学原因“{reason}”", field="辍学原因")
     if DropoutCase.objects.filter(student=student).exclude(status__in=(S.DISMISSED, S.CLOSED)).exists():
         raise DomainError(f"{student.name}已有未销号的案件，请在原案件中办理", field="学生")
     village = student.hukou_village or student.residence_village
@@ -130,9 +130,9 @@ def case_verify(
     on = on or today()
     case = case_locked(actor, case, (S.PENDING,), "核实")
     if outcome not in OUTCOME_STATUS:
-        raise DomainError(f"未知核实结论{outcome!r}", field="核实结论")
+        raise DomainError(f"未知核实结论“{outcome}”", field="核实结论")
     if reason and reason not in Reason.values:
-        raise DomainError(f"未知辍学原因{reason!r}", field="辍学原因")
+        raise DomainError(f"未知辍学原因“{reason}”", field="辍学原因")
     target = OUTCOME_STATUS[outcome]
     if target == S.NO_RETURN and (not note.strip() or evidence is None):
         raise DomainError(f"核实为“{Outcome(outcome).label}”（不需劝返）须填写理由并上传佐证材料", field="佐证材料")
@@ -306,9 +306,9 @@ def case_attempt_log(
     if case.status in (S.DISMISSED, S.CLOSED, S.NO_RETURN):
         raise IllegalTransition(f"案件已“{status_label(case.status)}”，不能再登记劝返记录。")
     if method not in AttemptMethod.values:
-        raise DomainError(f"未知劝返方式{method!r}", field="方式")
+        raise DomainError(f"未知劝返方式“{method}”", field="方式")
     if result not in AttemptResult.values:
-        raise DomainError(f"未知劝返结果{result!r}", field="结果")
+        raise DomainError(f"未知劝返结果“{result}”", field="结果")
     if not people.strip():
         raise DomainError("请填写参加劝返的人员", field="参加人员")
     if date > today() or date < case.detected_on:

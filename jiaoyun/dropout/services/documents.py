@@ -241,7 +241,7 @@ def guardian_answer_record(
     check_may_take(actor, Act.PENALTY, case)
     _require_stage(case, K.PENALTY_NOTICE)
     if kind not in AnswerKind.values:
-        raise DomainError(f"未知当事人意见类型{kind!r}", field="意见")
+        raise DomainError(f"未知当事人意见类型“{kind}”", field="意见")
     notice = _round_docs(case, K.PENALTY_NOTICE).first()
     if notice is None:
         raise IllegalTransition("尚未出具《行政处罚事先告知书》，无从记录当事人意见。")

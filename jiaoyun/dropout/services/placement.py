@@ -103,7 +103,7 @@ def case_return(
     on = on or today()
     case = case_locked(actor, case, (S.VERIFIED, S.RETURNING), "办理复学或安置")
     if placement not in Placement.values:
-        raise DomainError(f"未知安置方式{placement!r}", field="安置方式")
+        raise DomainError(f"未知安置方式“{placement}”", field="安置方式")
     student = case.student
     if placement in ENROLMENT_PLACEMENTS or placement == Placement.SUSPENDED:
         school, grade = _placement_register(actor, case, student, placement, on, school, grade)

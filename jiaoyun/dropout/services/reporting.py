@@ -141,7 +141,7 @@ def quarterly_review_mark(
     if quarter not in (1, 2, 3, 4):
         raise DomainError("季度应为1～4", field="季度")
     if result not in ReviewResult.values:
-        raise DomainError(f"未知复核结论{result!r}", field="复核结论")
+        raise DomainError(f"未知复核结论“{result}”", field="复核结论")
     if result == ReviewResult.RECTIFY and not note.strip():
         raise DomainError("结论为“需整改”时须写明整改意见", field="复核意见")
     months = [dt.date(year, 3 * (quarter - 1) + m, 1) for m in (1, 2, 3)]

@@ -62,7 +62,7 @@ def responsible_create(
 ) -> ResponsiblePerson:
     """Name a responsible person for one level of one line; the place must fit the level."""
     if line not in Line.values:
-        raise DomainError(f"未知责任线{line!r}", field="责任线")
+        raise DomainError(f"未知责任线“{line}”", field="责任线")
     if level not in (1, 2, 3, 4):
         raise DomainError("层级应为1～4", field="层级")
     if not name.strip():

@@ -122,7 +122,7 @@ def absence_record(
 ) -> Absence:
     """A class teacher marks a student absent for a school day (re-marking the same day updates it)."""
     if kind not in AbsenceKind.values:
-        raise DomainError(f"未知缺勤类型{kind!r}", field="类型")
+        raise DomainError(f"未知缺勤类型“{kind}”", field="类型")
     if actor is not None:
         if not getattr(actor, "can_write", False):
             raise PermissionDenied("只读账号不能登记缺勤")

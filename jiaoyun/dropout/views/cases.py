@@ -301,8 +301,8 @@ def run_job(request: AuthedRequest, job: str) -> HttpResponse:
     if not is_county(request.user):
         raise PermissionDenied("仅县教育体育局可执行")
     if job == "crossmatch":
-        result = tasks.crossmatch_task.enqueue(actor_id=request.user.pk)
-        messages.success(request, f"四查三比对已提交后台执行（任务 {result.id}），完成后台账自动更新。")
+        tasks.crossmatch_task.enqueue(actor_id=request.user.pk)
+        messages.success(request, "四查三比对已提交后台执行，完成后台账自动更新，结果见本页“最近的四查三比对”。")
     elif job == "deadlines":
         n = services.deadlines_check(on=timezone.localdate())
         services.stats_refresh(as_of=timezone.localdate())

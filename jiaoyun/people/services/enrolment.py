@@ -119,11 +119,11 @@ def enrolment_record(
     ``study_level`` is for 外县就读 only: the level the child studies at outside the county (counted in the
     高中阶段毛入学率 when it is 普通高中 or 中职, per ``INDICATOR_SENIOR_COUNT_OUT_OF_COUNTY``)."""
     if kind not in EventKind.values:
-        raise DomainError(f"未知的学籍变动类型{kind!r}", field="类型")
+        raise DomainError(f"未知的学籍变动类型“{kind}”", field="类型")
     if study_level and kind != EventKind.OUT_OF_COUNTY:
         raise DomainError("就读学段仅在类型为外县就读时填写", field="就读学段")
     if study_level and study_level not in StudyLevel.values:
-        raise DomainError(f"未知的就读学段{study_level!r}", field="就读学段")
+        raise DomainError(f"未知的就读学段“{study_level}”", field="就读学段")
     student = Student.objects.select_for_update().get(pk=student.pk)
     current = list(student.events.order_by("date", "seq", "id"))
     last_before = [e for e in current if e.date <= date]

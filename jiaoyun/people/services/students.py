@@ -58,19 +58,19 @@ def _check_fields(data: dict[str, Any], *, today: dt.date | None = None) -> None
     if "name" in data and not str(data["name"] or "").strip():
         raise DomainError("不能为空", field="姓名")
     if "sex" in data and data["sex"] not in _VALUES["Sex"]:
-        raise DomainError(f"应为“男”或“女”，实际为{data['sex']!r}", field="性别")
+        raise DomainError(f"应为“男”或“女”，实际为“{data['sex']}”", field="性别")
     if "birth_date" in data:
         birth = data["birth_date"]
         if not isinstance(birth, dt.date) or birth > today or birth.year < 1990:
             raise DomainError(f"出生日期{birth}不合理", field="出生日期")
     if data.get("ethnicity") and data["ethnicity"] not in _VALUES["Ethnicity"]:
-        raise DomainError(f"未知民族代码{data['ethnicity']!r}", field="民族")
+        raise DomainError(f"未知民族代码“{data['ethnicity']}”", field="民族")
     if data.get("disability") and data["disability"] not in _VALUES["DisabilityCategory"]:
-        raise DomainError(f"未知残疾类别{data['disability']!r}", field="残疾类别")
+        raise DomainError(f"未知残疾类别“{data['disability']}”", field="残疾类别")
     if data.get("poverty") and data["poverty"] not in _VALUES["PovertyStatus"]:
-        raise DomainError(f"未知取值{data['poverty']!r}", field="脱贫家庭/监测户")
+        raise DomainError(f"未知取值“{data['poverty']}”", field="脱贫家庭/监测户")
     if data.get("orphan") and data["orphan"] not in _VALUES["OrphanStatus"]:
-        raise DomainError(f"未知取值{data['orphan']!r}", field="孤儿/事实无人抚养")
+        raise DomainError(f"未知取值“{data['orphan']}”", field="孤儿/事实无人抚养")
     if "hukou_village" in data:
         _check_village(data["hukou_village"], "户籍所在村（社区）")
     if "residence_village" in data:
@@ -215,19 +215,32 @@ REVEALABLE = {
 }
 
 
+REVEAL_REASON_MISSING = "查看完整{label}须说明原因（如核对身份、劝返工作、数据更正），原因记入审计日志"
+
+
+def reveal_reason(reason: str, label: str) -> str:
+    """The reason given for a reveal, or DomainError: a full number is shown only for a stated purpose
+    (个人信息保护法 第六条), and the reason is kept in the audit entry."""
+    reason = " ".join((reason or "").split())[:200]
+    if not reason:
+        raise DomainError(REVEAL_REASON_MISSING.format(label=label), field="reason")
+    return reason
+
+
 @transaction.atomic
 def student_reveal_id(
-    *, actor: User | None, student: Student, reason: str = "", ip: str | None = None, what: str = "id_number"
+    *, actor: User | None, student: Student, reason: str, ip: str | None = None, what: str = "id_number"
 ) -> str:
-    """Return the full ID number (``what="student_no"``: the full 全国学籍号) to a user allowed to see it;
-    every reveal is audited."""
+    """Return the full ID number (``what="student_no"``: the full 全国学籍号) to a user allowed to see it, for the
+    reason given (required); every reveal is audited with its reason."""
     if what not in REVEALABLE:
-        raise DomainError(f"未知的证件号类型{what!r}")
+        raise DomainError("只能查看完整身份证号或全国学籍号", field="what")
     cipher_field, label = REVEALABLE[what]
     if not getattr(actor, "can_reveal_id", False):
         raise PermissionDenied(f"您的角色无权查看完整{label}")
     if not Student.objects.filter(student_q(actor), pk=student.pk).exists():
         raise PermissionDenied("该学生不在您的数据范围内")
+    reason = reveal_reason(reason, label)
     cipher = getattr(student, cipher_field)
     if not cipher:
         raise DomainError(f"该学生未登记{label}")
@@ -235,8 +248,8 @@ def student_reveal_id(
         actor=actor,
         action=AuditAction.REVEAL,
         obj=student,
-        changes={"field": what},
-        note=reason or f"查看完整{label}",
+        changes={"field": what, "reason": reason},
+        note=reason,
         ip=ip,
     )
     return idcard.decrypt(cipher)

@@ -45,7 +45,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise DomainError("应为“男”或“女”", field="性别")
     for s in fields.get("subjects") or []:
         if s not in Subject.values:
-            raise DomainError(f"未知学科{s!r}", field="任教学科")
+            raise DomainError(f"未知学科“{s}”", field="任教学科")
     birth = fields.get("birth_date")
     hire = fields.get("hire_date")
     if birth and hire and (hire - birth).days < 16 * 365:
@@ -137,7 +137,7 @@ def teacher_assign(
 ) -> TeacherAssignment:
     """Move a teacher to a school from ``start``: closes the open assignment and opens a new one."""
     if kind not in AssignmentKind.values:
-        raise DomainError(f"未知任职方式{kind!r}", field="方式")
+        raise DomainError(f"未知任职方式“{kind}”", field="方式")
     teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
     if teacher.school_id == school.pk:
         raise DomainError(f"{teacher.name}已在{school.name}任职", field="学校")
@@ -163,7 +163,10 @@ def teacher_assign(
 
 
 @transaction.atomic
-def teacher_reveal_id(*, actor: User, teacher: Teacher, ip: str | None = None) -> str:
+def teacher_reveal_id(*, actor: User, teacher: Teacher, reason: str, ip: str | None = None) -> str:
+    """Return a teacher's full ID number to a user allowed to see it, for the reason given (required, audited)."""
+    from jiaoyun.people.services.students import reveal_reason
+
     allowed = (
         actor.role == Role.COUNTY_ADMIN
         or (actor.role == Role.BUREAU_STAFF and actor.section == Section.PERSONNEL)
@@ -173,7 +176,9 @@ def teacher_reveal_id(*, actor: User, teacher: Teacher, ip: str | None = None) -
         raise PermissionDenied("您的角色无权查看完整身份证号")
     if not Teacher.objects.filter(teacher_q(actor), pk=teacher.pk).exists():
         raise PermissionDenied("该教职工不在您的数据范围内")
+    reason = reveal_reason(reason, "身份证号")
     if not teacher.id_cipher:
         raise DomainError("未登记身份证号")
-    audit_record(actor=actor, action=AuditAction.REVEAL, obj=teacher, ip=ip)
+    audit_record(actor=actor, action=AuditAction.REVEAL, obj=teacher, changes={"field": "id_number", "reason": reason},
+                 note=reason, ip=ip)  # fmt: skip
     return idcard.decrypt(teacher.id_cipher)

@@ -47,9 +47,10 @@ def test_enrolment_events_and_reveals_are_audited(principal, student_a):
     enrolment_record(actor=principal, student=student_a, kind="suspend", date=dt.date(2022, 3, 1))
     event_entries = entries("create", "people.EnrolmentEvent")
     assert event_entries[-1].actor == principal and event_entries[-1].changes["kind"] == "suspend"
-    student_reveal_id(actor=principal, student=student_a, ip="10.0.0.9")
+    student_reveal_id(actor=principal, student=student_a, reason="劝返工作", ip="10.0.0.9")
     [reveal] = entries("reveal", "people.Student")
     assert reveal.actor == principal and reveal.ip == "10.0.0.9"
+    assert reveal.note == "劝返工作" and reveal.changes == {"field": "id_number", "reason": "劝返工作"}
 
 
 def test_teacher_update_and_transfer_are_audited(county_admin, teacher_a, school_b):

@@ -111,9 +111,9 @@ def test_admission_is_all_or_nothing(school_a):
 
 @pytest.mark.django_db
 def test_unknown_school_and_village_codes_are_refused(county_admin, school_a):
-    with pytest.raises(DomainError, match="未知的学校标识码'2153999999'"):
+    with pytest.raises(DomainError, match="未知的学校标识码“2153999999”"):
         school_for_write(user=county_admin, code="2153999999")
-    with pytest.raises(DomainError, match="未知的村（社区）区划代码'530521999999'"):
+    with pytest.raises(DomainError, match="未知的村（社区）区划代码“530521999999”"):
         village_by_code(code="530521999999")
 
 

@@ -221,11 +221,12 @@ def test_reveal_of_the_student_no_is_audited(client, principal, numbered):
     page = client.get(reverse("people:student_detail", args=[student.pk])).content.decode()
     assert 'data-testid="student-no"' in page and "显示完整全国学籍号" in page
     url = reverse("people:student_reveal_id", args=[student.pk])
-    response = client.post(url, {"what": "student_no"}, HTTP_HX_REQUEST="true")
+    response = client.post(url, {"what": "student_no", "reason_kind": "数据更正"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and NO_A in response.content.decode()
     entry = AuditEntry.objects.get(action="reveal")
-    assert entry.actor == principal and entry.object_id == str(student.pk) and entry.changes == {"field": "student_no"}
-    assert "全国学籍号" in entry.note and NO_A not in str(entry.changes) + entry.note
+    assert entry.actor == principal and entry.object_id == str(student.pk)
+    assert entry.changes == {"field": "student_no", "reason": "数据更正"} and entry.note == "数据更正"
+    assert NO_A not in str(entry.changes) + entry.note
 
 
 @pytest.mark.parametrize("persona", ["class_teacher", "village_cadre", "county_leader"])

@@ -86,7 +86,8 @@ def test_student_detail_shows_state_on_a_chosen_date(client, county_admin, stude
 
 def test_reveal_id_shows_the_number_and_audits(client, principal, student_a):
     client.force_login(principal)
-    response = client.post(reverse("people:student_reveal_id", args=[student_a.pk]), HTTP_HX_REQUEST="true")
+    url = reverse("people:student_reveal_id", args=[student_a.pk])
+    response = client.post(url, {"reason_kind": "核对身份"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and ID_A in response.content.decode()
     assert AuditEntry.objects.filter(action="reveal", object_id=str(student_a.pk), actor=principal).count() == 1
 

@@ -16,7 +16,7 @@ from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
 from jiaoyun.people.choices import StudentStatus
-from jiaoyun.people.forms import EnrolmentEventForm, RevealForm, StudentCreateForm
+from jiaoyun.people.forms import REVEAL_REASONS, EnrolmentEventForm, RevealForm, StudentCreateForm
 from jiaoyun.people.models import Student
 from jiaoyun.people.services import enrolment_record, student_admit
 from jiaoyun.people.services import student_reveal_id as service_reveal
@@ -131,6 +131,7 @@ def student_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "state_school": state_school,
             "can_edit": can_edit,
             "can_reveal": getattr(request.user, "can_reveal_id", False),
+            "reasons": REVEAL_REASONS if getattr(request.user, "can_reveal_id", False) else None,
             "event_form": EnrolmentEventForm(user=request.user) if can_edit else None,
         },
     )
@@ -141,22 +142,22 @@ REVEAL_PARTIALS = {"id_number": "people/partials/_id_number.html", "student_no":
 
 @require_POST
 def student_reveal_id(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Reveal the full ID number, or with ``what=student_no`` the full 全国学籍号; audited by the service."""
+    """Reveal the full ID number, or with ``what=student_no`` the full 全国学籍号, for the reason given
+    (``reason_kind`` and/or ``reason``; required); audited by the service with the reason."""
     student = _get_student(request, pk)
     form = RevealForm(request.POST)
     what = form.target()
     template = REVEAL_PARTIALS[what]
     try:
         number = service_reveal(
-            actor=request.user,
-            student=student,
-            reason=form.cleaned_data.get("reason", ""),
-            ip=client_ip(request),
-            what=what,
+            actor=request.user, student=student, reason=form.reason_text(), ip=client_ip(request), what=what
         )
     except DomainError as exc:
-        context = {"student": student, "error": str(exc)}
-        return render(request, template, context, status=_refused(request, 403))
+        status = 400 if exc.field == "reason" else 403
+        context = {"student": student, "error": str(exc), "asked": form.data}
+        if status == 400:  # the form again, with what was chosen
+            context["reasons"] = REVEAL_REASONS
+        return render(request, template, context, status=_refused(request, status))
     return render(request, template, {"student": student, "number": number})
 
 

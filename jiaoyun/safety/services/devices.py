@@ -123,7 +123,7 @@ def device_auth_failure_record(*, serial: str, ip: str | None, reason: str, now:
         obj=device,
         object_type="safety.Device",
         object_id=str(device.pk) if device else "",
-        object_repr=(str(device) if device else f"未知设备{serial[:50]!r}")[:200],
+        object_repr=(str(device) if device else f"未知设备“{serial[:50]}”")[:200],
         note=f"设备认证失败：{reason}（同一设备同一地址每分钟只记一条）",
         ip=ip,
     )

@@ -211,7 +211,7 @@ def ethics_record_create(
     if not _may_record(actor, teacher):
         raise PermissionDenied("仅人事股或该教师所在学校校长可登记师德记录")
     if kind not in RecordKind.values:
-        raise DomainError(f"未知类别{kind!r}", field="类别")
+        raise DomainError(f"未知类别“{kind}”", field="类别")
     if kind == RecordKind.VIOLATION and principle not in Principle.values:
         raise DomainError("违规记录须对应十项准则中的一条（1–10）", field="对应准则")
     if principle is not None and principle not in Principle.values:
@@ -230,7 +230,7 @@ def sanction_impose(
 ) -> Sanction:
     """Impose a 处理 on a violation; the period end follows the 2018 measure (6/12/24 months, 开除 permanent)."""
     if type not in SanctionType.values:
-        raise DomainError(f"未知处理类型{type!r}", field="处理类型")
+        raise DomainError(f"未知处理类型“{type}”", field="处理类型")
     if record.kind != RecordKind.VIOLATION:
         raise DomainError("只有违规记录才能给予处理", field="违规记录")
     if not _may_record(actor, record.teacher):
@@ -253,7 +253,7 @@ def pledge_record(*, actor: User, teacher: Teacher, kind: str, date: dt.date, no
     if not _may_record(actor, teacher):
         raise PermissionDenied("仅人事股或该教师所在学校校长可登记宣誓与承诺")
     if kind not in PledgeKind.values:
-        raise DomainError(f"未知类别{kind!r}", field="类别")
+        raise DomainError(f"未知类别“{kind}”", field="类别")
     if Pledge.objects.filter(teacher=teacher, kind=kind, date=date).exists():
         raise DomainError(f"{teacher.name}在{date}已有{PledgeKind(kind).label}记录", field="日期")
     return _entered(actor, Pledge, teacher=teacher, kind=kind, date=date, note=note)
@@ -268,9 +268,9 @@ def appraisal_record(
     if not _may_record(actor, teacher):
         raise PermissionDenied("仅人事股或该教师所在学校校长可登记年度考核")
     if grade not in AppraisalGrade.values:
-        raise DomainError(f"未知等次{grade!r}", field="等次")
+        raise DomainError(f"未知等次“{grade}”", field="等次")
     if ethics not in EthicsResult.values:
-        raise DomainError(f"未知师德考核结果{ethics!r}", field="师德考核")
+        raise DomainError(f"未知师德考核结果“{ethics}”", field="师德考核")
     if ethics == EthicsResult.FAIL and grade != AppraisalGrade.FAIL:
         raise DomainError(
             f"一票否决：{teacher.name}师德考核不合格，年度考核应评定为“不合格”。"
@@ -293,7 +293,7 @@ def title_promote(*, actor: User, teacher: Teacher, to_title: str, date: dt.date
     """职称评聘: appoint to a higher title; refused during a sanction (one-vote veto)."""
     require_personnel(actor)
     if to_title not in Title.values:
-        raise DomainError(f"未知职称{to_title!r}", field="聘任职称")
+        raise DomainError(f"未知职称“{to_title}”", field="聘任职称")
     if TITLE_ORDER.index(Title(to_title)) <= TITLE_ORDER.index(Title(teacher.title)):
         raise DomainError(f"聘任职称须高于现职称“{teacher.get_title_display()}”", field="聘任职称")
     check_period_bar(teacher, date, "promotion", "聘用到更高岗位（职称评聘）")
@@ -314,7 +314,7 @@ def title_promote(*, actor: User, teacher: Teacher, to_title: str, date: dt.date
 def honour_award(*, actor: User, teacher: Teacher, name: str, level: str, date: dt.date) -> Honour:
     """评优评先: refused during a sanction. Principals may award school-level honours to their own staff."""
     if level not in HonourLevel.values:
-        raise DomainError(f"未知级别{level!r}", field="级别")
+        raise DomainError(f"未知级别“{level}”", field="级别")
     if not (is_personnel(actor) or (level == HonourLevel.SCHOOL and _may_record(actor, teacher))):
         raise PermissionDenied("县级及以上荣誉由人事股登记；校长仅可登记本校校级荣誉")
     if not name.strip():

@@ -69,7 +69,7 @@ def standard_update(*, actor: User, level: str, **fields: Any) -> StaffingStanda
     try:
         standard = StaffingStandard.objects.select_for_update().get(level=level)
     except StaffingStandard.DoesNotExist:
-        raise DomainError(f"未知学段{level!r}", field="学段") from None
+        raise DomainError(f"未知学段“{level}”", field="学段") from None
     before = snapshot(standard)
     for key, value in fields.items():
         number = _dec(value) if key != "small_below" else (int(value) if value not in (None, "") else None)

@@ -112,7 +112,7 @@ def round_post_set(*, actor: User, round: HiringRound, school: School, subject: 
     _require_in_township(round, school, "岗位学校")
     _require_status(round, POST_EDIT_STATUSES, "修改岗位")
     if subject not in Subject.values:
-        raise DomainError(f"未知学科{subject!r}", field="学科")
+        raise DomainError(f"未知学科“{subject}”", field="学科")
     if count < 0:
         raise DomainError("岗位数不能为负数", field="岗位数")
     if count == 0:
@@ -202,7 +202,7 @@ def score_set(*, actor: User, application: Application, school: School, score: D
     try:
         value = Decimal(str(score)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise DomainError(f"得分{score!r}不是数字", field="得分") from None
+        raise DomainError(f"得分“{score}”不是数字", field="得分") from None
     if not Decimal(0) <= value <= Decimal(100):
         raise DomainError("得分应在0到100之间", field="得分")
     row, _ = Score.objects.update_or_create(application=application, school=school, defaults={"score": value})

@@ -58,5 +58,5 @@ def test_run_now_queues_the_job_once_and_is_audited(client, sysadmin):
     entry = AuditEntry.objects.get(object_type="core.PeriodicJob")
     assert (entry.object_id, entry.actor) == ("safety_daily", sysadmin)
     response = client.post(reverse("web:jobs"), {"job": "nope"}, follow=True)
-    assert "没有名为“nope”的定时任务" in response.content.decode()
+    assert "没有这个定时任务" in response.content.decode()
     assert DBTaskResult.objects.count() == 1
