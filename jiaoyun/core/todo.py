@@ -141,17 +141,18 @@ def audit_items(*, user: User, today: dt.date | None = None) -> list[TodoItem]:
 
 def recent_sensitive(*, user: User, limit: int = 10) -> list[object]:
     """The latest sensitive audit entries (reveals, exports, failed logins, account changes), masked as the audit
-    log shows them; only for the auditor."""
+    log shows them, each as the log's sentence; only for the auditor."""
     if getattr(user, "role", None) != Role.AUDIT_ADMIN:
         return []
     from jiaoyun.core.audit_mask import mask_entry
+    from jiaoyun.core.audit_text import sentences
     from jiaoyun.core.models import AuditEntry
 
     sensitive = Q(action__in=(AuditAction.REVEAL, AuditAction.EXPORT, AuditAction.LOGIN_FAILED)) | Q(
         object_type="core.User", action__in=(AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE)
     )
     rows = AuditEntry.objects.filter(sensitive).select_related("actor").order_by("-at", "-id")[:limit]
-    return [mask_entry(e) for e in rows]
+    return sentences(mask_entry(e) for e in rows)
 
 
 PASSWORD_WARN_DAYS = 14
