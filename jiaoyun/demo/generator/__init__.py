@@ -22,7 +22,7 @@ from django.db import transaction
 
 from jiaoyun.core.schoolyear import SchoolYear
 
-HOOK_APPS = ("teachers", "safety", "dropout", "learning", "indicators")
+HOOK_APPS = ("teachers", "safety", "dropout", "learning", "indicators", "people")
 
 
 class Timer:
