@@ -242,16 +242,3 @@ class ReviewForm(forms.Form):
     quarter = forms.TypedChoiceField(label="季度", choices=[(1, "一"), (2, "二"), (3, "三"), (4, "四")], coerce=int)
     result = forms.ChoiceField(label="复核结论", choices=ReviewResult.choices)
     note = _note("复核意见")
-
-
-class BulletinForm(forms.Form):
-    """The month of a bulletin to generate, picked from the months that have ended (newest first)."""
-
-    month = forms.ChoiceField(
-        label="月份",
-        error_messages={"required": "请选择月份", "invalid_choice": "请选择列表中的月份（只能生成已经结束的月份）"},
-    )
-
-    def __init__(self, *args: Any, months: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["month"].choices = months  # type: ignore[attr-defined]

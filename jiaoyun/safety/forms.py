@@ -281,19 +281,6 @@ class BulletinForm(forms.Form):
             return None
 
 
-class BulletinIssueForm(forms.Form):
-    """The month of the official 平安校园 bulletin to generate, picked from the months that have ended."""
-
-    month = forms.ChoiceField(
-        label="月份",
-        error_messages={"required": "请选择月份", "invalid_choice": "请选择列表中的月份（只能生成已经结束的月份）"},
-    )
-
-    def __init__(self, *args: Any, months: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["month"].choices = months  # type: ignore[attr-defined]
-
-
 class NextForm(forms.Form):
     """The page to return to after a small action (checked by ``safe_next``)."""
 

@@ -20,6 +20,7 @@ from jiaoyun.dropout.models import Bulletin
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.views.common import filter_options
 from jiaoyun.reports.export import Column, export_response, wants_export
+from jiaoyun.reports.forms import MonthPickForm, ended_months, month_choices
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
@@ -86,18 +87,6 @@ REPORT_COLUMNS = [
 ]
 
 
-BULLETIN_MONTHS = 24  # how far back the generate form offers months
-
-
-def _ended_months(today: dt.date, n: int = BULLETIN_MONTHS) -> list[dt.date]:
-    """The first days of the ``n`` months that have ended, newest first."""
-    months, day = [], today.replace(day=1)
-    for _ in range(n):
-        day = (day - dt.timedelta(days=1)).replace(day=1)
-        months.append(day)
-    return months
-
-
 def _number(bulletin: Bulletin) -> str:
     """The 发文字号 of a listed bulletin (annotated by ``bulletin_list``; "" for one archived before it had one)."""
     return str(getattr(bulletin, "number", "") or "")
@@ -110,14 +99,10 @@ def _month_label(month: dt.date) -> str:
 def bulletins(request: AuthedRequest) -> HttpResponse:
     """The archived 月度通报 and, for the county, the form generating a month's: the month is picked from the
     months that have ended; a month already generated is said so, with a link to open it."""
-    months = _ended_months(timezone.localdate())
+    months = ended_months(timezone.localdate())
     archived = selectors.bulletin_months(user=request.user, months=months)
-    choices = [
-        (f"{m:%Y-%m}", _month_label(m) + (f"（已生成 {_number(archived[m])}）" if m in archived and _number(archived[m])
-                                          else "（已生成）" if m in archived else ""))
-        for m in months
-    ]  # fmt: skip
-    form = forms.BulletinForm(request.POST or None, months=choices,
+    choices = month_choices(months, {m: _number(b) for m, b in archived.items()})
+    form = MonthPickForm(request.POST or None, months=choices,
                               initial={"month": next((f"{m:%Y-%m}" for m in months if m not in archived), None)})  # fmt: skip
     notice = None
     if request.method == "POST":

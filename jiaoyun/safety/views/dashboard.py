@@ -18,9 +18,10 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.errors import PermissionDenied as DomainPermissionDenied
 from jiaoyun.core.types import AuthedRequest, User
 from jiaoyun.reports.export import Column
+from jiaoyun.reports.forms import MonthPickForm, ended_months, month_choices
 from jiaoyun.reports.selectors import issued_by_subject, issued_get
 from jiaoyun.safety import selectors, services
-from jiaoyun.safety.forms import BulletinForm, BulletinIssueForm, RuleForm
+from jiaoyun.safety.forms import BulletinForm, RuleForm
 from jiaoyun.safety.models import Rule
 from jiaoyun.safety.permissions import is_safety_section
 from jiaoyun.safety.services.bulletin import bulletin_subject
@@ -132,15 +133,6 @@ def rules(request: AuthedRequest) -> HttpResponse:
     return render_page(request, "safety/rules.html", {"rows": rows, "editable": editable})
 
 
-def _ended_months(today: dt.date, n: int = 24) -> list[dt.date]:
-    """The first days of the ``n`` months that have ended, newest first."""
-    months, day = [], today.replace(day=1)
-    for _ in range(n):
-        day = (day - dt.timedelta(days=1)).replace(day=1)
-        months.append(day)
-    return months
-
-
 def bulletin(request: AuthedRequest) -> HttpResponse:
     """The monthly safety section on its own page (the 控辍保学 bulletin includes the same partial), and the
     official 平安校园 bulletin of a month that has ended: generated once by the safety section (GB/T 9704 layout,
@@ -160,15 +152,12 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
         response = HttpResponse(bytes(issued.pdf), "application/pdf")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(issued.title)}.pdf"
         return response
-    months = _ended_months(today)
+    months = ended_months(today)
     done = issued_by_subject([bulletin_subject(m) for m in [month, *months]])  # one query: the pick and the viewed
     issued = done.get(bulletin_subject(month))
-    choices = []
-    for m in months:
-        record = done.get(bulletin_subject(m))
-        choices.append((f"{m:%Y-%m}", f"{m.year}年{m.month}月" + (f"（已生成 {record.number}）" if record else "")))
+    choices = month_choices(months, {m: r.number for m in months if (r := done.get(bulletin_subject(m)))})
     can_issue = is_safety_section(request.user) and request.user.can_write
-    issue_form = BulletinIssueForm(request.POST if request.method == "POST" else None, months=choices)
+    issue_form = MonthPickForm(request.POST if request.method == "POST" else None, months=choices)
     notice = None
     if request.method == "POST":
         if not can_issue:
