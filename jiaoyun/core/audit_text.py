@@ -132,7 +132,7 @@ for _key, _label, _model in (
     ("grade", "年级", ""),
 ):
     register_filter(_key, _label, _model)
-FILTER_IGNORED = {"format", "page", "encoding", "reveal", "sort", "per_page"}
+FILTER_IGNORED = {"format", "page", "encoding", "reveal", "reason", "sort", "per_page"}
 
 # -- sentences ----------------------------------------------------------------------------------------------
 

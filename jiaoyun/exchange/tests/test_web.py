@@ -144,10 +144,11 @@ def test_export_gbk_csv_masks_ids_and_reveal_is_audited(client, county_admin, co
     body = client.get(url, {"format": "csv", "encoding": "gbk"}).content.decode("gb18030")
     assert body.splitlines()[1].startswith(f"张三,{idcard.mask(ROWS[1][1])},")
     assert AuditEntry.objects.filter(action="export", changes__revealed=False).count() == 1
-    full = client.get(url, {"format": "csv", "reveal": "1"}).content.decode("utf-8-sig")
+    full = client.get(url, {"format": "csv", "reveal": "1", "reason": "核对劝返名单"}).content.decode("utf-8-sig")
     assert f"张三,{ROWS[1][1]}," in full
     reveal = AuditEntry.objects.get(action="reveal")
     assert reveal.object_repr == "导出学生名册：1人的完整身份证号"
+    assert reveal.changes["reason"] == "核对劝返名单" and "reason" not in reveal.changes["filters"]
     client.force_login(county_leader)
     assert client.get(url, {"format": "csv", "reveal": "1"}).status_code == 403
 

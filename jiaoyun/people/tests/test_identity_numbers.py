@@ -193,12 +193,28 @@ def test_export_reveals_both_numbers_only_when_allowed_and_asked_and_says_so(
     client.force_login(class_teacher)  # may not reveal
     assert client.get(reverse("people:students"), {"format": "csv", "reveal": "1"}).status_code == 403
     client.force_login(township_officer)
-    response = client.get(reverse("people:students"), {"format": "csv", "reveal": "1"})
+    response = client.get(reverse("people:students"), {"format": "csv", "reveal": "1", "reason": "核对身份"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     zhang = next(r for r in rows if r[0] == "张小明")
     assert zhang[rows[0].index("身份证号")] == ID_A and zhang[rows[0].index("全国学籍号")] == NO_A
     assert AuditEntry.objects.get(action="export").changes["revealed"] is True
     assert AuditEntry.objects.filter(action="reveal", actor=township_officer).count() == 1
+
+
+@pytest.mark.parametrize("reason", [None, "", " ", "x"])
+def test_an_export_with_full_numbers_needs_a_reason(client, township_officer, numbered, reason):
+    """As on a student's page, full numbers are exported only for a stated reason; without one nothing is given
+    and nothing is audited as revealed."""
+    client.force_login(township_officer)
+    query = {"format": "csv", "reveal": "1"} | ({} if reason is None else {"reason": reason})
+    response = client.get(reverse("people:students"), query)
+    assert response.status_code == 400 and "须说明原因" in response.content.decode()
+    assert ID_A not in response.content.decode()
+    assert not AuditEntry.objects.filter(action__in=("reveal", "export")).exists()
+    response = client.get(reverse("people:students"), {"format": "csv", "reveal": "1", "reason": " 核对 劝返名单 "})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.changes["reason"] == "核对 劝返名单" and entry.note == "导出文件含完整身份证号（理由：核对 劝返名单）"
 
 
 def test_list_search_finds_the_exact_student_no_through_the_digest(client, county_admin, numbered):
@@ -399,7 +415,7 @@ def test_registry_exports_mask_the_student_no_unless_revealed(client, county_adm
     masked = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert NO_A not in masked and ID_A not in masked and idcard.mask(NO_A) in masked
     assert AuditEntry.objects.get(action="export").changes["revealed"] is False
-    full = client.get(url, {"format": "csv", "reveal": "1"}).content.decode("utf-8-sig")
+    full = client.get(url, {"format": "csv", "reveal": "1", "reason": "数据更正"}).content.decode("utf-8-sig")
     assert NO_A in full and ID_A in full
     assert AuditEntry.objects.filter(action="export", changes__revealed=True).count() == 1
 
@@ -423,7 +439,7 @@ def test_an_export_whose_id_column_cannot_reveal_is_not_audited_as_revealed(rf, 
     """A column headed like an ID number but without a way to reveal stays masked: the audit must say so."""
     from jiaoyun.reports.export import Column, export_response
 
-    request = rf.get("/", {"format": "csv", "reveal": "1"})
+    request = rf.get("/", {"format": "csv", "reveal": "1", "reason": "核对身份"})
     request.user = township_officer
     columns = [Column("姓名", lambda s: s.name), Column("身份证号", lambda s: s.id_masked)]
     response = export_response(
