@@ -129,7 +129,9 @@ class OfficialDocument:
 # GB/T 9704-2012 in CSS for WeasyPrint. Sizes: 2号 = 22pt (标题), 3号 = 16pt (正文 and most parts), 4号 = 14pt
 # (版记, 页码); 版心 156 mm × 225 mm with 天头 37 mm and 订口 28 mm (5.2.1); 22 lines of 28 characters (5.2.3).
 # Fonts available on the server (fc-list): Noto Serif CJK SC stands in for 仿宋/宋体 and, bold, for 小标宋;
-# Noto Sans CJK SC for 黑体 (the first-level headings "一、").
+# Noto Sans CJK SC for 黑体 (the first-level headings "一、"). The 版记 sits at the foot of the last page (7.4: "版记
+# 应置于公文最后一面…最后一个要素置于最后一行"): it is laid out as the page's footnote area, so it goes to the
+# bottom of the page on which the document ends.
 OFFICIAL_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm;
   @bottom-right { content: "— " counter(page) " —"; font-family: "Noto Serif CJK SC", serif; font-size: 14pt;
@@ -159,7 +161,9 @@ h1.title { font-size: 22pt; font-weight: bold; line-height: 1.5; text-align: cen
 .signature .seal { position: absolute; left: 50%; top: -12mm; width: 42mm; height: 42mm; margin-left: -21mm;
                    border: 0.5pt dashed #999; border-radius: 50%; color: #999; font-size: 10.5pt; line-height: 42mm; }
 .signature .authority, .signature .date { position: relative; margin: 0; white-space: nowrap; }
-.colophon { margin-top: 40pt; font-size: 14pt; line-height: 1.8; page-break-inside: avoid; }
+.colophon { font-size: 14pt; line-height: 1.8; page-break-inside: avoid; float: footnote; footnote-display: block; }
+.colophon::footnote-call { content: none; } .colophon::footnote-marker { content: none; }
+@page { @footnote { margin-top: 12pt; } }
 .colophon .rule { border-top: 1pt solid #000; } .colophon .rule.thin { border-top-width: 0.7pt; }
 .colophon p { margin: 0 1em; }
 .colophon .printed { display: flex; justify-content: space-between; }
