@@ -144,7 +144,24 @@ def _absences(rng: random.Random, today: dt.date, scale: int) -> int:
                 for d in extra + days
             ]
     Absence.objects.bulk_create(rows, ignore_conflicts=True)
+    if teacher is not None:
+        _registers(teacher, today)
     return len(rows)
+
+
+def _registers(teacher: User, today: dt.date) -> None:
+    """The demo class teacher took the register on the school days before today (through the register service,
+    keeping the absences already marked), so the page shows those days as taken and today as still to do."""
+    from jiaoyun.dropout.services.roster import Mark, class_register_save
+
+    for school_class in teacher.classes.all():
+        marks = Absence.objects.filter(student__current_class=school_class, student__status=StudentStatus.IN_SCHOOL)
+        for day in school_days(today - dt.timedelta(days=1), 10):
+            absent = {a.student_id: Mark(a.kind, a.note) for a in marks.filter(date=day)}
+            try:
+                class_register_save(actor=teacher, school_class=school_class, date=day, marks=absent)
+            except DomainError:  # a demo dated ahead of the clock: that day cannot be registered yet
+                continue
 
 
 def _backdate(rng: random.Random, today: dt.date) -> None:

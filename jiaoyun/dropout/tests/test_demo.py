@@ -29,3 +29,20 @@ def test_demo_generates_roster_cases_reports_and_a_bulletin(enrolled, make_stude
     assert Bulletin.objects.get().month == D(2021, 10, 1)
     assert SchoolMonthlyReport.objects.exists()
     assert "控辍保学" in out.getvalue()
+
+
+def test_the_demo_class_teacher_took_the_register_before_today_not_today(enrolled, class_a1, school_a):
+    from jiaoyun.core.choices import Role
+    from jiaoyun.core.tests.factories import UserFactory
+    from jiaoyun.dropout.models import Absence, ClassRegister
+
+    teacher = UserFactory(username="teacher", role=Role.CLASS_TEACHER, school=school_a)
+    teacher.classes.add(class_a1)
+    for i in range(4):
+        enrolled(f"在校{i}")
+    demo.generate(rng=random.Random(1), scale=1, stdout=io.StringIO(), today=D(2021, 11, 15))  # a Monday
+    days = list(ClassRegister.objects.filter(school_class=class_a1).order_by("date").values_list("date", flat=True))
+    assert days[0] == D(2021, 11, 1) and days[-1] == D(2021, 11, 12) and len(days) == 10  # ten school days before
+    for register in ClassRegister.objects.filter(school_class=class_a1):
+        absent = Absence.objects.filter(student__current_class=class_a1, date=register.date).count()
+        assert register.absent == absent and register.pupils == 4 and register.recorded_by == teacher
