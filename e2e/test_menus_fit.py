@@ -14,7 +14,10 @@ from jiaoyun.core.tests.factories import UserFactory
 
 
 @pytest.fixture(params=["page", "phone_page"])
-def any_page(request):
+def any_page(request, browser, live_server, django_db_serialized_rollback, transactional_db):
+    """The desktop or the phone page. The database fixtures are named here, not only reached through
+    ``getfixturevalue``: pytest-django decides at collection which tests are transactional with serialized
+    rollback, and a test it takes for a plain one would flush the data the migrations seeded for the tests after it."""
     return request.getfixturevalue(request.param), "desk" if request.param == "page" else "phone"
 
 

@@ -225,7 +225,7 @@ def test_auditor(page, phone_page, world):
     expect(reveals.get_by_test_id("todo-count")).to_have_text(str(AuditEntry.objects.filter(action="reveal").count()))
     expect(page.get_by_test_id("recent-sensitive")).to_contain_text("核对户籍")
     follow(page, "audit.reveal", "/audit/?action=reveal&since=*")
-    expect(page.locator("table.data")).to_contain_text("查看证件号")
+    expect(page.get_by_test_id("audit-sentence").first).to_contain_text("的完整身份证号")
 
 
 @pytest.mark.parametrize("username", ["sysadmin", "secadmin"])
