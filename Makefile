@@ -70,7 +70,7 @@ test-postgres: setup postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
 
 test-browser: setup system-deps
-	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 $(VENV)/bin/pytest e2e
+	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 $(VENV)/bin/pytest -n 2 --dist loadfile e2e
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
