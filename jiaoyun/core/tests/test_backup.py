@@ -188,5 +188,26 @@ def test_postgresql_backup_restores_into_an_empty_database(populated, portable):
             settings.DATA_KEY = other
         assert manage(env, "audit_verify").returncode == 0
     finally:
+        _drop_database(admin, name)
+
+
+def _drop_database(admin: dict, name: str) -> None:
+    """Drop the scratch database; wait out an autovacuum worker the restore's inserts woke.
+
+    A role that is not a superuser cannot end an autovacuum worker on PostgreSQL 15 (``WITH (FORCE)``
+    then fails with InsufficientPrivilege), so the drop is retried until the worker has finished.
+    """
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + 120
+    while True:
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            try:
+                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if time.monotonic() > deadline:
+                    raise
+        time.sleep(0.5)
