@@ -24,7 +24,26 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository root
 PACKAGE = ROOT / "jiaoyun"
-DOMAIN_APPS = ("areas", "schools", "people", "dropout", "teachers", "safety", "indicators", "learning", "exchange")
+DOMAIN_APPS = (
+    "areas",
+    "schools",
+    "people",
+    "dropout",
+    "teachers",
+    "safety",
+    "indicators",
+    "learning",
+    "exchange",
+    "facilities",
+    "finance",
+    "standards",
+    "forecast",
+    "supervision",
+    "bulletins",
+    "notices",
+    "warning",
+    "quality",
+)
 WRITES = {"save", "delete", "update", "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
 INSTANCE_WRITES = {"save", "delete"}
 QUERYSET_STEPS = {"objects", "_default_manager", "filter", "exclude", "all", "select_for_update", "select_related"}

@@ -22,7 +22,23 @@ from django.db import transaction
 
 from jiaoyun.core.schoolyear import SchoolYear
 
-HOOK_APPS = ("teachers", "safety", "dropout", "learning", "indicators", "people")
+HOOK_APPS = (
+    "teachers",
+    "safety",
+    "dropout",
+    "learning",
+    "indicators",
+    "people",
+    "facilities",
+    "finance",
+    "standards",
+    "forecast",
+    "quality",
+    "warning",
+    "supervision",
+    "notices",
+    "bulletins",
+)  # fmt: skip  (the bulletin compiles from every module, so it comes last)
 
 
 class Timer:

@@ -1,0 +1,1 @@
+"""Projects and funds: school-building projects from approval to use, money by source, delay alerts, preschool coverage."""

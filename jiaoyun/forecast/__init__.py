@@ -1,0 +1,1 @@
+"""Enrolment forecast: cohort-component projection by township and level, seats needed against capacity."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "jiaoyun.quality"
+    label = "quality"
+    verbose_name = "教育质量"
