@@ -34,6 +34,9 @@ class School(models.Model):
         "self", verbose_name="主校", null=True, blank=True, on_delete=models.PROTECT, related_name="branches"
     )
     is_active = models.BooleanField("在办", default=True)
+    # The approved number of places (办学规模/核定学位数): the capacity that 普惠 coverage and the enrolment
+    # forecast compare children against. Blank where the county has not recorded it.
+    seats = models.PositiveIntegerField("核定学位数", null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
 

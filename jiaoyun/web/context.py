@@ -24,7 +24,14 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
             (_("教职工"), "people:teachers"),
         ],
     ),
-    (_("义务教育"), [(_("控辍保学"), "dropout:dashboard"), (_("月度通报"), "dropout:bulletins")]),
+    (
+        _("义务教育"),
+        [
+            (_("控辍保学"), "dropout:dashboard"),
+            (_("辍学预警"), "warning:dashboard"),
+            (_("月度通报"), "dropout:bulletins"),
+        ],
+    ),
     (
         _("教师队伍"),
         [
@@ -34,10 +41,43 @@ NAVIGATION: list[tuple[str | Promise, list[tuple[str | Promise, str]]]] = [
             (_("师德档案"), "teachers:ethics"),
         ],
     ),
+    (
+        _("办学条件"),
+        [
+            (_("项目建设"), "facilities:projects"),
+            (_("学前布局"), "facilities:coverage"),
+            (_("经费保障"), "finance:dashboard"),
+            (_("优质均衡"), "standards:balance"),
+            (_("办学条件达标"), "standards:compliance"),
+            (_("示范校创建"), "standards:demonstration"),
+            (_("学位预测"), "forecast:dashboard"),
+        ],
+    ),
+    (
+        _("教育质量"),
+        [
+            (_("综合素质评价"), "quality:evaluation"),
+            (_("1+X证书"), "quality:certificates"),
+            (_("技能竞赛"), "quality:competitions"),
+            (_("职普融合"), "quality:pathways"),
+        ],
+    ),
     (_("教育信息化"), [(_("学习行为分析"), "learning:dashboard")]),
     (
         _("校园安全"),
         [(_("平安校园"), "safety:dashboard"), (_("隐患整改"), "safety:hazards"), (_("设备监测"), "safety:devices")],
+    ),
+    (
+        _("督导考核"),
+        [
+            (_("工作计划"), "supervision:plan"),
+            (_("挂钩联系"), "supervision:links"),
+            (_("督学责任区"), "supervision:zones"),
+            (_("整改跟踪"), "supervision:rectifications"),
+            (_("考核评估"), "supervision:assessment"),
+            (_("督查通报"), "bulletins:list"),
+            (_("数据大屏"), "bulletins:screen"),
+        ],
     ),
     (_("数据交换"), [(_("导入"), "exchange:imports")]),
     (_("系统"), [(_("审计日志"), "web:audit"), (_("定时任务"), "web:jobs"), (_("管理后台"), "admin:index")]),

@@ -22,7 +22,10 @@ from django.db import transaction
 
 from jiaoyun.core.schoolyear import SchoolYear
 
+# The modules' demo parts, in order: each may read what the ones before it wrote (the bulletin compiles from
+# every module, so it comes last).
 HOOK_APPS = (
+    "schools",
     "teachers",
     "safety",
     "dropout",
@@ -38,7 +41,7 @@ HOOK_APPS = (
     "supervision",
     "notices",
     "bulletins",
-)  # fmt: skip  (the bulletin compiles from every module, so it comes last)
+)
 
 
 class Timer:

@@ -4,7 +4,7 @@ each page of the menu not shown is refused (403, in Chinese) — or answers for 
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from jiaoyun.core.choices import Role, Section
 from jiaoyun.core.tests.factories import UserFactory
@@ -92,8 +92,17 @@ def _user(username: str, request: pytest.FixtureRequest, class_a1):
     return user
 
 
+def installed(name: str) -> bool:
+    """A menu line whose page is not installed is hidden (``context._url``), so it is not checked either."""
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def menu_names(client) -> set[str]:
-    by_url = {reverse(name): name for _, items in NAVIGATION for _, name in items}
+    by_url = {reverse(name): name for _, items in NAVIGATION for _, name in items if installed(name)}
     return {by_url[link["url"]] for s in client.get("/").context["nav_sections"] for link in s["links"]}
 
 
@@ -112,6 +121,8 @@ def test_each_role_sees_exactly_its_menu_and_each_link_opens(client, request, us
     assert menu_names(client) == MENUS[username]
     for _, items in NAVIGATION:
         for _, name in items:
+            if not installed(name):
+                continue
             response = client.get(reverse(name))
             status = response.status_code
             if name in MENUS[username] or (username, name) in REACHABLE:
