@@ -17,7 +17,7 @@ from jiaoyun.schools.choices import SchoolKind
 from jiaoyun.schools.models import School
 
 # Standard class sizes used to round capacity to whole classes (幼儿园 30, 小学 45, 初中/高中 50).
-CLASS_SIZE = {SchoolKind.KINDERGARTEN: 30, SchoolKind.PRIMARY: 45, SchoolKind.TEACHING_POINT: 30}
+CLASS_SIZE: dict[str, int] = {SchoolKind.KINDERGARTEN: 30, SchoolKind.PRIMARY: 45, SchoolKind.TEACHING_POINT: 30}
 
 
 def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> None:
