@@ -28,6 +28,7 @@ from jiaoyun.facilities.permissions import can_read
 
 Viewer = User | AnonymousUser | None
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def project_q(user: Viewer, prefix: str = "") -> Q:
@@ -134,6 +135,10 @@ class Money:
     budget: dict[str, Decimal] = field(default_factory=dict)
     paid: dict[str, Decimal] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:  # SQLite sums decimals with more places: back to fen
+        self.budget = {k: Decimal(v or 0).quantize(CENT) for k, v in self.budget.items()}
+        self.paid = {k: Decimal(v or 0).quantize(CENT) for k, v in self.paid.items()}
+
     def rows(self) -> list[dict[str, Any]]:
         out = []
         for source, label in FundingSource.choices:
@@ -183,7 +188,7 @@ def project_detail(*, project: Project, today: dt.date | None = None) -> dict[st
         project.contracts.annotate(paid=Sum("payments__amount")).prefetch_related("payments").order_by("id")
     )
     for c in contracts:
-        c.paid = c.paid or ZERO  # type: ignore[attr-defined]
+        c.paid = Decimal(c.paid or 0).quantize(CENT)  # type: ignore[attr-defined]
         c.left = c.amount - c.paid  # type: ignore[attr-defined]
     done = sum(1 for m in milestones if m.actual is not None)
     return {
