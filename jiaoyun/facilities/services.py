@@ -74,7 +74,7 @@ def yuan(amount: Decimal) -> str:
 # -- projects --------------------------------------------------------------------------------------------------
 
 
-def _place(values: dict[str, Any]) -> None:
+def check_place(values: dict[str, Any]) -> None:
     """Resolve and check school, township and village (ids); fill the township from the school."""
     school = None
     if values.get("school_id"):
@@ -139,7 +139,7 @@ def project_create(*, actor: User | None, milestones: Mapping[int, dt.date | Non
     if not (values.get("name") or "").strip():
         raise DomainError("请填写项目名称", field="项目名称")
     _choices(values)
-    _place(values)
+    check_place(values)
     if not values.get("plan_year"):
         raise DomainError("请填写计划年度", field="计划年度")
     project = model_create(actor=actor, obj=Project(**values), check=_check)
@@ -160,7 +160,7 @@ def project_update(*, actor: User | None, project: Project, **fields: Any) -> Pr
     if {"school_id", "township_id", "village_id", "site_name"} & set(values):
         merged = {k: getattr(project, k) for k in ("school_id", "township_id", "village_id", "site_name")}
         merged.update(values)
-        _place(merged)
+        check_place(merged)
         values.update(merged)
     if "budget" in values and project.funding.exists():
         funded = project.funding.aggregate(s=Sum("amount"))["s"] or Decimal(0)
@@ -279,7 +279,7 @@ def _label(kind: int) -> str:
     return str(MilestoneKind(kind).label)
 
 
-def _check_order(dates: Mapping[int, dt.date | None], *, what: str) -> None:
+def check_order(dates: Mapping[int, dt.date | None], *, what: str) -> None:
     """Each dated milestone is not before any earlier dated one (``what``: 计划日期 or 实际日期)."""
     last: tuple[int, dt.date] | None = None
     for kind in sorted(dates):
@@ -301,7 +301,7 @@ def _plan(project: Project, planned: Mapping[int, dt.date | None]) -> None:
         if int(kind) not in rows:
             raise DomainError(f"“{kind}”不是里程碑节点", field="节点")
         dates[int(kind)] = day
-    _check_order(dates, what="计划日期")
+    check_order(dates, what="计划日期")
     changed = [m for k, m in rows.items() if m.planned != dates[k]]
     for m in changed:
         m.planned = dates[m.kind]
@@ -346,7 +346,7 @@ def milestone_record(*, actor: User | None, milestone: Milestone, actual: dt.dat
         raise DomainError(f"后续节点“{_label(later)}”已完成，不能清除本节点的实际日期", field=f"{label}实际日期")
     dates = {k: m.actual for k, m in rows.items()}
     dates[milestone.kind] = actual
-    _check_order(dates, what="实际日期")
+    check_order(dates, what="实际日期")
     fields: dict[str, Any] = {"actual": actual}
     if note is not None:
         fields["note"] = note.strip()
