@@ -1,6 +1,5 @@
 """JSON API of 项目建设 (session auth; scope-filtered like the pages): the projects, one project, the roll-up."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any

@@ -47,10 +47,8 @@ CENT = Decimal("0.01")
 # -- a small site photo (PNG, standard library) ---------------------------------------------------------------
 
 
-def png_bytes(width: int, height: int, colour: tuple[int, int, int], *, storeys: int = 0,
-              rng: random.Random | None = None) -> bytes:  # fmt: skip
+def png_bytes(width: int, height: int, colour: tuple[int, int, int], *, storeys: int = 0) -> bytes:
     """A PNG picture of a building site: sky, ground and a building of ``storeys`` floors in ``colour``."""
-    rng = rng or random.Random(0)
     sky, ground, window = (150, 190, 230), (120, 100, 70), (60, 80, 110)
     left, right = width // 5, width - width // 5
     floor_h = max(1, height // 8)
@@ -62,7 +60,10 @@ def png_bytes(width: int, height: int, colour: tuple[int, int, int], *, storeys:
             if y >= height * 3 // 4:
                 px = ground
             elif storeys and top <= y and left <= x < right:
-                in_window = (y - top) % floor_h in range(floor_h // 3, floor_h * 2 // 3 + 1) and (x - left) % 6 in (2, 3)
+                in_window = (y - top) % floor_h in range(floor_h // 3, floor_h * 2 // 3 + 1) and (x - left) % 6 in (
+                    2,
+                    3,
+                )
                 px = window if in_window else colour
             else:
                 px = sky
@@ -196,7 +197,7 @@ def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> 
     owner = _finance_user()
     specs = _specs(rng, today)
     for n, spec in enumerate(specs):
-        _write(spec, owner=owner, rng=random.Random(rng.random()), today=today, n=n)
+        _write(spec, owner=owner, rng=random.Random(rng.random()), today=today, n=n)  # noqa: S311 (demo data)
     late = sum(1 for s in specs if s["late"])
     stdout.write(f"  facilities：建设项目 {len(specs)} 个（滞后 {late} 个），计划财务股账号 finance\n")
 
@@ -209,7 +210,9 @@ def _coords(spec: dict[str, Any], rng: random.Random) -> tuple[Decimal | None, D
     if near is None or near.latitude is None or near.longitude is None:
         return None, None
     jitter = Decimal(rng.randrange(-300, 300)) / Decimal(100000)
-    return (near.latitude + jitter).quantize(Decimal("0.000001")), (near.longitude - jitter).quantize(Decimal("0.000001"))
+    return (near.latitude + jitter).quantize(Decimal("0.000001")), (near.longitude - jitter).quantize(
+        Decimal("0.000001")
+    )
 
 
 def _write(spec: dict[str, Any], *, owner: User, rng: random.Random, today: dt.date, n: int) -> None:
@@ -219,7 +222,11 @@ def _write(spec: dict[str, Any], *, owner: User, rng: random.Random, today: dt.d
         anchor_done = today - dt.timedelta(days=rng.randrange(40, 400))
         start = anchor_done - dt.timedelta(days=OFFSETS[7])
     else:
-        due = today - dt.timedelta(days=rng.randrange(3, 40)) if late else today + dt.timedelta(days=rng.randrange(10, 60))
+        due = (
+            today - dt.timedelta(days=rng.randrange(3, 40))
+            if late
+            else today + dt.timedelta(days=rng.randrange(10, 60))
+        )
         start = due - dt.timedelta(days=OFFSETS[stage])
     lat, lng = _coords(spec, rng)
     school = spec.get("school")
@@ -278,7 +285,7 @@ def _write(spec: dict[str, Any], *, owner: User, rng: random.Random, today: dt.d
                               name=f"{MilestoneKind(k).label}现场照片.png",
                               caption=f"{MilestoneKind(k).label}：{project.place or project.name}")  # fmt: skip
             picture = png_bytes(96, 64, rng.choice([(210, 180, 140), (230, 215, 190), (200, 90, 70)]),
-                                storeys=storeys, rng=rng)  # fmt: skip
+                                storeys=storeys)  # fmt: skip
             row.file.save(f"demo-{n}-{k}.png", ContentFile(picture), save=False)
             files.append(row)
         ProjectFile.objects.bulk_create(files)

@@ -119,7 +119,9 @@ class ProjectKindImport(Kind):
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
         names = [r.data["name"] for r in recs]
-        existing = {(p["name"], p["township_id"]): p for p in Project.objects.filter(name__in=names).values("id", *FIELDS)}
+        existing = {
+            (p["name"], p["township_id"]): p for p in Project.objects.filter(name__in=names).values("id", *FIELDS)
+        }
         for rec in recs:
             rec.repr = rec.data["name"]
             before = existing.get((rec.data["name"], rec.data["township_id"]))
@@ -256,7 +258,9 @@ class PaymentKindImport(Kind):
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
         ids = {r.data["contract_id"] for r in recs if r.data["contract_id"]}
-        existing = set(Payment.objects.filter(contract_id__in=ids).values_list("contract_id", "date", "amount", "source"))
+        existing = set(
+            Payment.objects.filter(contract_id__in=ids).values_list("contract_id", "date", "amount", "source")
+        )
         for rec in recs:
             d = rec.data
             rec.repr = f"{d['project']} {d['date']} {d['amount']}元"

@@ -31,7 +31,9 @@ class ProjectForm(forms.Form):
     school = forms.ModelChoiceField(label="学校（已有学校的项目）", queryset=School.objects.none(), required=False,
                                     error_messages=INVALID)  # fmt: skip
     site_name = forms.CharField(label="规划选址（新建学校）", max_length=120, required=False)
-    township = forms.ModelChoiceField(label="乡镇", queryset=Area.objects.none(), required=False, error_messages=INVALID)
+    township = forms.ModelChoiceField(
+        label="乡镇", queryset=Area.objects.none(), required=False, error_messages=INVALID
+    )
     village = forms.ModelChoiceField(label="村（社区）", queryset=Area.objects.none(), required=False,
                                      error_messages=INVALID)  # fmt: skip
     seats = forms.IntegerField(label="新增学位", min_value=0, initial=0)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiaoyun.core.choices import ScopeLevel
-from jiaoyun.core.scope import NOTHING, scope_for, school_q
+from jiaoyun.core.scope import NOTHING, school_q, scope_for
 from jiaoyun.core.types import User
 from jiaoyun.facilities import conf
 from jiaoyun.facilities.choices import FundingSource, MilestoneKind, PlanTarget, ProjectStatus
@@ -52,11 +52,15 @@ def late_q(today: dt.date) -> Exists:
 def _annotated(qs: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
     done = (
         Milestone.objects.filter(project=OuterRef("pk"), actual__isnull=False)
-        .values("project").annotate(n=Count("pk")).values("n")
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     paid = (
         Payment.objects.filter(contract__project=OuterRef("pk"))
-        .values("contract__project").annotate(s=Sum("amount")).values("s")
+        .values("contract__project")
+        .annotate(s=Sum("amount"))
+        .values("s")
     )
     return qs.annotate(
         is_late=late_q(today),
@@ -108,9 +112,7 @@ def project_list(*, user: Viewer, filters: QueryDict | dict[str, Any] | None = N
 
 def project_get(*, user: Viewer, pk: int) -> Project:
     """One project in scope (``Project.DoesNotExist`` otherwise)."""
-    return (
-        projects_in_scope(user).select_related("township", "village", "school", "owner").get(pk=pk)
-    )
+    return projects_in_scope(user).select_related("township", "village", "school", "owner").get(pk=pk)
 
 
 def project_file_get(*, user: Viewer, pk: int) -> ProjectFile:
@@ -215,7 +217,9 @@ def summary(*, user: Viewer, filters: QueryDict | dict[str, Any] | None = None,
     base = Project.objects.filter(pk__in=ids)
     counts = base.aggregate(
         total=Count("pk"),
-        started=Count("pk", filter=Q(status__in=[ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.IN_USE])),
+        started=Count(
+            "pk", filter=Q(status__in=[ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.IN_USE])
+        ),
         finished=Count("pk", filter=Q(status__in=[ProjectStatus.COMPLETED, ProjectStatus.IN_USE])),
         in_use=Count("pk", filter=Q(status=ProjectStatus.IN_USE)),
         late=Count("pk", filter=Q(late_q(today))),
@@ -235,7 +239,9 @@ def plan_targets(*, user: Viewer, today: dt.date | None = None) -> list[dict[str
         for r in qs.values("target").annotate(
             total=Count("pk"),
             private=Count("pk", filter=~Q(ownership="public")),
-            started=Count("pk", filter=Q(status__in=[ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.IN_USE])),
+            started=Count(
+                "pk", filter=Q(status__in=[ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.IN_USE])
+            ),
             finished=Count("pk", filter=Q(status__in=[ProjectStatus.COMPLETED, ProjectStatus.IN_USE])),
             in_use=Count("pk", filter=Q(status=ProjectStatus.IN_USE)),
             late=Count("pk", filter=Q(late_q(today))),
@@ -269,13 +275,21 @@ def township_rollup(*, user: Viewer, today: dt.date | None = None) -> list[dict[
     }
     done = dict(
         Milestone.objects.filter(project__in=qs, actual__isnull=False)
-        .values("project__township_id").annotate(n=Count("pk")).values_list("project__township_id", "n")
+        .values("project__township_id")
+        .annotate(n=Count("pk"))
+        .values_list("project__township_id", "n")
     )
     budget: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for r in ProjectFunding.objects.filter(project__in=qs).values("project__township_id", "source").annotate(s=Sum("amount")):
+    for r in (
+        ProjectFunding.objects.filter(project__in=qs).values("project__township_id", "source").annotate(s=Sum("amount"))
+    ):
         budget[r["project__township_id"]][r["source"]] = r["s"]
     paid: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for r in Payment.objects.filter(contract__project__in=qs).values("contract__project__township_id", "source").annotate(s=Sum("amount")):
+    for r in (
+        Payment.objects.filter(contract__project__in=qs)
+        .values("contract__project__township_id", "source")
+        .annotate(s=Sum("amount"))
+    ):
         paid[r["contract__project__township_id"]][r["source"]] = r["s"]
     out = []
     for tid, r in sorted(rows.items(), key=lambda kv: (kv[1]["township__sort"], kv[1]["township__code"])):

@@ -434,14 +434,17 @@ def late_milestones_alert(*, today: dt.date | None = None) -> int:
         if m.project_id in seen:
             continue
         seen.add(m.project_id)
-        assert m.planned is not None
+        if m.planned is None:  # never: the query asks for a planned date
+            continue
         level = escalation_level(planned=m.planned, today=today)
         days = (today - m.planned).days
         project = m.project
         title = f"项目“{project.name}”的“{m.get_kind_display()}”已滞后{days}天"
         if level:
             title += f"（第{level}次升级，报{LEVEL_LABELS[level]}）"
-        body = f"计划{m.planned:%Y年%m月%d日}完成，至今未登记实际日期。" + (f"说明：{m.note}" if m.note else "请填写滞后原因。")
+        body = f"计划{m.planned:%Y年%m月%d日}完成，至今未登记实际日期。" + (
+            f"说明：{m.note}" if m.note else "请填写滞后原因。"
+        )
         told += notify(
             users=_recipients(project, level),
             key=f"facilities:late:{m.pk}:{m.planned:%Y%m%d}:L{level}",

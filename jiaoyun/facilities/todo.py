@@ -42,9 +42,7 @@ def late_items(user: User, today: dt.date, *, limit: int = LIMIT) -> list[TodoIt
 def payment_items(user: User, today: dt.date, *, limit: int = LIMIT) -> list[TodoItem]:
     days = int(conf.get("FACILITIES_PAYMENT_DUE_DAYS"))
     accepted = Milestone.objects.filter(project=OuterRef("project"), kind=MilestoneKind.ACCEPTED).values("actual")
-    paid = (
-        Payment.objects.filter(contract=OuterRef("pk")).values("contract").annotate(s=Sum("amount")).values("s")
-    )
+    paid = Payment.objects.filter(contract=OuterRef("pk")).values("contract").annotate(s=Sum("amount")).values("s")
     money = DecimalField(max_digits=14, decimal_places=2)
     contracts = list(
         Contract.objects.filter(project_q(user, prefix="project__"))

@@ -184,7 +184,8 @@ ACTIONS: dict[str, tuple[type[forms.Form], Run]] = {
 
 def _errors(form: forms.Form) -> str:
     return "；".join(
-        f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(e) for e in v)}" for k, v in form.errors.items()
+        f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(e) for e in v)}"
+        for k, v in form.errors.items()
     )
 
 
@@ -226,6 +227,14 @@ def project(request: AuthedRequest, pk: int) -> HttpResponse:
         "file_form": bound.get("file") or FileForm(),
         "sources": FundingSource.choices,
         "milestone_kinds": MilestoneKind.choices,
+        "money_chart": category_chart(
+            [r["label"] for r in money.rows()],
+            [
+                bar("安排（万元）", [float(r["budget"] / 10000) for r in money.rows()]),
+                bar("已支付（万元）", [float(r["paid"] / 10000) for r in money.rows()]),
+            ],
+            sort_by=None,
+        ),
     }
     return render_page(request, "facilities/project.html", context, status=status)
 

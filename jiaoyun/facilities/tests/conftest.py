@@ -21,8 +21,16 @@ def township_b_officer(township_b):
 @pytest.fixture
 def make_project(finance, school_a):
     def make(**fields):
-        values = {"name": "甸阳镇中心幼儿园改扩建", "kind": "expand", "level": "preschool", "plan_year": 2021,
-                  "school_id": school_a.pk, "budget": Decimal("1000000.00"), "seats": 90, "classes": 3}
+        values = {
+            "name": "甸阳镇中心幼儿园改扩建",
+            "kind": "expand",
+            "level": "preschool",
+            "plan_year": 2021,
+            "school_id": school_a.pk,
+            "budget": Decimal("1000000.00"),
+            "seats": 90,
+            "classes": 3,
+        }
         values.update(fields)
         return services.project_create(actor=finance, **values)
 
@@ -37,10 +45,17 @@ def project(make_project):
 @pytest.fixture
 def funded(finance, project):
     """A project of 1,000,000.00 元: 中央 500,000, 省 200,000, 县级配套 300,000; one contract of 800,000."""
-    services.funding_set(actor=finance, project=project, amounts={"central": "500000.00", "province": "200000.00",
-                                                                  "county": "300000.00"})
-    contract = services.contract_add(actor=finance, project=project, title="施工合同", contractor="保山建工",
-                                     amount=Decimal("800000.00"), signed_on=dt.date(2021, 5, 1))
+    services.funding_set(
+        actor=finance, project=project, amounts={"central": "500000.00", "province": "200000.00", "county": "300000.00"}
+    )
+    contract = services.contract_add(
+        actor=finance,
+        project=project,
+        title="施工合同",
+        contractor="保山建工",
+        amount=Decimal("800000.00"),
+        signed_on=dt.date(2021, 5, 1),
+    )
     return project, contract
 
 

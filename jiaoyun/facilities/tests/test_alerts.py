@@ -26,8 +26,9 @@ def late_project(make_project, people, finance):
     owner = people[0]
     # 立项 planned 2021-03-01 and done; 可研批复 planned 2021-03-02, not done: late from 2021-03-03 on.
     p = make_project(owner_id=owner.pk, milestones={1: D(2021, 3, 1), 2: D(2021, 3, 2), 3: D(2021, 5, 1)})
-    services.milestone_record(actor=finance, milestone=p.milestones.get(kind=1), actual=D(2021, 3, 1),
-                              today=D(2021, 3, 1))
+    services.milestone_record(
+        actor=finance, milestone=p.milestones.get(kind=1), actual=D(2021, 3, 1), today=D(2021, 3, 1)
+    )
     return p
 
 
@@ -37,8 +38,15 @@ def told(user):
 
 @pytest.mark.parametrize(
     ("today", "level"),
-    [(D(2021, 3, 2), None), (D(2021, 3, 3), 0), (D(2021, 3, 8), 0), (D(2021, 3, 9), 1), (D(2021, 3, 15), 1),
-     (D(2021, 3, 16), 2), (D(2021, 6, 1), 2)],
+    [
+        (D(2021, 3, 2), None),
+        (D(2021, 3, 3), 0),
+        (D(2021, 3, 8), 0),
+        (D(2021, 3, 9), 1),
+        (D(2021, 3, 15), 1),
+        (D(2021, 3, 16), 2),
+        (D(2021, 6, 1), 2),
+    ],
 )
 def test_the_level_counts_full_weeks_late(today, level):
     # planned 2021-03-02: 03-03 is 1 day late (level 0), 03-09 is 7 days (1 week: level 1), 03-16 is 14 (2)
@@ -75,9 +83,11 @@ def test_only_the_first_late_milestone_of_a_project_is_told_and_done_ones_stop_i
     # on 2021-05-10 both 可研批复 (since 03-02) and 设计 (since 05-01) are late: one notice, about 可研批复
     services.late_milestones_alert(today=D(2021, 5, 10))
     assert [n.title for n in Notification.objects.filter(user=owner)] == [
-        f"项目“{late_project.name}”的“可研批复”已滞后69天（第2次升级，报县局管理员）"]
-    services.milestone_record(actor=finance, milestone=late_project.milestones.get(kind=2), actual=D(2021, 5, 10),
-                              today=D(2021, 5, 10))
+        f"项目“{late_project.name}”的“可研批复”已滞后69天（第2次升级，报县局管理员）"
+    ]
+    services.milestone_record(
+        actor=finance, milestone=late_project.milestones.get(kind=2), actual=D(2021, 5, 10), today=D(2021, 5, 10)
+    )
     services.late_milestones_alert(today=D(2021, 5, 11))  # now 设计 (10 days late): level 1
     assert Notification.objects.filter(user=owner, title__contains="“设计”已滞后10天").count() == 1
 

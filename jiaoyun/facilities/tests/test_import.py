@@ -15,7 +15,9 @@ def csv(text):
 HEAD = "项目名称,建设类型,学段,学校标识码,规划选址,乡镇代码,村（社区）代码,新增学位,总投资（元）,计划年度,中央（元）,县级配套（元）,立项计划日期,可研批复计划日期\n"
 
 
-def test_projects_import_with_row_errors(county_admin, township_a, village_a2, village_b1, school_a, settings, tmp_path):
+def test_projects_import_with_row_errors(
+    county_admin, township_a, village_a2, village_b1, school_a, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     text = HEAD + (
         f"大竹林村幼儿园新建工程,新建,学前,,大竹林村,{township_a.code},{village_a2.code},90,3000000,2022,2100000,900000,2022-01-10,2022-03-01\n"
@@ -32,12 +34,17 @@ def test_projects_import_with_row_errors(county_admin, township_a, village_a2, v
     rejected = {(r.row, r.column): r.reason for r in ImportRejection.objects.filter(batch=batch)}
     assert any(col == "村（社区）" and "不属于甸阳镇" in why for (_, col), why in rejected.items()), rejected
     assert any(col == "资金来源" and "不一致" in why for (_, col), why in rejected.items()), rejected
-    assert any(col == "可研批复计划日期" and "早于前一节点“立项”" in why for (_, col), why in rejected.items()), rejected
+    assert any(col == "可研批复计划日期" and "早于前一节点“立项”" in why for (_, col), why in rejected.items()), (
+        rejected
+    )
     assert any(col == "学校标识码" and "未知的学校标识码" in why for (_, col), why in rejected.items()), rejected
     import_confirm(actor=county_admin, batch=batch)
     p = Project.objects.get(name="大竹林村幼儿园新建工程")
     assert p.village_id == village_a2.pk and p.budget == Decimal("3000000.00")
-    assert dict(p.funding.values_list("source", "amount")) == {"central": Decimal("2100000.00"), "county": Decimal("900000.00")}
+    assert dict(p.funding.values_list("source", "amount")) == {
+        "central": Decimal("2100000.00"),
+        "county": Decimal("900000.00"),
+    }
     assert p.milestones.get(kind=2).planned.isoformat() == "2022-03-01"
     assert Project.objects.count() == 2
 
