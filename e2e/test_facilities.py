@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from e2e.conftest import login, shoot, sideways_overflow
+from e2e.conftest import axe_violations, login, shoot, sideways_overflow
 from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.facilities.models import Project
 
@@ -62,6 +62,7 @@ def test_a_project_from_approval_to_use(page, finance, township_a, village_a2, s
             assert page.get_by_test_id("paid-county").inner_text() == "450,000.00"
     assert page.get_by_test_id("project-status").inner_text() == "已投入使用"
     assert page.get_by_test_id("project-progress").inner_text() == "8/8"
+    assert axe_violations(page, exclude=(".chart",)) == []
     assert Project.objects.get().status == "in_use"
 
     page.goto("/facilities/projects/")
@@ -70,6 +71,7 @@ def test_a_project_from_approval_to_use(page, finance, township_a, village_a2, s
     assert "已投入使用" in page.get_by_test_id("plan-targets").inner_text()
     targets = page.get_by_test_id("plan-targets").inner_text()
     assert "农村新建和改扩建幼儿园\t22\t1\t1\t1\t1" in targets
+    assert axe_violations(page, exclude=(".chart",)) == []
     shoot(page, "facilities-projects-desktop")
 
 
