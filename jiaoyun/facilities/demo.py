@@ -119,11 +119,12 @@ def _specs(rng: random.Random, today: dt.date) -> list[dict[str, Any]]:
     seat_names = ["县城第三幼儿园", "县城第四幼儿园", "易地扶贫搬迁安置点幼儿园", "县城阳光幼儿园（民办）",
                   "县城启航幼儿园（民办）", "县城博雅幼儿园（民办）"]  # fmt: skip
     seat_stages = [8, 6, 5, 8, 4, 2]
+    seat_villages: list[Area | None] = [*villages.get(seat.pk, [])] or [None]
     for i, name in enumerate(seat_names):
         private = "民办" in name
         specs.append({
             "name": name if private else f"{name}新建工程", "kind": "new", "level": "preschool", "township": seat,
-            "village": (villages.get(seat.pk) or [None])[i % max(1, len(villages.get(seat.pk, [])))],
+            "village": seat_villages[i % len(seat_villages)],
             "site_name": name, "ownership": "inclusive_private" if private else "public", "seats": 270 if not private else 180,
             "classes": 9 if not private else 6, "budget": _wan(rng, 900, 1500) if not private else _wan(rng, 500, 800),
             "shares": {"social": 80, "county": 20} if private else public_kg, "plan_year": 2021, "plan_line": "四(一)",
@@ -138,7 +139,7 @@ def _specs(rng: random.Random, today: dt.date) -> list[dict[str, Any]]:
         existing = kgs.get(town.pk) or []
         if existing and i % 2 == 0:
             school = existing[(i // len(rural)) % len(existing)]
-        vs = villages.get(town.pk) or [None]
+        vs: list[Area | None] = [*villages.get(town.pk, [])] or [None]
         village = vs[(i * 7) % len(vs)]
         if school is not None:
             name, kind, site = f"{school.name}改扩建工程", "expand", ""

@@ -141,7 +141,7 @@ class ProjectKindImport(Kind):
             if r.outcome == NEW:
                 project = services.project_create(actor=ctx.actor, milestones=planned, **d)
             else:
-                project = Project.objects.get(pk=r.pk)
+                project = Project.objects.get(pk=r.pk or 0)
                 if amounts:
                     services.funding_set(actor=ctx.actor, project=project, amounts=amounts, budget=d.pop("budget"))
                 project = services.project_update(actor=ctx.actor, project=project, **d)

@@ -48,10 +48,10 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, with_plan: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.filter(is_active=True).order_by("township__sort", "name")
-        self.fields["township"].queryset = Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code")
-        self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("parent__sort", "code")
-        self.fields["owner"].queryset = User.objects.filter(
+        self.fields["school"].queryset = School.objects.filter(is_active=True).order_by("township__sort", "name")  # type: ignore[attr-defined]
+        self.fields["township"].queryset = Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code")  # type: ignore[attr-defined]
+        self.fields["village"].queryset = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("parent__sort", "code")  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             is_active=True, role__in=[Role.BUREAU_STAFF, Role.COUNTY_ADMIN]
         ).order_by("section", "username")
         self.fields["owner"].label_from_instance = lambda u: f"{u.display_name or u.username}"  # type: ignore[attr-defined]

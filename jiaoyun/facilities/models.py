@@ -42,7 +42,9 @@ class Project(models.Model):
     seats = models.PositiveIntegerField("新增学位", default=0)
     classes = models.PositiveIntegerField("新增班级", default=0)
     floor_area = models.DecimalField("建筑面积（㎡）", max_digits=10, decimal_places=2, null=True, blank=True)
-    budget = models.DecimalField("总投资（元）", **MONEY, default=0, validators=[MinValueValidator(0)])
+    budget = models.DecimalField(
+        "总投资（元）", max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     plan_year = models.PositiveSmallIntegerField("计划年度")
     plan_line = models.CharField("对应规划条目", max_length=20, blank=True, help_text="例如 四(一)、四(二)")
     target = models.CharField("计入规划目标", max_length=20, choices=PlanTarget.choices, blank=True, default="")
@@ -77,7 +79,7 @@ class ProjectFunding(models.Model):
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="funding")
     source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
-    amount = models.DecimalField("金额（元）", **MONEY, validators=[MinValueValidator(0)])
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
 
     class Meta:
         verbose_name = "资金来源"
@@ -92,7 +94,7 @@ class Contract(models.Model):
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="contracts")
     title = models.CharField("合同名称", max_length=120)
     contractor = models.CharField("承包单位", max_length=120)
-    amount = models.DecimalField("合同金额（元）", **MONEY, validators=[MinValueValidator(0)])
+    amount = models.DecimalField("合同金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     signed_on = models.DateField("签订日期", null=True, blank=True)
 
     class Meta:
@@ -109,7 +111,7 @@ class Payment(models.Model):
 
     contract = models.ForeignKey(Contract, verbose_name="合同", on_delete=models.CASCADE, related_name="payments")
     date = models.DateField("支付日期")
-    amount = models.DecimalField("金额（元）", **MONEY, validators=[MinValueValidator(0)])
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
     note = models.CharField("摘要", max_length=200, blank=True)
 

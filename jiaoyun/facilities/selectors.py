@@ -89,7 +89,7 @@ def project_list(*, user: Viewer, filters: QueryDict | dict[str, Any] | None = N
     if f.get("level"):
         qs = qs.filter(level=f["level"])
     if str(f.get("township") or "").isdigit():
-        qs = qs.filter(township_id=int(f["township"]))
+        qs = qs.filter(township_id=int(str(f["township"])))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("target") == "plan":
@@ -97,9 +97,9 @@ def project_list(*, user: Viewer, filters: QueryDict | dict[str, Any] | None = N
     elif f.get("target"):
         qs = qs.filter(target=f["target"])
     if str(f.get("year") or "").isdigit():
-        qs = qs.filter(plan_year=int(f["year"]))
+        qs = qs.filter(plan_year=int(str(f["year"])))
     if f.get("late") in ("1", "true", "yes", True):
-        qs = qs.filter(is_late=True)
+        qs = qs.filter(is_late=True)  # type: ignore[misc]  # an annotation
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(site_name__icontains=f["q"]) | Q(school__name__icontains=f["q"]))
     late = Milestone.objects.filter(planned__lt=today, actual__isnull=True).order_by("kind")
@@ -185,7 +185,7 @@ def project_detail(*, project: Project, today: dt.date | None = None) -> dict[st
     milestones = list(project.milestones.all())
     for m in milestones:
         m.late = m.actual is None and m.planned is not None and m.planned < today  # type: ignore[attr-defined]
-        m.days_late = (today - m.planned).days if m.late else 0  # type: ignore[attr-defined]
+        m.days_late = (today - m.planned).days if m.planned is not None and m.late else 0  # type: ignore[attr-defined]
     contracts = list(
         project.contracts.annotate(paid=Sum("payments__amount")).prefetch_related("payments").order_by("id")
     )
@@ -314,9 +314,10 @@ def late_projects(*, user: Viewer, today: dt.date | None = None, limit: int | No
     first: dict[int, Milestone] = {}
     for m in late:
         first.setdefault(m.project_id, m)
-    rows = [
-        {"project": m.project, "milestone": m, "days": (today - m.planned).days, "note": m.note}  # type: ignore[operator]
+    rows: list[dict[str, Any]] = [
+        {"project": m.project, "milestone": m, "days": (today - m.planned).days, "note": m.note}
         for m in first.values()
+        if m.planned is not None
     ]
     rows.sort(key=lambda r: (-r["days"], r["project"].name))
     return rows[:limit] if limit else rows

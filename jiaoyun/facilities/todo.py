@@ -43,10 +43,12 @@ def payment_items(user: User, today: dt.date, *, limit: int = LIMIT) -> list[Tod
     days = int(conf.get("FACILITIES_PAYMENT_DUE_DAYS"))
     accepted = Milestone.objects.filter(project=OuterRef("project"), kind=MilestoneKind.ACCEPTED).values("actual")
     paid = Payment.objects.filter(contract=OuterRef("pk")).values("contract").annotate(s=Sum("amount")).values("s")
-    money = DecimalField(max_digits=14, decimal_places=2)
     contracts = list(
         Contract.objects.filter(project_q(user, prefix="project__"))
-        .annotate(accepted=Subquery(accepted), paid=Coalesce(Subquery(paid), Value(0), output_field=money))
+        .annotate(
+            accepted=Subquery(accepted),
+            paid=Coalesce(Subquery(paid), Value(0), output_field=DecimalField(max_digits=14, decimal_places=2)),
+        )
         .filter(accepted__isnull=False, accepted__lte=today - dt.timedelta(days=days))
         .select_related("project")
         .order_by("accepted", "id")

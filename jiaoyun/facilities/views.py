@@ -4,6 +4,7 @@ and payments, photos and files) with the forms of the write services, and the ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -59,6 +60,11 @@ def _late_text(p: Project) -> str:
     return f"{m.get_kind_display()}滞后{days}天" + (f"：{m.note}" if m.note else "")
 
 
+def _funded(source: str) -> Callable[[Project], Decimal]:
+    """The project's amount from ``source`` (its prefetched funding rows)."""
+    return lambda p: next((f.amount for f in p.funding.all() if f.source == source), Decimal(0))
+
+
 PROJECT_COLUMNS = [
     Column("乡镇", lambda p: p.township.name),
     Column("项目名称", lambda p: p.name),
@@ -74,10 +80,7 @@ PROJECT_COLUMNS = [
     Column("已完成节点", lambda p: f"{p.done}/8"),
     Column("滞后", lambda p: _late_text(p)),
     Column("总投资（元）", lambda p: p.budget),
-    *[
-        Column(f"{label}（元）", lambda p, s=source: next((f.amount for f in p.funding.all() if f.source == s), 0))
-        for source, label in FundingSource.choices
-    ],
+    *[Column(f"{label}（元）", _funded(source)) for source, label in FundingSource.choices],
     Column("已支付（元）", lambda p: p.paid),
 ]
 
