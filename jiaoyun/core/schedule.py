@@ -73,6 +73,13 @@ JOBS: tuple[Job, ...] = (
         purpose="检查劝返期限并发出逾期预警，刷新统计，生成上月控辍保学通报",
     ),
     Job(
+        "facilities_late",
+        "建设项目进度滞后提醒与升级",
+        "daily:06:30",
+        ("jiaoyun.facilities.services.late_milestones_alert",),
+        purpose="计划日期已过仍未完成的项目节点提醒项目负责人，每滞后满一周升级一级（计划财务股、县局管理员）",
+    ),
+    Job(
         "accounts_dormant",
         "停用休眠账号、清理过期的登录失败记录",
         "daily:01:30",

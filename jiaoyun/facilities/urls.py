@@ -1,5 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from jiaoyun.facilities import views
 
 app_name = "facilities"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("projects/", views.projects, name="projects"),
+    path("projects/new/", views.project_new, name="project_new"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("files/<int:pk>/", views.project_file, name="project_file"),
+]

@@ -76,6 +76,14 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("教职工", "people:teachers"),
         ],
     ),
+    "facilities": (
+        "项目与经费",
+        [
+            Tab("项目建设", "facilities:projects"),
+            Tab("登记新项目", "facilities:project_new", may_see="jiaoyun.facilities.permissions:can_write"),
+            Tab("学前布局", "facilities:coverage"),
+        ],
+    ),
     "indicators": (
         "目标指标",
         [

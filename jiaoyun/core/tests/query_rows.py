@@ -420,3 +420,28 @@ def hazard_township(county: Any, actor: Any) -> str:
     from jiaoyun.safety.models import Hazard
 
     return Hazard.objects.select_related("school__township").get(title=hazard(county, actor)).school.township.name
+
+
+# --- facilities -------------------------------------------------------------------------------------------------
+
+
+def project(county: Any, actor: Any) -> str:
+    """A project of its own township with money by source, a contract, a payment and a late milestone."""
+    from jiaoyun.facilities import services as fs
+
+    p = place(county)
+    today = timezone.localdate()
+    pr = fs.project_create(actor=None, name=f"项目{p['n']}", kind="expand", level="primary", plan_year=2021,
+                           school_id=p["school"].pk, budget="100000",
+                           milestones={1: today - dt.timedelta(days=3)})  # fmt: skip
+    fs.funding_set(actor=None, project=pr, amounts={"central": "60000", "county": "40000"})
+    c = fs.contract_add(actor=None, project=pr, title="施工", contractor="某公司", amount=Decimal("90000"))
+    fs.payment_add(actor=None, contract=c, date=today, amount="1000", source="county")
+    return pr.name
+
+
+def project_township(county: Any, actor: Any) -> str:
+    project(county, actor)
+    from jiaoyun.facilities.models import Project
+
+    return Project.objects.order_by("-pk").select_related("township").first().township.name  # type: ignore[union-attr]

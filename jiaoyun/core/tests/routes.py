@@ -31,6 +31,7 @@ from jiaoyun.core import idcard
 STUDENT, CASE, SCHOOL, CLASS, TOWNSHIP, HAZARD, TEACHER = "student", "case", "school", "class", "township", "hazard", "teacher"  # fmt: skip
 DOCUMENT, BULLETIN, INSPECTION, ALERT, CANTEEN, BATCH, ROUND = "document", "bulletin", "inspection", "alert", "canteen", "batch", "round"  # fmt: skip
 AREA = TOWNSHIP
+PROJECT = "project"
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,15 @@ ROUTES: dict[str, R] = {
     "api:round_applications": R(kwargs={"round_id": ROUND}, object_route=False, note="names are scoped"),
     "api:rotation_moves": R(kwargs={"year": lit("2026")}),
     "api:ethics_records": LIST,
+    # facilities (项目建设): a township-B project and its photo
+    "facilities:projects": XLSX,
+    "facilities:project_new": LIST,
+    "facilities:project": obj(pk=PROJECT),
+    "facilities:project_edit": obj(pk=PROJECT),
+    "facilities:project_file": R(kwargs={"pk": "project_file"}, object_route=True),
+    "api:facilities_projects": LIST,
+    "api:facilities_project": obj(project_id=PROJECT),
+    "api:facilities_rollup": LIST,
 }
 
 # Routes that need no scope check, each with the reason.

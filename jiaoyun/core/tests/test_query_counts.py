@@ -26,7 +26,7 @@ N = 3
 # PostgreSQL alike (the counts do not depend on the backend).
 BASELINE: dict[str, int] = {
     # core, areas, schools
-    "web:home": 22,
+    "web:home": 23,  # +1: the late building projects (项目建设) in the county strip
     "web:audit": 8,
     "areas:list": 8,
     "api:area_list": 7,
@@ -81,6 +81,10 @@ BASELINE: dict[str, int] = {
     "indicators:drill": 14,
     "indicators:dashboard": 18,
     "api:indicators_list": 11,
+    # facilities
+    "facilities:projects": 19,  # the list, its summary strip, the plan targets, the township roll-up and chart
+    "api:facilities_projects": 9,
+    "api:facilities_rollup": 9,
 }
 
 # route name (a "#variant" for another view of the same route) → (persona role, row builder returning a text the
@@ -142,6 +146,10 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "indicators:drill": ("county_admin", rows.drill_student, rows.drill_query),
     "indicators:dashboard": ("county_admin", rows.ranked_township, "year=2021&code=primary_gross"),
     "api:indicators_list": ("county_admin", rows.counted_pupil, "year=2021&code=primary_gross"),
+    # facilities
+    "facilities:projects": ("county_admin", rows.project, ""),
+    "api:facilities_projects": ("county_admin", rows.project, ""),
+    "api:facilities_rollup": ("county_admin", rows.project_township, ""),
 }
 
 # URL arguments of a route: a value, or a function of the county giving it once the first rows exist
@@ -157,6 +165,7 @@ KWARGS: dict[str, dict[str, Any]] = {
 # GET routes of the route registry (``routes.ROUTES``) that name no object yet list no rows of their own, each
 # with the reason; every other such route needs a case above (``test_every_list_route_has_a_case``).
 NOT_ROW_LISTS: dict[str, str] = {
+    "facilities:project_new": "the new-project form: its selects are the townships, villages, schools and owners",
     "web:jobs": "the fixed job schedule and one .values() query of the latest 30 tasks (no related rows)",
     "exchange:upload": "an upload form",
     "exchange:template": "an empty XLSX template",

@@ -172,7 +172,17 @@ def _build_world(tmp_media: str) -> World:
     lrs_client, _secret = lrs_client_create(name="老麦乡智慧课堂", school_ids=[sb.pk])
     audit_record(actor=principal_b, action=AuditAction.REVEAL, obj=student_b, note="王小刚 查看证件号")
 
+    from jiaoyun.facilities.models import ProjectFile
+    from jiaoyun.facilities.services import project_create
+
+    project_b = project_create(actor=None, name="老麦乡中心小学薄弱环节改善", kind="weak_improve", level="primary",
+                               plan_year=2021, school_id=sb.pk, budget="800000")  # fmt: skip
+    project_file = ProjectFile(project=project_b, name="施工.png", uploaded_by=principal_b)
+    project_file.file.save("施工.png", ContentFile(b"\x89PNG\r\n\x1a\n photo"), save=True)
+
     objects = {
+        routes.PROJECT: project_b,
+        "project_file": project_file,
         routes.STUDENT: student_b,
         routes.CASE: case,
         routes.SCHOOL: sb,

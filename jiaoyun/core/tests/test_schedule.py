@@ -68,6 +68,7 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "devices_offline": at(2021, 9, 1, 10, 10),
         "safety_daily": at(2021, 9, 2, 2, 0),
         "indicators_nightly": at(2021, 9, 2, 3, 0),
+        "facilities_late": at(2021, 9, 2, 6, 30),
         "dropout_monthly": at(2021, 10, 1, 1, 0),
         "accounts_dormant": at(2021, 9, 2, 1, 30),
         "tasks_prune": at(2021, 9, 2, 4, 30),

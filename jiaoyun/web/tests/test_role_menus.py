@@ -17,6 +17,7 @@ ROLES: dict[str, dict[str, object]] = {
     "safety": {"role": Role.BUREAU_STAFF, "section": Section.SAFETY},
     "supervision": {"role": Role.BUREAU_STAFF, "section": Section.SUPERVISION},
     "basic": {"role": Role.BUREAU_STAFF, "section": Section.BASIC},
+    "finance": {"role": Role.BUREAU_STAFF, "section": Section.FINANCE},
     "leader": {"role": Role.COUNTY_LEADER, "read_only": True},
     "township": {"role": Role.TOWNSHIP_OFFICER, "area": "township_a"},
     "towngov": {"role": Role.TOWNSHIP_GOV, "area": "township_a"},
@@ -34,7 +35,8 @@ BASE = {
     "dropout:bulletins",
 }  # fmt: skip
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
-COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
+PROJECTS = {"facilities:projects"}  # 项目建设: county, township and school read (the 计财股 and county admin write)
+COUNTY = BASE | SAFETY | PROJECTS | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
 
 # The exact menu of each role (docs/roles.md is this table).
@@ -44,6 +46,7 @@ MENUS: dict[str, set[str]] = {
     "safety": COUNTY,
     "supervision": COUNTY,
     "basic": COUNTY | {"exchange:imports"},
+    "finance": COUNTY,
     "leader": COUNTY | PERSONNEL_CHAIN,
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,

@@ -46,6 +46,7 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
     INSTALLED_APPS only removes its items."""
     from jiaoyun.dropout import todo as dropout
     from jiaoyun.exchange import todo as exchange
+    from jiaoyun.facilities import todo as facilities
     from jiaoyun.indicators import todo as indicators
     from jiaoyun.safety import todo as safety
     from jiaoyun.teachers import todo as teachers
@@ -83,6 +84,9 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                                 [("目标指标", "indicators:dashboard"), ("控辍保学", "dropout:dashboard"),
                                  ("平安校园", "safety:dashboard")],
                                 "未达目标的指标，各模块的逾期事项"),
+        "section:finance": ("计划财务股工作台", [facilities.section, exchange.mine],
+                            [("项目建设", "facilities:projects"), ("登记新项目", "facilities:project_new")],
+                            "进度滞后的建设项目（最久的在前）、竣工验收后未付清的合同款"),
         "auditor": ("审计工作台", [core_todo.audit_items],
                     [("审计日志", "web:audit")], "近7天的敏感操作：查看证件号、导出、登录失败、账号与权限变更"),
         "system_admin": ("系统管理工作台", [core_todo.account_items],
@@ -92,8 +96,8 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                            [("安全策略", "admin:core_securitypolicy_changelist"),
                             ("账号", "admin:core_user_changelist")],
                            "账号锁定、密码到期、登录失败"),
-        "county": ("全县工作台", [dropout.strip, safety.strip, exchange.mine], [], ""),
-        "county_leader": ("全县工作台", [dropout.strip, safety.strip], [], ""),
+        "county": ("全县工作台", [dropout.strip, safety.strip, facilities.strip, exchange.mine], [], ""),
+        "county_leader": ("全县工作台", [dropout.strip, safety.strip, facilities.strip], [], ""),
     }  # fmt: skip
 
 
@@ -102,7 +106,7 @@ def kind_of(user: User) -> str:
     if role == Role.BUREAU_STAFF:
         section = getattr(user, "section", "")
         return f"section:{section}" if section in (Section.SAFETY, Section.PERSONNEL, Section.BASIC,
-                                                   Section.SUPERVISION) else "county"  # fmt: skip
+                                                   Section.SUPERVISION, Section.FINANCE) else "county"  # fmt: skip
     return {
         Role.CLASS_TEACHER: "class_teacher",
         Role.VILLAGE_CADRE: "village",
