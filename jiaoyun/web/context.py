@@ -104,6 +104,7 @@ ACCESS: dict[str, str] = {
     "learning:dashboard": "jiaoyun.web.context:has_learning_scope",
     "finance:dashboard": "jiaoyun.finance.permissions:can_read",
     "facilities:coverage": "jiaoyun.facilities.coverage.access:can_view",
+    "facilities:map": "jiaoyun.facilities.coverage.access:can_view",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",
