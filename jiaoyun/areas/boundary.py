@@ -17,15 +17,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area, Boundary
-from jiaoyun.core.audit import audit_record
-from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import DomainError
 
 MAX_BYTES = 5 * 1024 * 1024
+FIELD = "边界文件"
 CODE_KEYS = ("code", "区划代码", "adcode", "xzqdm")
 Point = tuple[float, float]  # (lng, lat)
 
@@ -33,23 +30,23 @@ Point = tuple[float, float]  # (lng, lat)
 def _position(p: Any, where: str) -> list[float]:
     if not (isinstance(p, list) and len(p) >= 2 and all(isinstance(v, int | float) and not isinstance(v, bool)
                                                        for v in p[:2])):  # fmt: skip
-        raise DomainError(f"{where}：坐标应为[经度, 纬度]数字对")
+        raise DomainError(f"{where}：坐标应为[经度, 纬度]数字对", field=FIELD)
     lng, lat = float(p[0]), float(p[1])
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        raise DomainError(f"{where}：坐标[{lng}, {lat}]超出经纬度范围（应为WGS-84经纬度）")
+        raise DomainError(f"{where}：坐标[{lng}, {lat}]超出经纬度范围（应为WGS-84经纬度）", field=FIELD)
     return [round(lng, 6), round(lat, 6)]
 
 
 def _polygon(rings: Any, where: str) -> list[list[list[float]]]:
     if not isinstance(rings, list) or not rings:
-        raise DomainError(f"{where}：多边形没有坐标")
+        raise DomainError(f"{where}：多边形没有坐标", field=FIELD)
     out = []
     for ring in rings:
         if not isinstance(ring, list) or len(ring) < 4:
-            raise DomainError(f"{where}：多边形的环至少需要4个坐标点（首尾相同）")
+            raise DomainError(f"{where}：多边形的环至少需要4个坐标点（首尾相同）", field=FIELD)
         points = [_position(p, where) for p in ring]
         if points[0] != points[-1]:
-            raise DomainError(f"{where}：多边形未闭合（首尾坐标应相同）")
+            raise DomainError(f"{where}：多边形未闭合（首尾坐标应相同）", field=FIELD)
         out.append(points)
     return out
 
@@ -77,7 +74,7 @@ def boundary_validate(raw: bytes | str | dict[str, Any], *, townships: dict[str,
     else:
         data = raw
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise DomainError("应为GeoJSON要素集合（\"type\": \"FeatureCollection\"）", field="边界文件")
+        raise DomainError('应为GeoJSON要素集合（"type": "FeatureCollection"）', field="边界文件")
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise DomainError("要素集合中没有要素（features）", field="边界文件")
@@ -86,7 +83,7 @@ def boundary_validate(raw: bytes | str | dict[str, Any], *, townships: dict[str,
     for n, feature in enumerate(features, start=1):
         where = f"第{n}个要素"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise DomainError(f"{where}：不是GeoJSON要素（\"type\": \"Feature\"）", field="边界文件")
+            raise DomainError(f'{where}：不是GeoJSON要素（"type": "Feature"）', field="边界文件")
         props = feature.get("properties") or {}
         code = _code(props) if isinstance(props, dict) else ""
         if not code:
@@ -120,27 +117,6 @@ def boundary_validate(raw: bytes | str | dict[str, Any], *, townships: dict[str,
 
 def county_townships(county: Area) -> dict[str, str]:
     return dict(Area.objects.filter(parent=county, level=AreaLevel.TOWNSHIP).values_list("code", "name"))
-
-
-@transaction.atomic
-def boundary_save(
-    *, actor: Any, county: Area, raw: bytes | str | dict[str, Any], file_name: str = "", synthetic: bool = False
-) -> Boundary:
-    """Validate and store the county's boundary (replacing the previous one); audited."""
-    townships = county_townships(county)
-    data = boundary_validate(raw, townships=townships)
-    boundary, created = Boundary.objects.update_or_create(
-        county=county, defaults={"geojson": data, "file_name": file_name[:200], "synthetic": synthetic}
-    )
-    codes = [f["properties"]["code"] for f in data["features"]]
-    audit_record(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=boundary,
-        changes={"file_name": file_name, "townships": len(codes), "synthetic": synthetic,
-                 "missing": sorted(set(townships) - set(codes))},
-    )  # fmt: skip
-    return boundary
 
 
 def missing_townships(boundary: Boundary) -> list[str]:
@@ -211,6 +187,8 @@ def synthetic_geojson(county: Area, *, margin: float = 0.08) -> dict[str, Any] |
 
 def synthetic_boundary_save(*, county: Area) -> Boundary | None:
     """Store generated outlines (the demo county, or a county that has not imported its file)."""
+    from jiaoyun.areas.services import boundary_save
+
     data = synthetic_geojson(county)
     if data is None or not data["features"]:
         return None

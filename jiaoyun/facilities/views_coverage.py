@@ -8,9 +8,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from jiaoyun.areas.boundary import boundary_save, missing_townships
+from jiaoyun.areas.boundary import missing_townships
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area, Boundary
+from jiaoyun.areas.services import boundary_save
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.facilities.coverage import access, maps, selectors

@@ -49,7 +49,7 @@ class YearOut(Schema):
 
 
 @router.get("/years", response=list[YearOut], summary="历年教育经费数据与“三个增长”“两个只增不减”等检查结果")
-def years(request: AuthedRequest) -> Any:
+def finance_years(request: AuthedRequest) -> Any:
     if not permissions.can_read(request.user):
         raise PermissionDenied("无权查看教育经费数据")
     overview = selectors.overview()

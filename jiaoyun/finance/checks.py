@@ -165,7 +165,10 @@ def _revenue_growth(y: YearRow, p: YearRow | None) -> Check:
     key, group, title = "growth_vs_revenue", THREE_GROWTHS, "教育财政拨款增长高于财政经常性收入增长"
     if p is None:
         return _no_previous(key, group, title, EDUCATION_LAW, y.year)
-    g_e, g_r = growth(y.education_expenditure, p.education_expenditure), growth(y.recurrent_revenue, p.recurrent_revenue)
+    g_e, g_r = (
+        growth(y.education_expenditure, p.education_expenditure),
+        growth(y.recurrent_revenue, p.recurrent_revenue),
+    )
     if g_e is None or g_r is None:
         return Check(key, group, title, EDUCATION_LAW, None, f"{p.year}年度教育支出或经常性收入为0，无法计算增长率")
     # g_e > g_r ⇔ E1/E0 > R1/R0 ⇔ E1·R0 > R1·E0 (E0, R0 > 0)

@@ -171,8 +171,16 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
         t.id = ids[t.code]
     Area.objects.bulk_create(
         [
-            Area(code=v.code, name=v.name, level=AreaLevel.VILLAGE, parent_id=t.id, urban_rural=v.urban_rural, sort=n,
-                 latitude=Decimal(f"{v.lat:.6f}"), longitude=Decimal(f"{v.lng:.6f}"))
+            Area(
+                code=v.code,
+                name=v.name,
+                level=AreaLevel.VILLAGE,
+                parent_id=t.id,
+                urban_rural=v.urban_rural,
+                sort=n,
+                latitude=Decimal(f"{v.lat:.6f}"),
+                longitude=Decimal(f"{v.lng:.6f}"),
+            )
             for t in townships
             for n, v in enumerate(t.villages)
         ]

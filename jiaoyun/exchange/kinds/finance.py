@@ -66,8 +66,10 @@ class FinanceYearKind(Kind):
             for level in Level.values
             if any(values.get(f"{level}_{n}") is not None for n in LEVEL_FIELDS)
         }
-        if ctx.actor is not None and ctx.actor.is_authenticated and not (
-            permissions.can_write(ctx.actor) or ctx.actor.role == "county_admin"
+        if (
+            ctx.actor is not None
+            and ctx.actor.is_authenticated
+            and not (permissions.can_write(ctx.actor) or ctx.actor.role == "county_admin")
         ):
             raise DomainError("无权导入教育经费数据", field="年度")
         validate_figures(year=values["year"], figures=figures, levels=levels)
@@ -82,9 +84,7 @@ class FinanceYearKind(Kind):
 
     def classify(self, recs: list[Rec], ctx: Context) -> None:
         years = [r.data["year"] for r in recs]
-        existing = {
-            fy.year: _flat(fy) for fy in FinanceYear.objects.filter(year__in=years).prefetch_related("levels")
-        }
+        existing = {fy.year: _flat(fy) for fy in FinanceYear.objects.filter(year__in=years).prefetch_related("levels")}
         fields = [c.name for c in self.columns if c.name != "year"]
         classify_against(recs, existing, key=lambda d: d["year"], compared=lambda d: fields)
         for r in recs:

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jiaoyun.areas.boundary import distance_km
 
@@ -155,8 +155,8 @@ class Capacity:
 
 @dataclass
 class CapacityTable:
-    rows: list[Capacity] = field(default_factory=list)
-    county: Capacity | None = None
+    rows: list[Capacity]
+    county: Capacity
 
 
 def capacity(

@@ -142,7 +142,6 @@ class Coverage:
 
     @property
     def county(self) -> Capacity:
-        assert self.capacity.county is not None
         return self.capacity.county
 
 

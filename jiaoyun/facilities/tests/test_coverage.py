@@ -1,14 +1,14 @@
 """一村一幼、一乡一中心 and 普惠 capacity, computed by hand on a small county.
 
-    township_a (甸阳镇, the seat)
-      village_a1 甸阳社区  (24.700, 99.100)  K1 公办 施甸县幼儿园, 90 seats             → 本村有园
-      village_a2 大竹林村  (24.715, 99.100)  nothing; K1 is 0.015° = 1.67 km away       → 就近有园 (≤ 2 km)
-      (an 其他民办 kindergarten of 60 seats in village_a1: no 普惠 seat)
-    township_b (老麦乡)
-      village_b1 太和社区  (24.800, 99.100)  nothing; nearest K1 11.1 km                → 缺口
-      village_b2 新寨村    (24.900, 99.200)  a 教学点 (grades −2…4)                      → 本村有园
-      village_b3 无坐标村  (no coordinates)   nothing                                   → 无坐标
-      KB 老麦乡中心幼儿园: 普惠性民办, 30 seats — named 中心 but not public             → 一乡一中心 gap
+township_a (甸阳镇, the seat)
+  village_a1 甸阳社区  (24.700, 99.100)  K1 公办 施甸县幼儿园, 90 seats             → 本村有园
+  village_a2 大竹林村  (24.715, 99.100)  nothing; K1 is 0.015° = 1.67 km away       → 就近有园 (≤ 2 km)
+  (an 其他民办 kindergarten of 60 seats in village_a1: no 普惠 seat)
+township_b (老麦乡)
+  village_b1 太和社区  (24.800, 99.100)  nothing; nearest K1 11.1 km                → 缺口
+  village_b2 新寨村    (24.900, 99.200)  a 教学点 (grades −2…4)                      → 本村有园
+  village_b3 无坐标村  (no coordinates)   nothing                                   → 无坐标
+  KB 老麦乡中心幼儿园: 普惠性民办, 30 seats — named 中心 but not public             → 一乡一中心 gap
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def test_the_page_lists_gaps_and_refuses_schools_in_chinese(client, layout, coun
     no_projects(monkeypatch)
     client.force_login(county_admin)
     page = client.get(reverse("facilities:coverage")).content.decode()
-    assert "太和社区" in page and "老麦乡没有公办中心幼儿园" in page and "data-testid=\"coverage-gaps\"" in page
+    assert "太和社区" in page and "老麦乡没有公办中心幼儿园" in page and 'data-testid="coverage-gaps"' in page
     client.force_login(principal)
     response = client.get(reverse("facilities:coverage"))
     assert response.status_code == 403 and "无权" in response.content.decode()

@@ -129,7 +129,7 @@ def test_the_import_writes_years_and_refuses_bad_rows(county_admin, tmp_path):
     csv = ("年度,一般公共预算教育支出,财政经常性收入,小学公用经费,小学在校生数\n"
            "2022,700000000,1000000000,15600000,24000\n2023,710000000.5,1040000000,,\n")  # fmt: skip
     batch = import_file(actor=county_admin, kind="finance_years", upload=io.BytesIO(csv.encode()), file_name="f.csv")
-    assert batch.rejected == 0, list(batch.rejections.values_list('reason', flat=True))
+    assert batch.rejected == 0, list(batch.rejections.values_list("reason", flat=True))
     import_confirm(actor=county_admin, batch=batch)
     assert list(FinanceYear.objects.values_list("year", flat=True)) == [2022, 2023]
     assert FinanceYear.objects.get(year=2023).education_expenditure == D("710000000.50")

@@ -17,6 +17,7 @@ ROLES: dict[str, dict[str, object]] = {
     "safety": {"role": Role.BUREAU_STAFF, "section": Section.SAFETY},
     "supervision": {"role": Role.BUREAU_STAFF, "section": Section.SUPERVISION},
     "basic": {"role": Role.BUREAU_STAFF, "section": Section.BASIC},
+    "finance": {"role": Role.BUREAU_STAFF, "section": Section.FINANCE},
     "leader": {"role": Role.COUNTY_LEADER, "read_only": True},
     "township": {"role": Role.TOWNSHIP_OFFICER, "area": "township_a"},
     "towngov": {"role": Role.TOWNSHIP_GOV, "area": "township_a"},
@@ -36,17 +37,24 @@ BASE = {
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
+PRESCHOOL = {"facilities:coverage"}  # the county and the townships plan the preschool layout
+FINANCE = {"finance:dashboard"}  # the 计财股 writes; the county admin and the leaders read
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
-    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
-    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"},
-    "safety": COUNTY,
-    "supervision": COUNTY,
-    "basic": COUNTY | {"exchange:imports"},
-    "leader": COUNTY | PERSONNEL_CHAIN,
-    "township": COUNTY | PERSONNEL_CHAIN,
-    "towngov": COUNTY,
+    "admin": COUNTY
+    | PERSONNEL_CHAIN
+    | PRESCHOOL
+    | FINANCE
+    | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
+    "personnel": COUNTY | PERSONNEL_CHAIN | PRESCHOOL | {"teachers:ethics", "exchange:imports"},
+    "safety": COUNTY | PRESCHOOL,
+    "supervision": COUNTY | PRESCHOOL,
+    "basic": COUNTY | PRESCHOOL | {"exchange:imports"},
+    "finance": COUNTY | PRESCHOOL | FINANCE,
+    "leader": COUNTY | PERSONNEL_CHAIN | PRESCHOOL | FINANCE,
+    "township": COUNTY | PERSONNEL_CHAIN | PRESCHOOL,
+    "towngov": COUNTY | PRESCHOOL,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,
