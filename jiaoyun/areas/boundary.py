@@ -161,7 +161,7 @@ def voronoi_cells(centres: Sequence[Point], box: tuple[float, float, float, floa
     return cells
 
 
-def synthetic_geojson(county: Area, *, margin: float = 0.08) -> dict[str, Any] | None:
+def synthetic_geojson(county: Area, *, margin: float = 0.1) -> dict[str, Any] | None:
     """Voronoi outlines around the township centres (those with coordinates), clipped to their box plus
     ``margin`` degrees; None with fewer than one centre."""
     towns = list(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.finance import conf, permissions, selectors, services
-from jiaoyun.finance.checks import CENT, Check, YearRow, growth
+from jiaoyun.finance.checks import CENT, Check, YearRow, growth, wan
 from jiaoyun.finance.forms import FinanceYearForm
 from jiaoyun.reports.export import Column, export_response, wants_export
 from jiaoyun.web.charts import bar, category_chart, line
@@ -31,6 +31,9 @@ def _f(x: Any) -> float | None:
 
 def _rate(x: Any) -> float | None:
     return None if x is None else float(x.quantize(CENT))
+
+
+GRID = {"left": 8, "right": 16, "top": 40, "bottom": 8, "containLabel": True}
 
 
 def _charts(rows: list[YearRow]) -> dict[str, Any]:
@@ -53,23 +56,23 @@ def _charts(rows: list[YearRow]) -> dict[str, Any]:
     return {
         "chart_growth": category_chart(
             years, [line("一般公共预算教育支出增长率", g_e), line("财政经常性收入增长率", g_r)],
-            ordinal=True, rotate=None, y_name="%",
+            ordinal=True, rotate=None, grid=GRID, y_name="%",
         ),
         "chart_spending": category_chart(
             years, [bar("一般公共预算教育支出（万元）", [_f(r.education_expenditure / 10000) for r in rows])],
-            ordinal=True, rotate=None,
+            ordinal=True, rotate=None, grid=GRID,
         ),
         "chart_per_student": category_chart(
             years, [line("生均一般公共预算教育支出（元）", [_f(r.per_student) for r in rows])],
-            ordinal=True, rotate=None,
+            ordinal=True, rotate=None, grid=GRID,
         ),
         "chart_pay": category_chart(
             years,
             [line("教师年平均工资（元）", [_f(r.teacher_pay) for r in rows]),
              line("当地公务员年平均工资（元）", [_f(r.civil_servant_pay) for r in rows])],
-            ordinal=True, rotate=None,
+            ordinal=True, rotate=None, grid=GRID,
         ),
-        "chart_public": category_chart(years, public_series, ordinal=True, rotate=None, y_name="元/生/年"),
+        "chart_public": category_chart(years, public_series, ordinal=True, rotate=None, grid=GRID, y_name="元/生/年"),
     }  # fmt: skip
 
 
@@ -101,8 +104,14 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         return _export(request, overview)
     rows = overview.rows
     years = [(r, overview.checks[r.year], overview.failing(r.year)) for r in reversed(rows)]
+    failing_years = [(r.year, len(overview.failing(r.year))) for r in rows if overview.failing(r.year)]
+    latest_checks = overview.latest_checks
     context: dict[str, Any] = {
         "overview": overview,
+        "failing_years": failing_years,
+        "latest_spending": wan(rows[-1].education_expenditure) if rows else "",
+        "latest_passed": sum(1 for c in latest_checks if c.passed),
+        "latest_computed": sum(1 for c in latest_checks if c.passed is not None),
         "years": years,
         "latest": overview.latest,
         "latest_checks": overview.latest_checks,

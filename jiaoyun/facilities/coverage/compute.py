@@ -97,10 +97,11 @@ def village_coverage(villages: list[Village], sites: list[Site], *, within_km: f
             d = distance_km(v.lat, v.lng, s.lat, s.lng)  # type: ignore[arg-type]
             if d < km:
                 nearest, km = s, d
+        km = round(km, 2)  # to 10 m: the distance shown is the distance compared
         if nearest is not None and km <= within_km:
-            out.append(VillageCoverage(v, NEARBY, nearest, round(km, 2)))
+            out.append(VillageCoverage(v, NEARBY, nearest, km))
         else:
-            out.append(VillageCoverage(v, GAP, nearest, None if nearest is None else round(km, 2)))
+            out.append(VillageCoverage(v, GAP, nearest, None if nearest is None else km))
     return out
 
 
