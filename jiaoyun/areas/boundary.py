@@ -171,7 +171,7 @@ def synthetic_geojson(county: Area, *, margin: float = 0.1) -> dict[str, Any] | 
     )
     if not towns:
         return None
-    centres = [(float(lng), float(lat)) for _, lng, lat in towns]
+    centres = [(float(lng or 0), float(lat or 0)) for _, lng, lat in towns]  # both set (filtered above)
     xs, ys = [c[0] for c in centres], [c[1] for c in centres]
     box = (min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
     features = []

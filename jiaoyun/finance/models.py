@@ -7,8 +7,6 @@ from django.db import models
 
 from jiaoyun.schools.choices import Level
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-
 
 class FinanceYear(models.Model):
     """One budget year (财政年度, a calendar year) of the county: the figures the legal checks compare year on year.
@@ -19,11 +17,15 @@ class FinanceYear(models.Model):
     year = models.PositiveSmallIntegerField(
         "年度", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    education_expenditure = models.DecimalField("一般公共预算教育支出（元）", **MONEY)
-    recurrent_revenue = models.DecimalField("财政经常性收入（元）", **MONEY)
+    education_expenditure = models.DecimalField("一般公共预算教育支出（元）", max_digits=16, decimal_places=2)
+    recurrent_revenue = models.DecimalField("财政经常性收入（元）", max_digits=16, decimal_places=2)
     students = models.PositiveIntegerField("在校生数（填报）", null=True, blank=True)
-    teacher_pay = models.DecimalField("教师年平均工资收入（元）", null=True, blank=True, **MONEY)
-    civil_servant_pay = models.DecimalField("当地公务员年平均工资收入（元）", null=True, blank=True, **MONEY)
+    teacher_pay = models.DecimalField(
+        "教师年平均工资收入（元）", null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    civil_servant_pay = models.DecimalField(
+        "当地公务员年平均工资收入（元）", null=True, blank=True, max_digits=16, decimal_places=2
+    )
     source = models.CharField("资料来源", max_length=200, blank=True)
     note = models.TextField("说明", blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -47,8 +49,10 @@ class LevelFigure(models.Model):
 
     year = models.ForeignKey(FinanceYear, verbose_name="年度", on_delete=models.CASCADE, related_name="levels")
     level = models.CharField("学段", max_length=20, choices=Level.choices)
-    expenditure = models.DecimalField("一般公共预算教育经费（元）", null=True, blank=True, **MONEY)
-    public_funds = models.DecimalField("公用经费（元）", null=True, blank=True, **MONEY)
+    expenditure = models.DecimalField(
+        "一般公共预算教育经费（元）", null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    public_funds = models.DecimalField("公用经费（元）", null=True, blank=True, max_digits=16, decimal_places=2)
     students = models.PositiveIntegerField("在校生数（填报）", null=True, blank=True)
 
     class Meta:

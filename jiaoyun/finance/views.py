@@ -142,6 +142,6 @@ def entry(request: AuthedRequest) -> HttpResponse:
             messages.error(request, "请检查标红的项目")
     else:
         year = request.GET.get("year", "")
-        fy = selectors.finance_year_get(user=request.user, year=int(year)) if year.isdigit() else None
-        form = FinanceYearForm(initial=FinanceYearForm.initial_of(fy) if fy else {})
+        stored = selectors.finance_year_get(user=request.user, year=int(year)) if year.isdigit() else None
+        form = FinanceYearForm(initial=FinanceYearForm.initial_of(stored) if stored else {})
     return render_page(request, "finance/entry.html", {"form": form})
