@@ -161,3 +161,11 @@ def test_the_demo_has_six_years_with_one_failing_year(county):
     from jiaoyun.core.models import User
 
     assert User.objects.get(username="finance").section == "finance"
+
+
+def test_a_data_manager_of_another_section_may_not_import_finance_figures(basic_staff):
+    from jiaoyun.exchange.services.batches import import_file
+
+    csv = "年度,一般公共预算教育支出,财政经常性收入\n2022,700000000,1000000000\n"
+    batch = import_file(actor=basic_staff, kind="finance_years", upload=io.BytesIO(csv.encode()), file_name="f.csv")
+    assert [r.reason for r in batch.rejections.all()] == ["无权导入教育经费数据"]
