@@ -69,6 +69,7 @@ def _mount() -> None:
     from jiaoyun.dropout.api import router as dropout
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.facilities.api import router as facilities
+    from jiaoyun.finance.api import router as finance
     from jiaoyun.indicators.api import router as indicators
     from jiaoyun.people.api import router as people
     from jiaoyun.safety.api import router as safety
@@ -84,6 +85,7 @@ def _mount() -> None:
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
     api.add_router("/facilities", facilities)
+    api.add_router("/finance", finance)
 
 
 _mount()

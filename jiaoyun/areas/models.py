@@ -24,6 +24,10 @@ class Area(models.Model):
     urban_rural = models.CharField("城乡分类", max_length=10, choices=UrbanRural.choices, default=UrbanRural.RURAL)
     is_seat = models.BooleanField("县城所在地", default=False)
     sort = models.PositiveIntegerField("排序", default=0)
+    # The area's centre (the village committee, the township government) in WGS-84 degrees: straight-line
+    # distances of the preschool coverage and the map's labels start here.
+    latitude = models.DecimalField("中心纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("中心经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = "区域"
@@ -68,3 +72,23 @@ class PopulationCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}年 {self.age}岁 {self.get_sex_display()} {self.count}人"
+
+
+class Boundary(models.Model):
+    """The outlines of the county's townships (a GeoJSON FeatureCollection, one polygon feature per township
+    named by its 区划代码), imported by the county for the maps; ``synthetic`` marks generated outlines."""
+
+    county = models.OneToOneField(
+        Area, verbose_name="县", on_delete=models.CASCADE, related_name="boundary", limit_choices_to={"level": "county"}
+    )
+    geojson = models.JSONField("边界数据（GeoJSON）")
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    synthetic = models.BooleanField("示意边界", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "乡镇边界"
+        verbose_name_plural = "乡镇边界"
+
+    def __str__(self) -> str:
+        return f"{self.county}乡镇边界"

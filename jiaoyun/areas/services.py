@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db import transaction
 
+from jiaoyun.areas.boundary import boundary_validate, county_townships
 from jiaoyun.areas.choices import AreaLevel, PopulationSource
-from jiaoyun.areas.models import Area, PopulationCell
+from jiaoyun.areas.models import Area, Boundary, PopulationCell
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Sex
 from jiaoyun.core.errors import DomainError
@@ -106,3 +107,24 @@ def area_bulk_write(*, new: Sequence[Area], updates: Sequence[tuple[int, dict[st
 def population_bulk_write(*, new: Sequence[dict[str, Any]], counts: Sequence[tuple[int, int]]) -> None:
     """Insert new cells and set the count of existing ones (pk, count)."""
     bulk_write_column(PopulationCell, new=new, column="count", values=counts)
+
+
+@transaction.atomic
+def boundary_save(
+    *, actor: Any, county: Area, raw: bytes | str | dict[str, Any], file_name: str = "", synthetic: bool = False
+) -> Boundary:
+    """Validate and store the county's boundary (replacing the previous one); audited."""
+    townships = county_townships(county)
+    data = boundary_validate(raw, townships=townships)
+    boundary, created = Boundary.objects.update_or_create(
+        county=county, defaults={"geojson": data, "file_name": file_name[:200], "synthetic": synthetic}
+    )
+    codes = [f["properties"]["code"] for f in data["features"]]
+    audit_record(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=boundary,
+        changes={"file_name": file_name, "townships": len(codes), "synthetic": synthetic,
+                 "missing": sorted(set(townships) - set(codes))},
+    )  # fmt: skip
+    return boundary

@@ -266,3 +266,86 @@ def pie_chart(items: Iterable[tuple[str, Number]], *, radius: str | tuple[str, s
             }
         ],
     }
+
+
+# -- maps ------------------------------------------------------------------------------------------------------
+# A map is drawn from the county's own township outlines (GeoJSON, imported by the county; no map service on the
+# internet). The page writes the option with ``json_script`` and an element
+# ``<div data-map="option-id" data-geojson="{% url 'facilities:boundary' %}" data-map-name="…">``; app.js fetches
+# the outlines, registers them with ``echarts.registerMap`` under ``option["geo"]["map"]`` and draws the option —
+# or, with no outline stored, draws ``option["fallback"]``: the same points on longitude/latitude axes.
+
+MAP_NAME = "county"
+
+
+def map_points(
+    name: str,
+    points: Iterable[dict[str, Any]],
+    *,
+    color: str,
+    symbol: str = "circle",
+    size: int = 8,
+    **extra: Any,
+) -> Option:
+    """A scatter layer of ``points`` (dicts with ``name``, ``lng``, ``lat`` and optionally ``url``, ``info``):
+    each drawn at [lng, lat]; ``url`` (a path on this site) is opened by a click, ``info`` shown in the tooltip."""
+    data = []
+    for p in points:
+        if p.get("lng") is None or p.get("lat") is None:
+            continue
+        item: Option = {"name": p["name"], "value": [round(float(p["lng"]), 6), round(float(p["lat"]), 6)]}
+        if p.get("url"):
+            item["url"] = p["url"]
+        if p.get("info"):
+            item["info"] = p["info"]
+        data.append(item)
+    return {
+        "name": name,
+        "type": "scatter",
+        "coordinateSystem": "geo",
+        "symbol": symbol,
+        "symbolSize": size,
+        "itemStyle": {"color": color},
+        "data": data,
+        **extra,
+    }
+
+
+def map_option(layers: Sequence[Option], *, regions: Iterable[Option] = (), map_name: str = MAP_NAME) -> Option:
+    """The option of a county map: the township outlines (``regions`` styles some of them, e.g.
+    ``{"name": "老麦乡", "itemStyle": {"areaColor": "#fdecea"}}``) with ``layers`` of points on them; a legend to
+    switch layers; zoom and pan. ``fallback`` draws the points on plain longitude/latitude axes."""
+    layers = [dict(layer) for layer in layers]
+    legend = {"type": "scroll", "top": 0, "data": [layer["name"] for layer in layers]}
+    tooltip = {"trigger": "item", "confine": True}
+    option: Option = {
+        "tooltip": tooltip,
+        "legend": legend,
+        "geo": {
+            "map": map_name,
+            "roam": True,
+            "top": 36,
+            "bottom": 8,
+            "label": {"show": True, "fontSize": 10, "color": "#4b5563"},
+            "itemStyle": {"areaColor": "#f3f4f6", "borderColor": "#9ca3af"},
+            "emphasis": {"label": {"show": True}, "itemStyle": {"areaColor": "#e5e7eb"}},
+            "regions": list(regions),
+        },
+        "series": layers,
+    }
+    values = [v for layer in layers for item in layer.get("data", []) for v in [item["value"]]]
+    if values:
+        xs, ys = [v[0] for v in values], [v[1] for v in values]
+        pad = 0.02
+        axis = {"type": "value", "scale": True, "splitLine": {"show": False}, "axisLabel": {"show": False}}
+        option["fallback"] = {
+            "tooltip": tooltip,
+            "legend": legend,
+            "grid": {"left": 8, "right": 8, "top": 36, "bottom": 8},
+            "xAxis": {**axis, "min": round(min(xs) - pad, 3), "max": round(max(xs) + pad, 3)},
+            "yAxis": {**axis, "min": round(min(ys) - pad, 3), "max": round(max(ys) + pad, 3)},
+            "series": [{k: v for k, v in layer.items() if k != "coordinateSystem"} for layer in layers],
+        }
+    else:
+        option["fallback"] = empty_chart()
+    return option

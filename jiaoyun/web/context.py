@@ -104,6 +104,9 @@ ACCESS: dict[str, str] = {
     "learning:dashboard": "jiaoyun.web.context:has_learning_scope",
     "facilities:projects": "jiaoyun.facilities.permissions:can_read",
     "facilities:project_new": "jiaoyun.facilities.permissions:can_write",
+    "finance:dashboard": "jiaoyun.finance.permissions:can_read",
+    "facilities:coverage": "jiaoyun.facilities.coverage.access:can_view",
+    "facilities:map": "jiaoyun.facilities.coverage.access:can_view",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",

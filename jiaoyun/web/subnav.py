@@ -57,6 +57,10 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("月度通报", "safety:bulletin"),
         ],
     ),
+    "preschool": (
+        "学前布局",
+        [Tab("覆盖与普惠学位", "facilities:coverage"), Tab("布局地图", "facilities:map")],
+    ),
     "teachers": (
         "教师队伍",
         [

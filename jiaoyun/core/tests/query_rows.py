@@ -445,3 +445,40 @@ def project_township(county: Any, actor: Any) -> str:
     from jiaoyun.facilities.models import Project
 
     return Project.objects.order_by("-pk").select_related("township").first().township.name  # type: ignore[union-attr]
+# --- facilities (preschool layout), finance --------------------------------------------------------------------
+
+
+def preschool_village(county: Any, actor: Any) -> str:
+    """A village with coordinates and a kindergarten of its own (a row of the coverage list and the map)."""
+    from jiaoyun.schools.tests.factories import SchoolFactory
+
+    p = place(county)
+    village = p["village"]
+    village.latitude, village.longitude = Decimal("24.7"), Decimal("99.1")
+    village.save()
+    SchoolFactory(name=f"村{p['n']}幼儿园", kind="kindergarten", township=p["township"], village=village, seats=90,
+                  latitude=Decimal("24.7"), longitude=Decimal("99.1"))  # fmt: skip
+    return f"村{p['n']}幼儿园"
+
+
+def finance_year(county: Any, actor: Any) -> str:
+    """A budget year with two levels (the dashboard and the API list the latest years)."""
+    from jiaoyun.finance.models import FinanceYear, LevelFigure
+
+    year = 2000 + next(_seq)
+    fy = FinanceYear.objects.create(year=year, education_expenditure=Decimal(1000 * year),
+                                    recurrent_revenue=Decimal(2000 * year), students=year)  # fmt: skip
+    LevelFigure.objects.create(year=fy, level="primary", public_funds=Decimal(650 * year), students=year)
+    LevelFigure.objects.create(year=fy, level="junior", public_funds=Decimal(850 * year), students=year)
+    return f'id="year-{year}"'
+
+
+def finance_year_api(county: Any, actor: Any) -> str:
+    return finance_year(county, actor).replace('id="year-', '"year": ').rstrip('"')
+
+
+def map_village(county: Any, actor: Any) -> str:
+    """The kindergarten of a new village, as the map's option (``json_script``, ASCII-escaped) holds its name."""
+    import json
+
+    return json.dumps(preschool_village(county, actor))[1:-1]

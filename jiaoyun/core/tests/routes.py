@@ -165,6 +165,14 @@ ROUTES: dict[str, R] = {
     "safety:risks": LIST,
     "safety:canteen": obj(canteen_id=CANTEEN),
     "safety:bulletin": LIST,
+    # finance: county budget figures (no person); the page refuses all but the 计财股, the county admin and leaders
+    "finance:dashboard": XLSX,
+    "finance:entry": R(method="POST", data={"year": "2023", "education_expenditure": "1", "recurrent_revenue": "1"}),
+    # facilities: preschool layout (villages, kindergartens, seats; no person), the map and the township outlines
+    "facilities:coverage": LIST,
+    "facilities:map": LIST,
+    "facilities:boundary": LIST,
+    "facilities:boundary_upload": R(method="POST"),
     # reports: the letterheads of official documents (configuration, no person)
     "reports:letterheads": LIST,
     # teachers
@@ -215,6 +223,7 @@ ROUTES: dict[str, R] = {
     "api:area_detail": obj(area_id=TOWNSHIP),
     "api:area_population": R(kwargs={"area_id": TOWNSHIP}, query="year=2021"),
     "api:school_list": LIST,
+    "api:finance_years": LIST,
     "api:school_detail": obj(school_id=SCHOOL),
     "api:school_classes": obj(school_id=SCHOOL),
     "api:student_list": LIST,

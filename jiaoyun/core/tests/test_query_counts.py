@@ -58,6 +58,10 @@ BASELINE: dict[str, int] = {
     "safety:devices": 11,
     "api:devices": 7,
     "safety:compliance": 9,
+    "facilities:coverage": 12,
+    "facilities:map": 12,
+    "finance:dashboard": 9,
+    "api:finance_years": 9,
     "api:compliance": 8,
     "api:compliance_townships": 8,
     "safety:risks": 12,
@@ -143,6 +147,10 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "api:ethics_records": ("county_admin", rows.ethics_record, ""),
     # learning, indicators
     "learning:dashboard": ("county_admin", rows.township_stat, ""),
+    "facilities:coverage": ("county_admin", rows.preschool_village, ""),
+    "facilities:map": ("county_admin", rows.map_village, ""),
+    "finance:dashboard": ("county_admin", rows.finance_year, ""),
+    "api:finance_years": ("county_admin", rows.finance_year_api, ""),
     "indicators:drill": ("county_admin", rows.drill_student, rows.drill_query),
     "indicators:dashboard": ("county_admin", rows.ranked_township, "year=2021&code=primary_gross"),
     "api:indicators_list": ("county_admin", rows.counted_pupil, "year=2021&code=primary_gross"),
@@ -189,6 +197,8 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:api-root": "the API index",
     "api:stats": "county aggregates of the dropout cases",
     "api:bulletin_figures": "one archived bulletin's figures",
+    "facilities:boundary": "the county's one stored outline document, filtered to the user's townships",
+    "finance:entry": "a form of one budget year",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jiaoyun.areas.boundary import synthetic_boundary_save
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.demo.generator import specs
@@ -159,6 +160,8 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
                 urban_rural="urban" if t.tier == 0 else ("town" if t.tier == 1 else "rural"),
                 is_seat=t.tier == 0,
                 sort=n + 1,
+                latitude=Decimal(f"{specs.LAT + t.spec.offset[0]:.6f}"),
+                longitude=Decimal(f"{specs.LNG + t.spec.offset[1]:.6f}"),
             )
             for n, t in enumerate(townships)
         ]
@@ -168,7 +171,16 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
         t.id = ids[t.code]
     Area.objects.bulk_create(
         [
-            Area(code=v.code, name=v.name, level=AreaLevel.VILLAGE, parent_id=t.id, urban_rural=v.urban_rural, sort=n)
+            Area(
+                code=v.code,
+                name=v.name,
+                level=AreaLevel.VILLAGE,
+                parent_id=t.id,
+                urban_rural=v.urban_rural,
+                sort=n,
+                latitude=Decimal(f"{v.lat:.6f}"),
+                longitude=Decimal(f"{v.lng:.6f}"),
+            )
             for t in townships
             for n, v in enumerate(t.villages)
         ]
@@ -177,6 +189,7 @@ def build(*, rng: random.Random, scale: int, tiny: bool) -> World:
     for t in townships:
         for v in t.villages:
             v.id = ids[v.code]
+    synthetic_boundary_save(county=county)  # the maps' township outlines, drawn around the township centres
     world = _schools(rng=rng, county_id=county.pk, townships=townships, scale=scale, tiny=tiny)
     _save_schools(world)
     return world

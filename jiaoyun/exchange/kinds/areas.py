@@ -18,6 +18,7 @@ from jiaoyun.core.errors import DomainError
 from jiaoyun.core.scope import area_q
 from jiaoyun.exchange.kinds.coded import classify_against, classify_by_code, write_parents_first
 from jiaoyun.exchange.registry import NEW, UPDATED, Col, Context, Kind, Rec, register
+from jiaoyun.schools.services import validate_coordinates
 
 LEVEL_BY_LENGTH = {6: AreaLevel.COUNTY, 9: AreaLevel.TOWNSHIP, 12: AreaLevel.VILLAGE}
 LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
@@ -27,7 +28,7 @@ def _at_level(level: str) -> Callable[[dict[str, Any]], bool]:
     return lambda record: record["level"] == level
 
 
-AREA_FIELDS = ("name", "level", "parent_id", "township_kind", "urban_rural", "is_seat", "sort")
+AREA_FIELDS = ("name", "level", "parent_id", "township_kind", "urban_rural", "is_seat", "sort", "latitude", "longitude")
 
 
 def area_codes(ctx: Context) -> dict[str, tuple[int, str]]:
@@ -63,6 +64,9 @@ class AreaKind(Kind):
                                                      ("220", "rural")), example="城区"),
         Col("is_seat", "县城所在地", "bool", example="否"),
         Col("sort", "排序", "int", example="1"),
+        Col("latitude", "纬度", "decimal", aliases=("中心纬度",), example="24.723000",
+            help="村委会（乡镇政府）驻地，WGS-84；学前覆盖按此计算距离"),
+        Col("longitude", "经度", "decimal", aliases=("中心经度",), example="99.183000"),
     )  # fmt: skip
 
     def validate(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -71,6 +75,7 @@ class AreaKind(Kind):
         parent_code = values.get("parent") or ("" if level == AreaLevel.COUNTY else code[: len(code) - 3])
         parent_id = None
         validate_area_code(code=code, level=level, parent_code=parent_code or None)
+        latitude, longitude = validate_coordinates(latitude=values.get("latitude"), longitude=values.get("longitude"))
         if level != AreaLevel.COUNTY:
             known = area_codes(ctx).get(parent_code) or ctx.cache.get("areas_in_file", {}).get(parent_code)
             if known is None:
@@ -89,6 +94,8 @@ class AreaKind(Kind):
             "urban_rural": values.get("urban_rural") or UrbanRural.RURAL,
             "is_seat": values.get("is_seat", False),
             "sort": values.get("sort") or 0,
+            "latitude": latitude,
+            "longitude": longitude,
         }
 
     def unique_keys(self, record: dict[str, Any]) -> list[tuple[str, Hashable]]:

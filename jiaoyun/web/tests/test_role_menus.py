@@ -38,6 +38,8 @@ SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 PROJECTS = {"facilities:projects"}  # 项目建设: county, township and school read (the 计财股 and county admin write)
 COUNTY = BASE | SAFETY | PROJECTS | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
+PRESCHOOL = {"facilities:coverage"}  # the county and the townships plan the preschool layout
+FINANCE = {"finance:dashboard"}  # the 计财股 writes; the county admin and the leaders read
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
@@ -50,6 +52,19 @@ MENUS: dict[str, set[str]] = {
     "leader": COUNTY | PERSONNEL_CHAIN,
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,
+    "admin": COUNTY
+    | PERSONNEL_CHAIN
+    | PRESCHOOL
+    | FINANCE
+    | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
+    "personnel": COUNTY | PERSONNEL_CHAIN | PRESCHOOL | {"teachers:ethics", "exchange:imports"},
+    "safety": COUNTY | PRESCHOOL,
+    "supervision": COUNTY | PRESCHOOL,
+    "basic": COUNTY | PRESCHOOL | {"exchange:imports"},
+    "finance": COUNTY | PRESCHOOL | FINANCE,
+    "leader": COUNTY | PERSONNEL_CHAIN | PRESCHOOL | FINANCE,
+    "township": COUNTY | PERSONNEL_CHAIN | PRESCHOOL,
+    "towngov": COUNTY | PRESCHOOL,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,

@@ -192,3 +192,55 @@
   window.addEventListener("orientationchange", refresh);
   window.jiaoyunEnhanceTables = enhance;
 })();
+
+// ---- maps (facilities: coverage, projects) ----
+// <div data-map="option-id" data-geojson="/facilities/map/boundary.json" data-label="…">: the option is built in
+// Python (jiaoyun.web.charts.map_option); the county's township outlines come from its own server (no map service
+// on the internet) and are registered under option.geo.map. Without outlines the option's "fallback" (the same
+// points on longitude/latitude axes) is drawn. A point with a same-site url opens it on a click.
+(function () {
+  var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(s) { return String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  function sameSite(url) { return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/"; }
+  function draw(el, option, geo) {
+    var fallback = option.fallback;
+    delete option.fallback;
+    var chart = echarts.init(el);
+    var withMap = geo && geo.features && geo.features.length;
+    if (withMap) {
+      echarts.registerMap(option.geo.map, geo);
+      option.tooltip.formatter = function (p) {
+        var d = p.data || {};
+        // names come from the registry: escaped, as the tooltip is HTML
+        return (p.seriesName ? esc(p.seriesName) + "<br>" : "") + esc(d.name || p.name) + (d.info ? "<br>" + esc(d.info) : "");
+      };
+      chart.setOption(option);
+    } else if (fallback) {
+      chart.setOption(fallback);
+    }
+    chart.on("click", function (p) { if (p.data && sameSite(p.data.url)) window.location.href = p.data.url; });
+    var count = 0;
+    (option.series || []).forEach(function (s) { count += (s.data || []).length; });
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", (el.dataset.label || "地图") + "：共" + count + "个点" + (withMap ? "" : "（未导入乡镇边界）"));
+    el.dataset.ready = withMap ? "map" : "fallback";
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  function bootMaps(root) {
+    if (!window.echarts) return;
+    (root || document).querySelectorAll("[data-map]").forEach(function (el) {
+      if (el.dataset.booted) return;
+      el.dataset.booted = "1";
+      var src = document.getElementById(el.dataset.map);
+      if (!src) return;
+      var option = JSON.parse(src.textContent);
+      if (!el.dataset.geojson) { draw(el, option, null); return; }
+      fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; })
+        .then(function (geo) { draw(el, option, geo); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { bootMaps(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { bootMaps(e.target); });
+})();
