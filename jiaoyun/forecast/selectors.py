@@ -147,6 +147,16 @@ def overview(*, user: User | AnonymousUser, run: ForecastRun) -> dict[str, Any]:
     }
 
 
+def county_lines(*, run: ForecastRun) -> list[Line]:
+    """Every township's lines that have pupils or seats (county-wide, no user: the bulletin, the demo)."""
+    rows = [ln for t in run.results["townships"] for ln in _lines(run, str(t["id"]), t["name"], t["id"])]
+    return [r for r in rows if r.seats or any(r.children)]
+
+
+def county_shortfalls(*, run: ForecastRun) -> list[Line]:
+    return sorted([r for r in county_lines(run=run) if r.status == "short"], key=lambda r: -r.gap)
+
+
 def township_detail(*, user: User | AnonymousUser, run: ForecastRun, township_id: int) -> dict[str, Any]:
     if not permissions.can_view(user):
         raise PermissionDenied("无权查看学位预测")

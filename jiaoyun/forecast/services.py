@@ -148,24 +148,8 @@ def compute(*, base: int, history: int, horizon: int) -> dict[str, Any]:
             extra = [sum(added.get((x, lv, y), 0) for x in members) if y > base else 0 for y in years]
             series[key][lv] = {"children": children, "seats": cap, "projects": extra}
     # Back-test: the same method from base − back, with only what was known then.
-    backtest: dict[str, Any] = {}
     t0 = base - back
-    if t0 - window >= first:
-        bt_proj, _, _ = project(_inputs(t0, ids, stocks, flows, population, back))
-        bt_years = list(range(t0 + 1, base + 1))
-        err = mape(by_level(bt_proj), observed_lv, bt_years, ids)
-        backtest = {
-            "base": t0,
-            "years": bt_years,
-            "mape": {("county" if T is None else str(T)) + ":" + lv: _r(v, 1) for (T, lv), v in err.items()},
-            "county": {
-                lv: {
-                    "projected": [round(sum(by_level(bt_proj).get((x, y, lv), 0) for x in ids)) for y in bt_years],
-                    "actual": [round(sum(observed_lv.get((x, y, lv), 0) for x in ids)) for y in bt_years],
-                }
-                for lv in LEVELS
-            },
-        }
+    backtest = _backtest(ids, stocks, flows, population, t0, back) if t0 - window >= first else {}
     inputs = _inputs_json(rates, ids, stocks, P, base)
     inputs["entry_ages"] = {str(k): v for k, v in sorted(observe.entry_ages(base).items())}
     inputs["splits"] = splits
@@ -178,6 +162,37 @@ def compute(*, base: int, history: int, horizon: int) -> dict[str, Any]:
         "window": rates.window,
         "first": first,
     }
+
+
+def _backtest(ids: list[int], stocks: dict, flows: dict, population: dict, t0: int, years: int) -> dict[str, Any]:
+    """Project ``years`` years from ``t0`` with the data up to ``t0``; MAPE against the observed stocks."""
+    projected, _, _ = project(_inputs(t0, ids, stocks, flows, population, years))
+    proj_lv, obs_lv = by_level(projected), by_level(stocks)
+    bt_years = list(range(t0 + 1, t0 + years + 1))
+    err = mape(proj_lv, obs_lv, bt_years, ids)
+    return {
+        "base": t0,
+        "years": bt_years,
+        "mape": {("county" if T is None else str(T)) + ":" + lv: _r(v, 1) for (T, lv), v in err.items()},
+        "county": {
+            lv: {
+                "projected": [round(sum(proj_lv.get((x, y, lv), 0) for x in ids)) for y in bt_years],
+                "actual": [round(sum(obs_lv.get((x, y, lv), 0) for x in ids)) for y in bt_years],
+            }
+            for lv in LEVELS
+        },
+    }
+
+
+def backtest(*, base: int, years: int) -> dict[str, Any]:
+    """The back-test alone (``manage.py forecast_backtest``): from school year ``base``, ``years`` years on."""
+    towns = townships()
+    ids = [t["id"] for t in towns]
+    first = base - conf.get("FORECAST_WINDOW")
+    stocks = observe.stocks(list(range(first, base + years + 1)))
+    flows = observe.flows(list(range(first, base)))
+    population = observe.population(source=conf.get("FORECAST_POPULATION_SOURCE"))
+    return {"townships": towns, **_backtest(ids, stocks, flows, population, base, years)}
 
 
 @transaction.atomic
