@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jiaoyun.core.choices import Role, ScopeLevel
-from jiaoyun.core.scope import scope_for
+from jiaoyun.areas.choices import AreaLevel
+from jiaoyun.core.choices import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -17,22 +17,34 @@ if TYPE_CHECKING:
     from jiaoyun.core.models import User
 
 
-def can_view(user: User | AnonymousUser | None) -> bool:
-    return scope_for(user).level in (ScopeLevel.COUNTY, ScopeLevel.TOWNSHIP)
+COUNTY_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.COUNTY_LEADER)
+TOWNSHIP_ROLES = (Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_GOV)
+
+
+def _active(user: User | AnonymousUser | None) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user  # type: ignore[return-value]
 
 
 def township_ids(user: User | AnonymousUser | None) -> set[int] | None:
-    """The townships the user may read: None = all (the county), else the one township (or none)."""
-    scope = scope_for(user)
-    if scope.level == ScopeLevel.COUNTY:
+    """The townships the user may read: None = all (the county's roles), else the user's township (or none)."""
+    u = _active(user)
+    if u is None:
+        return set()
+    if u.role in COUNTY_ROLES:
         return None
-    if scope.level == ScopeLevel.TOWNSHIP and scope.township_id:
-        return {scope.township_id}
+    if u.role in TOWNSHIP_ROLES and u.area_id and u.area is not None and u.area.level == AreaLevel.TOWNSHIP:
+        return {u.area_id}
     return set()
+
+
+def can_view(user: User | AnonymousUser | None) -> bool:
+    """The page's and the menu's check: the county's roles and a township's officers."""
+    return township_ids(user) != set()
 
 
 def can_recompute(user: User | AnonymousUser | None) -> bool:
     """The county's writing roles (county administrator, bureau staff) may start a recompute."""
-    if not can_view(user) or scope_for(user).level != ScopeLevel.COUNTY:
-        return False
-    return bool(getattr(user, "can_write", False) and user.role in (Role.COUNTY_ADMIN, Role.BUREAU_STAFF))  # type: ignore[union-attr]
+    u = _active(user)
+    return bool(u is not None and u.can_write and u.role in (Role.COUNTY_ADMIN, Role.BUREAU_STAFF))

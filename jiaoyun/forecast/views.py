@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -91,6 +91,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 def township(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request)
+    allowed = permissions.township_ids(request.user)
+    if allowed is not None and pk not in allowed:
+        raise Http404("乡镇不存在或不在您的范围内")
     run = selectors.latest_run()
     if run is None:
         return redirect("forecast:dashboard")

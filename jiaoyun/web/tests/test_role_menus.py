@@ -36,17 +36,18 @@ BASE = {
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
+FORECAST = {"forecast:dashboard"}  # the county's roles and a township's officers (jiaoyun.forecast.permissions)
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
-    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
-    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"},
-    "safety": COUNTY,
-    "supervision": COUNTY,
-    "basic": COUNTY | {"exchange:imports"},
-    "leader": COUNTY | PERSONNEL_CHAIN,
-    "township": COUNTY | PERSONNEL_CHAIN,
-    "towngov": COUNTY,
+    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"} | FORECAST,
+    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"} | FORECAST,
+    "safety": COUNTY | FORECAST,
+    "supervision": COUNTY | FORECAST,
+    "basic": COUNTY | {"exchange:imports"} | FORECAST,
+    "leader": COUNTY | PERSONNEL_CHAIN | FORECAST,
+    "township": COUNTY | PERSONNEL_CHAIN | FORECAST,
+    "towngov": COUNTY | FORECAST,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,
