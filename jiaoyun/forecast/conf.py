@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "FORECAST_BACKTEST_YEARS": 5,
     # The year of the projection the page, the bulletin and the shortfall list look at ("in five years").
     "FORECAST_FOCUS_YEARS": 5,
+    # The month whose scheduled run reads every census year from the events again (late records of closed years);
+    # the other months' runs refresh only the latest census year.
+    "FORECAST_REBUILD_MONTH": 10,
     # Seats used above this share count as 紧张 (tight) though not yet short.
     "FORECAST_TIGHT_SHARE": 0.95,
 }

@@ -36,3 +36,28 @@ class ForecastRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_year}学年起学位预测（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
+class CensusCount(models.Model):
+    """The registry's counts on one school year's census date, kept so a recompute reads each closed year once.
+
+    ``kind`` "stock": pupils by school township and grade; "flow": pupils by township in grade g−1 on the census
+    of ``year`` (``from_township_id``) and in grade g on the next one (``township_id``), g being 7 or 10.
+    Aggregates only (no person)."""
+
+    class Kind(models.TextChoices):
+        STOCK = "stock", "在校生"
+        FLOW = "flow", "升学去向"
+
+    year = models.PositiveSmallIntegerField("学年")
+    kind = models.CharField("类型", max_length=5, choices=Kind.choices)
+    from_township_id = models.BigIntegerField("来自乡镇", null=True)
+    township_id = models.BigIntegerField("乡镇")
+    grade = models.SmallIntegerField("年级")
+    n = models.PositiveIntegerField("人数")
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "统计日学籍汇总"
+        verbose_name_plural = "统计日学籍汇总"
+        indexes = [models.Index(fields=["kind", "year"], name="forecast_census_kind_year")]

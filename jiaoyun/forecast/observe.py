@@ -6,7 +6,7 @@
 * ``flows``: pupils in grade 6 (9) at one census and in grade 7 (10) at the next, by the two townships;
 * ``population``: PopulationCell summed to townships by calendar year and age;
 * ``capacity``: 核定学位数 by township and level, a school spanning levels split by its pupils' shares;
-* ``entry_ages``: grade-1 pupils by age (explanation only).
+* ``entry_ages``: grade-1 pupils by age (explanation only), from the students' current state.
 """
 
 # Statements are built from fixed table and column names and the choices of people.choices; values are bound.
@@ -20,12 +20,12 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.forecast.model import LEVEL_GRADES, LEVELS, Flows, Population, Stocks, level_of
-from jiaoyun.people.choices import IN_SCHOOL_EVENTS
+from jiaoyun.people.choices import IN_SCHOOL_EVENTS, StudentStatus
 from jiaoyun.schools.choices import KIND_GRADES, SchoolKind
 
 LEFT_OUT_KINDS = (SchoolKind.SPECIAL,)  # special schools: placements, not catchment seats
@@ -67,6 +67,35 @@ def stocks(years: list[int]) -> Stocks:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(int(t), int(y), int(g)): float(n) for t, y, g, n in cursor.fetchall()}
+
+
+def stocks_current(year: int) -> Stocks:
+    """The stocks on the census date of ``year`` when it is the latest census that has passed, without a pass over
+    all the events: the students' current state (``Student.status``/``current_school``/``current_grade``, kept by
+    the enrolment services as the state after each student's latest event) for those with no event after the
+    census date, and for those with one (found by the date index: the months since the census) the event whose
+    span covers the census date."""
+    day = census(year)
+    kinds, kparams = _kinds()
+    sql = (
+        "SELECT x.township_id, x.grade, SUM(x.n) FROM ("
+        " SELECT s.township_id, st.current_grade AS grade, COUNT(*) AS n FROM people_student st"
+        " JOIN schools_school s ON s.id = st.current_school_id"
+        " WHERE st.status = %s AND st.current_grade IS NOT NULL AND s.kind <> %s"
+        " AND st.id NOT IN (SELECT l.student_id FROM people_enrolmentevent l WHERE l.date > %s)"
+        " GROUP BY s.township_id, st.current_grade"
+        " UNION ALL"
+        " SELECT s.township_id, e.grade, COUNT(*) FROM people_enrolmentevent e"
+        " JOIN schools_school s ON s.id = e.school_id"
+        " WHERE e.student_id IN (SELECT l.student_id FROM people_enrolmentevent l WHERE l.date > %s)"
+        f" AND e.date <= %s AND e.until > %s AND e.kind IN ({kinds}) AND e.grade IS NOT NULL AND s.kind <> %s"
+        " GROUP BY s.township_id, e.grade"
+        ") x GROUP BY x.township_id, x.grade"
+    )
+    params = [StudentStatus.IN_SCHOOL, SchoolKind.SPECIAL, day, day, day, day, *kparams, SchoolKind.SPECIAL]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(int(t), year, int(g)): float(n) for t, g, n in cursor.fetchall()}
 
 
 def flows(years: list[int], grades: tuple[int, ...] = (7, 10)) -> Flows:
@@ -115,45 +144,43 @@ def population(*, source: str, max_age: int = 18) -> Population:
 
 
 def entry_ages(year: int) -> dict[int, int]:
-    """Age (at 31 December) → grade-1 pupils on the census date of ``year``, county-wide."""
-    from jiaoyun.people.models import EnrolmentEvent
+    """Age (at 31 December of ``year``) → grade-1 pupils now, county-wide (the students' current state)."""
+    from jiaoyun.people.models import Student
 
-    day = census(year)
     rows = (
-        EnrolmentEvent.objects.filter(Q(until__isnull=True) | Q(until__gt=day), kind__in=IN_SCHOOL_EVENTS, grade=1,
-                                      date__lte=day, student_birth__isnull=False)
-        .exclude(school__kind__in=LEFT_OUT_KINDS)
-        .annotate(by=ExtractYear("student_birth"))
+        Student.objects.filter(status=StudentStatus.IN_SCHOOL, current_grade=1, current_school__isnull=False)
+        .exclude(current_school__kind__in=LEFT_OUT_KINDS)
+        .annotate(by=ExtractYear("birth_date"))
         .values("by")
         .annotate(n=Count("id"))
         .values_list("by", "n")
-    )  # fmt: skip
+    )
     return {year - int(by): int(n) for by, n in rows}
 
 
-def school_grade_stock(year: int) -> dict[int, dict[int, int]]:
-    """School → grade → pupils on the census date of ``year`` (for splitting a school's seats between levels)."""
-    cte, params = _years_cte([year])
-    kinds, kparams = _kinds()
-    sql = (
-        f"WITH {cte} SELECT e.school_id, e.grade, COUNT(*) FROM people_enrolmentevent e"
-        " JOIN jy_fy y ON e.date <= y.census AND (e.until IS NULL OR e.until > y.census)"
-        " JOIN schools_school s ON s.id = e.school_id"
-        f" WHERE e.kind IN ({kinds}) AND e.grade IS NOT NULL AND s.kind IN (%s, %s, %s)"
-        " GROUP BY e.school_id, e.grade"
+def school_grade_stock() -> dict[int, dict[int, int]]:
+    """School → grade → pupils now, for the schools spanning levels (for splitting their seats)."""
+    from jiaoyun.people.models import Student
+
+    rows = (
+        Student.objects.filter(
+            status=StudentStatus.IN_SCHOOL,
+            current_grade__isnull=False,
+            current_school__kind__in=(SchoolKind.NINE_YEAR, SchoolKind.COMPLETE_SECONDARY, SchoolKind.TEACHING_POINT),
+        )
+        .values("current_school_id", "current_grade")
+        .annotate(n=Count("id"))
+        .values_list("current_school_id", "current_grade", "n")
     )
-    params += kparams + [SchoolKind.NINE_YEAR, SchoolKind.COMPLETE_SECONDARY, SchoolKind.TEACHING_POINT]
     out: dict[int, dict[int, int]] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for school, grade, n in cursor.fetchall():
-            out[int(school)][int(grade)] = int(n)
+    for school, grade, n in rows:
+        out[int(school)][int(grade)] = int(n)
     return out
 
 
 def split_seats(kind: str, seats: int, grade_pupils: dict[int, int]) -> dict[str, int]:
     """A school's seats by level. One level: all of them. Several (九年一贯制, 完全中学, a 教学点 with a 附设幼儿班):
-    in proportion to the school's pupils of each level on the base census; with no pupils, to the number of its
+    in proportion to the school's pupils of each level now; with no pupils, to the number of its
     grades of each level. Rounded so that the parts add up to the whole."""
     grades = KIND_GRADES.get(kind, ())
     levels = sorted({level_of(g) for g in grades}, key=LEVELS.index)
@@ -171,12 +198,12 @@ def split_seats(kind: str, seats: int, grade_pupils: dict[int, int]) -> dict[str
     return parts
 
 
-def capacity(year: int) -> tuple[dict[tuple[int, str], int], list[dict[str, Any]], int]:
+def capacity() -> tuple[dict[tuple[int, str], int], list[dict[str, Any]], int]:
     """(township, level) → seats; the schools whose seats were split (name, kind, parts); how many schools of
     the forecast's kinds have no seats recorded."""
     from jiaoyun.schools.models import School
 
-    mixed = school_grade_stock(year)
+    mixed = school_grade_stock()
     seats: dict[tuple[int, str], int] = defaultdict(int)
     splits: list[dict[str, Any]] = []
     unrecorded = 0

@@ -25,7 +25,7 @@ from jiaoyun.forecast.model import (
     mape,
     project,
 )
-from jiaoyun.forecast.models import ForecastRun
+from jiaoyun.forecast.models import CensusCount, ForecastRun
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -101,7 +101,7 @@ def _inputs_json(rates: Rates, towns: list[int], stocks: dict, population: dict,
 
 
 def _capacity_series(base: int, horizon: int) -> tuple[dict, dict, list, int, bool]:
-    seats, splits, unrecorded = observe.capacity(base)
+    seats, splits, unrecorded = observe.capacity()
     added: dict[tuple[int, str, int], int] = {}
     available = True
     for lv in LEVELS:
@@ -118,16 +118,55 @@ def _capacity_series(base: int, horizon: int) -> tuple[dict, dict, list, int, bo
     return seats, added, splits, unrecorded, available
 
 
-def compute(*, base: int, history: int, horizon: int) -> dict[str, Any]:
+def census_counts(*, first: int, base: int, rebuild: bool = False) -> tuple[dict, dict]:
+    """Stocks of the census years ``first … base`` and the flows between them, from ``CensusCount``.
+
+    A year not stored yet is read from the events in one pass (all such years at once) and stored; the base
+    year's stocks are refreshed on every run from the students' current state (``observe.stocks_current``), so
+    a routine run reads only the records since the base census. ``rebuild`` reads every year from the events
+    again (the yearly run: late records of a closed year reach it)."""
+    years = list(range(first, base + 1))
+    kept = CensusCount.objects.filter(year__gte=first, year__lte=base)
+    if rebuild:
+        kept.delete()
+    have = {(k, y) for k, y in kept.values_list("kind", "year").distinct()} if not rebuild else set()
+    pass_years = [y for y in years if (CensusCount.Kind.STOCK, y) not in have and (y != base or rebuild)]
+    fresh = observe.stocks(pass_years) if pass_years else {}
+    if not rebuild:
+        fresh.update(observe.stocks_current(base))
+        pass_years.append(base)
+    flow_years = [y for y in years[:-1] if (CensusCount.Kind.FLOW, y) not in have]
+    fresh_flows = observe.flows(flow_years) if flow_years else {}
+    CensusCount.objects.filter(kind=CensusCount.Kind.STOCK, year__in=pass_years).delete()
+    CensusCount.objects.filter(kind=CensusCount.Kind.FLOW, year__in=flow_years).delete()
+    CensusCount.objects.bulk_create(
+        [CensusCount(year=y, kind=CensusCount.Kind.STOCK, township_id=t, grade=g, n=n) for (t, y, g), n in fresh.items()]
+        + [
+            CensusCount(year=y, kind=CensusCount.Kind.FLOW, from_township_id=a, township_id=b, grade=g, n=n)
+            for (a, b, y, g), n in fresh_flows.items()
+        ],
+        batch_size=2000,
+    )
+    stocks: dict = {}
+    flows: dict = {}
+    for kind, y, a, b, g, n in CensusCount.objects.filter(year__gte=first, year__lte=base).values_list(
+        "kind", "year", "from_township_id", "township_id", "grade", "n"
+    ):
+        if kind == CensusCount.Kind.STOCK:
+            stocks[(b, y, g)] = float(n)
+        else:
+            flows[(a, b, y, g)] = float(n)
+    return stocks, flows
+
+
+def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> dict[str, Any]:
     """Everything a run stores (without saving it)."""
     towns = townships()
     ids = [t["id"] for t in towns]
     first = base - history + 1
-    stocks = observe.stocks(list(range(first, base + 1)))
+    stocks, flows = census_counts(first=first, base=base, rebuild=rebuild)
     window = conf.get("FORECAST_WINDOW")
     back = conf.get("FORECAST_BACKTEST_YEARS")
-    flow_years = list(range(first, base))
-    flows = observe.flows(flow_years)
     population = observe.population(source=conf.get("FORECAST_POPULATION_SOURCE"))
     projected, P, rates = project(_inputs(base, ids, stocks, flows, population, horizon))
     observed_lv = by_level(stocks)
@@ -197,15 +236,20 @@ def backtest(*, base: int, years: int) -> dict[str, Any]:
 
 @transaction.atomic
 def forecast_compute(
-    *, actor: User | AnonymousUser | None = None, today: dt.date | None = None, triggered_by: str = ""
+    *,
+    actor: User | AnonymousUser | None = None,
+    today: dt.date | None = None,
+    triggered_by: str = "",
+    rebuild: bool = False,
 ) -> ForecastRun:
-    """Compute the forecast from the registry as it stands and store it as a run."""
+    """Compute the forecast from the registry as it stands and store it as a run (``rebuild``: every census
+    year read from the events again, see ``census_counts``)."""
     today = today or timezone.localdate()
     base = last_observed_year(today)
     horizon, history = conf.get("FORECAST_HORIZON"), conf.get("FORECAST_HISTORY")
     t0 = time.perf_counter()
-    data = compute(base=base, history=history, horizon=horizon)
-    params = {k: conf.get(k) for k in conf.DEFAULTS}
+    data = compute(base=base, history=history, horizon=horizon, rebuild=rebuild)
+    params = {k: conf.get(k) for k in conf.DEFAULTS} | {"rebuild": rebuild}
     run = ForecastRun.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         triggered_by=triggered_by,
@@ -224,5 +268,7 @@ def forecast_compute(
 
 
 def forecast_refresh() -> ForecastRun:
-    """The scheduled recompute."""
-    return forecast_compute(triggered_by="schedule")
+    """The scheduled monthly recompute; in ``FORECAST_REBUILD_MONTH`` (after the autumn census) every census year
+    is read from the events again."""
+    rebuild = timezone.localdate().month == conf.get("FORECAST_REBUILD_MONTH")
+    return forecast_compute(triggered_by="schedule", rebuild=rebuild)

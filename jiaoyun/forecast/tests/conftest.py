@@ -8,16 +8,21 @@ import datetime as dt
 import pytest
 
 from jiaoyun.areas.models import PopulationCell
+from jiaoyun.people.choices import EVENT_STATUS, IN_SCHOOL_EVENTS
 from jiaoyun.people.services.chain import events_link
 from jiaoyun.people.tests.factories import EnrolmentEventFactory, StudentFactory
 from jiaoyun.schools.tests.factories import SchoolFactory
 
 
 def pupil(*events: tuple[str, dt.date, object, int]) -> None:
-    """A pupil with events (kind, date, school, grade)."""
+    """A pupil with events (kind, date, school, grade); the student's current state is the last event's, as the
+    enrolment services keep it."""
     student = StudentFactory(birth_date=dt.date(2010, 3, 1))
     for seq, (kind, date, school, grade) in enumerate(events):
         EnrolmentEventFactory(student=student, kind=kind, date=date, seq=seq, school=school, grade=grade)
+    student.status = EVENT_STATUS[kind]
+    student.current_school, student.current_grade = (school, grade) if kind in IN_SCHOOL_EVENTS else (None, None)
+    student.save()
 
 
 @pytest.fixture

@@ -26,6 +26,12 @@ def test_stocks_count_pupils_on_each_census_date_by_school_township(registry):
     }  # the special school is left out
 
 
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_the_latest_census_from_the_current_state_equals_the_pass_over_the_events(registry, year):
+    """2021: three pupils have events after the census (their covering event is read); 2022: the current state."""
+    assert observe.stocks_current(year) == observe.stocks([year])
+
+
 def test_flows_follow_each_pupil_from_grade_6_to_grade_7(registry):
     A, B = registry["a"].pk, registry["b"].pk
     assert observe.flows([2020, 2021]) == {(A, A, 2021, 7): 1, (B, A, 2021, 7): 1}
@@ -37,9 +43,13 @@ def test_population_sums_village_cells_to_townships_and_prefers_them(registry):
     assert observe.population(source="resident") == {(A, 2021, 6): 99}
 
 
-def test_entry_ages_of_grade_1(registry):
-    # born 2010, in grade 1 on the census of 2021: 11 at 31 December 2021
-    assert observe.entry_ages(2021) == {11: 1}
+def test_entry_ages_of_grade_1(registry, school_a):
+    # nobody is in grade 1 now (the one grade-1 pupil moved away); one more, born 2010: 12 at 31 December 2022
+    assert observe.entry_ages(2022) == {}
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    StudentFactory(birth_date=dt.date(2010, 5, 1), status="in_school", current_school=school_a, current_grade=1)
+    assert observe.entry_ages(2022) == {12: 1}
 
 
 @pytest.mark.parametrize(
@@ -66,7 +76,7 @@ def test_capacity_by_township_and_level(registry, township_a, township_b, school
     nine = SchoolFactory(code="2153000010", name="九年一贯制", kind="nine_year", township=township_b, seats=90)
     registry["special"].seats = 100
     registry["special"].save()
-    seats, splits, unrecorded = observe.capacity(2021)
+    seats, splits, unrecorded = observe.capacity()
     assert seats == {(A, "primary"): 450, (A, "junior"): 300, (B, "primary"): 60, (B, "junior"): 30}
     assert splits == [{"school": nine.name, "kind": "九年一贯制学校", "seats": 90, "parts": {"primary": 60, "junior": 30}}]
     assert unrecorded == 1  # school_b has no seats recorded; the special school is not a forecast school
@@ -89,3 +99,19 @@ def test_projects_adapter_asks_the_facilities_selector(monkeypatch):
 def test_projects_adapter_says_none_without_the_selector(monkeypatch):
     monkeypatch.setitem(sys.modules, "jiaoyun.facilities.selectors", types.ModuleType("jiaoyun.facilities.selectors"))
     assert observe.projects_seats(level="primary", by=dt.date(2027, 9, 30)) is None
+
+
+def test_closed_census_years_are_read_once_and_again_on_a_rebuild(registry):
+    from jiaoyun.forecast.models import CensusCount
+    from jiaoyun.forecast.services import census_counts
+
+    A = registry["a"].pk
+    stocks, flows = census_counts(first=2020, base=2022)
+    assert stocks[(A, 2021, 1)] == 1 and flows[(A, A, 2021, 7)] == 1
+    CensusCount.objects.filter(kind="stock", year=2021, township_id=A, grade=1).update(n=50)
+    CensusCount.objects.filter(kind="stock", year=2022, township_id=A, grade=7).update(n=50)
+    stocks, _ = census_counts(first=2020, base=2022)
+    assert stocks[(A, 2021, 1)] == 50  # a closed year is kept
+    assert stocks[(A, 2022, 7)] == 2  # the base year is refreshed on every run
+    stocks, _ = census_counts(first=2020, base=2022, rebuild=True)
+    assert stocks[(A, 2021, 1)] == 1
