@@ -67,8 +67,15 @@ def forecast_get(request: AuthedRequest) -> dict[str, Any]:
         "computed_at": run.created_at.isoformat(),
         "window": run.window,
         "shortfalls": [
-            {"township": r.name, "township_id": r.township_id, "level": r.level, "children": r.focus_children,
-             "capacity": r.focus_capacity, "gap": r.gap, "first_short_year": r.first_short}
+            {
+                "township": r.name,
+                "township_id": r.township_id,
+                "level": r.level,
+                "children": r.focus_children,
+                "capacity": r.focus_capacity,
+                "gap": r.gap,
+                "first_short_year": r.first_short,
+            }
             for r in data["shortfalls"]
         ],  # fmt: skip
         "rows": selectors.export_rows(user=request.user, run=run),

@@ -41,7 +41,13 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
         for r in short
     ]
     tables = (
-        [BulletinTable(f"{focus}学年学位不足的乡镇", ["乡镇", "学段", "现有在校生", "预测在校生", "学位", "缺口", "首次不足"], rows)]
+        [
+            BulletinTable(
+                f"{focus}学年学位不足的乡镇",
+                ["乡镇", "学段", "现有在校生", "预测在校生", "学位", "缺口", "首次不足"],
+                rows,
+            )
+        ]
         if rows
         else []
     )

@@ -125,7 +125,9 @@ def estimate(inp: Inputs) -> Rates:
     span: tuple[int, int] | None = None
     for T in inp.townships:
         for a in range(MAX_AGE):
-            survival[(T, a)] = Rate(sum(P.get((T, y + 1, a + 1), 0) for y in ptrans), sum(P.get((T, y, a), 0) for y in ptrans))
+            survival[(T, a)] = Rate(
+                sum(P.get((T, y + 1, a + 1), 0) for y in ptrans), sum(P.get((T, y, a), 0) for y in ptrans)
+            )
         births[T] = 1.0
         if pop_last is not None:
             first = max(pop_years[0], pop_last - inp.birth_years)
@@ -186,8 +188,12 @@ def by_level(stocks: Stocks) -> dict[tuple[int, int, str], float]:
     return dict(out)
 
 
-def mape(projected: dict[tuple[int, int, str], float], actual: dict[tuple[int, int, str], float], years: list[int],
-         townships: list[int]) -> dict[tuple[int | None, str], float | None]:
+def mape(
+    projected: dict[tuple[int, int, str], float],
+    actual: dict[tuple[int, int, str], float],
+    years: list[int],
+    townships: list[int],
+) -> dict[tuple[int | None, str], float | None]:
     """Mean absolute percentage error by (township, level) over ``years`` (years with no pupils skipped); the
     key (None, level) is the county total."""
     out: dict[tuple[int | None, str], float | None] = {}

@@ -176,7 +176,9 @@ def township_detail(*, user: User | AnonymousUser, run: ForecastRun, township_id
     return {
         "run": run,
         "township": town,
-        "lines": [ln for ln in _lines(run, str(township_id), town["name"], township_id) if ln.seats or any(ln.children)],
+        "lines": [
+            ln for ln in _lines(run, str(township_id), town["name"], township_id) if ln.seats or any(ln.children)
+        ],
         "inputs": inputs,
         "cross": cross,
         "backtest": backtest_rows(run=run, townships=[town], county=False),

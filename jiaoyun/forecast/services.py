@@ -21,7 +21,6 @@ from jiaoyun.forecast.model import (
     Inputs,
     Rates,
     by_level,
-    estimate,
     mape,
     project,
 )
@@ -140,7 +139,10 @@ def census_counts(*, first: int, base: int, rebuild: bool = False) -> tuple[dict
     CensusCount.objects.filter(kind=CensusCount.Kind.STOCK, year__in=pass_years).delete()
     CensusCount.objects.filter(kind=CensusCount.Kind.FLOW, year__in=flow_years).delete()
     CensusCount.objects.bulk_create(
-        [CensusCount(year=y, kind=CensusCount.Kind.STOCK, township_id=t, grade=g, n=n) for (t, y, g), n in fresh.items()]
+        [
+            CensusCount(year=y, kind=CensusCount.Kind.STOCK, township_id=t, grade=g, n=n)
+            for (t, y, g), n in fresh.items()
+        ]
         + [
             CensusCount(year=y, kind=CensusCount.Kind.FLOW, from_township_id=a, township_id=b, grade=g, n=n)
             for (a, b, y, g), n in fresh_flows.items()

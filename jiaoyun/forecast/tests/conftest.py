@@ -37,10 +37,17 @@ def registry(township_a, township_b, village_a1, village_b1, school_a, school_a_
     """
     special = SchoolFactory(code="2153000009", name="特殊教育学校", kind="special", township=township_a)
     d = dt.date
-    pupil(("enrol", d(2020, 9, 1), school_a, 5), ("promote", d(2021, 9, 1), school_a, 6),
-          ("graduate", d(2022, 7, 1), school_a, 6), ("enrol", d(2022, 9, 1), school_a_junior, 7))
-    pupil(("enrol", d(2021, 9, 1), school_b, 6), ("graduate", d(2022, 7, 1), school_b, 6),
-          ("enrol", d(2022, 9, 1), school_a_junior, 7))
+    pupil(
+        ("enrol", d(2020, 9, 1), school_a, 5),
+        ("promote", d(2021, 9, 1), school_a, 6),
+        ("graduate", d(2022, 7, 1), school_a, 6),
+        ("enrol", d(2022, 9, 1), school_a_junior, 7),
+    )
+    pupil(
+        ("enrol", d(2021, 9, 1), school_b, 6),
+        ("graduate", d(2022, 7, 1), school_b, 6),
+        ("enrol", d(2022, 9, 1), school_a_junior, 7),
+    )
     pupil(("enrol", d(2021, 9, 1), school_a, 1), ("transfer_out", d(2022, 3, 1), None, None))
     pupil(("enrol", d(2021, 9, 1), special, 3))
     pupil(("enrol", d(2021, 10, 1), school_a, 2))  # fmt: skip

@@ -78,7 +78,9 @@ def test_capacity_by_township_and_level(registry, township_a, township_b, school
     registry["special"].save()
     seats, splits, unrecorded = observe.capacity()
     assert seats == {(A, "primary"): 450, (A, "junior"): 300, (B, "primary"): 60, (B, "junior"): 30}
-    assert splits == [{"school": nine.name, "kind": "九年一贯制学校", "seats": 90, "parts": {"primary": 60, "junior": 30}}]
+    assert splits == [
+        {"school": nine.name, "kind": "九年一贯制学校", "seats": 90, "parts": {"primary": 60, "junior": 30}}
+    ]
     assert unrecorded == 1  # school_b has no seats recorded; the special school is not a forecast school
 
 

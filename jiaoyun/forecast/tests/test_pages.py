@@ -130,7 +130,7 @@ def stored_run(township_a, township_b) -> ForecastRun:
                              "junior": zero, "senior": zero},
         str(township_b.pk): {"preschool": zero, "primary": zero, "junior": s([50] * 7, 60), "senior": zero},
     }  # fmt: skip
-    series["county"] = {lv: zero for lv in ("preschool", "primary", "junior", "senior")}
+    series["county"] = dict.fromkeys(("preschool", "primary", "junior", "senior"), zero)
     towns = [{"id": township_a.pk, "name": "甸阳镇", "code": ""}, {"id": township_b.pk, "name": "老麦乡", "code": ""}]
     return ForecastRun.objects.create(
         base_year=2022, first_year=2021, horizon=5, window=[2019, 2020, 2021],
