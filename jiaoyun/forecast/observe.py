@@ -92,7 +92,7 @@ def stocks_current(year: int) -> Stocks:
         " GROUP BY s.township_id, e.grade"
         ") x GROUP BY x.township_id, x.grade"
     )
-    params = [StudentStatus.IN_SCHOOL, SchoolKind.SPECIAL, day, day, day, day, *kparams, SchoolKind.SPECIAL]
+    params: list[Any] = [StudentStatus.IN_SCHOOL, SchoolKind.SPECIAL, day, day, day, day, *kparams, SchoolKind.SPECIAL]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(int(t), year, int(g)): float(n) for t, g, n in cursor.fetchall()}
@@ -174,7 +174,8 @@ def school_grade_stock() -> dict[int, dict[int, int]]:
     )
     out: dict[int, dict[int, int]] = defaultdict(dict)
     for school, grade, n in rows:
-        out[int(school)][int(grade)] = int(n)
+        if school is not None and grade is not None:
+            out[int(school)][int(grade)] = int(n)
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -253,7 +253,7 @@ def forecast_compute(
     data = compute(base=base, history=history, horizon=horizon, rebuild=rebuild)
     params = {k: conf.get(k) for k in conf.DEFAULTS} | {"rebuild": rebuild}
     run = ForecastRun.objects.create(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=cast("User", actor) if getattr(actor, "is_authenticated", False) else None,
         triggered_by=triggered_by,
         base_year=base,
         first_year=data["first"],
