@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiaoyun.areas.choices import AreaLevel
+from jiaoyun.areas.models import Area
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.forecast import permissions, selectors, services
 from jiaoyun.forecast.model import LEVEL_LABELS, LEVELS
@@ -131,6 +133,7 @@ def pdf(request: AuthedRequest) -> HttpResponse:
         return redirect("forecast:dashboard")
     data = selectors.overview(user=request.user, run=run)
     data["printed"] = timezone.localtime()
+    data["county_name"] = Area.objects.filter(level=AreaLevel.COUNTY).values_list("name", flat=True).first() or ""
     data["level_labels"] = [LEVEL_LABELS[lv] for lv in LEVELS]
     body = render_pdf("forecast/pdf.html", data, extra_css="@page { size: A4 landscape; margin: 12mm; }")
     response = HttpResponse(body, content_type="application/pdf")

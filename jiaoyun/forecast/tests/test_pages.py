@@ -75,6 +75,10 @@ def test_basic_reads_the_dashboard_township_detail_export_and_pdf(client, basic,
     assert response.content.startswith(b"PK")  # aggregates, no personal data: not an audited export
     pdf = client.get(reverse("forecast:pdf"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from jiaoyun.reports.pdf import pdf_text
+
+    text = pdf_text(pdf.content)
+    assert "施甸县2022–2032 学年学位预测表" in text and "甸阳镇" in text
 
 
 def test_the_township_officer_sees_only_their_township(client, township_officer, run, township_a, township_b):
