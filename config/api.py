@@ -70,6 +70,7 @@ def _mount() -> None:
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.facilities.api import router as facilities
     from jiaoyun.finance.api import router as finance
+    from jiaoyun.forecast.api import router as forecast
     from jiaoyun.indicators.api import router as indicators
     from jiaoyun.people.api import router as people
     from jiaoyun.safety.api import router as safety
@@ -80,6 +81,7 @@ def _mount() -> None:
     api.add_router("/schools", schools)
     api.add_router("/people", people)
     api.add_router("/exchange", exchange)
+    api.add_router("/forecast", forecast)
     api.add_router("/indicators", indicators)
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)

@@ -107,6 +107,13 @@ JOBS: tuple[Job, ...] = (
         ("jiaoyun.core.audit_archive.audit_archive_run",),
         purpose="超过保存期限的审计日志先归档成文件，核对无误后从数据库删除",
     ),
+    Job(
+        "forecast_monthly",
+        "学位预测重算",
+        "monthly:2 03:30",
+        ("jiaoyun.forecast.services.forecast_refresh",),
+        purpose="按最新的学籍、分年龄人口、核定学位和在建项目重新计算各乡镇五到十年的学位需求",
+    ),
 )
 
 # Finished task records are kept this many days (successful / failed): long enough that the monthly job's last

@@ -115,6 +115,7 @@ ACCESS: dict[str, str] = {
     "indicators:dashboard": "jiaoyun.web.context:has_people_scope",
     "people:students": "jiaoyun.web.context:has_people_scope",
     "people:teachers": "jiaoyun.web.context:has_staff_scope",
+    "forecast:dashboard": "jiaoyun.forecast.permissions:can_view",
 }
 
 

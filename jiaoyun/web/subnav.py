@@ -95,6 +95,7 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("目标与参照值", "indicators:references"),
         ],
     ),
+    "forecast": ("学位预测", [Tab("学位预测", "forecast:dashboard")]),
 }
 
 

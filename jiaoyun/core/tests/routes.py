@@ -121,6 +121,12 @@ ROUTES: dict[str, R] = {
     "indicators:references": LIST,
     "indicators:export": LIST,
     "indicators:summary_pdf": LIST,
+    # forecast: aggregates by township; another township's detail is refused to a township's officers
+    "forecast:dashboard": LIST,
+    "forecast:township": obj(pk=TOWNSHIP),
+    "forecast:export": LIST,
+    "forecast:pdf": LIST,
+    "forecast:recompute": R(method="POST"),
     # dropout
     "dropout:dashboard": LIST,
     "dropout:children": CSV,
@@ -243,6 +249,7 @@ ROUTES: dict[str, R] = {
     "api:batch_confirm": obj(batch_id=BATCH),
     "api:preview": R(kwargs={"kind": lit("students")}),
     "api:indicators_list": LIST,
+    "api:forecast_get": LIST,
     "api:list_cases": LIST,
     "api:get_case": obj(case_id=CASE),
     "api:verify": R(kwargs={"case_id": CASE}, data={"outcome": "confirmed_dropout", "note": "核实"}),

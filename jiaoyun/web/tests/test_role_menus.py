@@ -65,6 +65,18 @@ MENUS: dict[str, set[str]] = {
     "leader": COUNTY | PERSONNEL_CHAIN | PRESCHOOL | FINANCE,
     "township": COUNTY | PERSONNEL_CHAIN | PRESCHOOL,
     "towngov": COUNTY | PRESCHOOL,
+FORECAST = {"forecast:dashboard"}  # the county's roles and a township's officers (jiaoyun.forecast.permissions)
+
+# The exact menu of each role (docs/roles.md is this table).
+MENUS: dict[str, set[str]] = {
+    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"} | FORECAST,
+    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"} | FORECAST,
+    "safety": COUNTY | FORECAST,
+    "supervision": COUNTY | FORECAST,
+    "basic": COUNTY | {"exchange:imports"} | FORECAST,
+    "leader": COUNTY | PERSONNEL_CHAIN | FORECAST,
+    "township": COUNTY | PERSONNEL_CHAIN | FORECAST,
+    "towngov": COUNTY | FORECAST,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,
