@@ -1,7 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jiaoyun.facilities import views
-from jiaoyun.facilities import views_coverage
+from jiaoyun.facilities import views, views_coverage
 
 app_name = "facilities"
 

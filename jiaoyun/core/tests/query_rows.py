@@ -445,6 +445,8 @@ def project_township(county: Any, actor: Any) -> str:
     from jiaoyun.facilities.models import Project
 
     return Project.objects.order_by("-pk").select_related("township").first().township.name  # type: ignore[union-attr]
+
+
 # --- facilities (preschool layout), finance --------------------------------------------------------------------
 
 
