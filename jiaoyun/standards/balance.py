@@ -116,6 +116,11 @@ class SchoolResult:
     failing: list[str]  # codes below the threshold
 
     @property
+    def cells(self) -> list[tuple[float, bool, float]]:
+        """(value, met, share of threshold) per indicator, in INDICATORS order (for templates)."""
+        return [(self.values[c], self.met[c], self.share[c]) for c in CODES]
+
+    @property
     def reason(self) -> str:
         if self.passes:
             return ""

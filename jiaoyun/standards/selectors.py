@@ -245,7 +245,7 @@ class Gap:
         s = self.standard
         if s.code == "class_size":
             return f"最大班额{self.value:.0f}人，超过标准{s.value:.0f}人"
-        return f"{s.label}{self.value:.2f}{s.unit}，低于标准{s.value:g}{s.unit}，缺口约{self.total:,.0f}{s.unit.split('/')[0]}"
+        return f"{s.label}{self.value:.2f}{s.unit}，低于标准{float(s.value):g}{s.unit}，缺口约{self.total:,.0f}{s.unit.split('/')[0]}"
 
 
 def compliance(*, user: User, year: int, township: int | None = None) -> list[dict[str, Any]]:
