@@ -71,6 +71,16 @@ def test_compliance_gap_list_links_to_a_facilities_project(client, supervision, 
     html = client.get(reverse("standards:compliance") + "?year=2025&only=gaps").content.decode()
     assert "生均图书12.00册/生，低于标准20册/生" in html
     assert "甸阳镇中心小学" not in html  # compliant, filtered out
+    # With the facilities project form installed (contract: facilities:project_new with GET prefill), each gap
+    # links to it with the school, the project kind and the gap as the note.
+    from jiaoyun.standards import views
+
+    real = views.reverse
+    monkeypatch.setattr(views, "reverse", lambda name, *a, **k: "/facilities/projects/new/"
+                        if name == "facilities:project_new" else real(name, *a, **k))  # fmt: skip
+    html = client.get(reverse("standards:compliance") + "?year=2025&only=gaps").content.decode()
+    school_b = SchoolResources.objects.get(school__name="老麦乡中心小学").school_id
+    assert f"/facilities/projects/new/?school={school_b}&amp;kind=weak_improve&amp;level=primary&amp;note=" in html
 
 
 def test_standards_are_edited_by_the_sections_only(client, supervision, county_leader, county_data):
@@ -94,6 +104,6 @@ def test_demonstration_pages(client, supervision, principal, school_a):
     assert "甸阳镇中心小学" in html
     html = client.get(reverse("standards:demonstration_detail", args=[app.pk])).content.decode()
     assert "对照标准自评" in html and "培育对象" in html
-    response = client.post(reverse("standards:demonstration_detail", args=[app.pk]), {"action": "county_pass"})
+    client.post(reverse("standards:demonstration_detail", args=[app.pk]), {"action": "county_pass"})
     app.refresh_from_db()
     assert app.status == "candidate"
