@@ -214,7 +214,8 @@ def whatif(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def sync(request: AuthedRequest) -> HttpResponse:
-    perm.require_section(request.user)
+    if not perm.is_section(request.user):
+        raise PermissionDenied("仅县教育体育局督导室、基础教育股可同步")
     try:
         year = int(request.POST.get("year") or 0)
     except ValueError:
@@ -366,6 +367,7 @@ def demonstration(request: AuthedRequest) -> HttpResponse:
     section = perm.is_section(request.user)
     candidates = (
         School.objects.filter(is_active=True, kind__in=list(services.KIND_PARTS)).exclude(kind="teaching_point")
+        .select_related("township")
         .order_by("township__sort", "code") if section else School.objects.none()
     )  # fmt: skip
     return render_page(request, "standards/demonstration.html", {

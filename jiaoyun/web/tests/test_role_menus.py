@@ -36,18 +36,20 @@ BASE = {
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
+# 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, administrators)
+STANDARDS = {"standards:balance", "standards:compliance", "standards:demonstration"}
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
-    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
-    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"},
-    "safety": COUNTY,
-    "supervision": COUNTY,
-    "basic": COUNTY | {"exchange:imports"},
-    "leader": COUNTY | PERSONNEL_CHAIN,
-    "township": COUNTY | PERSONNEL_CHAIN,
-    "towngov": COUNTY,
-    "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
+    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"} | STANDARDS,
+    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"} | STANDARDS,
+    "safety": COUNTY | STANDARDS,
+    "supervision": COUNTY | STANDARDS,
+    "basic": COUNTY | {"exchange:imports"} | STANDARDS,
+    "leader": COUNTY | PERSONNEL_CHAIN | STANDARDS,
+    "township": COUNTY | PERSONNEL_CHAIN | STANDARDS,
+    "towngov": COUNTY | STANDARDS,
+    "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"} | STANDARDS,
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,
     "sysadmin": {"web:jobs", "admin:index"},
