@@ -23,7 +23,8 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
     if year is None:
         return None
     summary = selectors.balance_summary(year=year)
-    paragraphs, rows = [], []
+    paragraphs: list[str] = []
+    rows: list[list[str | int]] = []
     for part in Part.values:
         s = summary[part]
         if not s["schools"]:

@@ -83,7 +83,8 @@ def _registry_drive(rng: random.Random, today: dt.date, lagging: set[int]) -> in
     for t in Teacher.objects.filter(is_active=True, post_type=PostType.FULL_TIME, school_id__in=list(pupils)).only(
         "id", "school_id", "backbone", "main_subject", "subjects", "hire_date"
     ):
-        staff[t.school_id].append(t)
+        if t.school_id is not None:
+            staff[t.school_id].append(t)
     changed: list[Teacher] = []
     for school_id, teachers in staff.items():
         p = pupils.get(school_id, 0)

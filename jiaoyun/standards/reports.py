@@ -94,7 +94,7 @@ def compliance_xlsx(request: AuthedRequest, rows: list[dict[str, Any]], year: in
 
 def self_assessment_context(year: int) -> dict[str, Any]:
     data = selectors.balance(year=year)
-    parts = []
+    parts: list[dict[str, Any]] = []
     for part in Part.values:
         res = data.parts[part]
         failing = [s for s in res.schools if not s.passes]

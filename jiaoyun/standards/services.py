@@ -37,7 +37,7 @@ from jiaoyun.standards.models import (
 from jiaoyun.standards.permissions import can_apply, require_section
 
 # Which 学部 each kind of school has in the resource indicators (a 完全中学's 高中部 is outside them).
-KIND_PARTS: dict[str, tuple[str, ...]] = {
+KIND_PARTS: dict[str, tuple[str, ...]] = {  # values are Part codes
     SchoolKind.PRIMARY: (Part.PRIMARY,),
     SchoolKind.TEACHING_POINT: (Part.PRIMARY,),
     SchoolKind.JUNIOR: (Part.JUNIOR,),
@@ -82,7 +82,7 @@ def sync_from_registry(*, actor: User | None, year: int, on: dt.date | None = No
         everyone[school_id] += n
         if grade is None or grade < 1 or grade > 9:
             continue
-        part = Part.PRIMARY if grade <= 6 else Part.JUNIOR
+        part: str = Part.PRIMARY if grade <= 6 else Part.JUNIOR
         pupils[(school_id, part)] += n
         if class_id is not None:
             sizes[(school_id, part)].append(n)
@@ -102,7 +102,8 @@ def sync_from_registry(*, actor: User | None, year: int, on: dt.date | None = No
     existing = {
         (r.school_id, r.part): r for r in SchoolResources.objects.filter(year=year, school_id__in=list(schools))
     }
-    new, changed = [], []
+    new: list[SchoolResources] = []
+    changed: list[SchoolResources] = []
     for school_id, kind in schools.items():
         parts = KIND_PARTS[kind]
         c = counts.get(school_id, {})
@@ -168,7 +169,7 @@ def validate_resources(*, kind: str, part: str, values: dict[str, Any]) -> None:
     for name in RESOURCE_FIELDS:
         v = values.get(name)
         if v is not None and v < 0:
-            raise DomainError("不能为负数", field=SchoolResources._meta.get_field(name).verbose_name)
+            raise DomainError("不能为负数", field=str(SchoolResources._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
 
 
 def resources_bulk_write(*, new: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:

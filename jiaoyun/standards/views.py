@@ -188,6 +188,8 @@ def whatif(request: AuthedRequest) -> HttpResponse:
     after_rows = B.apply(rows, changes)
     after = {p: B.assess(after_rows, p) for p in Part.values}
     compare = []
+    school_before: B.SchoolResult | None = None
+    school_after: B.SchoolResult | None = None
     if target is not None:
         b = B.assess_school(target)
         a = B.assess_school(next(r for r in after_rows if r.school_id == target.school_id and r.part == target.part))
@@ -199,8 +201,6 @@ def whatif(request: AuthedRequest) -> HttpResponse:
             for ind in B.INDICATORS
         ]  # fmt: skip
         school_before, school_after = b, a
-    else:
-        school_before = school_after = None
     plans = [B.cheapest_plan(rows, p) for p in Part.values] if request.GET.get("plan") else []
     return render_page(request, "standards/whatif.html", {
         "year": year, "years": selectors.years(), "choices": choices, "target": target, "key": key,

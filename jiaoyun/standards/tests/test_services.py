@@ -165,3 +165,17 @@ def test_import_is_for_the_sections(personnel, school_a):
     rows = [["学校标识码", "学年"], ["2153000001", "2025"]]
     with pytest.raises(PermissionDenied):
         import_file(actor=personnel, kind="resources", upload=upload(csv_bytes(rows)), file_name="a.csv")
+
+
+def test_todo_for_the_sections(supervision, principal, school_a, school_b):
+    from jiaoyun.standards import todo
+
+    resources(school_a)
+    resources(school_b, pe_art_teachers=Decimal("1.0"))  # 0.25 per 100 of 400 pupils: fails
+    app = services.application_create(actor=supervision, school_id=school_a.pk, year=2026)
+    DemoApplication.objects.filter(pk=app.pk).update(status="applied")
+    items = {i.key: i for i in todo.section(user=supervision)}
+    assert items["standards.schools.primary"].count == 1
+    assert items["standards.checklist"].count == 26  # 15 + 9 + 2, none assessed yet
+    assert items["standards.demo_review"].count == 1
+    assert todo.section(user=principal) == []
