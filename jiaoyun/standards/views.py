@@ -304,6 +304,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         township = None
     rows = selectors.compliance(user=request.user, year=year, township=township)
+    total, compliant = len(rows), sum(1 for r in rows if r["compliant"])
     if request.GET.get("only") == "gaps":
         rows = [r for r in rows if r["gaps"]]
     if request.GET.get("format") == "xlsx":
@@ -321,7 +322,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         "year": year, "years": selectors.years(), "rows": rows, "standards": ConditionStandard.objects.all(),
         "section": perm.is_section(request.user), "chart_gaps": chart, "only": request.GET.get("only", ""),
         "townships": township_choices(request.user), "township": township,
-        "total": len(rows), "compliant": sum(1 for r in rows if r["compliant"]),
+        "total": total, "compliant": compliant,
     })  # fmt: skip
 
 
