@@ -107,3 +107,26 @@ def test_demonstration_pages(client, supervision, principal, school_a):
     client.post(reverse("standards:demonstration_detail", args=[app.pk]), {"action": "county_pass"})
     app.refresh_from_db()
     assert app.status == "candidate"
+
+
+def test_checklist_evidence_through_the_protected_path(client, supervision, principal, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiaoyun.standards.models import CheckItem
+
+    settings.MEDIA_ROOT = tmp_path
+    item = CheckItem.objects.get(group="quality", number=1)
+    client.force_login(supervision)
+    upload = SimpleUploadedFile("巩固率测算表.pdf", b"%PDF-1.4 figures", content_type="application/pdf")
+    client.post(reverse("standards:checklist"),
+                {"item": item.pk, "year": 2025, "status": "met", "value": "96.1%", "files": upload})  # fmt: skip
+    evidence = item.results.get(year=2025).evidence.get()
+    assert evidence.name == "巩固率测算表.pdf" and "巩固率" not in evidence.file.name  # stored under a random name
+    response = client.get(reverse("standards:evidence", args=[evidence.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client.force_login(principal)  # the county's self-assessment files are county material
+    assert client.get(reverse("standards:evidence", args=[evidence.pk])).status_code == 404
+    bad = SimpleUploadedFile("x.pdf", b"<html>not a pdf", content_type="application/pdf")
+    client.force_login(supervision)
+    client.post(reverse("standards:checklist"), {"item": item.pk, "year": 2025, "status": "met", "files": bad})
+    assert item.results.get(year=2025).evidence.count() == 1
