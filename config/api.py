@@ -75,6 +75,7 @@ def _mount() -> None:
     from jiaoyun.people.api import router as people
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
+    from jiaoyun.standards.api import router as standards
     from jiaoyun.teachers.api import router as teachers
 
     api.add_router("/areas", areas)
@@ -88,6 +89,7 @@ def _mount() -> None:
     api.add_router("/teachers", teachers)
     api.add_router("/facilities", facilities)
     api.add_router("/finance", finance)
+    api.add_router("/standards", standards)
 
 
 _mount()

@@ -107,6 +107,9 @@ ACCESS: dict[str, str] = {
     "finance:dashboard": "jiaoyun.finance.permissions:can_read",
     "facilities:coverage": "jiaoyun.facilities.coverage.access:can_view",
     "facilities:map": "jiaoyun.facilities.coverage.access:can_view",
+    "standards:balance": "jiaoyun.standards.permissions:can_read",
+    "standards:compliance": "jiaoyun.standards.permissions:can_read",
+    "standards:demonstration": "jiaoyun.standards.permissions:can_read",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",

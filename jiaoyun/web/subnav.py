@@ -61,6 +61,16 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
         "学前布局",
         [Tab("覆盖与普惠学位", "facilities:coverage"), Tab("布局地图", "facilities:map")],
     ),
+    "standards": (
+        "办学标准与均衡",
+        [
+            Tab("优质均衡", "standards:balance"),
+            Tab("模拟测算", "standards:whatif", may_see="jiaoyun.standards.permissions:is_county_reader"),
+            Tab("自评清单", "standards:checklist", may_see="jiaoyun.standards.permissions:is_county_reader"),
+            Tab("办学条件达标", "standards:compliance"),
+            Tab("示范校创建", "standards:demonstration"),
+        ],
+    ),
     "teachers": (
         "教师队伍",
         [

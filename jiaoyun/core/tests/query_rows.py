@@ -484,3 +484,22 @@ def map_village(county: Any, actor: Any) -> str:
     import json
 
     return json.dumps(preschool_village(county, actor))[1:-1]
+# --- standards ---------------------------------------------------------------------------------------------
+
+
+def school_resources(county: Any, actor: Any) -> str:
+    """One school's resources for 2025 (below the 小学 line on books, so the gap list names it too)."""
+    from jiaoyun.standards.models import SchoolResources
+
+    school = place(county)["school"]
+    SchoolResources.objects.create(school=school, year=2025, part="primary", pupils=300, classes=7,
+                                   max_class_size=44, teaching_area=Decimal(1350), books=3000)  # fmt: skip
+    return school.name
+
+
+def demo_application(county: Any, actor: Any) -> str:
+    from jiaoyun.standards.models import DemoApplication
+
+    school = place(county)["school"]
+    DemoApplication.objects.create(school=school, year=2025)
+    return school.name

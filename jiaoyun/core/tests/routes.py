@@ -150,6 +150,17 @@ ROUTES: dict[str, R] = {
         object_route=False,
         note="bulletins are published county-wide; rankings name no child",
     ),  # fmt: skip
+    # standards: county figures are aggregates; a school's own figures and files follow the school scope
+    "standards:balance": LIST,
+    "standards:school": obj(school_id=SCHOOL),
+    "standards:whatif": LIST,
+    "standards:sync": R(method="POST", data={"year": "2025"}),
+    "standards:checklist": LIST,
+    "standards:evidence": R(kwargs={"evidence_id": "standards_evidence"}, object_route=True),
+    "standards:report_pdf": LIST,
+    "standards:compliance": LIST,
+    "standards:demonstration": LIST,
+    "standards:demonstration_detail": obj(pk="demo_application"),
     # safety
     "safety:dashboard": LIST,
     "safety:compliance": LIST,
@@ -280,6 +291,9 @@ ROUTES: dict[str, R] = {
     "api:hazard_close": obj(hazard_id=HAZARD),
     "api:devices": LIST,
     "api:bulletin": LIST,
+    "api:standards_balance_summary": LIST,
+    "api:standards_balance_schools": LIST,
+    "api:standards_demonstration": LIST,
     "api:quotas": LIST,
     "api:gaps": LIST,
     "api:rounds": LIST,

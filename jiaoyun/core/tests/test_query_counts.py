@@ -80,6 +80,12 @@ BASELINE: dict[str, int] = {
     "api:rotation_moves": 11,
     "teachers:ethics": 11,
     "api:ethics_records": 11,
+    # standards
+    "standards:balance": 13,  # one recorded year; the trend adds two grouped queries per further year (6 at most)
+    "standards:compliance": 11,
+    "standards:demonstration": 10,
+    "api:standards_balance_schools": 6,
+    "api:standards_demonstration": 6,
     # learning, indicators
     "learning:dashboard": 9,
     "indicators:drill": 14,
@@ -145,6 +151,12 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "api:rotation_moves": ("county_admin", rows.rotation_move, ""),
     "teachers:ethics": ("county_admin", rows.ethics_record, ""),
     "api:ethics_records": ("county_admin", rows.ethics_record, ""),
+    # standards
+    "standards:balance": ("county_admin", rows.school_resources, "year=2025"),
+    "standards:compliance": ("county_admin", rows.school_resources, "year=2025"),
+    "standards:demonstration": ("county_admin", rows.demo_application, "year=2025"),
+    "api:standards_balance_schools": ("county_admin", rows.school_resources, "year=2025"),
+    "api:standards_demonstration": ("county_admin", rows.demo_application, "year=2025"),
     # learning, indicators
     "learning:dashboard": ("county_admin", rows.township_stat, ""),
     "facilities:coverage": ("county_admin", rows.preschool_village, ""),
@@ -203,6 +215,10 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:bulletin_figures": "one archived bulletin's figures",
     "facilities:boundary": "the county's one stored outline document, filtered to the user's townships",
     "finance:entry": "a form of one budget year",
+    "standards:whatif": "a computation over the county's aggregates; its school picker is one .values() query",
+    "standards:checklist": "the fixed checklist of 教督〔2017〕6号 (configuration) with its results and evidence",
+    "standards:report_pdf": "a PDF of the aggregates the balance page shows",
+    "api:standards_balance_summary": "county aggregates (two grouped queries)",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

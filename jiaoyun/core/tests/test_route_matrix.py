@@ -171,6 +171,12 @@ def _build_world(tmp_media: str) -> World:
     rnd = HiringRound.objects.create(year=2026, name="2026年县管校聘", effective_date=dt.date(2026, 9, 1))
     lrs_client, _secret = lrs_client_create(name="老麦乡智慧课堂", school_ids=[sb.pk])
     audit_record(actor=principal_b, action=AuditAction.REVEAL, obj=student_b, note="王小刚 查看证件号")
+    from jiaoyun.standards.models import DemoApplication, DemoCheck, DemoCriterion, Evidence
+
+    demo_application = DemoApplication.objects.create(school=sb, year=2026)
+    demo_check = DemoCheck.objects.create(application=demo_application, criterion=DemoCriterion.objects.first())
+    standards_evidence = Evidence(demo_check=demo_check, name="王小刚-示范校佐证.pdf", uploaded_by=principal_b)
+    standards_evidence.file.save("示范校佐证.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
 
     from jiaoyun.facilities.models import ProjectFile
     from jiaoyun.facilities.services import project_create
@@ -202,6 +208,8 @@ def _build_world(tmp_media: str) -> World:
         "lrs_client": lrs_client,
         "case_event": case_event,
         "hazard_evidence": hazard_evidence,
+        "demo_application": demo_application,
+        "standards_evidence": standards_evidence,
         "event": EnrolmentEvent.objects.filter(student=student_b).first(),
         "assignment": TeacherAssignment.objects.filter(teacher=teacher_b).first(),
     }

@@ -65,6 +65,8 @@ ADDED: list[tuple[set[str], tuple[str, ...]]] = [
     ({"facilities:coverage"}, BUREAU + TOWNSHIPS),  # the county and the townships plan the preschool layout
     ({"finance:dashboard"}, ("admin", "finance", "leader")),  # the 计财股 writes; the admin and the leaders read
     ({"forecast:dashboard"}, BUREAU + TOWNSHIPS),  # the county's roles and a township's (forecast.permissions)
+    # 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, admins)
+    ({"standards:balance", "standards:compliance", "standards:demonstration"}, BUREAU + TOWNSHIPS + ("principal",)),
 ]
 for pages, roles in ADDED:
     for role in roles:

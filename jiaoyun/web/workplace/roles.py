@@ -49,6 +49,7 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
     from jiaoyun.facilities import todo as facilities
     from jiaoyun.indicators import todo as indicators
     from jiaoyun.safety import todo as safety
+    from jiaoyun.standards import todo as standards
     from jiaoyun.teachers import todo as teachers
 
     return {
@@ -76,13 +77,13 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                               [("编制与缺口", "teachers:dashboard"), ("县管校聘", "teachers:rounds"),
                                ("交流轮岗", "teachers:rotation"), ("师德档案", "teachers:ethics")],
                               "县管校聘各轮次进度、交流轮岗、缺编学校、师德违规处理"),
-        "section:basic": ("基础教育股工作台", [dropout.county, indicators.basic, exchange.mine],
+        "section:basic": ("基础教育股工作台", [dropout.county, indicators.basic, standards.section, exchange.mine],
                           [("控辍保学", "dropout:dashboard"), ("月度通报", "dropout:bulletins"),
                            ("学校月报告", "dropout:reports"), ("目标指标", "indicators:dashboard")],
                           "全县控辍保学案件按期限排列、未报月报告、未达标指标"),
-        "section:supervision": ("督导室工作台", [indicators.section, dropout.strip, safety.strip],
+        "section:supervision": ("督导室工作台", [indicators.section, standards.section, dropout.strip, safety.strip],
                                 [("目标指标", "indicators:dashboard"), ("控辍保学", "dropout:dashboard"),
-                                 ("平安校园", "safety:dashboard")],
+                                 ("平安校园", "safety:dashboard"), ("优质均衡", "standards:balance")],
                                 "未达目标的指标，各模块的逾期事项"),
         "section:finance": ("计划财务股工作台", [facilities.section, exchange.mine],
                             [("项目建设", "facilities:projects"), ("登记新项目", "facilities:project_new")],
