@@ -484,6 +484,8 @@ def map_village(county: Any, actor: Any) -> str:
     import json
 
     return json.dumps(preschool_village(county, actor))[1:-1]
+
+
 # --- standards ---------------------------------------------------------------------------------------------
 
 
