@@ -102,6 +102,9 @@ ACCESS: dict[str, str] = {
     "safety:hazards": "jiaoyun.safety.permissions:can_read",
     "safety:devices": "jiaoyun.safety.permissions:can_read",
     "learning:dashboard": "jiaoyun.web.context:has_learning_scope",
+    "warning:dashboard": "jiaoyun.warning.selectors:may_view",
+    "warning:followups": "jiaoyun.warning.selectors:may_view",
+    "warning:evaluation": "jiaoyun.warning.selectors:may_view",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",
