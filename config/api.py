@@ -73,6 +73,7 @@ def _mount() -> None:
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
     from jiaoyun.teachers.api import router as teachers
+    from jiaoyun.warning.api import router as warning
 
     api.add_router("/areas", areas)
     api.add_router("/schools", schools)
@@ -82,6 +83,7 @@ def _mount() -> None:
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
+    api.add_router("/warning", warning)
 
 
 _mount()

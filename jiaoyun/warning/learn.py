@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from typing import Any
 
 import numpy as np
@@ -91,7 +92,9 @@ def learned_fit(frames: list[Frame], *, C: float = 1.0, seed: int = 0) -> dict[s
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=C, max_iter=2000, random_state=seed)
-    model.fit((X - mean) / scale, y)
+    with warnings.catch_warnings():  # SciPy's notice about an L-BFGS-B option scikit-learn still passes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model.fit((X - mean) / scale, y)
     return {
         "kind": "learned", "algorithm": "logistic_regression", "C": C, "features": list(FEATURES),
         "mean": [round(float(v), 10) for v in mean], "scale": [round(float(v), 10) for v in scale],
