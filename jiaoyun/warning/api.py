@@ -35,6 +35,8 @@ class RiskOut(Schema):
 class FollowupOut(Schema):
     id: int
     student_id: int
+    student_name: str
+    reason: str
     status: str
     opened_on: str
     deadline: str
@@ -61,14 +63,14 @@ def _risk(s: RiskScore, sensitive: bool) -> dict[str, Any]:
 
 
 def _followup(f: Any) -> dict[str, Any]:
-    return {"id": f.pk, "student_id": f.student_id, "status": f.status, "opened_on": f.opened_on.isoformat(),
+    return {"id": f.pk, "student_id": f.student_id, "student_name": f.student.name, "reason": f.reason, "status": f.status, "opened_on": f.opened_on.isoformat(),
             "deadline": f.deadline.isoformat(), "responsible": f.responsible_name}  # fmt: skip
 
 
 @router.get("/risks", response=list[RiskOut])
 @audited_list(RiskScore)
 @paginate
-def list_risks(request: AuthedRequest) -> Any:
+def warning_risks(request: AuthedRequest) -> Any:
     _check(request)
     day = selectors.latest_day()
     if day is None:
@@ -78,7 +80,7 @@ def list_risks(request: AuthedRequest) -> Any:
 
 
 @router.get("/pupils/{student_id}", response=list[RiskOut])
-def pupil_risks(request: AuthedRequest, student_id: int) -> Any:
+def warning_pupil(request: AuthedRequest, student_id: int) -> Any:
     _check(request)
     student = selectors.student_get(user=request.user, student_id=student_id)
     if student is None:
@@ -89,13 +91,13 @@ def pupil_risks(request: AuthedRequest, student_id: int) -> Any:
 
 @router.get("/followups", response=list[FollowupOut])
 @paginate
-def list_followups(request: AuthedRequest) -> Any:
+def warning_followups(request: AuthedRequest) -> Any:
     _check(request)
     return [_followup(f) for f in selectors.followups_open(user=request.user)]
 
 
 @router.post("/risks/{score_id}/followup", response=FollowupOut)
-def open_followup(request: AuthedRequest, score_id: int) -> Any:
+def warning_followup_open(request: AuthedRequest, score_id: int) -> Any:
     _check(request)
     score = selectors.score_get(user=request.user, pk=score_id)
     if score is None:
@@ -109,7 +111,7 @@ def open_followup(request: AuthedRequest, score_id: int) -> Any:
 
 
 @router.post("/followups/{followup_id}/feedback", response=FollowupOut)
-def followup_feedback(request: AuthedRequest, followup_id: int, data: FeedbackIn) -> Any:
+def warning_followup_feedback(request: AuthedRequest, followup_id: int, data: FeedbackIn) -> Any:
     _check(request)
     f = selectors.followup_get(user=request.user, pk=followup_id)
     if f is None:
@@ -125,7 +127,7 @@ def followup_feedback(request: AuthedRequest, followup_id: int, data: FeedbackIn
 
 
 @router.get("/evaluation")
-def evaluation(request: AuthedRequest) -> Any:
+def warning_evaluation(request: AuthedRequest) -> Any:
     """The model versions with their figures (numbers only, no child named)."""
     _check(request)
     return [

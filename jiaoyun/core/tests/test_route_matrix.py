@@ -171,6 +171,14 @@ def _build_world(tmp_media: str) -> World:
     rnd = HiringRound.objects.create(year=2026, name="2026年县管校聘", effective_date=dt.date(2026, 9, 1))
     lrs_client, _secret = lrs_client_create(name="老麦乡智慧课堂", school_ids=[sb.pk])
     audit_record(actor=principal_b, action=AuditAction.REVEAL, obj=student_b, note="王小刚 查看证件号")
+    from jiaoyun.warning.models import Followup, ModelVersion, RiskScore
+
+    risk_model = ModelVersion.objects.create(kind="baseline", data_from=2019, data_to=2020, sha256="0" * 64)
+    risk_b = RiskScore.objects.create(student=student_b, on=today, model=risk_model, risk=0.3, rank=1, flagged=True,
+                                      township=tb, school=sb, school_class=cb1, grade=1,
+                                      factors=[{"key": "absent_recent", "text": "王小刚近30天缺勤9天"}])  # fmt: skip
+    followup_b = Followup.objects.create(student=student_b, score=risk_b, opened_on=today, deadline=today,
+                                         township=tb, school=sb, school_class=cb1, responsible_name="钱老师")  # fmt: skip
 
     objects = {
         routes.STUDENT: student_b,
@@ -194,6 +202,8 @@ def _build_world(tmp_media: str) -> World:
         "hazard_evidence": hazard_evidence,
         "event": EnrolmentEvent.objects.filter(student=student_b).first(),
         "assignment": TeacherAssignment.objects.filter(teacher=teacher_b).first(),
+        "risk": risk_b,
+        "followup": followup_b,
     }
     return World(objects=objects, users=users, students=students, teachers=teachers, ids=ids)
 

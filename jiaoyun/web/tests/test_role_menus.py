@@ -34,7 +34,8 @@ BASE = {
     "dropout:bulletins",
 }  # fmt: skip
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
-COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
+WARNING = {"warning:dashboard"}
+COUNTY = BASE | SAFETY | WARNING | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
 
 # The exact menu of each role (docs/roles.md is this table).
@@ -48,7 +49,7 @@ MENUS: dict[str, set[str]] = {
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
-    "teacher": BASE | SAFETY | {"learning:dashboard"},
+    "teacher": BASE | SAFETY | WARNING | {"learning:dashboard"},
     "village": BASE,
     "sysadmin": {"web:jobs", "admin:index"},
     "secadmin": {"admin:index"},
