@@ -10,13 +10,13 @@ from jiaoyun.warning import conf, learn
 from jiaoyun.warning.features import FEATURES, SENSITIVE, Frame
 
 TOP = 3
+IDX = {k: i for i, k in enumerate(FEATURES)}
 MASKED = "家庭情况需关注"  # what a role that may not see a sensitive factor reads instead
 
 
 def text(name: str, row: np.ndarray, score: float) -> str | None:
-    v = {k: row[i] for i, k in enumerate(FEATURES)}
     days = conf.get("WARNING_ABSENCE_DAYS")
-    n = int(v[name])
+    n = int(row[IDX[name]])
     match name:
         case "absent_recent":
             return f"近{days}天缺勤{n}天" if n else None
@@ -66,23 +66,23 @@ def factors(params: dict[str, Any], frame: Frame, rows: np.ndarray) -> list[list
     baseline: the rules that gave points."""
     out: list[list[dict[str, Any]]] = []
     sub = _take(frame, rows)
-    contrib = learn.learned_contributions(params, sub) if params.get("kind") == "learned" else None
+    if params.get("kind") == "learned":
+        weights = learn.learned_contributions(params, sub)
+    else:
+        weights = _baseline_weights(sub.X)
+    # The strongest terms first, per pupil in one sort; only the first few are put in words.
+    order = np.argsort(-weights, axis=1)[:, : TOP + 4]
+    scores = sub.meta["score"]
     for j in range(len(sub)):
         row = sub.X[j]
-        score = float(sub.meta["score"][j])
-        if contrib is not None:
-            order = np.argsort(-contrib[j])
-            weights = contrib[j]
-        else:
-            weights = _baseline_weights(row)
-            order = np.argsort(-weights)
         items = []
-        for i in order:
-            if weights[i] <= 0:
+        for i in order[j]:
+            w = weights[j, i]
+            if w <= 0:
                 break
-            t = text(FEATURES[i], row, score)
+            t = text(FEATURES[i], row, float(scores[j]))
             if t:
-                items.append({"key": FEATURES[i], "text": t, "weight": round(float(weights[i]), 3),
+                items.append({"key": FEATURES[i], "text": t, "weight": round(float(w), 3),
                               "sensitive": FEATURES[i] in SENSITIVE})  # fmt: skip
             if len(items) == TOP:
                 break
@@ -96,16 +96,18 @@ def _take(frame: Frame, rows: np.ndarray) -> Frame:
     return frame.subset(mask)
 
 
-def _baseline_weights(row: np.ndarray) -> np.ndarray:
-    v = {k: row[i] for i, k in enumerate(FEATURES)}
-    w = np.zeros(len(FEATURES))
+def _baseline_weights(X: np.ndarray) -> np.ndarray:
+    """The points each ABC rule gives (pupils × features), the rules that explain a baseline score."""
+    col = {k: X[:, i] for i, k in enumerate(FEATURES)}
+    w = np.zeros_like(X)
     a_days = conf.get("WARNING_BASELINE_ABSENT_DAYS")
-    w[FEATURES.index("absent_recent")] = 2 if v["absent_recent"] >= a_days else 1 if v["absent_recent"] >= 2 else 0
-    w[FEATURES.index("own_dropouts")] = 1 if v["own_dropouts"] else 0
-    w[FEATURES.index("breaks")] = 0.9 if v["breaks"] and not v["own_dropouts"] else 0
-    w[FEATURES.index("repeats")] = 1 if v["repeats"] else 0
-    w[FEATURES.index("over_age")] = 0.9 if v["over_age"] >= 2 and not v["repeats"] else 0
-    w[FEATURES.index("score_gap")] = 1 if v["score_gap"] > 75.0 - conf.get("WARNING_BASELINE_LOW_SCORE") else 0
+    absent = col["absent_recent"]
+    w[:, FEATURES.index("absent_recent")] = np.where(absent >= a_days, 2, np.where(absent >= 2, 1, 0))
+    w[:, FEATURES.index("own_dropouts")] = col["own_dropouts"] > 0
+    w[:, FEATURES.index("breaks")] = 0.9 * ((col["breaks"] > 0) & (col["own_dropouts"] == 0))
+    w[:, FEATURES.index("repeats")] = col["repeats"] > 0
+    w[:, FEATURES.index("over_age")] = 0.9 * ((col["over_age"] >= 2) & (col["repeats"] == 0))
+    w[:, FEATURES.index("score_gap")] = col["score_gap"] > 75.0 - conf.get("WARNING_BASELINE_LOW_SCORE")
     return w
 
 

@@ -90,6 +90,14 @@ def _place(ids: np.ndarray, sid: list[int] | np.ndarray, values: list[Any] | np.
     out[idx[hit]] = np.asarray(values, dtype=out.dtype)[hit]
 
 
+def _days(values: Any) -> np.ndarray:
+    """Dates (``datetime.date`` or ISO text, None for none) as day numbers; none is −∞ (before any day)."""
+    arr = np.asarray([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+    out = arr.astype("int64").astype(float)
+    out[np.isnat(arr)] = -np.inf
+    return out
+
+
 def _counts(ids: np.ndarray, rows: Any) -> np.ndarray:
     out = np.zeros(len(ids))
     rows = list(rows)
@@ -99,9 +107,20 @@ def _counts(ids: np.ndarray, rows: Any) -> np.ndarray:
     return out
 
 
+def _raw(qs: Any) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset fetched without Django's per-value converters (dates stay as the
+    driver gives them, booleans as 0/1): the feature pass turns whole columns into numpy arrays instead."""
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def population(on: dt.date) -> list[tuple[Any, ...]]:
     """The pupils in grades 1–9 in a county school on ``on``, with their state and household facts (one query)."""
-    return list(
+    return _raw(
         EnrolmentEvent.objects.filter(
             Q(until__gt=on) | Q(until__isnull=True),
             date__lte=on, kind__in=IN_SCHOOL_EVENTS, grade__gte=1, grade__lte=9, school__isnull=False,
@@ -117,19 +136,47 @@ def population(on: dt.date) -> list[tuple[Any, ...]]:
     )
 
 
+def population_now(on: dt.date) -> list[tuple[Any, ...]]:
+    """The same rows as ``population`` for the current day, read from the students' cached state (kept by the
+    enrolment services after every event; indexed on status) instead of the whole 学籍 chain; the primary school
+    graduations of the last 400 days come from the graduations' partial index."""
+    from jiaoyun.people.choices import StudentStatus
+    from jiaoyun.people.models import Student
+
+    grad6 = dict(
+        EnrolmentEvent.objects.filter(kind=EventKind.GRADUATE, grade=6, date__gt=on - dt.timedelta(days=400), date__lte=on)
+        .values_list("student_id", "date")
+    )
+    rows = _raw(
+        Student.objects.filter(status=StudentStatus.IN_SCHOOL, current_grade__gte=1, current_grade__lte=9,
+                               current_school__isnull=False)  # fmt: skip
+        .order_by("id")
+        .values_list(
+            "id", "current_school_id", "current_class_id", "current_school__township_id",
+            "current_school__village_id", "current_school__boarding", "current_grade", "id", "birth_date", "sex",
+            "ethnicity", "left_behind", "poverty", "orphan", "disability", "hukou_village_id",
+            "residence_village_id", "residence_village__parent_id", "hukou_village__parent_id", "guardian_phone",
+        )  # fmt: skip
+    )
+    return [(*r[:7], grad6.get(r[7]), *r[8:]) for r in rows]
+
+
 def household_key(village_id: int | None, phone: str) -> str | None:
     """Siblings are the children of one household: the same hukou village and the same guardian phone (the 学籍
     record has no household number; the 户籍 roster's 户主 is not linked to every pupil)."""
     return f"{village_id}:{phone}" if village_id and phone else None
 
 
-def compute(on: dt.date, *, labels: bool = False) -> Frame:
-    """The frame of ``on``; with ``labels`` also the outcome within the next 365 days."""
+def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -> Frame:
+    """The frame of ``on``; with ``labels`` also the outcome within the next 365 days. ``current`` (default: ``on``
+    is today or later) reads the pupils from the students' cached state, the fast path of daily scoring."""
     from jiaoyun.dropout.models import Absence
     from jiaoyun.learning.models import Statement
     from jiaoyun.warning.models import Followup, TermResult
 
-    rows = population(on)
+    if current is None:
+        current = on >= timezone.localdate() and not labels
+    rows = population_now(on) if current else population(on)
     n = len(rows)
     X = np.zeros((n, len(FEATURES)))
     if n:
@@ -153,17 +200,18 @@ def compute(on: dt.date, *, labels: bool = False) -> Frame:
     f["boarding"][:] = np.asarray(cols[5], dtype=float) if n else 0
     f["junior"][:] = grade >= 7
     recent_grad6 = on - dt.timedelta(days=400)
-    f["grade7_new"][:] = [g == 7 and d is not None and d >= recent_grad6 for g, d in zip(grade, cols[7], strict=True)]
+    grad6 = _days(cols[7]) if n else np.zeros(0)
+    f["grade7_new"][:] = (grade == 7) & (grad6 >= _days([recent_grad6])[0]) if n else 0
     # Over-age: age on 1 September of the school year minus the normal age of the grade (grade 1 at 6).
     sy_start = dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
-    births = np.asarray([(sy_start - b).days / 365.25 for b in cols[8]]) if n else np.zeros(0)
+    births = (_days([sy_start])[0] - _days(cols[8])) / 365.25 if n else np.zeros(0)
     f["over_age"][:] = np.clip(np.floor(births) - (grade + 5), 0, None) if n else 0
     sex = np.asarray(cols[9], dtype=object)
     ethnicity = np.asarray(cols[10], dtype=object)
     f["left_behind"][:] = np.asarray(cols[11], dtype=float) if n else 0
-    f["poverty"][:] = [bool(v) for v in cols[12]]
-    f["orphan"][:] = [bool(v) for v in cols[13]]
-    f["disability"][:] = [bool(v) for v in cols[14]]
+    f["poverty"][:] = np.asarray(cols[12], dtype=object) != "" if n else 0
+    f["orphan"][:] = np.asarray(cols[13], dtype=object) != "" if n else 0
+    f["disability"][:] = np.asarray(cols[14], dtype=object) != "" if n else 0
     hukou = np.asarray([c or 0 for c in cols[15]], dtype=np.int64)
     residence = np.asarray([c or 0 for c in cols[16]], dtype=np.int64)
     home = np.where(residence > 0, residence, hukou)
@@ -184,7 +232,7 @@ def compute(on: dt.date, *, labels: bool = False) -> Frame:
         .values_list("student_id", "recent", "before")
     )
     rec, bef = np.zeros(n), np.zeros(n)
-    ab = list(absences)
+    ab = _raw(absences)
     if ab:
         sid, r, b = zip(*ab, strict=True)
         _place(ids, list(sid), list(r), rec)
@@ -208,7 +256,7 @@ def compute(on: dt.date, *, labels: bool = False) -> Frame:
         )
         .values_list("student_id", "rep", "tin", "tin_recent", "susp", "drop")
     )
-    ch = list(chain)
+    ch = _raw(chain)
     if ch:
         sid, rep, tin, tr, susp, drop = (list(c) for c in zip(*ch, strict=True))
         for name, vals in (("repeats", rep), ("transfers", tin), ("transfer_recent", tr), ("breaks", susp),
@@ -257,7 +305,7 @@ def compute(on: dt.date, *, labels: bool = False) -> Frame:
     # A first term ends by February, a second by August: only results ended by ``on`` are known on ``on``.
     term1_to = on.year - 1 if on.month >= 2 else on.year - 2
     term2_to = on.year - 1 if on.month >= 8 else on.year - 2
-    results = list(
+    results = _raw(
         TermResult.objects.filter(
             Q(term=1, school_year__lte=term1_to) | Q(term=2, school_year__lte=term2_to), school_year__gte=on.year - 3
         )

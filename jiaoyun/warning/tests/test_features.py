@@ -64,3 +64,12 @@ def test_an_earlier_day_sees_only_what_was_known_then(registry):
     assert registry["p2"].pk in frame.ids and _row(frame, registry["p2"])[0]["grade7_new"] == 0
     # Within the year after: P5 (15 September 2024); not P1 (March 2025, more than a year later).
     assert frame.ids[frame.y == 1].tolist() == [registry["p5"].pk]
+
+
+def test_the_current_day_from_the_cached_state_equals_the_chain(registry):
+    on = dt.date(2024, 10, 1)
+    # The cached state is the state after the latest event: on the registry, P1 and P5 have dropped out since.
+    chain, cached = compute(on, current=False), compute(on, current=True)
+    common = np.isin(chain.ids, cached.ids)
+    assert sorted(cached.ids.tolist()) == sorted(registry[k].pk for k in ("p2", "p4", "p6"))
+    assert np.array_equal(chain.X[common], cached.X)
