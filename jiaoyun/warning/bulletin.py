@@ -27,7 +27,9 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
         f"月末逾期未跟进{f['overdue']}人次。",
     ]
     if version is not None:
-        paragraphs.append(f"使用中的预警模型：{version.get_kind_display()}（{version.data_from}–{version.data_to}学年数据）。")
+        paragraphs.append(
+            f"使用中的预警模型：{version.get_kind_display()}（{version.data_from}–{version.data_to}学年数据）。"
+        )
     return BulletinSection(
         key="warning", title="辍学预警", order=80, paragraphs=paragraphs,
         tables=[BulletinTable(caption="各乡镇预警学生数", headers=["乡镇", "预警学生（人）"], rows=rows)] if rows else [],

@@ -17,7 +17,7 @@ Then ``model_train`` evaluates year by year and keeps the model versions, ``scor
 today, and the demo class teacher's class gets preventive follow-ups (one answered). docs/warning.md has the rates.
 """
 
-# ruff: noqa: S311  (the demo's random is seeded on purpose; nothing drawn here is a secret)
+# The demo's random is seeded on purpose; nothing drawn here is a secret.
 
 from __future__ import annotations
 
@@ -50,12 +50,20 @@ YEARS = 7  # snapshots with absences
 
 
 def _weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1) if (start + dt.timedelta(days=i)).weekday() < 5]
+    return [
+        start + dt.timedelta(days=i)
+        for i in range((end - start).days + 1)
+        if (start + dt.timedelta(days=i)).weekday() < 5
+    ]
 
 
 def _leavers(on: dt.date) -> set[int]:
     end = on + dt.timedelta(days=365)
-    return set(EnrolmentEvent.objects.filter(kind=EventKind.DROP_OUT, date__gt=on, date__lte=end).values_list("student_id", flat=True))
+    return set(
+        EnrolmentEvent.objects.filter(kind=EventKind.DROP_OUT, date__gt=on, date__lte=end).values_list(
+            "student_id", flat=True
+        )
+    )
 
 
 def _absences(rng: random.Random, today: dt.date) -> int:
@@ -111,9 +119,15 @@ def _results(rng: random.Random, today: dt.date) -> int:
 def _households(rng: random.Random) -> int:
     """Give some children an older sibling: the same guardian (name and phone) and hukou village."""
     first_drop: dict[int, dt.date] = {}
-    for sid, d in EnrolmentEvent.objects.filter(kind=EventKind.DROP_OUT).order_by("date").values_list("student_id", "date"):
+    for sid, d in (
+        EnrolmentEvent.objects.filter(kind=EventKind.DROP_OUT).order_by("date").values_list("student_id", "date")
+    ):
         first_drop.setdefault(sid, d)
-    kids = list(Student.objects.exclude(hukou_village=None).values_list("id", "hukou_village_id", "birth_date", "guardian_name", "guardian_phone"))
+    kids = list(
+        Student.objects.exclude(hukou_village=None).values_list(
+            "id", "hukou_village_id", "birth_date", "guardian_name", "guardian_phone"
+        )
+    )
     by_village: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for k in sorted(kids, key=lambda k: k[2]):
         by_village[k[1]].append(k)
@@ -148,7 +162,9 @@ def _followups(today: dt.date) -> int:
     if teacher is None:
         return 0
     classes = list(teacher.classes.values_list("id", flat=True))
-    scores = list(RiskScore.objects.filter(on=today, school_class_id__in=classes).select_related("student").order_by("rank")[:3])
+    scores = list(
+        RiskScore.objects.filter(on=today, school_class_id__in=classes).select_related("student").order_by("rank")[:3]
+    )
     opened = 0
     for i, score in enumerate(scores):
         if not score.flagged:
@@ -159,7 +175,13 @@ def _followups(today: dt.date) -> int:
         f = services.followup_open(actor=teacher, score=score, on=today - dt.timedelta(days=10 if i == 1 else 2))
         opened += 1
         if i == 1:
-            services.followup_feedback(actor=teacher, followup=f, status="visited", note="已家访，家长承诺按时送学", on=today - dt.timedelta(days=6))
+            services.followup_feedback(
+                actor=teacher,
+                followup=f,
+                status="visited",
+                note="已家访，家长承诺按时送学",
+                on=today - dt.timedelta(days=6),
+            )
     return opened
 
 

@@ -86,9 +86,7 @@ def predictor(params: dict[str, Any]) -> Callable[[Frame], np.ndarray]:
     return lambda f: learn.predict(params, f)
 
 
-def evaluate(
-    frames: list[Frame], *, share: float | None = None, shuffle_seed: int | None = None
-) -> dict[str, Any]:
+def evaluate(frames: list[Frame], *, share: float | None = None, shuffle_seed: int | None = None) -> dict[str, Any]:
     """The rolling-origin evaluation of ``frames`` (one per school year, labelled, in year order).
 
     ``shuffle_seed`` trains every model on randomly permuted outcomes (the gate must refuse such a model)."""
@@ -197,9 +195,15 @@ def gate(result: dict[str, Any]) -> tuple[bool, str]:
     if la is None or ba is None or not result["folds"]:
         return False, "没有可留出检验的年份（至少需要两个有结果的学年），继续使用基线规则"
     if la < ba + gain:
-        return False, f"学习模型在留出年份的平均AUC {la:.3f} 未超过基线规则 {ba:.3f}（要求至少高出{gain}），继续使用基线规则"
+        return (
+            False,
+            f"学习模型在留出年份的平均AUC {la:.3f} 未超过基线规则 {ba:.3f}（要求至少高出{gain}），继续使用基线规则",
+        )
     if lr is not None and br is not None and lr < br:
         return False, f"学习模型在跟进能力内的召回率 {lr:.1%} 低于基线规则 {br:.1%}，继续使用基线规则"
     if e is None or e > tol:
-        return False, f"学习模型校准误差ECE {e if e is not None else float('nan'):.4f} 超过容许值{tol}，继续使用基线规则"
+        return (
+            False,
+            f"学习模型校准误差ECE {e if e is not None else float('nan'):.4f} 超过容许值{tol}，继续使用基线规则",
+        )
     return True, f"学习模型平均AUC {la:.3f}（基线{ba:.3f}），召回率{lr:.1%}（基线{br:.1%}），ECE {e:.4f}，通过门槛"

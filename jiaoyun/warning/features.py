@@ -123,15 +123,34 @@ def population(on: dt.date) -> list[tuple[Any, ...]]:
     return _raw(
         EnrolmentEvent.objects.filter(
             Q(until__gt=on) | Q(until__isnull=True),
-            date__lte=on, kind__in=IN_SCHOOL_EVENTS, grade__gte=1, grade__lte=9, school__isnull=False,
+            date__lte=on,
+            kind__in=IN_SCHOOL_EVENTS,
+            grade__gte=1,
+            grade__lte=9,
+            school__isnull=False,
         )  # fmt: skip
         .order_by("student_id")
         .values_list(
-            "student_id", "school_id", "school_class_id", "school__township_id", "school__village_id",
-            "school__boarding", "grade", "grad6_date", "student__birth_date", "student__sex", "student__ethnicity",
-            "student__left_behind", "student__poverty", "student__orphan", "student__disability",
-            "student__hukou_village_id", "student__residence_village_id", "student__residence_village__parent_id",
-            "student__hukou_village__parent_id", "student__guardian_phone",
+            "student_id",
+            "school_id",
+            "school_class_id",
+            "school__township_id",
+            "school__village_id",
+            "school__boarding",
+            "grade",
+            "grad6_date",
+            "student__birth_date",
+            "student__sex",
+            "student__ethnicity",
+            "student__left_behind",
+            "student__poverty",
+            "student__orphan",
+            "student__disability",
+            "student__hukou_village_id",
+            "student__residence_village_id",
+            "student__residence_village__parent_id",
+            "student__hukou_village__parent_id",
+            "student__guardian_phone",
         )  # fmt: skip
     )
 
@@ -144,18 +163,36 @@ def population_now(on: dt.date) -> list[tuple[Any, ...]]:
     from jiaoyun.people.models import Student
 
     grad6 = dict(
-        EnrolmentEvent.objects.filter(kind=EventKind.GRADUATE, grade=6, date__gt=on - dt.timedelta(days=400), date__lte=on)
-        .values_list("student_id", "date")
+        EnrolmentEvent.objects.filter(
+            kind=EventKind.GRADUATE, grade=6, date__gt=on - dt.timedelta(days=400), date__lte=on
+        ).values_list("student_id", "date")
     )
     rows = _raw(
-        Student.objects.filter(status=StudentStatus.IN_SCHOOL, current_grade__gte=1, current_grade__lte=9,
-                               current_school__isnull=False)  # fmt: skip
+        Student.objects.filter(
+            status=StudentStatus.IN_SCHOOL, current_grade__gte=1, current_grade__lte=9, current_school__isnull=False
+        )  # fmt: skip
         .order_by("id")
         .values_list(
-            "id", "current_school_id", "current_class_id", "current_school__township_id",
-            "current_school__village_id", "current_school__boarding", "current_grade", "id", "birth_date", "sex",
-            "ethnicity", "left_behind", "poverty", "orphan", "disability", "hukou_village_id",
-            "residence_village_id", "residence_village__parent_id", "hukou_village__parent_id", "guardian_phone",
+            "id",
+            "current_school_id",
+            "current_class_id",
+            "current_school__township_id",
+            "current_school__village_id",
+            "current_school__boarding",
+            "current_grade",
+            "id",
+            "birth_date",
+            "sex",
+            "ethnicity",
+            "left_behind",
+            "poverty",
+            "orphan",
+            "disability",
+            "hukou_village_id",
+            "residence_village_id",
+            "residence_village__parent_id",
+            "hukou_village__parent_id",
+            "guardian_phone",
         )  # fmt: skip
     )
     return [(*r[:7], grad6.get(r[7]), *r[8:]) for r in rows]

@@ -13,7 +13,9 @@ class TermResult(models.Model):
     school_year = models.PositiveSmallIntegerField("学年（起始年）")
     term = models.PositiveSmallIntegerField("学期", choices=[(1, "第一学期"), (2, "第二学期")])
     score = models.DecimalField("平均成绩（百分制）", max_digits=5, decimal_places=1)
-    school = models.ForeignKey("schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+")
+    school = models.ForeignKey(
+        "schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
@@ -82,8 +84,12 @@ class RiskScore(models.Model):
     flagged = models.BooleanField("预警", default=False)
     previous = models.FloatField("上次风险", null=True, blank=True)
     factors = models.JSONField("主要因素", default=list)
-    township = models.ForeignKey("areas.Area", verbose_name="乡镇", null=True, on_delete=models.SET_NULL, related_name="+")
-    school = models.ForeignKey("schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+")
+    township = models.ForeignKey(
+        "areas.Area", verbose_name="乡镇", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     school_class = models.ForeignKey(
         "schools.SchoolClass", verbose_name="班级", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -125,7 +131,9 @@ class Followup(models.Model):
     talks with the family by the deadline and records what they found (the feedback the next evaluation uses)."""
 
     student = models.ForeignKey("people.Student", verbose_name="学生", on_delete=models.CASCADE, related_name="+")
-    score = models.ForeignKey(RiskScore, verbose_name="预警", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.ForeignKey(
+        RiskScore, verbose_name="预警", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField("状态", max_length=12, choices=FollowupStatus.choices, default=FollowupStatus.OPEN)
     opened_on = models.DateField("发起日期")
     deadline = models.DateField("期限", db_index=True)
@@ -139,8 +147,12 @@ class Followup(models.Model):
         related_name="+",
     )  # fmt: skip
     responsible_name = models.CharField("责任人", max_length=50, blank=True)
-    township = models.ForeignKey("areas.Area", verbose_name="乡镇", null=True, on_delete=models.SET_NULL, related_name="+")
-    school = models.ForeignKey("schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+")
+    township = models.ForeignKey(
+        "areas.Area", verbose_name="乡镇", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name="学校", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     school_class = models.ForeignKey(
         "schools.SchoolClass", verbose_name="班级", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -69,7 +69,9 @@ def my_classes(*, user: User) -> list[Any]:
 def student_get(*, user: User, student_id: int) -> Any:
     from jiaoyun.people.models import Student
 
-    return Student.objects.filter(student_q(user), pk=student_id).select_related("current_school", "current_class").first()
+    return (
+        Student.objects.filter(student_q(user), pk=student_id).select_related("current_school", "current_class").first()
+    )
 
 
 def student_scores(*, student: Any) -> list[RiskScore]:
@@ -147,8 +149,9 @@ def followup_figures(*, month_start: dt.date, month_end: dt.date) -> dict[str, i
     agg = Followup.objects.aggregate(
         opened=Count("id", filter=Q(opened_on__gte=month_start, opened_on__lte=month_end)),
         answered=Count("id", filter=Q(feedback_on__gte=month_start, feedback_on__lte=month_end)),
-        false_alarm=Count("id", filter=Q(feedback_on__gte=month_start, feedback_on__lte=month_end,
-                                         status=FollowupStatus.FALSE_ALARM)),  # fmt: skip
+        false_alarm=Count(
+            "id", filter=Q(feedback_on__gte=month_start, feedback_on__lte=month_end, status=FollowupStatus.FALSE_ALARM)
+        ),  # fmt: skip
         overdue=Count("id", filter=Q(status=FollowupStatus.OPEN, deadline__lte=month_end)),
     )
     return {k: int(v or 0) for k, v in agg.items()}

@@ -105,8 +105,9 @@ def scores_refresh(*, actor: User | None, on: dt.date, frame: Frame | None = Non
     keep.sort()
     reasons = explain.factors(version.params, frame, keep)
     previous = dict(
-        RiskScore.objects.filter(on=RiskScore.objects.filter(on__lt=on).aggregate(d=Max("on"))["d"])
-        .values_list("student_id", "risk")
+        RiskScore.objects.filter(on=RiskScore.objects.filter(on__lt=on).aggregate(d=Max("on"))["d"]).values_list(
+            "student_id", "risk"
+        )
     )
     RiskScore.objects.filter(on=on).delete()
     rows = []
@@ -139,8 +140,11 @@ def _class_teacher(score: RiskScore) -> tuple[Any, User | None, str]:
     from jiaoyun.dropout.models import ResponsiblePerson
 
     person = (
-        ResponsiblePerson.objects.filter(line=Line.EDUCATION, level=3, school_class_id=score.school_class_id,
-                                         is_active=True).select_related("user").first()  # fmt: skip
+        ResponsiblePerson.objects.filter(
+            line=Line.EDUCATION, level=3, school_class_id=score.school_class_id, is_active=True
+        )
+        .select_related("user")
+        .first()  # fmt: skip
         if score.school_class_id
         else None
     )

@@ -25,9 +25,16 @@ def followup_items(*, user: User, today: dt.date | None = None) -> list[TodoItem
     if not total:
         return []
     items = [
-        TodoItem(key="warning.followup", title="预防性跟进（家访/谈心）", subject=f"{f.student.name}（{f.school_class or ''}）",
-                 deadline=f.deadline, url=reverse("warning:pupil", args=[f.student_id]), module=MODULE,
-                 note=f.reason[:60], today=today)  # fmt: skip
+        TodoItem(
+            key="warning.followup",
+            title="预防性跟进（家访/谈心）",
+            subject=f"{f.student.name}（{f.school_class or ''}）",
+            deadline=f.deadline,
+            url=reverse("warning:pupil", args=[f.student_id]),
+            module=MODULE,
+            note=f.reason[:60],
+            today=today,
+        )  # fmt: skip
         for f in rows[:LIMIT]
     ]
     if total > LIMIT:

@@ -168,8 +168,14 @@ def followup_open(request: AuthedRequest, score_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已发起预防性跟进，责任人{f.responsible_name or '（未配置班主任）'}，期限{f.deadline}")
-    return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else reverse("warning:pupil", args=[score.student_id]))
+        messages.success(
+            request, f"已发起预防性跟进，责任人{f.responsible_name or '（未配置班主任）'}，期限{f.deadline}"
+        )
+    return redirect(
+        request.POST.get("next")
+        if _safe(request.POST.get("next"))
+        else reverse("warning:pupil", args=[score.student_id])
+    )
 
 
 @require_POST
@@ -193,5 +199,3 @@ def followup_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _safe(url: str | None) -> bool:
     return bool(url) and url.startswith("/") and not url.startswith("//")  # type: ignore[union-attr]
-
-

@@ -425,7 +425,7 @@ def hazard_township(county: Any, actor: Any) -> str:
 # --- warning ------------------------------------------------------------------------------------------------
 
 
-def risk(county: Any, actor: Any) -> str:
+def warning_risk(county: Any, actor: Any) -> str:
     """A flagged pupil of the latest scoring day, with their school, class and township."""
     from jiaoyun.people.tests.factories import StudentFactory
     from jiaoyun.warning.models import ModelVersion, RiskScore
@@ -441,7 +441,7 @@ def risk(county: Any, actor: Any) -> str:
     return s.name
 
 
-def followup(county: Any, actor: Any) -> str:
+def warning_followup(county: Any, actor: Any) -> str:
     """An open preventive follow-up of a pupil of its own school and class."""
     from jiaoyun.people.tests.factories import StudentFactory
     from jiaoyun.warning.models import Followup

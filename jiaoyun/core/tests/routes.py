@@ -276,14 +276,19 @@ ROUTES: dict[str, R] = {
     "warning:class": obj(class_id=CLASS),
     "warning:pupil": obj(student_id=STUDENT),
     "warning:followup_open": R(kwargs={"score_id": "risk"}, method="POST"),
-    "warning:followup_feedback": R(kwargs={"pk": "followup"}, method="POST", data={"status": "resolved", "note": "x"},
-                                   unchanged=("followup", "status")),  # fmt: skip
+    "warning:followup_feedback": R(
+        kwargs={"pk": "followup"},
+        method="POST",
+        data={"status": "resolved", "note": "x"},
+        unchanged=("followup", "status"),
+    ),  # fmt: skip
     "api:warning_risks": LIST,
     "api:warning_pupil": obj(student_id=STUDENT),
     "api:warning_followups": LIST,
     "api:warning_followup_open": R(kwargs={"score_id": "risk"}),
-    "api:warning_followup_feedback": R(kwargs={"followup_id": "followup"}, data={"status": "resolved", "note": "x"},
-                               unchanged=("followup", "status")),  # fmt: skip
+    "api:warning_followup_feedback": R(
+        kwargs={"followup_id": "followup"}, data={"status": "resolved", "note": "x"}, unchanged=("followup", "status")
+    ),  # fmt: skip
     "api:warning_evaluation": R(note="model figures only"),
 }
 

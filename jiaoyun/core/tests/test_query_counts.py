@@ -104,10 +104,10 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "people:teachers": ("county_admin", rows.teacher, ""),
     "api:teacher_list": ("county_admin", rows.teacher, ""),
     # warning
-    "warning:dashboard": ("county_admin", rows.risk, ""),
-    "warning:followups": ("county_admin", rows.followup, ""),
-    "api:warning_risks": ("county_admin", rows.risk, ""),
-    "api:warning_followups": ("county_admin", rows.followup, ""),
+    "warning:dashboard": ("county_admin", rows.warning_risk, ""),
+    "warning:followups": ("county_admin", rows.warning_followup, ""),
+    "api:warning_risks": ("county_admin", rows.warning_risk, ""),
+    "api:warning_followups": ("county_admin", rows.warning_followup, ""),
     "exchange:imports": ("county_admin", rows.batch, ""),
     "api:batch_list": ("county_admin", rows.batch, ""),
     # dropout

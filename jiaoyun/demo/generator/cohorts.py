@@ -179,8 +179,9 @@ class Simulator:
             tier = school.tier
             lv = level(grade)
             p_death = specs.DEATH
-            p_drop = p_death + specs.DROP_LEVEL[lv] * specs.DROP_TIER[tier] * self.drop_risk(kid, school, grade,
-                                                                                          year == first_junior_year)
+            p_drop = p_death + specs.DROP_LEVEL[lv] * specs.DROP_TIER[tier] * self.drop_risk(
+                kid, school, grade, year == first_junior_year
+            )
             p_susp = p_drop + (specs.SUSPEND if lv != "preschool" else 0.0)
             p_out = p_susp + specs.TRANSFER_OUT[tier] + (specs.MIGRANT_LEAVE if kid.migrant else 0.0)
             r = rng.random()

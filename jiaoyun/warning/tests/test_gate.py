@@ -22,14 +22,34 @@ def synthetic_years(n_years=4, n=4000, seed=7):
         X[:, col["grade7_new"]] = rng.random(n) < 0.15
         X[:, col["sibling_dropouts"]] = rng.random(n) < 0.05
         X[:, col["score_missing"]] = 1
-        eta = -5.2 + 0.45 * X[:, col["absent_recent"]] + 1.6 * X[:, col["grade7_new"]] + 2.0 * X[:, col["sibling_dropouts"]]
+        eta = (
+            -5.2
+            + 0.45 * X[:, col["absent_recent"]]
+            + 1.6 * X[:, col["grade7_new"]]
+            + 2.0 * X[:, col["sibling_dropouts"]]
+        )
         y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
-        meta = {"school": rng.integers(1, 20, n), "school_class": np.zeros(n, dtype=int),
-                "township": rng.integers(1, 4, n), "village": rng.integers(1, 40, n), "grade": np.full(n, 7),
-                "sex": np.where(rng.random(n) < 0.5, "M", "F").astype(object),
-                "ethnicity": np.where(rng.random(n) < 0.8, "01", "07").astype(object), "score": np.full(n, np.nan)}
-        frames.append(Frame(on=dt.date(2020 + k, 10, 1), ids=np.arange(n) + k * n, X=X, meta=meta, y=y,
-                            censored=np.zeros(n, dtype=bool), year=2020 + k))
+        meta = {
+            "school": rng.integers(1, 20, n),
+            "school_class": np.zeros(n, dtype=int),
+            "township": rng.integers(1, 4, n),
+            "village": rng.integers(1, 40, n),
+            "grade": np.full(n, 7),
+            "sex": np.where(rng.random(n) < 0.5, "M", "F").astype(object),
+            "ethnicity": np.where(rng.random(n) < 0.8, "01", "07").astype(object),
+            "score": np.full(n, np.nan),
+        }
+        frames.append(
+            Frame(
+                on=dt.date(2020 + k, 10, 1),
+                ids=np.arange(n) + k * n,
+                X=X,
+                meta=meta,
+                y=y,
+                censored=np.zeros(n, dtype=bool),
+                year=2020 + k,
+            )
+        )
     return frames
 
 
@@ -88,6 +108,8 @@ def test_place_targeting_is_compared_and_the_simpler_named_when_as_good(frames):
     result = evaluate.evaluate(frames)
     verdict = result["place_verdict"]
     assert verdict["best"] in evaluate.METHODS and verdict["text"]
-    summary = {m: {"mean_recall": r} for m, r in
-               {"place_school": 0.40, "place_village": 0.30, "baseline": 0.41, "learned": 0.42}.items()}
+    summary = {
+        m: {"mean_recall": r}
+        for m, r in {"place_school": 0.40, "place_village": 0.30, "baseline": 0.41, "learned": 0.42}.items()
+    }
     assert evaluate.place_verdict(summary)["simplest_as_good"] == "place_school"

@@ -30,7 +30,12 @@ def test_reliability_and_ece_by_hand():
     y = np.array([0, 1, 1, 0])
     p = np.array([0.1, 0.9, 0.6, 0.4])
     bins = metrics.reliability(y, p, 10)
-    assert [(b["lo"], b["n"], b["observed"]) for b in bins] == [(0.1, 1, 0.0), (0.4, 1, 0.0), (0.6, 1, 1.0), (0.9, 1, 1.0)]
+    assert [(b["lo"], b["n"], b["observed"]) for b in bins] == [
+        (0.1, 1, 0.0),
+        (0.4, 1, 0.0),
+        (0.6, 1, 1.0),
+        (0.9, 1, 1.0),
+    ]
     # |0.1−0| + |0.4−0| + |0.6−1| + |0.9−1| over 4 pupils = 1.0 / 4.
     assert metrics.ece(y, p, 10) == pytest.approx(0.25)
     # Perfectly calibrated in each bin: ECE 0.

@@ -22,13 +22,39 @@ FACTORS = [
 
 @pytest.fixture
 def scored(school_a, school_b, class_a1, township_a, township_b):
-    model = ModelVersion.objects.create(kind="baseline", data_from=2019, data_to=2023, params={}, sha256="x", in_use=True)
-    mine = StudentFactory(name="王小明", status="in_school", current_school=school_a, current_class=class_a1, current_grade=1)
+    model = ModelVersion.objects.create(
+        kind="baseline", data_from=2019, data_to=2023, params={}, sha256="x", in_use=True
+    )
+    mine = StudentFactory(
+        name="王小明", status="in_school", current_school=school_a, current_class=class_a1, current_grade=1
+    )
     other = StudentFactory(name="李外乡", status="in_school", current_school=school_b, current_grade=1)
-    s1 = RiskScore.objects.create(student=mine, on=ON, model=model, risk=0.31, rank=1, flagged=True, factors=FACTORS,
-                                  township=township_a, school=school_a, school_class=class_a1, grade=1, previous=0.1)
-    s2 = RiskScore.objects.create(student=other, on=ON, model=model, risk=0.25, rank=2, flagged=True, factors=FACTORS,
-                                  township=township_b, school=school_b, grade=1)
+    s1 = RiskScore.objects.create(
+        student=mine,
+        on=ON,
+        model=model,
+        risk=0.31,
+        rank=1,
+        flagged=True,
+        factors=FACTORS,
+        township=township_a,
+        school=school_a,
+        school_class=class_a1,
+        grade=1,
+        previous=0.1,
+    )
+    s2 = RiskScore.objects.create(
+        student=other,
+        on=ON,
+        model=model,
+        risk=0.25,
+        rank=2,
+        flagged=True,
+        factors=FACTORS,
+        township=township_b,
+        school=school_b,
+        grade=1,
+    )
     return {"mine": s1, "other": s2}
 
 
@@ -66,9 +92,12 @@ def test_county_leader_reads_masked_factors_and_cannot_open_a_follow_up(client, 
     assert not Followup.objects.exists()
 
 
-def test_one_click_follow_up_goes_to_the_class_teacher_with_a_deadline(client, class_teacher, class_a1, school_a, scored):
-    ResponsiblePerson.objects.create(line="education", level=3, name="张老师", school=school_a, school_class=class_a1,
-                                     user=class_teacher)
+def test_one_click_follow_up_goes_to_the_class_teacher_with_a_deadline(
+    client, class_teacher, class_a1, school_a, scored
+):
+    ResponsiblePerson.objects.create(
+        line="education", level=3, name="张老师", school=school_a, school_class=class_a1, user=class_teacher
+    )
     client.force_login(class_teacher)
     response = client.post(reverse("warning:followup_open", args=[scored["mine"].pk]))
     assert response.status_code == 302
@@ -84,7 +113,9 @@ def test_one_click_follow_up_goes_to_the_class_teacher_with_a_deadline(client, c
     client.post(reverse("warning:followup_feedback", args=[f.pk]), {"status": "false_alarm", "note": ""})
     f.refresh_from_db()
     assert f.status == "open"
-    client.post(reverse("warning:followup_feedback", args=[f.pk]), {"status": "false_alarm", "note": "因病请假，已返校"})
+    client.post(
+        reverse("warning:followup_feedback", args=[f.pk]), {"status": "false_alarm", "note": "因病请假，已返校"}
+    )
     f.refresh_from_db()
     assert f.status == "false_alarm" and f.feedback_on is not None
 
@@ -119,8 +150,13 @@ def test_resolved_follow_ups_are_left_out_of_the_next_evaluation(registry, towns
     from jiaoyun.warning.features import compute
 
     p1 = registry["p1"]
-    Followup.objects.create(student=p1, status="resolved", opened_on=ON + dt.timedelta(days=5),
-                            deadline=ON + dt.timedelta(days=19), school=school_a)
+    Followup.objects.create(
+        student=p1,
+        status="resolved",
+        opened_on=ON + dt.timedelta(days=5),
+        deadline=ON + dt.timedelta(days=19),
+        school=school_a,
+    )
     frame = compute(ON, labels=True)
     assert frame.censored[frame.ids == p1.pk].tolist() == [True]
     assert frame.censored.sum() == 1

@@ -24,4 +24,6 @@ class Command(BaseCommand):
             _, learned, _ = services.model_train(actor=None, today=on)
             self.stdout.write(learned.gate_reason)
         figures = services.scores_refresh(actor=None, on=on)
-        self.stdout.write(f"{on}：评估{figures['pupils']}名学生，预警{figures['flagged']}人，保存{figures['kept']}条（模型#{figures['model']}）")
+        self.stdout.write(
+            f"{on}：评估{figures['pupils']}名学生，预警{figures['flagged']}人，保存{figures['kept']}条（模型#{figures['model']}）"
+        )
