@@ -17,7 +17,7 @@ from jiaoyun.core.scope import student_q
 from jiaoyun.core.types import User
 from jiaoyun.warning import conf, evaluate, explain, learn, metrics
 from jiaoyun.warning.features import Frame, compute
-from jiaoyun.warning.models import Followup, FollowupStatus, ModelVersion, RiskScore
+from jiaoyun.warning.models import Followup, FollowupStatus, ModelVersion, RiskScore, TermResult
 
 # Roles that may open a follow-up and record its feedback (within their data scope).
 FOLLOWUP_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_GOV, Role.PRINCIPAL,
@@ -225,3 +225,14 @@ def followup_feedback(*, actor: User, followup: Followup, status: str, note: str
     audit_record(actor=actor, action=AuditAction.TRANSITION, obj=followup,
                  changes={"status": [before, status], "note": followup.note})  # fmt: skip
     return followup
+
+
+# ---------------------------------------------------------------- term results (imported by schools)
+
+
+def term_results_write(*, new: list[TermResult], updates: list[tuple[int, Any]]) -> None:
+    """Write imported term results set-based (the exchange framework audits the batch and its rows)."""
+    TermResult.objects.bulk_create(new, batch_size=2000)
+    if updates:
+        objs = [TermResult(pk=pk, score=score) for pk, score in updates]
+        TermResult.objects.bulk_update(objs, ["score"], batch_size=2000)
