@@ -18,7 +18,8 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
     from jiaoyun.areas.models import Area
 
     names = dict(Area.objects.filter(pk__in=counts).values_list("pk", "name"))
-    rows = sorted(([names.get(t, str(t)), n] for t, n in counts.items()), key=lambda r: (-int(r[1]), str(r[0])))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))
+    rows: list[list[str | int]] = [[names.get(t, str(t)), n] for t, n in ordered]
     f = selectors.followup_figures(month_start=month, month_end=end)
     version = selectors.version_in_use()
     paragraphs = [

@@ -71,7 +71,7 @@ class TermResultKind(Kind):
                 rec.outcome = NEW
                 continue
             rec.pk, rec.matched_by = before["id"], "身份证号、学年和学期"
-            diff = changed(d, before, FIELDS)
+            diff = changed(d, dict(before), FIELDS)
             rec.outcome, rec.before = (UPDATED, diff) if diff else (UNCHANGED, None)
 
     def write(self, recs: list[Rec], ctx: Context) -> None:

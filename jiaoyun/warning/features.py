@@ -295,11 +295,11 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
     )
     ch = _raw(chain)
     if ch:
-        sid, rep, tin, tr, susp, drop = (list(c) for c in zip(*ch, strict=True))
-        for name, vals in (("repeats", rep), ("transfers", tin), ("transfer_recent", tr), ("breaks", susp),
-                           ("own_dropouts", drop)):  # fmt: skip
+        sid_col, *count_cols = (list(c) for c in zip(*ch, strict=True))
+        names = ("repeats", "transfers", "transfer_recent", "breaks", "own_dropouts")
+        for name, vals in zip(names, count_cols, strict=True):
             col = np.zeros(n)
-            _place(ids, sid, vals, col)
+            _place(ids, sid_col, vals, col)
             f[name][:] = col
         f["transfer_recent"][:] = np.minimum(f["transfer_recent"], 1)
 

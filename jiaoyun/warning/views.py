@@ -171,11 +171,8 @@ def followup_open(request: AuthedRequest, score_id: int) -> HttpResponse:
         messages.success(
             request, f"已发起预防性跟进，责任人{f.responsible_name or '（未配置班主任）'}，期限{f.deadline}"
         )
-    return redirect(
-        request.POST.get("next")
-        if _safe(request.POST.get("next"))
-        else reverse("warning:pupil", args=[score.student_id])
-    )
+    nxt = request.POST.get("next") or ""
+    return redirect(nxt if _safe(nxt) else reverse("warning:pupil", args=[score.student_id]))
 
 
 @require_POST
@@ -197,5 +194,8 @@ def followup_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(reverse("warning:pupil", args=[f.student_id]))
 
 
-def _safe(url: str | None) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")  # type: ignore[union-attr]
+def _safe(url: str) -> bool:
+    """A local path only (no scheme, no other host, no ``//`` or ``/\\`` trick)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)

@@ -167,3 +167,9 @@ def test_api_lists_risks_in_scope_with_masking(client, class_teacher, scored):
     data = client.get("/api/warning/risks").json()
     assert [r["student_name"] for r in data["items"]] == ["王小明"]
     assert "家庭情况需关注" in data["items"][0]["factors"]
+
+
+def test_the_follow_up_button_returns_only_to_a_local_page(client, class_teacher, class_a1, scored):
+    client.force_login(class_teacher)
+    response = client.post(reverse("warning:followup_open", args=[scored["mine"].pk]), {"next": "//evil.example/"})
+    assert response["Location"] == reverse("warning:pupil", args=[scored["mine"].student_id])
