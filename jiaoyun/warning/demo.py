@@ -158,31 +158,25 @@ def _households(rng: random.Random) -> int:
 
 
 def _followups(today: dt.date) -> int:
+    """The demo class teacher's class keeps its flagged pupils for the teacher to act on (the tour and the browser
+    test); elsewhere in the township the 中心校 opened follow-ups of its two highest risks, one already visited."""
     teacher = User.objects.filter(username="teacher").first()
-    if teacher is None:
+    township = User.objects.filter(username="township").first()
+    if teacher is None or township is None:
         return 0
     classes = list(teacher.classes.values_list("id", flat=True))
     scores = list(
-        RiskScore.objects.filter(on=today, school_class_id__in=classes).select_related("student").order_by("rank")[:3]
+        RiskScore.objects.filter(on=today, flagged=True, township_id=township.area_id)
+        .exclude(school_class_id__in=classes)
+        .select_related("student")
+        .order_by("rank")[:2]
     )
-    opened = 0
     for i, score in enumerate(scores):
-        if not score.flagged:
-            RiskScore.objects.filter(pk=score.pk).update(flagged=True)  # the demo class shows its watch list flagged
-            score.flagged = True
+        f = services.followup_open(actor=township, score=score, on=today - dt.timedelta(days=16 if i == 0 else 3))
         if i == 0:
-            continue  # left for the class teacher to open (the browser test and the tour)
-        f = services.followup_open(actor=teacher, score=score, on=today - dt.timedelta(days=10 if i == 1 else 2))
-        opened += 1
-        if i == 1:
-            services.followup_feedback(
-                actor=teacher,
-                followup=f,
-                status="visited",
-                note="已家访，家长承诺按时送学",
-                on=today - dt.timedelta(days=6),
-            )
-    return opened
+            services.followup_feedback(actor=township, followup=f, status="visited",
+                                       note="已家访，家长承诺按时送学", on=today - dt.timedelta(days=9))  # fmt: skip
+    return len(scores)
 
 
 def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> dict[str, Any]:

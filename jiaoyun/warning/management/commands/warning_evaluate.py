@@ -54,9 +54,13 @@ class Command(BaseCommand):
             s = result["summary"][m]
             self.stdout.write(f"{LABELS[m]}：平均AUC {_f(s['mean_auc'])}，平均召回率 {_f(s['mean_recall'], True)}，"
                               f"平均精确率 {_f(s['mean_precision'], True)}，ECE {_f(s['ece'])}")  # fmt: skip
+        from jiaoyun.areas.models import Area
+
+        names = {str(k): v for k, v in Area.objects.filter(level="township").values_list("pk", "name")}
         for m, dims in result["groups"].items():
             for dim, gs in dims.items():
                 for g, x in gs.items():
+                    g = names.get(g, g) if dim == "township" else g
                     self.stdout.write(f"  {LABELS[m]} {dim} {g}：n={x['n']} 辍学{x['positives']} AUC {_f(x['auc'])} "
                                       f"召回率 {_f(x['recall'], True)} ECE {_f(x['ece'])}")  # fmt: skip
         self.stdout.write(f"按地点比较：{result['place_verdict']['text']}")
