@@ -173,3 +173,14 @@ def test_the_follow_up_button_returns_only_to_a_local_page(client, class_teacher
     client.force_login(class_teacher)
     response = client.post(reverse("warning:followup_open", args=[scored["mine"].pk]), {"next": "//evil.example/"})
     assert response["Location"] == reverse("warning:pupil", args=[scored["mine"].student_id])
+
+
+def test_bulletin_section_counts_by_township_and_names_no_child(scored, township_a, township_b):
+    from jiaoyun.warning.bulletin import section
+
+    s = section(month=dt.date(2024, 10, 1), on=dt.date(2024, 11, 2))
+    assert s is not None and s.key == "warning" and s.order == 80
+    assert sorted(s.tables[0].rows) == sorted([[township_a.name, 1], [township_b.name, 1]])
+    text = str(s.as_dict())
+    assert "王小明" not in text and "李外乡" not in text
+    assert section(month=dt.date(2024, 9, 1), on=dt.date(2024, 10, 2)) is None  # no scoring day by 30 September
