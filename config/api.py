@@ -77,6 +77,7 @@ def _mount() -> None:
     from jiaoyun.schools.api import router as schools
     from jiaoyun.standards.api import router as standards
     from jiaoyun.teachers.api import router as teachers
+    from jiaoyun.warning.api import router as warning
 
     api.add_router("/areas", areas)
     api.add_router("/schools", schools)
@@ -90,6 +91,7 @@ def _mount() -> None:
     api.add_router("/facilities", facilities)
     api.add_router("/finance", finance)
     api.add_router("/standards", standards)
+    api.add_router("/warning", warning)
 
 
 _mount()

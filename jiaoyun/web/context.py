@@ -110,6 +110,9 @@ ACCESS: dict[str, str] = {
     "standards:balance": "jiaoyun.standards.permissions:can_read",
     "standards:compliance": "jiaoyun.standards.permissions:can_read",
     "standards:demonstration": "jiaoyun.standards.permissions:can_read",
+    "warning:dashboard": "jiaoyun.warning.selectors:may_view",
+    "warning:followups": "jiaoyun.warning.selectors:may_view",
+    "warning:evaluation": "jiaoyun.warning.selectors:may_view",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",

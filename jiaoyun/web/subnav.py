@@ -44,6 +44,14 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("户籍名册", "dropout:hukou", may_see="jiaoyun.dropout.permissions:is_county"),
         ],
     ),
+    "warning": (
+        "辍学预警",
+        [
+            Tab("预警总览", "warning:dashboard"),
+            Tab("预防性跟进", "warning:followups"),
+            Tab("模型评估", "warning:evaluation"),
+        ],
+    ),
     "safety": (
         "平安校园",
         [

@@ -505,3 +505,34 @@ def demo_application(county: Any, actor: Any) -> str:
     school = place(county)["school"]
     DemoApplication.objects.create(school=school, year=2025)
     return school.name
+
+
+# --- warning ------------------------------------------------------------------------------------------------
+
+
+def warning_risk(county: Any, actor: Any) -> str:
+    """A flagged pupil of the latest scoring day, with their school, class and township."""
+    from jiaoyun.people.tests.factories import StudentFactory
+    from jiaoyun.warning.models import ModelVersion, RiskScore
+
+    p = place(county)
+    model = ModelVersion.objects.first() or ModelVersion.objects.create(
+        kind="baseline", data_from=2019, data_to=2020, sha256="0" * 64, in_use=True
+    )
+    s = StudentFactory(name=f"预警{p['n']}", status="in_school", current_school=p["school"], current_class=p["class"])
+    RiskScore.objects.create(student=s, on=dt.date(2026, 10, 1), model=model, risk=0.2, rank=p["n"], flagged=True,
+                             township=p["township"], school=p["school"], school_class=p["class"], grade=3,
+                             factors=[{"key": "absent_recent", "text": "近30天缺勤6天"}])  # fmt: skip
+    return s.name
+
+
+def warning_followup(county: Any, actor: Any) -> str:
+    """An open preventive follow-up of a pupil of its own school and class."""
+    from jiaoyun.people.tests.factories import StudentFactory
+    from jiaoyun.warning.models import Followup
+
+    p = place(county)
+    s = StudentFactory(name=f"跟进{p['n']}", status="in_school", current_school=p["school"], current_class=p["class"])
+    Followup.objects.create(student=s, opened_on=dt.date(2026, 10, 1), deadline=dt.date(2026, 10, 15),
+                            township=p["township"], school=p["school"], school_class=p["class"], reason="近30天缺勤6天")  # fmt: skip
+    return s.name

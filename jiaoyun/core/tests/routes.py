@@ -309,6 +309,27 @@ ROUTES: dict[str, R] = {
     "api:facilities_projects": LIST,
     "api:facilities_project": obj(project_id=PROJECT),
     "api:facilities_rollup": LIST,
+    # warning
+    "warning:dashboard": LIST,
+    "warning:evaluation": R(note="model figures only"),
+    "warning:followups": LIST,
+    "warning:class": obj(class_id=CLASS),
+    "warning:pupil": obj(student_id=STUDENT),
+    "warning:followup_open": R(kwargs={"score_id": "risk"}, method="POST"),
+    "warning:followup_feedback": R(
+        kwargs={"pk": "followup"},
+        method="POST",
+        data={"status": "resolved", "note": "x"},
+        unchanged=("followup", "status"),
+    ),  # fmt: skip
+    "api:warning_risks": LIST,
+    "api:warning_pupil": obj(student_id=STUDENT),
+    "api:warning_followups": LIST,
+    "api:warning_followup_open": R(kwargs={"score_id": "risk"}),
+    "api:warning_followup_feedback": R(
+        kwargs={"followup_id": "followup"}, data={"status": "resolved", "note": "x"}, unchanged=("followup", "status")
+    ),  # fmt: skip
+    "api:warning_evaluation": R(note="model figures only"),
 }
 
 # Routes that need no scope check, each with the reason.

@@ -38,6 +38,11 @@ BASELINE: dict[str, int] = {
     "people:teachers": 9,
     "api:teacher_list": 10,
     "exchange:imports": 7,
+    # warning
+    "warning:dashboard": 13,
+    "warning:followups": 7,
+    "api:warning_risks": 10,
+    "api:warning_followups": 6,
     "api:batch_list": 7,
     # dropout
     "dropout:children": 10,
@@ -112,6 +117,11 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "api:student_list": ("county_admin", rows.student, ""),
     "people:teachers": ("county_admin", rows.teacher, ""),
     "api:teacher_list": ("county_admin", rows.teacher, ""),
+    # warning
+    "warning:dashboard": ("county_admin", rows.warning_risk, ""),
+    "warning:followups": ("county_admin", rows.warning_followup, ""),
+    "api:warning_risks": ("county_admin", rows.warning_risk, ""),
+    "api:warning_followups": ("county_admin", rows.warning_followup, ""),
     "exchange:imports": ("county_admin", rows.batch, ""),
     "api:batch_list": ("county_admin", rows.batch, ""),
     # dropout
@@ -219,6 +229,8 @@ NOT_ROW_LISTS: dict[str, str] = {
     "standards:checklist": "the fixed checklist of 教督〔2017〕6号 (configuration) with its results and evidence",
     "standards:report_pdf": "a PDF of the aggregates the balance page shows",
     "api:standards_balance_summary": "county aggregates (two grouped queries)",
+    "warning:evaluation": "the model versions' figures (at most 20 rows, no related rows, no personal data)",
+    "api:warning_evaluation": "the model versions' figures (at most 20 rows, no related rows, no personal data)",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

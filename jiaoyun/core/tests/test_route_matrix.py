@@ -185,6 +185,14 @@ def _build_world(tmp_media: str) -> World:
                                plan_year=2021, school_id=sb.pk, budget="800000")  # fmt: skip
     project_file = ProjectFile(project=project_b, name="施工.png", uploaded_by=principal_b)
     project_file.file.save("施工.png", ContentFile(b"\x89PNG\r\n\x1a\n photo"), save=True)
+    from jiaoyun.warning.models import Followup, ModelVersion, RiskScore
+
+    risk_model = ModelVersion.objects.create(kind="baseline", data_from=2019, data_to=2020, sha256="0" * 64)
+    risk_b = RiskScore.objects.create(student=student_b, on=today, model=risk_model, risk=0.3, rank=1, flagged=True,
+                                      township=tb, school=sb, school_class=cb1, grade=1,
+                                      factors=[{"key": "absent_recent", "text": "王小刚近30天缺勤9天"}])  # fmt: skip
+    followup_b = Followup.objects.create(student=student_b, score=risk_b, opened_on=today, deadline=today,
+                                         township=tb, school=sb, school_class=cb1, responsible_name="钱老师")  # fmt: skip
 
     objects = {
         routes.PROJECT: project_b,
@@ -212,6 +220,8 @@ def _build_world(tmp_media: str) -> World:
         "standards_evidence": standards_evidence,
         "event": EnrolmentEvent.objects.filter(student=student_b).first(),
         "assignment": TeacherAssignment.objects.filter(teacher=teacher_b).first(),
+        "risk": risk_b,
+        "followup": followup_b,
     }
     return World(objects=objects, users=users, students=students, teachers=teachers, ids=ids)
 

@@ -41,6 +41,8 @@ class Kid:
     events: list[list[object]] = field(default_factory=list)  # [date, kind, school, grade, external, reason]
     id: int = 0
     name: str = ""
+    repeats: int = 0  # 留级 so far (over-age for grade)
+    frailty: float = 1.0  # unobserved family circumstances: the noise of the dropout risk (lognormal, mean 1)
 
 
 def level(grade: int) -> str:
@@ -151,16 +153,35 @@ class Simulator:
         target = self.rng.choice(pool or [school])
         return target, target.village
 
+    def drop_risk(self, kid: Kid, school: Sch, grade: int, first_junior_year: bool) -> float:
+        """The pupil's dropout risk relative to their level and township tier (``specs.DROP_FACTORS``): family
+        flags, 留级 (over-age), the first year of junior school, schooling outside the home township, and noise."""
+        f = specs.DROP_FACTORS
+        risk = kid.frailty
+        risk *= f["poverty"] if kid.poverty else 1.0
+        risk *= f["left_behind"] if kid.left_behind else 1.0
+        risk *= f["disability"] if kid.disability else 1.0
+        risk *= f["orphan"] if kid.orphan else 1.0
+        risk *= f["repeated"] if kid.repeats else 1.0
+        if grade >= 7:
+            risk *= f["junior_first_year"] if first_junior_year else f["junior_later_years"]
+        home = kid.res or kid.hukou
+        if home is not None and home.township is not school.township:
+            risk *= f["other_township"]
+        return risk
+
     # ---- one stint from an entry event until graduation or leaving ----
     def run(self, kid: Kid, school: Sch, grade: int, year: int, kind: str, reason: str = "") -> tuple[str, int, int]:
         rng, ev = self.rng, kid.events
         ev.append([dt.date(year, 9, 1), kind, school, grade, "", reason])
-        risk = (1.5 if kid.poverty else 1.0) * (1.3 if kid.left_behind else 1.0) * (2.0 if kid.disability else 1.0)
+        first_junior_year = year if grade == 7 else None
         while True:
             tier = school.tier
             lv = level(grade)
             p_death = specs.DEATH
-            p_drop = p_death + specs.DROP_LEVEL[lv] * specs.DROP_TIER[tier] * risk
+            p_drop = p_death + specs.DROP_LEVEL[lv] * specs.DROP_TIER[tier] * self.drop_risk(
+                kid, school, grade, year == first_junior_year
+            )
             p_susp = p_drop + (specs.SUSPEND if lv != "preschool" else 0.0)
             p_out = p_susp + specs.TRANSFER_OUT[tier] + (specs.MIGRANT_LEAVE if kid.migrant else 0.0)
             r = rng.random()
@@ -200,6 +221,7 @@ class Simulator:
                 return GRADUATED, year, grade
             if lv != "preschool" and rng.random() < specs.REPEAT[lv]:
                 year += 1
+                kid.repeats += 1
                 ev.append([dt.date(year, 9, 1), K.REPEAT, school, grade, "", "学业未达标"])
                 continue
             if (
@@ -317,6 +339,8 @@ class Simulator:
             kid.disability = str(weighted(rng, DISABILITIES))
         r = rng.random()
         kid.orphan = "orphan" if r < 0.0012 else "unattended" if r < 0.0035 else ""
+        sigma = specs.DROP_NOISE_SIGMA
+        kid.frailty = rng.lognormvariate(-sigma * sigma / 2, sigma)
         return kid
 
     def hukou_children(self) -> None:

@@ -100,8 +100,22 @@ KG_START = ((-2, 0.80), (-1, 0.15), (0, 0.05))
 # Study outside the county from grade 1 (外县就读), by tier; share of them coming back for junior school.
 OUT_PRIMARY = (0.035, 0.020, 0.012, 0.010)
 # Yearly dropout probability by level (primary, junior, senior) and tier multiplier.
-DROP_LEVEL = {"primary": 0.0006, "junior": 0.0105, "senior": 0.005, "preschool": 0.0}
+DROP_LEVEL = {"primary": 0.0005, "junior": 0.0078, "senior": 0.0042, "preschool": 0.0}
 DROP_TIER = (0.5, 0.9, 1.3, 2.4)
+# Each pupil's dropout risk is DROP_LEVEL × DROP_TIER × these factors (multiplied) × a lognormal noise of mean 1
+# (DROP_NOISE_SIGMA): what the 辍学预警 model can learn (docs/warning.md). DROP_LEVEL is lowered so the county's
+# dropout figures stay where they were before the factors.
+DROP_FACTORS = {
+    "poverty": 1.6,  # 脱贫家庭/监测户
+    "left_behind": 1.4,  # 留守
+    "disability": 2.0,
+    "orphan": 2.5,  # 孤儿/事实无人抚养
+    "repeated": 2.2,  # 留级 at least once (over-age for grade)
+    "junior_first_year": 1.6,  # the step into 初中
+    "junior_later_years": 0.8,
+    "other_township": 1.3,  # schooled outside the home township (distance)
+}
+DROP_NOISE_SIGMA = 0.7
 DROP_RETURN = 0.45  # share of dropouts who come back (复学) the next school year
 SUSPEND = 0.002
 REPEAT = {"primary": 0.010, "junior": 0.008, "senior": 0.004, "preschool": 0.0}

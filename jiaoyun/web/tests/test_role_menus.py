@@ -66,6 +66,8 @@ ADDED: list[tuple[set[str], tuple[str, ...]]] = [
     ({"finance:dashboard"}, ("admin", "finance", "leader")),  # the 计财股 writes; the admin and the leaders read
     ({"forecast:dashboard"}, BUREAU + TOWNSHIPS),  # the county's roles and a township's (forecast.permissions)
     # 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, admins)
+    # 辍学预警: every role with a class, school, township or county scope (not villages, not the administrators)
+    ({"warning:dashboard"}, BUREAU + TOWNSHIPS + ("principal", "teacher")),
     ({"standards:balance", "standards:compliance", "standards:demonstration"}, BUREAU + TOWNSHIPS + ("principal",)),
 ]
 for pages, roles in ADDED:
