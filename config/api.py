@@ -70,6 +70,7 @@ def _mount() -> None:
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.indicators.api import router as indicators
     from jiaoyun.people.api import router as people
+    from jiaoyun.quality.api import router as quality
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
     from jiaoyun.teachers.api import router as teachers
@@ -78,6 +79,7 @@ def _mount() -> None:
     api.add_router("/schools", schools)
     api.add_router("/people", people)
     api.add_router("/exchange", exchange)
+    api.add_router("/quality", quality)
     api.add_router("/indicators", indicators)
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)
