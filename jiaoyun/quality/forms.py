@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from django import forms
 from django.utils import timezone
@@ -133,4 +132,4 @@ class PilotForm(forms.Form):
     school_class = forms.ChoiceField(label="班级")
     kind = forms.ChoiceField(label="试点类型", choices=PilotKind.choices)
     partner = forms.CharField(label="合作学校/高职院校", max_length=100, required=False)
-    since = forms.DateField(label="开始日期", widget=DATE, initial=lambda: dt.date.today())
+    since = forms.DateField(label="开始日期", widget=DATE, initial=timezone.localdate)

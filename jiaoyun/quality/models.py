@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from jiaoyun.quality.choices import (
     Award,
@@ -476,7 +475,7 @@ class Progression(models.Model):
     outcome = models.CharField("去向", max_length=20, choices=Outcome.choices)
     destination = models.CharField("录取院校/就业单位", max_length=100, blank=True)
     bridge = models.BooleanField("中高职衔接（3+2）升学", default=False)
-    recorded_on = models.DateField("登记日期", default=dt.date.today)
+    recorded_on = models.DateField("登记日期", default=timezone.localdate)
     recorded_by = models.ForeignKey(
         USER, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -352,20 +352,19 @@ def certificate_new(request: AuthedRequest) -> HttpResponseBase:
     _require(P.can_view_quality(user) and user.can_write, "无权登记1+X证书")
     form = F.CertificateForm(request.POST or None)
     form.fields["student"].choices = _students_choices(user, current_school__kind="vocational")
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            student = Student.objects.filter(student_q(user), pk=int(d["student"])).first()
-            try:
-                if student is None:
-                    raise DomainError("学生不在您的数据范围内", field="学生")
-                services.certificate_create(actor=user, student=student, name=d["name"], level=d["level"],
-                                            organisation=d["organisation"], issued_on=d["issued_on"], number=d["number"])  # fmt: skip
-            except DomainError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, "1+X证书已登记")
-                return hx_redirect(request, reverse("quality:certificates"))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        student = Student.objects.filter(student_q(user), pk=int(d["student"])).first()
+        try:
+            if student is None:
+                raise DomainError("学生不在您的数据范围内", field="学生")
+            services.certificate_create(actor=user, student=student, name=d["name"], level=d["level"],
+                                        organisation=d["organisation"], issued_on=d["issued_on"], number=d["number"])  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "1+X证书已登记")
+            return hx_redirect(request, reverse("quality:certificates"))
     return render_page(request, "quality/form.html", {"form": form, "title": "登记1+X证书", "module": "quality",
                                                        "back": reverse("quality:certificates")})  # fmt: skip
 
