@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jiaoyun.core.schoolyear import SchoolYear
-from jiaoyun.core.scope import class_q, school_q, student_q, teacher_q
+from jiaoyun.core.scope import Scope, class_q, school_q, student_q, teacher_q
 from jiaoyun.core.types import User
 from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
@@ -50,6 +50,7 @@ from jiaoyun.quality.models import (
 from jiaoyun.schools.choices import SchoolKind
 
 S = PortfolioState
+Who = User | Scope  # a user, or a scope (the county-wide bulletin reads as ``Scope("county")``)
 LEFT = (StudentStatus.TRANSFERRED_OUT, StudentStatus.DROPPED_OUT, StudentStatus.DECEASED, StudentStatus.OUT_OF_COUNTY)
 SENIOR_KINDS = (SchoolKind.SENIOR, SchoolKind.COMPLETE_SECONDARY)
 
@@ -74,28 +75,28 @@ def term_current(today: dt.date | None = None) -> EvaluationTerm | None:
     )
 
 
-def portfolios(user: User, *, term: EvaluationTerm | None = None) -> QuerySet[Portfolio]:
+def portfolios(user: Who, *, term: EvaluationTerm | None = None) -> QuerySet[Portfolio]:
     qs = Portfolio.objects.filter(student_q(user, "student__")).select_related(
         "student", "school", "school_class", "term"
     )
     return qs.filter(term=term) if term is not None else qs
 
 
-def portfolio_get(user: User, pk: int) -> Portfolio:
+def portfolio_get(user: Who, pk: int) -> Portfolio:
     found = portfolios(user).filter(pk=pk).first()
     if found is None:
         raise Http404("没有这条综合素质评价，或不在您的数据范围内")
     return found
 
 
-def evidence_get(user: User, pk: int) -> Evidence:
+def evidence_get(user: Who, pk: int) -> Evidence:
     found = Evidence.objects.filter(student_q(user, "record__portfolio__student__"), pk=pk).first()
     if found is None:
         raise Http404("文件不存在，或不在您的数据范围内")
     return found
 
 
-def record_get(user: User, pk: int) -> ActivityRecord:
+def record_get(user: Who, pk: int) -> ActivityRecord:
     found = (
         ActivityRecord.objects.filter(student_q(user, "portfolio__student__"), pk=pk)
         .select_related("portfolio")
@@ -106,14 +107,14 @@ def record_get(user: User, pk: int) -> ActivityRecord:
     return found
 
 
-def own_student(user: User) -> Student | None:
+def own_student(user: Who) -> Student | None:
     from jiaoyun.core.scope import scope_for
 
     sid = scope_for(user).student_id
     return Student.objects.select_related("current_school", "current_class").filter(pk=sid).first() if sid else None
 
 
-def results_of(user: User, student_id: int) -> QuerySet[AcademicResult]:
+def results_of(user: Who, student_id: int) -> QuerySet[AcademicResult]:
     return AcademicResult.objects.filter(student_q(user, "student__"), student_id=student_id)
 
 
@@ -131,11 +132,11 @@ def records_by_dimension(portfolio: Portfolio, *, selected_only: bool = False) -
     ]  # fmt: skip
 
 
-def publicity_visible(user: User) -> QuerySet[Publicity]:
+def publicity_visible(user: Who) -> QuerySet[Publicity]:
     return Publicity.objects.filter(class_q(user, "school_class__")).select_related("school_class__school", "term")
 
 
-def publicity_get(user: User, pk: int) -> Publicity:
+def publicity_get(user: Who, pk: int) -> Publicity:
     found = publicity_visible(user).filter(pk=pk).first()
     if found is None:
         raise Http404("没有这次公示，或不在您的数据范围内")
@@ -148,7 +149,7 @@ def publicity_of(portfolio: Portfolio) -> Publicity | None:
     return Publicity.objects.filter(school_class_id=portfolio.school_class_id, term_id=portfolio.term_id).first()
 
 
-def objections_of(publicity: Publicity, user: User) -> QuerySet[Objection]:
+def objections_of(publicity: Publicity, user: Who) -> QuerySet[Objection]:
     return publicity.objections.filter(student_q(user, "portfolio__student__")).select_related("portfolio__student")
 
 
@@ -203,13 +204,13 @@ class Progress:
         return self.counts.get(state, 0)
 
 
-def seniors(user: User) -> QuerySet[Student]:
+def seniors(user: Who) -> QuerySet[Student]:
     """The senior (普高) students in school visible to the user."""
     return Student.objects.filter(student_q(user), status=StudentStatus.IN_SCHOOL, current_grade__gte=10,
                                   current_school__kind__in=SENIOR_KINDS)  # fmt: skip
 
 
-def progress(user: User, term: EvaluationTerm | None, *, by: str = "school") -> list[Progress]:
+def progress(user: Who, term: EvaluationTerm | None, *, by: str = "school") -> list[Progress]:
     """Portfolios by state per school (``by="school"``) or per class (``by="class"``), with the number of senior
     students in school: 完成率 = 已确认归档 ÷ 在校普高学生."""
     key, label = (
@@ -261,7 +262,7 @@ class Rate:
         return Decimal(str(self.rate)) >= self.target
 
 
-def _holding_base(user: User, on: dt.date) -> QuerySet[VocationalStudent]:
+def _holding_base(user: Who, on: dt.date) -> QuerySet[VocationalStudent]:
     holds = Certificate.objects.filter(student_id=OuterRef("student_id"), revoked=False, issued_on__lte=on)
     return (
         VocationalStudent.objects.filter(student_q(user, "student__"))
@@ -279,7 +280,7 @@ def targets() -> dict[int, Decimal]:
     return dict(HoldingTarget.objects.values_list("year", "rate"))
 
 
-def holding_by_major(user: User, *, year: int, on: dt.date | None = None) -> list[Rate]:
+def holding_by_major(user: Who, *, year: int, on: dt.date | None = None) -> list[Rate]:
     """The class graduating in ``year`` (entered ``year`` − 3), by major, against the year's target."""
     on = on or timezone.localdate()
     target = targets().get(year)
@@ -287,14 +288,14 @@ def holding_by_major(user: User, *, year: int, on: dt.date | None = None) -> lis
     return [Rate(k, lab, n, h, target) for k, lab, n, h in _rates(qs, "major_id", "major__name")]
 
 
-def holding_by_school(user: User, *, year: int, on: dt.date | None = None) -> list[Rate]:
+def holding_by_school(user: Who, *, year: int, on: dt.date | None = None) -> list[Rate]:
     on = on or timezone.localdate()
     target = targets().get(year)
     qs = _holding_base(user, on).filter(cohort=year - 3)
     return [Rate(k, lab, n, h, target) for k, lab, n, h in _rates(qs, "major__school_id", "major__school__name")]
 
 
-def holding_by_year(user: User, *, on: dt.date | None = None) -> list[Rate]:
+def holding_by_year(user: Who, *, on: dt.date | None = None) -> list[Rate]:
     """Every 届 (graduating year) over the years, each against its own target."""
     on = on or timezone.localdate()
     goal = targets()
@@ -302,7 +303,7 @@ def holding_by_year(user: User, *, on: dt.date | None = None) -> list[Rate]:
     return [Rate(c + 3, f"{c + 3}届", n, h, goal.get(c + 3)) for c, _, n, h in sorted(rows)]
 
 
-def holding_by_grade(user: User, *, on: dt.date | None = None) -> list[Rate]:
+def holding_by_grade(user: Who, *, on: dt.date | None = None) -> list[Rate]:
     """The three grades of the current school year (高一 = cohort of this autumn)."""
     on = on or timezone.localdate()
     start = SchoolYear.of(on).start_year
@@ -318,11 +319,11 @@ def holding_by_grade(user: User, *, on: dt.date | None = None) -> list[Rate]:
     return out
 
 
-def certificates(user: User) -> QuerySet[Certificate]:
+def certificates(user: Who) -> QuerySet[Certificate]:
     return Certificate.objects.filter(student_q(user, "student__")).select_related("student__current_school")
 
 
-def majors(user: User) -> QuerySet[Major]:
+def majors(user: Who) -> QuerySet[Major]:
     return (
         Major.objects.filter(school_q(user, "school__"))
         .select_related("school")
@@ -334,14 +335,14 @@ def majors(user: User) -> QuerySet[Major]:
 # -- competitions ---------------------------------------------------------------------------------------------
 
 
-def entries(user: User) -> QuerySet[Entry]:
+def entries(user: Who) -> QuerySet[Entry]:
     visible = Q(student__isnull=False) & student_q(user, "student__") | Q(teacher__isnull=False) & teacher_q(
         user, "teacher__"
     )
     return Entry.objects.filter(visible).select_related("competition", "school", "student", "teacher")
 
 
-def _award_counts(qs: QuerySet[Entry], key: str, label: str) -> list[dict[str, Any]]:
+def award_counts(qs: QuerySet[Entry], key: str, label: str) -> list[dict[str, Any]]:
     awarded = Q(award__in=AWARDED)
     student = Q(role=EntrantRole.STUDENT)
     rows = (
@@ -358,19 +359,19 @@ def _award_counts(qs: QuerySet[Entry], key: str, label: str) -> list[dict[str, A
                                                                     "high_awards")}} for r in rows]  # fmt: skip
 
 
-def competition_figures(user: User, *, year: int) -> dict[str, list[dict[str, Any]]]:
+def competition_figures(user: Who, *, year: int) -> dict[str, list[dict[str, Any]]]:
     """Entries and awards in ``year`` by school and by township (counts only; the schools in the user's scope)."""
     qs = Entry.objects.filter(school_q(user, "school__"), competition__date__year=year)
     return {
-        "schools": _award_counts(qs, "school_id", "school__name"),
-        "townships": _award_counts(qs, "school__township_id", "school__township__name"),
+        "schools": award_counts(qs, "school_id", "school__name"),
+        "townships": award_counts(qs, "school__township_id", "school__township__name"),
     }
 
 
 # -- pathways ---------------------------------------------------------------------------------------------------
 
 
-def pilot_classes(user: User) -> QuerySet[PilotClass]:
+def pilot_classes(user: Who) -> QuerySet[PilotClass]:
     return (
         PilotClass.objects.filter(class_q(user, "school_class__"))
         .select_related("school_class__school")
@@ -380,21 +381,21 @@ def pilot_classes(user: User) -> QuerySet[PilotClass]:
     )
 
 
-def transfers(user: User) -> QuerySet[TrackTransfer]:
+def transfers(user: Who) -> QuerySet[TrackTransfer]:
     return TrackTransfer.objects.filter(student_q(user, "student__")).select_related(
         "student", "from_school", "to_school"
     )
 
 
-def credits(user: User) -> QuerySet[CreditRecognition]:
+def credits(user: Who) -> QuerySet[CreditRecognition]:
     return CreditRecognition.objects.filter(student_q(user, "student__")).select_related("student")
 
 
-def progressions(user: User) -> QuerySet[Progression]:
+def progressions(user: Who) -> QuerySet[Progression]:
     return Progression.objects.filter(student_q(user, "student__")).select_related("student", "school")
 
 
-def progression_figures(user: User) -> list[dict[str, Any]]:
+def progression_figures(user: Who) -> list[dict[str, Any]]:
     """Per graduating year: graduates recorded, further study (高职/本科), employed, rates (counts only)."""
     rows = (
         Progression.objects.filter(school_q(user, "school__"))
@@ -412,5 +413,5 @@ def progression_figures(user: User) -> list[dict[str, Any]]:
             for r in rows]  # fmt: skip
 
 
-def credit_total(user: User) -> Decimal:
+def credit_total(user: Who) -> Decimal:
     return credits(user).aggregate(s=Sum("credits"))["s"] or Decimal(0)
