@@ -50,7 +50,9 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
     if members:
         target = sel.targets().get(year)
         goal = f"，目标{target}%" if target is not None else ""
-        paragraphs.append(f"{year}届中职学生1+X证书持证率{holders * 100 / members:.1f}%（{holders}/{members}人{goal}）。")
+        paragraphs.append(
+            f"{year}届中职学生1+X证书持证率{holders * 100 / members:.1f}%（{holders}/{members}人{goal}）。"
+        )
     if not paragraphs:
         return None
     tables = [BulletinTable(caption="本月各乡镇竞赛参赛与获奖（人次）",

@@ -61,7 +61,11 @@ def test_holding_rate_by_major_against_the_target(county_admin, cohort, year):
     assert (rows["汽车运用与维修"].members, rows["汽车运用与维修"].holders, rows["汽车运用与维修"].rate) == (3, 2, 66.7)
     # on the day before 己's certificate was issued only 庚 holds one: 1 ÷ 3 = 33.3 % < 40 %
     before = {r.label: r for r in sel.holding_by_major(county_admin, year=year + 1, on=today() - dt.timedelta(days=1))}
-    assert (before["汽车运用与维修"].holders, before["汽车运用与维修"].rate, before["汽车运用与维修"].meets) == (1, 33.3, False)
+    assert (before["汽车运用与维修"].holders, before["汽车运用与维修"].rate, before["汽车运用与维修"].meets) == (
+        1,
+        33.3,
+        False,
+    )
 
 
 def test_holding_rate_by_school_year_and_grade(county_admin, cohort, year):

@@ -65,7 +65,10 @@ def test_the_whole_procedure_ends_in_an_archive_that_renders_again_identically(
     steps = list(PortfolioEvent.objects.filter(portfolio=p).values_list("from_state", "to_state"))
     assert steps == [("recording", "selected"), ("selected", "publicity"), ("publicity", "review"),
                      ("review", "confirmed")]  # fmt: skip
-    assert AuditEntry.objects.filter(object_type="quality.Portfolio", object_id=str(p.pk), action="transition").count() == 4
+    assert (
+        AuditEntry.objects.filter(object_type="quality.Portfolio", object_id=str(p.pk), action="transition").count()
+        == 4
+    )
 
 
 def test_a_confirmed_archive_is_immutable_and_a_change_behind_its_back_is_detected(

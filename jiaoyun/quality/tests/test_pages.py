@@ -63,7 +63,9 @@ def test_the_student_records_through_the_page_and_downloads_their_evidence(clien
     assert client.get(reverse("quality:evidence", args=[evidence.pk])).status_code == 200
 
 
-def test_select_publicity_confirm_through_the_pages(client, media, student_user, senior_teacher, senior_principal, term):
+def test_select_publicity_confirm_through_the_pages(
+    client, media, student_user, senior_teacher, senior_principal, term
+):
     r = record(student_user, files=[photo()])
     p = r.portfolio
     client.force_login(senior_teacher)

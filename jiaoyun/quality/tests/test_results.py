@@ -22,7 +22,9 @@ def test_results_import_preview_confirm_and_update(client, county_admin, pupil, 
         [id_no(2, 15, birth_year=2009), "", "物理", "2025年6月", "2025-06-20", "60", "C"],
         [number, "杨小梅", "物理", "2025年6月", "2025-06-20", "90", "A"],
     ]
-    batch = import_file(actor=county_admin, kind="quality_results", upload=upload(csv_bytes(rows)), file_name="学考.csv")
+    batch = import_file(
+        actor=county_admin, kind="quality_results", upload=upload(csv_bytes(rows)), file_name="学考.csv"
+    )
     reasons = {r.row: (r.column, r.reason) for r in batch.rejections.all()}
     assert batch.new == 2 and batch.rejected == 3, reasons
     assert reasons[4][0] == "科目"

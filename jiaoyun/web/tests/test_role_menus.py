@@ -26,6 +26,7 @@ ROLES: dict[str, dict[str, object]] = {
     "sysadmin": {"role": Role.SYSTEM_ADMIN, "is_staff": True},
     "secadmin": {"role": Role.SECURITY_ADMIN, "is_staff": True},
     "auditor": {"role": Role.AUDIT_ADMIN, "is_staff": True},
+    "student": {"role": Role.STUDENT},
 }
 
 # What every role with a data scope sees (the scope narrows what each page holds).
@@ -34,7 +35,8 @@ BASE = {
     "dropout:bulletins",
 }  # fmt: skip
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
-COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
+QUALITY = {"quality:evaluation", "quality:certificates", "quality:competitions", "quality:pathways"}
+COUNTY = BASE | SAFETY | QUALITY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
 
 # The exact menu of each role (docs/roles.md is this table).
@@ -48,11 +50,12 @@ MENUS: dict[str, set[str]] = {
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
-    "teacher": BASE | SAFETY | {"learning:dashboard"},
+    "teacher": BASE | SAFETY | QUALITY | {"learning:dashboard"},
     "village": BASE,
     "sysadmin": {"web:jobs", "admin:index"},
     "secadmin": {"admin:index"},
     "auditor": {"web:audit", "admin:index"},
+    "student": {"quality:evaluation"},
 }
 
 ADMINS = ("sysadmin", "secadmin", "auditor")
@@ -72,6 +75,11 @@ REACHABLE: dict[tuple[str, str], str] = {
     },
     ("teacher", "people:teachers"): "teacher_q: the class teacher's own record only, so not a list of theirs",
     ("village", "people:teachers"): "teacher_q gives a village no teacher: the list is empty",
+    **{
+        ("student", page): "student_q: the student's own record only, school_q nothing: no list is theirs"
+        for page in NO_ROW_PAGES
+    },
+    ("student", "indicators:dashboard"): "aggregate figures, readable without a scope (ADR 0020); no person in them",
 }
 # Refusals other than 403, and why.
 NOT_FOUND = {
@@ -89,6 +97,11 @@ def _user(username: str, request: pytest.FixtureRequest, class_a1):
     user = UserFactory(username=username, **attrs)
     if username == "teacher":
         user.classes.add(class_a1)
+    if username == "student":
+        from jiaoyun.people.tests.factories import StudentFactory
+        from jiaoyun.quality.models import StudentAccount
+
+        StudentAccount.objects.create(user=user, student=StudentFactory(name="杨小梅"))
     return user
 
 
