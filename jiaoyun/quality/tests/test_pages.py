@@ -12,7 +12,7 @@ from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.quality import services, todo
 from jiaoyun.quality.models import Evidence, Publicity
 from jiaoyun.quality.tests.conftest import today
-from jiaoyun.quality.tests.test_evaluation import photo, record, to_review
+from jiaoyun.quality.tests.test_evaluation import photo, record
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 
 def quality_world(*, students: list[Any], school_b: Any, class_b: Any, principal_b: Any) -> tuple[dict[str, Any], Any]:
@@ -27,7 +28,7 @@ def quality_world(*, students: list[Any], school_b: Any, class_b: Any, principal
     )
 
     student_b = students[2]
-    today = dt.date.today()
+    today = timezone.localdate()
     term = EvaluationTerm.objects.create(school_year=2021, term=1, starts=today - dt.timedelta(days=30),
                                          ends=today + dt.timedelta(days=60), record_deadline=today + dt.timedelta(days=5),
                                          select_deadline=today + dt.timedelta(days=10),
