@@ -133,13 +133,14 @@ def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> 
             for p in Portfolio.objects.filter(school_class=klass, term=term).order_by("id")[:8]:
                 services.portfolio_confirm(actor=principal, portfolio=p)
     # The student login: the first pupil of the class still recording, with a photo on one record.
-    own = (stages.get("recording") or [None])[0]
+    recording = stages.get("recording") or []
+    own = recording[0] if recording else None
     if own is not None:
         login = _user("student", Role.STUDENT, own.name)
         StudentAccount.objects.create(user=login, student=own)
-        first = ActivityRecord.objects.filter(portfolio__student=own).order_by("id").first()
-        if first is not None:
-            evidence = Evidence(record=first, name="活动照片.png", uploaded_by=login)
+        shown = ActivityRecord.objects.filter(portfolio__student=own).order_by("id").first()
+        if shown is not None:
+            evidence = Evidence(record=shown, name="活动照片.png", uploaded_by=login)
             evidence.file.save("demo.png", ContentFile(PNG), save=True)
     # 学业水平考试 results of the pupils of 高二 and 高三 shown above.
     results = []
@@ -174,8 +175,8 @@ def _vocational(rng: random.Random, school: School, sy: int, today: dt.date) -> 
     # Graduates of the last five years (their 届 from the 毕业 event) and the pupils now in school.
     graduated = dict(EnrolmentEvent.objects.filter(school=school, kind="graduate", date__year__gte=sy - 4)
                      .values_list("student_id", "date__year"))  # fmt: skip
-    pupils = Student.objects.filter(current_school=school, status=StudentStatus.IN_SCHOOL).order_by("id")
-    pupils = list(pupils) + list(Student.objects.filter(pk__in=list(graduated)).order_by("id"))
+    pupils = list(Student.objects.filter(current_school=school, status=StudentStatus.IN_SCHOOL).order_by("id"))
+    pupils += list(Student.objects.filter(pk__in=list(graduated)).order_by("id"))
     members, certs, n = [], [], 0
     for pupil in pupils:
         grade = pupil.current_grade or 12
@@ -190,7 +191,7 @@ def _vocational(rng: random.Random, school: School, sy: int, today: dt.date) -> 
                                      organisation=organisation, issued_on=issued, number=f"X{cohort}{n:05d}"))  # fmt: skip
     VocationalStudent.objects.bulk_create(members)
     Certificate.objects.bulk_create(certs)
-    for year, rate in ((sy - 1, "50"), (sy, "55"), (sy + 1, "60"), (sy + 2, "65")):
+    for year, rate in ((sy - 1, "45"), (sy, "50"), (sy + 1, "50"), (sy + 2, "55")):
         services.target_set(actor=None, year=year, rate=Decimal(rate))
 
 

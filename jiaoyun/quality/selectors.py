@@ -107,7 +107,7 @@ def record_get(user: Who, pk: int) -> ActivityRecord:
     return found
 
 
-def own_student(user: Who) -> Student | None:
+def own_student(user: User) -> Student | None:
     from jiaoyun.core.scope import scope_for
 
     sid = scope_for(user).student_id
@@ -328,7 +328,7 @@ def majors(user: Who) -> QuerySet[Major]:
         Major.objects.filter(school_q(user, "school__"))
         .select_related("school")
         .prefetch_related("programmes")
-        .annotate(enrolled=Count("students", filter=~Q(students__student__status__in=LEFT)))
+        .annotate(enrolled=Count("students", filter=Q(students__student__status=StudentStatus.IN_SCHOOL)))
     )
 
 

@@ -138,7 +138,7 @@ def portfolio_open(*, student: Student, term: EvaluationTerm) -> Portfolio:
     found = Portfolio.objects.filter(student=student, term=term).first()
     if found is not None:
         return found
-    if not is_senior_student(student):
+    if not is_senior_student(student) or student.current_school_id is None:
         raise DomainError("综合素质评价仅适用于在校的普通高中学生", field="学生")
     return Portfolio.objects.create(student=student, term=term, school_id=student.current_school_id,
                                     school_class_id=student.current_class_id)  # fmt: skip
@@ -165,7 +165,7 @@ def record_create(*, actor: User, dimension: str, title: str, date: dt.date, hou
         raise DomainError(f"活动日期早于本学期开始日期{term.starts}", field="日期")
     if hours is not None and (hours <= 0 or hours > 500):
         raise DomainError("时长须大于0且不超过500小时", field="时长（小时）")
-    student = Student.objects.select_related("current_school").get(pk=own_student_id(actor))
+    student = Student.objects.select_related("current_school").get(pk=own_student_id(actor) or 0)
     portfolio = locked(portfolio_open(student=student, term=term))
     require_state(portfolio.state, (S.RECORDING,), message=_refused("再添加写实记录（已提交遴选）"))
     record = ActivityRecord(portfolio=portfolio, dimension=dimension, title=title.strip()[:100], date=date,

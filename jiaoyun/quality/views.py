@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -65,6 +66,13 @@ def _term(request: AuthedRequest) -> EvaluationTerm | None:
         if found is not None:
             return found
     return sel.term_current()
+
+
+def _choices(form: Any, name: str, choices: list[tuple[str, str]]) -> None:
+    """Set the choices of a ChoiceField built per request (what the user may pick)."""
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = choices
 
 
 def _students_choices(user: Any, **filters: Any) -> list[tuple[str, str]]:
@@ -269,16 +277,16 @@ def publicity(request: AuthedRequest, pk: int) -> HttpResponseBase:
                                                                raised_by=d["raised_by"], content=d["content"]),
                         "异议已登记", then)  # fmt: skip
         if action == "resolve":
-            form = F.ResolveForm(request.POST)
-            if not form.is_valid():
-                return _invalid(request, form, then)
-            objection = sel.objections_of(pub, user).filter(pk=form.cleaned_data["objection"]).first()
+            resolve = F.ResolveForm(request.POST)
+            if not resolve.is_valid():
+                return _invalid(request, resolve, then)
+            objection = sel.objections_of(pub, user).filter(pk=resolve.cleaned_data["objection"]).first()
             if objection is None:
                 messages.error(request, "异议不存在")
                 return hx_redirect(request, then)
             withdraw = [int(i) for i in request.POST.getlist("withdraw") if i.isdigit()]
             return _run(request, lambda: services.objection_resolve(
-                actor=user, objection=objection, resolution=form.cleaned_data["resolution"], withdraw=withdraw),
+                actor=user, objection=objection, resolution=resolve.cleaned_data["resolution"], withdraw=withdraw),
                 "异议已处理", then)  # fmt: skip
         messages.error(request, "未知的操作")
         return hx_redirect(request, then)
@@ -351,7 +359,7 @@ def certificate_new(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     _require(P.can_view_quality(user) and user.can_write, "无权登记1+X证书")
     form = F.CertificateForm(request.POST or None)
-    form.fields["student"].choices = _students_choices(user, current_school__kind="vocational")
+    _choices(form, "student", _students_choices(user, current_school__kind="vocational"))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         student = Student.objects.filter(student_q(user), pk=int(d["student"])).first()
@@ -432,7 +440,7 @@ def competition(request: AuthedRequest, pk: int) -> HttpResponseBase:
         ]
     ]
     people += [(f"t{t.pk}", f"教师：{t.name}") for t in Teacher.objects.filter(teacher_q(user)).order_by("name")[:300]]
-    form.fields["person"].choices = people
+    _choices(form, "person", people)
     if request.method == "POST":
         then = reverse("quality:competition", args=[event.pk])
         if not form.is_valid():
@@ -442,7 +450,7 @@ def competition(request: AuthedRequest, pk: int) -> HttpResponseBase:
         student = Student.objects.filter(student_q(user), pk=pid).first() if kind == "s" else None
         teacher = Teacher.objects.filter(teacher_q(user), pk=pid).first() if kind == "t" else None
         school_id = student.current_school_id if student else (teacher.school_id if teacher else None)
-        school = School.objects.filter(pk=school_id).first()
+        school = School.objects.filter(pk=school_id).first() if school_id else None
         if school is None:
             messages.error(request, "所选人员不在您的数据范围内")
             return hx_redirect(request, then)
@@ -502,9 +510,9 @@ def transfer_new(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     _require(P.can_view_quality(user) and user.can_write, "无权办理普职转学")
     form = F.TransferForm(request.POST or None)
-    form.fields["student"].choices = _students_choices(user, status="in_school", current_grade__gte=10)
-    form.fields["to_school"].choices = [(str(s.pk), s.name) for s in School.objects.filter(
-        kind__in=("senior", "complete_secondary", "vocational"), is_active=True).order_by("name")]  # fmt: skip
+    _choices(form, "student", _students_choices(user, status="in_school", current_grade__gte=10))
+    _choices(form, "to_school", [(str(s.pk), s.name) for s in School.objects.filter(
+        kind__in=("senior", "complete_secondary", "vocational"), is_active=True).order_by("name")])  # fmt: skip
 
     def save(d: dict[str, Any]) -> Any:
         school = School.objects.get(pk=int(d["to_school"]))
@@ -518,7 +526,7 @@ def credit_new(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     _require(P.can_view_quality(user) and user.can_write, "无权登记学分互认")
     form = F.CreditForm(request.POST or None)
-    form.fields["student"].choices = _students_choices(user, status="in_school", current_grade__gte=10)
+    _choices(form, "student", _students_choices(user, status="in_school", current_grade__gte=10))
     return _pathway_form(request, form, "学分互认", lambda d: services.credit_recognise(
         actor=user, student=_student_in_scope(user, d["student"]), from_track=d["from_track"], to_track=d["to_track"],
         course=d["course"], credits=d["credits"], recognised_on=d["recognised_on"]))  # fmt: skip
@@ -528,7 +536,7 @@ def progression_new(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     _require(P.can_view_quality(user) and user.can_write, "无权登记毕业生去向")
     form = F.ProgressionForm(request.POST or None)
-    form.fields["student"].choices = _students_choices(user, status="graduated", current_school__kind="vocational")
+    _choices(form, "student", _students_choices(user, status="graduated", current_school__kind="vocational"))
     return _pathway_form(request, form, "毕业生去向", lambda d: services.progression_record(
         actor=user, student=_student_in_scope(user, d["student"]), outcome=d["outcome"],
         destination=d["destination"], bridge=d["bridge"]))  # fmt: skip
@@ -540,8 +548,8 @@ def pilot_new(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     _require(P.can_view_quality(user) and user.can_write, "无权登记试点班")
     form = F.PilotForm(request.POST or None)
-    form.fields["school_class"].choices = [(str(c.pk), f"{c.school.name} {c}") for c in SchoolClass.objects.filter(
-        class_q(user), grade__gte=10).select_related("school").order_by("school__name", "-school_year", "grade")[:300]]  # fmt: skip
+    _choices(form, "school_class", [(str(c.pk), f"{c.school.name} {c}") for c in SchoolClass.objects.filter(
+        class_q(user), grade__gte=10).select_related("school").order_by("school__name", "-school_year", "grade")[:300]])  # fmt: skip
 
     def save(d: dict[str, Any]) -> Any:
         klass = SchoolClass.objects.filter(class_q(user), pk=int(d["school_class"])).first()
