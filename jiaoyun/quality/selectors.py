@@ -415,3 +415,28 @@ def progression_figures(user: Who) -> list[dict[str, Any]]:
 
 def credit_total(user: Who) -> Decimal:
     return credits(user).aggregate(s=Sum("credits"))["s"] or Decimal(0)
+
+
+# -- people to pick in the forms (scoped) ---------------------------------------------------------------------
+
+
+def students_to_pick(user: User, limit: int = 500, **filters: Any) -> list[Student]:
+    return list(
+        Student.objects.filter(student_q(user), **filters).select_related("current_school").order_by("name")[:limit]
+    )
+
+
+def student_in_scope(user: User, pk: int) -> Student | None:
+    return Student.objects.filter(student_q(user), pk=pk).select_related("current_school").first()
+
+
+def teachers_to_pick(user: User, limit: int = 300) -> list[Any]:
+    from jiaoyun.people.models import Teacher
+
+    return list(Teacher.objects.filter(teacher_q(user)).order_by("name")[:limit])
+
+
+def teacher_in_scope(user: User, pk: int) -> Any:
+    from jiaoyun.people.models import Teacher
+
+    return Teacher.objects.filter(teacher_q(user), pk=pk).first()

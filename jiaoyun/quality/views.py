@@ -18,9 +18,9 @@ from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, ScopeLevel
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.files import serve as serve_file
-from jiaoyun.core.scope import scope_for, student_q, teacher_q
+from jiaoyun.core.scope import scope_for
 from jiaoyun.core.types import AuthedRequest
-from jiaoyun.people.models import Student, Teacher
+from jiaoyun.people.models import Student
 from jiaoyun.quality import forms as F
 from jiaoyun.quality import permissions as P
 from jiaoyun.quality import selectors as sel
@@ -76,7 +76,7 @@ def _choices(form: Any, name: str, choices: list[tuple[str, str]]) -> None:
 
 
 def _students_choices(user: Any, **filters: Any) -> list[tuple[str, str]]:
-    rows = Student.objects.filter(student_q(user), **filters).select_related("current_school").order_by("name")[:500]
+    rows = sel.students_to_pick(user, **filters)
     return [(str(s.pk), f"{s.name}（{s.current_school.name if s.current_school else '—'}）") for s in rows]
 
 
@@ -362,7 +362,7 @@ def certificate_new(request: AuthedRequest) -> HttpResponseBase:
     _choices(form, "student", _students_choices(user, current_school__kind="vocational"))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        student = Student.objects.filter(student_q(user), pk=int(d["student"])).first()
+        student = sel.student_in_scope(user, int(d["student"]))
         try:
             if student is None:
                 raise DomainError("学生不在您的数据范围内", field="学生")
@@ -433,13 +433,9 @@ def competition(request: AuthedRequest, pk: int) -> HttpResponseBase:
 
         raise Http404("没有这项竞赛")
     form = F.EntryForm(request.POST or None)
-    people = [
-        (f"s{s.pk}", f"学生：{s.name}")
-        for s in Student.objects.filter(student_q(user), status="in_school", current_grade__gte=7).order_by("name")[
-            :300
-        ]
-    ]
-    people += [(f"t{t.pk}", f"教师：{t.name}") for t in Teacher.objects.filter(teacher_q(user)).order_by("name")[:300]]
+    picked = sel.students_to_pick(user, 300, status="in_school", current_grade__gte=7)
+    people = [(f"s{s.pk}", f"学生：{s.name}") for s in picked]
+    people += [(f"t{t.pk}", f"教师：{t.name}") for t in sel.teachers_to_pick(user)]
     _choices(form, "person", people)
     if request.method == "POST":
         then = reverse("quality:competition", args=[event.pk])
@@ -447,8 +443,8 @@ def competition(request: AuthedRequest, pk: int) -> HttpResponseBase:
             return _invalid(request, form, then)
         d = form.cleaned_data
         kind, pid = d["person"][0], int(d["person"][1:])
-        student = Student.objects.filter(student_q(user), pk=pid).first() if kind == "s" else None
-        teacher = Teacher.objects.filter(teacher_q(user), pk=pid).first() if kind == "t" else None
+        student = sel.student_in_scope(user, pid) if kind == "s" else None
+        teacher = sel.teacher_in_scope(user, pid) if kind == "t" else None
         school_id = student.current_school_id if student else (teacher.school_id if teacher else None)
         school = School.objects.filter(pk=school_id).first() if school_id else None
         if school is None:
@@ -500,7 +496,7 @@ def _pathway_form(
 
 
 def _student_in_scope(user: Any, raw: str) -> Student:
-    found = Student.objects.filter(student_q(user), pk=int(raw)).select_related("current_school").first()
+    found = sel.student_in_scope(user, int(raw))
     if found is None:
         raise DomainError("学生不在您的数据范围内", field="学生")
     return found
