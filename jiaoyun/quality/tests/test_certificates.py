@@ -119,3 +119,13 @@ def test_certificates_import_with_preview_and_chinese_row_errors(county_admin, v
     assert Certificate.objects.count() == 0  # the preview writes nothing
     import_confirm(actor=county_admin, batch=batch)
     assert list(Certificate.objects.values_list("number", "level")) == [("W001", "junior")]
+
+
+def test_the_api_gives_the_same_figures(client, county_admin, cohort, year):
+    services.target_set(actor=county_admin, year=year + 1, rate=Decimal("40"))
+    client.force_login(county_admin)
+    rows = {r["label"]: r for r in client.get(f"/api/quality/holding?year={year + 1}").json()}
+    assert (rows["计算机应用"]["members"], rows["计算机应用"]["holders"], rows["计算机应用"]["rate"]) == (4, 2, 50.0)
+    assert rows["计算机应用"]["target"] == 40.0
+    years = client.get("/api/quality/holding/years").json()
+    assert [(r["key"], r["members"], r["holders"]) for r in years] == [(year + 1, 7, 4), (year + 2, 1, 1)]
