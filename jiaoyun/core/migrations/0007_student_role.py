@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_audit_search_indexes'),
+        ("core", "0006_audit_search_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('county_admin', '县局管理员'), ('bureau_staff', '局股室工作人员'), ('county_leader', '县领导/挂钩部门（只读）'), ('township_gov', '乡镇人民政府工作人员'), ('township_officer', '中心校工作人员'), ('principal', '校长/学校管理员'), ('class_teacher', '班主任'), ('village_cadre', '村（社区）干部'), ('student', '学生'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员'), ('none', '无角色')], default='none', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("county_admin", "县局管理员"),
+                    ("bureau_staff", "局股室工作人员"),
+                    ("county_leader", "县领导/挂钩部门（只读）"),
+                    ("township_gov", "乡镇人民政府工作人员"),
+                    ("township_officer", "中心校工作人员"),
+                    ("principal", "校长/学校管理员"),
+                    ("class_teacher", "班主任"),
+                    ("village_cadre", "村（社区）干部"),
+                    ("student", "学生"),
+                    ("system_admin", "系统管理员"),
+                    ("security_admin", "安全管理员"),
+                    ("audit_admin", "审计管理员"),
+                    ("none", "无角色"),
+                ],
+                default="none",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]
