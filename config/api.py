@@ -73,6 +73,7 @@ def _mount() -> None:
     from jiaoyun.forecast.api import router as forecast
     from jiaoyun.indicators.api import router as indicators
     from jiaoyun.people.api import router as people
+    from jiaoyun.quality.api import router as quality
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
     from jiaoyun.standards.api import router as standards
@@ -84,6 +85,7 @@ def _mount() -> None:
     api.add_router("/people", people)
     api.add_router("/exchange", exchange)
     api.add_router("/forecast", forecast)
+    api.add_router("/quality", quality)
     api.add_router("/indicators", indicators)
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     PRINCIPAL = "principal", "校长/学校管理员"
     CLASS_TEACHER = "class_teacher", "班主任"
     VILLAGE_CADRE = "village_cadre", "村（社区）干部"
+    STUDENT = "student", "学生"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
@@ -32,6 +33,7 @@ class ScopeLevel(models.TextChoices):
     SCHOOL = "school", "学校"
     CLASS = "class", "班级"
     VILLAGE = "village", "村（社区）"
+    STUDENT = "student", "本人（学生）"
     NONE = "none", "无"
 
 

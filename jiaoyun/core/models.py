@@ -18,6 +18,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.PRINCIPAL: ScopeLevel.SCHOOL,
     Role.CLASS_TEACHER: ScopeLevel.CLASS,
     Role.VILLAGE_CADRE: ScopeLevel.VILLAGE,
+    Role.STUDENT: ScopeLevel.STUDENT,
     Role.SYSTEM_ADMIN: ScopeLevel.NONE,
     Role.SECURITY_ADMIN: ScopeLevel.NONE,
     Role.AUDIT_ADMIN: ScopeLevel.NONE,
@@ -30,6 +31,7 @@ class User(AbstractUser):
 
     * township officer: ``area`` is a township; village cadre: ``area`` is a village;
     * principal: ``school``; class teacher: ``school`` and ``classes``;
+    * student: their own record only, through the account link of the quality app (``student_account``);
     * county roles see the whole county; the three administrators (三员分立) see no people-level data.
     """
 

@@ -35,6 +35,7 @@ class Scope:
     village_id: int | None = None
     school_id: int | None = None
     class_ids: tuple[int, ...] = field(default_factory=tuple)
+    student_id: int | None = None  # a student's own record (ScopeLevel.STUDENT)
 
     @property
     def is_county(self) -> bool:
@@ -58,6 +59,12 @@ def scope_for(user: Viewer) -> Scope:
         ids = tuple(user.classes.values_list("id", flat=True))
         township_id = user.school.township_id if user.school else None
         return Scope(level, school_id=user.school_id, township_id=township_id, class_ids=ids)
+    if level == ScopeLevel.STUDENT:
+        # A student sees their own record and nothing else: the account links to it (quality.StudentAccount,
+        # reverse accessor ``student_account``); no link (or the app left out) means no scope at all.
+        account = getattr(user, "student_account", None)
+        if account is not None and account.student_id:
+            return Scope(level, student_id=account.student_id)
     return Scope(ScopeLevel.NONE)
 
 
@@ -99,6 +106,8 @@ def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
         return Q(**{f"{p}current_class_id__in": list(s.class_ids)}) if s.class_ids else NOTHING
     if s.level == ScopeLevel.VILLAGE:
         return _any_of(p, s.village_id, "hukou_village_id", "residence_village_id")
+    if s.level == ScopeLevel.STUDENT and s.student_id:
+        return Q(**{f"{p}pk": s.student_id})
     return NOTHING
 
 

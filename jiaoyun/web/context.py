@@ -113,6 +113,10 @@ ACCESS: dict[str, str] = {
     "warning:dashboard": "jiaoyun.warning.selectors:may_view",
     "warning:followups": "jiaoyun.warning.selectors:may_view",
     "warning:evaluation": "jiaoyun.warning.selectors:may_view",
+    "quality:evaluation": "jiaoyun.quality.permissions:can_view_evaluation",
+    "quality:certificates": "jiaoyun.quality.permissions:can_view_quality",
+    "quality:competitions": "jiaoyun.quality.permissions:can_view_quality",
+    "quality:pathways": "jiaoyun.quality.permissions:can_view_quality",
     # Pages that filter by the scope chokepoint and refuse nobody: shown to whom their list can hold a row.
     "areas:list": "jiaoyun.web.context:has_people_scope",
     "schools:list": "jiaoyun.web.context:has_people_scope",
@@ -132,10 +136,11 @@ def can_open_admin(user: User) -> bool:
 
 
 def has_people_scope(user: User) -> bool:
-    """Users with a data scope (not the three administrators, who see no people-level data)."""
+    """Users with a data scope (not the three administrators, who see no people-level data; not a student, whose
+    scope is their own record: no list is theirs)."""
     from jiaoyun.core.scope import scope_for
 
-    return scope_for(user).level != ScopeLevel.NONE
+    return scope_for(user).level not in (ScopeLevel.NONE, ScopeLevel.STUDENT)
 
 
 def has_staff_scope(user: User) -> bool:

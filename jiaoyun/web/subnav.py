@@ -30,6 +30,15 @@ class Tab:
 
 # module → (aria label of the navigation, tabs)
 MODULES: dict[str, tuple[str, list[Tab]]] = {
+    "quality": (
+        "教育质量",
+        [
+            Tab("综合素质评价", "quality:evaluation"),
+            Tab("1+X证书", "quality:certificates"),
+            Tab("技能竞赛", "quality:competitions"),
+            Tab("职普融合", "quality:pathways"),
+        ],
+    ),
     "dropout": (
         "控辍保学",
         [

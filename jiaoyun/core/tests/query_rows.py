@@ -536,3 +536,67 @@ def warning_followup(county: Any, actor: Any) -> str:
     Followup.objects.create(student=s, opened_on=dt.date(2026, 10, 1), deadline=dt.date(2026, 10, 15),
                             township=p["township"], school=p["school"], school_class=p["class"], reason="近30天缺勤6天")  # fmt: skip
     return s.name
+
+
+# --- quality ----------------------------------------------------------------------------------------------------
+
+
+def _quality_term() -> Any:
+    from jiaoyun.quality.models import EvaluationTerm
+
+    today = timezone.localdate()
+    term, _ = EvaluationTerm.objects.get_or_create(
+        school_year=today.year, term=1,
+        defaults={"starts": today - dt.timedelta(days=30), "ends": today + dt.timedelta(days=60),
+                  "record_deadline": today, "select_deadline": today, "confirm_deadline": today},
+    )  # fmt: skip
+    return term
+
+
+def quality_senior_school(county: Any, actor: Any) -> str:
+    """A senior school with a pupil of 高二 and her evaluation: a row of the progress by school."""
+    from jiaoyun.quality.models import Portfolio
+
+    s = new_student(county)
+    s.current_school.kind = "senior"
+    s.current_school.save(update_fields=["kind"])
+    s.current_grade = 11
+    s.save(update_fields=["current_grade"])
+    Portfolio.objects.create(student=s, term=_quality_term(), school=s.current_school, school_class=s.current_class)
+    return str(s.current_school.name)
+
+
+def quality_portfolio(county: Any, actor: Any) -> str:
+    from jiaoyun.quality.models import Portfolio
+
+    s = new_student(county)
+    Portfolio.objects.create(student=s, term=_quality_term(), school=s.current_school, school_class=s.current_class)
+    return str(s.name)
+
+
+def quality_certificate(county: Any, actor: Any) -> str:
+    from jiaoyun.quality.models import Certificate
+
+    s = new_student(county)
+    n = next(_seq)
+    Certificate.objects.create(student=s, name="Web前端开发", level="junior", organisation=f"机构{n}",
+                               issued_on=timezone.localdate(), number=f"C{n}")  # fmt: skip
+    return str(s.name)
+
+
+def quality_entry(county: Any, actor: Any) -> str:
+    from jiaoyun.quality.models import Competition, Entry
+
+    s = new_student(county)
+    event = Competition.objects.create(name=f"技能大赛{next(_seq)}", level="county", organiser="县教育体育局",
+                                       date=timezone.localdate())  # fmt: skip
+    Entry.objects.create(competition=event, school=s.current_school, role="student", student=s, award="first")
+    return str(s.name)
+
+
+def quality_progression(county: Any, actor: Any) -> str:
+    from jiaoyun.quality.models import Progression
+
+    s = new_student(county)
+    Progression.objects.create(student=s, school=s.current_school, graduation_year=2025, outcome="employed")
+    return str(s.name)

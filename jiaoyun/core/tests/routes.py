@@ -330,6 +330,49 @@ ROUTES: dict[str, R] = {
         kwargs={"followup_id": "followup"}, data={"status": "resolved", "note": "x"}, unchanged=("followup", "status")
     ),  # fmt: skip
     "api:warning_evaluation": R(note="model figures only"),
+    # quality (docs/quality.md): a student sees only their own evaluation
+    "quality:evaluation": XLSX,
+    "quality:term_new": R(
+        method="POST",
+        data={
+            "school_year": "2030",
+            "term": "1",
+            "starts": "2030-09-01",
+            "ends": "2031-01-20",
+            "record_deadline": "2030-12-31",
+            "select_deadline": "2031-01-05",
+            "confirm_deadline": "2031-01-15",
+        },
+    ),
+    "quality:record_new": R(method="POST", data={"dimension": "moral", "title": "王小刚的活动", "date": "2021-09-10"}),
+    "quality:record_delete": post(pk="quality_record"),
+    "quality:evidence": R(kwargs={"pk": "quality_evidence"}, object_route=True),
+    "quality:portfolio": obj(pk="quality_portfolio"),
+    "quality:archive": obj(pk="quality_portfolio"),
+    "quality:publicity_open": R(
+        method="POST", data={"school_class": "999999", "term": "999999", "starts": "2030-01-01"}
+    ),
+    "quality:publicity": obj(pk="quality_publicity"),
+    "quality:certificates": XLSX,
+    "quality:certificate_new": LIST,
+    "quality:target_set": R(method="POST", data={"year": "2030", "rate": "50"}),
+    "quality:competitions": LIST,
+    "quality:competition": R(
+        kwargs={"pk": "quality_competition"},
+        object_route=False,
+        note="competitions are public events; the entries shown are scoped",
+    ),
+    "quality:pathways": LIST,
+    "quality:transfer_new": LIST,
+    "quality:credit_new": LIST,
+    "quality:progression_new": LIST,
+    "quality:pilot_new": LIST,
+    "api:quality_portfolios": LIST,
+    "api:quality_holding": R(query="year=2024"),
+    "api:quality_holding_years": LIST,
+    "api:quality_certificates": LIST,
+    "api:quality_competition_figures": R(query="year=2026", note="counts only"),
+    "api:quality_progression": LIST,
 }
 
 # Routes that need no scope check, each with the reason.
@@ -386,6 +429,9 @@ ADMIN_MODELS: dict[str, str] = {
     "teachers.quotasnapshot": "",
     "teachers.hiringround": "",  # county-wide or one township's round (公示); applicants are scoped on the pages
     "teachers.rotationplan": "",
+    "quality.holiday": "",
+    "quality.evaluationterm": "",
+    "quality.holdingtarget": "",
 }
 ADMIN_VIEWS = ("changelist", "change", "history", "delete")
 # Admin models whose rows a role reads by design (the audit administrator reads the audit log): their change

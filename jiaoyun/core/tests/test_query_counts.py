@@ -100,6 +100,13 @@ BASELINE: dict[str, int] = {
     "facilities:projects": 19,  # the list, its summary strip, the plan targets, the township roll-up and chart
     "api:facilities_projects": 9,
     "api:facilities_rollup": 9,
+    # quality
+    "quality:evaluation": 10,
+    "api:quality_portfolios": 7,
+    "quality:certificates": 16,
+    "api:quality_certificates": 7,
+    "quality:competitions": 9,
+    "quality:pathways": 11,
 }
 
 # route name (a "#variant" for another view of the same route) → (persona role, row builder returning a text the
@@ -180,6 +187,13 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "facilities:projects": ("county_admin", rows.project, ""),
     "api:facilities_projects": ("county_admin", rows.project, ""),
     "api:facilities_rollup": ("county_admin", rows.project_township, ""),
+    # quality
+    "quality:evaluation": ("county_admin", rows.quality_senior_school, ""),
+    "api:quality_portfolios": ("county_admin", rows.quality_portfolio, ""),
+    "quality:certificates": ("county_admin", rows.quality_certificate, ""),
+    "api:quality_certificates": ("county_admin", rows.quality_certificate, ""),
+    "quality:competitions": ("county_admin", rows.quality_entry, ""),
+    "quality:pathways": ("county_admin", rows.quality_progression, ""),
 }
 
 # URL arguments of a route: a value, or a function of the county giving it once the first rows exist
@@ -196,6 +210,16 @@ KWARGS: dict[str, dict[str, Any]] = {
 # with the reason; every other such route needs a case above (``test_every_list_route_has_a_case``).
 NOT_ROW_LISTS: dict[str, str] = {
     "facilities:project_new": "the new-project form: its selects are the townships, villages, schools and owners",
+    "quality:certificate_new": "a form; its choice of students is one query",
+    "quality:transfer_new": "a form; its choices of students and schools are one query each",
+    "quality:credit_new": "a form; its choice of students is one query",
+    "quality:progression_new": "a form; its choice of graduates is one query",
+    "quality:pilot_new": "a form; its choice of classes is one query",
+    "quality:competition": "one competition and its entries (select_related; the competitions list case covers them)",
+    "api:quality_holding": "aggregates by major (one grouped query)",
+    "api:quality_holding_years": "aggregates by year (one grouped query)",
+    "api:quality_competition_figures": "aggregates by school and township (two grouped queries)",
+    "api:quality_progression": "aggregates by graduating year (one grouped query)",
     "web:jobs": "the fixed job schedule and one .values() query of the latest 30 tasks (no related rows)",
     "exchange:upload": "an upload form",
     "exchange:template": "an empty XLSX template",

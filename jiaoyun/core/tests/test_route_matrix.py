@@ -48,6 +48,7 @@ PERSONAS = [
     "system_admin",
     "security_admin",
     "audit_admin",
+    "student",
 ]
 COUNTY = {"county_admin", "county_leader"}
 WRITES = ("create", "update", "delete", "transition", "import")
@@ -223,6 +224,10 @@ def _build_world(tmp_media: str) -> World:
         "risk": risk_b,
         "followup": followup_b,
     }
+    from jiaoyun.quality.tests.world import quality_world
+
+    quality, users["student"] = quality_world(students=students, school_b=sb, class_b=cb1, principal_b=principal_b)
+    objects.update(quality)
     return World(objects=objects, users=users, students=students, teachers=teachers, ids=ids)
 
 

@@ -27,6 +27,7 @@ ROLES: dict[str, dict[str, object]] = {
     "sysadmin": {"role": Role.SYSTEM_ADMIN, "is_staff": True},
     "secadmin": {"role": Role.SECURITY_ADMIN, "is_staff": True},
     "auditor": {"role": Role.AUDIT_ADMIN, "is_staff": True},
+    "student": {"role": Role.STUDENT},
 }
 
 # What every role with a data scope sees (the scope narrows what each page holds).
@@ -56,6 +57,7 @@ MENUS: dict[str, set[str]] = {
     "sysadmin": {"web:jobs", "admin:index"},
     "secadmin": {"admin:index"},
     "auditor": {"web:audit", "admin:index"},
+    "student": {"quality:evaluation"},
 }
 BUREAU = ("admin", "personnel", "safety", "supervision", "basic", "finance", "leader")
 TOWNSHIPS = ("township", "towngov")
@@ -66,6 +68,11 @@ ADDED: list[tuple[set[str], tuple[str, ...]]] = [
     ({"finance:dashboard"}, ("admin", "finance", "leader")),  # the 计财股 writes; the admin and the leaders read
     ({"forecast:dashboard"}, BUREAU + TOWNSHIPS),  # the county's roles and a township's (forecast.permissions)
     # 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, admins)
+    # 教育质量: every role with a class, school, township or county scope (a student: only their own evaluation)
+    (
+        {"quality:evaluation", "quality:certificates", "quality:competitions", "quality:pathways"},
+        BUREAU + TOWNSHIPS + ("principal", "teacher"),
+    ),
     # 辍学预警: every role with a class, school, township or county scope (not villages, not the administrators)
     ({"warning:dashboard"}, BUREAU + TOWNSHIPS + ("principal", "teacher")),
     ({"standards:balance", "standards:compliance", "standards:demonstration"}, BUREAU + TOWNSHIPS + ("principal",)),
@@ -91,6 +98,11 @@ REACHABLE: dict[tuple[str, str], str] = {
     },
     ("teacher", "people:teachers"): "teacher_q: the class teacher's own record only, so not a list of theirs",
     ("village", "people:teachers"): "teacher_q gives a village no teacher: the list is empty",
+    **{
+        ("student", page): "student_q: the student's own record only, school_q nothing: no list is theirs"
+        for page in NO_ROW_PAGES
+    },
+    ("student", "indicators:dashboard"): "aggregate figures, readable without a scope (ADR 0020); no person in them",
 }
 # Refusals other than 403, and why.
 NOT_FOUND = {
@@ -108,6 +120,11 @@ def _user(username: str, request: pytest.FixtureRequest, class_a1):
     user = UserFactory(username=username, **attrs)
     if username == "teacher":
         user.classes.add(class_a1)
+    if username == "student":
+        from jiaoyun.people.tests.factories import StudentFactory
+        from jiaoyun.quality.models import StudentAccount
+
+        StudentAccount.objects.create(user=user, student=StudentFactory(name="杨小梅"))
     return user
 
 

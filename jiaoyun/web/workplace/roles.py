@@ -48,13 +48,15 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
     from jiaoyun.exchange import todo as exchange
     from jiaoyun.facilities import todo as facilities
     from jiaoyun.indicators import todo as indicators
+    from jiaoyun.quality import todo as quality
     from jiaoyun.safety import todo as safety
     from jiaoyun.standards import todo as standards
     from jiaoyun.teachers import todo as teachers
     from jiaoyun.warning import todo as warning
 
     return {
-        "class_teacher": ("班主任工作台", [dropout.class_teacher, warning.class_teacher, exchange.mine],
+        "class_teacher": ("班主任工作台", [dropout.class_teacher, warning.class_teacher, quality.class_teacher,
+                                          exchange.mine],
                           [("登记缺勤", "dropout:absences"), ("本班学生", "people:students"),
                            ("控辍保学案件", "dropout:dashboard")],
                           "本班今日缺勤、控辍保学案件与劝返家访"),
@@ -66,7 +68,7 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                       ("隐患整改", "safety:hazards"), ("设备监测", "safety:devices")],
                      "本乡镇案件按期限排列（逾期在前）、未报月报告、隐患与设备"),
         "principal": ("校长工作台", [safety.principal, dropout.principal, warning.principal, teachers.principal,
-                                     exchange.mine],
+                                     quality.principal, exchange.mine],
                       [("学生", "people:students"), ("控辍保学", "dropout:dashboard"),
                        ("学校月报告", "dropout:reports"), ("隐患整改", "safety:hazards"),
                        ("安全检查", "safety:inspections")],
@@ -100,6 +102,8 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                            [("安全策略", "admin:core_securitypolicy_changelist"),
                             ("账号", "admin:core_user_changelist")],
                            "账号锁定、密码到期、登录失败"),
+        "student": ("我的工作台", [quality.student], [("综合素质评价", "quality:evaluation")],
+                    "本学期写实记录、公示与综合素质档案"),
         "county": ("全县工作台", [dropout.strip, safety.strip, facilities.strip, exchange.mine], [], ""),
         "county_leader": ("全县工作台", [dropout.strip, safety.strip, facilities.strip], [], ""),
     }  # fmt: skip
@@ -114,6 +118,7 @@ def kind_of(user: User) -> str:
     return {
         Role.CLASS_TEACHER: "class_teacher",
         Role.VILLAGE_CADRE: "village",
+        Role.STUDENT: "student",
         Role.TOWNSHIP_OFFICER: "township",
         Role.TOWNSHIP_GOV: "township",
         Role.PRINCIPAL: "principal",
