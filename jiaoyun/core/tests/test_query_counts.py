@@ -63,8 +63,8 @@ BASELINE: dict[str, int] = {
     "safety:devices": 11,
     "api:devices": 7,
     "safety:compliance": 9,
-    "facilities:coverage": 12,
-    "facilities:map": 12,
+    "facilities:coverage": 13,  # + the projects in progress (seats_in_progress)
+    "facilities:map": 14,  # + the projects on the map (project_points)
     "finance:dashboard": 9,
     "api:finance_years": 9,
     "api:compliance": 8,

@@ -347,7 +347,8 @@ def test_home_queries_do_not_grow_with_rows(role, request, client, school_a, cla
     add(9)
     large = _queries(client, user)
     assert large == small, f"{role}: {small} queries for 3 rows, {large} for 12"
-    assert small <= 30, f"{role}: {small} queries"
+    # A class teacher's home reads five modules (控辍保学, 辍学预警, 综合素质评价, absences, imports).
+    assert small <= 40, f"{role}: {small} queries"
 
 
 def test_supervision_sees_the_indicators_behind_their_target(county):
