@@ -72,6 +72,7 @@ def _mount() -> None:
     from jiaoyun.people.api import router as people
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
+    from jiaoyun.supervision.api import router as supervision
     from jiaoyun.teachers.api import router as teachers
 
     api.add_router("/areas", areas)
@@ -82,6 +83,7 @@ def _mount() -> None:
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
+    api.add_router("/supervision", supervision)
 
 
 _mount()

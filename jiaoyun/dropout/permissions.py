@@ -104,9 +104,12 @@ def case_q(user: User, prefix: str = "") -> Q:
     from jiaoyun.dropout.models import CaseResponsible
 
     scope = scope_for(user)
-    if scope.is_county:
+    if scope.sees_all_people:
         return Q()  # (an empty Q OR-ed with anything would narrow it, so return early)
     q = student_q(scope, prefix=f"{prefix}student__")
+    if scope.linked_school_ids:
+        # A county leader: also the cases of the linked schools whose child has left the school.
+        q |= Q(**{f"{prefix}school_id__in": list(scope.linked_school_ids)})
     if scope.class_ids:
         # A class teacher keeps the cases of children who left their class (a dropout has no current class).
         q |= Q(**{f"{prefix}school_class_id__in": list(scope.class_ids)})

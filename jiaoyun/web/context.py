@@ -110,6 +110,11 @@ ACCESS: dict[str, str] = {
     "indicators:dashboard": "jiaoyun.web.context:has_people_scope",
     "people:students": "jiaoyun.web.context:has_people_scope",
     "people:teachers": "jiaoyun.web.context:has_staff_scope",
+    "supervision:plan": "jiaoyun.supervision.permissions:can_view",
+    "supervision:links": "jiaoyun.supervision.permissions:can_view",
+    "supervision:zones": "jiaoyun.supervision.permissions:can_view",
+    "supervision:rectifications": "jiaoyun.supervision.permissions:can_view_rectifications",
+    "supervision:assessment": "jiaoyun.supervision.permissions:can_view_assessment",
 }
 
 

@@ -26,7 +26,7 @@ N = 3
 # PostgreSQL alike (the counts do not depend on the backend).
 BASELINE: dict[str, int] = {
     # core, areas, schools
-    "web:home": 22,
+    "web:home": 24,  # +2: the county's overdue plan milestones and 整改 (supervision strip)
     "web:audit": 8,
     "areas:list": 8,
     "api:area_list": 7,
@@ -63,6 +63,13 @@ BASELINE: dict[str, int] = {
     "safety:risks": 12,
     "safety:bulletin": 11,  # +1: the 发文登记 of the ended months, for the month picker (ADR 0029)
     "api:bulletin": 10,
+    # supervision
+    "supervision:rectifications": 10,
+    "api:supervision_rectifications": 8,
+    "supervision:links": 10,
+    "supervision:plan": 12,
+    "api:supervision_plan": 10,
+    "supervision:zones": 11,
     # teachers
     "teachers:dashboard": 15,
     "api:quotas": 7,
@@ -142,6 +149,13 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "indicators:drill": ("county_admin", rows.drill_student, rows.drill_query),
     "indicators:dashboard": ("county_admin", rows.ranked_township, "year=2021&code=primary_gross"),
     "api:indicators_list": ("county_admin", rows.counted_pupil, "year=2021&code=primary_gross"),
+    # supervision
+    "supervision:rectifications": ("county_admin", rows.rectification, ""),
+    "api:supervision_rectifications": ("county_admin", rows.rectification, ""),
+    "supervision:links": ("county_admin", rows.link, ""),
+    "supervision:plan": ("county_admin", rows.plan_item, ""),
+    "api:supervision_plan": ("county_admin", rows.plan_item, ""),
+    "supervision:zones": ("county_admin", rows.zone, ""),
 }
 
 # URL arguments of a route: a value, or a function of the county giving it once the first rows exist
@@ -180,6 +194,9 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:api-root": "the API index",
     "api:stats": "county aggregates of the dropout cases",
     "api:bulletin_figures": "one archived bulletin's figures",
+    "supervision:assessment": "the year's scores: one row per township computed set-based (test_assessment.py)",
+    "supervision:assessment_unit": "one township's points (the assessment's adapters, set-based; test_assessment.py)",
+    "api:supervision_overdue_tasks": "the county's overdue milestones (one query with the item)",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 
