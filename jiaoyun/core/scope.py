@@ -178,6 +178,15 @@ def teacher_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     return NOTHING
 
 
+@_people
+def people_school_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
+    """Schools whose person-level records (free-text notes that may name people, e.g. an alarm's message) the
+    user reads: ``school_q``, but for a county leader only the linked schools."""
+    if s.level == ScopeLevel.COUNTY:
+        return _linked(p, s, "id", "parent_id")
+    return school_q(s, prefix=p)
+
+
 @_county_sees_all
 def area_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Areas visible to the user: the county sees all; others see their township and its villages."""
