@@ -36,6 +36,9 @@ BASE = {
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
+SUPERVISION = {"supervision:plan", "supervision:links", "supervision:zones", "supervision:rectifications",
+               "supervision:assessment"}  # fmt: skip
+COUNTY |= SUPERVISION
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
@@ -47,7 +50,7 @@ MENUS: dict[str, set[str]] = {
     "leader": COUNTY | PERSONNEL_CHAIN,
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,
-    "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
+    "principal": (COUNTY - SUPERVISION) | PERSONNEL_CHAIN | {"teachers:ethics", "supervision:rectifications"},
     "teacher": BASE | SAFETY | {"learning:dashboard"},
     "village": BASE,
     "sysadmin": {"web:jobs", "admin:index"},
