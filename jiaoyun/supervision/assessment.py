@@ -242,9 +242,7 @@ def rank(rows: list[Row]) -> list[Row]:
 def units(level: str) -> list[Any]:
     if level == AssessLevel.TOWNSHIP:
         return list(Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code"))
-    return list(
-        School.objects.filter(is_active=True, parent__isnull=True).select_related("township").order_by("code")
-    )
+    return list(School.objects.filter(is_active=True, parent__isnull=True).select_related("township").order_by("code"))
 
 
 def indicators(*, year: int, level: str) -> list[AssessmentIndicator]:

@@ -48,7 +48,9 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
             late_rows.append([i.code, i.title, i.get_section_display(), stone.title, f"{stone.due:%Y-%m-%d}",
                               (end - stone.due).days])  # fmt: skip
         if late_rows:
-            tables.append(BulletinTable("逾期计划任务", ["编号", "任务", "牵头股室", "节点", "期限", "逾期天数"], late_rows))
+            tables.append(
+                BulletinTable("逾期计划任务", ["编号", "任务", "牵头股室", "节点", "期限", "逾期天数"], late_rows)
+            )
     rects = list(Rectification.objects.filter(opened_on__lte=end).select_related("school", "school__township"))
     if rects:
         by_township: dict[str, list[int]] = {}
@@ -62,7 +64,9 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
             row[1] += int(closed)
             row[2] += int(closed and r.closed_on <= r.deadline)  # type: ignore[operator]
             row[3] += int(not closed and r.deadline < end)
-        rows: list[list[str | int]] = [[name, *v] for name, v in sorted(by_township.items(), key=lambda kv: sort[kv[0]])]
+        rows: list[list[str | int]] = [
+            [name, *v] for name, v in sorted(by_township.items(), key=lambda kv: sort[kv[0]])
+        ]
         total = [sum(r[k] for r in by_township.values()) for k in range(4)]
         paragraphs.append(
             f"督学责任区累计下达整改{total[0]}项，已销号{total[1]}项（按期{total[2]}项），逾期未销号{total[3]}项。"

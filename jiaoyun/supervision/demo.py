@@ -115,7 +115,9 @@ def _places(rng: random.Random, plan: Plan, townships: list[Area]) -> None:
 def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> None:
     admin = User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("id").first()
     townships = list(Area.objects.filter(level=AreaLevel.TOWNSHIP).order_by("sort", "code"))
-    schools = list(School.objects.filter(is_active=True, parent__isnull=True).select_related("township").order_by("code"))
+    schools = list(
+        School.objects.filter(is_active=True, parent__isnull=True).select_related("township").order_by("code")
+    )
     if admin is None or not schools:
         stdout.write("  supervision：无管理员或学校，跳过\n")
         return
@@ -201,12 +203,16 @@ def _visits(rng: random.Random, zones: list[Zone], items: list[ChecklistItem], t
                 VisitAnswer.objects.bulk_create([VisitAnswer(visit=visit, item=i, ok=i not in failing,
                                                              note="见整改通知" if i in failing else "")
                                                  for i in items])  # fmt: skip
-                for i in failing:
+                for _item in failing:
                     status = stages[(n + k) % len(stages)]
                     deadline = day + dt.timedelta(days=rng.choice((10, 20, 30)))
                     closed = None
                     if status == RectStatus.CLOSED:
-                        closed = deadline - dt.timedelta(days=rng.randint(1, 5)) if n % 3 else deadline + dt.timedelta(days=4)
+                        closed = (
+                            deadline - dt.timedelta(days=rng.randint(1, 5))
+                            if n % 3
+                            else deadline + dt.timedelta(days=4)
+                        )
                         closed = min(closed, today)
                     rect = Rectification.objects.create(school=school, visit=visit, finding=rng.choice(FINDINGS),
                                                         deadline=deadline, responsible=principals.get(school.pk),

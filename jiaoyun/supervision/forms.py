@@ -89,7 +89,9 @@ class ZoneForm(forms.Form):
     inspector = forms.ModelChoiceField(label="责任督学", required=False,
                                        queryset=User.objects.filter(role=Role.BUREAU_STAFF, section=Section.SUPERVISION,
                                                                     is_active=True).order_by("id"))  # fmt: skip
-    schools = forms.ModelMultipleChoiceField(label="学校", queryset=School.objects.filter(is_active=True).order_by("code"))
+    schools = forms.ModelMultipleChoiceField(
+        label="学校", queryset=School.objects.filter(is_active=True).order_by("code")
+    )
 
 
 FINDINGS = 3

@@ -113,7 +113,11 @@ def _safety(ref: str) -> MeasureValue | None:
     if day is None:
         return None
     column = SAFETY_FIELDS.get(ref, "compliant")
-    agg = ComplianceSnapshot.objects.filter(date=day).aggregate(n=Count("id"), ok=Count("id", filter=Q(**{column: True})))
+    agg = ComplianceSnapshot.objects.filter(date=day).aggregate(
+        n=Count("id"), ok=Count("id", filter=Q(**{column: True}))
+    )
     if not agg["n"]:
         return None
-    return MeasureValue(f"达标{agg['ok']}/{agg['n']}所（{100 * agg['ok'] / agg['n']:.1f}%）", measure_url(MeasureKind.SAFETY, ref))
+    return MeasureValue(
+        f"达标{agg['ok']}/{agg['n']}所（{100 * agg['ok'] / agg['n']:.1f}%）", measure_url(MeasureKind.SAFETY, ref)
+    )

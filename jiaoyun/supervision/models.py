@@ -236,7 +236,12 @@ class Rectification(models.Model):
 
     school = models.ForeignKey("schools.School", verbose_name="学校", on_delete=models.CASCADE, related_name="+")
     visit = models.ForeignKey(
-        ZoneVisit, verbose_name="督导记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="rectifications"
+        ZoneVisit,
+        verbose_name="督导记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rectifications",
     )
     finding = models.TextField("问题")
     deadline = models.DateField("整改期限", db_index=True)
@@ -269,7 +274,9 @@ class Rectification(models.Model):
 class RectificationEvent(models.Model):
     """One step of a 整改 (opened, started, submitted with evidence, verified or sent back)."""
 
-    rectification = models.ForeignKey(Rectification, verbose_name="整改事项", on_delete=models.CASCADE, related_name="events")
+    rectification = models.ForeignKey(
+        Rectification, verbose_name="整改事项", on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField("动作", max_length=20)

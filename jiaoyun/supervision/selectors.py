@@ -76,7 +76,9 @@ def plan_items(*, user: User, plan: Plan) -> QuerySet[PlanItem]:
     ids = PlanItem.objects.filter(_item_q(user), plan=plan).values("pk")
     return (
         PlanItem.objects.filter(pk__in=ids)
-        .prefetch_related("milestones", "townships", Prefetch("schools", queryset=School.objects.only("id", "name", "township_id")))
+        .prefetch_related(
+            "milestones", "townships", Prefetch("schools", queryset=School.objects.only("id", "name", "township_id"))
+        )
         .order_by("part", "number", "id")
     )
 
@@ -227,9 +229,11 @@ def zone_list(*, user: User) -> QuerySet[Zone]:
         qs = Zone.objects.filter(pk__in=Zone.objects.filter(schools__township_id=township).values("pk"))
     else:
         return Zone.objects.none()
-    return qs.select_related("inspector").prefetch_related(
-        Prefetch("schools", queryset=School.objects.select_related("township").order_by("code"))
-    ).order_by("name")
+    return (
+        qs.select_related("inspector")
+        .prefetch_related(Prefetch("schools", queryset=School.objects.select_related("township").order_by("code")))
+        .order_by("name")
+    )
 
 
 def zone_get(*, user: User, pk: int) -> Zone:
@@ -275,7 +279,9 @@ def zone_rows(*, user: User, month: dt.date) -> list[dict[str, Any]]:
 def visits_due(*, zone: Zone, month: dt.date) -> list[School]:
     """The area's schools without a visit in ``month`` (first day): the 督学's visits still due."""
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    visited = set(ZoneVisit.objects.filter(zone=zone, date__gte=month, date__lt=end).values_list("school_id", flat=True))
+    visited = set(
+        ZoneVisit.objects.filter(zone=zone, date__gte=month, date__lt=end).values_list("school_id", flat=True)
+    )
     return [s for s in zone.schools.all() if s.pk not in visited]
 
 
@@ -290,7 +296,9 @@ def rect_q(user: User, prefix: str = "") -> Q:
 
 
 def rectification_list(*, user: User, on: dt.date, filters: Mapping[str, str] | None = None) -> QuerySet[Rectification]:
-    qs = Rectification.objects.filter(rect_q(user)).select_related("school", "school__township", "responsible", "verifier")
+    qs = Rectification.objects.filter(rect_q(user)).select_related(
+        "school", "school__township", "responsible", "verifier"
+    )
     filters = filters or {}
     status = filters.get("status", "")
     if status == OVERDUE:

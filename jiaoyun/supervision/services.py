@@ -223,7 +223,9 @@ def link_visit_add(
 
 
 @transaction.atomic
-def zone_save(*, actor: User, name: str, inspector: User | None, schools: Iterable[School], zone: Zone | None = None) -> Zone:
+def zone_save(
+    *, actor: User, name: str, inspector: User | None, schools: Iterable[School], zone: Zone | None = None
+) -> Zone:
     _deny(can_manage(actor), "只有督导室或县局管理员可以划定责任区")
     if inspector is not None and not (inspector.role == Role.BUREAU_STAFF and inspector.section == Section.SUPERVISION):
         raise DomainError("责任督学：须为督导室工作人员")
@@ -374,7 +376,9 @@ def rectification_verify(
 
 
 @transaction.atomic
-def weights_set(*, actor: User | None, year: int, level: str, weights: Mapping[str, Decimal]) -> list[AssessmentIndicator]:
+def weights_set(
+    *, actor: User | None, year: int, level: str, weights: Mapping[str, Decimal]
+) -> list[AssessmentIndicator]:
     """The year's indicators and weights for townships or schools (a weight of 0 leaves the kind out)."""
     if actor is not None:
         _deny(can_manage(actor), "只有督导室或县局管理员可以设置考核指标")

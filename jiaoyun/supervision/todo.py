@@ -28,9 +28,13 @@ def owner(*, user: User, today: dt.date) -> list[TodoItem]:
     if user.role != Role.BUREAU_STAFF or not user.section:
         return []
     # co_owners is a JSON list (no ``contains`` lookup on SQLite): the year's open milestones are few, read once.
-    qs = Milestone.objects.filter(
-        item__plan__year=today.year, done_on__isnull=True, due__lte=today + dt.timedelta(days=AHEAD_DAYS)
-    ).select_related("item").order_by("due", "id")
+    qs = (
+        Milestone.objects.filter(
+            item__plan__year=today.year, done_on__isnull=True, due__lte=today + dt.timedelta(days=AHEAD_DAYS)
+        )
+        .select_related("item")
+        .order_by("due", "id")
+    )
     rows = [m for m in qs if m.item.section == user.section or user.section in (m.item.co_owners or [])]
     items = [TodoItem(key="supervision.task", title="计划任务节点", subject=f"{m.item.code} {m.item.title}：{m.title}",
                       deadline=m.due, url=reverse("supervision:item", args=[m.item_id]), module=MODULE, today=today)

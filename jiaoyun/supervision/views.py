@@ -114,7 +114,12 @@ def plan(request: AuthedRequest) -> HttpResponse:
                                "sections": [c for c in Section.choices if c[0]],
                                "copy_form": forms.CopyForm(initial={"year": (p.year + 1) if p else today.year})}  # fmt: skip
     if p is not None:
-        board = selectors.plan_board(user=request.user, plan=p, on=min(today, dt.date(p.year, 12, 31)) if p.year < today.year else today, filters=request.GET)
+        board = selectors.plan_board(
+            user=request.user,
+            plan=p,
+            on=min(today, dt.date(p.year, 12, 31)) if p.year < today.year else today,
+            filters=request.GET,
+        )
         if wants_export(request):
             return export_response(request, rows=board["rows"], columns=PLAN_COLUMNS, filename=f"{p.year}年工作计划",
                                    object_type="supervision.PlanItem", personal=False)  # fmt: skip
@@ -201,12 +206,12 @@ def evidence(request: AuthedRequest, pk: int) -> HttpResponseBase:
 # ---------------------------------------------------------------- 挂钩联系
 
 LINK_COLUMNS = [
-    Column("乡镇", lambda l: l.school.township.name),
-    Column("学校", lambda l: l.school.name),
-    Column("挂钩领导/联系人", lambda l: l.person),
-    Column("挂钩部门", lambda l: l.department),
-    Column("起始", lambda l: l.since),
-    Column("有效", lambda l: "是" if l.active else "否"),
+    Column("乡镇", lambda k: k.school.township.name),
+    Column("学校", lambda k: k.school.name),
+    Column("挂钩领导/联系人", lambda k: k.person),
+    Column("挂钩部门", lambda k: k.department),
+    Column("起始", lambda k: k.since),
+    Column("有效", lambda k: "是" if k.active else "否"),
 ]
 
 
@@ -244,7 +249,9 @@ def link(request: AuthedRequest, pk: int) -> HttpResponse:
                     "已登记走访", reverse("supervision:link", args=[lk.pk]))  # fmt: skip
         if done:
             return done
-    return render_page(request, "supervision/link.html", {"lk": lk, "form": form, "can_manage": can_manage(request.user)})
+    return render_page(
+        request, "supervision/link.html", {"lk": lk, "form": form, "can_manage": can_manage(request.user)}
+    )
 
 
 # ---------------------------------------------------------------- 督学责任区
@@ -269,8 +276,14 @@ def zones(request: AuthedRequest) -> HttpResponse:
             return done
     today = _today(request)
     rows = selectors.zone_rows(user=request.user, month=today.replace(day=1))
-    context = {"rows": rows, "form": form, "can_manage": can_manage(request.user), "today": today,
-               "checklist": selectors.checklist_all(), "check_form": forms.ChecklistForm()}
+    context = {
+        "rows": rows,
+        "form": form,
+        "can_manage": can_manage(request.user),
+        "today": today,
+        "checklist": selectors.checklist_all(),
+        "check_form": forms.ChecklistForm(),
+    }
     return render_page(request, "supervision/zones.html", context)
 
 
@@ -416,7 +429,9 @@ def _year_level(request: AuthedRequest) -> tuple[int, str]:
     today = _today(request)
     year = request.GET.get("year", "")
     level = request.GET.get("level", AssessLevel.TOWNSHIP)
-    return (int(year) if year.isdigit() else today.year), (level if level in AssessLevel.values else AssessLevel.TOWNSHIP)
+    return (int(year) if year.isdigit() else today.year), (
+        level if level in AssessLevel.values else AssessLevel.TOWNSHIP
+    )
 
 
 def assessment_page(request: AuthedRequest) -> HttpResponse:

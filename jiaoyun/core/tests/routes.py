@@ -180,8 +180,11 @@ ROUTES: dict[str, R] = {
     "supervision:rectification": obj(pk="rectification"),
     "supervision:rect_file": R(kwargs={"pk": "rect_event"}, object_route=True),
     "supervision:assessment": XLSX,
-    "supervision:assessment_unit": R(kwargs={"level": lit("township"), "pk": TOWNSHIP}, object_route=False,
-                                     note="aggregate scores of a township, no person"),
+    "supervision:assessment_unit": R(
+        kwargs={"level": lit("township"), "pk": TOWNSHIP},
+        object_route=False,
+        note="aggregate scores of a township, no person",
+    ),
     "api:supervision_plan": LIST,
     "api:supervision_overdue_tasks": LIST,
     "api:supervision_rectifications": LIST,

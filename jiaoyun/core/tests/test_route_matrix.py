@@ -174,7 +174,15 @@ def _build_world(tmp_media: str) -> World:
 
     # Supervision of township B: a plan item naming it with an evidence file, a link, an area with a visit, a 整改.
     from jiaoyun.supervision.models import (
-        Link, Plan, PlanItem, ProgressEvidence, ProgressReport, Rectification, RectificationEvent, Zone, ZoneVisit,
+        Link,
+        Plan,
+        PlanItem,
+        ProgressEvidence,
+        ProgressReport,
+        Rectification,
+        RectificationEvent,
+        Zone,
+        ZoneVisit,
     )  # fmt: skip
 
     plan = Plan.objects.create(year=2021, title="2021年工作计划")

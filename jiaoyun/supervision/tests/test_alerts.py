@@ -1,6 +1,5 @@
 """Alerts: overdue plan milestones and 整改 through the in-app notices, one level more each week overdue."""
 
-
 import pytest
 
 from jiaoyun.core.choices import Role
@@ -34,7 +33,10 @@ def test_a_late_task_reaches_its_owners_then_climbs(plan, basic_staff, office, c
     assert set(Notification.objects.filter(level=1).values_list("user__username", flat=True)) == {"basic", "office"}
     services.alerts_run(on=D(2021, 7, 15))
     assert set(Notification.objects.filter(level=2).values_list("user__username", flat=True)) == {
-        "basic", "office", "county_admin"}
+        "basic",
+        "office",
+        "county_admin",
+    }
     assert not Notification.objects.filter(user=safety_staff).exists()
     n = Notification.objects.filter(level=2, user=county_admin).get()
     assert n.key.endswith(":L2") and "逾期15天" in n.title and n.url.startswith("/supervision/items/")
@@ -50,6 +52,9 @@ def test_an_overdue_rectification_reaches_the_school_then_the_inspector(  # 3, 1
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"principal", "township_officer"}
     services.alerts_run(on=D(2021, 7, 10))
     assert set(Notification.objects.filter(level=1).values_list("user__username", flat=True)) == {
-        "principal", "township_officer", "inspector"}
+        "principal",
+        "township_officer",
+        "inspector",
+    }
     services.alerts_run(on=D(2021, 7, 20))
     assert "office" in set(Notification.objects.filter(level=2).values_list("user__username", flat=True))

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from jiaoyun.safety.models import Hazard
 from jiaoyun.supervision import assessment, services
@@ -44,11 +43,17 @@ def test_township_scores_from_the_modules(monkeypatch, plan, township_a, townshi
     Rectification.objects.create(school=school_a, finding="围墙", deadline=D(2021, 5, 1), opened_on=D(2021, 4, 1),
                                  status=RectStatus.CLOSED, closed_on=D(2021, 4, 30))  # fmt: skip
     Rectification.objects.create(school=school_b, finding="食堂", deadline=D(2021, 6, 1), opened_on=D(2021, 4, 1))
-    closed_late = timezone.make_aware(dt.datetime(2021, 5, 20, 10))
+    closed_late = dt.datetime(2021, 5, 20, 10, tzinfo=dt.UTC)
     Hazard.objects.create(school=school_a, title="护栏", responsible=principal, deadline=D(2021, 5, 10), status="closed",
                           opened_at=closed_late, opened_by=principal, closed_at=closed_late)  # fmt: skip
-    monkeypatch.setattr(assessment, "township_progress", lambda *, on: {
-        township_a.pk: {"total": 4, "in_use": 1, "late": 1}, township_b.pk: {"total": 2, "in_use": 0, "late": 0}})
+    monkeypatch.setattr(
+        assessment,
+        "township_progress",
+        lambda *, on: {
+            township_a.pk: {"total": 4, "in_use": 1, "late": 1},
+            township_b.pk: {"total": 2, "in_use": 0, "late": 0},
+        },
+    )
     rows = {r.name: r for r in assessment.assess(year=2021, level="township", on=D(2021, 7, 1))}
     a, b = rows["甸阳镇"], rows["老麦乡"]
     assert {p.kind: p.points for p in a.points} == {"safety": Decimal("0"), "projects": Decimal("15.0"),

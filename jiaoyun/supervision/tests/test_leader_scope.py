@@ -29,7 +29,9 @@ def people(school_a, school_b):
 
 
 def _link(leader, school, active=True):
-    return Link.objects.create(school=school, leader=leader, person="李副县长", since=dt.date(2021, 2, 20), active=active)
+    return Link.objects.create(
+        school=school, leader=leader, person="李副县长", since=dt.date(2021, 2, 20), active=active
+    )
 
 
 def test_a_leader_without_links_sees_no_person_but_every_school(county_leader, people, school_a, school_b):
@@ -68,8 +70,9 @@ def test_a_leader_sees_the_cases_of_the_linked_schools_even_when_the_child_has_l
 
 
 def test_draft_rotation_names_follow_the_linked_schools(county_leader, people, school_a, school_b):
-    plan = RotationPlan.objects.create(year=2021, eligible_count=2, eligible_backbone=0,
-                                       start_date=dt.date(2021, 9, 1))  # a draft (拟定)
+    plan = RotationPlan.objects.create(
+        year=2021, eligible_count=2, eligible_backbone=0, start_date=dt.date(2021, 9, 1)
+    )  # a draft (拟定)
     into_a = RotationMove.objects.create(plan=plan, teacher=people["tb"], from_school=school_b, to_school=school_a,
                                          subject="chinese")  # fmt: skip
     other = TeacherFactory(name="孙老师", school=school_b)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from jiaoyun.supervision import bulletin, services, todo
+from jiaoyun.supervision import bulletin, todo
 from jiaoyun.supervision.choices import RectStatus
 from jiaoyun.supervision.models import Link, Plan, Rectification
 from jiaoyun.supervision.tests.conftest import D, make_item
@@ -103,7 +103,9 @@ def test_todo_providers(plan, basic_staff, inspector, zone, township_officer, sc
     assert [i.key for i in todo.owner(user=basic_staff, today=TODAY)] == ["supervision.task"]
     visits = todo.inspector(user=inspector, today=TODAY)
     assert visits[0].key == "supervision.visit" and visits[0].count == 1
-    Rectification.objects.create(school=school_a, finding="围墙", deadline=TODAY - dt.timedelta(days=1), opened_on=TODAY)
+    Rectification.objects.create(
+        school=school_a, finding="围墙", deadline=TODAY - dt.timedelta(days=1), opened_on=TODAY
+    )
     items = todo.township(user=township_officer, today=TODAY)
     assert items[0].key == "supervision.rectify" and items[0].overdue
     assert {i.key for i in todo.strip(user=county_admin, today=TODAY)} == {"supervision.late", "supervision.overdue"}

@@ -1,7 +1,5 @@
 """The work plan: statuses, roll-ups, the seed, the copy to next year, progress reports, overdue tasks."""
 
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -72,7 +70,12 @@ def test_overdue_tasks_contract(plan):
     rows = selectors.overdue_tasks(on=ON)
     assert len(rows) == 1
     row = rows[0]
-    assert (row["code"], row["section"], row["section_label"], row["days_overdue"]) == ("4.1-1", "basic", "基础教育股", 7)
+    assert (row["code"], row["section"], row["section_label"], row["days_overdue"]) == (
+        "4.1-1",
+        "basic",
+        "基础教育股",
+        7,
+    )
     assert row["co_owners"] == ["supervision"] and row["due"] == D(2021, 6, 24)
     assert row["url"] == f"/supervision/items/{item.pk}/"
     assert selectors.overdue_tasks(on=D(2022, 7, 1)) == []  # only the plan of the day's year
@@ -99,7 +102,12 @@ def test_copy_to_next_year_keeps_owners_and_places_and_moves_the_days(plan, offi
     new = services.plan_copy(actor=office, plan=plan, year=2022)
     copy = new.items.get()
     assert (copy.title, copy.section, copy.co_owners, copy.measure_ref, copy.percent) == (
-        item.title, "basic", ["finance"], "retention_9y", 0)
+        item.title,
+        "basic",
+        ["finance"],
+        "retention_9y",
+        0,
+    )
     assert list(copy.townships.all()) == [township_a]
     assert [(m.due, m.done_on) for m in copy.milestones.all()] == [(D(2022, 3, 31), None), (D(2022, 12, 31), None)]
     moved = services.plan_copy(actor=office, plan=leap.plan, year=2021 + 2)
@@ -113,7 +121,9 @@ def test_only_the_managers_copy(plan, basic_staff):
         services.plan_copy(actor=basic_staff, plan=plan, year=2022)
 
 
-def test_an_owner_reports_progress_with_evidence_and_a_milestone_done(plan, basic_staff, safety_staff, settings, tmp_path):
+def test_an_owner_reports_progress_with_evidence_and_a_milestone_done(
+    plan, basic_staff, safety_staff, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     item = make_item(plan, number=1, section="basic", due=[D(2021, 6, 30)])
     stone = item.milestones.get()

@@ -119,7 +119,17 @@ def test_rollup_by_township(rect, inspector, principal, school_b):
                                  status=RectStatus.CLOSED, closed_on=rect.deadline)  # fmt: skip
     rows = {r["township"]: r for r in selectors.rectification_rollup(on=on)}
     assert {k: rows["甸阳镇"][k] for k in ("total", "closed", "on_time", "open", "overdue")} == {
-        "total": 1, "closed": 0, "on_time": 0, "open": 1, "overdue": 1}
+        "total": 1,
+        "closed": 0,
+        "on_time": 0,
+        "open": 1,
+        "overdue": 1,
+    }
     assert {k: rows["老麦乡"][k] for k in ("total", "closed", "on_time", "open", "overdue")} == {
-        "total": 2, "closed": 2, "on_time": 1, "open": 0, "overdue": 0}
+        "total": 2,
+        "closed": 2,
+        "on_time": 1,
+        "open": 0,
+        "overdue": 0,
+    }
     assert late.pk
