@@ -91,6 +91,13 @@ def scope_for(user: Viewer) -> Scope:
     return Scope(ScopeLevel.NONE)
 
 
+def figures_scope(user: Viewer) -> Scope:
+    """The scope a page's figures (counts and charts, no person in them) are counted in: a county leader counts the
+    whole county (aggregates stay county-wide, ADR 0037); everyone else counts in their own scope."""
+    s = scope_for(user)
+    return Scope(ScopeLevel.COUNTY) if s.level == ScopeLevel.COUNTY else s
+
+
 def _scope(user_or_scope: Viewer | Scope) -> Scope:
     return user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
 

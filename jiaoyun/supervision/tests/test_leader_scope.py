@@ -89,3 +89,16 @@ def test_the_student_page_follows_the_links(client, county_leader, people, schoo
     client.force_login(county_leader)
     assert client.get(reverse("people:student_detail", args=[people["a"].pk])).status_code == 200
     assert client.get(reverse("people:student_detail", args=[people["b"].pk])).status_code == 404
+
+
+def test_the_leaders_dropout_figures_stay_county_wide(county_leader, people, school_a, school_b, township_b):
+    from jiaoyun.dropout.selectors import current_dropouts_count
+    from jiaoyun.dropout.selectors.dashboard import dashboard
+
+    _link(county_leader, school_a)
+    DropoutCase.objects.create(student=people["b"], kind="dropout", status="verified", township=township_b,
+                               verified_on=dt.date(2021, 10, 9), outcome="confirmed_dropout",
+                               school=school_b, detected_on=dt.date(2021, 10, 8))  # fmt: skip
+    assert current_dropouts_count(user=county_leader) == 1  # a figure: the county's
+    assert dashboard(user=county_leader)["cards"]["still_out"] == 1
+    assert not DropoutCase.objects.filter(case_q(county_leader)).exists()  # the case itself: not his school
