@@ -67,7 +67,7 @@ def _user(username: str, section: str, name: str) -> User:
     return user
 
 
-def _progress(rng: random.Random, plan: Plan, today: dt.date, reporters: dict[str, User | None]) -> tuple[int, int]:
+def _progress(rng: random.Random, plan: Plan, today: dt.date, reporters: dict[Any, User | None]) -> tuple[int, int]:
     """Milestones due before ``today``: 80 % done on time, 8 % done late, the rest still open (late)."""
     stones = list(Milestone.objects.filter(item__plan=plan).select_related("item").order_by("due", "id"))
     reports, late = [], 0
@@ -169,7 +169,7 @@ def generate(*, rng: random.Random, scale: int, stdout: Any, today: dt.date) -> 
     by_township: dict[int, list[School]] = {}
     for s in schools:
         by_township.setdefault(s.township_id, []).append(s)
-    zones = []
+    zones: list[Zone] = []
     for t in townships:
         group = by_township.get(t.pk, [])[:6]
         if not group:

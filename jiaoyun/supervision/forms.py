@@ -127,7 +127,7 @@ class VisitForm(forms.Form):
         return [(self[f"finding_{n}"], self[f"deadline_{n}"]) for n in range(1, FINDINGS + 1)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for n in range(1, FINDINGS + 1):
             if data.get(f"finding_{n}") and not data.get(f"deadline_{n}"):
                 self.add_error(f"deadline_{n}", "请填写整改期限")

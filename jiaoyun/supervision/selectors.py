@@ -146,7 +146,7 @@ def plan_board(*, user: User, plan: Plan, on: dt.date, filters: Mapping[str, str
     """The director's page: every item with its status, the late ones with their owners, the roll-ups."""
     filters = filters or {}
     items = list(plan_items(user=user, plan=plan))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         status = item_status(item, on)
         late = _late_milestones(item, on)
@@ -196,7 +196,7 @@ def _school_scope_q(user: User, prefix: str) -> Q:
         return Q()
     township = township_of(user)
     if township is not None:
-        return Q(**{f"{prefix}township_id": township})
+        return Q(**{f"{prefix}township_id": int(township)})
     return NOTHING
 
 
@@ -204,7 +204,7 @@ def link_list(*, user: User, filters: Mapping[str, str] | None = None) -> QueryS
     qs = Link.objects.filter(_school_scope_q(user, "school__")).select_related("school", "school__township", "leader")
     filters = filters or {}
     if filters.get("township"):
-        qs = qs.filter(school__township_id=filters["township"])
+        qs = qs.filter(school__township_id=int(filters["township"]) if str(filters["township"]).isdigit() else 0)
     if filters.get("mine") and user.pk:
         qs = qs.filter(leader_id=user.pk)
     return qs.order_by("school__township__sort", "school__code", "id")
@@ -308,7 +308,7 @@ def rectification_list(*, user: User, on: dt.date, filters: Mapping[str, str] | 
     elif status == "active":
         qs = qs.filter(status__in=RECT_ACTIVE)
     if filters.get("township"):
-        qs = qs.filter(school__township_id=filters["township"])
+        qs = qs.filter(school__township_id=int(filters["township"]) if str(filters["township"]).isdigit() else 0)
     if filters.get("mine") and user.pk:
         qs = qs.filter(Q(verifier_id=user.pk) | Q(responsible_id=user.pk))
     return qs.order_by("deadline", "id")

@@ -459,7 +459,7 @@ def alerts_run(*, on: dt.date | None = None) -> int:
              .select_related("responsible", "verifier", "school")}  # fmt: skip
     officers: dict[int, list[Any]] = {}
     for u in users.filter(role=Role.TOWNSHIP_OFFICER, area__isnull=False):
-        officers.setdefault(u.area_id, []).append(u)
+        officers.setdefault(int(u.area_id or 0), []).append(u)
     for r in overdue_rectifications(on=on):
         level = alert_level(r["deadline"], on)
         rect = rects.get(r["id"])

@@ -104,7 +104,10 @@ def plan(request: AuthedRequest) -> HttpResponse:
                         "已按2021年工作计划建立任务", lambda new: f"{reverse('supervision:plan')}?year={new.year}")  # fmt: skip
         else:
             form = forms.CopyForm(request.POST)
-            done = _run(request, form, lambda d: services.plan_copy(actor=request.user, plan=p, year=d["year"]),
+            if p is None:
+                raise Http404("该年度没有工作计划")
+            plan_now = p
+            done = _run(request, form, lambda d: services.plan_copy(actor=request.user, plan=plan_now, year=d["year"]),
                         "已复制工作计划，请逐项修改", lambda new: f"{reverse('supervision:plan')}?year={new.year}")  # fmt: skip
         if done:
             return done
@@ -357,12 +360,12 @@ def rectifications(request: AuthedRequest) -> HttpResponse:
     if wants_export(request):
         listed = list(rows)
         for r in listed:
-            r.status_label = r.status_label_on(today)
+            r.status_label = r.status_label_on(today)  # type: ignore[attr-defined]
         return export_response(request, rows=listed, columns=RECT_COLUMNS, filename="整改跟踪",
                                object_type="supervision.Rectification", personal=False)  # fmt: skip
     page = paginate(request, rows)
     for r in page.object_list:
-        r.status_label = r.status_label_on(today)
+        r.status_label = r.status_label_on(today)  # type: ignore[attr-defined]
         r.overdue = r.overdue_on(today)
     from jiaoyun.schools.choices_in_scope import township_choices
 
@@ -425,6 +428,10 @@ def rect_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
 # ---------------------------------------------------------------- assessment
 
 
+def _points_of(n: int) -> Callable[[Any], Any]:
+    return lambda row: row.points[n].points
+
+
 def _year_level(request: AuthedRequest) -> tuple[int, str]:
     today = _today(request)
     year = request.GET.get("year", "")
@@ -456,7 +463,7 @@ def assessment_page(request: AuthedRequest) -> HttpResponse:
         if level == AssessLevel.SCHOOL:
             columns.append(Column("乡镇", lambda r: r.township))
         for n, i in enumerate(config):
-            columns.append(Column(f"{i.get_kind_display()}（{i.weight}）", lambda r, n=n: r.points[n].points))
+            columns.append(Column(f"{i.get_kind_display()}（{i.weight}）", _points_of(n)))
         columns.append(Column("总分", lambda r: r.total))
         return export_response(request, rows=rows, columns=columns, filename=f"{year}年{AssessLevel(level).label}考核",
                                object_type="supervision.Assessment", personal=False)  # fmt: skip
