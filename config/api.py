@@ -77,6 +77,7 @@ def _mount() -> None:
     from jiaoyun.safety.api import router as safety
     from jiaoyun.schools.api import router as schools
     from jiaoyun.standards.api import router as standards
+    from jiaoyun.supervision.api import router as supervision
     from jiaoyun.teachers.api import router as teachers
     from jiaoyun.warning.api import router as warning
 
@@ -94,6 +95,7 @@ def _mount() -> None:
     api.add_router("/finance", finance)
     api.add_router("/standards", standards)
     api.add_router("/warning", warning)
+    api.add_router("/supervision", supervision)
 
 
 _mount()

@@ -80,6 +80,13 @@ JOBS: tuple[Job, ...] = (
         purpose="计划日期已过仍未完成的项目节点提醒项目负责人，每滞后满一周升级一级（计划财务股、县局管理员）",
     ),
     Job(
+        "supervision_daily",
+        "工作计划与整改逾期提醒",
+        "daily:07:30",
+        ("jiaoyun.supervision.services.alerts_run",),
+        purpose="逾期的计划任务节点和整改事项提醒责任人，逾期每满一周升级一级（督导室、局领导）",
+    ),
+    Job(
         "accounts_dormant",
         "停用休眠账号、清理过期的登录失败记录",
         "daily:01:30",

@@ -3,19 +3,26 @@
 Every read of people-level data goes through these functions: selectors call ``scope_for(user)`` and
 filter with the ``Q`` objects below. Other apps reach students through a relation, so each builder takes
 the path (``prefix``) from their model to the scoped one, e.g. ``student_q(user, prefix="student__")``.
+
+A county leader (县领导/挂钩部门) reads county figures like the bureau, but people-level data (students, teachers,
+cases, draft rotation names) only of the schools linked to them (挂钩联系学校, ADR 0037): their scope keeps the
+county level (``is_county``: aggregates, school and area lists) and carries ``linked_school_ids``, which the
+people-level builders (``student_q``, ``teacher_q``) apply; ``sees_all_people`` is False for them. The linked
+schools are read by a provider the owning app registers (``register_linked_schools``); core names no domain app,
+and without a provider a leader sees no person at all.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast
 
 from django.db.models import Q
 
-from jiaoyun.core.choices import ScopeLevel
+from jiaoyun.core.choices import Role, ScopeLevel
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -36,10 +43,31 @@ class Scope:
     school_id: int | None = None
     class_ids: tuple[int, ...] = field(default_factory=tuple)
     student_id: int | None = None  # a student's own record (ScopeLevel.STUDENT)
+    # A county leader's linked schools: people-level data only of these (None: no such restriction).
+    linked_school_ids: tuple[int, ...] | None = None
 
     @property
     def is_county(self) -> bool:
+        """County figures (aggregates, every school and area); not necessarily every person."""
         return self.level == ScopeLevel.COUNTY
+
+    @property
+    def sees_all_people(self) -> bool:
+        """Every person of the county (the bureau); a county leader only those of the linked schools."""
+        return self.level == ScopeLevel.COUNTY and self.linked_school_ids is None
+
+
+_linked_schools: Callable[[int], Iterable[int]] | None = None
+
+
+def register_linked_schools(provider: Callable[[int], Iterable[int]] | None) -> None:
+    """Set the function ``user id → school ids linked to that leader`` (the supervision app sets it)."""
+    global _linked_schools
+    _linked_schools = provider
+
+
+def linked_school_ids(user_id: int) -> tuple[int, ...]:
+    return tuple(sorted(_linked_schools(user_id))) if _linked_schools is not None else ()
 
 
 def scope_for(user: Viewer) -> Scope:
@@ -47,6 +75,8 @@ def scope_for(user: Viewer) -> Scope:
         return Scope(ScopeLevel.NONE)
     user = cast("User", user)  # signed in and active
     level = user.scope_level
+    if level == ScopeLevel.COUNTY and user.role == Role.COUNTY_LEADER:
+        return Scope(level, linked_school_ids=linked_school_ids(user.pk))
     if level == ScopeLevel.COUNTY:
         return Scope(level)
     if level == ScopeLevel.TOWNSHIP and user.area_id:
@@ -66,6 +96,13 @@ def scope_for(user: Viewer) -> Scope:
         if account is not None and account.student_id:
             return Scope(level, student_id=account.student_id)
     return Scope(ScopeLevel.NONE)
+
+
+def figures_scope(user: Viewer) -> Scope:
+    """The scope a page's figures (counts and charts, no person in them) are counted in: a county leader counts the
+    whole county (aggregates stay county-wide, ADR 0037); everyone else counts in their own scope."""
+    s = scope_for(user)
+    return Scope(ScopeLevel.COUNTY) if s.level == ScopeLevel.COUNTY else s
 
 
 def _scope(user_or_scope: Viewer | Scope) -> Scope:
@@ -94,9 +131,30 @@ def _county_sees_all(build: Callable[[Scope, str, Viewer | Scope], Q]) -> QBuild
     return q
 
 
-@_county_sees_all
+def _people(build: Callable[[Scope, str, Viewer | Scope], Q]) -> QBuilder:
+    """A people-level ``QBuilder``: the bureau sees every row, a county leader the rows ``build`` gives for the
+    linked schools (``s.linked_school_ids``), below the county ``build`` decides."""
+
+    @functools.wraps(build)
+    def q(user: Viewer | Scope, prefix: str = "") -> Q:
+        s = _scope(user)
+        return Q() if s.sees_all_people else build(s, prefix, user)
+
+    return q
+
+
+def _linked(p: str, s: Scope, *fields: str) -> Q:
+    ids = list(s.linked_school_ids or ())
+    if not ids:
+        return NOTHING
+    return functools.reduce(operator.or_, (Q(**{f"{p}{name}__in": ids}) for name in fields))
+
+
+@_people
 def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Students visible to the user (``prefix`` leads from the queried model to Student)."""
+    if s.level == ScopeLevel.COUNTY:  # a county leader: the children of the linked schools
+        return _linked(p, s, "current_school_id", "current_school__parent_id")
     if s.level == ScopeLevel.TOWNSHIP:
         return _any_of(p, s.township_id, "current_school__township_id", "hukou_village__parent_id",
                        "residence_village__parent_id")  # fmt: skip
@@ -121,9 +179,11 @@ def school_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     return NOTHING
 
 
-@_county_sees_all
+@_people
 def teacher_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Teachers visible to the user (personal data of staff: no village scope; a class teacher sees themself)."""
+    if s.level == ScopeLevel.COUNTY:  # a county leader: the staff of the linked schools
+        return _linked(p, s, "school_id", "school__parent_id")
     if s.level == ScopeLevel.TOWNSHIP:
         return Q(**{f"{p}school__township_id": s.township_id})
     if s.level == ScopeLevel.SCHOOL:
@@ -132,6 +192,15 @@ def teacher_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
         user_id = getattr(user, "pk", None)
         return Q(**{f"{p}user_id": user_id}) if user_id else NOTHING
     return NOTHING
+
+
+@_people
+def people_school_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
+    """Schools whose person-level records (free-text notes that may name people, e.g. an alarm's message) the
+    user reads: ``school_q``, but for a county leader only the linked schools."""
+    if s.level == ScopeLevel.COUNTY:
+        return _linked(p, s, "id", "parent_id")
+    return school_q(s, prefix=p)
 
 
 @_county_sees_all

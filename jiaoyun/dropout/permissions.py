@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from jiaoyun.core.choices import Role
 from jiaoyun.core.errors import PermissionDenied
-from jiaoyun.core.scope import NOTHING, area_q, school_q, scope_for, student_q
+from jiaoyun.core.scope import NOTHING, Scope, area_q, school_q, scope_for, student_q
 
 if TYPE_CHECKING:
     from jiaoyun.core.scope import Viewer
@@ -99,14 +99,18 @@ def check_may_take(user: User | None, act: str, case: DropoutCase) -> None:
         raise PermissionDenied(reason)
 
 
-def case_q(user: User, prefix: str = "") -> Q:
-    """Cases visible to ``user``: children within the data scope, or cases naming the user as 包保责任人."""
+def case_q(user: User | Scope, prefix: str = "") -> Q:
+    """Cases visible to ``user``: children within the data scope, or cases naming the user as 包保责任人. A ``Scope``
+    (``figures_scope``) counts figures: no user, so no 包保 cases of its own."""
     from jiaoyun.dropout.models import CaseResponsible
 
-    scope = scope_for(user)
-    if scope.is_county:
+    scope = user if isinstance(user, Scope) else scope_for(user)
+    if scope.sees_all_people:
         return Q()  # (an empty Q OR-ed with anything would narrow it, so return early)
     q = student_q(scope, prefix=f"{prefix}student__")
+    if scope.linked_school_ids:
+        # A county leader: also the cases of the linked schools whose child has left the school.
+        q |= Q(**{f"{prefix}school_id__in": list(scope.linked_school_ids)})
     if scope.class_ids:
         # A class teacher keeps the cases of children who left their class (a dropout has no current class).
         q |= Q(**{f"{prefix}school_class_id__in": list(scope.class_ids)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from jiaoyun.core.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
-from jiaoyun.core.scope import school_q
+from jiaoyun.core.scope import people_school_q, school_q
 from jiaoyun.safety import models
 
 
@@ -52,5 +52,6 @@ class DeviceAdmin(SchoolScopedAdmin):
 
 @admin.register(models.SafetyAlert)
 class AlertAdmin(SchoolScopedAdmin):
+    scope_filter = people_school_q  # a message may name a person (the county leader: linked schools only)
     list_display = ["created_at", "kind", "message", "acknowledged_at"]
     list_filter = ["kind"]

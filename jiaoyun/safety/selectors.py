@@ -15,6 +15,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Role, Section
 from jiaoyun.core.filtersets import filter_by
+from jiaoyun.core.scope import people_school_q
 from jiaoyun.core.types import User
 from jiaoyun.safety.choices import SixT, TemplateKind
 from jiaoyun.safety.filters import (
@@ -268,7 +269,9 @@ def device_list(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
 
 
 def alert_list(*, user: User, open_only: bool = True) -> QuerySet[SafetyAlert]:
-    qs = SafetyAlert.objects.filter(schools_q(user, prefix="school__")).select_related("school", "device")
+    # An alert's message may name a person: people-level (a county leader reads those of the linked schools).
+    qs = SafetyAlert.objects.filter(schools_q(user, prefix="school__"), people_school_q(user, prefix="school__"))
+    qs = qs.select_related("school", "device")
     if open_only:
         qs = qs.filter(acknowledged_at__isnull=True)
     return qs.order_by("-created_at", "-id")

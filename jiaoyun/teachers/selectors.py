@@ -205,6 +205,8 @@ def _application_q(user: User, round: HiringRound) -> Q:
     their school. ``choices`` is a JSON list, which SQLite cannot search, so the ids of applications listing
     the school are read from the (small, one-round) list of choices."""
     scope = scope_for(user)
+    if scope.is_county and not scope.sees_all_people:  # a county leader: the linked schools' applications
+        return teacher_q(scope, prefix="teacher__") if in_personnel_chain(user) else NOTHING
     if scope.is_county:
         return Q() if in_personnel_chain(user) else NOTHING
     if user.role == Role.TOWNSHIP_OFFICER and scope.township_id:
@@ -349,9 +351,13 @@ def rotation_move_q(user: User) -> Q:
     is approved (a 拟定 plan names teachers who have not been told); everyone else none."""
     if not can_view_rotation(user):
         return NOTHING
-    if in_personnel_chain(user):
-        return Q()
     scope = scope_for(user)
+    if in_personnel_chain(user) and scope.sees_all_people:
+        return Q()
+    if in_personnel_chain(user) and scope.is_county:
+        # A county leader: the moves (drafts too) of the teachers of the linked schools, or out of or into them.
+        linked = list(scope.linked_school_ids or ())
+        return teacher_q(scope, prefix="teacher__") | Q(from_school_id__in=linked) | Q(to_school_id__in=linked)
     q = teacher_q(user, prefix="teacher__") | school_q(scope, prefix="from_school__")
     q |= school_q(scope, prefix="to_school__")
     return q & ~Q(plan__status=PlanStatus.PROPOSED)

@@ -126,6 +126,11 @@ ACCESS: dict[str, str] = {
     "people:students": "jiaoyun.web.context:has_people_scope",
     "people:teachers": "jiaoyun.web.context:has_staff_scope",
     "forecast:dashboard": "jiaoyun.forecast.permissions:can_view",
+    "supervision:plan": "jiaoyun.supervision.permissions:can_view",
+    "supervision:links": "jiaoyun.supervision.permissions:can_view",
+    "supervision:zones": "jiaoyun.supervision.permissions:can_view",
+    "supervision:rectifications": "jiaoyun.supervision.permissions:can_view_rectifications",
+    "supervision:assessment": "jiaoyun.supervision.permissions:can_view_assessment",
 }
 
 

@@ -88,6 +88,16 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("示范校创建", "standards:demonstration"),
         ],
     ),
+    "supervision": (
+        "督导",
+        [
+            Tab("工作计划", "supervision:plan"),
+            Tab("挂钩联系", "supervision:links"),
+            Tab("督学责任区", "supervision:zones"),
+            Tab("整改跟踪", "supervision:rectifications"),
+            Tab("考核评估", "supervision:assessment"),
+        ],
+    ),
     "teachers": (
         "教师队伍",
         [

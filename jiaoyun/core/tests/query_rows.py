@@ -600,3 +600,48 @@ def quality_progression(county: Any, actor: Any) -> str:
     s = new_student(county)
     Progression.objects.create(student=s, school=s.current_school, graduation_year=2025, outcome="employed")
     return str(s.name)
+
+
+# --- supervision -------------------------------------------------------------------------------------------
+
+
+def rectification(county: Any, actor: Any) -> str:
+    from jiaoyun.supervision.models import Rectification
+
+    s = place(county)["school"]
+    finding = f"{s.name}围墙未封闭"
+    Rectification.objects.create(school=s, finding=finding, deadline=timezone.localdate() + dt.timedelta(days=9),
+                                 responsible=_principal(s), opened_on=timezone.localdate())  # fmt: skip
+    return finding
+
+
+def link(county: Any, actor: Any) -> str:
+    from jiaoyun.supervision.models import Link
+
+    s = place(county)["school"]
+    Link.objects.create(school=s, person="李副县长", department=f"部门{s.pk}", since=timezone.localdate())
+    return s.name
+
+
+def plan_item(county: Any, actor: Any) -> str:
+    """An item of this year's plan naming a township of its own and a school with a milestone."""
+    from jiaoyun.supervision.models import Milestone, Plan, PlanItem
+
+    p = place(county)
+    plan, _ = Plan.objects.get_or_create(year=timezone.localdate().year, defaults={"title": "工作计划"})
+    number = PlanItem.objects.filter(plan=plan).count() + 1
+    item = PlanItem.objects.create(plan=plan, part="4.1", number=number, title=f"任务{p['n']}", section="basic")
+    item.townships.add(p["township"])
+    item.schools.add(p["school"])
+    Milestone.objects.create(item=item, title="节点", due=timezone.localdate())
+    return item.title
+
+
+def zone(county: Any, actor: Any) -> str:
+    from jiaoyun.supervision.models import Zone, ZoneVisit
+
+    p = place(county)
+    z = Zone.objects.create(name=f"责任区{p['n']}")
+    z.schools.add(p["school"])
+    ZoneVisit.objects.create(zone=z, school=p["school"], date=timezone.localdate())
+    return z.name

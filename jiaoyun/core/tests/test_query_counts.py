@@ -26,7 +26,8 @@ N = 3
 # PostgreSQL alike (the counts do not depend on the backend).
 BASELINE: dict[str, int] = {
     # core, areas, schools
-    "web:home": 23,  # +1: the late building projects (项目建设) in the county strip
+    # +1: the late building projects (项目建设) in the county strip; +2: the overdue plan milestones and 整改
+    "web:home": 25,
     "web:audit": 8,
     "areas:list": 8,
     "api:area_list": 7,
@@ -72,6 +73,13 @@ BASELINE: dict[str, int] = {
     "safety:risks": 12,
     "safety:bulletin": 11,  # +1: the 发文登记 of the ended months, for the month picker (ADR 0029)
     "api:bulletin": 10,
+    # supervision
+    "supervision:rectifications": 10,
+    "api:supervision_rectifications": 8,
+    "supervision:links": 10,
+    "supervision:plan": 12,
+    "api:supervision_plan": 10,
+    "supervision:zones": 11,
     # teachers
     "teachers:dashboard": 15,
     "api:quotas": 7,
@@ -194,6 +202,13 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "api:quality_certificates": ("county_admin", rows.quality_certificate, ""),
     "quality:competitions": ("county_admin", rows.quality_entry, ""),
     "quality:pathways": ("county_admin", rows.quality_progression, ""),
+    # supervision
+    "supervision:rectifications": ("county_admin", rows.rectification, ""),
+    "api:supervision_rectifications": ("county_admin", rows.rectification, ""),
+    "supervision:links": ("county_admin", rows.link, ""),
+    "supervision:plan": ("county_admin", rows.plan_item, ""),
+    "api:supervision_plan": ("county_admin", rows.plan_item, ""),
+    "supervision:zones": ("county_admin", rows.zone, ""),
 }
 
 # URL arguments of a route: a value, or a function of the county giving it once the first rows exist
@@ -255,6 +270,9 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:standards_balance_summary": "county aggregates (two grouped queries)",
     "warning:evaluation": "the model versions' figures (at most 20 rows, no related rows, no personal data)",
     "api:warning_evaluation": "the model versions' figures (at most 20 rows, no related rows, no personal data)",
+    "supervision:assessment": "the year's scores: one row per township computed set-based (test_assessment.py)",
+    "supervision:assessment_unit": "one township's points (the assessment's adapters, set-based; test_assessment.py)",
+    "api:supervision_overdue_tasks": "the county's overdue milestones (one query with the item)",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

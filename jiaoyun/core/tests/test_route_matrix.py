@@ -195,9 +195,44 @@ def _build_world(tmp_media: str) -> World:
     followup_b = Followup.objects.create(student=student_b, score=risk_b, opened_on=today, deadline=today,
                                          township=tb, school=sb, school_class=cb1, responsible_name="钱老师")  # fmt: skip
 
+    # Supervision of township B: a plan item naming it with an evidence file, a link, an area with a visit, a 整改.
+    from jiaoyun.supervision.models import (
+        Link,
+        Plan,
+        PlanItem,
+        ProgressEvidence,
+        ProgressReport,
+        Rectification,
+        RectificationEvent,
+        Zone,
+        ZoneVisit,
+    )  # fmt: skip
+
+    plan = Plan.objects.create(year=2021, title="2021年工作计划")
+    plan_item = PlanItem.objects.create(plan=plan, part="4.2", number=1, title="老麦乡控辍保学", section="basic")
+    plan_item.townships.add(tb)
+    report = ProgressReport.objects.create(item=plan_item, on=today, percent=50, note="已劝返", reported_by=principal_b)
+    plan_evidence = ProgressEvidence(report=report, name="劝返.pdf")
+    plan_evidence.file.save("劝返.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    link = Link.objects.create(school=sb, person="李副县长", since=today)
+    zone = Zone.objects.create(name="老麦乡责任区")
+    zone.schools.add(sb)
+    zone_visit = ZoneVisit.objects.create(zone=zone, school=sb, date=today, summary="缺勤未核实")
+    rectification = Rectification.objects.create(school=sb, visit=zone_visit, finding="缺勤学生未核实",
+                                                 deadline=today + dt.timedelta(days=9), opened_on=today)  # fmt: skip
+    rect_event = RectificationEvent(rectification=rectification, action="提交核验", to_status="submitted")
+    rect_event.file.save("整改.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+
     objects = {
         routes.PROJECT: project_b,
         "project_file": project_file,
+        "plan_item": plan_item,
+        "plan_evidence": plan_evidence,
+        "link": link,
+        "zone": zone,
+        "zone_visit": zone_visit,
+        "rectification": rectification,
+        "rect_event": rect_event,
         routes.STUDENT: student_b,
         routes.CASE: case,
         routes.SCHOOL: sb,

@@ -75,6 +75,7 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "uploads_purge": at(2021, 9, 2, 4, 45),
         "audit_archive": at(2021, 9, 2, 4, 50),
         "forecast_monthly": at(2021, 9, 2, 3, 30),
+        "supervision_daily": at(2021, 9, 2, 7, 30),
     }
 
 

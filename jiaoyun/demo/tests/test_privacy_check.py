@@ -52,11 +52,18 @@ def _crawl(user):
     return crawler.result
 
 
-def test_the_crawl_reads_pages_and_api_as_the_user_and_finds_a_number_a_page_would_show(county_leader, village_a1):
+def test_the_crawl_reads_pages_and_api_as_the_user_and_finds_a_number_a_page_would_show(
+    county_leader, village_a1, school_a
+):
+    import datetime as dt
+
     from jiaoyun.people.models import Student
     from jiaoyun.people.tests.factories import StudentFactory
+    from jiaoyun.supervision.models import Link
 
-    student = StudentFactory(name="杨小勇", hukou_village=village_a1, id_number=NUMBER)
+    # the leader reads the children of the schools linked to him (挂钩联系, ADR 0037)
+    Link.objects.create(school=school_a, leader=county_leader, person="县领导", since=dt.date(2021, 2, 20))
+    student = StudentFactory(name="杨小勇", hukou_village=village_a1, current_school=school_a, id_number=NUMBER)
     clean = _crawl(county_leader)
     assert clean.found == {} and not clean.errors
     assert clean.kinds["html"] > 5 and clean.kinds["json"] > 5

@@ -11,7 +11,7 @@ from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from jiaoyun.core.filtersets import filter_by
-from jiaoyun.core.scope import scope_for, student_q
+from jiaoyun.core.scope import Scope, scope_for, student_q
 from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import LEVEL_LABELS, CaseStatus, Line
 from jiaoyun.dropout.filters import CaseFilter, ChildFilter
@@ -32,12 +32,12 @@ from jiaoyun.people.choices import StudentStatus
 from jiaoyun.people.models import Student
 
 
-def cases_in_scope(user: User) -> QuerySet[DropoutCase]:
+def cases_in_scope(user: User | Scope) -> QuerySet[DropoutCase]:
     """The cases ``user`` sees: the one scope of the case lists, ledgers and statistics (``case_q``)."""
     return DropoutCase.objects.filter(case_q(user))
 
 
-def children_in_scope(user: User, as_of: dt.date) -> QuerySet[Student]:
+def children_in_scope(user: User | Scope, as_of: dt.date) -> QuerySet[Student]:
     """The 适龄儿童 ``user`` sees: the one scope of the children ledger and its statistics (``student_q``)."""
     from jiaoyun.dropout.services.matching import compulsory_q
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from jiaoyun.core.scope import figures_scope
 from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import CONFIRMED_STATUSES, CaseStatus, Reason
 from jiaoyun.dropout.filters import overdue_q, still_out_q
@@ -22,6 +23,7 @@ def dashboard(*, user: User, as_of: dt.date | None = None) -> dict[str, Any]:
     """Ledger counts and chart data, counted live from the same scoped querysets as the lists (``cases_in_scope``,
     ``children_in_scope``): a figure on the dashboard is the length of the list its card links to, for every user."""
     as_of = as_of or timezone.localdate()
+    user = figures_scope(user)  # type: ignore[assignment]  # a county leader's figures are the county's (ADR 0037)
     cases = cases_in_scope(user).order_by()
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_township: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

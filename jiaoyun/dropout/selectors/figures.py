@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from jiaoyun.core.scope import student_q
+from jiaoyun.core.scope import figures_scope, student_q
 from jiaoyun.core.types import User
 from jiaoyun.dropout.filters import overdue_q, still_out_q
 from jiaoyun.dropout.selectors.cases import cases_in_scope
@@ -30,15 +30,21 @@ def current_dropouts_count(*, user: User, on: dt.date | None = None) -> int:
     """Current dropouts (仍未返校) in the user's scope on ``on`` (default today): ``dropout.filters.still_out_q``.
 
     The home page's 辍学 figure for a role that follows 控辍保学 should call this one."""
-    return cases_in_scope(user).filter(still_out_q(on or timezone.localdate())).count()
+    return cases_in_scope(figures_scope(user)).filter(still_out_q(on or timezone.localdate())).count()
 
 
 def overdue_cases_count(*, user: User, on: dt.date | None = None) -> int:
     """Cases in 劝返 with at least one step past its deadline on ``on`` (the dashboard card, ledger ``overdue=1``)."""
-    return cases_in_scope(user).filter(overdue_q(on or timezone.localdate())).values("id").distinct().count()
+    return (
+        cases_in_scope(figures_scope(user))
+        .filter(overdue_q(on or timezone.localdate()))
+        .values("id")
+        .distinct()
+        .count()
+    )
 
 
 def dropped_status_count(*, user: User) -> int:
     """Students in scope whose 学籍 status is 辍学 today, at any level and age (a registry figure, see
     ``DROPPED_STATUS_DEFINITION``); ``people:students?status=dropped_out`` lists them."""
-    return Student.objects.filter(student_q(user), status=StudentStatus.DROPPED_OUT).count()
+    return Student.objects.filter(student_q(figures_scope(user)), status=StudentStatus.DROPPED_OUT).count()

@@ -158,6 +158,10 @@ def test_a_class_outside_the_scope_is_refused(request, client, persona, pupils, 
 
 
 def test_read_only_and_village_users_take_no_register(client, pupils, county_leader, village_cadre, class_a1):
+    from jiaoyun.supervision.models import Link
+
+    # the leader reads the register of a school linked to him (挂钩联系, ADR 0037)
+    Link.objects.create(school=class_a1.school, leader=county_leader, person="县领导", since=MONDAY)
     client.force_login(county_leader)
     body = client.get(URL, {"klass": class_a1.pk, "date": MONDAY.isoformat()}).content.decode()
     assert "以下为只读" in body and "保存整班考勤" not in body

@@ -148,7 +148,9 @@ PERSONAS = ("county_admin", "county_leader", "township_officer", "principal", "c
 def test_no_page_partial_api_or_export_shows_a_full_student_no(client, numbered, persona, request):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    student = numbered["a"]  # in every persona's scope
+    student = numbered["a"]  # in every persona's scope (the county leader's through a 挂钩 link, ADR 0037)
+    if persona == "county_leader":
+        _link(user, student.current_school)
     responses = [
         client.get(reverse("people:students")),
         client.get(reverse("people:students"), HTTP_HX_REQUEST="true"),
@@ -245,9 +247,18 @@ def test_reveal_of_the_student_no_is_audited(client, principal, numbered):
     assert NO_A not in str(entry.changes) + entry.note
 
 
+def _link(leader, school):
+    from jiaoyun.supervision.models import Link
+
+    Link.objects.create(school=school, leader=leader, person="县领导", since=dt.date(2021, 2, 20))
+
+
 @pytest.mark.parametrize("persona", ["class_teacher", "village_cadre", "county_leader"])
 def test_roles_without_reveal_rights_cannot_reveal_the_student_no(client, numbered, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    user = request.getfixturevalue(persona)
+    if persona == "county_leader":
+        _link(user, numbered["a"].current_school)  # the student is his to read, not to reveal
+    client.force_login(user)
     url = reverse("people:student_reveal_id", args=[numbered["a"].pk])
     response = client.post(url, {"what": "student_no"})
     assert response.status_code == 403 and NO_A not in response.content.decode()

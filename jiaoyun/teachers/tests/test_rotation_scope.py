@@ -70,11 +70,20 @@ def draft(personnel, school_a, township_b):
 def test_a_draft_plan_names_nobody_outside_the_personnel_chain(
     client, draft, county_admin, county_leader, township_officer, principal, village_cadre, township_b
 ):
-    """拟定 (not yet approved): the names stay with the county administrator, the 人事股 and the leader; the
-    sending and the receiving township and school see no row, on the page, its export or the API."""
+    """拟定 (not yet approved): the names stay with the county administrator, the 人事股 and the leader (of his
+    linked schools); the sending and the receiving township and school see no row, on the page, its export or the
+    API."""
     _, moves = draft
     assert _seen(client, county_admin, moves) == {m.pk for m in moves}
-    assert _seen(client, county_leader, moves) == {m.pk for m in moves}
+    # the county leader: the moves of the schools linked to him only (挂钩联系, ADR 0037)
+    assert _seen(client, county_leader, moves) == set()
+    from jiaoyun.supervision.models import Link
+
+    Link.objects.create(
+        school=moves[0].from_school, leader=county_leader, person="县领导", since=moves[0].plan.start_date
+    )
+    linked = {m.pk for m in moves if moves[0].from_school_id in (m.from_school_id, m.to_school_id)}
+    assert linked and _seen(client, county_leader, moves) == linked
     officer_b = UserFactory(username="officer_b", role="township_officer", area=township_b)
     for user in (township_officer, principal, officer_b):
         assert _seen(client, user, moves) == set()

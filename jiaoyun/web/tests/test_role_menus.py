@@ -64,10 +64,21 @@ TOWNSHIPS = ("township", "towngov")
 
 # … and the work plan's modules: (pages, the roles whose menu shows them).
 ADDED: list[tuple[set[str], tuple[str, ...]]] = [
+    # 督导: the county and the townships read the plan, links, areas and assessment; a school works its 整改
+    (
+        {
+            "supervision:plan",
+            "supervision:links",
+            "supervision:zones",
+            "supervision:rectifications",
+            "supervision:assessment",
+        },
+        BUREAU + TOWNSHIPS,
+    ),
+    ({"supervision:rectifications"}, ("principal",)),
     ({"facilities:coverage"}, BUREAU + TOWNSHIPS),  # the county and the townships plan the preschool layout
     ({"finance:dashboard"}, ("admin", "finance", "leader")),  # the 计财股 writes; the admin and the leaders read
     ({"forecast:dashboard"}, BUREAU + TOWNSHIPS),  # the county's roles and a township's (forecast.permissions)
-    # 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, admins)
     # 教育质量: every role with a class, school, township or county scope (a student: only their own evaluation)
     (
         {"quality:evaluation", "quality:certificates", "quality:competitions", "quality:pathways"},
@@ -75,6 +86,7 @@ ADDED: list[tuple[set[str], tuple[str, ...]]] = [
     ),
     # 辍学预警: every role with a class, school, township or county scope (not villages, not the administrators)
     ({"warning:dashboard"}, BUREAU + TOWNSHIPS + ("principal", "teacher")),
+    # 办学标准与均衡: the county sections, leaders, townships and principals (not class teachers, villages, admins)
     ({"standards:balance", "standards:compliance", "standards:demonstration"}, BUREAU + TOWNSHIPS + ("principal",)),
 ]
 for pages, roles in ADDED:
