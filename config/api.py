@@ -66,6 +66,7 @@ def out_of_range(request: HttpRequest, exc: Exception) -> Any:
 
 def _mount() -> None:
     from jiaoyun.areas.api import router as areas
+    from jiaoyun.bulletins.api import router as bulletins
     from jiaoyun.dropout.api import router as dropout
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.indicators.api import router as indicators
@@ -82,6 +83,7 @@ def _mount() -> None:
     api.add_router("/dropout", dropout)
     api.add_router("/safety", safety)
     api.add_router("/teachers", teachers)
+    api.add_router("/bulletins", bulletins)
 
 
 _mount()

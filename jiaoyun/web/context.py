@@ -110,6 +110,8 @@ ACCESS: dict[str, str] = {
     "indicators:dashboard": "jiaoyun.web.context:has_people_scope",
     "people:students": "jiaoyun.web.context:has_people_scope",
     "people:teachers": "jiaoyun.web.context:has_staff_scope",
+    "bulletins:list": "jiaoyun.bulletins.permissions:can_read",
+    "bulletins:screen": "jiaoyun.bulletins.permissions:can_view_screen",
 }
 
 
