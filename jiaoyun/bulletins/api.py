@@ -9,13 +9,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from jiaoyun.bulletins import selectors
-from jiaoyun.bulletins.models import Bulletin
+from jiaoyun.bulletins.models import SupervisionBulletin
 from jiaoyun.core.types import AuthedRequest
 
 router = Router(tags=["督查通报"])
 
 
-class BulletinOut(Schema):
+class SupervisionBulletinOut(Schema):
     id: int
     month: dt.date
     status: str
@@ -24,7 +24,7 @@ class BulletinOut(Schema):
     pdf_sha256: str
 
 
-class DecisionOut(Schema):
+class BulletinDecisionOut(Schema):
     id: int
     bulletin_id: int
     addressee_kind: str
@@ -38,7 +38,7 @@ class DecisionOut(Schema):
     went_overdue: bool
 
 
-@router.get("/", response=list[BulletinOut], url_name="supervision_bulletins")
+@router.get("/", response=list[SupervisionBulletinOut], url_name="supervision_bulletins")
 def supervision_bulletins(request: AuthedRequest) -> Any:
     return list(selectors.bulletin_list(user=request.user))
 
@@ -47,10 +47,10 @@ def supervision_bulletins(request: AuthedRequest) -> Any:
 def supervision_bulletin_content(request: AuthedRequest, bulletin_id: int) -> Any:
     try:
         return selectors.bulletin_get(user=request.user, bulletin_id=bulletin_id).content
-    except Bulletin.DoesNotExist:
+    except SupervisionBulletin.DoesNotExist:
         raise HttpError(404, "通报不存在")
 
 
-@router.get("/decisions", response=list[DecisionOut], url_name="bulletin_decisions")
+@router.get("/decisions", response=list[BulletinDecisionOut], url_name="bulletin_decisions")
 def bulletin_decisions(request: AuthedRequest, state: str = "") -> Any:
     return list(selectors.decision_list(user=request.user, filters={"state": state})[:500])

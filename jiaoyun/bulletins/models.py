@@ -19,7 +19,7 @@ from jiaoyun.core.choices import Section
 EVIDENCE_DIR = "bulletins/evidence/%Y/%m"
 
 
-class Bulletin(models.Model):
+class SupervisionBulletin(models.Model):
     month = models.DateField("月份", unique=True)  # first day of the month reported on
     status = models.CharField("状态", max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
     content = models.JSONField("通报内容", default=dict)
@@ -64,7 +64,9 @@ class Bulletin(models.Model):
 class Decision(models.Model):
     """One decision of an issued bulletin, addressed to a township, a school or a bureau section."""
 
-    bulletin = models.ForeignKey(Bulletin, verbose_name="通报", on_delete=models.PROTECT, related_name="decisions")
+    bulletin = models.ForeignKey(
+        SupervisionBulletin, verbose_name="通报", on_delete=models.PROTECT, related_name="decisions"
+    )
     seq = models.PositiveSmallIntegerField("序号")
     addressee_kind = models.CharField("对象类别", max_length=10, choices=Addressee.choices)
     township = models.ForeignKey(

@@ -9,25 +9,29 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jiaoyun.bulletins.choices import BulletinStatus, DecisionState
-from jiaoyun.bulletins.models import Bulletin, Decision, DecisionEvent
+from jiaoyun.bulletins.models import Decision, DecisionEvent, SupervisionBulletin
 from jiaoyun.bulletins.permissions import COUNTY_ROLES, TOWNSHIP_ROLES, can_read, is_supervision
 from jiaoyun.core.choices import Role
 from jiaoyun.core.types import User
 
 
-def bulletin_list(*, user: User) -> QuerySet[Bulletin]:
+def bulletin_list(*, user: User) -> QuerySet[SupervisionBulletin]:
     """Issued bulletins for every reader; drafts too for the 督导室."""
     if not can_read(user):
-        return Bulletin.objects.none()
-    qs = Bulletin.objects.defer("pdf", "content")
+        return SupervisionBulletin.objects.none()
+    qs = SupervisionBulletin.objects.defer("pdf", "content")
     return (qs if is_supervision(user) else qs.filter(status=BulletinStatus.ISSUED)).order_by("-month")
 
 
-def bulletin_get(*, user: User, bulletin_id: int) -> Bulletin:
-    """Raises ``Bulletin.DoesNotExist`` for a bulletin the user may not read (a draft for anyone but 督导室)."""
+def bulletin_get(*, user: User, bulletin_id: int) -> SupervisionBulletin:
+    """Raises ``SupervisionBulletin.DoesNotExist`` for a bulletin the user may not read (a draft for anyone but 督导室)."""
     if not can_read(user):
-        raise Bulletin.DoesNotExist
-    qs = Bulletin.objects.all() if is_supervision(user) else Bulletin.objects.filter(status=BulletinStatus.ISSUED)
+        raise SupervisionBulletin.DoesNotExist
+    qs = (
+        SupervisionBulletin.objects.all()
+        if is_supervision(user)
+        else SupervisionBulletin.objects.filter(status=BulletinStatus.ISSUED)
+    )
     return qs.get(pk=bulletin_id)
 
 

@@ -23,7 +23,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.bulletins import conf
 from jiaoyun.bulletins.choices import Addressee, BulletinStatus, DecisionKind, DecisionState
-from jiaoyun.bulletins.models import Bulletin, Decision, DecisionEvent
+from jiaoyun.bulletins.models import Decision, DecisionEvent, SupervisionBulletin
 from jiaoyun.bulletins.permissions import TOWNSHIP_ROLES, addressee_of, is_supervision
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Role, Section
@@ -213,14 +213,14 @@ def compile_content(*, month: dt.date, on: dt.date) -> dict[str, Any]:
 
 
 @transaction.atomic
-def bulletin_compile(*, actor: User | None, month: dt.date, on: dt.date | None = None) -> Bulletin:
+def bulletin_compile(*, actor: User | None, month: dt.date, on: dt.date | None = None) -> SupervisionBulletin:
     """Compile (or compile again) the draft of a month that has ended; the decisions added by hand are kept."""
     _require_supervision(actor)
     today = on or timezone.localdate()
     first = month.replace(day=1)
     if first >= today.replace(day=1):
         raise DomainError(f"{first.year}年{first.month}月尚未结束，督查通报在次月汇编", field="月份")
-    bulletin = Bulletin.objects.select_for_update().filter(month=first).first()
+    bulletin = SupervisionBulletin.objects.select_for_update().filter(month=first).first()
     if bulletin is not None and bulletin.is_issued:
         raise DomainError(f"{bulletin}已印发（{bulletin.number}），不能重新汇编", field="月份")
     content = compile_content(month=first, on=today)
@@ -230,14 +230,14 @@ def bulletin_compile(*, actor: User | None, month: dt.date, on: dt.date | None =
         bulletin.save(update_fields=["content", "compiled_on", "compiled_at"])
         action = AuditAction.UPDATE
     else:
-        bulletin = Bulletin.objects.create(month=first, content=content, compiled_on=today)
+        bulletin = SupervisionBulletin.objects.create(month=first, content=content, compiled_on=today)
         action = AuditAction.CREATE
     audit_record(actor=actor, action=action, obj=bulletin, changes={"sections": len(content["sections"]),
                  "decisions": len(content["decisions"])})  # fmt: skip
     return bulletin
 
 
-def _draft(bulletin: Bulletin) -> Bulletin:
+def _draft(bulletin: SupervisionBulletin) -> SupervisionBulletin:
     bulletin = locked(bulletin)
     require_state(bulletin.status, [BulletinStatus.DRAFT],
                   message=lambda current, allowed: f"{bulletin}已印发，不能修改")  # fmt: skip
@@ -246,9 +246,9 @@ def _draft(bulletin: Bulletin) -> Bulletin:
 
 @transaction.atomic
 def bulletin_decision_add(
-    *, actor: User, bulletin: Bulletin, kind: str, township: Area | None = None, school: School | None = None,
+    *, actor: User, bulletin: SupervisionBulletin, kind: str, township: Area | None = None, school: School | None = None,
     section: str = "", matter_label: str, decision: str, reason: str,
-) -> Bulletin:  # fmt: skip
+) -> SupervisionBulletin:  # fmt: skip
     """The 督导室 adds a decision to a draft (e.g. a late work-plan task); the ladder may raise its rung."""
     _require_supervision(actor)
     bulletin = _draft(bulletin)
@@ -278,7 +278,7 @@ def bulletin_decision_add(
 
 
 @transaction.atomic
-def bulletin_decision_drop(*, actor: User, bulletin: Bulletin, index: int) -> Bulletin:
+def bulletin_decision_drop(*, actor: User, bulletin: SupervisionBulletin, index: int) -> SupervisionBulletin:
     _require_supervision(actor)
     bulletin = _draft(bulletin)
     decisions = list(bulletin.content.get("decisions", []))
@@ -358,7 +358,9 @@ def _tell(d: Decision, *, key: str, title: str, up: bool = False, supervision: b
 
 
 @transaction.atomic
-def bulletin_issue(*, actor: User | None, bulletin: Bulletin, on: dt.date | None = None) -> Bulletin:
+def bulletin_issue(
+    *, actor: User | None, bulletin: SupervisionBulletin, on: dt.date | None = None
+) -> SupervisionBulletin:
     """Issue a draft in one step: 文号, deadlines, the PDF, the archive digests and the decisions to follow."""
     from jiaoyun.reports.services import document_archive, document_register
 
@@ -419,7 +421,7 @@ def bulletin_issue(*, actor: User | None, bulletin: Bulletin, on: dt.date | None
     return bulletin
 
 
-def bulletin_verify(*, bulletin: Bulletin) -> dict[str, bool]:
+def bulletin_verify(*, bulletin: SupervisionBulletin) -> dict[str, bool]:
     """Regenerate from the archive and compare: the content's digest and the PDF's bytes."""
     content_ok = content_digest(bulletin.content) == bulletin.content_sha256
     pdf_ok = hashlib.sha256(bulletin_render_pdf(bulletin.content)).hexdigest() == bulletin.pdf_sha256
@@ -544,7 +546,7 @@ def bulletin_monthly_run(*, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     first = today.replace(day=1)
     month = (first - dt.timedelta(days=1)).replace(day=1)
-    existing = Bulletin.objects.filter(month=month).first()
+    existing = SupervisionBulletin.objects.filter(month=month).first()
     text = (
         f"{existing}已印发"
         if existing and existing.is_issued

@@ -16,7 +16,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.bulletins import selectors, services
 from jiaoyun.bulletins.choices import Addressee, DecisionKind, DecisionState
-from jiaoyun.bulletins.models import Bulletin, Decision, DecisionEvent
+from jiaoyun.bulletins.models import Decision, DecisionEvent, SupervisionBulletin
 from jiaoyun.bulletins.permissions import can_read, can_view_screen, is_supervision
 from jiaoyun.core.audit import audit_record
 from jiaoyun.core.choices import AuditAction, Section
@@ -31,10 +31,10 @@ from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
 
-def _bulletin(request: AuthedRequest, pk: int) -> Bulletin:
+def _bulletin(request: AuthedRequest, pk: int) -> SupervisionBulletin:
     try:
         return selectors.bulletin_get(user=request.user, bulletin_id=pk)
-    except Bulletin.DoesNotExist:
+    except SupervisionBulletin.DoesNotExist:
         raise Http404("通报不存在")
 
 

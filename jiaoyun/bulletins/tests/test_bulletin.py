@@ -71,16 +71,18 @@ def test_an_issued_bulletin_is_immutable(county, township_a, supervision):
 def test_tampering_with_the_archive_is_detected(county, township_a, supervision):
     issued = services.bulletin_issue(actor=supervision, bulletin=services.bulletin_compile(
         actor=supervision, month=MARCH, on=APRIL_5), on=APRIL_5)  # fmt: skip
-    from jiaoyun.bulletins.models import Bulletin
+    from jiaoyun.bulletins.models import SupervisionBulletin
 
     content = dict(issued.content)
     content["commendations"] = [{"name": "篡改镇", "reason": "未经印发"}]
-    Bulletin.objects.filter(pk=issued.pk).update(content=content)  # behind the model's back
+    SupervisionBulletin.objects.filter(pk=issued.pk).update(content=content)  # behind the model's back
     issued.refresh_from_db()
     assert services.bulletin_verify(bulletin=issued) == {"content": False, "pdf": False}
 
 
-def test_only_the_supervision_office_compiles_and_issues(county, township_a, township_officer, county_leader, supervision):
+def test_only_the_supervision_office_compiles_and_issues(
+    county, township_a, township_officer, county_leader, supervision
+):
     for actor in (township_officer, county_leader):
         with pytest.raises(PermissionDenied):
             services.bulletin_compile(actor=actor, month=MARCH, on=APRIL_5)
@@ -116,8 +118,8 @@ def test_issue_tells_the_addressees(county, township_a, township_b, township_off
 def test_the_monthly_run_compiles_the_draft_once_and_leaves_an_issued_one(county, township_a, supervision):
     text = services.bulletin_monthly_run(today=dt.date(2021, 4, 2))
     assert "草稿已汇编" in text
-    from jiaoyun.bulletins.models import Bulletin
+    from jiaoyun.bulletins.models import SupervisionBulletin
 
-    draft = Bulletin.objects.get(month=MARCH)
+    draft = SupervisionBulletin.objects.get(month=MARCH)
     services.bulletin_issue(actor=supervision, bulletin=draft, on=APRIL_5)
     assert "已印发" in services.bulletin_monthly_run(today=dt.date(2021, 4, 9))

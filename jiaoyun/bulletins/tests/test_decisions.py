@@ -122,7 +122,9 @@ def test_overdue_then_late_report(issued, township_a, township_officer, supervis
     assert d.state == DecisionState.REPORTED and d.went_overdue
 
 
-def test_a_returned_report_after_the_deadline_is_overdue(issued, township_a, township_officer, supervision, monkeypatch):
+def test_a_returned_report_after_the_deadline_is_overdue(
+    issued, township_a, township_officer, supervision, monkeypatch
+):
     d = services.decision_report(actor=township_officer, decision=_mine(issued, township_a), note="已整改")
     with pytest.raises(DomainError, match="退回时须写明原因"):
         services.decision_verify(actor=supervision, decision=d, passed=False)

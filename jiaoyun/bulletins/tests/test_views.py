@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiaoyun.bulletins import services
-from jiaoyun.bulletins.models import Bulletin, Decision
+from jiaoyun.bulletins.models import Decision, SupervisionBulletin
 from jiaoyun.bulletins.tests.conftest import APRIL_5, MARCH
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_compile_preview_issue_through_the_pages(client, county, township_a, tow
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: APRIL_5)
     client.force_login(supervision)
     response = client.post(reverse("bulletins:list"), {"month": "2021-03"})
-    bulletin = Bulletin.objects.get(month=MARCH)
+    bulletin = SupervisionBulletin.objects.get(month=MARCH)
     assert response.url == reverse("bulletins:detail", args=[bulletin.pk])
     page = client.get(response.url).content.decode()
     assert "草稿" in page and "甸阳镇" in page and "约谈（第2级）" in page
@@ -32,7 +32,9 @@ def test_compile_preview_issue_through_the_pages(client, county, township_a, tow
     assert pdf.status_code == 200 and bytes(pdf.content) == bytes(bulletin.pdf)
 
 
-def test_drafts_are_the_supervision_offices_only(client, county, township_a, supervision, township_officer, county_leader):
+def test_drafts_are_the_supervision_offices_only(
+    client, county, township_a, supervision, township_officer, county_leader
+):
     draft = services.bulletin_compile(actor=supervision, month=MARCH, on=APRIL_5)
     for user in (township_officer, county_leader):
         client.force_login(user)

@@ -143,6 +143,34 @@ ROUTES: dict[str, R] = {
         object_route=False,
         note="bulletins are published county-wide; rankings name no child",
     ),  # fmt: skip
+    # bulletins (督查通报): drafts are the 督导室's; decisions and their evidence follow the addressee's scope
+    "bulletins:list": LIST,
+    "bulletins:detail": R(
+        kwargs={"pk": "supervision_bulletin"}, object_route=False, note="an issued bulletin is published county-wide"
+    ),
+    "bulletins:issue": R(
+        kwargs={"pk": "supervision_draft"}, method="POST", object_route=True, unchanged=("supervision_draft", "status")
+    ),
+    "bulletins:decision_add": R(
+        kwargs={"pk": "supervision_draft"},
+        method="POST",
+        object_route=True,
+        data={"addressee_kind": "township", "matter_label": "x", "decision": "notice", "reason": "x"},
+    ),
+    "bulletins:decision_drop": R(
+        kwargs={"pk": "supervision_draft"}, method="POST", object_route=True, data={"index": "0"}
+    ),
+    "bulletins:pdf": R(kwargs={"pk": "supervision_bulletin"}, object_route=False, note="published bulletin"),
+    "bulletins:decisions": LIST,
+    "bulletins:decision": obj(pk="decision"),
+    "bulletins:evidence": obj(pk="decision_event"),
+    "bulletins:screen": LIST,
+    # notices: a user's own inbox and settings
+    "notices:inbox": LIST,
+    "notices:bell": LIST,
+    "notices:mark_read": R(method="POST", data={"id": "@notification_b"}, unchanged=("notification", "read_at")),
+    "notices:preferences": LIST,
+    "notices:deliveries": LIST,
     # safety
     "safety:dashboard": LIST,
     "safety:compliance": LIST,
@@ -269,6 +297,11 @@ ROUTES: dict[str, R] = {
     "api:round_applications": R(kwargs={"round_id": ROUND}, object_route=False, note="names are scoped"),
     "api:rotation_moves": R(kwargs={"year": lit("2026")}),
     "api:ethics_records": LIST,
+    "api:supervision_bulletins": LIST,
+    "api:supervision_bulletin_content": R(
+        kwargs={"bulletin_id": "supervision_bulletin"}, object_route=False, note="published bulletin"
+    ),
+    "api:bulletin_decisions": LIST,
 }
 
 # Routes that need no scope check, each with the reason.
@@ -325,6 +358,7 @@ ADMIN_MODELS: dict[str, str] = {
     "teachers.quotasnapshot": "",
     "teachers.hiringround": "",  # county-wide or one township's round (公示); applicants are scoped on the pages
     "teachers.rotationplan": "",
+    "notices.robot": "",  # the county administrator's only (webhook credentials); no people-level data
 }
 ADMIN_VIEWS = ("changelist", "change", "history", "delete")
 # Admin models whose rows a role reads by design (the audit administrator reads the audit log): their change

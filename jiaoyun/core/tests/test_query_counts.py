@@ -38,6 +38,12 @@ BASELINE: dict[str, int] = {
     "people:teachers": 9,
     "api:teacher_list": 10,
     "exchange:imports": 7,
+    "bulletins:list": 8,
+    "api:supervision_bulletins": 6,
+    "bulletins:decisions": 7,
+    "api:bulletin_decisions": 6,
+    "notices:inbox": 8,
+    "notices:deliveries": 7,
     "api:batch_list": 7,
     # dropout
     "dropout:children": 10,
@@ -137,6 +143,13 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "api:rotation_moves": ("county_admin", rows.rotation_move, ""),
     "teachers:ethics": ("county_admin", rows.ethics_record, ""),
     "api:ethics_records": ("county_admin", rows.ethics_record, ""),
+    # bulletins, notices
+    "bulletins:list": ("county_admin", rows.supervision_bulletin, ""),
+    "api:supervision_bulletins": ("county_admin", rows.supervision_bulletin, ""),
+    "bulletins:decisions": ("county_admin", rows.decision, ""),
+    "api:bulletin_decisions": ("county_admin", rows.decision, ""),
+    "notices:inbox": ("county_admin", rows.notification, ""),
+    "notices:deliveries": ("county_admin", rows.delivery, ""),
     # learning, indicators
     "learning:dashboard": ("county_admin", rows.township_stat, ""),
     "indicators:drill": ("county_admin", rows.drill_student, rows.drill_query),
@@ -180,6 +193,12 @@ NOT_ROW_LISTS: dict[str, str] = {
     "api:api-root": "the API index",
     "api:stats": "county aggregates of the dropout cases",
     "api:bulletin_figures": "one archived bulletin's figures",
+    "bulletins:detail": "one bulletin: its sections (JSON) and its decisions (no related rows)",
+    "bulletins:pdf": "one archived bulletin file",
+    "bulletins:screen": "county aggregates and charts (数据大屏), a fixed number of figures",
+    "notices:bell": "one count of the user's unread notifications",
+    "notices:preferences": "the user's own two channels (a form)",
+    "api:supervision_bulletin_content": "one archived bulletin's content",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

@@ -73,6 +73,9 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "tasks_prune": at(2021, 9, 2, 4, 30),
         "uploads_purge": at(2021, 9, 2, 4, 45),
         "audit_archive": at(2021, 9, 2, 4, 50),
+        "notices_deliver": at(2021, 9, 1, 10, 8),
+        "decisions_overdue": at(2021, 9, 2, 2, 30),
+        "bulletins_monthly": at(2021, 9, 2, 2, 0),
     }
 
 

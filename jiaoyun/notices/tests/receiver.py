@@ -25,7 +25,7 @@ class Receiver:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 url = urllib.parse.urlsplit(self.path)
@@ -58,10 +58,9 @@ class Receiver:
             if not (fresh and hmac.compare_digest(sign, expected)):
                 self.rejected.append(path)
                 return {"errcode": 310000, "errmsg": "sign not match"}
-        elif path == "/cgi-bin/webhook/send":  # 企业微信: the key in the URL, no signature
-            if query.get("key") != self.wecom_key:
-                self.rejected.append(path)
-                return {"errcode": 93000, "errmsg": "invalid webhook url"}
+        elif path == "/cgi-bin/webhook/send" and query.get("key") != self.wecom_key:  # 企业微信: the key, no signature
+            self.rejected.append(path)
+            return {"errcode": 93000, "errmsg": "invalid webhook url"}
         self.received.append({"path": path, "query": query, "body": body})
         return {"errcode": 0, "errmsg": "ok", "code": 0}
 

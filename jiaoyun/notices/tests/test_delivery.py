@@ -118,7 +118,9 @@ def test_groups_are_a_robot_per_township_or_section(township_a, township_b, town
     notify(users=[township_officer, other, supervision], key="x", title="通报", module="bulletins")
     notify(users=[supervision], key="y", title="控辍", module="dropout")
     deliveries_plan(now=NOW)
-    assert sorted(Delivery.objects.values_list("route", "key")) == sorted([(f"robot:{a.pk}", "x"), (f"robot:{s.pk}", "x")])
+    assert sorted(Delivery.objects.values_list("route", "key")) == sorted(
+        [(f"robot:{a.pk}", "x"), (f"robot:{s.pk}", "x")]
+    )
 
 
 def test_planning_is_once(township_a, township_officer):

@@ -31,20 +31,21 @@ ROLES: dict[str, dict[str, object]] = {
 # What every role with a data scope sees (the scope narrows what each page holds).
 BASE = {
     "indicators:dashboard", "areas:list", "schools:list", "people:students", "dropout:dashboard",
-    "dropout:bulletins",
+    "dropout:bulletins", "bulletins:list",
 }  # fmt: skip
+SCREEN = {"bulletins:screen"}  # the 数据大屏: county roles
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 COUNTY = BASE | SAFETY | {"people:teachers", "teachers:dashboard", "learning:dashboard"}
 PERSONNEL_CHAIN = {"teachers:rounds", "teachers:rotation"}
 
 # The exact menu of each role (docs/roles.md is this table).
 MENUS: dict[str, set[str]] = {
-    "admin": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
-    "personnel": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics", "exchange:imports"},
-    "safety": COUNTY,
-    "supervision": COUNTY,
-    "basic": COUNTY | {"exchange:imports"},
-    "leader": COUNTY | PERSONNEL_CHAIN,
+    "admin": COUNTY | PERSONNEL_CHAIN | SCREEN | {"teachers:ethics", "exchange:imports", "web:jobs", "admin:index"},
+    "personnel": COUNTY | PERSONNEL_CHAIN | SCREEN | {"teachers:ethics", "exchange:imports"},
+    "safety": COUNTY | SCREEN,
+    "supervision": COUNTY | SCREEN,
+    "basic": COUNTY | SCREEN | {"exchange:imports"},
+    "leader": COUNTY | PERSONNEL_CHAIN | SCREEN,
     "township": COUNTY | PERSONNEL_CHAIN,
     "towngov": COUNTY,
     "principal": COUNTY | PERSONNEL_CHAIN | {"teachers:ethics"},
