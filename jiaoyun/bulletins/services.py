@@ -90,8 +90,9 @@ def previous_decision(*, kind: str, ident: Any, matter: str, month: dt.date) -> 
 
 
 def _ident_filter(kind: str, ident: Any) -> dict[str, Any]:
-    return {Addressee.TOWNSHIP: {"township_id": ident}, Addressee.SCHOOL: {"school_id": ident},
-            Addressee.SECTION: {"section": ident}}[kind]  # fmt: skip
+    filters: dict[str, dict[str, Any]] = {Addressee.TOWNSHIP: {"township_id": ident},
+                                          Addressee.SCHOOL: {"school_id": ident}, Addressee.SECTION: {"section": ident}}  # fmt: skip
+    return filters[kind]
 
 
 def report_to(kind: str, ident: Any) -> str:
@@ -258,6 +259,7 @@ def bulletin_decision_add(
         raise DomainError("请填写事项", field="事项")
     if not reason.strip():
         raise DomainError("请写明事由", field="事由")
+    ident: Any
     if kind == Addressee.TOWNSHIP and township is not None and township.level == AreaLevel.TOWNSHIP:
         ident, name = township.pk, township.name
     elif kind == Addressee.SCHOOL and school is not None:
@@ -453,8 +455,12 @@ def can_answer(user: User, d: Decision) -> bool:
     if mine is None or not getattr(user, "can_write", False):
         return False
     kind, ident = mine
-    return kind == d.addressee_kind and ident == {Addressee.TOWNSHIP: d.township_id, Addressee.SCHOOL: d.school_id,
-                                                  Addressee.SECTION: d.section}[kind]  # fmt: skip
+    own: dict[str, Any] = {
+        Addressee.TOWNSHIP: d.township_id,
+        Addressee.SCHOOL: d.school_id,
+        Addressee.SECTION: d.section,
+    }
+    return kind == d.addressee_kind and ident == own[kind]
 
 
 @transaction.atomic

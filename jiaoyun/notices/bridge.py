@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -24,13 +25,13 @@ from jiaoyun.notices import conf
 from jiaoyun.notices.services import notify
 
 
-def _staff(*, schools: set[int], townships: set[int], section: str = "") -> dict[tuple[str, int], list]:
+def _staff(*, schools: set[int], townships: set[int], section: str = "") -> dict[tuple[str, int | None], list[Any]]:
     """Active accounts by (kind, id): ("school", id) principals, ("township", id) 中心校 staff, ("section", 0)."""
     User = get_user_model()
     q = Q(role=Role.PRINCIPAL, school_id__in=schools) | Q(role=Role.TOWNSHIP_OFFICER, area_id__in=townships)
     if section:
         q |= Q(role=Role.BUREAU_STAFF, section=section)
-    found: dict[tuple[str, int], list] = defaultdict(list)
+    found: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
     for u in User.objects.filter(q, is_active=True):
         if u.role == Role.PRINCIPAL:
             found[("school", u.school_id)].append(u)

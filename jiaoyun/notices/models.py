@@ -12,6 +12,13 @@ from django.db import models
 
 from jiaoyun.core.choices import Section
 
+# The modules' labels as the inbox shows them (an unknown module shows its code).
+MODULE_LABELS = {
+    "dropout": "控辍保学", "safety": "校园安全", "bulletins": "督查通报", "supervision": "督导考核",
+    "facilities": "项目建设", "finance": "经费保障", "standards": "优质均衡", "forecast": "学位预测",
+    "quality": "教育质量", "warning": "辍学预警", "indicators": "目标指标", "teachers": "教师队伍",
+}  # fmt: skip
+
 
 class Notification(models.Model):
     """A message to one user. ``key`` makes a notice idempotent: the same key is written once per user (a weekly
@@ -37,6 +44,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def module_label(self) -> str:
+        return MODULE_LABELS.get(self.module, self.module)
 
 
 class Channel(models.TextChoices):
