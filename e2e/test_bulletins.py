@@ -3,6 +3,8 @@ the decision in its inbox on a phone and reports back."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from e2e.conftest import login, shoot, sideways_overflow
@@ -44,3 +46,26 @@ def test_supervision_issues_the_bulletin_and_the_township_reads_it(page, phone_p
     phone_page.fill("textarea[name=note]", "已召开专题会议整改")
     phone_page.click("button:has-text('提交反馈')")
     assert phone_page.get_by_test_id("decision-state").inner_text() == "已反馈"
+
+
+def test_the_pages_pass_axe(page, settings, office, township_a, township_b, county_leader):
+    from e2e.conftest import axe_violations
+    from jiaoyun.bulletins import services
+    from jiaoyun.bulletins.tests.conftest import APRIL_5, MARCH
+
+    settings.JIAOYUN = {**settings.JIAOYUN, "DROPOUT_INTERVIEW_OVERDUE": 0}
+    draft = services.bulletin_compile(actor=office, month=MARCH, on=APRIL_5)
+    issued = services.bulletin_issue(actor=office, bulletin=draft, on=APRIL_5)
+    other = services.bulletin_compile(actor=office, month=dt.date(2021, 4, 1), on=dt.date(2021, 5, 3))
+    decision = issued.decisions.first()
+    login(page, "supervision")
+    found = {}
+    for url in ("/bulletins/", f"/bulletins/{issued.pk}/", f"/bulletins/{other.pk}/", "/bulletins/decisions/",
+                f"/bulletins/decisions/{decision.pk}/", "/bulletins/screen/", "/notices/", "/notices/preferences/"):  # fmt: skip
+        assert page.goto(url).ok, url
+        page.wait_for_function("() => !document.querySelector('[data-chart]:not([data-booted])')")
+        if violations := axe_violations(page):
+            found[url] = violations
+    assert not found, found
+    page.goto("/bulletins/screen/")
+    shoot(page, "bulletins-screen")

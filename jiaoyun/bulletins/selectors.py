@@ -121,8 +121,9 @@ def screen_figures(*, on: dt.date) -> dict[str, Any]:
     indicators: list[dict[str, Any]] = []
     if county is not None:
         from jiaoyun.core.schoolyear import SchoolYear
+        from jiaoyun.indicators.definitions import HEADLINE_CODES
 
-        for r in isel.indicator_rows(year=SchoolYear.of(on), area=county):
+        for r in isel.indicator_rows(year=SchoolYear.of(on), area=county, codes=list(HEADLINE_CODES)):
             indicators.append({"name": r.indicator.name, "value": r.value_text, "status": r.status,
                                "status_label": r.status_label, "target": "—" if r.target is None else f"{r.target:g}%"})  # fmt: skip
     progress = township_progress(on=on)

@@ -4,6 +4,7 @@ archive), the decisions followed to closure, the evidence download and the 数�
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -203,12 +204,29 @@ def evidence_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return serve(request, event.evidence, filename=event.evidence_name or "evidence")
 
 
+LIGHT, FAINT = "#e6edf3", "#223049"
+
+
+def _dark(option: dict[str, Any]) -> dict[str, Any]:
+    """An ECharts option readable on the 大屏's dark background (light labels and legend, faint grid lines)."""
+    option = {**option, "backgroundColor": "transparent", "textStyle": {"color": LIGHT, "fontSize": 16}}
+    for key in ("xAxis", "yAxis"):
+        axis = option.get(key)
+        if isinstance(axis, dict):
+            option[key] = {**axis, "axisLabel": {**axis.get("axisLabel", {}), "color": LIGHT, "fontSize": 15},
+                           "splitLine": {"lineStyle": {"color": FAINT}}, "nameTextStyle": {"color": LIGHT}}  # fmt: skip
+    if isinstance(option.get("legend"), dict):
+        option["legend"] = {**option["legend"], "textStyle": {"color": LIGHT, "fontSize": 15}}
+    if isinstance(option.get("title"), dict):
+        option["title"] = {**option["title"], "textStyle": {"color": LIGHT}}
+    return option
+
+
 def screen(request: AuthedRequest) -> HttpResponse:
     """数据大屏: the county on one dark, full-screen page that refreshes itself every minute (HTMX polling)."""
     if not can_view_screen(request.user):
         raise PermissionDenied("数据大屏供县级用户使用")
     f = selectors.screen_figures(on=timezone.localdate())
-    dark = {"backgroundColor": "transparent", "textStyle": {"color": "#e6edf3", "fontSize": 16}}
     still = charts.category_chart(f["townships"], [charts.bar("仍未返校", f["still_out"]),
                                                    charts.bar("逾期步骤", f["dropout_overdue"])], sort_by=None)  # fmt: skip
     hazards = charts.category_chart(f["townships"], [charts.bar("逾期未整改隐患", f["hazards_late"], color="#f0883e")],
@@ -216,12 +234,12 @@ def screen(request: AuthedRequest) -> HttpResponse:
     projects_chart = None
     if f["projects"]:
         rows = f["projects"]["by_township"]
-        projects_chart = {**charts.category_chart([r[0] for r in rows], [charts.bar("已投入使用", [r[1] for r in rows]),
-                          charts.bar("项目总数", [r[2] for r in rows])], sort_by=None), **dark}  # fmt: skip
+        projects_chart = _dark(charts.category_chart([r[0] for r in rows], [charts.bar("已投入使用", [r[1] for r in rows]),
+                               charts.bar("项目总数", [r[2] for r in rows])], sort_by=None))  # fmt: skip
     context = {
         "f": f,
-        "still_chart": {**still, **dark},
-        "hazards_chart": {**hazards, **dark},
+        "still_chart": _dark(still),
+        "hazards_chart": _dark(hazards),
         "projects_chart": projects_chart,
         "refreshed": timezone.localtime(),
     }
