@@ -49,15 +49,14 @@ def _dropout(since: dt.date) -> int:
     alerts = list(
         CaseAlert.objects.filter(created_on__gte=since).select_related("step", "case", "person__user").order_by("id")
     )
-    staff = _staff(schools={a.case.school_id for a in alerts if a.case.school_id},
+    school_of = {a.pk: a.case.school_id or a.case.student.current_school_id for a in alerts}
+    staff = _staff(schools={s for s in school_of.values() if s},
                    townships={a.case.township_id for a in alerts if a.case.township_id})  # fmt: skip
     told = 0
     for a in alerts:
         user = getattr(a.person, "user", None) if a.person else None
         users = (
-            [user]
-            if user is not None
-            else staff[("school", a.case.school_id)] + staff[("township", a.case.township_id)]
+            [user] if user is not None else staff[("school", school_of[a.pk])] + staff[("township", a.case.township_id)]
         )
         who = LEVEL_LABELS.get((a.line, a.level), "")
         title = f"控辍保学第{a.step.stage}步逾期{'，已上报' if a.escalated else ''}：请{who}督办（案件{a.case_id}）"

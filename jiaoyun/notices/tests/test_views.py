@@ -68,3 +68,26 @@ def test_offline_devices_are_bridged_to_the_school_and_township(school_a, princi
                                      created_at=timezone.now() - dt.timedelta(days=30))  # fmt: skip
     alerts_bridge()
     assert not Notification.objects.filter(key=f"safety:alert:{old.pk}").exists()
+
+
+def test_overdue_dropout_steps_are_bridged_without_the_childs_name(school_a, class_a1, village_a1, principal,
+                                                                    township_officer, county_admin):  # fmt: skip
+    from jiaoyun.core import idcard
+    from jiaoyun.dropout import services as dropout
+    from jiaoyun.dropout.services.deadlines import deadlines_check
+    from jiaoyun.people.services import enrolment_record
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    child = StudentFactory(name="杨小凤", sex="F", birth_date=dt.date(2015, 3, 1), hukou_village=village_a1,
+                           id_number=idcard.make("530521", dt.date(2015, 3, 1), 102))  # fmt: skip
+    enrolment_record(actor=None, student=child, kind="enrol", date=dt.date(2021, 9, 1), school=school_a, grade=1,
+                     school_class=class_a1)  # fmt: skip
+    case = dropout.case_open(actor=county_admin, student=child, on=dt.date(2021, 11, 2))
+    dropout.case_verify(actor=county_admin, case=case, outcome="confirmed_dropout", on=dt.date(2021, 11, 3))
+    dropout.case_start_return(actor=county_admin, case=case, on=dt.date(2021, 11, 4))
+    assert deadlines_check(on=dt.date(2021, 11, 20)) > 0
+    assert alerts_bridge(on=dt.date(2021, 11, 20)) > 0
+    told = Notification.objects.filter(module="dropout")
+    assert {n.user_id for n in told} >= {principal.pk, township_officer.pk}
+    assert all("杨小凤" not in n.title + n.body for n in told)
+    assert all(n.url == reverse("dropout:case", args=[case.pk]) for n in told)
