@@ -155,3 +155,20 @@ def test_drafts_keep_hand_added_decisions_when_compiled_again(county, township_a
     assert [d["matter_label"] for d in again.content["decisions"]] == ["工作计划"]
     again = services.bulletin_decision_drop(actor=supervision, bulletin=again, index=0)
     assert again.content["decisions"] == []
+
+
+def test_home_page_items(issued, township_a, township_officer, supervision, principal):
+    from jiaoyun.bulletins import todo
+
+    [item] = todo.addressee(user=township_officer, today=APRIL_5)
+    assert (item.title, item.subject, item.deadline) == (
+        "反馈约谈整改情况",
+        "控辍保学",
+        APRIL_5 + dt.timedelta(days=30),
+    )
+    assert todo.addressee(user=principal, today=APRIL_5) == []
+    assert todo.supervision(user=township_officer, today=APRIL_5) == []
+    services.decision_report(actor=township_officer, decision=_mine(issued, township_a), note="已整改")
+    assert todo.addressee(user=township_officer, today=APRIL_5) == []
+    [verify] = todo.supervision(user=supervision, today=APRIL_5)
+    assert (verify.key, verify.count) == ("bulletins.verify", 1)

@@ -44,6 +44,7 @@ class Workplace:
 def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], str]]:
     """kind → (title, providers, links (label, URL name), lead text). Imported here so that an app left out of
     INSTALLED_APPS only removes its items."""
+    from jiaoyun.bulletins import todo as bulletins
     from jiaoyun.dropout import todo as dropout
     from jiaoyun.exchange import todo as exchange
     from jiaoyun.indicators import todo as indicators
@@ -58,11 +59,12 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
         "village": ("村（社区）工作台", [dropout.village],
                     [("适龄儿童台账", "dropout:children"), ("控辍保学", "dropout:dashboard")],
                     "本村失学辍学儿童及每人的下一步工作"),
-        "township": ("乡镇工作台", [dropout.township, safety.township, exchange.mine],
+        "township": ("乡镇工作台", [dropout.township, safety.township, bulletins.addressee, exchange.mine],
                      [("控辍保学", "dropout:dashboard"), ("学校月报告", "dropout:reports"),
                       ("隐患整改", "safety:hazards"), ("设备监测", "safety:devices")],
                      "本乡镇案件按期限排列（逾期在前）、未报月报告、隐患与设备"),
-        "principal": ("校长工作台", [safety.principal, dropout.principal, teachers.principal, exchange.mine],
+        "principal": ("校长工作台", [safety.principal, dropout.principal, teachers.principal, bulletins.addressee,
+                                exchange.mine],
                       [("学生", "people:students"), ("控辍保学", "dropout:dashboard"),
                        ("学校月报告", "dropout:reports"), ("隐患整改", "safety:hazards"),
                        ("安全检查", "safety:inspections")],
@@ -79,8 +81,9 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                           [("控辍保学", "dropout:dashboard"), ("月度通报", "dropout:bulletins"),
                            ("学校月报告", "dropout:reports"), ("目标指标", "indicators:dashboard")],
                           "全县控辍保学案件按期限排列、未报月报告、未达标指标"),
-        "section:supervision": ("督导室工作台", [indicators.section, dropout.strip, safety.strip],
-                                [("目标指标", "indicators:dashboard"), ("控辍保学", "dropout:dashboard"),
+        "section:supervision": ("督导室工作台", [bulletins.supervision, indicators.section, dropout.strip, safety.strip],
+                                [("督查通报", "bulletins:list"), ("决定跟踪", "bulletins:decisions"),
+                                 ("目标指标", "indicators:dashboard"), ("控辍保学", "dropout:dashboard"),
                                  ("平安校园", "safety:dashboard")],
                                 "未达目标的指标，各模块的逾期事项"),
         "auditor": ("审计工作台", [core_todo.audit_items],
