@@ -46,6 +46,11 @@ def test_supervision_issues_the_bulletin_and_the_township_reads_it(page, phone_p
     phone_page.fill("textarea[name=note]", "已召开专题会议整改")
     phone_page.click("button:has-text('提交反馈')")
     assert phone_page.get_by_test_id("decision-state").inner_text() == "已反馈"
+    for url in ("/bulletins/", "/bulletins/decisions/"):
+        phone_page.goto(url)
+        assert sideways_overflow(phone_page) == 0, url
+    phone_page.locator("table.data a").first.click()
+    assert sideways_overflow(phone_page) == 0, phone_page.url
 
 
 def test_the_pages_pass_axe(page, settings, office, township_a, township_b, county_leader):
