@@ -26,7 +26,12 @@ def addressee(*, user: User, today: dt.date | None = None) -> list[TodoItem]:
     if mine is None:
         return []
     kind, ident = mine
-    field = {Addressee.TOWNSHIP: "township_id", Addressee.SCHOOL: "school_id", Addressee.SECTION: "section"}[kind]
+    fields: dict[str, str] = {
+        Addressee.TOWNSHIP: "township_id",
+        Addressee.SCHOOL: "school_id",
+        Addressee.SECTION: "section",
+    }
+    field = fields[kind]
     qs = Decision.objects.filter(addressee_kind=kind, state__in=(DecisionState.ISSUED, DecisionState.OVERDUE),
                                  **{field: ident}).select_related("bulletin")  # fmt: skip
     return [
