@@ -66,6 +66,7 @@ def out_of_range(request: HttpRequest, exc: Exception) -> Any:
 
 def _mount() -> None:
     from jiaoyun.areas.api import router as areas
+    from jiaoyun.bulletins.api import router as bulletins
     from jiaoyun.dropout.api import router as dropout
     from jiaoyun.exchange.api import router as exchange
     from jiaoyun.facilities.api import router as facilities
@@ -96,6 +97,7 @@ def _mount() -> None:
     api.add_router("/standards", standards)
     api.add_router("/warning", warning)
     api.add_router("/supervision", supervision)
+    api.add_router("/bulletins", bulletins)
 
 
 _mount()

@@ -38,7 +38,16 @@ HEAD_PK = 1
 CHAIN_FIELDS = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "changes", "note",
                 "ip", "prev_hash", "entry_hash")  # fmt: skip
 
-SECRET_FIELDS = {"id_cipher", "id_hash", "student_no_cipher", "student_no_hash", "password", "token_hash"}
+SECRET_FIELDS = {
+    "id_cipher",
+    "id_hash",
+    "student_no_cipher",
+    "student_no_hash",
+    "password",
+    "token_hash",
+    "webhook",
+    "secret",
+}
 # Bookkeeping timestamps that change on every save: not a change anyone made, so left out of diffs.
 NOISE_FIELDS = {"updated_at"}
 

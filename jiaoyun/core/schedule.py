@@ -87,6 +87,27 @@ JOBS: tuple[Job, ...] = (
         purpose="逾期的计划任务节点和整改事项提醒责任人，逾期每满一周升级一级（督导室、局领导）",
     ),
     Job(
+        "notices_deliver",
+        "消息分发与发送（群机器人、邮件、短信）",
+        "every:1m",
+        ("jiaoyun.notices.services.notices_run",),
+        purpose="把控辍保学逾期步骤、设备离线等预警转为站内消息，按提醒设置分发到企业微信、钉钉群和邮件、短信，失败的按间隔重试",
+    ),
+    Job(
+        "decisions_overdue",
+        "通报决定逾期检查",
+        "daily:02:30",
+        ("jiaoyun.bulletins.services.decisions_check_overdue",),
+        purpose="超过整改期限仍未反馈的约谈、通报、限期整改决定标记为逾期，并提醒被通报单位、督导室和上一级",
+    ),
+    Job(
+        "bulletins_monthly",
+        "月度督查通报汇编",
+        "monthly:2 02:00",
+        ("jiaoyun.bulletins.services.bulletin_monthly_run",),
+        purpose="汇编上月督查通报草稿（各模块情况、表扬和处理决定），由督导室预览后印发",
+    ),
+    Job(
         "accounts_dormant",
         "停用休眠账号、清理过期的登录失败记录",
         "daily:01:30",

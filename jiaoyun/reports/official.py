@@ -39,6 +39,16 @@ DEFAULT_LETTERHEADS: dict[str, dict[str, str]] = {
         "printer": "施甸县教育体育局办公室",
         "date_style": ARABIC,
     },
+    "supervision_bulletin": {
+        "name": "月度督查通报",
+        "authority": "施甸县教育体育局",
+        "mark": "施甸县教育体育局文件",
+        "prefix": "施教体督",
+        "recipients": "各乡（镇）人民政府，各乡（镇）中心学校，县直各学校，局机关各股室",
+        "copy_to": "县人民政府办公室，县人民政府督查室",
+        "printer": "施甸县教育体育局教育督导室",
+        "date_style": ARABIC,
+    },
     "safety_bulletin": {
         "name": "平安校园月度通报",
         "authority": "施甸县教育体育局",

@@ -131,6 +131,8 @@ ACCESS: dict[str, str] = {
     "supervision:zones": "jiaoyun.supervision.permissions:can_view",
     "supervision:rectifications": "jiaoyun.supervision.permissions:can_view_rectifications",
     "supervision:assessment": "jiaoyun.supervision.permissions:can_view_assessment",
+    "bulletins:list": "jiaoyun.bulletins.permissions:can_read",
+    "bulletins:screen": "jiaoyun.bulletins.permissions:can_view_screen",
 }
 
 

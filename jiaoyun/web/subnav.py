@@ -125,6 +125,22 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("学前布局", "facilities:coverage"),
         ],
     ),
+    "bulletins": (
+        "督查通报",
+        [
+            Tab("月度督查通报", "bulletins:list"),
+            Tab("决定跟踪", "bulletins:decisions"),
+            Tab("数据大屏", "bulletins:screen"),
+        ],
+    ),
+    "notices": (
+        "消息",
+        [
+            Tab("消息", "notices:inbox"),
+            Tab("提醒设置", "notices:preferences"),
+            Tab("发送记录", "notices:deliveries", may_see="jiaoyun.notices.permissions:can_view_log"),
+        ],
+    ),
     "indicators": (
         "目标指标",
         [

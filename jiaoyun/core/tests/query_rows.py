@@ -645,3 +645,50 @@ def zone(county: Any, actor: Any) -> str:
     z.schools.add(p["school"])
     ZoneVisit.objects.create(zone=z, school=p["school"], date=timezone.localdate())
     return z.name
+
+
+# --- bulletins, notices -------------------------------------------------------------------------------------
+
+
+def _supervision_bulletin(*, issued: bool = True) -> Any:
+    from jiaoyun.bulletins.models import SupervisionBulletin
+
+    n = next(_seq)
+    month = dt.date(1990 + n // 12, n % 12 + 1, 1)
+    return SupervisionBulletin.objects.create(month=month, status="issued" if issued else "draft", content={},
+                                   compiled_on=month, number=f"施教体督〔{month.year}〕{n}号")  # fmt: skip
+
+
+def supervision_bulletin(county: Any, actor: Any) -> str:
+    """A 督查通报: the list shows its 文号."""
+    return str(_supervision_bulletin().number)
+
+
+def decision(county: Any, actor: Any) -> str:
+    """A decision to a township of its own (the list shows the township's name and the bulletin's 文号)."""
+    from jiaoyun.bulletins.models import Decision
+
+    t = place(county)["township"]
+    Decision.objects.create(bulletin=_supervision_bulletin(), seq=1, addressee_kind="township", township=t,
+                            addressee_name=t.name, matter="dropout", matter_label="控辍保学", kind="interview", level=2,
+                            reason="r", deadline=dt.date(2021, 5, 1))  # fmt: skip
+    return str(t.name)
+
+
+def notification(county: Any, actor: Any) -> str:
+    from jiaoyun.notices.services import notify
+
+    n = next(_seq)
+    notify(users=[actor], key=f"row:{n}", title=f"消息{n}", url="/")
+    return f"消息{n}"
+
+
+def delivery(county: Any, actor: Any) -> str:
+    """A delivery to a township's group robot (the log shows the robot's name)."""
+    from jiaoyun.notices.models import Delivery, Robot
+
+    t = place(county)["township"]
+    robot = Robot.objects.create(name=f"{t.name}群", channel="wecom", webhook="http://127.0.0.1:9/", township=t)
+    Delivery.objects.create(route=f"robot:{robot.pk}", key="k", channel="wecom", robot=robot, title="t",
+                            next_attempt_at=timezone.now())  # fmt: skip
+    return f"{t.name}群"

@@ -161,6 +161,34 @@ ROUTES: dict[str, R] = {
     "standards:compliance": LIST,
     "standards:demonstration": LIST,
     "standards:demonstration_detail": obj(pk="demo_application"),
+    # bulletins (督查通报): drafts are the 督导室's; decisions and their evidence follow the addressee's scope
+    "bulletins:list": LIST,
+    "bulletins:detail": R(
+        kwargs={"pk": "supervision_bulletin"}, object_route=False, note="an issued bulletin is published county-wide"
+    ),
+    "bulletins:issue": R(
+        kwargs={"pk": "supervision_draft"}, method="POST", object_route=True, unchanged=("supervision_draft", "status")
+    ),
+    "bulletins:decision_add": R(
+        kwargs={"pk": "supervision_draft"},
+        method="POST",
+        object_route=True,
+        data={"addressee_kind": "township", "matter_label": "x", "decision": "notice", "reason": "x"},
+    ),
+    "bulletins:decision_drop": R(
+        kwargs={"pk": "supervision_draft"}, method="POST", object_route=True, data={"index": "0"}
+    ),
+    "bulletins:pdf": R(kwargs={"pk": "supervision_bulletin"}, object_route=False, note="published bulletin"),
+    "bulletins:decisions": LIST,
+    "bulletins:decision": obj(pk="decision"),
+    "bulletins:evidence": obj(pk="decision_event"),
+    "bulletins:screen": LIST,
+    # notices: a user's own inbox and settings
+    "notices:inbox": LIST,
+    "notices:bell": LIST,
+    "notices:mark_read": R(method="POST", data={"id": "@notification_b"}, unchanged=("notification", "read_at")),
+    "notices:preferences": LIST,
+    "notices:deliveries": LIST,
     # safety
     "safety:dashboard": LIST,
     "safety:compliance": LIST,
@@ -398,6 +426,11 @@ ROUTES: dict[str, R] = {
     "api:quality_certificates": LIST,
     "api:quality_competition_figures": R(query="year=2026", note="counts only"),
     "api:quality_progression": LIST,
+    "api:supervision_bulletins": LIST,
+    "api:supervision_bulletin_content": R(
+        kwargs={"bulletin_id": "supervision_bulletin"}, object_route=False, note="published bulletin"
+    ),
+    "api:bulletin_decisions": LIST,
 }
 
 # Routes that need no scope check, each with the reason.
@@ -458,6 +491,7 @@ ADMIN_MODELS: dict[str, str] = {
     "quality.holiday": "",
     "quality.evaluationterm": "",
     "quality.holdingtarget": "",
+    "notices.robot": "",  # the county administrator's only (webhook credentials); no people-level data
 }
 ADMIN_VIEWS = ("changelist", "change", "history", "delete")
 # Admin models whose rows a role reads by design (the audit administrator reads the audit log): their change

@@ -44,6 +44,12 @@ BASELINE: dict[str, int] = {
     "warning:followups": 7,
     "api:warning_risks": 10,
     "api:warning_followups": 6,
+    "bulletins:list": 8,
+    "api:supervision_bulletins": 6,
+    "bulletins:decisions": 7,
+    "api:bulletin_decisions": 6,
+    "notices:inbox": 8,
+    "notices:deliveries": 7,
     "api:batch_list": 7,
     # dropout
     "dropout:children": 10,
@@ -182,6 +188,13 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "standards:demonstration": ("county_admin", rows.demo_application, "year=2025"),
     "api:standards_balance_schools": ("county_admin", rows.school_resources, "year=2025"),
     "api:standards_demonstration": ("county_admin", rows.demo_application, "year=2025"),
+    # bulletins, notices
+    "bulletins:list": ("county_admin", rows.supervision_bulletin, ""),
+    "api:supervision_bulletins": ("county_admin", rows.supervision_bulletin, ""),
+    "bulletins:decisions": ("county_admin", rows.decision, ""),
+    "api:bulletin_decisions": ("county_admin", rows.decision, ""),
+    "notices:inbox": ("county_admin", rows.notification, ""),
+    "notices:deliveries": ("county_admin", rows.delivery, ""),
     # learning, indicators
     "learning:dashboard": ("county_admin", rows.township_stat, ""),
     "facilities:coverage": ("county_admin", rows.preschool_village, ""),
@@ -273,6 +286,12 @@ NOT_ROW_LISTS: dict[str, str] = {
     "supervision:assessment": "the year's scores: one row per township computed set-based (test_assessment.py)",
     "supervision:assessment_unit": "one township's points (the assessment's adapters, set-based; test_assessment.py)",
     "api:supervision_overdue_tasks": "the county's overdue milestones (one query with the item)",
+    "bulletins:detail": "one bulletin: its sections (JSON) and its decisions (no related rows)",
+    "bulletins:pdf": "one archived bulletin file",
+    "bulletins:screen": "county aggregates and charts (数据大屏), a fixed number of figures",
+    "notices:bell": "one count of the user's unread notifications",
+    "notices:preferences": "the user's own two channels (a form)",
+    "api:supervision_bulletin_content": "one archived bulletin's content",
     "reports:letterheads": "the letterheads of the official documents (configuration: one row per kind of document)",
 }
 

@@ -223,6 +223,23 @@ def _build_world(tmp_media: str) -> World:
     rect_event = RectificationEvent(rectification=rectification, action="提交核验", to_status="submitted")
     rect_event.file.save("整改.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
 
+    # 督查通报: an issued bulletin and a draft; a decision to township B with its feedback's evidence; a notification
+    # of township B's principal.
+    from jiaoyun.bulletins.models import Decision, DecisionEvent, SupervisionBulletin
+    from jiaoyun.notices.models import Notification
+
+    empty = {"title": "督查通报", "sections": [], "commendations": [], "decisions": [], "errors": []}
+    issued = SupervisionBulletin.objects.create(month=dt.date(2021, 10, 1), status="issued", content=empty,
+                                     compiled_on=today, pdf=b"%PDF-1.4 bulletin", number="施教体督〔2021〕1号")  # fmt: skip
+    draft = SupervisionBulletin.objects.create(month=dt.date(2021, 11, 1), content=empty, compiled_on=today)
+    decision = Decision.objects.create(bulletin=issued, seq=1, addressee_kind="township", township=tb,
+                                       addressee_name=tb.name, matter="dropout", matter_label="控辍保学", kind="interview",
+                                       level=2, reason="王小刚未返校", deadline=today)  # fmt: skip
+    decision_event = DecisionEvent(decision=decision, at=routes.now(), actor=principal_b, action="report",
+                                   to_state="reported", note="整改", evidence_name="王小刚整改.pdf")  # fmt: skip
+    decision_event.evidence.save("整改.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    notification = Notification.objects.create(user=principal_b, key="k", title="老麦乡的消息")
+
     objects = {
         routes.PROJECT: project_b,
         "project_file": project_file,
@@ -254,6 +271,11 @@ def _build_world(tmp_media: str) -> World:
         "hazard_evidence": hazard_evidence,
         "demo_application": demo_application,
         "standards_evidence": standards_evidence,
+        "supervision_bulletin": issued,
+        "supervision_draft": draft,
+        "decision": decision,
+        "decision_event": decision_event,
+        "notification": notification,
         "event": EnrolmentEvent.objects.filter(student=student_b).first(),
         "assignment": TeacherAssignment.objects.filter(teacher=teacher_b).first(),
         "risk": risk_b,
@@ -341,6 +363,7 @@ def _posted(world: World, entry: R) -> dict[str, Any]:
     """The data a request sends, with the placeholders filled."""
     special = {
         "@student_b_id": lambda: world.ids["王小刚"],
+        "@notification_b": lambda: str(world.objects["notification"].pk),
         "@photo": lambda: SimpleUploadedFile("gate.jpg", b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg"),
     }
     return {k: (special[v]() if isinstance(v, str) and v in special else v) for k, v in entry.data.items()}

@@ -76,6 +76,9 @@ def test_schedule_all_queues_each_job_once_and_is_idempotent():
         "audit_archive": at(2021, 9, 2, 4, 50),
         "forecast_monthly": at(2021, 9, 2, 3, 30),
         "supervision_daily": at(2021, 9, 2, 7, 30),
+        "notices_deliver": at(2021, 9, 1, 10, 8),
+        "decisions_overdue": at(2021, 9, 2, 2, 30),
+        "bulletins_monthly": at(2021, 9, 2, 2, 0),
     }
 
 

@@ -33,7 +33,7 @@ ROLES: dict[str, dict[str, object]] = {
 # What every role with a data scope sees (the scope narrows what each page holds).
 BASE = {
     "indicators:dashboard", "areas:list", "schools:list", "people:students", "dropout:dashboard",
-    "dropout:bulletins",
+    "dropout:bulletins", "bulletins:list",
 }  # fmt: skip
 SAFETY = {"safety:dashboard", "safety:hazards", "safety:devices"}
 PROJECTS = {"facilities:projects"}  # 项目建设: county, township and school read (the 计财股 and county admin write)
@@ -64,6 +64,7 @@ TOWNSHIPS = ("township", "towngov")
 
 # … and the work plan's modules: (pages, the roles whose menu shows them).
 ADDED: list[tuple[set[str], tuple[str, ...]]] = [
+    ({"bulletins:screen"}, BUREAU),  # the 数据大屏: county roles
     # 督导: the county and the townships read the plan, links, areas and assessment; a school works its 整改
     (
         {

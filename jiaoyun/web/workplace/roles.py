@@ -44,6 +44,7 @@ class Workplace:
 def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], str]]:
     """kind → (title, providers, links (label, URL name), lead text). Imported here so that an app left out of
     INSTALLED_APPS only removes its items."""
+    from jiaoyun.bulletins import todo as bulletins
     from jiaoyun.dropout import todo as dropout
     from jiaoyun.exchange import todo as exchange
     from jiaoyun.facilities import todo as facilities
@@ -65,12 +66,12 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                     [("适龄儿童台账", "dropout:children"), ("控辍保学", "dropout:dashboard")],
                     "本村失学辍学儿童及每人的下一步工作"),
         "township": ("乡镇工作台", [dropout.township, warning.township, safety.township, supervision.township,
-                                    exchange.mine],
+                                    bulletins.addressee, exchange.mine],
                      [("控辍保学", "dropout:dashboard"), ("学校月报告", "dropout:reports"),
                       ("隐患整改", "safety:hazards"), ("设备监测", "safety:devices")],
                      "本乡镇案件按期限排列（逾期在前）、未报月报告、隐患与设备"),
         "principal": ("校长工作台", [safety.principal, dropout.principal, warning.principal, teachers.principal,
-                                     quality.principal, supervision.township, exchange.mine],
+                                     quality.principal, supervision.township, bulletins.addressee, exchange.mine],
                       [("学生", "people:students"), ("控辍保学", "dropout:dashboard"),
                        ("学校月报告", "dropout:reports"), ("隐患整改", "safety:hazards"),
                        ("安全检查", "safety:inspections")],
@@ -88,12 +89,13 @@ def _providers() -> dict[str, tuple[str, list[Provider], list[tuple[str, str]], 
                           [("控辍保学", "dropout:dashboard"), ("月度通报", "dropout:bulletins"),
                            ("学校月报告", "dropout:reports"), ("目标指标", "indicators:dashboard")],
                           "全县控辍保学案件按期限排列、未报月报告、未达标指标"),
-        "section:supervision": ("督导室工作台", [supervision.inspector, supervision.owner, supervision.strip,
-                                            indicators.section, standards.section, dropout.strip, safety.strip],
+        "section:supervision": ("督导室工作台", [bulletins.supervision, supervision.inspector, supervision.owner,
+                                            supervision.strip, indicators.section, standards.section, dropout.strip,
+                                            safety.strip],
                                 [("工作计划", "supervision:plan"), ("督学责任区", "supervision:zones"),
-                                 ("整改跟踪", "supervision:rectifications"), ("优质均衡", "standards:balance"),
-                                 ("目标指标", "indicators:dashboard"), ("控辍保学", "dropout:dashboard")],
-                                "本月督导与待核验整改、逾期计划任务与整改、未达目标的指标与优质均衡"),
+                                 ("整改跟踪", "supervision:rectifications"), ("督查通报", "bulletins:list"),
+                                 ("决定跟踪", "bulletins:decisions"), ("优质均衡", "standards:balance")],
+                                "本月督导与待核验整改、逾期计划任务与整改、待发的督查通报与决定、未达目标的指标"),
         "section:finance": ("计划财务股工作台", [facilities.section, supervision.owner, exchange.mine],
                             [("项目建设", "facilities:projects"), ("登记新项目", "facilities:project_new")],
                             "进度滞后的建设项目（最久的在前）、竣工验收后未付清的合同款"),
