@@ -10,6 +10,9 @@ from jiaoyun.core.choices import Role
 from jiaoyun.core.models import User
 from jiaoyun.demo.generator.staff import DEMO_USERS, PASSWORD
 
+# Logins the modules' demo parts add (jiaoyun/<app>/demo.py), listed after the platform's own.
+MODULE_USERS = ("finance", "inspector", "student", "gzteacher", "gzprincipal", "zjprincipal")
+
 
 def scope_label(user: User) -> str:
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
@@ -18,6 +21,8 @@ def scope_label(user: User) -> str:
         return user.area.name
     if user.role == Role.VILLAGE_CADRE and user.area:
         return f"{user.area.parent.name if user.area.parent else ''}{user.area.name}"
+    if user.role == Role.STUDENT:
+        return "本人的记录"
     if user.role == Role.PRINCIPAL and user.school:
         return user.school.name
     if user.role == Role.CLASS_TEACHER and user.school:
@@ -33,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         users = {
             u.username: u
-            for u in User.objects.filter(username__in=[d[0] for d in DEMO_USERS]).select_related(
+            for u in User.objects.filter(username__in=[d[0] for d in DEMO_USERS] + list(MODULE_USERS)).select_related(
                 "area", "area__parent", "school"
             )
         }
@@ -41,12 +46,12 @@ class Command(BaseCommand):
             self.stdout.write("尚无演示账号：请先运行 python manage.py demo_data")
             return
         rows = [("角色", "用户名", "密码", "数据范围")]
-        for username, _role, section, _label in DEMO_USERS:
+        for username in [d[0] for d in DEMO_USERS] + list(MODULE_USERS):
             user = users.get(username)
             if user is None:
                 continue
             role = user.get_role_display()
-            if section:
+            if user.section:
                 role = f"{role}（{user.get_section_display()}）"
             rows.append((role, username, PASSWORD, scope_label(user)))
         widths = [max(_width(r[i]) for r in rows) for i in range(4)]
