@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser
 
-from jiaoyun.core.choices import Role, Section
+from jiaoyun.core.choices import Role
 from jiaoyun.core.types import User
 
 
@@ -25,12 +27,37 @@ SYSTEM = _System()
 Actor = User | _System
 
 
-def can_import(user: Actor | AnonymousUser) -> bool:
-    """County-level data managers import registries (read-only roles never do)."""
-    if isinstance(user, _System):
-        return True
-    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.can_write:
-        return False
-    return user.role == Role.COUNTY_ADMIN or (
-        user.role == Role.BUREAU_STAFF and user.section in (Section.BASIC, Section.PERSONNEL)
+def _writer(user: Actor | AnonymousUser) -> bool:
+    return (
+        not isinstance(user, AnonymousUser) and bool(user.is_authenticated) and bool(getattr(user, "can_write", False))
     )
+
+
+def kinds_for(user: Actor | AnonymousUser) -> set[str] | None:
+    """The import formats ``user`` may use: None for every format (the county administrator, the command line),
+    else the keys of the formats whose ``importers`` name the user's bureau section (empty: none)."""
+    if isinstance(user, _System):
+        return None
+    if not _writer(user):
+        return set()
+    user = cast("User", user)
+    if user.role == Role.COUNTY_ADMIN:
+        return None
+    if user.role != Role.BUREAU_STAFF or not user.section:
+        return set()
+    from jiaoyun.exchange.registry import all_kinds
+
+    return {k.key for k in all_kinds() if user.section in k.importers}
+
+
+def can_import(user: Actor | AnonymousUser) -> bool:
+    """County-level data managers import registries (read-only roles never do): the county administrator every
+    format, a bureau section the formats of its own work (``Kind.importers``: 基础教育股 and 人事股 the registries,
+    计划财务股 projects, payments and finance figures, 督导室 school resources)."""
+    kinds = kinds_for(user)
+    return kinds is None or bool(kinds)
+
+
+def can_import_kind(user: Actor | AnonymousUser, kind: str) -> bool:
+    kinds = kinds_for(user)
+    return kinds is None or kind in kinds

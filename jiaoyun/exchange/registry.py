@@ -217,6 +217,8 @@ class Kind:
     # Fields whose change under the same natural key means "another person?" (name, birth date, sex): such an
     # update is flagged in the preview and only written when the importer acknowledges it (ADR 0028).
     identity_fields: ClassVar[tuple[str, ...]] = ()
+    # The bureau sections that import this format (the county administrator imports every format).
+    importers: ClassVar[tuple[str, ...]] = ("basic", "personnel")
     # Kinds usually imported next (the page after a confirm links to them), e.g. students → events.
     then: ClassVar[tuple[tuple[str, str], ...]] = ()
     # True when ``validate`` reads only lookups loaded by ``prepare`` (never the database) and leaves

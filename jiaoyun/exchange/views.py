@@ -20,7 +20,7 @@ from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.files import rejects_xlsx, template_xlsx
 from jiaoyun.exchange.forms import ConfirmForm, UploadForm
 from jiaoyun.exchange.models import ImportBatch
-from jiaoyun.exchange.permissions import can_import
+from jiaoyun.exchange.permissions import can_import, can_import_kind, kinds_for
 from jiaoyun.exchange.registry import NEW, SKIPPED, UPDATED, Kind, all_kinds, get_kind
 from jiaoyun.reports.export import Column, export_response, may_reveal
 from jiaoyun.web.htmx import hx_redirect, hx_refresh, render_page
@@ -66,7 +66,10 @@ def _require_importer(request: AuthedRequest) -> None:
         raise PermissionDenied("您的角色无权导入数据")
 
 
-def _kind(key: str) -> Kind:
+def _kind(key: str, request: AuthedRequest | None = None) -> Kind:
+    """The format ``key``; with ``request``, only if the user imports it (another section's format: 404)."""
+    if request is not None and not can_import_kind(request.user, key):
+        raise Http404("未知的数据类型")
     try:
         return get_kind(key)
     except DomainError:
@@ -92,7 +95,8 @@ def imports(request: AuthedRequest) -> HttpResponse:
     """Import records with filters; the formats with their upload, template and export links."""
     _require_importer(request)
     batches = selectors.batch_list(user=request.user, filters=request.GET)
-    kinds = all_kinds()
+    mine = kinds_for(request.user)
+    kinds = [k for k in all_kinds() if mine is None or k.key in mine]
     context = {"kinds": kinds, "kind_labels": {k.key: k.label for k in kinds}, "statuses": BatchStatus.choices}
     return IMPORTS_PAGE(request, batches, context)
 
@@ -103,7 +107,7 @@ def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     Small files are previewed at once; larger ones by a background task whose progress the batch page polls.
     """
     _require_importer(request)
-    fmt = _kind(kind)
+    fmt = _kind(kind, request)
     error = ""
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)

@@ -46,6 +46,7 @@ def _places(ctx: Context) -> None:
 
 @register
 class ProjectKindImport(Kind):
+    importers = ("finance",)  # 计划财务股
     key = "projects"
     label = "建设项目"
     object_type = "facilities.Project"
@@ -173,6 +174,7 @@ class ProjectKindImport(Kind):
 
 @register
 class PaymentKindImport(Kind):
+    importers = ("finance",)  # 计划财务股
     key = "project_payments"
     label = "建设项目支付"
     object_type = "facilities.Payment"

@@ -48,6 +48,7 @@ def _students(recs: list[Rec], ctx: Context) -> None:
 
 @register
 class ResultsKind(Kind):
+    importers = ("basic",)  # 基础教育股
     key = "quality_results"
     label = "学业水平考试成绩"
     object_type = "quality.AcademicResult"
@@ -131,6 +132,7 @@ class ResultsKind(Kind):
 
 @register
 class CertificatesKind(Kind):
+    importers = ("basic",)  # 基础教育股 (职业教育)
     key = "quality_certificates"
     label = "1+X职业技能等级证书"
     object_type = "quality.Certificate"

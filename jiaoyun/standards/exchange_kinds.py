@@ -23,6 +23,7 @@ PART_EXTRA = (("小学部", Part.PRIMARY), ("初中部", Part.JUNIOR), ("中学�
 
 @register
 class ResourcesKind(Kind):
+    importers = ("supervision", "basic")  # 督导室, 基础教育股
     key = "resources"
     label = "学校办学条件"
     object_type = "standards.SchoolResources"

@@ -20,6 +20,7 @@ FIELDS = ("score",)
 
 @register
 class TermResultKind(Kind):
+    importers = ("basic",)  # 基础教育股
     key = "term_results"
     label = "学期成绩"
     object_type = "warning.TermResult"

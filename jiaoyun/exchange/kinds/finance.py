@@ -35,6 +35,7 @@ def _flat(fy: FinanceYear) -> dict[str, Any]:
 
 @register
 class FinanceYearKind(Kind):
+    importers = ("finance",)  # 计划财务股
     key = "finance_years"
     label = "教育经费"
     object_type = "finance.FinanceYear"

@@ -16,7 +16,7 @@ from jiaoyun.core.files import allowed_extensions, extension
 from jiaoyun.core.types import User
 from jiaoyun.exchange.choices import BatchStatus
 from jiaoyun.exchange.models import ImportBatch, ImportChange, ImportRejection
-from jiaoyun.exchange.permissions import can_import
+from jiaoyun.exchange.permissions import can_import_kind
 from jiaoyun.exchange.registry import Context, get_kind
 from jiaoyun.exchange.services.engine import Actor, Progress, RunResult, as_user, run_import
 from jiaoyun.exchange.services.storage import store
@@ -56,7 +56,7 @@ def _save_result(batch: ImportBatch, result: RunResult) -> None:
 
 def import_upload(*, actor: Actor, kind: str, upload: IO[bytes], file_name: str) -> ImportBatch:
     """Store an uploaded file and open a batch for it (status 处理中); ``import_preview`` then checks it."""
-    if not can_import(actor):
+    if not can_import_kind(actor, kind):
         raise PermissionDenied("您的角色无权导入数据")
     get_kind(kind)
     ext = extension(file_name)
@@ -111,7 +111,7 @@ def import_confirm(
     background confirm was started), else skipped and listed. An acknowledgement holds only for the rows
     the preview flagged: if the database changed since and other rows are now flagged, nothing is written.
     """
-    if not can_import(actor):
+    if not can_import_kind(actor, batch.kind):
         raise PermissionDenied("您的角色无权导入数据")
     if batch.status not in (BatchStatus.PREVIEW, BatchStatus.CONFIRMING):
         raise DomainError(f"该批次状态为“{batch.get_status_display()}”，只有“预览”状态的批次可以确认导入")
@@ -164,7 +164,7 @@ def import_confirm(
 
 def import_confirm_start(*, actor: Actor, batch: ImportBatch, accept_flagged: bool = False) -> ImportBatch:
     """Mark a previewed batch as being imported (a background task then calls ``import_confirm``)."""
-    if not can_import(actor):
+    if not can_import_kind(actor, batch.kind):
         raise PermissionDenied("您的角色无权导入数据")
     updated = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEW).update(
         status=BatchStatus.CONFIRMING, progress=0, flagged_accepted=accept_flagged
@@ -179,7 +179,7 @@ def import_confirm_start(*, actor: Actor, batch: ImportBatch, accept_flagged: bo
 @transaction.atomic
 def import_cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     """Cancel a previewed batch: it can no longer be confirmed (nothing of it was written); audited."""
-    if not can_import(actor):
+    if not can_import_kind(actor, batch.kind):
         raise PermissionDenied("您的角色无权导入数据")
     updated = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEW).update(status=BatchStatus.CANCELLED)
     batch.refresh_from_db()

@@ -65,6 +65,7 @@ TOWNSHIPS = ("township", "towngov")
 # … and the work plan's modules: (pages, the roles whose menu shows them).
 ADDED: list[tuple[set[str], tuple[str, ...]]] = [
     ({"bulletins:screen"}, BUREAU),  # the 数据大屏: county roles
+    ({"exchange:imports"}, ("finance", "supervision")),  # each section imports its own formats (Kind.importers)
     # 督导: the county and the townships read the plan, links, areas and assessment; a school works its 整改
     (
         {
