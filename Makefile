@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/lock.txt | m
 LOCK := requirements/lock.txt
 BENCH_LOCK := requirements/lock-bench.txt
 PG_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jiaoyun
+# The test run does not wait for each commit to reach the disk (a test database is thrown away anyway).
+PG_TEST_URL ?= $(PG_URL)?options=-c%20synchronous_commit%3Doff
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils
 DEMO_SCALE ?= 1
 PYTEST_WORKERS ?= 2
@@ -67,7 +69,7 @@ test-sqlite: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
 
 test-postgres: setup postgres
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
+	DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
 
 test-browser: setup system-deps
 	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 $(VENV)/bin/pytest -n 2 --dist loadfile e2e

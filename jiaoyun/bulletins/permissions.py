@@ -20,10 +20,13 @@ def is_supervision(user: User) -> bool:
 
 def can_read(user: User) -> bool:
     """Issued bulletins are published county-wide (主送 every township and school): every user with a data scope
-    reads them (the three administrators do not)."""
+    reads them (the three administrators do not, nor a student: the bulletin is the bureau's to its units)."""
     from jiaoyun.core.scope import scope_for
 
-    return bool(getattr(user, "is_authenticated", False)) and scope_for(user).level != ScopeLevel.NONE
+    return bool(getattr(user, "is_authenticated", False)) and scope_for(user).level not in (
+        ScopeLevel.NONE,
+        ScopeLevel.STUDENT,
+    )
 
 
 def can_view_screen(user: User) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from jiaoyun.core.errors import PermissionDenied
@@ -108,7 +108,7 @@ def quality_certificates(request: AuthedRequest) -> Any:
 
 
 @router.get("/competitions/figures", response=dict[str, list[dict[str, Any]]], summary="竞赛获奖：各校、各乡镇")
-def quality_competition_figures(request: AuthedRequest, year: int) -> Any:
+def quality_competition_figures(request: AuthedRequest, year: int = Query(..., ge=1949, le=2100)) -> Any:
     if not P.can_view_quality(request.user):
         raise PermissionDenied("无权查看竞赛")
     return sel.competition_figures(request.user, year=year)

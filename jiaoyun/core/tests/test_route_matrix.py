@@ -176,7 +176,9 @@ def _build_world(tmp_media: str) -> World:
 
     demo_application = DemoApplication.objects.create(school=sb, year=2026)
     demo_check = DemoCheck.objects.create(application=demo_application, criterion=DemoCriterion.objects.first())
-    standards_evidence = Evidence(demo_check=demo_check, name="王小刚-示范校佐证.pdf", uploaded_by=principal_b)
+    # Documents of a school or township (evidence, decisions) are county documents, read by the county leader
+    # whatever school he is linked to: their free text names no child here, the person records are the marks.
+    standards_evidence = Evidence(demo_check=demo_check, name="乙校-示范校佐证.pdf", uploaded_by=principal_b)
     standards_evidence.file.save("示范校佐证.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
 
     from jiaoyun.facilities.models import ProjectFile
@@ -234,9 +236,9 @@ def _build_world(tmp_media: str) -> World:
     draft = SupervisionBulletin.objects.create(month=dt.date(2021, 11, 1), content=empty, compiled_on=today)
     decision = Decision.objects.create(bulletin=issued, seq=1, addressee_kind="township", township=tb,
                                        addressee_name=tb.name, matter="dropout", matter_label="控辍保学", kind="interview",
-                                       level=2, reason="王小刚未返校", deadline=today)  # fmt: skip
+                                       level=2, reason="乙镇劝返未完成", deadline=today)  # fmt: skip
     decision_event = DecisionEvent(decision=decision, at=routes.now(), actor=principal_b, action="report",
-                                   to_state="reported", note="整改", evidence_name="王小刚整改.pdf")  # fmt: skip
+                                   to_state="reported", note="整改", evidence_name="乙镇整改.pdf")  # fmt: skip
     decision_event.evidence.save("整改.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
     notification = Notification.objects.create(user=principal_b, key="k", title="老麦乡的消息")
 

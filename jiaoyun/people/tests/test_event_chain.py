@@ -191,4 +191,5 @@ def test_students_birth_date_and_village_are_changed_only_where_events_are_relin
     assert writers == {
         "people/services/bulk.py",  # student_bulk_update → events_link
         "people/services/students.py",  # student_update → events_link
+        "warning/demo.py",  # the demo's siblings: guardian name and phone only (no birth date, no village)
     }

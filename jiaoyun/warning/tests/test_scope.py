@@ -84,7 +84,11 @@ def test_village_cadre_and_outsider_are_refused(client, village_cadre, outsider,
         assert client.get(reverse("warning:pupil", args=[scored["mine"].student_id])).status_code == 403
 
 
-def test_county_leader_reads_masked_factors_and_cannot_open_a_follow_up(client, county_leader, scored):
+def test_county_leader_reads_masked_factors_and_cannot_open_a_follow_up(client, county_leader, county_admin, scored):
+    from jiaoyun.supervision.services import link_create
+
+    # A county leader reads pupils only of the schools linked to him (挂钩联系).
+    link_create(actor=county_admin, school=scored["mine"].student.current_school, person="县领导", leader=county_leader)
     client.force_login(county_leader)
     page = client.get(reverse("warning:pupil", args=[scored["mine"].student_id])).content.decode()
     assert "家庭情况需关注" in page and "脱贫" not in page
