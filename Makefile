@@ -72,7 +72,9 @@ test-postgres: setup postgres
 	DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -n $(PYTEST_WORKERS) jiaoyun
 
 test-browser: setup system-deps
-	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 $(VENV)/bin/pytest -n 2 --dist loadfile e2e
+	@# A file, not SQLite's shared in-memory database: the live server answers a page and its HTMX requests at once.
+	DATABASE_URL=sqlite:///$(CURDIR)/var/e2e.sqlite3 TEST_DATABASE_NAME=$(CURDIR)/var/e2e-test.sqlite3 \
+	  $(VENV)/bin/pytest -n 2 --dist loadfile e2e
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

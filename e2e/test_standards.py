@@ -6,8 +6,18 @@ from __future__ import annotations
 from e2e.conftest import login, seed_demo_county, shoot, sideways_overflow
 
 
-def test_supervision_prints_the_self_assessment_and_runs_a_what_if(page, browser, live_server):
+def test_supervision_prints_the_self_assessment_and_runs_a_what_if(
+    page, browser, live_server, transactional_db, django_db_serialized_rollback
+):
     seed_demo_county(apps=("standards",))
+    # Whatever the small county's draw, one primary school is short of rooms, grounds and equipment.
+    from jiaoyun.standards.models import SchoolResources
+
+    latest = SchoolResources.objects.order_by("-year").values_list("year", flat=True).first()
+    row = SchoolResources.objects.filter(year=latest, part="primary").order_by("school__code").first()
+    assert row is not None
+    SchoolResources.objects.filter(pk=row.pk).update(teaching_area=1, ground_area=1, indoor_sports_area=0,
+                                                     equipment_value=1)  # fmt: skip
     login(page, "supervision")
     page.goto("/standards/?only=failing")
     meeting = page.get_by_test_id("schools-meeting").inner_text()

@@ -3,12 +3,13 @@ from typing import Any
 
 from ninja import Query, Router
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jiaoyun.areas import selectors
 from jiaoyun.areas.choices import PopulationSource
 from jiaoyun.areas.models import Area
 from jiaoyun.areas.schemas import AreaFilter, AreaOut, PopulationOut, PopulationRowOut
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.web.lists import api_object
 
@@ -21,7 +22,7 @@ def _get(request: AuthedRequest, area_id: int) -> Area:
 
 
 @router.get("/", response=list[AreaOut], summary="区域列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def area_list(request: AuthedRequest, filters: Query[AreaFilter]) -> Any:
     return selectors.area_list(user=request.user, filters=filters.dict(exclude_none=True))
 

@@ -7,7 +7,7 @@ from math import inf
 
 from ninja import Field, Schema
 from ninja.conf import settings
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 
 MAX_OFFSET = 1_000_000_000
 
@@ -20,3 +20,11 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             le=settings.PAGINATION_MAX_LIMIT if inf != settings.PAGINATION_MAX_LIMIT else None,
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page numbers, bounded like the offset (a page of 30 digits is bad input, answered 422)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_OFFSET)
+        page_size: int | None = Field(None, ge=1, le=1000)

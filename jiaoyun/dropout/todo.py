@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from jiaoyun.core.scope import school_q, scope_for
+from jiaoyun.core.scope import Scope, figures_scope, school_q, scope_for
 from jiaoyun.core.todo import TodoItem, names, with_query
 from jiaoyun.core.types import User
 from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, Stage
@@ -95,7 +95,7 @@ def case_items(user: User, today: dt.date, *, limit: int = CASE_LIMIT) -> list[T
     return items
 
 
-def overdue_count(user: User, today: dt.date) -> TodoItem | None:
+def overdue_count(user: User | Scope, today: dt.date) -> TodoItem | None:
     """The cases in 劝返 with an open step past its deadline (the dashboard's 逾期 card), as one item."""
     overdue = CaseStep.objects.filter(case=OuterRef("pk"), completed_on__isnull=True, skipped=False, deadline__lt=today)
     n = DropoutCase.objects.filter(case_q(user), Exists(overdue), status=CaseStatus.RETURNING).count()
@@ -209,10 +209,12 @@ def strip(*, user: User, today: dt.date | None = None) -> list[TodoItem]:
     """The county view's compact strip: the overdue cases and the suspected cases waiting to be verified."""
     today = today or timezone.localdate()
     items = []
-    overdue = overdue_count(user, today)
+    # The strip's counts are county figures: a county leader counts the whole county (ADR 0037).
+    who: User | Scope = figures_scope(user) if scope_for(user).linked_school_ids is not None else user
+    overdue = overdue_count(who, today)
     if overdue:
         items.append(overdue)
-    pending = DropoutCase.objects.filter(case_q(user), status=CaseStatus.PENDING).count()
+    pending = DropoutCase.objects.filter(case_q(who), status=CaseStatus.PENDING).count()
     if pending:
         items.append(TodoItem(key="dropout.pending", title="疑似辍学待核实", count=pending, module=MODULE,
                               url=reverse("dropout:ledger", args=["suspected"]), today=today))  # fmt: skip

@@ -6,9 +6,10 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.facilities import selectors
 from jiaoyun.facilities.models import Project
@@ -116,7 +117,7 @@ def _read(request: AuthedRequest) -> None:
 
 
 @router.get("/projects", response=list[ProjectOut], summary="建设项目列表（按数据范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def facilities_projects(request: AuthedRequest, filters: Query[ProjectFilter]) -> Any:
     _read(request)
     f: dict[str, Any] = filters.dict(exclude_none=True)

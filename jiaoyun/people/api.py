@@ -3,10 +3,11 @@ from typing import Any
 
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jiaoyun.core.api_audit import audited_list
 from jiaoyun.core.errors import DomainError, PermissionDenied
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.people import selectors
@@ -48,7 +49,7 @@ def _class(school: School | None, grade: int | None, number: int | None, on: dt.
 
 @router.get("/students", response=list[StudentOut], summary="学生列表（按数据范围过滤，身份证号脱敏）")
 @audited_list(Student)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def student_list(request: AuthedRequest, filters: Query[StudentFilter]) -> Any:
     return selectors.student_list(user=request.user, filters=filters.dict(exclude_none=True))
 
@@ -140,7 +141,7 @@ def student_state(request: AuthedRequest, student_id: int, on: dt.date) -> Any:
 
 @router.get("/teachers", response=list[TeacherOut], summary="教职工列表")
 @audited_list(Teacher)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def teacher_list(request: AuthedRequest, filters: Query[TeacherFilter]) -> Any:
     return selectors.teacher_list(user=request.user, filters=filters.dict(exclude_none=True))
 

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.quality import permissions as P
 from jiaoyun.quality import selectors as sel
@@ -77,7 +78,7 @@ def _rate(r: sel.Rate) -> dict[str, Any]:
 
 
 @router.get("/portfolios", response=list[PortfolioOut], summary="综合素质评价（按数据范围；学生仅本人）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def quality_portfolios(request: AuthedRequest, term: int | None = None) -> Any:
     if not P.can_view_evaluation(request.user):
         raise PermissionDenied("无权查看综合素质评价")
@@ -100,7 +101,7 @@ def quality_holding_years(request: AuthedRequest) -> Any:
 
 
 @router.get("/certificates", response=list[CertificateOut], summary="1+X证书（按数据范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def quality_certificates(request: AuthedRequest) -> Any:
     if not P.can_view_quality(request.user):
         raise PermissionDenied("无权查看1+X证书")

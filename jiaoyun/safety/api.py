@@ -6,9 +6,10 @@ from typing import Any
 from django.http import Http404
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jiaoyun.core.errors import PermissionDenied
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.safety import selectors, services
 from jiaoyun.safety.models import Hazard
@@ -34,7 +35,7 @@ def _read(request: AuthedRequest) -> None:
 
 
 @router.get("/compliance", response=list[SnapshotOut], summary="各校当前达标结果与差距")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def compliance(request: AuthedRequest, filters: Query[ComplianceFilter]) -> Any:
     _read(request)
     return selectors.compliance_list(user=request.user, filters=filters.dict(exclude_none=True))
@@ -47,7 +48,7 @@ def compliance_townships(request: AuthedRequest) -> Any:
 
 
 @router.get("/hazards", response=list[HazardOut], summary="隐患列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def hazards(request: AuthedRequest, filters: Query[HazardFilter]) -> Any:
     _read(request)
     return selectors.hazard_list(user=request.user, filters=filters.dict(exclude_none=True))
@@ -81,7 +82,7 @@ def hazard_close(request: AuthedRequest, hazard_id: int, payload: CloseIn) -> An
 
 
 @router.get("/devices", response=list[DeviceOut], summary="安防设备与在线状态")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def devices(request: AuthedRequest, filters: Query[DeviceFilter]) -> Any:
     _read(request)
     return selectors.device_list(user=request.user, filters=filters.dict(exclude_none=True))

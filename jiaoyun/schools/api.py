@@ -2,8 +2,9 @@ from functools import partial
 from typing import Any
 
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.schools import selectors
@@ -20,7 +21,7 @@ def _get(request: AuthedRequest, school_id: int) -> School:
 
 
 @router.get("/", response=list[SchoolOut], summary="学校列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def school_list(request: AuthedRequest, filters: Query[SchoolFilter]) -> Any:
     return selectors.school_list(user=request.user, filters=filters.dict(exclude_none=True))
 

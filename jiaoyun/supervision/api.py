@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jiaoyun.core.pagination import BoundedPageNumberPagination
 from jiaoyun.core.types import AuthedRequest
 from jiaoyun.supervision import selectors
 from jiaoyun.supervision.models import Rectification
@@ -81,7 +82,7 @@ def supervision_overdue_tasks(request: AuthedRequest) -> Any:
 
 
 @router.get("/rectifications", response=list[RectOut], summary="整改事项（按数据范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def supervision_rectifications(request: AuthedRequest, status: str = "") -> Any:
     if not can_view_rectifications(request.user):
         raise HttpError(403, "整改跟踪仅县教育局、乡镇和学校可查看")
