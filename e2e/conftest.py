@@ -157,7 +157,11 @@ def demo_county(transactional_db, django_db_serialized_rollback):
 
 
 def sideways_overflow(page) -> int:
-    """How many pixels the page itself scrolls sideways (0 when everything fits the screen or scrolls in its box)."""
+    """How many pixels the page itself scrolls sideways (0 when everything fits the screen or scrolls in its box).
+
+    A click that follows a link returns once the new page has started to load; its body may not be parsed yet, so
+    the measure waits for the page to finish loading first."""
+    page.wait_for_load_state("load")
     return int(page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth"))
 
 

@@ -51,8 +51,8 @@ def test_class_teacher_takes_the_register_on_a_phone(phone_page, klass):
     page.get_by_role("button", name="查看该日").click()
     expect(page.get_by_test_id("register-state")).to_contain_text("考勤尚未登记")
     # one large control per pupil, 在校 by default; the page never scrolls sideways
-    assert page.locator("fieldset.pupil").count() == len(NAMES)
-    assert page.locator("input[value=present]:checked").count() == len(NAMES)
+    expect(page.locator("fieldset.pupil")).to_have_count(len(NAMES))
+    expect(page.locator("input[value=present]:checked")).to_have_count(len(NAMES))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for box in page.locator(".seg span").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)"):
         assert box >= 44

@@ -26,7 +26,7 @@ def test_supervision_issues_the_bulletin_and_the_township_reads_it(page, phone_p
     login(page, "supervision")
     page.goto("/bulletins/")
     page.get_by_test_id("compile").click()
-    assert page.get_by_test_id("bulletin-draft").is_visible()
+    expect(page.get_by_test_id("bulletin-draft")).to_be_visible()
     assert "约谈（第2级）" in page.get_by_test_id("proposed").inner_text()
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("issue").click()

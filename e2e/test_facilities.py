@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import axe_violations, login, shoot, sideways_overflow
 from jiaoyun.core.tests.factories import UserFactory
@@ -47,7 +48,7 @@ def test_a_project_from_approval_to_use(page, finance, township_a, village_a2, s
         page.select_option("[data-testid=milestone-form] select[name=kind]", str(kind))
         page.fill("[data-testid=milestone-form] input[name=actual]", (start + dt.timedelta(days=10 * kind)).isoformat())
         page.click("[data-testid=milestone-form] button")
-        assert page.get_by_test_id(f"actual-{kind}").is_visible()
+        expect(page.get_by_test_id(f"actual-{kind}")).to_be_visible()
         if kind == 4:  # 招标 done: the construction contract and a payment of the county's money
             page.click("summary:has-text('登记合同')")
             page.fill("#id_title", "施工总承包合同")

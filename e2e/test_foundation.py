@@ -13,7 +13,7 @@ def test_home_student_list_and_detail(page, county_admin, students):  # noqa: F8
     page.get_by_role("link", name="学生", exact=True).click()
     page.wait_for_url("**/people/students/")
     table = page.get_by_test_id("student-table")
-    assert table.locator("tbody tr").count() == 3
+    expect(table.locator("tbody tr")).to_have_count(3)
     # The sex filter swaps only the table (HTMX) and pushes the filter into the URL.
     page.select_option("select[name=sex]", "F")
     page.wait_for_url("**sex=F**")
@@ -38,13 +38,13 @@ def test_student_list_on_a_phone(phone_page, township_officer, students):  # noq
     login(phone_page, "township_officer")
     phone_page.goto("/people/students/")
     table = phone_page.get_by_test_id("student-table")
-    assert table.is_visible()
-    assert table.locator("tbody tr").count() == 2  # township A only
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(2)  # township A only
     # The page itself does not scroll sideways: the wide table scrolls inside its panel.
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # The navigation opens from the menu button.
     phone_page.get_by_role("button", name="菜单").click()
-    assert phone_page.locator(".sidebar").get_by_role("link", name="学校", exact=True).is_visible()
+    expect(phone_page.locator(".sidebar").get_by_role("link", name="学校", exact=True)).to_be_visible()
 
 
 def test_enrolment_event_form_shows_the_refusal_next_to_the_field(page, principal, student_a):  # noqa: F811

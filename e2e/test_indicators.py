@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import login
 from jiaoyun.indicators.tests.conftest import world  # noqa: F401  (the tiny county with 学籍 histories)
@@ -25,7 +26,7 @@ def computed(world):  # noqa: F811
 def test_dashboard_to_township_to_school_to_students(page, computed, county_admin):
     login(page, "county_admin")
     page.goto("/indicators/?year=2021")
-    assert page.get_by_test_id("headline-senior_gross").is_visible()
+    expect(page.get_by_test_id("headline-senior_gross")).to_be_visible()
     assert "75.0%" in page.get_by_test_id("headline-senior_gross").inner_text()
     assert (
         "还需 1 名15–17周岁儿童在校方可达到 92%"
@@ -45,17 +46,17 @@ def test_dashboard_to_township_to_school_to_students(page, computed, county_admi
     page.get_by_test_id("num-dropout_primary").click()
     page.wait_for_url("**/indicators/drill/**")
     table = page.get_by_test_id("drill-table")
-    assert table.get_by_role("link", name="P5").is_visible()
-    assert table.locator("tbody tr").count() == 1
+    expect(table.get_by_role("link", name="P5")).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(1)
     # its denominator: the pupils at the start of the year
     page.get_by_role("link", name="分母：学年初小学在校生").click()
-    assert page.get_by_test_id("drill-table").locator("tbody tr").count() == 3
+    expect(page.get_by_test_id("drill-table").locator("tbody tr")).to_have_count(3)
 
 
 def test_dashboard_fits_a_phone(phone_page, computed, county_admin):
     login(phone_page, "county_admin")
     phone_page.goto("/indicators/?year=2021")
     card = phone_page.get_by_test_id("headline-preschool_gross")
-    assert card.is_visible()
+    expect(card).to_be_visible()
     box = card.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 375

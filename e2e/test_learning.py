@@ -8,6 +8,7 @@ import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import login
 from jiaoyun.learning import conf
@@ -62,13 +63,13 @@ def test_principal_drills_down_to_student_timeline(page, learning_data, class_a1
     page.wait_for_url(f"**/learning/classes/{class_a1.pk}/**")
     page.get_by_role("link", name="学习时间线").click()
     rows = page.locator("[data-testid=timeline] tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     assert "两位数加法练习" in rows.first.inner_text()
 
 
 def test_dashboard_on_phone(phone_page, learning_data):
     login(phone_page, "principal")
     phone_page.goto("/learning/")
-    assert phone_page.locator("[data-testid=hours]").is_visible()
+    expect(phone_page.locator("[data-testid=hours]")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400

@@ -1,9 +1,11 @@
+from playwright.sync_api import expect
+
 from e2e.conftest import login
 
 
 def test_login_then_home_shows_counts(page, county_admin, school_a):
     login(page, "county_admin")
-    assert page.get_by_test_id("current-user").is_visible()
+    expect(page.get_by_test_id("current-user")).to_be_visible()
     assert page.get_by_test_id("count-schools").inner_text().strip() == "1"
 
 
@@ -19,4 +21,4 @@ def test_language_switcher_shows_english(page, county_admin):
     login(page, "county_admin")
     page.select_option("select[name=language]", "en")
     page.wait_for_selector("text=Students in school")
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

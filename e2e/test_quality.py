@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import login, shoot
 from jiaoyun.core.choices import Role
@@ -65,7 +66,7 @@ def test_record_select_publicity_confirm_archive(page, media, township_a):
     )
     form.locator("button").click()
     page.wait_for_selector("text=写实记录已保存")
-    assert page.get_by_role("link", name="讲解照片.png").is_visible()
+    expect(page.get_by_role("link", name="讲解照片.png")).to_be_visible()
     logout(page)
 
     # The class teacher selects it and starts the 公示.
@@ -107,7 +108,7 @@ def test_the_students_own_page_on_a_phone(phone_page, media, township_a):
     login(phone_page, "student")
     phone_page.goto("/quality/evaluation/")
     assert phone_page.get_by_test_id("student-name").inner_text() == "杨小梅"
-    assert phone_page.get_by_test_id("record-form").is_visible()
+    expect(phone_page.get_by_test_id("record-form")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1
     shoot(phone_page, "quality-student-phone")

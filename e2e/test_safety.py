@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import login
 from jiaoyun.safety.models import Hazard
@@ -48,7 +49,7 @@ def test_inspection_hazard_rectification_close(page, media, township_officer, pr
     )
     page.click("[data-testid=rectify-form] button")
     assert page.get_by_test_id("hazard-status").inner_text() == "已整改待复查"
-    assert page.locator("a:has-text('gate.jpg')").count() == 1
+    expect(page.locator("a:has-text('gate.jpg')")).to_have_count(1)
     page.click("[data-testid=close-form] button")
     assert "未经复查验收，不能销号" in page.locator(".messages").inner_text()
     page.select_option("[data-testid=verify-form] select[name=passed]", "1")

@@ -3,6 +3,8 @@ county below the line, a what-if and the cheapest plan; the page on a phone."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from e2e.conftest import login, seed_demo_county, shoot, sideways_overflow
 
 
@@ -24,10 +26,10 @@ def test_supervision_prints_the_self_assessment_and_runs_a_what_if(
     met, total = (int(x) for x in meeting.split("/"))
     assert total > 0 and met < total  # the demo county is below the line
     failing = page.locator("[data-testid=school-table] tbody tr")
-    assert failing.count() == total - met
+    expect(failing).to_have_count(total - met)
     first = failing.first.locator("td.key").inner_text()
     assert "未达标" in failing.first.inner_text()
-    assert page.locator("[data-testid=cv-table] tbody tr").count() == 7
+    expect(page.locator("[data-testid=cv-table] tbody tr")).to_have_count(7)
 
     with page.expect_download() as pdf:
         page.get_by_test_id("report-pdf").click()
@@ -51,7 +53,7 @@ def test_supervision_prints_the_self_assessment_and_runs_a_what_if(
                                 base_url=live_server.url).new_page()  # fmt: skip
     login(phone, "supervision")
     phone.goto("/standards/")
-    assert phone.get_by_test_id("part-verdict").is_visible()
+    expect(phone.get_by_test_id("part-verdict")).to_be_visible()
     assert sideways_overflow(phone) == 0
     shoot(phone, "standards-balance-phone")
     phone.context.close()

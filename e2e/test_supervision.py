@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import login, seed_demo_county, shoot, sideways_overflow
 from jiaoyun.supervision.choices import RectStatus
@@ -35,7 +36,7 @@ def test_the_director_sees_the_late_tasks_and_whose(page, phone_page, county):
     assert page.locator("[data-testid=assessment-table] tbody tr").count() >= 2
     login(phone_page, "admin")
     phone_page.goto("/supervision/")
-    assert phone_page.get_by_test_id("late-tasks").is_visible()
+    expect(phone_page.get_by_test_id("late-tasks")).to_be_visible()
     assert sideways_overflow(phone_page) == 0
     shoot(phone_page, "supervision-plan-director-phone")
 

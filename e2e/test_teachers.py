@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import login
 from jiaoyun.core.tests.factories import UserFactory
@@ -124,7 +125,7 @@ def test_rotation_plan_generated_approved_and_completed_in_the_browser(page, sta
     # 12 eligible → 2 moves, at least 1 骨干, both toward school_b's math gap
     assert "满足交流比例≥10%、骨干≥20%" in page.inner_text("main")
     rows = page.locator("[data-testid=move-table] tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "骨干" in rows.nth(0).inner_text() and school_b.name in rows.nth(0).inner_text()
     page.click("button:has-text('批准计划')")
     page.wait_for_selector(".messages:has-text('计划已批准')")
