@@ -277,7 +277,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--load-only", action="store_true", help="only load the store, time nothing")
     parser.add_argument("--serve-wsgiref", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="2,000 statements, 20 requests a phase (checks it runs)")
     args = parser.parse_args()
+    if args.quick:
+        args.load, args.post_requests, args.get_requests = 2_000, 20, 20
+        args.clients, args.workers, args.ralph_load, args.ralph_get_requests = 4, 2, 1_000, 8
     if args.serve_wsgiref:
         serve_wsgiref(args.serve_wsgiref)
         return
@@ -364,6 +368,29 @@ def main() -> None:
             rproc.wait()
             shutil.rmtree(workdir, ignore_errors=True)
     report(results, label, engine, base_count, ralph_note, args)
+    print(json.dumps(json_line(results, base_count), ensure_ascii=False))
+
+
+def json_line(results: dict[str, dict[str, Result]], base_count: int) -> dict:
+    """The line ``make bench`` gathers: Jiaoyun's rates with Ralph's (when run) as the baseline; the ratio is
+    Jiaoyun ÷ Ralph (a rate: higher is better). No target: the issue set none for the LRS."""
+    ours, ralph = results["Jiaoyun"], results.get("Ralph (fs)")
+    rows = []
+    for title, k, unit in (
+        ("POST statements (batches of 100)", "post", "statements/s"),
+        ("GET filtered by verb", "get_verb", "requests/s"),
+        ("GET filtered by agent", "get_agent", "requests/s"),
+        ("GET filtered by activity", "get_activity", "requests/s"),
+    ):
+        rate, p95_ms = ours[k][0], ours[k][1]
+        base = ralph[k][0] if ralph and ralph[k][0] else None
+        rows.append({
+            "figure": f"LRS {title}, store of {base_count:,}, p95 {p95_ms:.0f} ms", "value": round(rate, 1),
+            "unit": unit, "baseline": "Ralph (fs backend)" if ralph else "Ralph not run (no --ralph-bin)",
+            "baseline_value": round(base, 1) if base else None, "ratio": round(rate / base, 2) if base else None,
+            "target": None, "met": None,
+        })  # fmt: skip
+    return {"bench": "lrs", "rows": rows}
 
 
 def report(

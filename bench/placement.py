@@ -1,18 +1,20 @@
 """Benchmark: 县管校聘 placement for a province-sized round, synthetic and in memory.
 
-    .venv/bin/python bench/placement.py [--teachers 50000] [--schools 5000] [--seed 7]
+    .venv/bin/python bench/placement.py [--teachers 50000] [--schools 5000] [--seed 7] [--quick]
 
 Builds a round with 50,000 applicants in 9 subjects over 5,000 schools (posts = applicants × 1.05 per subject,
 80% competing in their own school first, 5 ranked choices each, every listed school scores its applicants),
 then runs ``jiaoyun.teachers.matching.place`` (in-school stage, deferred acceptance, nearest-post county stage)
 and, as the baseline, a naive greedy placement (teachers by best score take their first open choice, the rest
 the first open post of their subject). Reports seconds, peak memory (tracemalloc, separate run), placements
-per stage and the number of blocking pairs (0 = stable). Not run by ``make test``.
+per stage and the number of blocking pairs (0 = stable). Not run by ``make test``. The last line is the JSON of
+``make bench`` (bench/run_all.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -124,7 +126,10 @@ def main() -> None:
     ap.add_argument("--teachers", type=int, default=50_000)
     ap.add_argument("--schools", type=int, default=5_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="5,000 teachers, 500 schools (checks that it runs)")
     args = ap.parse_args()
+    if args.quick:
+        args.teachers, args.schools = 5_000, 500
     problem, t_build = timed(lambda: build(args.teachers, args.schools, args.seed))
     posts = sum(problem.capacity.values())
     print(f"round: {args.teachers} teachers, {args.schools} schools, {posts} posts, "
@@ -159,6 +164,18 @@ def main() -> None:
         )
     print(f"ratio DA/greedy: time {t_da / t_greedy:.1f}×, memory {m_da / m_greedy:.1f}×; "
           f"blocking pairs {bp_da} vs {bp_greedy}")  # fmt: skip
+    size = f"{args.teachers:,} teachers, {args.schools:,} schools"
+    print(json.dumps({"bench": "placement", "rows": [
+        {"figure": f"deferred acceptance placement, {size}", "value": round(t_da, 3), "unit": "s",
+         "baseline": "naive greedy placement (unstable)", "baseline_value": round(t_greedy, 3),
+         "ratio": round(t_greedy / t_da, 3), "target": "stable: 0 blocking pairs", "met": bp_da == 0},
+        {"figure": f"blocking pairs, {size}", "value": bp_da, "unit": "pairs",
+         "baseline": "naive greedy placement", "baseline_value": bp_greedy, "ratio": None,
+         "target": "0", "met": bp_da == 0},
+        {"figure": f"peak memory of the placement, {size}", "value": round(m_da, 1), "unit": "MiB",
+         "baseline": "naive greedy placement", "baseline_value": round(m_greedy, 1),
+         "ratio": round(m_greedy / m_da, 3) if m_da else None, "target": None, "met": None},
+    ]}, ensure_ascii=False))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ SELF = {"run_all", "table"}
 DOCS = {
     "indicators": "indicators.md",
     "bench_incremental": "indicators.md",
-    "import": "data-formats.md",
+    "import": "adr/0012-imports-keys-in-a-temporary-table-rows-checked-in-workers.md",
     "placement": "teachers.md",
     "lrs": "learning.md",
     "bench_balance": "standards.md",
@@ -111,7 +111,7 @@ def run_one(
     extra_args: list[str] | None = None,
     extra_env: dict[str, str] | None = None,
     timeout: float | None = None,
-    log=sys.stderr,  # noqa: ANN001
+    log=sys.stderr,
 ) -> Outcome:
     """Run one script with this interpreter from the repository's root; its stdout is kept (and echoed to ``log``
     with a prefix), its stderr goes to ``log``."""
@@ -125,7 +125,7 @@ def run_one(
     chunks: list[str] = []
     tail: list[str] = []
 
-    def pump(stream, keep: list[str], limit: int | None) -> None:  # noqa: ANN001
+    def pump(stream, keep: list[str], limit: int | None) -> None:
         for line in stream:
             keep.append(line)
             if limit and len(keep) > limit:
