@@ -38,6 +38,32 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "")} if env_str("TEST_DATABASE_NAME", "") else {}
 DATABASES = {"default": _db}
+# Read replica (docs/scaling.md, ADR 0044), off by default: with DATABASE_REPLICA_URL (a PostgreSQL streaming
+# replica of DATABASE_URL), the reporting pages and tasks listed below read from it (config/db_router.py); every
+# write, every transaction and the sessions, accounts and task queue stay on the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_VIEWS = env_list(
+    "DATABASE_REPLICA_VIEWS",
+    [  # read-only reporting pages, where a figure a second old is as good as a fresh one
+        *("indicators:dashboard", "indicators:area", "indicators:school", "indicators:drill", "indicators:export"),
+        *("indicators:summary_pdf", "indicators:references", "bulletins:screen"),
+        *("forecast:dashboard", "forecast:township", "forecast:export", "forecast:pdf"),
+        *("standards:balance", "standards:school", "standards:report_pdf"),
+    ],
+)
+DATABASE_REPLICA_TASKS = env_list("DATABASE_REPLICA_TASKS", [])
+DATABASE_REPLICA_NEVER_APPS = ["sessions", "core", "auth", "contenttypes", "django_tasks_db", "admin"]
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))
+    except Exception as exc:  # dj_database_url raises several types
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL: cannot parse {_replica_url!r}: {exc}") from exc
+    if _replica["ENGINE"] != "django.db.backends.postgresql" or _db["ENGINE"] != _replica["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL: a replica needs PostgreSQL for both databases")
+    # Tests run against the primary's test database through this alias (no second test database).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -93,6 +119,8 @@ MIDDLEWARE = [
     "jiaoyun.core.middleware.SessionPolicyMiddleware",
     "jiaoyun.core.http_security.RequestSizeLimitMiddleware",
 ]
+if _replica_url:
+    MIDDLEWARE.append("config.db_router.ReplicaReadsMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
