@@ -17,7 +17,7 @@ RALPH_VENV := .venv-ralph
 BENCH_LRS_URL ?= postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_bench_learning
 
 .PHONY: demo test setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser \
-        migrate demo-data serve messages bench clean
+        migrate demo-data serve messages bench bench-quick bench-deps bench-lrs-db clean
 
 ## make demo: set up, migrate, load the synthetic county (once), serve at http://127.0.0.1:8000
 demo: setup migrate demo-data
@@ -85,18 +85,26 @@ demo-data: setup
 messages: setup
 	$(PY) manage.py compilemessages --ignore=.venv
 
-## make bench: every benchmark in bench/ (minutes to an hour); the LRS one on its own PostgreSQL database
-## (jy_bench_learning, topped up to 1 M statements) against Ralph in a venv of its own
-bench: setup postgres
-	$(PY) -m pip install -q --require-hashes -r $(BENCH_LOCK)
+## make bench: every benchmark in bench/ (minutes to an hour) in one table (bench/run_all.py), written into
+## docs/benchmarks.md; the LRS one on its own PostgreSQL database (jy_bench_learning, topped up to 1 M statements)
+## against Ralph in a venv of its own. make bench-quick: each at its small scale (--quick), to check that it runs.
+BENCH_ARGS ?=
+bench: setup postgres bench-deps bench-lrs-db
 	@test -x $(RALPH_VENV)/bin/ralph || { $(PYTHON) -m venv $(RALPH_VENV) && \
 	  $(RALPH_VENV)/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0"; }
-	@for b in bench/[!_]*.py; do [ "$$b" = bench/lrs.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
-	@echo "== bench/lrs.py"
-	@psql $(PG_URL) -tAc "SELECT 1 FROM pg_database WHERE datname='jy_bench_learning'" | grep -q 1 || \
-	  psql $(PG_URL) -qc "CREATE DATABASE jy_bench_learning"
+	$(PY) bench/run_all.py --env lrs:DATABASE_URL=$(BENCH_LRS_URL) --args lrs=--ralph-bin=$(RALPH_VENV)/bin/ralph $(BENCH_ARGS)
+
+bench-quick: setup postgres bench-deps bench-lrs-db
+	$(PY) bench/run_all.py --quick --env lrs:DATABASE_URL=$(BENCH_LRS_URL) \
+	  $$(test -x $(RALPH_VENV)/bin/ralph && echo --args lrs=--ralph-bin=$(RALPH_VENV)/bin/ralph) $(BENCH_ARGS)
+
+bench-deps: setup
+	$(PY) -m pip install -q --require-hashes -r $(BENCH_LOCK)
+
+bench-lrs-db: postgres
+	@psql $(PG_URL) -tAc "SELECT 1 FROM pg_database WHERE datname='$(notdir $(BENCH_LRS_URL))'" | grep -q 1 || \
+	  psql $(PG_URL) -qc "CREATE DATABASE $(notdir $(BENCH_LRS_URL))"
 	DATABASE_URL=$(BENCH_LRS_URL) $(PY) manage.py migrate -v0
-	DATABASE_URL=$(BENCH_LRS_URL) $(PY) bench/lrs.py --ralph-bin $(RALPH_VENV)/bin/ralph
 
 clean:
 	rm -rf $(VENV) $(RALPH_VENV) var/*.sqlite3* .mypy_cache .ruff_cache
