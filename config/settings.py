@@ -242,11 +242,31 @@ UPLOAD_PURGERS = ["jiaoyun.exchange.services.import_files_purge"]
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-TASKS = {
+TASKS: dict[str, dict] = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A task queue on Redis (docs/scaling.md, ADR 0044), off by default: TASKS_BACKEND=django_tasks_rq.RQBackend and
+# TASKS_REDIS_URL; needs django-tasks-rq and django-rq installed, workers run `manage.py rqworker --job-class
+# django_tasks_rq.Job`, and the periodic jobs move to cron (`manage.py schedule_jobs --run JOB`: they queue their
+# next run in the database queue, ADR 0009).
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": env_str("TASKS_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+
+# Sessions and cache (docs/scaling.md): sessions in the database (the default) survive any web server; with
+# CACHE_REDIS_URL the cache is Redis (redis-py needed) shared by every web server, and
+# SESSION_ENGINE=django.contrib.sessions.backends.cached_db reads sessions from it, writing through to the database.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+if env_str("CACHE_REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_REDIS_URL", ""),
+        }
+    }
 
 # Jiaoyun domain settings ([U] values from REFERENCE.md live here, not in code).
 JIAOYUN = {

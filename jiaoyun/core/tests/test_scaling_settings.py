@@ -1,4 +1,5 @@
-"""The read replica (config/db_router.py, docs/scaling.md): off by default; when on, reporting reads only."""
+"""The settings of docs/scaling.md: the read replica (config/db_router.py; off by default, reporting reads only
+when on), the task queue on Redis, the shared cache and sessions."""
 
 from __future__ import annotations
 
@@ -26,12 +27,15 @@ ROOT = Path(__file__).resolve().parents[3]
 PROBE = (
     "import json; from config import settings as s; print(json.dumps({'aliases': sorted(s.DATABASES),"
     " 'routers': getattr(s, 'DATABASE_ROUTERS', []), 'middleware': s.MIDDLEWARE[-1],"
-    " 'test': s.DATABASES.get('replica', {}).get('TEST')}))"
+    " 'test': s.DATABASES.get('replica', {}).get('TEST'), 'tasks': s.TASKS['default'],"
+    " 'rq': getattr(s, 'RQ_QUEUES', None), 'apps': s.INSTALLED_APPS[-2:], 'session': s.SESSION_ENGINE,"
+    " 'cache': getattr(s, 'CACHES', {}).get('default', {}).get('BACKEND')}))"
 )
 
 
 def settings_with(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL")}
+    switches = ("DATABASE_URL", "DATABASE_REPLICA_URL", "TASKS_BACKEND", "TASKS_REDIS_URL", "CACHE_REDIS_URL")
+    clean = {k: v for k, v in os.environ.items() if k not in (*switches, "SESSION_ENGINE")}
     out = subprocess.run(  # noqa: S603 (this interpreter, a fixed program)
         [sys.executable, "-c", PROBE], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
     )
@@ -43,6 +47,22 @@ def test_off_by_default_one_database_no_router():
     got = settings_with(DATABASE_URL="postgres://u:p@127.0.0.1:5432/jy")
     assert got["aliases"] == ["default"] and got["routers"] == []
     assert got["middleware"] != "config.db_router.ReplicaReadsMiddleware"
+    assert got["tasks"] == {"BACKEND": "django_tasks_db.DatabaseBackend"} and got["rq"] is None
+    assert got["session"] == "django.contrib.sessions.backends.db" and got["cache"] is None
+
+
+def test_the_queue_on_redis_and_the_shared_cache_are_switched_on_by_settings():
+    got = settings_with(
+        TASKS_BACKEND="django_tasks_rq.RQBackend",
+        TASKS_REDIS_URL="redis://10.0.0.3:6379/1",
+        CACHE_REDIS_URL="redis://10.0.0.3:6379/2",
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    )
+    assert got["tasks"] == {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    assert got["rq"]["default"]["URL"] == "redis://10.0.0.3:6379/1"
+    assert got["apps"] == ["django_rq", "django_tasks_rq"]
+    assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert got["session"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_a_replica_url_adds_the_alias_the_router_and_the_middleware():
