@@ -5,9 +5,6 @@ split's pupils by school and grade — are kept here as they were, as the refere
 world that exercises every filter: pupils with and without a record after the census, grade 1 of several birth
 years, the special school, schools spanning levels, students not in school or without a grade."""
 
-# The reference statements are built from fixed table and column names; values are bound.
-# ruff: noqa: S608
-
 from __future__ import annotations
 
 import datetime as dt
@@ -140,7 +137,9 @@ def test_the_fixed_figures_of_the_small_world(world, township_a, township_b):
     assert observe.entry_ages(2022) == {7: 3, 6: 1, 8: 1, 12: 2}
     nine, point, complete = (School.objects.get(code=c).pk for c in ("2153000011", "2153000012", "2153000013"))
     assert observe.school_grade_stock() == {
-        nine: {1: 1, 3: 1, 7: 2, 2: 1, 9: 1}, point: {0: 1, 1: 2}, complete: {8: 1, 10: 1}
+        nine: {1: 1, 3: 1, 7: 2, 2: 1, 9: 1},
+        point: {0: 1, 1: 2},
+        complete: {8: 1, 10: 1},
     }
 
 
