@@ -6,7 +6,9 @@
 * ``flows``: pupils in grade 6 (9) at one census and in grade 7 (10) at the next, by the two townships;
 * ``population``: PopulationCell summed to townships by calendar year and age;
 * ``capacity``: 核定学位数 by township and level, a school spanning levels split by its pupils' shares;
-* ``entry_ages``: grade-1 pupils by age (explanation only), from the students' current state.
+* ``current_state``: the pupils in school now by school, grade and (grade 1) birth year — one pass over the
+  students' table, from which the base year's stocks (``stocks_current``), the grade-1 ages (``entry_ages``,
+  explanation only) and the seat split (``school_grade_stock``) are read.
 """
 
 # Statements are built from fixed table and column names and the choices of people.choices; values are bound.
@@ -20,12 +22,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Case, Count, QuerySet, When
 from django.db.models.functions import ExtractYear
 
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.forecast.model import LEVEL_GRADES, LEVELS, Flows, Population, Stocks, level_of
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS, StudentStatus
+from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.schools.choices import KIND_GRADES, SchoolKind
 
 LEFT_OUT_KINDS = (SchoolKind.SPECIAL,)  # special schools: placements, not catchment seats
@@ -69,33 +72,71 @@ def stocks(years: list[int]) -> Stocks:
         return {(int(t), int(y), int(g)): float(n) for t, y, g, n in cursor.fetchall()}
 
 
-def stocks_current(year: int) -> Stocks:
+#: (school, grade, birth year for grade 1 else None) → pupils in school now: the students' current state.
+Current = dict[tuple[int, int, int | None], int]
+
+
+def current_state() -> Current:
+    """The one pass over the students' table a routine run needs: the pupils in school now (``Student.status``,
+    ``current_school``, ``current_grade``, kept by the enrolment services as the state after each student's latest
+    event) by school and grade, grade 1 also by birth year. ``stocks_current``, ``entry_ages`` and
+    ``school_grade_stock`` (the base year's stocks, the entry ages, the seat split) are all read from it, the
+    schools' townships and kinds joined in Python (a school is one row of a small table). On PostgreSQL the pass
+    is an index-only scan of ``student_in_school_idx`` (ADR 0041)."""
+    return _current_counts(Student.objects.all())
+
+
+def _current_counts(students: QuerySet[Student]) -> Current:
+    rows = (
+        students.filter(status=StudentStatus.IN_SCHOOL, current_grade__isnull=False, current_school__isnull=False)
+        .annotate(by=Case(When(current_grade=1, then=ExtractYear("birth_date")), default=None))
+        .values("current_school_id", "current_grade", "by")
+        .annotate(n=Count("*"))
+        .values_list("current_school_id", "current_grade", "by", "n")
+    )
+    return {(int(s), int(g), None if by is None else int(by)): int(n) for s, g, by, n in rows}
+
+
+def _schools() -> dict[int, tuple[int, str]]:
+    from jiaoyun.schools.models import School
+
+    return {pk: (int(t), kind) for pk, t, kind in School.objects.values_list("id", "township_id", "kind")}
+
+
+def _stocks_of(counts: Current, schools: dict[int, tuple[int, str]], year: int, sign: int = 1) -> Stocks:
+    out: Stocks = defaultdict(float)
+    for (school, grade, _), n in counts.items():
+        township, kind = schools[school]
+        if kind not in LEFT_OUT_KINDS:
+            out[(township, year, grade)] += sign * n
+    return out
+
+
+def stocks_current(year: int, current: Current | None = None) -> Stocks:
     """The stocks on the census date of ``year`` when it is the latest census that has passed, without a pass over
-    all the events: the students' current state (``Student.status``/``current_school``/``current_grade``, kept by
-    the enrolment services as the state after each student's latest event) for those with no event after the
-    census date, and for those with one (found by the date index: the months since the census) the event whose
-    span covers the census date."""
+    all the events: the students' current state (``current_state``, or ``current`` when the caller has read it)
+    for those with no event after the census date; for those with one (found by the date index: the months since
+    the census) their current state is taken off again and the event whose span covers the census date counted
+    instead."""
     day = census(year)
+    late = EnrolmentEvent.objects.filter(date__gt=day).values("student_id")
+    schools = _schools()
+    out = _stocks_of(current_state() if current is None else current, schools, year)
+    for key, n in _stocks_of(_current_counts(Student.objects.filter(id__in=late)), schools, year, -1).items():
+        out[key] += n
     kinds, kparams = _kinds()
     sql = (
-        "SELECT x.township_id, x.grade, SUM(x.n) FROM ("
-        " SELECT s.township_id, st.current_grade AS grade, COUNT(*) AS n FROM people_student st"
-        " JOIN schools_school s ON s.id = st.current_school_id"
-        " WHERE st.status = %s AND st.current_grade IS NOT NULL AND s.kind <> %s"
-        " AND st.id NOT IN (SELECT l.student_id FROM people_enrolmentevent l WHERE l.date > %s)"
-        " GROUP BY s.township_id, st.current_grade"
-        " UNION ALL"
-        " SELECT s.township_id, e.grade, COUNT(*) FROM people_enrolmentevent e"
+        "SELECT s.township_id, e.grade, COUNT(*) FROM people_enrolmentevent e"
         " JOIN schools_school s ON s.id = e.school_id"
         " WHERE e.student_id IN (SELECT l.student_id FROM people_enrolmentevent l WHERE l.date > %s)"
         f" AND e.date <= %s AND e.until > %s AND e.kind IN ({kinds}) AND e.grade IS NOT NULL AND s.kind <> %s"
         " GROUP BY s.township_id, e.grade"
-        ") x GROUP BY x.township_id, x.grade"
     )
-    params: list[Any] = [StudentStatus.IN_SCHOOL, SchoolKind.SPECIAL, day, day, day, day, *kparams, SchoolKind.SPECIAL]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(int(t), year, int(g)): float(n) for t, g, n in cursor.fetchall()}
+        cursor.execute(sql, [day, day, day, *kparams, SchoolKind.SPECIAL])
+        for t, g, n in cursor.fetchall():
+            out[(int(t), year, int(g))] += n
+    return {k: float(n) for k, n in out.items() if n}
 
 
 def flows(years: list[int], grades: tuple[int, ...] = (7, 10)) -> Flows:
@@ -143,39 +184,26 @@ def population(*, source: str, max_age: int = 18) -> Population:
     return out
 
 
-def entry_ages(year: int) -> dict[int, int]:
+def entry_ages(year: int, current: Current | None = None) -> dict[int, int]:
     """Age (at 31 December of ``year``) → grade-1 pupils now, county-wide (the students' current state)."""
-    from jiaoyun.people.models import Student
-
-    rows = (
-        Student.objects.filter(status=StudentStatus.IN_SCHOOL, current_grade=1, current_school__isnull=False)
-        .exclude(current_school__kind__in=LEFT_OUT_KINDS)
-        .annotate(by=ExtractYear("birth_date"))
-        .values("by")
-        .annotate(n=Count("id"))
-        .values_list("by", "n")
-    )
-    return {year - int(by): int(n) for by, n in rows}
+    schools = _schools()
+    out: dict[int, int] = defaultdict(int)
+    for (school, grade, by), n in (current_state() if current is None else current).items():
+        if grade == 1 and by is not None and schools[school][1] not in LEFT_OUT_KINDS:
+            out[year - by] += n
+    return dict(out)
 
 
-def school_grade_stock() -> dict[int, dict[int, int]]:
+MIXED_KINDS = (SchoolKind.NINE_YEAR, SchoolKind.COMPLETE_SECONDARY, SchoolKind.TEACHING_POINT)
+
+
+def school_grade_stock(current: Current | None = None) -> dict[int, dict[int, int]]:
     """School → grade → pupils now, for the schools spanning levels (for splitting their seats)."""
-    from jiaoyun.people.models import Student
-
-    rows = (
-        Student.objects.filter(
-            status=StudentStatus.IN_SCHOOL,
-            current_grade__isnull=False,
-            current_school__kind__in=(SchoolKind.NINE_YEAR, SchoolKind.COMPLETE_SECONDARY, SchoolKind.TEACHING_POINT),
-        )
-        .values("current_school_id", "current_grade")
-        .annotate(n=Count("id"))
-        .values_list("current_school_id", "current_grade", "n")
-    )
+    schools = _schools()
     out: dict[int, dict[int, int]] = defaultdict(dict)
-    for school, grade, n in rows:
-        if school is not None and grade is not None:
-            out[int(school)][int(grade)] = int(n)
+    for (school, grade, _), n in (current_state() if current is None else current).items():
+        if schools[school][1] in MIXED_KINDS:
+            out[school][grade] = out[school].get(grade, 0) + n
     return out
 
 
@@ -199,12 +227,12 @@ def split_seats(kind: str, seats: int, grade_pupils: dict[int, int]) -> dict[str
     return parts
 
 
-def capacity() -> tuple[dict[tuple[int, str], int], list[dict[str, Any]], int]:
+def capacity(current: Current | None = None) -> tuple[dict[tuple[int, str], int], list[dict[str, Any]], int]:
     """(township, level) → seats; the schools whose seats were split (name, kind, parts); how many schools of
     the forecast's kinds have no seats recorded."""
     from jiaoyun.schools.models import School
 
-    mixed = school_grade_stock()
+    mixed = school_grade_stock(current)
     seats: dict[tuple[int, str], int] = defaultdict(int)
     splits: list[dict[str, Any]] = []
     unrecorded = 0

@@ -99,8 +99,8 @@ def _inputs_json(rates: Rates, towns: list[int], stocks: dict, population: dict,
     }
 
 
-def _capacity_series(base: int, horizon: int) -> tuple[dict, dict, list, int, bool]:
-    seats, splits, unrecorded = observe.capacity()
+def _capacity_series(base: int, horizon: int, current: observe.Current) -> tuple[dict, dict, list, int, bool]:
+    seats, splits, unrecorded = observe.capacity(current)
     added: dict[tuple[int, str, int], int] = {}
     available = True
     for lv in LEVELS:
@@ -117,13 +117,16 @@ def _capacity_series(base: int, horizon: int) -> tuple[dict, dict, list, int, bo
     return seats, added, splits, unrecorded, available
 
 
-def census_counts(*, first: int, base: int, rebuild: bool = False) -> tuple[dict, dict]:
+def census_counts(
+    *, first: int, base: int, rebuild: bool = False, current: observe.Current | None = None
+) -> tuple[dict, dict]:
     """Stocks of the census years ``first … base`` and the flows between them, from ``CensusCount``.
 
     A year not stored yet is read from the events in one pass (all such years at once) and stored; the base
     year's stocks are refreshed on every run from the students' current state (``observe.stocks_current``), so
     a routine run reads only the records since the base census. ``rebuild`` reads every year from the events
-    again (the yearly run: late records of a closed year reach it)."""
+    again (the yearly run: late records of a closed year reach it). ``current``: the students' current state when
+    the caller has read it (``observe.current_state``)."""
     years = list(range(first, base + 1))
     kept = CensusCount.objects.filter(year__gte=first, year__lte=base)
     if rebuild:
@@ -132,7 +135,7 @@ def census_counts(*, first: int, base: int, rebuild: bool = False) -> tuple[dict
     pass_years = [y for y in years if (CensusCount.Kind.STOCK, y) not in have and (y != base or rebuild)]
     fresh = observe.stocks(pass_years) if pass_years else {}
     if not rebuild:
-        fresh.update(observe.stocks_current(base))
+        fresh.update(observe.stocks_current(base, current))
         pass_years.append(base)
     flow_years = [y for y in years[:-1] if (CensusCount.Kind.FLOW, y) not in have]
     fresh_flows = observe.flows(flow_years) if flow_years else {}
@@ -166,14 +169,15 @@ def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> 
     towns = townships()
     ids = [t["id"] for t in towns]
     first = base - history + 1
-    stocks, flows = census_counts(first=first, base=base, rebuild=rebuild)
+    current = observe.current_state()  # one pass over the students' table: base-year stocks, entry ages, seat split
+    stocks, flows = census_counts(first=first, base=base, rebuild=rebuild, current=current)
     window = conf.get("FORECAST_WINDOW")
     back = conf.get("FORECAST_BACKTEST_YEARS")
     population = observe.population(source=conf.get("FORECAST_POPULATION_SOURCE"))
     projected, P, rates = project(_inputs(base, ids, stocks, flows, population, horizon))
     observed_lv = by_level(stocks)
     projected_lv = by_level(projected)
-    seats, added, splits, unrecorded, projects_ok = _capacity_series(base, horizon)
+    seats, added, splits, unrecorded, projects_ok = _capacity_series(base, horizon, current)
     years = list(range(first, base + horizon + 1))
     series: dict[str, Any] = {}
     for T in [*ids, None]:
@@ -192,7 +196,7 @@ def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> 
     t0 = base - back
     backtest = _backtest(ids, stocks, flows, population, t0, back) if t0 - window >= first else {}
     inputs = _inputs_json(rates, ids, stocks, P, base)
-    inputs["entry_ages"] = {str(k): v for k, v in sorted(observe.entry_ages(base).items())}
+    inputs["entry_ages"] = {str(k): v for k, v in sorted(observe.entry_ages(base, current).items())}
     inputs["splits"] = splits
     inputs["unrecorded_seats"] = unrecorded
     inputs["projects_available"] = projects_ok
