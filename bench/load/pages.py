@@ -3,8 +3,9 @@
     DATABASE_URL=…/jy_b_load .venv/bin/python bench/load/pages.py [--repeat 5]
 
 Runs in-process (Django's test client, the production settings), as the personas' accounts of
-``var/load/fixture.json``; prints per page the median milliseconds, the number of queries and their total
-milliseconds, and the slowest query. It explains the load test's slow pages (a query count, a slow query, or
+``var/load/fixture.json``; prints per page the median milliseconds (wall, and CPU of this process: the web side of the request,
+steadier than wall time on a shared machine), the number of queries and their total milliseconds, and the slowest
+query. It explains the load test's slow pages (a query count, a slow query, or
 Python time), it is not a load figure.
 """
 
@@ -65,24 +66,35 @@ def main() -> None:
         url = next((u for u in links if pattern in u), None)
         if url:
             pages.append((kind, dc, url))
-    print(f"{'page':<24} {'ms (median)':>11} {'queries':>8} {'SQL ms':>7}  slowest query")
+    print(f"{'page':<24} {'ms (median)':>11} {'CPU ms':>7} {'queries':>8} {'SQL ms':>7}  slowest query")
     rows = []
     for name, c, url in pages:
-        times, captured = [], None
+        times, cpu, captured = [], [], None
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as q:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 resp = c.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
             captured = q
             assert resp.status_code == 200, (url, resp.status_code)
         qs = captured.captured_queries if captured else []
         sql_ms = sum(float(x["time"]) for x in qs) * 1000
         slow = max(qs, key=lambda x: float(x["time"]), default={"sql": "", "time": "0"})
-        print(f"{name:<24} {statistics.median(times):>11.1f} {len(qs):>8} {sql_ms:>7.1f}  "
+        print(f"{name:<24} {statistics.median(times):>11.1f} {statistics.median(cpu):>7.1f} {len(qs):>8} {sql_ms:>7.1f}  "
               f"{float(slow['time']) * 1000:.1f} ms {slow['sql'][:110]}")  # fmt: skip
-        rows.append({"page": name, "url": url, "ms": statistics.median(times), "queries": len(qs), "sql_ms": sql_ms})
-    (ROOT / "var/load/pages.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "ms": statistics.median(times),
+                "cpu_ms": statistics.median(cpu),
+                "queries": len(qs),
+                "sql_ms": sql_ms,
+            }
+        )
+    out = ROOT / "var/load" / (os.environ.get("PAGES_OUT") or "pages.json")
+    out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
