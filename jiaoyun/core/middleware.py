@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from jiaoyun.core.accounts import LOGOUT_NOTE, S_IDLE, S_MAX, S_PW_EXPIRES, S_SEEN, S_START
+from jiaoyun.core.scope import scope_cache_start
 
 # While the password has expired, only these views are reachable (besides those marked ``login_not_required``).
 PASSWORD_CHANGE_VIEWS = frozenset({"web:password_change", "web:logout", "admin:logout"})
@@ -46,6 +47,8 @@ class SessionPolicyMiddleware:
                 setattr(request, LOGOUT_NOTE, ended)
                 logout(request)
                 request.user = AnonymousUser()
+            else:
+                scope_cache_start(request.user)  # the data scope worked out once for this request
         return self.get_response(request)
 
     def process_view(

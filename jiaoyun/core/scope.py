@@ -70,7 +70,30 @@ def linked_school_ids(user_id: int) -> tuple[int, ...]:
     return tuple(sorted(_linked_schools(user_id))) if _linked_schools is not None else ()
 
 
+# The scope of a request's user is worked out once per request: ``SessionPolicyMiddleware`` gives the request's user
+# object a cache (``scope_cache_start``), and ``scope_for`` keeps its answer there. A page asks for the scope many
+# times (every selector and ``Q`` builder; for a class teacher each time a query of their classes, for a county
+# leader of their linked schools); the object lives only as long as the request. Outside a request (services,
+# jobs, tests calling selectors) no user object has the cache and every call works the scope out afresh.
+SCOPE_CACHE = "_jy_scope_cache"
+
+
+def scope_cache_start(user: object) -> None:
+    """Let ``scope_for`` keep the scope of ``user`` (the request's user object) for the rest of the request."""
+    setattr(user, SCOPE_CACHE, {})
+
+
 def scope_for(user: Viewer) -> Scope:
+    cache = getattr(user, SCOPE_CACHE, None)
+    if cache is None:
+        return _scope_for(user)
+    scope = cache.get("scope")
+    if scope is None:
+        scope = cache["scope"] = _scope_for(user)
+    return scope
+
+
+def _scope_for(user: Viewer) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(ScopeLevel.NONE)
     user = cast("User", user)  # signed in and active

@@ -209,3 +209,32 @@ def test_the_register_page_takes_as_many_queries_for_a_big_class(client, enrolle
     services.class_register_save(actor=class_teacher, school_class=class_a1, date=MONDAY,
                                  marks={p.pk: Mark("sick", "发烧") for p in pupils[:5]})  # fmt: skip
     assert count() == small <= 36  # most of them the menu's (one predicate per module page) and the scope's reads
+
+
+def test_the_page_writes_each_input_as_its_widget_would(client, pupils, class_teacher, class_a1):
+    """The register writes its radio buttons and notes itself (for speed, docs/load.md): the same HTML as the form's
+    widgets, for a saved absence (checked, with its note) and after a refused submit (marked invalid)."""
+    from jiaoyun.dropout.forms import ClassRegisterForm
+    from jiaoyun.dropout.selectors import register_day
+
+    services.class_register_save(actor=class_teacher, school_class=class_a1, date=MONDAY,
+                                 marks={pupils[0].pk: Mark("sick", "发烧 <38℃>")})  # fmt: skip
+    client.force_login(class_teacher)
+    body = client.get(URL, {"klass": class_a1.pk, "date": MONDAY.isoformat()}).content.decode()
+    day = register_day(user=class_teacher, school_class=class_a1, date=MONDAY)
+    form = ClassRegisterForm(pupils=day.pupils, absences=day.absences, initial={"date": MONDAY})
+    for _pupil, mark, note in form.rows():
+        for radio in mark:
+            assert str(radio.tag()) in body
+        assert str(note) in body
+    assert f'value="sick" id="id_m{pupils[0].pk}_1" required checked>' in body
+
+    bad = {"date": MONDAY.isoformat(), **{f"m{p.pk}": "present" for p in pupils}, f"m{pupils[1].pk}": "bogus"}
+    body = client.post(f"{URL}?klass={class_a1.pk}&date={MONDAY.isoformat()}", bad).content.decode()
+    form = ClassRegisterForm(bad, pupils=day.pupils, absences=day.absences, initial={"date": MONDAY})
+    assert not form.is_valid()
+    for _pupil, mark, note in form.rows():
+        for radio in mark:
+            assert str(radio.tag()) in body
+        assert str(note) in body
+    assert 'aria-invalid="true"' in body
