@@ -4,9 +4,8 @@ follow-ups due; and the county figures without personal data (``risk_summary``, 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils import timezone

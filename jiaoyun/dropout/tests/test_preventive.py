@@ -179,7 +179,9 @@ def test_the_bulletin_counts_the_follow_ups_by_township(november, township_a, to
     s = section(month=dt.date(2024, 11, 1), on=dt.date(2024, 12, 3))
     assert s is not None
     text = str(s.as_dict())
-    assert "本月发起5人次；反馈已家访1人次、已解决1人次、误报1人次、发现已离校转入案件1人次；月末逾期未反馈2人次" in text
+    assert (
+        "本月发起5人次；反馈已家访1人次、已解决1人次、误报1人次、发现已离校转入案件1人次；月末逾期未反馈2人次" in text
+    )
     table = next(t for t in s.tables if t.caption.startswith("各乡镇预防性跟进"))
     assert sorted(table.rows) == sorted([["甸阳镇", 4, 1, 1, 0, 0, 2], ["老麦乡", 1, 0, 0, 1, 1, 0]])
     assert "学生A" not in text and "学生B" not in text
