@@ -9,7 +9,10 @@ What is copied (``copies`` − 1 times, copy *g* shifting every id of the copied
   gets ``#g`` appended (each copy is its own households);
 * ``people_enrolmentevent``: the events of those children that a feature query selects — 留级, 转入, 休学, 辍学
   (any date) and the grade-6 graduations of the last 400 days;
-* ``dropout_absence``, ``warning_termresult``: every row of those children;
+* ``dropout_absence``: every row of those children in copies 2–10, only the rows of the feature window (the last
+  ``2 × WARNING_ABSENCE_DAYS`` days) in copies 11 and up — the query reads the window through the index on the
+  date (a bitmap index scan), so the older rows cost it nothing but disk;
+* ``warning_termresult``: every row of those children;
 * ``learning_statement``: their statements of the feature window (new statement UUIDs).
 
 Not copied: schools, classes, villages (a copy's pupils are in the same schools and classes: 100× pupils per
@@ -87,7 +90,8 @@ def tile(*, copies: int, on: dt.date, window_days: int) -> dict[str, int]:
                 "people_enrolmentevent": f"s.id < {off['people_enrolmentevent']} AND s.student_id IN "
                 "(SELECT id FROM tile_students) AND (s.kind IN ('repeat', 'transfer_in', 'suspend', 'drop_out') "
                 f"OR (s.kind = 'graduate' AND s.grade = 6 AND s.date > '{since}'))",
-                "dropout_absence": f"s.id < {off['dropout_absence']} AND s.student_id IN (SELECT id FROM tile_students)",
+                "dropout_absence": f"s.id < {off['dropout_absence']} AND s.student_id IN (SELECT id FROM tile_students)"
+                + (f" AND s.date >= '{t0}'" if have >= 10 else ""),
                 "warning_termresult": f"s.id < {off['warning_termresult']} AND s.student_id IN "
                 "(SELECT id FROM tile_students)",
                 "learning_statement": f"s.id < {off['learning_statement']} AND s.student_id IN "
