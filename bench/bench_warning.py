@@ -30,6 +30,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,8 +115,9 @@ def tiled(frame, copies: int):
     return Frame(on=frame.on, ids=ids, X=X, meta=meta)
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
+def _best(fn: Any, repeat: int) -> tuple[float, Any]:
+    best: float = float("inf")
+    out: Any = None
     for _ in range(max(1, repeat)):
         t = time.perf_counter()
         out = fn()
@@ -198,7 +200,7 @@ def main() -> None:
             t_tile = time.perf_counter() - t
             steps: list[dict[str, float]] = []
 
-            def one(steps: list[dict[str, float]] = steps) -> object:
+            def one(steps: list[dict[str, float]] = steps) -> Any:
                 steps.append({})
                 return compute(today, timings=steps[-1])
 

@@ -94,6 +94,11 @@ def _place(ids: np.ndarray, sid: list[int] | np.ndarray, values: list[Any] | np.
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
+def _none(values: np.ndarray) -> np.ndarray:
+    """Which cells of an object column are None (SQL NULL)."""
+    return np.equal(values, None)  # type: ignore[call-overload,no-any-return]
+
+
 def _days(values: Any) -> np.ndarray:
     """Dates (``datetime.date`` or ISO text, None for none) as day numbers; none is −∞ (before any day).
     Date objects (PostgreSQL) are converted by their ordinal, text (SQLite) by numpy."""
@@ -233,12 +238,27 @@ class _Clock:
             self._t = now
 
 
+# PostgreSQL: the memory each grouped aggregate of the feature pass may use before spilling to disk (the server's
+# default, 4 MB, makes the 学籍 chain's aggregate spill at 10× the demo county). Set for the pass's transaction only.
+WORK_MEM = "64MB"
+
+
 def compute(
     on: dt.date, *, labels: bool = False, current: bool | None = None, timings: dict[str, float] | None = None
 ) -> Frame:
     """The frame of ``on``; with ``labels`` also the outcome within the next 365 days. ``current`` (default: ``on``
     is today or later) reads the pupils from the students' cached state, the fast path of daily scoring.
     ``timings`` (if given) receives the seconds of each step."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return _compute(on, labels=labels, current=current, timings=timings)
+
+
+def _compute(on: dt.date, *, labels: bool, current: bool | None, timings: dict[str, float] | None) -> Frame:
     from jiaoyun.dropout.models import Absence
     from jiaoyun.learning.models import Statement
     from jiaoyun.warning.models import Followup, TermResult
@@ -260,23 +280,23 @@ def compute(
         keep = first
         n = len(ids)
 
-    def col(i: int, kind: str = "int") -> np.ndarray:
+    def column(i: int, kind: str = "int") -> np.ndarray:
         values = cols[:, i]
         if kind == "int":
-            out = np.where(np.equal(values, None), 0, values).astype(np.int64)
+            out = np.where(_none(values), 0, values).astype(np.int64)
         elif kind == "obj":
             out = values
         elif kind == "days":
             out = _days(values)
         else:
-            out = np.where(np.equal(values, None), 0, values).astype(float)
+            out = np.where(_none(values), 0, values).astype(float)
         return out[keep] if keep is not None and len(out) else out
 
     X = np.zeros((n, len(FEATURES)))
     f = {name: X[:, i] for i, name in enumerate(FEATURES)}  # views into X
-    school, klass, township, school_village = col(1), col(2), col(3), col(4)
-    grade = col(6)
-    f["boarding"][:] = col(5, "float") if n else 0
+    school, klass, township, school_village = column(1), column(2), column(3), column(4)
+    grade = column(6)
+    f["boarding"][:] = column(5, "float") if n else 0
     f["junior"][:] = grade >= 7
     recent_grad6 = on - dt.timedelta(days=400)
     if current:
@@ -286,27 +306,27 @@ def compute(
             sid, dates = zip(*done, strict=True)
             _place(ids, list(sid), _days(dates), grad6)
     else:
-        grad6 = col(7, "days") if n else np.zeros(0)
+        grad6 = column(7, "days") if n else np.zeros(0)
     f["grade7_new"][:] = (grade == 7) & (grad6 >= _days([recent_grad6])[0]) if n else 0
     # Over-age: age on 1 September of the school year minus the normal age of the grade (grade 1 at 6).
     sy_start = dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
-    births = (_days([sy_start])[0] - col(8, "days")) / 365.25 if n else np.zeros(0)
+    births = (_days([sy_start])[0] - column(8, "days")) / 365.25 if n else np.zeros(0)
     f["over_age"][:] = np.clip(np.floor(births) - (grade + 5), 0, None) if n else 0
-    sex = col(9, "obj")
-    ethnicity = col(10, "obj")
-    f["left_behind"][:] = col(11, "float") if n else 0
-    f["poverty"][:] = col(12, "obj") != "" if n else 0
-    f["orphan"][:] = col(13, "obj") != "" if n else 0
-    f["disability"][:] = col(14, "obj") != "" if n else 0
-    hukou = col(15)
-    residence = col(16)
+    sex = column(9, "obj")
+    ethnicity = column(10, "obj")
+    f["left_behind"][:] = column(11, "float") if n else 0
+    f["poverty"][:] = column(12, "obj") != "" if n else 0
+    f["orphan"][:] = column(13, "obj") != "" if n else 0
+    f["disability"][:] = column(14, "obj") != "" if n else 0
+    hukou = column(15)
+    residence = column(16)
     home = np.where(residence > 0, residence, hukou)
-    residence_township, hukou_township = col(17), col(18)
+    residence_township, hukou_township = column(17), column(18)
     home_township = np.where(residence_township > 0, residence_township, hukou_township)
     f["distance"][:] = np.where(
         (home == 0) | (home == school_village), 0, np.where(home_township == township, 1, 2)
     ) if n else 0  # fmt: skip
-    phones = col(19, "obj")
+    phones = column(19, "obj")
     tick("pupils: arrays")
     # ---- absences: the recent window and the one before it (one grouped query)
     days = conf.get("WARNING_ABSENCE_DAYS")
@@ -362,7 +382,7 @@ def compute(
         .annotate(k=Count("student_id", distinct=True))
         .values_list("student__hukou_village_id", "student__guardian_phone", "k")
     )
-    households = {(v, p): k for v, p, k in dropped if household_key(v, p)}
+    households: dict[tuple[Any, Any], int] = {(v, p): k for v, p, k in dropped if household_key(v, p)}
     if households:
         known = {p for _, p in households}
         # Only the pupils whose guardian phone is one of a household with a dropout are looked up.
@@ -405,11 +425,11 @@ def compute(
         .values_list("student_id", "term_key", "value")
     )
     if results:
-        sid, term_key, value = (np.asarray(c) for c in zip(*results, strict=True))
-        last = np.lexsort((term_key, sid))  # by pupil, then term: the last of each pupil is its latest result
-        sid, value = sid[last].astype(np.int64), value[last].astype(float)
-        latest = np.append(sid[1:] != sid[:-1], True)
-        _place(ids, sid[latest], value[latest], score)
+        r_sid, r_key, r_value = (np.asarray(c) for c in zip(*results, strict=True))
+        last = np.lexsort((r_key, r_sid))  # by pupil, then term: the last of each pupil is its latest result
+        r_sid, r_value = r_sid[last].astype(np.int64), r_value[last].astype(float)
+        latest = np.append(r_sid[1:] != r_sid[:-1], True)
+        _place(ids, r_sid[latest], r_value[latest], score)
     f["score_missing"][:] = np.isnan(score)
     f["score_gap"][:] = np.where(np.isnan(score), 0.0, np.clip(75.0 - score, 0, None))
 
