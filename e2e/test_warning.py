@@ -61,6 +61,18 @@ def test_class_teacher_sees_who_is_at_risk_and_why_and_opens_a_follow_up(phone_p
     f = Followup.objects.get()
     assert f.student.name == "杨小勇" and f.status == "open"
     shoot(page, "warning-class-phone-followup")
+    # The follow-up is on the 控辍保学 ledger; the visit finds the child gone: one tap opens a case from it.
+    page.goto("/dropout/followups/")
+    row = page.get_by_test_id("followup-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("杨小勇")
+    row.get_by_text("已离校，转入控辍保学").click()
+    row.get_by_label("情况记录").fill("家访得知已随父母外出务工")
+    row.get_by_test_id("followup-to-case").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("待核实")
+    expect(page.get_by_test_id("case-followup")).to_contain_text("家访得知已随父母外出务工")
+    f.refresh_from_db()
+    assert f.status == "left" and f.case is not None and f.case.source == "preventive"
 
 
 def test_principal_sees_the_sensitive_factor_on_the_pupil_page(page, scored_class):

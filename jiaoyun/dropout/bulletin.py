@@ -29,4 +29,18 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
     ]
     table = BulletinTable(caption="各乡镇控辍保学情况（按仍未返校、逾期步骤排名）",
                           headers=["排名", "乡镇", "新增", "复学安置", "仍未返校", "逾期步骤", "劝返率"], rows=rows)  # fmt: skip
-    return BulletinSection(key="dropout", title="控辍保学", order=30, paragraphs=paragraphs, tables=[table])
+    tables = [table]
+    p = f["preventive"]
+    pt = p["totals"]
+    if p["townships"]:
+        paragraphs.append(
+            f"预防性跟进（辍学预警）：本月发起{pt['opened']}人次；反馈已家访{pt['visited']}人次、已解决{pt['resolved']}人次、"
+            f"误报{pt['false_alarm']}人次、发现已离校转入案件{pt['left']}人次；月末逾期未反馈{pt['overdue']}人次。"
+        )
+        tables.append(BulletinTable(
+            caption="各乡镇预防性跟进情况（人次）",
+            headers=["乡镇", "发起", "已家访", "已解决", "误报", "转入案件", "逾期未反馈"],
+            rows=[[r["name"], r["opened"], r["visited"], r["resolved"], r["false_alarm"], r["left"], r["overdue"]]
+                  for r in p["townships"]],
+        ))  # fmt: skip
+    return BulletinSection(key="dropout", title="控辍保学", order=30, paragraphs=paragraphs, tables=tables)

@@ -40,6 +40,7 @@ class Source(models.TextChoices):
     CROSSMATCH = "crossmatch", "四查三比对"
     DOOR_TO_DOOR = "door_to_door", "铁脚板摸排"
     SCHOOL_REPORT = "school_report", "学校月报"
+    PREVENTIVE = "preventive", "预防性跟进"  # a 辍学预警 follow-up found the child had left school (ADR 0047)
     OTHER = "other", "其他"
 
 

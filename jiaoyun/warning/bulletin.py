@@ -20,12 +20,10 @@ def section(*, month: dt.date, on: dt.date) -> BulletinSection | None:
     names = dict(Area.objects.filter(pk__in=counts).values_list("pk", "name"))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))
     rows: list[list[str | int]] = [[names.get(t, str(t)), n] for t, n in ordered]
-    f = selectors.followup_figures(month_start=month, month_end=end)
     version = selectors.version_in_use()
     paragraphs = [
         f"截至{end.month}月{end.day}日，最近一次辍学风险评估（{day}）预警学生{sum(counts.values())}人。"
-        f"本月发起预防性跟进{f['opened']}人次，反馈{f['answered']}人次（其中误报{f['false_alarm']}人次），"
-        f"月末逾期未跟进{f['overdue']}人次。",
+        "预防性跟进的发起、家访、解决、误报和逾期情况计入“控辍保学”部分。",
     ]
     if version is not None:
         paragraphs.append(

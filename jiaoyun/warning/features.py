@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, F, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventKind
@@ -90,8 +91,23 @@ def _place(ids: np.ndarray, sid: list[int] | np.ndarray, values: list[Any] | np.
     out[idx[hit]] = np.asarray(values, dtype=out.dtype)[hit]
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _none(values: np.ndarray) -> np.ndarray:
+    """Which cells of an object column are None (SQL NULL)."""
+    return np.equal(values, None)  # type: ignore[call-overload,no-any-return]
+
+
 def _days(values: Any) -> np.ndarray:
-    """Dates (``datetime.date`` or ISO text, None for none) as day numbers; none is −∞ (before any day)."""
+    """Dates (``datetime.date`` or ISO text, None for none) as day numbers; none is −∞ (before any day).
+    Date objects (PostgreSQL) are converted by their ordinal, text (SQLite) by numpy."""
+    values = list(values)
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, dt.date):
+        out = np.fromiter((v.toordinal() - _EPOCH if v is not None else -1e300 for v in values), float, len(values))
+        out[out == -1e300] = -np.inf
+        return out
     arr = np.asarray([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
     out = arr.astype("int64").astype(float)
     out[np.isnat(arr)] = -np.inf
@@ -157,17 +173,12 @@ def population(on: dt.date) -> list[tuple[Any, ...]]:
 
 def population_now(on: dt.date) -> list[tuple[Any, ...]]:
     """The same rows as ``population`` for the current day, read from the students' cached state (kept by the
-    enrolment services after every event; indexed on status) instead of the whole 学籍 chain; the primary school
-    graduations of the last 400 days come from the graduations' partial index."""
+    enrolment services after every event; indexed on status) instead of the whole 学籍 chain. Column 7 (the
+    primary school graduation) is left empty here: ``compute`` places ``recent_graduations`` by student id."""
     from jiaoyun.people.choices import StudentStatus
     from jiaoyun.people.models import Student
 
-    grad6 = dict(
-        EnrolmentEvent.objects.filter(
-            kind=EventKind.GRADUATE, grade=6, date__gt=on - dt.timedelta(days=400), date__lte=on
-        ).values_list("student_id", "date")
-    )
-    rows = _raw(
+    return _raw(
         Student.objects.filter(
             status=StudentStatus.IN_SCHOOL, current_grade__gte=1, current_grade__lte=9, current_school__isnull=False
         )  # fmt: skip
@@ -180,7 +191,7 @@ def population_now(on: dt.date) -> list[tuple[Any, ...]]:
             "current_school__village_id",
             "current_school__boarding",
             "current_grade",
-            "id",
+            "current_grade",  # placeholder for the graduation date (see above)
             "birth_date",
             "sex",
             "ethnicity",
@@ -195,7 +206,15 @@ def population_now(on: dt.date) -> list[tuple[Any, ...]]:
             "guardian_phone",
         )  # fmt: skip
     )
-    return [(*r[:7], grad6.get(r[7]), *r[8:]) for r in rows]
+
+
+def recent_graduations(on: dt.date) -> list[tuple[Any, ...]]:
+    """(student id, date) of the primary school graduations of the last 400 days (the graduations' partial index)."""
+    return _raw(
+        EnrolmentEvent.objects.filter(
+            kind=EventKind.GRADUATE, grade=6, date__gt=on - dt.timedelta(days=400), date__lte=on
+        ).values_list("student_id", "date")
+    )
 
 
 def household_key(village_id: int | None, phone: str) -> str | None:
@@ -204,61 +223,111 @@ def household_key(village_id: int | None, phone: str) -> str | None:
     return f"{village_id}:{phone}" if village_id and phone else None
 
 
-def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -> Frame:
+class _Clock:
+    """Seconds spent in each step of ``compute`` (``timings``: the benchmark's breakdown; None: not kept)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        import time
+
+        self.timings, self._now, self._t = timings, time.perf_counter, time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        if self.timings is not None:
+            now = self._now()
+            self.timings[step] = self.timings.get(step, 0.0) + now - self._t
+            self._t = now
+
+
+# PostgreSQL: the memory each grouped aggregate of the feature pass may use before spilling to disk (the server's
+# default, 4 MB, makes the 学籍 chain's aggregate spill at 10× the demo county). Set for the pass's transaction only.
+WORK_MEM = "64MB"
+
+
+def compute(
+    on: dt.date, *, labels: bool = False, current: bool | None = None, timings: dict[str, float] | None = None
+) -> Frame:
     """The frame of ``on``; with ``labels`` also the outcome within the next 365 days. ``current`` (default: ``on``
-    is today or later) reads the pupils from the students' cached state, the fast path of daily scoring."""
+    is today or later) reads the pupils from the students' cached state, the fast path of daily scoring.
+    ``timings`` (if given) receives the seconds of each step."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return _compute(on, labels=labels, current=current, timings=timings)
+
+
+def _compute(on: dt.date, *, labels: bool, current: bool | None, timings: dict[str, float] | None) -> Frame:
     from jiaoyun.dropout.models import Absence
     from jiaoyun.learning.models import Statement
     from jiaoyun.warning.models import Followup, TermResult
 
     if current is None:
         current = on >= timezone.localdate() and not labels
+    tick = _Clock(timings)
     rows = population_now(on) if current else population(on)
+    tick("pupils: query")
     n = len(rows)
-    X = np.zeros((n, len(FEATURES)))
-    if n:
-        cols = list(zip(*rows, strict=True))
-    else:
-        cols = [()] * 20
-    ids = np.asarray(cols[0], dtype=np.int64)
+    # One n × 20 object array (numpy copies the row tuples in C; a Python transposition is twice as slow).
+    cols = np.array(rows, dtype=object) if n else np.zeros((0, 20), dtype=object)
+    del rows
+    ids = cols[:, 0].astype(np.int64)
+    keep: np.ndarray | None = None
     # A pupil has one state on a day; a corrupt chain with two is read once (the first).
-    if n and len(np.unique(ids)) != n:
+    if n and (np.diff(ids) <= 0).any():
         ids, first = np.unique(ids, return_index=True)
-        rows = [rows[i] for i in first]
-        cols = list(zip(*rows, strict=True))
-        n = len(rows)
-        X = np.zeros((n, len(FEATURES)))
+        keep = first
+        n = len(ids)
+
+    def column(i: int, kind: str = "int") -> np.ndarray:
+        values = cols[:, i]
+        if kind == "int":
+            out = np.where(_none(values), 0, values).astype(np.int64)
+        elif kind == "obj":
+            out = values
+        elif kind == "days":
+            out = _days(values)
+        else:
+            out = np.where(_none(values), 0, values).astype(float)
+        return out[keep] if keep is not None and len(out) else out
+
+    X = np.zeros((n, len(FEATURES)))
     f = {name: X[:, i] for i, name in enumerate(FEATURES)}  # views into X
-    school = np.asarray(cols[1], dtype=np.int64)
-    klass = np.asarray([c or 0 for c in cols[2]], dtype=np.int64)
-    township = np.asarray([c or 0 for c in cols[3]], dtype=np.int64)
-    school_village = np.asarray([c or 0 for c in cols[4]], dtype=np.int64)
-    grade = np.asarray(cols[5 + 1], dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
-    f["boarding"][:] = np.asarray(cols[5], dtype=float) if n else 0
+    school, klass, township, school_village = column(1), column(2), column(3), column(4)
+    grade = column(6)
+    f["boarding"][:] = column(5, "float") if n else 0
     f["junior"][:] = grade >= 7
     recent_grad6 = on - dt.timedelta(days=400)
-    grad6 = _days(cols[7]) if n else np.zeros(0)
+    if current:
+        grad6 = np.full(n, -np.inf)
+        done = recent_graduations(on)
+        if done:
+            sid, dates = zip(*done, strict=True)
+            _place(ids, list(sid), _days(dates), grad6)
+    else:
+        grad6 = column(7, "days") if n else np.zeros(0)
     f["grade7_new"][:] = (grade == 7) & (grad6 >= _days([recent_grad6])[0]) if n else 0
     # Over-age: age on 1 September of the school year minus the normal age of the grade (grade 1 at 6).
     sy_start = dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
-    births = (_days([sy_start])[0] - _days(cols[8])) / 365.25 if n else np.zeros(0)
+    births = (_days([sy_start])[0] - column(8, "days")) / 365.25 if n else np.zeros(0)
     f["over_age"][:] = np.clip(np.floor(births) - (grade + 5), 0, None) if n else 0
-    sex = np.asarray(cols[9], dtype=object)
-    ethnicity = np.asarray(cols[10], dtype=object)
-    f["left_behind"][:] = np.asarray(cols[11], dtype=float) if n else 0
-    f["poverty"][:] = np.asarray(cols[12], dtype=object) != "" if n else 0
-    f["orphan"][:] = np.asarray(cols[13], dtype=object) != "" if n else 0
-    f["disability"][:] = np.asarray(cols[14], dtype=object) != "" if n else 0
-    hukou = np.asarray([c or 0 for c in cols[15]], dtype=np.int64)
-    residence = np.asarray([c or 0 for c in cols[16]], dtype=np.int64)
+    sex = column(9, "obj")
+    ethnicity = column(10, "obj")
+    f["left_behind"][:] = column(11, "float") if n else 0
+    f["poverty"][:] = column(12, "obj") != "" if n else 0
+    f["orphan"][:] = column(13, "obj") != "" if n else 0
+    f["disability"][:] = column(14, "obj") != "" if n else 0
+    hukou = column(15)
+    residence = column(16)
     home = np.where(residence > 0, residence, hukou)
-    home_township = np.asarray(
-        [r or h or 0 for r, h in zip(cols[17], cols[18], strict=True)], dtype=np.int64
-    ) if n else np.zeros(0, dtype=np.int64)  # fmt: skip
+    residence_township, hukou_township = column(17), column(18)
+    home_township = np.where(residence_township > 0, residence_township, hukou_township)
     f["distance"][:] = np.where(
         (home == 0) | (home == school_village), 0, np.where(home_township == township, 1, 2)
     ) if n else 0  # fmt: skip
-
+    phones = column(19, "obj")
+    tick("pupils: arrays")
     # ---- absences: the recent window and the one before it (one grouped query)
     days = conf.get("WARNING_ABSENCE_DAYS")
     w1, w0 = on - dt.timedelta(days=days), on - dt.timedelta(days=2 * days)
@@ -276,6 +345,7 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
         _place(ids, list(sid), list(b), bef)
     f["absent_recent"][:] = rec
     f["absent_trend"][:] = rec - bef
+    tick("absences")
 
     # ---- the 学籍 chain so far: 留级, 转入, 休学, 辍学 (one grouped query)
     chain = (
@@ -303,6 +373,7 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
             f[name][:] = col
         f["transfer_recent"][:] = np.minimum(f["transfer_recent"], 1)
 
+    tick("学籍 chain")
     # ---- siblings: dropped-out children per household before ``on`` (one grouped query)
     dropped = (
         EnrolmentEvent.objects.filter(kind=EventKind.DROP_OUT, date__lte=on)
@@ -311,12 +382,15 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
         .annotate(k=Count("student_id", distinct=True))
         .values_list("student__hukou_village_id", "student__guardian_phone", "k")
     )
-    households = {household_key(v, p): k for v, p, k in dropped}
+    households: dict[tuple[Any, Any], int] = {(v, p): k for v, p, k in dropped if household_key(v, p)}
     if households:
-        keys = [household_key(v, p) for v, p in zip(cols[15], cols[19], strict=True)]
-        in_house = np.asarray([households.get(k, 0) if k else 0 for k in keys], dtype=float)
+        known = {p for _, p in households}
+        # Only the pupils whose guardian phone is one of a household with a dropout are looked up.
+        maybe = np.flatnonzero(np.fromiter((p in known for p in phones), bool, len(phones)))
+        in_house = np.zeros(n)
+        in_house[maybe] = [households.get((int(hukou[i]) or None, phones[i]), 0) for i in maybe.tolist()]
         f["sibling_dropouts"][:] = np.maximum(in_house - np.minimum(f["own_dropouts"], 1), 0)
-
+    tick("siblings")
     # ---- learning records (LRS): the pupil's statements in the window, and whether the class sends any
     t0 = timezone.make_aware(dt.datetime.combine(w1 + dt.timedelta(days=1), dt.time.min))
     t1 = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
@@ -337,6 +411,7 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
         f["lrs_covered"][:] = covered
         f["lrs_inactive"][:] = covered & (active == 0)
 
+    tick("learning records")
     # ---- the latest term result ended before ``on`` (one query, latest per pupil kept in numpy)
     score = np.full(n, np.nan)
     # A first term ends by February, a second by August: only results ended by ``on`` are known on ``on``.
@@ -346,15 +421,19 @@ def compute(on: dt.date, *, labels: bool = False, current: bool | None = None) -
         TermResult.objects.filter(
             Q(term=1, school_year__lte=term1_to) | Q(term=2, school_year__lte=term2_to), school_year__gte=on.year - 3
         )
-        .order_by("student_id", "school_year", "term")
-        .values_list("student_id", "score")
+        .annotate(term_key=F("school_year") * 2 + F("term"), value=Cast("score", FloatField()))
+        .values_list("student_id", "term_key", "value")
     )
     if results:
-        sid, sc = zip(*results, strict=True)  # ordered: the last of each pupil wins
-        _place(ids, list(sid), [float(s) for s in sc], score)
+        r_sid, r_key, r_value = (np.asarray(c) for c in zip(*results, strict=True))
+        last = np.lexsort((r_key, r_sid))  # by pupil, then term: the last of each pupil is its latest result
+        r_sid, r_value = r_sid[last].astype(np.int64), r_value[last].astype(float)
+        latest = np.append(r_sid[1:] != r_sid[:-1], True)
+        _place(ids, r_sid[latest], r_value[latest], score)
     f["score_missing"][:] = np.isnan(score)
     f["score_gap"][:] = np.where(np.isnan(score), 0.0, np.clip(75.0 - score, 0, None))
 
+    tick("term results")
     frame = Frame(
         on=on, ids=ids, X=X,
         meta={"school": school, "school_class": klass, "township": township, "village": hukou, "grade": grade,

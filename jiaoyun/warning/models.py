@@ -124,11 +124,16 @@ class FollowupStatus(models.TextChoices):
     VISITED = "visited", "已家访"
     RESOLVED = "resolved", "已解决"
     FALSE_ALARM = "false_alarm", "误报"
+    LEFT = "left", "已离校（转入控辍保学案件）"
 
 
 class Followup(models.Model):
     """A preventive follow-up (预防性跟进) of a flagged pupil in 控辍保学: the class teacher responsible visits or
-    talks with the family by the deadline and records what they found (the feedback the next evaluation uses)."""
+    talks with the family by the deadline and records what they found (the feedback the next evaluation uses).
+
+    It is part of the 控辍保学 ledgers (ADR 0047): the dropout module lists, exports and counts it through
+    ``warning.selectors``; a follow-up that finds the child has left school opens a case (``case``) and ends as
+    ``left``. Every write is in ``warning.services``."""
 
     student = models.ForeignKey("people.Student", verbose_name="学生", on_delete=models.CASCADE, related_name="+")
     score = models.ForeignKey(
@@ -161,6 +166,10 @@ class Followup(models.Model):
     )
     feedback_on = models.DateField("反馈日期", null=True, blank=True)
     note = models.CharField("情况记录", max_length=500, blank=True)
+    case = models.ForeignKey(
+        "dropout.DropoutCase", verbose_name="转入的控辍保学案件", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "预防性跟进"

@@ -4,12 +4,14 @@ follow-ups due; and the county figures without personal data (``risk_summary``, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from jiaoyun.core.choices import Role, ScopeLevel, Section
-from jiaoyun.core.scope import class_q, scope_for, student_q
+from jiaoyun.core.scope import Scope, class_q, scope_for, student_q
 from jiaoyun.core.types import User
 from jiaoyun.warning.models import Followup, FollowupStatus, ModelVersion, RiskScore
 
@@ -144,14 +146,103 @@ def risk_summary(*, on: dt.date) -> dict[int, int]:
     return {int(t): int(n) for t, n in rows}
 
 
-def followup_figures(*, month_start: dt.date, month_end: dt.date) -> dict[str, int]:
-    """County counts of follow-ups opened and answered in a month (for the bulletin; no personal data)."""
-    agg = Followup.objects.aggregate(
-        opened=Count("id", filter=Q(opened_on__gte=month_start, opened_on__lte=month_end)),
-        answered=Count("id", filter=Q(feedback_on__gte=month_start, feedback_on__lte=month_end)),
-        false_alarm=Count(
-            "id", filter=Q(feedback_on__gte=month_start, feedback_on__lte=month_end, status=FollowupStatus.FALSE_ALARM)
-        ),  # fmt: skip
-        overdue=Count("id", filter=Q(status=FollowupStatus.OPEN, deadline__lte=month_end)),
+# ---------------------------------------------------------------- the 控辍保学 ledger of preventive follow-ups
+# (ADR 0047: the follow-ups stay in this app, written only by ``warning.services``; the dropout module lists,
+# exports and counts them through the selectors below.)
+
+
+def followup_q(user: User | Scope, prefix: str = "") -> Q:
+    """Follow-ups ``user`` sees in the 控辍保学 ledger, as the cases (``dropout.permissions.case_q``): the children
+    within the data scope (a village cadre: those of the village, a class teacher: of their classes), the
+    follow-ups of a class teacher's classes and of a leader's linked schools (the child may have left them), and
+    those naming the user as the one responsible."""
+    scope = user if isinstance(user, Scope) else scope_for(user)
+    if scope.sees_all_people:
+        return Q()
+    q = student_q(scope, prefix=f"{prefix}student__")
+    if scope.linked_school_ids:
+        q |= Q(**{f"{prefix}school_id__in": list(scope.linked_school_ids)})
+    if scope.class_ids:
+        q |= Q(**{f"{prefix}school_class_id__in": list(scope.class_ids)})
+    user_id = getattr(user, "pk", None)
+    if user_id is not None and getattr(user, "is_authenticated", False):
+        q |= Q(**{f"{prefix}responsible_user_id": user_id}) | Q(**{f"{prefix}responsible__user_id": user_id})
+    return q
+
+
+LEDGER_DUE = {"overdue": "已逾期", "soon": "7天内到期"}
+
+
+def followup_ledger(*, user: User, filters: Mapping[str, Any] | None = None,
+                    today: dt.date | None = None) -> QuerySet[Followup]:  # fmt: skip
+    """The 预防性跟进台账 of 控辍保学: every follow-up in the user's scope (open first, then by deadline), narrowed
+    by ``q`` (name), ``township``, ``school``, ``status``, ``due`` (overdue / soon: of the open ones),
+    ``opened_from``/``opened_to`` (YYYY-MM-DD)."""
+    today = today or timezone.localdate()
+    qs = Followup.objects.filter(followup_q(user)).select_related(
+        "student", "township", "school", "school_class", "case"
     )
-    return {k: int(v or 0) for k, v in agg.items()}
+    f = filters or {}
+    name = str(f.get("q") or "").strip()
+    if name:
+        qs = qs.filter(student__name__contains=name[:50])
+    for key in ("township", "school"):
+        value = str(f.get(key) or "")
+        if value.isdigit():
+            qs = qs.filter(**{f"{key}_id": int(value)})
+    status = str(f.get("status") or "")
+    if status in FollowupStatus.values:
+        qs = qs.filter(status=status)
+    due = str(f.get("due") or "")
+    if due == "overdue":
+        qs = qs.filter(status=FollowupStatus.OPEN, deadline__lt=today)
+    elif due == "soon":
+        qs = qs.filter(status=FollowupStatus.OPEN, deadline__gte=today, deadline__lte=today + dt.timedelta(days=7))
+    for key, lookup in (("opened_from", "opened_on__gte"), ("opened_to", "opened_on__lte")):
+        try:
+            day = dt.date.fromisoformat(str(f.get(key) or ""))
+        except ValueError:
+            continue
+        qs = qs.filter(**{lookup: day})
+    open_first = Case(When(status=FollowupStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(open_first=open_first).order_by("open_first", "deadline", "id")
+
+
+def followup_get_for_case(*, user: User, pk: int) -> Followup | None:
+    """A follow-up of the ledger (in the ledger's scope), for opening a case from it."""
+    return Followup.objects.filter(followup_q(user), pk=pk).select_related("student").first()
+
+
+def followups_of_case(*, case_id: int) -> list[Followup]:
+    """The follow-ups a case was opened from (the case page's link back; the caller has checked the case)."""
+    return list(Followup.objects.filter(case_id=case_id).order_by("opened_on", "id"))
+
+
+def followup_bulletin_figures(*, month_start: dt.date, month_end: dt.date) -> dict[str, Any]:
+    """The month's preventive follow-ups, county totals and by township (one grouped query; counts only):
+
+    * ``opened``: opened in the month;
+    * ``visited`` / ``resolved`` / ``false_alarm`` / ``left``: whose latest feedback, dated in the month, was
+      已家访 / 已解决 / 误报 / 已离校 (转入案件);
+    * ``overdue``: opened by the month's end, past their deadline on the last day, and not answered by then."""
+    in_month = Q(feedback_on__gte=month_start, feedback_on__lte=month_end)
+    not_answered = Q(feedback_on__isnull=True) | Q(feedback_on__gt=month_end)
+    rows = (
+        Followup.objects.values("township_id", "township__name", "township__sort")
+        .annotate(
+            opened=Count("id", filter=Q(opened_on__gte=month_start, opened_on__lte=month_end)),
+            visited=Count("id", filter=in_month & Q(status=FollowupStatus.VISITED)),
+            resolved=Count("id", filter=in_month & Q(status=FollowupStatus.RESOLVED)),
+            false_alarm=Count("id", filter=in_month & Q(status=FollowupStatus.FALSE_ALARM)),
+            left=Count("id", filter=in_month & Q(status=FollowupStatus.LEFT)),
+            overdue=Count("id", filter=Q(opened_on__lte=month_end, deadline__lt=month_end) & not_answered),
+        )
+        .order_by("township__sort", "township__name")
+    )
+    keys = ("opened", "visited", "resolved", "false_alarm", "left", "overdue")
+    townships = [
+        {"township_id": r["township_id"], "name": r["township__name"] or "（未定乡镇）", **{k: int(r[k]) for k in keys}}
+        for r in rows
+        if any(r[k] for k in keys)
+    ]
+    return {"totals": {k: sum(t[k] for t in townships) for k in keys}, "townships": townships}

@@ -23,6 +23,8 @@ from jiaoyun.warning.models import Followup, FollowupStatus, ModelVersion, RiskS
 FOLLOWUP_ROLES = (Role.COUNTY_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_GOV, Role.PRINCIPAL,
                   Role.CLASS_TEACHER)  # fmt: skip
 FEEDBACK = (FollowupStatus.VISITED, FollowupStatus.RESOLVED, FollowupStatus.FALSE_ALARM)
+# A follow-up in one of these states is closed: no more feedback, no case opened from it.
+CLOSED = (FollowupStatus.RESOLVED, FollowupStatus.FALSE_ALARM, FollowupStatus.LEFT)
 
 
 # ---------------------------------------------------------------- model versions
@@ -213,7 +215,7 @@ def followup_feedback(*, actor: User, followup: Followup, status: str, note: str
         raise PermissionDenied("您不能记录跟进结果")
     if not Student.objects.filter(student_q(actor), pk=followup.student_id).exists():
         raise PermissionDenied("该学生不在您的数据范围内")
-    if followup.status in (FollowupStatus.RESOLVED, FollowupStatus.FALSE_ALARM):
+    if followup.status in CLOSED:
         raise DomainError(f"该跟进已办结（{followup.get_status_display()}）", field="状态")
     if status != FollowupStatus.VISITED and not note.strip():
         raise DomainError("请填写情况记录", field="情况记录")
@@ -225,6 +227,49 @@ def followup_feedback(*, actor: User, followup: Followup, status: str, note: str
     audit_record(actor=actor, action=AuditAction.TRANSITION, obj=followup,
                  changes={"status": [before, status], "note": followup.note})  # fmt: skip
     return followup
+
+
+def followup_case_refusal(actor: User, followup: Followup | None) -> str:
+    """Why ``actor`` may not open a 控辍保学 case from ``followup`` ("" when they may): the roles that follow up,
+    within their data scope (``None``: the role alone, for showing the button)."""
+    from jiaoyun.people.models import Student
+
+    if getattr(actor, "role", None) not in FOLLOWUP_ROLES or not getattr(actor, "can_write", False):
+        return "只有班主任、学校、中心校和县局工作人员可以从预防性跟进转入控辍保学"
+    if followup is not None and not Student.objects.filter(student_q(actor), pk=followup.student_id).exists():
+        return "该学生不在您的数据范围内"
+    return ""
+
+
+@transaction.atomic
+def followup_case_open(*, actor: User, followup: Followup, note: str, on: dt.date) -> Any:
+    """One click from a follow-up that found the child has left school: a 控辍保学 case on the 疑似 ledger (待核实,
+    the 劝返 flow from there), its 包保责任人 named by the 双线四级, linked to the follow-up, which ends as 已离校.
+
+    The case is written by ``dropout.services.case_open`` (its one write path), in the same transaction."""
+    from jiaoyun.dropout.choices import Source
+    from jiaoyun.dropout.services import case_open
+
+    refusal = followup_case_refusal(actor, followup)
+    if refusal:
+        raise PermissionDenied(refusal)
+    followup = Followup.objects.select_for_update().select_related("student").get(pk=followup.pk)
+    if followup.status in CLOSED:
+        raise DomainError(f"该跟进已办结（{followup.get_status_display()}），不能再转入控辍保学", field="状态")
+    if not note.strip():
+        raise DomainError("请填写发现学生离校的情况（时间、去向、家访经过）", field="情况记录")
+    text = note.strip()[:500]
+    case = case_open(
+        actor=actor, student=followup.student, on=on, source=Source.PREVENTIVE,
+        note=f"预防性跟进（{followup.opened_on}发起）发现学生已离校：{text}"[:500],
+    )  # fmt: skip
+    before = followup.status
+    followup.status, followup.note, followup.feedback_on, followup.case = FollowupStatus.LEFT, text, on, case
+    followup.save(update_fields=["status", "note", "feedback_on", "case"])
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=followup,
+                 object_repr=f"{followup.student.name} 预防性跟进转入控辍保学案件#{case.pk}",
+                 changes={"status": [before, FollowupStatus.LEFT], "case": case.pk, "note": text})  # fmt: skip
+    return case
 
 
 # ---------------------------------------------------------------- term results (imported by schools)

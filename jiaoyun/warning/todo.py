@@ -12,7 +12,7 @@ from jiaoyun.core.todo import TodoItem, names
 from jiaoyun.core.types import User
 from jiaoyun.warning import selectors
 
-MODULE = "辍学预警"
+MODULE = "控辍保学"  # the follow-ups are a 控辍保学 ledger (ADR 0047)
 LIMIT = 5
 
 
@@ -40,7 +40,8 @@ def followup_items(*, user: User, today: dt.date | None = None) -> list[TodoItem
     if total > LIMIT:
         rest = [f.student.name for f in rows[LIMIT : LIMIT + 3]]
         items.append(TodoItem(key="warning.more", title="其余待跟进", count=total - LIMIT, subject=names(rest),
-                              url=reverse("warning:followups"), module=MODULE, today=today, order=1))  # fmt: skip
+                              url=reverse("dropout:followups") + "?status=open", module=MODULE, today=today,
+                              order=1))  # fmt: skip
     return items
 
 
@@ -65,4 +66,4 @@ def county(*, user: User, today: dt.date | None = None) -> list[TodoItem]:
     if not overdue:
         return []
     return [TodoItem(key="warning.overdue", title="逾期未跟进的预警学生", count=overdue, module=MODULE,
-                     url=reverse("warning:followups"), today=today, order=-1)]  # fmt: skip
+                     url=reverse("dropout:followups") + "?due=overdue", today=today, order=-1)]  # fmt: skip

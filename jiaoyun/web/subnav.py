@@ -46,6 +46,7 @@ MODULES: dict[str, tuple[str, list[Tab]]] = {
             Tab("适龄儿童台账", "dropout:children"),
             Tab("疑似辍学/失学台账", "dropout:ledger", ("suspected",)),
             Tab("辍学学生台账", "dropout:ledger", ("dropouts",)),
+            Tab("预防性跟进台账", "dropout:followups"),
             Tab("缺勤登记", "dropout:absences"),
             Tab("双线四级责任人", "dropout:responsibles"),
             Tab("月报与季度复核", "dropout:reports"),

@@ -150,6 +150,10 @@ ROUTES: dict[str, R] = {
         object_route=False,
         note="bulletins are published county-wide; rankings name no child",
     ),  # fmt: skip
+    "dropout:followups": XLSX,
+    "dropout:followup_case": R(
+        kwargs={"pk": "followup"}, method="POST", data={"note": "已外出务工"}, unchanged=("followup", "status")
+    ),  # fmt: skip
     # standards: county figures are aggregates; a school's own figures and files follow the school scope
     "standards:balance": LIST,
     "standards:school": obj(school_id=SCHOOL),

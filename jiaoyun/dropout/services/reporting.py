@@ -235,6 +235,8 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
     if unplaced:
         for k in totals:
             totals[k] += unplaced[k]
+    from jiaoyun.warning.selectors import followup_bulletin_figures
+
     figures: dict[str, Any] = {
         "month": first.strftime("%Y-%m"),
         "title": f"{first.year}年{first.month}月控辍保学工作通报",
@@ -264,6 +266,8 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
             "rectify_overdue": rectify_overdue,
             "commend_rate": commend_rate,
         },
+        # The preventive follow-ups of 辍学预警 (a 控辍保学 ledger, ADR 0047), counted by their owner's selector.
+        "preventive": followup_bulletin_figures(month_start=first, month_end=last),
         "safety": None,
         # What each headline count counts (ages, levels, period), printed under the overview.
         "captions": BULLETIN_CAPTIONS,
@@ -342,6 +346,11 @@ def bulletin_render_xlsx(figures: dict[str, Any]) -> bytes:
     lists += [["约谈", r["name"], r["reason"]] for r in figures["interview"]]
     lists += [["限期整改", r["name"], r["reason"]] for r in figures["rectify"]]
     sheet("表扬约谈整改", ["类别", "单位", "事由"], lists)
+    preventive = figures.get("preventive") or {}
+    if preventive.get("townships"):
+        keys = ["name", "opened", "visited", "resolved", "false_alarm", "left", "overdue"]
+        heads = ["乡镇", "发起", "已家访", "已解决", "误报", "转入案件", "逾期未反馈"]
+        sheet("预防性跟进", heads, [[r[k] for k in keys] for r in preventive["townships"]])
     safety = figures.get("safety") or {}
     if isinstance(safety, dict) and safety.get("rows"):
         keys = ["township", "schools", "compliant", "rate", "opened", "closed", "overdue", "offline"]

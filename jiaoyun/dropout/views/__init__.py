@@ -12,6 +12,7 @@ from jiaoyun.dropout.views.cases import (
     ledger,
     run_job,
 )
+from jiaoyun.dropout.views.followups import followup_case, followups
 from jiaoyun.dropout.views.hukou import hukou
 from jiaoyun.dropout.views.people import absences, responsibles
 from jiaoyun.dropout.views.reports import bulletin_file, bulletins, reports
@@ -28,6 +29,8 @@ __all__ = [
     "dashboard",
     "document_pdf",
     "evidence",
+    "followup_case",
+    "followups",
     "hukou",
     "ledger",
     "reports",

@@ -191,7 +191,10 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     except DropoutCase.DoesNotExist:
         raise Http404("案件不存在或不在您的数据范围内")
     case_forms = _case_forms(timeline.case, request.user) if request.user.can_write else []
-    return render_page(request, "dropout/case_detail.html", {"t": timeline, "case": timeline.case, "forms": case_forms})
+    from jiaoyun.warning.selectors import followups_of_case
+
+    return render_page(request, "dropout/case_detail.html", {"t": timeline, "case": timeline.case, "forms": case_forms,
+                                                             "preventive": followups_of_case(case_id=pk)})  # fmt: skip
 
 
 ActionFn = Callable[[User, DropoutCase, dict[str, Any], UploadedFile | None], object]
