@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "DROPOUT_RECTIFY_OVERDUE": 1,
     # 表扬: no overdue step and at least this share (percent) of confirmed cases back in school.
     "DROPOUT_COMMEND_RATE": 80.0,
+    # 四查三比对 on PostgreSQL: ``work_mem`` for its transaction, so that joining the roster to the register at
+    # province scale hashes in memory instead of spilling to disk ("" = the server's setting).
+    "DROPOUT_CROSSMATCH_WORK_MEM": "256MB",
 }
 
 

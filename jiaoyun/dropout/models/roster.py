@@ -17,10 +17,12 @@ class HukouRecord(models.Model):
     birth-date hint when the roster has no ID number); ``match_note`` says how.
     """
 
-    id_hash = models.CharField("证件号摘要", max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Unique and indexed in Meta, not with unique=/db_index=, so that PostgreSQL gets no unused ``_like``
+    # indexes: every index is rewritten when the cross-match links a record (ADR 0045).
+    id_hash = models.CharField("证件号摘要", max_length=64, null=True, blank=True, editable=False)
     id_cipher = models.TextField("证件号密文", blank=True, editable=False)
     id_masked = models.CharField("身份证号", max_length=18, blank=True)
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50)  # equality on the (name, birth_date) index; searches are LIKE %…%
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField("出生日期", db_index=True)
     hukou_village = models.ForeignKey(
@@ -41,6 +43,7 @@ class HukouRecord(models.Model):
         verbose_name_plural = "户籍适龄儿童"
         ordering = ["hukou_village_id", "birth_date", "id"]
         indexes = [models.Index(fields=["name", "birth_date"])]
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="dropout_hukou_id_hash_unique")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.birth_date}）"

@@ -17,12 +17,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from jiaoyun.core import idcard
-from jiaoyun.core.audit import audit_record
+from jiaoyun.core.audit import audit_record, audit_record_many, snapshot
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
@@ -31,11 +31,10 @@ from jiaoyun.dropout import conf
 from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
 from jiaoyun.dropout.permissions import is_county
-from jiaoyun.dropout.services.cases import case_open
 from jiaoyun.dropout.services.placement import case_reopen
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
-from jiaoyun.people.services import student_create
+from jiaoyun.people.services.students import apply_id_number
 
 COMPULSORY_GRADES = Q(current_grade__gte=1, current_grade__lte=9)
 
@@ -83,64 +82,177 @@ class Hit:
     group_name: str = ""
 
 
+def _link_by_id(as_of: dt.date) -> int:
+    """Link every unlinked roster record of compulsory age whose ID hash is on the register: one
+    ``UPDATE … FROM`` join (a hash join on PostgreSQL; SQLite ≥ 3.33), not a subquery per record."""
+    after, until = compulsory_birth_range(as_of)
+    qn = connection.ops.quote_name
+    h, s = qn(HukouRecord._meta.db_table), qn(Student._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {h} SET student_id = s.id, match_note = %s FROM {s} s
+                WHERE s.id_hash = {h}.id_hash AND {h}.student_id IS NULL AND {h}.id_hash IS NOT NULL
+                  AND {h}.birth_date > %s AND {h}.birth_date <= %s""",  # noqa: S608 (quoted names of our tables)
+            ["身份证号一致", after, until],
+        )
+        return cursor.rowcount
+
+
+def _candidates(as_of: dt.date, *, near: list[int] | None = None) -> dict[int, list[tuple[int, str | None, str]]]:
+    """For each unlinked roster record of compulsory age: the students with the same name and birth date, or
+    (for the records ``near`` names) of the same birth date, surname and village under another name —
+    (student id, ID hash, name), by student id. One join for all records (per 2,000 for ``near``)."""
+    if near is not None:
+        found: dict[int, list[tuple[int, str | None, str]]] = {}
+        for i in range(0, len(near), 2000):
+            found.update(_candidate_rows(as_of, near=near[i : i + 2000]))
+        return found
+    return _candidate_rows(as_of, near=None)
+
+
+def _candidate_rows(as_of: dt.date, *, near: list[int] | None) -> dict[int, list[tuple[int, str | None, str]]]:
+    after, until = compulsory_birth_range(as_of)
+    qn = connection.ops.quote_name
+    h, s = qn(HukouRecord._meta.db_table), qn(Student._meta.db_table)
+    params: list = [after, until]
+    which = ""
+    if near is not None and not near:
+        return {}
+    if near:
+        which = f"AND h.id IN ({', '.join(['%s'] * len(near))})"
+        params += near
+        on = """s.birth_date = h.birth_date AND s.name <> h.name AND substr(s.name, 1, 1) = substr(h.name, 1, 1)
+                AND (s.hukou_village_id = h.hukou_village_id OR s.residence_village_id = h.hukou_village_id)"""
+    else:
+        on = "s.name = h.name AND s.birth_date = h.birth_date"
+    found: dict[int, list[tuple[int, str | None, str]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT h.id, s.id, s.id_hash, s.name FROM {h} h JOIN {s} s ON {on}
+                WHERE h.student_id IS NULL AND h.birth_date > %s AND h.birth_date <= %s {which}
+                ORDER BY h.id, s.id""",  # noqa: S608 (quoted names of our tables, placeholders)
+            params,
+        )
+        for rec_id, sid, digest, name in cursor.fetchall():
+            found[rec_id].append((sid, digest, name))
+    return found
+
+
 def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int]) -> dict[int, str]:
-    """Link roster records of compulsory age to students; create roster children without one. Returns hints."""
-    hints: dict[int, str] = {}
-    # One UPDATE … SET student_id = (SELECT …): link every roster record whose ID hash is on the register.
-    same_id = Student.objects.filter(id_hash=OuterRef("id_hash"))
-    figures["linked_by_id"] = (
-        HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True, id_hash__isnull=False)
-        .filter(Exists(same_id))
-        .update(student_id=Subquery(same_id.values("id")[:1]), match_note="身份证号一致")
-    )
-    for rec in HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True).select_related("hukou_village"):
-        exact = list(Student.objects.filter(name=rec.name, birth_date=rec.birth_date).values_list("id", "id_hash")[:3])
+    """Link roster records of compulsory age to students; create roster children without one. Returns hints.
+
+    Set-based (ADR 0045): one join links by ID hash, one join each finds the name-and-birth-date candidates
+    and the near misses of the records left, the roster students are written at once (``bulk_create``, one
+    audit entry each through ``audit_record_many``). The records are decided in the roster's order exactly as
+    one at a time would: a student created for an earlier record is a candidate for the later ones."""
+    figures["linked_by_id"] = _link_by_id(as_of)
+    records = list(HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True))
+    if not records:
+        return {}
+    exact_db = _candidates(as_of)
+
+    def decided(rec: HukouRecord) -> bool:  # linked or ambiguous whatever the records before it create
+        found = exact_db.get(rec.pk, [])
+        return len(found) > 1 or (len(found) == 1 and (not rec.id_hash or not found[0][1]))
+
+    near_db = _candidates(as_of, near=[rec.pk for rec in records if not decided(rec)])
+    # Students created in this pass (not saved yet), as candidates for the later records.
+    new_by_name: dict[tuple[str, dt.date], list[Student]] = defaultdict(list)
+    new_by_place: dict[tuple[dt.date, int], list[Student]] = defaultdict(list)
+    created: list[Student] = []
+    near_of: dict[int, str] = {}  # id(student) -> the near miss's name
+    changed: list[tuple[HukouRecord, Student | None]] = []
+    for rec in records:
+        exact: list[tuple[Student | int, str | None]] = [(sid, d) for sid, d, _ in exact_db.get(rec.pk, [])]
+        exact += [(st, st.id_hash) for st in new_by_name[(rec.name, rec.birth_date)]]
+        exact = exact[:3]
         if len(exact) == 1 and (not rec.id_hash or not exact[0][1]):
-            rec.student_id = exact[0][0]
+            target = exact[0][0]
             rec.match_note = "姓名、出生日期一致（一方无身份证号），请核对"
-            rec.save(update_fields=["student", "match_note"])
+            if isinstance(target, Student):
+                changed.append((rec, target))
+            else:
+                rec.student_id = target
+                changed.append((rec, None))
             figures["linked_by_name"] = figures.get("linked_by_name", 0) + 1
             continue
         if len(exact) > 1:
             rec.match_note = f"有{len(exact)}名同名同生日学生，请人工核对"
-            rec.save(update_fields=["match_note"])
+            changed.append((rec, None))
             figures["ambiguous"] = figures.get("ambiguous", 0) + 1
             continue
-        near = (
-            Student.objects.filter(birth_date=rec.birth_date, name__startswith=rec.name[:1])
-            .filter(Q(hukou_village_id=rec.hukou_village_id) | Q(residence_village_id=rec.hukou_village_id))
-            .exclude(name=rec.name)
-            .values_list("name", flat=True)
-            .first()
-        )
-        student = student_create(
-            actor=actor,
-            id_number=idcard.decrypt(rec.id_cipher) if rec.id_cipher else None,
+        near = [name for _, _, name in near_db.get(rec.pk, [])]
+        near += [
+            st.name
+            for st in new_by_place[(rec.birth_date, rec.hukou_village_id)]
+            if st.name != rec.name and st.name[:1] == rec.name[:1]
+        ]
+        student = Student(
             name=rec.name,
             sex=rec.sex or "M",
             birth_date=rec.birth_date,
-            hukou_village=rec.hukou_village,
+            hukou_village_id=rec.hukou_village_id,
             poverty=rec.poverty,
         )
-        rec.student = student
-        rec.match_note = "户籍有、学籍无：已建立适龄儿童档案"
-        rec.save(update_fields=["student", "match_note"])
-        figures["roster_only"] = figures.get("roster_only", 0) + 1
+        if rec.id_cipher:
+            apply_id_number(student, idcard.decrypt(rec.id_cipher), birth_date=student.birth_date, sex=student.sex)
+        created.append(student)
+        new_by_name[(rec.name, rec.birth_date)].append(student)
+        new_by_place[(rec.birth_date, rec.hukou_village_id)].append(student)
         if near:
-            hints[student.pk] = f"与学生“{near}”同村、同姓、同出生日期，可能为同一人（姓名录入差异），请核对"
-    return hints
+            near_of[id(student)] = near[0]
+        rec.match_note = "户籍有、学籍无：已建立适龄儿童档案"
+        changed.append((rec, student))
+        figures["roster_only"] = figures.get("roster_only", 0) + 1
+    Student.objects.bulk_create(created, batch_size=2000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type=Student._meta.label,
+        entries=((st.pk, str(st), snapshot(st)) for st in created),
+    )
+    for rec, target in changed:
+        if target is not None:
+            rec.student_id = target.pk
+    HukouRecord.objects.bulk_update([rec for rec, _ in changed], ["student", "match_note"], batch_size=2000)
+    return {
+        st.pk: f"与学生“{near_of[id(st)]}”同村、同姓、同出生日期，可能为同一人（姓名录入差异），请核对"
+        for st in created
+        if id(st) in near_of
+    }
 
 
 def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
     hits: list[Hit] = []
-    roster = {
-        r["student_id"]: r
-        for r in HukouRecord.objects.filter(student__isnull=False).values(
+    never = list(
+        Student.objects.filter(compulsory_q(as_of), status=StudentStatus.NOT_ENROLLED).values("id", "birth_date")
+    )
+    scope = compulsory_q(as_of) | COMPULSORY_GRADES
+    n = int(conf.get("DROPOUT_ABSENCE_DAYS"))
+    days = school_days(as_of, n)
+    absent = list(
+        Absence.objects.filter(kind=AbsenceKind.UNEXCUSED, date__in=days, student__status=StudentStatus.IN_SCHOOL)
+        .filter(Q(student__in=Student.objects.filter(scope)))
+        .values("student_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=n)
+    )
+    dropped = list(
+        Student.objects.filter(compulsory_q(as_of), status=StudentStatus.DROPPED_OUT)
+        .annotate(left=Max("events__date", filter=Q(events__kind=EventKind.DROP_OUT)))
+        .values("id", "left")
+    )
+    # The roster records of these students only (the roster lists every child of the county); a student with
+    # two records gets the last in the roster's order, as a dict over the whole roster would.
+    wanted = [r["id"] for r in never] + [r["student_id"] for r in absent] + [r["id"] for r in dropped]
+    roster: dict[int, dict] = {}
+    for i in range(0, len(wanted), 2000):
+        for r in HukouRecord.objects.filter(student_id__in=wanted[i : i + 2000]).values(
             "student_id", "id", "match_note", "group_name"
-        )
-    }
+        ):
+            roster[r["student_id"]] = r
     # 户籍/适龄名册 vs 学籍: compulsory age, never enrolled.
-    for s in Student.objects.filter(compulsory_q(as_of), status=StudentStatus.NOT_ENROLLED).values("id", "birth_date"):
+    for s in never:
         rec = roster.get(s["id"])
         hits.append(
             Hit(
@@ -155,16 +267,6 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
         )
     # 学籍 vs 在校: absent without leave on each of the last N school days (over-age pupils still in
     # grades 1–9 count too: they are on a compulsory-school register).
-    scope = compulsory_q(as_of) | COMPULSORY_GRADES
-    n = int(conf.get("DROPOUT_ABSENCE_DAYS"))
-    days = school_days(as_of, n)
-    absent = (
-        Absence.objects.filter(kind=AbsenceKind.UNEXCUSED, date__in=days, student__status=StudentStatus.IN_SCHOOL)
-        .filter(Q(student__in=Student.objects.filter(scope)))
-        .values("student_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=n)
-    )
     for row in absent:
         rec = roster.get(row["student_id"])
         hits.append(
@@ -177,11 +279,6 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
             )
         )
     # 学籍 status 辍学.
-    dropped = (
-        Student.objects.filter(compulsory_q(as_of), status=StudentStatus.DROPPED_OUT)
-        .annotate(left=Max("events__date", filter=Q(events__kind=EventKind.DROP_OUT)))
-        .values("id", "left")
-    )
     for d in dropped:
         rec = roster.get(d["id"])
         left = d["left"] or as_of
@@ -195,6 +292,117 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
             )
         )
     return hits
+
+
+def _open_cases(*, opened: list[tuple[DropoutCase, str, str]], students: dict[int, Student], on: dt.date) -> None:
+    """Save the cases the run opens, all at once, as ``case_open`` (system actor, source 四查三比对) would one by
+    one: the place taken from the child, the 包保责任人 of both lines, the 发现 event and its audit entry."""
+    if not opened:
+        return
+    from jiaoyun.areas.models import Area
+    from jiaoyun.dropout.choices import CaseKind, Line
+    from jiaoyun.dropout.models import CaseEvent, CaseResponsible, ResponsiblePerson
+    from jiaoyun.schools.models import School
+
+    cases = [c for c, _, _ in opened]
+    village_ids = {s.hukou_village_id or s.residence_village_id for s in students.values()} - {None}
+    parents = dict(Area.objects.filter(pk__in=village_ids).values_list("id", "parent_id"))
+    school_township = dict(
+        School.objects.filter(pk__in={c.school_id for c in cases} - {None}).values_list("id", "township_id")
+    )
+    for case in cases:
+        student = students[case.student_id]
+        case.village_id = student.hukou_village_id or student.residence_village_id
+        case.township_id = parents.get(case.village_id) if case.village_id else None
+        if case.township_id is None and case.school_id:
+            case.township_id = school_township.get(case.school_id)
+        case.kind = CaseKind.OUT_OF_SCHOOL if student.status == StudentStatus.NOT_ENROLLED else CaseKind.DROPOUT
+    DropoutCase.objects.bulk_create(cases, batch_size=2000)
+
+    # 包保责任人 (``candidates_for`` for many cases): the first active person by id for each place.
+    townships = {c.township_id for c in cases} - {None}
+    counties = dict(Area.objects.filter(pk__in=townships).values_list("id", "parent_id"))
+    central: dict[int, int] = {}
+    for sid, tid in (
+        School.objects.filter(township_id__in=townships, is_central=True, is_active=True)
+        .order_by("township_id", "kind", "code")
+        .values_list("id", "township_id")
+    ):
+        central.setdefault(tid, sid)
+    school_of = {c.pk: c.school_id or central.get(c.township_id) for c in cases}  # type: ignore[arg-type]
+    class_of = {c.pk: c.school_class_id or students[c.student_id].current_class_id for c in cases}
+    areas = set(townships) | set(counties.values()) | {c.village_id for c in cases}
+    people = ResponsiblePerson.objects.filter(is_active=True).filter(
+        Q(level=1)
+        | Q(area_id__in=areas - {None})
+        | Q(school_id__in=set(school_of.values()) - {None})
+        | Q(school_class_id__in=set(class_of.values()) - {None})
+    )
+    first: dict[tuple, ResponsiblePerson] = {}
+    for p in people.order_by("id"):
+        for key in (
+            (p.line, p.level, "area", p.area_id),
+            (p.line, p.level, "any", None),
+            (p.line, p.level, "group", p.area_id, p.group_name),
+            (p.line, p.level, "school", p.school_id),
+            (p.line, p.level, "class", p.school_class_id),
+        ):
+            first.setdefault(key, p)
+    admin, edu = Line.ADMIN, Line.EDUCATION
+    responsibles: list[CaseResponsible] = []
+    for case, _, group_name in opened:
+        found: dict[tuple[str, int], ResponsiblePerson | None] = {}
+        county = counties.get(case.township_id) if case.township_id else None  # type: ignore[arg-type]
+        found[(admin, 1)] = first.get((admin, 1, "area", county)) if county else first.get((admin, 1, "any", None))
+        if case.township_id:
+            found[(admin, 2)] = first.get((admin, 2, "area", case.township_id))
+        if case.village_id:
+            found[(admin, 3)] = first.get((admin, 3, "area", case.village_id))
+            group = first.get((admin, 4, "group", case.village_id, group_name)) if group_name else None
+            found[(admin, 4)] = group or first.get((admin, 4, "area", case.village_id))
+        found[(edu, 1)] = first.get((edu, 1, "any", None))
+        if school_of[case.pk]:
+            found[(edu, 2)] = first.get((edu, 2, "school", school_of[case.pk]))
+        if class_of[case.pk]:
+            found[(edu, 3)] = first.get((edu, 3, "class", class_of[case.pk]))
+            found[(edu, 4)] = first.get((edu, 4, "class", class_of[case.pk]))
+        responsibles += [
+            CaseResponsible(case=case, line=line, level=level, person=person, name=person.name)
+            for (line, level), person in found.items()
+            if person is not None
+        ]
+    CaseResponsible.objects.bulk_create(responsibles, batch_size=2000)
+
+    # The 发现 event of each case and its audit entry (one chained batch per note).
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                on=on,
+                actor=None,
+                actor_name="系统",
+                action="发现",
+                from_status="",
+                to_status=case.status,
+                note=note,
+                data={},
+            )  # fmt: skip
+            for case, note, _ in opened
+        ],
+        batch_size=2000,
+    )
+    changes = {"action": "发现", "status": ["", str(CaseStatus.PENDING)]}
+    by_note: dict[str, list[DropoutCase]] = defaultdict(list)
+    for case, note, _ in opened:
+        by_note[note].append(case)
+    for note, group in by_note.items():
+        audit_record_many(
+            actor=None,
+            action=AuditAction.TRANSITION,
+            object_type=DropoutCase._meta.label,
+            entries=((c.pk, f"{students[c.student_id].name} 发现", changes) for c in group),
+            note=note,
+        )
 
 
 def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date, figures: dict[str, int]) -> None:
@@ -211,16 +419,23 @@ def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date
     ):
         day = c.closed_on or c.verified_on or c.detected_on
         decided[c.student_id] = max(decided[c.student_id], day)
+    case_student = {c.pk: c.student_id for c in active.values()}
+    # Keyed by (student, rule): a student has one open case, and the cases opened below have no id yet.
     existing_hits = {
-        (h.case_id, h.rule): h
+        (case_student[h.case_id], h.rule): h
         for h in MatchHit.objects.filter(case__in=list(active.values())).only("id", "case_id", "rule")
     }
     seen_ids: list[int] = []
     new_hits: list[MatchHit] = []
+    opened: list[tuple[DropoutCase, str, str]] = []  # (case, note of its 发现 event, 村民小组)
     students = Student.objects.in_bulk(list(student_ids))
     for hit in hits:
         case = active.get(hit.student_id)
-        if case is not None and case.status in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING):
+        if (
+            case is not None
+            and case.pk
+            and case.status in (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.OBSERVING)
+        ):
             if hit.rule in (MatchRule.ABSENT, MatchRule.DROPOUT_STATUS) and hit.evidence_date > (
                 case.returned_on or dt.date.min
             ):
@@ -233,19 +448,24 @@ def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date
             if decided[hit.student_id] >= hit.evidence_date:
                 figures["suppressed"] = figures.get("suppressed", 0) + 1
                 continue
-            case = case_open(
-                actor=None,
-                student=students[hit.student_id],
-                on=as_of,
+            student = students[hit.student_id]
+            case = DropoutCase(  # saved by _open_cases, as case_open would
+                student=student,
+                status=CaseStatus.PENDING,
                 source=Source.CROSSMATCH,
-                note=f"四查三比对发现：{hit.detail}",
-                group_name=hit.group_name,
+                school_id=student.current_school_id,
+                grade=student.current_grade,
+                school_class_id=student.current_class_id,
+                priority=bool(student.poverty),
+                detected_on=as_of,
             )
+            opened.append((case, f"四查三比对发现：{hit.detail}"[:500], hit.group_name))
             active[hit.student_id] = case
             figures["cases_created"] = figures.get("cases_created", 0) + 1
-        key = (case.pk, hit.rule)
+        key = (hit.student_id, hit.rule)
         if key in existing_hits:
-            seen_ids.append(existing_hits[key].pk)
+            if existing_hits[key].pk:
+                seen_ids.append(existing_hits[key].pk)
             continue
         mh = MatchHit(
             case=case,
@@ -260,7 +480,8 @@ def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date
         new_hits.append(mh)
         existing_hits[key] = mh
         figures[str(hit.rule)] = figures.get(str(hit.rule), 0) + 1
-    MatchHit.objects.bulk_create(new_hits)
+    _open_cases(opened=opened, students=students, on=as_of)
+    MatchHit.objects.bulk_create(new_hits, batch_size=2000)
     MatchHit.objects.filter(pk__in=seen_ids).update(last_seen=as_of)
 
 
@@ -293,6 +514,9 @@ def crossmatch_run(*, actor: User | None, as_of: dt.date | None = None) -> Match
     if actor is not None and not is_county(actor):
         raise PermissionDenied("四查三比对由县教育体育局统一组织")
     as_of = as_of or timezone.localdate()
+    if connection.vendor == "postgresql" and (work_mem := str(conf.get("DROPOUT_CROSSMATCH_WORK_MEM") or "")):
+        with connection.cursor() as cursor:  # for this transaction only
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
     run = MatchRun.objects.create(as_of=as_of, actor=actor if getattr(actor, "is_authenticated", False) else None)
     figures: dict[str, int] = {}
     hints = _link_roster(actor=actor, as_of=as_of, figures=figures)

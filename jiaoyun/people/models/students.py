@@ -103,7 +103,8 @@ class Student(models.Model):
             models.Index(fields=["current_school", "status"]),
             models.Index(fields=["hukou_village", "status"]),
             models.Index(fields=["residence_village"]),
-            models.Index(fields=["name"], name="student_name_idx"),
+            # By name, and by name and birth date (the 四查三比对 links roster records without an ID number so).
+            models.Index(fields=["name", "birth_date"], name="student_name_birth_idx"),
             models.Index(fields=["status"], name="student_status_idx"),
             # The pupils in school now by school, grade and birth date: the forecast's one pass over the table is
             # an index-only scan of it (ADR 0041). Partial: roster rows not (yet) in school cost nothing.
