@@ -18,6 +18,20 @@ from jiaoyun.core.accounts import LOGOUT_NOTE, S_IDLE, S_MAX, S_PW_EXPIRES, S_SE
 PASSWORD_CHANGE_VIEWS = frozenset({"web:password_change", "web:logout", "admin:logout"})
 
 
+class ScopeCacheMiddleware:
+    """Each user's data scope is read once per request (``jiaoyun.core.scope.scopes_cached``): the menu, the tabs
+    and the page share it; the next request reads it again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from jiaoyun.core.scope import scopes_cached
+
+        with scopes_cached():
+            return self.get_response(request)
+
+
 class SessionPolicyMiddleware:
     """The session limits of the security policy, after Django's ``LoginRequiredMiddleware`` (which sends every
     anonymous request for a view not marked ``login_not_required`` to the login page, with ``next``):
