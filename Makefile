@@ -27,7 +27,10 @@ demo: setup migrate demo-data
 	SESSION_COOKIE_SECURE=0 $(PY) manage.py runserver --insecure 127.0.0.1:8000
 
 ## make test: set up, lint, type-check, migration check, tests on SQLite and PostgreSQL, browser tests
-test: setup system-deps postgres lint typecheck migrations-check test-sqlite test-postgres test-browser
+## (the three static checks run side by side, each on one core: docs/operations.md, "The test run")
+test: setup system-deps postgres
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck migrations-check
+	@$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
 
 setup: $(STAMP)
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jiaoyun.core.middleware.ScopeCacheMiddleware",  # each user's data scope read once per request
     "django.middleware.security.SecurityMiddleware",
     "jiaoyun.core.http_security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,6 +14,22 @@ from jiaoyun.core.tests.factories import UserFactory
 from jiaoyun.schools.tests.factories import SchoolClassFactory, SchoolFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    """Tests hash with MD5: the production hasher (PBKDF2, a million rounds, ~0.25 s of CPU per hash) made every
+    ``UserFactory`` user cost a quarter second. Stored PBKDF2 hashes still verify; ``test_password_hasher`` checks
+    the production setting itself (docs/operations.md, "The test run")."""
+    from django.conf import global_settings
+    from django.test import override_settings
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+    )
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory()

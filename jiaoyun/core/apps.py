@@ -19,3 +19,11 @@ class CoreConfig(AppConfig):
         from jiaoyun.core import accounts  # noqa: F401  (login/logout signal receivers)
 
         check_configuration()
+        # Any write during a request empties the request's cached scopes (a class, a linked school, an account
+        # may have changed): the next ``scope_for`` reads afresh.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from jiaoyun.core.scope import forget_scopes
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(forget_scopes, dispatch_uid=f"jiaoyun.core.scope.forget_scopes.{id(signal)}")

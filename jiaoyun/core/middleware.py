@@ -13,10 +13,23 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from jiaoyun.core.accounts import LOGOUT_NOTE, S_IDLE, S_MAX, S_PW_EXPIRES, S_SEEN, S_START
-from jiaoyun.core.scope import scope_cache_start
 
 # While the password has expired, only these views are reachable (besides those marked ``login_not_required``).
 PASSWORD_CHANGE_VIEWS = frozenset({"web:password_change", "web:logout", "admin:logout"})
+
+
+class ScopeCacheMiddleware:
+    """Each user's data scope is read once per request (``jiaoyun.core.scope.scopes_cached``): the menu, the tabs
+    and the page share it; the next request reads it again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from jiaoyun.core.scope import scopes_cached
+
+        with scopes_cached():
+            return self.get_response(request)
 
 
 class SessionPolicyMiddleware:
@@ -47,8 +60,6 @@ class SessionPolicyMiddleware:
                 setattr(request, LOGOUT_NOTE, ended)
                 logout(request)
                 request.user = AnonymousUser()
-            else:
-                scope_cache_start(request.user)  # the data scope worked out once for this request
         return self.get_response(request)
 
     def process_view(

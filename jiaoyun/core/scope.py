@@ -14,9 +14,11 @@ and without a provider a leader sees no person at all.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -70,33 +72,44 @@ def linked_school_ids(user_id: int) -> tuple[int, ...]:
     return tuple(sorted(_linked_schools(user_id))) if _linked_schools is not None else ()
 
 
-# The scope of a request's user is worked out once per request: ``SessionPolicyMiddleware`` gives the request's user
-# object a cache (``scope_cache_start``), and ``scope_for`` keeps its answer there. A page asks for the scope many
-# times (every selector and ``Q`` builder; for a class teacher each time a query of their classes, for a county
-# leader of their linked schools); the object lives only as long as the request. Outside a request (services,
-# jobs, tests calling selectors) no user object has the cache and every call works the scope out afresh.
-SCOPE_CACHE = "_jy_scope_cache"
+# The scopes read in the current request (None outside a request: nothing is kept).
+_request_scopes: ContextVar[dict[tuple[object, ...], Scope] | None] = ContextVar("jiaoyun_scopes", default=None)
 
 
-def scope_cache_start(user: object) -> None:
-    """Let ``scope_for`` keep the scope of ``user`` (the request's user object) for the rest of the request."""
-    setattr(user, SCOPE_CACHE, {})
+@contextlib.contextmanager
+def scopes_cached() -> Iterator[None]:
+    """Keep each user's scope for the duration of the block (one request, ``ScopeCacheMiddleware``)."""
+    token = _request_scopes.set({})
+    try:
+        yield
+    finally:
+        _request_scopes.reset(token)
+
+
+def forget_scopes(*args: object, **kwargs: object) -> None:
+    """Empty the current request's scopes (a signal receiver of every write; a bulk ``update`` calls it itself)."""
+    cache = _request_scopes.get()
+    if cache:
+        cache.clear()
 
 
 def scope_for(user: Viewer) -> Scope:
-    cache = getattr(user, SCOPE_CACHE, None)
-    if cache is None:
-        return _scope_for(user)
-    scope = cache.get("scope")
-    if scope is None:
-        scope = cache["scope"] = _scope_for(user)
-    return scope
-
-
-def _scope_for(user: Viewer) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(ScopeLevel.NONE)
     user = cast("User", user)  # signed in and active
+    cache = _request_scopes.get()
+    if cache is None:
+        return _read_scope(user)
+    # Everything the scope is built from that the user row holds; what other rows hold (classes, linked
+    # schools, a student's account, the parent of an area) is covered by ``forget_scopes`` on every write.
+    key = (user.pk, user.is_active, user.role, user.area_id, user.school_id)
+    scope = cache.get(key)
+    if scope is None:
+        scope = cache[key] = _read_scope(user)
+    return scope
+
+
+def _read_scope(user: User) -> Scope:
     level = user.scope_level
     if level == ScopeLevel.COUNTY and user.role == Role.COUNTY_LEADER:
         return Scope(level, linked_school_ids=linked_school_ids(user.pk))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms as djforms
 from django.contrib import messages
@@ -42,9 +42,20 @@ from jiaoyun.web.charts import COUNT, bar, category_chart
 from jiaoyun.web.htmx import hx_redirect, render_page
 from jiaoyun.web.paging import paginate
 
+T = TypeVar("T")
+
 
 def _view(request: AuthedRequest) -> None:
     require(can_view(request.user), "工作计划与督导仅县教育局、县领导和乡镇可查看")
+
+
+def _in_scope(request: AuthedRequest, get: Callable[..., T], pk: int, what: str) -> T:
+    """``get(user=…, pk=…)``, a selector reading one row within the user's scope; 404 naming ``what`` when the
+    row does not exist or is out of the scope (the two are not told apart)."""
+    try:
+        return get(user=request.user, pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404(f"{what}不存在或不在您的范围内")
 
 
 def _errors(form: djforms.BaseForm) -> str:
@@ -140,10 +151,7 @@ def plan(request: AuthedRequest) -> HttpResponse:
 def item(request: AuthedRequest, pk: int) -> HttpResponse:
     """One task: its milestones, measure, progress reports with evidence; the owners report here."""
     _view(request)
-    try:
-        it = selectors.item_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("计划任务不存在或不在您的范围内")
+    it = _in_scope(request, selectors.item_get, pk, "计划任务")
     report_form = forms.ReportForm(item=it)
     milestone_form = forms.MilestoneForm()
     if request.method == "POST":
@@ -196,10 +204,7 @@ def item_edit(request: AuthedRequest, year: int, pk: int | None = None) -> HttpR
 
 def evidence(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """An evidence file of a progress report (when its task is readable); audited."""
-    try:
-        ev = selectors.evidence_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("佐证材料不存在或不在您的范围内")
+    ev = _in_scope(request, selectors.evidence_get, pk, "佐证材料")
     response = serve_file(request, ev.file, filename=ev.name or f"进展佐证-{ev.pk}")
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=ev.report.item, changes={"evidence": ev.pk},
                  note="下载进展佐证")  # fmt: skip
@@ -241,10 +246,7 @@ def links(request: AuthedRequest) -> HttpResponse:
 
 def link(request: AuthedRequest, pk: int) -> HttpResponse:
     _view(request)
-    try:
-        lk = selectors.link_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("挂钩联系不存在或不在您的范围内")
+    lk = _in_scope(request, selectors.link_get, pk, "挂钩联系")
     form = forms.LinkVisitForm()
     if request.method == "POST":
         form = forms.LinkVisitForm(request.POST)
@@ -292,10 +294,7 @@ def zones(request: AuthedRequest) -> HttpResponse:
 
 def zone(request: AuthedRequest, pk: int) -> HttpResponse:
     _view(request)
-    try:
-        z = selectors.zone_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("责任区不存在或不在您的范围内")
+    z = _in_scope(request, selectors.zone_get, pk, "责任区")
     today = _today(request)
     context = {"z": z, "visits": paginate(request, selectors.zone_visits(user=request.user, zone=z)),
                "due": selectors.visits_due(zone=z, month=today.replace(day=1)),
@@ -306,10 +305,7 @@ def zone(request: AuthedRequest, pk: int) -> HttpResponse:
 def visit_new(request: AuthedRequest, pk: int) -> HttpResponse:
     """A 责任督学 records a monthly visit: the checklist, his opinion, the findings that open 整改."""
     _view(request)
-    try:
-        z = selectors.zone_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("责任区不存在或不在您的范围内")
+    z = _in_scope(request, selectors.zone_get, pk, "责任区")
     require(can_inspect(request.user, z), "只有本责任区的责任督学可以登记督导记录")
     form = forms.VisitForm(zone=z, initial={"school": request.GET.get("school")})
     if request.method == "POST":
@@ -325,10 +321,7 @@ def visit_new(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def visit(request: AuthedRequest, pk: int) -> HttpResponse:
     _view(request)
-    try:
-        v = selectors.visit_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("督导记录不存在或不在您的范围内")
+    v = _in_scope(request, selectors.visit_get, pk, "督导记录")
     return render_page(request, "supervision/visit.html", {"v": v, "today": _today(request)})
 
 
@@ -378,10 +371,7 @@ def rectifications(request: AuthedRequest) -> HttpResponse:
 
 def rectification(request: AuthedRequest, pk: int) -> HttpResponse:
     require(can_view_rectifications(request.user), "整改跟踪仅县教育局、乡镇和学校可查看")
-    try:
-        r = selectors.rectification_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("整改事项不存在或不在您的范围内")
+    r = _in_scope(request, selectors.rectification_get, pk, "整改事项")
     then = reverse("supervision:rectification", args=[r.pk])
     bound: dict[str, djforms.Form] = {}
     if request.method == "POST":
@@ -413,10 +403,7 @@ def rectification(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def rect_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """The evidence of a 整改 step (when the 整改 is readable); audited."""
-    try:
-        ev = selectors.rect_file_get(user=request.user, pk=pk)
-    except ObjectDoesNotExist:
-        raise Http404("佐证材料不存在或不在您的范围内")
+    ev = _in_scope(request, selectors.rect_file_get, pk, "佐证材料")
     if not ev.file:
         raise Http404("该记录没有佐证材料")
     response = serve_file(request, ev.file, filename=ev.file_name or f"整改佐证-{ev.pk}")

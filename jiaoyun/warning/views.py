@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,12 +21,21 @@ from jiaoyun.warning.models import FollowupStatus
 from jiaoyun.web.htmx import render_page
 from jiaoyun.web.paging import paginate
 
+T = TypeVar("T")
 GROUP_LABELS = {"ethnicity": "民族", "sex": "性别", "township": "乡镇"}
 
 
 def _check(user: Any) -> None:
     if not selectors.may_view(user):
         raise PermissionDenied("辍学预警仅对县、乡镇、学校和班主任开放")
+
+
+def _found(row: T | None, what: str) -> T:
+    """The row a selector read within the user's scope; 404 naming ``what`` when there is none (absent and out of
+    the scope are not told apart)."""
+    if row is None:
+        raise Http404(f"该{what}不存在，或不在您的数据范围内")
+    return row
 
 
 def _rows(scores: Any, user: Any) -> list[dict[str, Any]]:
@@ -106,9 +115,7 @@ def class_page(request: AuthedRequest, class_id: int) -> HttpResponse:
     """The class teacher's page: who in the class is at risk and why, with the follow-ups."""
     user = request.user
     _check(user)
-    school_class = selectors.class_get(user=user, class_id=class_id)
-    if school_class is None:
-        raise Http404("该班级不存在，或不在您的数据范围内")
+    school_class = _found(selectors.class_get(user=user, class_id=class_id), "班级")
     day = selectors.latest_day()
     scores = list(selectors.class_scores(user=user, school_class=school_class, on=day)) if day else []
     open_ = {f.student_id: f for f in selectors.followups_open(user=user).filter(school_class=school_class)}
@@ -124,9 +131,7 @@ def pupil(request: AuthedRequest, student_id: int) -> HttpResponse:
     """A pupil's risk: the latest score with its factors, the trend over scoring days, the follow-ups."""
     user = request.user
     _check(user)
-    student = selectors.student_get(user=user, student_id=student_id)
-    if student is None:
-        raise Http404("该学生不存在，或不在您的数据范围内")
+    student = _found(selectors.student_get(user=user, student_id=student_id), "学生")
     history = selectors.student_scores(student=student)
     latest = history[0] if history else None
     sensitive = selectors.may_see_sensitive(user)
@@ -158,9 +163,7 @@ def followups(request: AuthedRequest) -> HttpResponse:
 def followup_open(request: AuthedRequest, score_id: int) -> HttpResponse:
     user = request.user
     _check(user)
-    score = selectors.score_get(user=user, pk=score_id)
-    if score is None:
-        raise Http404("该预警不存在，或不在您的数据范围内")
+    score = _found(selectors.score_get(user=user, pk=score_id), "预警")
     try:
         f = services.followup_open(actor=user, score=score, on=timezone.localdate())
     except DomainPermissionDenied as exc:
@@ -179,9 +182,7 @@ def followup_open(request: AuthedRequest, score_id: int) -> HttpResponse:
 def followup_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     _check(user)
-    f = selectors.followup_get(user=user, pk=pk)
-    if f is None:
-        raise Http404("该跟进不存在，或不在您的数据范围内")
+    f = _found(selectors.followup_get(user=user, pk=pk), "跟进")
     try:
         services.followup_feedback(actor=user, followup=f, status=request.POST.get("status", ""),
                                    note=request.POST.get("note", ""), on=timezone.localdate())  # fmt: skip

@@ -3,6 +3,7 @@ numbers still decrypt with the restored data key."""
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -36,6 +37,24 @@ def fresh_env(root: Path) -> dict:
     return env
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A fresh installation on SQLite (``manage.py migrate`` into an empty ``var/``: the database and its generated
+    keys), made once per module; each test restores into a copy of it (``installation``), which is the same files
+    as migrating again (the whole migration history, the most expensive step of these tests)."""
+    sqlite_only()
+    root = tmp_path_factory.mktemp("fresh")
+    done = manage(fresh_env(root), "migrate", "-v", "0")
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def installation(migrated: Path, root: Path) -> dict:
+    """A copy of the freshly migrated installation at ``root``; its environment."""
+    shutil.copytree(migrated / "var", root / "var")
+    return fresh_env(root)
+
+
 @pytest.fixture
 def populated(tmp_path, settings, county_admin, school_a):
     settings.MEDIA_ROOT = str(tmp_path / "old-media")
@@ -63,8 +82,7 @@ def sha(path: Path) -> str:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("portable", [False, True], ids=["sqlite-backup-api", "serialised"])
-def test_backup_then_restore_into_an_empty_installation(populated, portable):
-    sqlite_only()
+def test_backup_then_restore_into_an_empty_installation(migrated, populated, portable):
     tmp = populated
     out = tmp / "backup"
     call_command("backup", to=str(out), portable=portable, stdout=__import__("io").StringIO())
@@ -77,9 +95,7 @@ def test_backup_then_restore_into_an_empty_installation(populated, portable):
     )
 
     new = tmp / "new"
-    env = fresh_env(new)
-    migrated = manage(env, "migrate", "-v", "0")
-    assert migrated.returncode == 0, migrated.stderr
+    env = installation(migrated, new)
     restored = manage(env, "restore", "--from", str(out))
     assert restored.returncode == 0, restored.stderr + restored.stdout
     assert "行数与校验和均一致" in restored.stdout
@@ -133,16 +149,14 @@ def test_the_data_key_can_be_encrypted_with_a_passphrase():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_encrypted_key_backup_needs_its_passphrase(populated, monkeypatch):
-    sqlite_only()
+def test_an_encrypted_key_backup_needs_its_passphrase(migrated, populated, monkeypatch):
     monkeypatch.setenv("JY_BACKUP_PASS", "correct horse battery staple")
     out = populated / "backup"
     call_command("backup", to=str(out), passphrase_env="JY_BACKUP_PASS", stdout=__import__("io").StringIO())
     assert not (out / "data_key").exists()
     assert settings.DATA_KEY not in (out / "data_key.enc").read_text()
     new = populated / "new"
-    env = fresh_env(new)
-    assert manage(env, "migrate", "-v", "0").returncode == 0
+    env = installation(migrated, new)
     refused = manage(env, "restore", "--from", str(out))
     assert refused.returncode != 0 and "passphrase-env" in refused.stderr
     env["JY_BACKUP_PASS"] = "correct horse battery staple"

@@ -81,7 +81,7 @@ BASELINE: dict[str, int] = {
     "api:bulletin": 10,
     # supervision
     "supervision:rectifications": 10,
-    "api:supervision_rectifications": 8,
+    "api:supervision_rectifications": 6,
     "supervision:links": 10,
     "supervision:plan": 12,
     "api:supervision_plan": 10,

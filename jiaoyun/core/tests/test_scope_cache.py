@@ -1,42 +1,150 @@
-"""The data scope of a request's user is worked out once per request, and never kept beyond it."""
+"""A user's data scope is read once per request (``ScopeCacheMiddleware``), and never outlives the request: it is
+never another user's, never the previous request's, never another thread's, and a change of assignment within the
+request is read afresh (ADR 0046)."""
 
 from __future__ import annotations
 
+import re
+import threading
+
 import pytest
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jiaoyun.core.scope import scope_cache_start, scope_for
+from jiaoyun.core import scope as scope_module
+from jiaoyun.core.choices import Role, ScopeLevel
+from jiaoyun.core.middleware import ScopeCacheMiddleware
+from jiaoyun.core.scope import scope_for, scopes_cached
+from jiaoyun.core.tests.factories import UserFactory
+from jiaoyun.people.models import Student
 from jiaoyun.schools.tests.factories import SchoolClassFactory
 
-pytestmark = pytest.mark.django_db
+
+@pytest.fixture
+def two_classes(school_a):
+    """Two classes of one school, each with its class teacher and one pupil."""
+    out = []
+    for n in (1, 2):
+        klass = SchoolClassFactory(school=school_a, school_year=2022, grade=2, number=n)
+        teacher = UserFactory(username=f"teacher{n}", role=Role.CLASS_TEACHER, school=school_a)
+        teacher.classes.add(klass)
+        Student.objects.create(name=f"班{n}学生", sex="M", birth_date="2015-03-01", status="in_school",
+                               current_school=school_a, current_class=klass, current_grade=2)  # fmt: skip
+        out.append((teacher, klass))
+    return out
 
 
-def _class_queries(ctx: CaptureQueriesContext) -> int:
-    """Queries of a user's classes (the class teacher's scope reads them)."""
-    return sum(1 for q in ctx.captured_queries if "core_user_classes" in q["sql"] and "schools_schoolclass" in q["sql"])
+def _through_request(user, view):
+    """Run ``view(request)`` behind the middleware, as one request of ``user``."""
+    request = RequestFactory().get("/")
+    request.user = user
+    return ScopeCacheMiddleware(view)(request)
 
 
-def test_a_page_reads_the_class_teachers_classes_once(client, class_teacher):
-    client.force_login(class_teacher)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("dropout:absences"))
-    assert response.status_code == 200
-    assert _class_queries(ctx) == 1
+def test_two_users_in_one_request_get_each_their_own_scope(two_classes):
+    (t1, k1), (t2, k2) = two_classes
+    with scopes_cached():
+        first, second, again = scope_for(t1), scope_for(t2), scope_for(t1)
+    assert first.class_ids == (k1.pk,)
+    assert second.class_ids == (k2.pk,)
+    assert again == first
 
 
-def test_outside_a_request_every_call_reads_the_scope_afresh(class_teacher, school_a):
-    first = scope_for(class_teacher)
-    other = SchoolClassFactory(school=school_a, school_year=2021, grade=2, number=1)
-    class_teacher.classes.add(other)
-    assert other.pk not in first.class_ids
-    assert other.pk in scope_for(class_teacher).class_ids
+def test_the_next_request_reads_the_scope_again(two_classes):
+    """The same user, two requests: a class taken away between them (behind the ORM's back, no signal) is gone
+    in the second request: nothing was kept from the first."""
+    (t1, k1), _ = two_classes
+    seen = []
+
+    def view(request):
+        seen.append(scope_for(request.user))
+        return HttpResponse()
+
+    _through_request(t1, view)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_user_classes WHERE user_id = %s", [t1.pk])
+    _through_request(t1, view)
+    assert seen[0].class_ids == (k1.pk,)
+    assert seen[1].class_ids == ()
+    assert scope_module._request_scopes.get() is None  # nothing is left once the request is over
 
 
-def test_the_cache_holds_one_scope_for_the_object_it_was_started_on(class_teacher, django_assert_num_queries):
-    scope_cache_start(class_teacher)
-    with django_assert_num_queries(1):
-        first = scope_for(class_teacher)
-        assert scope_for(class_teacher) is first
-    assert scope_for(type(class_teacher).objects.get(pk=class_teacher.pk)) == first  # a fresh object: no cache
+def test_a_second_user_in_the_next_request_never_gets_the_first_users_scope(two_classes):
+    (t1, k1), (t2, k2) = two_classes
+    seen = {}
+
+    def view(request):
+        seen[request.user.pk] = scope_for(request.user)
+        return HttpResponse()
+
+    _through_request(t1, view)
+    _through_request(t2, view)
+    assert seen[t1.pk].class_ids == (k1.pk,)
+    assert seen[t2.pk].class_ids == (k2.pk,)
+
+
+def test_the_scope_is_read_once_per_request(two_classes):
+    (t1, _k1), _ = two_classes
+
+    def view(request):
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(5):
+                scope_for(request.user)
+        return HttpResponse(str(len(queries)))
+
+    assert _through_request(t1, view).content == b"1"  # the user's classes, once
+
+
+def test_a_change_of_assignment_within_the_request_is_read_afresh(two_classes, school_b):
+    (t1, k1), (_t2, k2) = two_classes
+    with scopes_cached():
+        assert scope_for(t1).class_ids == (k1.pk,)
+        t1.classes.add(k2)  # a many-to-many change
+        assert scope_for(t1).class_ids == tuple(sorted((k1.pk, k2.pk)))
+        t1.school = school_b  # a change of the user's own fields (the key), before it is even saved
+        assert scope_for(t1).school_id == school_b.pk
+        t1.role = Role.VILLAGE_CADRE
+        assert scope_for(t1).level == ScopeLevel.NONE  # a village cadre with no village
+        t1.is_active = False
+        assert scope_for(t1).level == ScopeLevel.NONE
+
+
+def test_any_write_within_the_request_empties_the_cache(principal, school_b):
+    """Rows other than the user's (a school's township, a leader's linked schools…) may carry the scope: any save
+    empties the request's cache."""
+    with scopes_cached():
+        assert scope_for(principal).township_id == principal.school.township_id
+        school = principal.school
+        school.township = school_b.township
+        school.save()
+        principal.school = school  # the in-memory relation, as a fresh read of the user would give
+        assert scope_for(principal).township_id == school_b.township_id
+
+
+def test_another_thread_shares_no_cache(two_classes):
+    (t1, k1), (t2, k2) = two_classes
+    other = {}
+
+    def elsewhere():
+        other["cache"] = scope_module._request_scopes.get()
+
+    with scopes_cached():
+        scope_for(t1)
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+    assert other["cache"] is None
+
+
+def test_pages_of_two_class_teachers_in_turn_show_each_their_own_pupils(client, two_classes):
+    (t1, _), (t2, _) = two_classes
+    names = {}
+    for user in (t1, t2, t1):
+        client.force_login(user)
+        html = client.get(reverse("people:students")).content.decode()
+        names.setdefault(user.username, []).append(set(re.findall(r"班\d学生", html)))
+    assert names["teacher1"] == [{"班1学生"}, {"班1学生"}]
+    assert names["teacher2"] == [{"班2学生"}]

@@ -208,7 +208,7 @@ def test_the_register_page_takes_as_many_queries_for_a_big_class(client, enrolle
     pupils = [enrolled(f"大班{n}") for n in range(9)]
     services.class_register_save(actor=class_teacher, school_class=class_a1, date=MONDAY,
                                  marks={p.pk: Mark("sick", "发烧") for p in pupils[:5]})  # fmt: skip
-    assert count() == small <= 36  # most of them the menu's (one predicate per module page) and the scope's reads
+    assert count() == small <= 14  # the menu's predicates share the scope read once per request (ADR 0046)
 
 
 def test_the_page_writes_each_input_as_its_widget_would(client, pupils, class_teacher, class_a1):

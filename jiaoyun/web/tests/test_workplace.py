@@ -313,8 +313,12 @@ def _queries(client, user):
     return len(queries)
 
 
-ROLES = ["class_teacher", "village_cadre", "township_officer", "principal", "section:safety",
-         "section:personnel", "section:basic", "section:supervision", "audit_admin", "county_admin"]  # fmt: skip
+# role → the most queries of the home page, measured (each role's scope is read once per request, ADR 0046).
+# A principal's home reads the most modules (控辍保学, 辍学预警, 综合素质评价, absences, hazards, devices, rounds…).
+CEILING = {"class_teacher": 15, "village_cadre": 8, "township_officer": 20, "principal": 28, "section:safety": 12,
+           "section:personnel": 12, "section:basic": 19, "section:supervision": 23, "audit_admin": 7,
+           "county_admin": 25}  # fmt: skip
+ROLES = list(CEILING)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -347,8 +351,7 @@ def test_home_queries_do_not_grow_with_rows(role, request, client, school_a, cla
     add(9)
     large = _queries(client, user)
     assert large == small, f"{role}: {small} queries for 3 rows, {large} for 12"
-    # A class teacher's home reads five modules (控辍保学, 辍学预警, 综合素质评价, absences, imports).
-    assert small <= 40, f"{role}: {small} queries"
+    assert small <= CEILING[role], f"{role}: {small} queries, ceiling {CEILING[role]}"
 
 
 def test_supervision_sees_the_indicators_behind_their_target(county):
