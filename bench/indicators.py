@@ -127,8 +127,8 @@ def json_line(results: list[dict]) -> dict:
             })  # fmt: skip
         rows.append({
             "figure": f"dashboard page, median, {where}", "value": round(r.get("dashboard_ms", 0)), "unit": "ms",
-            "baseline": None, "baseline_value": None, "ratio": None, "target": "≤ 100 ms", "met":
-            r.get("dashboard_ms", 0) <= 100,
+            "baseline": None, "baseline_value": None, "ratio": None, "target": "≤ 100 ms at scale 10",
+            "met": (r.get("dashboard_ms", 0) <= 100) if r["scale"] >= 10 else None,
         })  # fmt: skip
     return {"bench": "indicators", "rows": rows}
 

@@ -271,11 +271,13 @@ def render_text(info: dict[str, str], outcomes: list[Outcome], *, quick: bool) -
         f"scale: {'--quick (small, checks that each runs)' if quick else 'full'}"
     ]
     rows = table_rows(outcomes)
+    # The figure column is wide enough for a failure's reason; the others are cut at 50 characters.
+    limits = [50, 110, 50, 50, 50, 50, 50, 50]
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(COLUMNS)]
-    widths = [min(w, 60) for w in widths]
+    widths = [min(w, limit) for w, limit in zip(widths, limits, strict=True)]
 
     def line(cells: list[str] | tuple[str, ...]) -> str:
-        return "  ".join(str(c)[:60].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(str(c)[:w].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [*head, "", line(COLUMNS), line(["-" * w for w in widths])]
     out += [line(r) for r in rows]

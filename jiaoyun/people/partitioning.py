@@ -19,9 +19,8 @@ database before it is loaded; a large live table is moved partition by partition
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import connection, transaction
+from django.utils import timezone
 
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
@@ -55,7 +54,7 @@ def _bounds_by_student(partitions: int) -> list[tuple[str, str]]:
 
 def _bounds_by_year() -> list[tuple[str, str]]:
     first, last = _rows(f"SELECT MIN(date), MAX(date) FROM {TABLE}")[0]
-    today = dt.date.today()  # noqa: DTZ011 (a school-year boundary, no time of day)
+    today = timezone.localdate()
     first_year = SchoolYear.of(first or today).start_year
     last_year = max(SchoolYear.of(last or today).start_year, SchoolYear.of(today).start_year) + 1
     return [(f"'{y}-09-01'", f"'{y + 1}-09-01'") for y in range(first_year, last_year + 1)]

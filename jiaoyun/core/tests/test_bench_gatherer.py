@@ -135,3 +135,23 @@ def test_fake_rows_round_trip_through_json(gatherer):
         "x", "noise\n" + json.dumps({"bench": "x", "doc": "docs/x.md", "rows": [ROW]})
     )
     assert (rows, doc, error) == ([ROW], "docs/x.md", "")
+
+
+def test_the_printed_table_has_the_machine_on_top_and_a_failure_in_full(gatherer, bench_dir):
+    out = run(gatherer, bench_dir)
+    text = gatherer.render_text({"cores": "2", "SQLite": "3.40.1"}, list(out.values()), quick=False)
+    lines = text.splitlines()
+    assert lines[:2] == ["cores: 2", "SQLite: 3.40.1"]
+    assert lines[4].split() == [
+        "benchmark",
+        "figure",
+        "value",
+        "baseline",
+        "baseline",
+        "value",
+        "ratio",
+        "target",
+        "met",
+    ]
+    assert any("NOT MEASURED: failed (exit code 1): database gone" in line for line in lines)
+    assert any(line.startswith("good") and "100×" in line and line.endswith("yes") for line in lines)
