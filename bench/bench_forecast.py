@@ -37,6 +37,10 @@ Not at N ×: the rest of the events table (the history before the census, which 
 tiled county's rebuild is not measured (a rebuild there would read the source's events) — extrapolate it from
 the generated scales and say so. The number of townships and schools stays that of the generator (13 and ~55).
 
+On the tiled county it also times the part of a run that grows with the number of townships rather than pupils
+(the projection, the back-test and the rates' explanation, pure Python) with the county's townships and with
+every township copied 100 times (a province of 100 such counties), from the stored counts.
+
 ``--index-cost`` measures, on the largest generated scale, what ``student_in_school_idx`` costs writes: 100,000
 in-school students inserted, and the grade of 100,000 pupils changed (the yearly promotion), each in a transaction
 rolled back, with the index and with it dropped (in the same transaction), best of three.
@@ -155,6 +159,13 @@ def report(results: list[dict]) -> None:
             if r.get(key):
                 parts = "; ".join(f"{k} {v:.2f} s" for k, v in r[key].items())
                 print(f"scale {r['label']} {label}: {parts}")
+        if r.get("townships"):
+            one, many = r["townships"]
+            print(
+                f"scale {r['label']}: projection, back-test and rates explained (Python) with {one['townships']}"
+                f" townships {one['seconds']:.2f} s, with {many['townships']} (every township × 100)"
+                f" {many['seconds']:.2f} s"
+            )
         if "check" in r:
             print(
                 f"scale {r['label']}: observed years exactly N × the source's: {r['check_exact_history']};"
@@ -196,6 +207,14 @@ def json_rows(results: list[dict]) -> list[dict]:
             "baseline_value": round(r["reads_before"], 3), "ratio": round(r["reads_before"] / r["reads"], 1),
             "target": None, "met": None,
         })  # fmt: skip
+        if r.get("townships"):
+            one, many = r["townships"]
+            rows.append({
+                "figure": f"forecast projection + back-test (Python) with {many['townships']} townships",
+                "value": round(many["seconds"], 3), "unit": "s",
+                "baseline": f"the same with the county's {one['townships']}", "baseline_value": round(one["seconds"], 3),
+                "ratio": round(one["seconds"] / many["seconds"], 4), "target": None, "met": None,
+            })  # fmt: skip
         if r.get("index_cost"):
             c = r["index_cost"]
             for what in ("insert", "update"):
@@ -322,7 +341,32 @@ def worker(scale: int, args: argparse.Namespace) -> None:
         result["naive_extrapolated"] = len(years) != history
     if args.index_cost:
         result["index_cost"] = index_cost()
+    if tiled:
+        result["townships"] = townships_scaling(base, 1), townships_scaling(base, 100)
     print(json.dumps(result))
+
+
+def townships_scaling(base: int, k: int) -> dict[str, float]:
+    """The part of a run that grows with the number of townships, not pupils: the projection, the back-test and
+    the explanation of the rates (pure Python on the matrices), on the county's stored counts and population
+    with every township copied ``k`` times (a province of ``k`` such counties: flows only within each copy)."""
+    from jiaoyun.forecast import conf, model, observe, services
+
+    towns = [t["id"] for t in services.townships()]
+    first = base - conf.get("FORECAST_HISTORY") + 1
+    stocks, flows = services.census_counts(first=first, base=base)
+    pop = observe.population(source=conf.get("FORECAST_POPULATION_SOURCE"))
+    off = 10 ** (len(str(max(towns))) + 1)
+    ids = [t + i * off for i in range(k) for t in towns]
+    st = {(t + i * off, y, g): v for i in range(k) for (t, y, g), v in stocks.items()}
+    fl = {(a + i * off, b + i * off, y, g): v for i in range(k) for (a, b, y, g), v in flows.items()}
+    po = {(t + i * off, y, a): v for i in range(k) for (t, y, a), v in pop.items()}
+    horizon, back = conf.get("FORECAST_HORIZON"), conf.get("FORECAST_BACKTEST_YEARS")
+    t0 = time.perf_counter()
+    _, P, rates = model.project(services._inputs(base, ids, st, fl, po, horizon))
+    services._inputs_json(rates, ids, st, P, base)
+    services._backtest(ids, st, fl, po, base - back, back)
+    return {"townships": len(ids), "seconds": time.perf_counter() - t0}
 
 
 def reads(base: int) -> tuple[float, float]:

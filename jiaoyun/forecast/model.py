@@ -105,17 +105,23 @@ def estimate(inp: Inputs) -> Rates:
             entry[(T, g)] = Rate(sum(E.get((T, y, g), 0) for y in ys), sum(P.get((T, y, age), 0) for y in ys))
     flow: dict[tuple[int, int, int], float] = {}
     flow_obs: dict[tuple[int, int], float] = {}
+    pos = {T: i for i, T in enumerate(inp.townships)}
+    # The pairs of townships with an observed flow (sparse: a province's townships send their leavers to a few).
+    pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for a, b, _, g in inp.flows:
+        if a in pos and b in pos:
+            pairs[g].add((a, b))
     for g in CROSS_GRADES:
         county_prev = sum(E.get((T, y, g - 1), 0) for T in inp.townships for y in years)
         into: dict[int, float] = defaultdict(float)
+        den = {T: sum(E.get((T, y, g - 1), 0) for y in years) for T in inp.townships}
         for T_from in inp.townships:
-            den = sum(E.get((T_from, y, g - 1), 0) for y in years)
-            flow_obs[(T_from, g)] = den
-            for T_to in inp.townships:
-                n = sum(inp.flows.get((T_from, T_to, y, g), 0) for y in years)
-                into[T_to] += n
-                if n and den:
-                    flow[(T_from, T_to, g)] = n / den
+            flow_obs[(T_from, g)] = den[T_from]
+        for T_from, T_to in sorted(pairs[g], key=lambda p: (pos[p[0]], pos[p[1]])):
+            n = sum(inp.flows.get((T_from, T_to, y, g), 0) for y in years)
+            into[T_to] += n
+            if n and den[T_from]:
+                flow[(T_from, T_to, g)] = n / den[T_from]
         for T in inp.townships:
             reached = sum(E.get((T, y + 1, g), 0) for y in years)
             arrivals[(T, g)] = Rate(max(0.0, reached - into[T]), county_prev)
@@ -164,6 +170,14 @@ def project(inp: Inputs, rates: Rates | None = None) -> tuple[Stocks, Population
     def prev(T: int, y: int, g: int) -> float:
         return out[(T, y, g)] if y > t else inp.stocks.get((T, y, g), 0)
 
+    # Each township's sources by grade reached, in the townships' order (the sum below adds the same terms in the
+    # same order as over every township, the absent ones being zero).
+    pos = {T: i for i, T in enumerate(inp.townships)}
+    sources: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    for (Tf, T, g), share in sorted(rates.flow.items(), key=lambda kv: pos.get(kv[0][0], len(pos))):
+        if Tf in pos:
+            sources[(T, g)].append((Tf, share))
+
     for y in range(t + 1, t + inp.horizon + 1):
         for T in inp.townships:
             for g, lv in ENTRY_GRADES.items():
@@ -175,7 +189,7 @@ def project(inp: Inputs, rates: Rates | None = None) -> tuple[Stocks, Population
         for g in CROSS_GRADES:
             county_prev = sum(prev(T, y - 1, g - 1) for T in inp.townships)
             for T in inp.townships:
-                n = sum(rates.flow.get((Tf, T, g), 0.0) * prev(Tf, y - 1, g - 1) for Tf in inp.townships)
+                n = sum(share * prev(Tf, y - 1, g - 1) for Tf, share in sources.get((T, g), ()))
                 out[(T, y, g)] = n + (rates.arrivals[(T, g)].value or 0.0) * county_prev
     return out, P, rates
 

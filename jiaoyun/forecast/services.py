@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
@@ -69,13 +70,16 @@ def _r(x: float | None, nd: int = 4) -> float | None:
 def _inputs_json(rates: Rates, towns: list[int], stocks: dict, population: dict, base: int) -> dict[str, Any]:
     """The rates per township with the observations they rest on (for the page's explanation)."""
     per: dict[str, Any] = {}
+    out: dict[tuple[int, int], dict[str, float | None]] = defaultdict(dict)  # (T, g) → destination → share
+    for (T1, T2, gg), v in rates.flow.items():
+        out[(T1, gg)][str(T2)] = _r(v)
     for T in towns:
         per[str(T)] = {
             "gpr": {str(g): [_r(rates.gpr[(T, g)].value), rates.gpr[(T, g)].den] for g in GPR_GRADES},
             "entry": {str(g): [_r(rates.entry[(T, g)].value), rates.entry[(T, g)].den] for g in ENTRY_GRADES},
             "cross": {
                 str(g): {
-                    "out": {str(T2): _r(v) for (T1, T2, gg), v in rates.flow.items() if T1 == T and gg == g},
+                    "out": out.get((T, g), {}),
                     "observed": rates.flow_obs.get((T, g), 0),
                     "arrivals": _r(rates.arrivals[(T, g)].value, 5),
                 }

@@ -114,3 +114,49 @@ def test_mape_by_township_and_county():
     assert err[(2, "primary")] == pytest.approx(0.0)
     assert err[(None, "primary")] == pytest.approx(5.0)
     assert err[(1, "junior")] is None
+
+
+def test_the_sparse_flows_give_exactly_the_sum_over_every_pair_of_townships():
+    """The flows are read pair by observed pair (a province's townships send their leavers to a few others), not
+    over every pair of townships: the shares, the arrivals and the projected grades 7 and 10 are exactly those of
+    the sum over every pair, written out here as the reference, on eight townships with random counts (one
+    township without any flow, one sending to a township outside the list)."""
+    import random
+
+    rnd = random.Random(19)
+    towns = [11, 3, 27, 8, 5, 40, 2, 9]
+    years = range(2016, 2022)
+    stocks = {(T, y, g): float(rnd.randint(0, 300)) for T in towns for y in years for g in range(-2, 13)}
+    flows = {
+        (a, b, y, g): float(rnd.randint(1, 90))
+        for a in towns[:-1]
+        for b in rnd.sample(towns, 3)
+        for y in years
+        for g in (7, 10)
+    } | {(3, 99, 2019, 7): 40.0}
+    population = {(T, y, a): float(rnd.randint(50, 200)) for T in towns for y in years for a in range(19)}
+    inp = Inputs(townships=towns, base=2021, stocks=stocks, flows=flows, population=population, horizon=5)
+    out, _, rates = project(inp)
+    window = rates.window
+    for g in (7, 10):
+        into = dict.fromkeys(towns, 0.0)
+        for a in towns:
+            den = sum(stocks.get((a, y, g - 1), 0) for y in window)
+            for b in towns:
+                n = sum(flows.get((a, b, y, g), 0) for y in window)
+                into[b] += n
+                assert rates.flow.get((a, b, g)) == (n / den if n and den else None)
+        county = sum(stocks.get((T, y, g - 1), 0) for T in towns for y in window)
+        for T in towns:
+            reached = sum(stocks.get((T, y + 1, g), 0) for y in window)
+            assert rates.arrivals[(T, g)].value == max(0.0, reached - into[T]) / county
+    for y in range(2022, 2027):
+        for g in (7, 10):
+
+            def prev(T: int, g: int = g, y: int = y) -> float:
+                return out[(T, y - 1, g - 1)] if y - 1 > 2021 else stocks.get((T, y - 1, g - 1), 0)
+
+            county_prev = sum(prev(T) for T in towns)
+            for T in towns:
+                n = sum(rates.flow.get((a, T, g), 0.0) * prev(a) for a in towns)
+                assert out[(T, y, g)] == n + (rates.arrivals[(T, g)].value or 0.0) * county_prev
