@@ -123,13 +123,11 @@ def main() -> None:
     existing = list(Device.objects.filter(is_active=True).select_related("school").order_by("pk")[: args.devices])
     for d in existing:
         devices.append({"serial": d.serial, "token": device_token_rotate(actor=admin, device=d)})
-    schools = [c[1] for c in classes]
     for i in range(len(existing), args.devices):
         school = SchoolClass.objects.get(pk=chosen[i % len(chosen)]).school
         device, token = device_register(actor=admin, school=school, kind="alarm", name=f"一键报警{i}",
                                         serial=f"LOAD-{i:04d}")  # fmt: skip
         devices.append({"serial": device.serial, "token": token})
-    del schools
 
     client, secret = lrs_client_create(name="负载测试", all_schools=True)
 
