@@ -276,9 +276,12 @@ def worker(scale: int, args: argparse.Namespace) -> None:
         reused = done
         from jiaoyun.forecast.models import ForecastRun
 
-        source_run = ForecastRun.objects.filter(base_year=base).order_by("-id").first()  # the source's routine run
         if not done:
-            tile(args.tile, base)
+            source_run = ForecastRun.objects.filter(base_year=base).order_by("-id").first()  # the source's last run
+            tile(args.tile, base, source_run.pk if source_run else None)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT source_run FROM bench_tiled")
+            source_run = ForecastRun.objects.filter(pk=cursor.fetchone()[0]).first()
     else:
         reused = Student.objects.exists()
         if not reused:
@@ -394,7 +397,7 @@ def reads(base: int) -> tuple[float, float]:
     return min(times["now"]), min(times["before"])
 
 
-def tile(n: int, base: int) -> None:
+def tile(n: int, base: int, source_run: int | None) -> None:
     """Make the copied county ``n`` times larger in what the routine run reads (see the module's docstring)."""
     from django.db import connection, transaction
     from indicators import _drop_indexes
@@ -433,8 +436,8 @@ def tile(n: int, base: int) -> None:
         c.execute("UPDATE forecast_censuscount SET n = n * %s", [n])
         c.execute('UPDATE areas_populationcell SET "count" = "count" * %s', [n])
         c.execute("SELECT setval(pg_get_serial_sequence('people_student', 'id'), (SELECT MAX(id) FROM people_student))")
-        c.execute("CREATE TABLE bench_tiled (n INTEGER)")
-        c.execute("INSERT INTO bench_tiled VALUES (%s)", [n])
+        c.execute("CREATE TABLE bench_tiled (n INTEGER, source_run BIGINT)")  # the source's run, for the check
+        c.execute("INSERT INTO bench_tiled VALUES (%s, %s)", [n, source_run])
     connection.cursor().execute("VACUUM ANALYZE")
 
 

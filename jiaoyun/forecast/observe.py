@@ -94,7 +94,8 @@ def _current_counts(students: QuerySet[Student]) -> Current:
         .annotate(n=Count("*"))
         .values_list("current_school_id", "current_grade", "by", "n")
     )
-    return {(int(s), int(g), None if by is None else int(by)): int(n) for s, g, by, n in rows}
+    # the filter leaves no school or grade empty
+    return {(int(s or 0), int(g or 0), None if by is None else int(by)): int(n) for s, g, by, n in rows}
 
 
 def _schools() -> dict[int, tuple[int, str]]:
