@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -211,9 +212,9 @@ def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int])
         object_type=Student._meta.label,
         entries=((st.pk, str(st), snapshot(st)) for st in created),
     )
-    for rec, target in changed:
-        if target is not None:
-            rec.student_id = target.pk
+    for rec, made in changed:
+        if made is not None:
+            rec.student_id = made.pk
     HukouRecord.objects.bulk_update([rec for rec, _ in changed], ["student", "match_note"], batch_size=2000)
     return {
         st.pk: f"与学生“{near_of[id(st)]}”同村、同姓、同出生日期，可能为同一人（姓名录入差异），请核对"
@@ -245,7 +246,7 @@ def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
     # The roster records of these students only (the roster lists every child of the county); a student with
     # two records gets the last in the roster's order, as a dict over the whole roster would.
     wanted = [r["id"] for r in never] + [r["student_id"] for r in absent] + [r["id"] for r in dropped]
-    roster: dict[int, dict] = {}
+    roster: dict[int, Any] = {}
     for i in range(0, len(wanted), 2000):
         for r in HukouRecord.objects.filter(student_id__in=wanted[i : i + 2000]).values(
             "student_id", "id", "match_note", "group_name"
@@ -395,12 +396,12 @@ def _open_cases(*, opened: list[tuple[DropoutCase, str, str]], students: dict[in
     by_note: dict[str, list[DropoutCase]] = defaultdict(list)
     for case, note, _ in opened:
         by_note[note].append(case)
-    for note, group in by_note.items():
+    for note, batch in by_note.items():
         audit_record_many(
             actor=None,
             action=AuditAction.TRANSITION,
             object_type=DropoutCase._meta.label,
-            entries=((c.pk, f"{students[c.student_id].name} 发现", changes) for c in group),
+            entries=((c.pk, f"{students[c.student_id].name} 发现", changes) for c in batch),
             note=note,
         )
 
