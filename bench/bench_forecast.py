@@ -1,6 +1,6 @@
 """Benchmark: the enrolment forecast on a large registry, against a naive per-pupil loop.
 
-    python bench/bench_forecast.py [--scales 1,10] [--tile 10] [--naive-years 1] [--index-cost]
+    python bench/bench_forecast.py [--scales 1,10] [--tile 10|0] [--naive-years 1] [--index-cost]
                                    [--db jy_bench_forecast] [--keep] [--reuse] [--quick]
 
 For each scale a worker process builds the synthetic county of ``bench/indicators.py`` (its ``generate``:
@@ -21,7 +21,7 @@ chain, population cells) in its own PostgreSQL database ``<db>_s<scale>``, then 
   ``--naive-years`` years (default 1) and scaled to the ten the engine reads (marked "*"), so the ratio is
   conservative (the naive loop does none of the flows, population or projection); up to ``--naive-max-scale``.
 
-``--tile N`` then measures a registry N times the largest scale without generating it (generating scale 100 takes
+``--tile N`` (default 10; 0 to skip) then measures a registry N times the largest scale without generating it (generating scale 100 takes
 hours and ~35 GB): the largest scale's database is copied (``CREATE DATABASE … TEMPLATE``) to
 ``<db>_s<scale×N>t`` and made N times larger in what the routine run reads, set-based:
 
@@ -77,7 +77,7 @@ TARGET_S = 10.0  # the requirement at scale 100 (a province), on PostgreSQL
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10")
-    ap.add_argument("--tile", type=int, default=0, help="also measure the largest scale copied N times (see above)")
+    ap.add_argument("--tile", type=int, default=10, help="also measure the largest scale copied N times; 0: not")
     ap.add_argument("--naive-years", type=int, default=1, help="census years timed by the naive loop (scaled to ten)")
     ap.add_argument("--naive-max-scale", type=int, default=10, help="skip the naive loop above this scale")
     ap.add_argument("--index-cost", action="store_true", help="write cost of student_in_school_idx (largest scale)")
