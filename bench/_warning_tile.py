@@ -57,9 +57,9 @@ def copies_now(cursor: Any) -> int:
     return int(row[0]) if row and row[0] else 1
 
 
-def tile(*, copies: int, on: dt.date, window_days: int) -> dict[str, int]:
-    """Bring the database to ``copies`` × the demo county (copies already made are kept). Returns the row counts
-    of the copied tables."""
+def tile(*, copies: int, on: dt.date, window_days: int) -> tuple[int, dict[str, int]]:
+    """Bring the database to ``copies`` × the demo county (copies already made are kept; a database with more is
+    left as it is). Returns the copies in the database and the row counts of the copied tables."""
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as c:
@@ -110,6 +110,7 @@ def tile(*, copies: int, on: dt.date, window_days: int) -> dict[str, int]:
                 c.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
                           f"FROM {table} s CROSS JOIN {g} WHERE {where[table]}")  # fmt: skip
             c.execute(f"INSERT INTO {STATE} VALUES (%s)", [copies])
+        now = max(have, copies)
         counts = {}
         for table in TABLES:
             c.execute(f"SELECT COUNT(*) FROM {table}")
@@ -117,4 +118,4 @@ def tile(*, copies: int, on: dt.date, window_days: int) -> dict[str, int]:
     with connection.cursor() as c:
         for table in TABLES:
             c.execute(f"ANALYZE {table}")
-    return counts
+    return now, counts

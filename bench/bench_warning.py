@@ -194,9 +194,13 @@ def main() -> None:
             evaluation_table(today)  # on the demo county itself, before any copy joins the 学籍 chain
         print(f"\n模型：{version}；PostgreSQL，按演示县复制（{', '.join(args.scales.split(','))}×）")
         frame = None
+        measured: set[int] = set()
         for scale in (int(x) for x in args.scales.split(",")):
             t = time.perf_counter()
-            counts = tile(copies=scale, on=today, window_days=2 * conf.get("WARNING_ABSENCE_DAYS"))
+            scale, counts = tile(copies=scale, on=today, window_days=2 * conf.get("WARNING_ABSENCE_DAYS"))
+            if scale in measured:
+                continue  # the database holds more copies than asked: measured once, at its real size
+            measured.add(scale)
             t_tile = time.perf_counter() - t
             steps: list[dict[str, float]] = []
 
