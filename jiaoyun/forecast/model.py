@@ -39,8 +39,11 @@ Flows = dict[tuple[int, int, int, int], float]  # (from township, to township, s
 Population = dict[tuple[int, int, int], float]  # (township, calendar year, age) → people
 
 
+_LEVEL_OF: dict[int, str] = {g: lv for lv, gs in LEVEL_GRADES.items() for g in gs}
+
+
 def level_of(grade: int) -> str:
-    return next(lv for lv, gs in LEVEL_GRADES.items() if grade in gs)
+    return _LEVEL_OF[grade]
 
 
 @dataclass
@@ -151,12 +154,16 @@ def project_population(inp: Inputs, rates: Rates, until: int) -> Population:
     P: Population = dict(inp.population)
     if rates.population_last is None:
         return P
+    # The rates are read once, not once per projected year (a province has some 1,300 townships).
+    survival = {
+        T: [m if (m := rates.survival[(T, a)].value) is not None else 1.0 for a in range(MAX_AGE)]
+        for T in inp.townships
+    }
     for y in range(rates.population_last + 1, until + 1):
         for T in inp.townships:
             P[(T, y, 0)] = P.get((T, y - 1, 0), 0) * rates.births[T]
-            for a in range(MAX_AGE):
-                m = rates.survival[(T, a)].value
-                P[(T, y, a + 1)] = P.get((T, y - 1, a), 0) * (m if m is not None else 1.0)
+            for a, m in enumerate(survival[T]):
+                P[(T, y, a + 1)] = P.get((T, y - 1, a), 0) * m
     return P
 
 
@@ -178,27 +185,30 @@ def project(inp: Inputs, rates: Rates | None = None) -> tuple[Stocks, Population
         if Tf in pos:
             sources[(T, g)].append((Tf, share))
 
+    # The rates are read once, not once per projected year (a province has some 1,300 townships).
+    entry = {(T, g): rates.entry[(T, g)].value or 0.0 for T in inp.townships for g in ENTRY_GRADES}
+    gpr = {(T, g): rates.gpr[(T, g)].value or 0.0 for T in inp.townships for g in GPR_GRADES}
+    arrivals = {(T, g): rates.arrivals[(T, g)].value or 0.0 for T in inp.townships for g in CROSS_GRADES}
     for y in range(t + 1, t + inp.horizon + 1):
         for T in inp.townships:
             for g, lv in ENTRY_GRADES.items():
-                e = rates.entry[(T, g)].value or 0.0
-                out[(T, y, g)] = e * P.get((T, y, inp.entry_age[lv]), 0)
+                out[(T, y, g)] = entry[(T, g)] * P.get((T, y, inp.entry_age[lv]), 0)
             for g in GPR_GRADES:
-                r = rates.gpr[(T, g)].value or 0.0
-                out[(T, y, g + 1)] = r * prev(T, y - 1, g)
+                out[(T, y, g + 1)] = gpr[(T, g)] * prev(T, y - 1, g)
         for g in CROSS_GRADES:
             county_prev = sum(prev(T, y - 1, g - 1) for T in inp.townships)
             for T in inp.townships:
                 n = sum(share * prev(Tf, y - 1, g - 1) for Tf, share in sources.get((T, g), ()))
-                out[(T, y, g)] = n + (rates.arrivals[(T, g)].value or 0.0) * county_prev
+                out[(T, y, g)] = n + arrivals[(T, g)] * county_prev
     return out, P, rates
 
 
 def by_level(stocks: Stocks) -> dict[tuple[int, int, str], float]:
     """(township, year, level) → pupils."""
     out: dict[tuple[int, int, str], float] = defaultdict(float)
+    level = _LEVEL_OF
     for (T, y, g), n in stocks.items():
-        out[(T, y, level_of(g))] += n
+        out[(T, y, level[g])] += n
     return dict(out)
 
 

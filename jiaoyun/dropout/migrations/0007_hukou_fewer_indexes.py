@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_area_centres_and_boundaries'),
-        ('dropout', '0005_class_register_and_absence_reasons'),
+        ('dropout', '0006_case_source_preventive'),
         ('people', '0008_event_out_of_county_level'),
     ]
 

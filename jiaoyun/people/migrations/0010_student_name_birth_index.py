@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_area_centres_and_boundaries'),
-        ('people', '0008_event_out_of_county_level'),
+        ('people', '0009_student_in_school_index'),
         ('schools', '0002_school_seats'),
     ]
 
