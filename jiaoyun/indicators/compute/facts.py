@@ -363,6 +363,22 @@ def _fill_values(
 ) -> int:
     """The values of one indicator from the run's facts, for every period of the run (or those read on the
     dates ``as_of``)."""
+    dates = {f"as_of_{n}": d for n, d in enumerate(as_of)}
+    params = {"run": run_id, "now": now, **dates}
+    return sum(execute(VALUES_HEAD + sql, params) for sql in values_selects(ind, as_of).values())
+
+
+VALUES_HEAD = (
+    "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
+    " numerator, denominator, extra, flow_end, computed_at) "
+)
+
+
+def values_selects(
+    ind: Indicator, as_of: Sequence[dt.date] = (), keys: dict[str, Sequence[int]] | None = None
+) -> dict[str, str]:
+    """Per level, the SELECT of an indicator's values from the facts of the run ``%(run)s`` (periods read on
+    ``as_of``, bound as ``%(as_of_<n>)s``, if given; only the areas or schools of ``keys[level]`` if given)."""
     num, den = _sum_expr(ind.numerator_measures()), _sum_expr(ind.denominator_measures())
     ext = _sum_expr(ind.extra) if ind.extra else "NULL"
     scale = "100.0" if ind.is_rate else "1.0"
@@ -371,15 +387,10 @@ def _fill_values(
     )
     value = f"CASE WHEN COALESCE(g.den, 0) > 0 THEN {scale} * COALESCE(g.num, 0) / g.den END"
     ext_value = "COALESCE(g.ext, 0)" if ind.extra else "NULL"
-    head = (
-        "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
-        " numerator, denominator, extra, flow_end, computed_at) "
-    )
-    dates = {f"as_of_{n}": d for n, d in enumerate(as_of)}
-    only = f" AND {{t}}.as_of IN ({', '.join(f'%({k})s' for k in dates)})" if dates else ""
+    only = f" AND {{t}}.as_of IN ({', '.join(f'%(as_of_{n})s' for n in range(len(as_of)))})" if as_of else ""
     facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures}){only.format(t='f')}"
-    params = {"run": run_id, "code": ind.code, "now": now, **dates}
-    rows = 0
+    code = f"'{ind.code}'"  # the definitions' own identifier
+    out = {}
     for level in ind.levels:
         if level == Level.SCHOOL:
             key = "f.school_id"
@@ -389,27 +400,29 @@ def _fill_values(
             key = "f.village_township_id" if ind.township_key_hukou else "f.school_township_id"
         else:
             key = None
+        some = ""
+        if key and keys is not None:
+            some = f" AND {key} IN ({', '.join(str(int(k)) for k in keys.get(level, ())) or 'NULL'})"
         select_key = f"{key} AS k, " if key else ""
         group_key = f", {key}" if key else ""
         grouped = (
-            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}"
+            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}{some}"
             f" GROUP BY f.school_year, f.as_of{group_key})"
         )
         join_key = " AND g.k = a.id" if key else ""
         if level == Level.SCHOOL:
-            sql = (
-                head + f"SELECT %(run)s, %(code)s, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
+            out[level] = (
+                f"SELECT %(run)s, {code}, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s AND p.school_year = g.school_year"
                 f" AND p.as_of = g.as_of WHERE g.k IS NOT NULL{only.format(t='p')}"
             )
         else:
-            sql = (
-                head + f"SELECT %(run)s, %(code)s, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
+            out[level] = (
+                f"SELECT %(run)s, {code}, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM areas_area a"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s"
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"
-                f" WHERE a.level = '{level}'{only.format(t='p')}"
+                f" WHERE a.level = '{level}'{only.format(t='p')}{some.replace(key, 'a.id') if key else ''}"
             )
-        rows += execute(sql, params)
-    return rows
+    return out

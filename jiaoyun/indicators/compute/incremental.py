@@ -38,16 +38,17 @@ from jiaoyun.indicators.compute.facts import (
     PERIOD_MEASURES,
     TEACHER_LEVELS,
     TEACHER_SHARE,
+    VALUES_HEAD,
     _case,
     _fill_date_facts,
     _fill_facts,
     _fill_period_facts,
-    _fill_values,
     _needed_measures,
     _unpivot,
     class_params,
     keep_class_sizes,
     teachers_sql,
+    values_selects,
 )
 from jiaoyun.indicators.compute.periods import Period
 from jiaoyun.indicators.compute.spans import _as_date, _fill_days, _fill_spans, run_cuts
@@ -224,24 +225,54 @@ def after(execute: Executor, run_id: int, students: Sequence[int], now: dt.datet
             ids,
         )
     )
+    touched = _rows(
+        f"SELECT DISTINCT school_township_id, village_township_id, village_id FROM indicators_fact WHERE {real}", ids
+    )
+    towns = {t for row in touched for t in row[:2]} | {
+        t for (t,) in _rows(f"SELECT township_id FROM schools_school WHERE id IN ({_ids(schools)})")
+    }
+    keys = {
+        "school": schools,
+        "township": sorted(t for t in towns if t is not None),
+        "village": sorted({v for *_, v in touched if v is not None}),
+    }
     discard(execute, run_id)
     if schools:
         _school_measures(execute, run_id, schools)
     if not dates:
         return 0
-    only = ", ".join(f"%(d{n})s" for n in range(len(dates)))
-    execute(
-        f"DELETE FROM indicators_indicatorvalue WHERE as_of IN ({only}) AND school_year IN"
-        f" (SELECT school_year FROM indicators_runperiod WHERE run_id = %(run)s AND as_of IN ({only}))",
-        {"run": run_id, **{f"d{n}": d for n, d in enumerate(dates)}},
+    return _rewrite_values(execute, run_id, dates, keys, now)
+
+
+def _rewrite_values(
+    execute: Executor, run_id: int, dates: list[dt.date], keys: dict[str, list[int]], now: dt.datetime
+) -> int:
+    """The values of the periods read on ``dates``: the county's, and those of the areas and schools ``keys``
+    names, one statement per level for every indicator."""
+    params = {"run": run_id, "now": now, **{f"as_of_{n}": d for n, d in enumerate(dates)}}
+    on = ", ".join(f"%(as_of_{n})s" for n in range(len(dates)))
+    period = (
+        f"as_of IN ({on}) AND school_year IN"
+        f" (SELECT school_year FROM indicators_runperiod WHERE run_id = %(run)s AND as_of IN ({on}))"
     )
-    return sum(_fill_values(execute, run_id, ind, now, as_of=dates) for ind in INDICATORS)
+    selects: dict[str, list[str]] = {}
+    for ind in INDICATORS:
+        for level, sql in values_selects(ind, dates, keys).items():
+            selects.setdefault(level, []).append(sql)
+    rows = 0
+    for level, parts in selects.items():
+        column = "school_id" if level == "school" else "area_id"
+        some = "" if level == "county" else f" AND {column} IN ({_ids(keys.get(level, ()))})"
+        execute(f"DELETE FROM indicators_indicatorvalue WHERE level = '{level}' AND {period}{some}", params)
+        rows += execute(VALUES_HEAD + " UNION ALL ".join(parts), params)
+    return rows
 
 
 def _fold(execute: Executor, table: str, keys: str, nullable: Sequence[str], ids: dict[str, int]) -> None:
-    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    # ids are positive: COALESCE(…, 0) matches NULL with NULL and lets the database hash the keys
     match = " AND ".join(
-        f"k.{c} {same} t.{c}" if c in nullable else f"k.{c} = t.{c}" for c in (c.strip() for c in keys.split(","))
+        f"COALESCE(k.{c}, 0) = COALESCE(t.{c}, 0)" if c in nullable else f"k.{c} = t.{c}"
+        for c in (c.strip() for c in keys.split(","))
     )
     mine = f" AND t.measure <> '{MARK}'" if table == "fact" else ""
     touched = f"EXISTS (SELECT 1 FROM indicators_{table} t WHERE t.run_id = %(pending)s{mine} AND {match})"
