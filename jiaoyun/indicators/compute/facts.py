@@ -386,7 +386,8 @@ def values_selects(
         f"'{m.lstrip('-')}'" for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)
     )
     value = f"CASE WHEN COALESCE(g.den, 0) > 0 THEN {scale} * COALESCE(g.num, 0) / g.den END"
-    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "NULL"
+    # typed NULLs: one indicator's SELECT may be joined to another's by UNION ALL
+    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "CAST(NULL AS DOUBLE PRECISION)"
     only = f" AND {{t}}.as_of IN ({', '.join(f'%(as_of_{n})s' for n in range(len(as_of)))})" if as_of else ""
     facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures}){only.format(t='f')}"
     code = f"'{ind.code}'"  # the definitions' own identifier
@@ -412,14 +413,14 @@ def values_selects(
         join_key = " AND g.k = a.id" if key else ""
         if level == Level.SCHOOL:
             out[level] = (
-                f"SELECT %(run)s, {code}, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
+                f"SELECT %(run)s, {code}, 'school', CAST(NULL AS BIGINT), g.k, g.school_year, g.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s AND p.school_year = g.school_year"
                 f" AND p.as_of = g.as_of WHERE g.k IS NOT NULL{only.format(t='p')}"
             )
         else:
             out[level] = (
-                f"SELECT %(run)s, {code}, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
+                f"SELECT %(run)s, {code}, '{level}', a.id, CAST(NULL AS BIGINT), p.school_year, p.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM areas_area a"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s"
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"

@@ -56,6 +56,7 @@ from jiaoyun.indicators.compute.sql import Executor
 from jiaoyun.indicators.definitions import INDICATORS
 
 MARK = "_student"
+TEACHERS = "_teachers"  # kept per school and period: the full-time teachers a school's share divides
 SCHOOL_MEASURES = (*CLASS_MEASURES, *TEACHER_LEVELS)  # recomputed per school, not summed over students
 FACT_KEYS = "school_year, as_of, measure, school_id, school_township_id, village_id, village_township_id"
 
@@ -108,6 +109,20 @@ def supersede(execute: Executor, run_id: int) -> None:
         execute(f"DELETE FROM indicators_{table} WHERE run_id > 0 AND run_id NOT IN ({alive})", {})
 
 
+def keep_teachers(execute: Executor, run_id: int) -> None:
+    """The full-time teachers of each school on the run's as-of dates, kept as facts (``TEACHERS``): 学籍
+    corrections do not change them, and at scale counting them again per correction would cost more than
+    the rest of it."""
+    as_of = "d.run_id = %(cal)s AND d.on_date IN (SELECT p.as_of FROM indicators_runperiod p WHERE p.run_id = %(cal)s)"
+    execute(
+        f"INSERT INTO indicators_fact (run_id, {FACT_KEYS}, n) SELECT %(cal)s, p.school_year, p.as_of,"
+        f" '{TEACHERS}', t.school_id, sc.township_id, NULL, NULL, t.n FROM ({teachers_sql(as_of)}) t"
+        " JOIN indicators_runperiod p ON p.run_id = %(cal)s AND p.as_of = t.on_date"
+        " LEFT JOIN schools_school sc ON sc.id = t.school_id",
+        {"cal": run_id},
+    )
+
+
 def drop_kept(execute: Executor) -> None:
     """Forget every kept state (the incremental path switched off): the next full run starts afresh."""
     for table in ("fact", "classsize", "runday", "rundate", "runperiod"):
@@ -154,7 +169,8 @@ def student_pass(execute: Executor, run_id: int, students: Sequence[int], sign: 
         m for m in (*_needed_measures(INDICATORS), "stu_total") if m not in (*SCHOOL_MEASURES, *PERIOD_MEASURES)
     ]
     _fill_period_facts(execute, work, [m for m in measures if m not in FLOW_MEASURES], cal=run_id)
-    flows = [m for m in measures if m in FLOW_MEASURES]
+    moved = _rows("SELECT COUNT(*) FROM jy_flows")[0][0]
+    flows = [m for m in measures if m in FLOW_MEASURES] if moved else []  # most corrections move nobody
     for p in periods:
         _fill_facts(execute, work, p, flows)
     execute(
@@ -207,8 +223,8 @@ def after(execute: Executor, run_id: int, students: Sequence[int], now: dt.datet
     real = f"run_id = %(pending)s AND measure <> '{MARK}'"
     # The kept rows of every key the correction touches, and its signed rows, become one row per key (none
     # where they add up to 0: a full run has no fact that counts nobody).
-    _fold(execute, "fact", FACT_KEYS, ("school_id", "school_township_id", "village_id", "village_township_id"), ids)
-    _fold(execute, "classsize", "on_date, class_id, school_id", (), ids)
+    _fold(execute, "fact", FACT_KEYS, dict(ids))
+    _fold(execute, "classsize", "on_date, class_id, school_id", dict(ids))
     schools = [
         s
         for (s,) in _rows(
@@ -268,27 +284,57 @@ def _rewrite_values(
     return rows
 
 
-def _fold(execute: Executor, table: str, keys: str, nullable: Sequence[str], ids: dict[str, int]) -> None:
-    # ids are positive: COALESCE(…, 0) matches NULL with NULL and lets the database hash the keys
-    match = " AND ".join(
-        f"COALESCE(k.{c}, 0) = COALESCE(t.{c}, 0)" if c in nullable else f"k.{c} = t.{c}"
-        for c in (c.strip() for c in keys.split(","))
+def _fold(execute: Executor, table: str, keys: str, ids: dict[str, int]) -> None:
+    """Net the pending correction's rows per key and add them to the kept rows of that key: one row per key,
+    none where the sum is 0. The rows are counts (whole numbers): the sums are exact in any order."""
+    names = [c.strip() for c in keys.split(",")]
+    mine = f" AND measure <> '{MARK}'" if table == "fact" else ""
+    delta: dict[tuple, float] = {}  # type: ignore[type-arg]
+    for *key, n in _rows(
+        f"SELECT {keys}, SUM(n) FROM indicators_{table} WHERE run_id = %(pending)s{mine} GROUP BY {keys}", ids
+    ):
+        delta[tuple(_as_key(k) for k in key)] = float(n)
+    if not delta:
+        return
+    # The kept rows that may share a key (a superset, matched exactly below), by the indexed columns.
+    filters = []
+    for c in ("measure", "on_date", "as_of", "school_id", "village_id"):
+        if c in names:
+            i = names.index(c)
+            values = {k[i] for k in delta}
+            inside = [v for v in values if v is not None]
+            params = {f"{c}_{n}": v for n, v in enumerate(sorted(inside, key=str))}
+            ids.update(params)  # type: ignore[arg-type]
+            cond = [f"{c} IN ({', '.join(f'%({p})s' for p in params)})"] if params else []
+            cond += [f"{c} IS NULL"] if None in values else []
+            filters.append("(" + " OR ".join(cond) + ")")
+    kept = _rows(
+        f"SELECT id, {keys}, n FROM indicators_{table} WHERE run_id = %(run)s AND {' AND '.join(filters)}", ids
     )
-    mine = f" AND t.measure <> '{MARK}'" if table == "fact" else ""
-    touched = f"EXISTS (SELECT 1 FROM indicators_{table} t WHERE t.run_id = %(pending)s{mine} AND {match})"
-    work = ids["run"] and -2 * ids["run"]
-    execute(
-        f"INSERT INTO indicators_{table} (run_id, {keys}, n) SELECT %(work)s, {keys}, SUM(n) FROM"
-        f" (SELECT {keys}, n FROM indicators_{table} k WHERE k.run_id = %(run)s AND {touched}"
-        f" UNION ALL SELECT {keys}, n FROM indicators_{table} t WHERE t.run_id = %(pending)s{mine}) x"
-        f" GROUP BY {keys} HAVING SUM(n) <> 0",
-        {**ids, "work": work},
-    )
-    execute(
-        f"DELETE FROM indicators_{table} WHERE run_id = %(run)s AND {touched.replace('k.', f'indicators_{table}.')}",
-        ids,
-    )
-    execute(f"UPDATE indicators_{table} SET run_id = %(run)s WHERE run_id = %(work)s", {**ids, "work": work})
+    gone, total = [], dict(delta)
+    for pk, *key, n in kept:
+        k = tuple(_as_key(v) for v in key)
+        if k in delta:
+            gone.append(pk)
+            total[k] += float(n)
+    for i in range(0, len(gone), 1000):
+        execute(f"DELETE FROM indicators_{table} WHERE id IN ({_ids(gone[i : i + 1000])})", {})
+    rows = [(k, n) for k, n in total.items() if n != 0]
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        values = {f"v{j}_{c}": v for j, (k, _) in enumerate(chunk) for c, v in enumerate(k)}
+        values |= {f"n{j}": n if table == "fact" else int(n) for j, (_, n) in enumerate(chunk)}
+        tuples = ", ".join(
+            "(%(run)s, " + ", ".join(f"%(v{j}_{c})s" for c in range(len(names))) + f", %(n{j})s)"
+            for j in range(len(chunk))
+        )
+        execute(f"INSERT INTO indicators_{table} (run_id, {keys}, n) VALUES {tuples}", {"run": ids["run"], **values})
+
+
+def _as_key(value: object) -> object:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # SQLite returns dates as text
+        return _as_date(value)
+    return value
 
 
 def _school_measures(execute: Executor, run_id: int, schools: Sequence[int]) -> None:
@@ -314,7 +360,6 @@ def _school_measures(execute: Executor, run_id: int, schools: Sequence[int]) -> 
     per_school = ", ".join(
         f"SUM(CASE WHEN f.measure = '{m}' THEN f.n ELSE 0 END) AS {m}" for m in ("stu_total", *TEACHER_LEVELS.values())
     )
-    as_of = "d.run_id = %(cal)s AND d.on_date IN (SELECT p.as_of FROM indicators_runperiod p WHERE p.run_id = %(cal)s)"
     execute(
         f"{head} SELECT %(run)s, u.school_year, u.as_of, u.measure, u.school_id, sc.township_id, NULL, NULL,"
         f" {TEACHER_SHARE} FROM"
@@ -322,7 +367,8 @@ def _school_measures(execute: Executor, run_id: int, schools: Sequence[int]) -> 
         f" {_case(TEACHER_LEVELS)} AS nl FROM (SELECT f.school_year, f.as_of, f.school_id, {per_school}"
         f" FROM indicators_fact f WHERE f.run_id = %(run)s AND f.school_id {only}"
         " GROUP BY f.school_year, f.as_of, f.school_id) g"
-        f" JOIN ({teachers_sql(as_of, '{a}.school_id ' + only)}) t ON t.on_date = g.as_of AND t.school_id = g.school_id"
+        f" JOIN indicators_fact t ON t.run_id = %(run)s AND t.measure = '{TEACHERS}' AND t.as_of = g.as_of"
+        " AND t.school_id = g.school_id"
         f" CROSS JOIN ({_unpivot(TEACHER_LEVELS)}) m) u"
         " LEFT JOIN schools_school sc ON sc.id = u.school_id WHERE u.nl > 0",
         ids,

@@ -13,7 +13,7 @@ from jiaoyun.indicators.compute.facts import (
     _fill_values,
     _needed_measures,
 )
-from jiaoyun.indicators.compute.incremental import supersede
+from jiaoyun.indicators.compute.incremental import keep_teachers, supersede
 from jiaoyun.indicators.compute.periods import Period
 from jiaoyun.indicators.compute.spans import _fill_dates, _fill_spans
 from jiaoyun.indicators.compute.sql import Executor
@@ -64,6 +64,7 @@ def pipeline(
     for table in scratch:
         execute(f"DELETE FROM indicators_{table} WHERE run_id = %(run)s", {"run": run_id})  # noqa: S608 (fixed names)
     if keep:
+        keep_teachers(execute, run_id)
         supersede(execute, run_id)
     execute("DROP TABLE jy_flows", {})
     execute("DROP TABLE jy_spans", {})
