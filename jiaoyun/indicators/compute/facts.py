@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.compute.members import IN, LEVEL_COND, SENIOR_LEVELS, SNAPSHOT_KINDS, _windows, member_sql
@@ -375,7 +375,7 @@ VALUES_HEAD = (
 
 
 def values_selects(
-    ind: Indicator, as_of: Sequence[dt.date] = (), keys: dict[str, Sequence[int]] | None = None
+    ind: Indicator, as_of: Sequence[dt.date] = (), keys: Mapping[str, Sequence[int]] | None = None
 ) -> dict[str, str]:
     """Per level, the SELECT of an indicator's values from the facts of the run ``%(run)s`` (periods read on
     ``as_of``, bound as ``%(as_of_<n>)s``, if given; only the areas or schools of ``keys[level]`` if given)."""

@@ -301,12 +301,12 @@ def _fold(execute: Executor, table: str, keys: str, ids: dict[str, int]) -> None
     for c in ("measure", "on_date", "as_of", "school_id", "village_id"):
         if c in names:
             i = names.index(c)
-            values = {k[i] for k in delta}
-            inside = [v for v in values if v is not None]
+            seen = {k[i] for k in delta}
+            inside = [v for v in seen if v is not None]
             params = {f"{c}_{n}": v for n, v in enumerate(sorted(inside, key=str))}
             ids.update(params)  # type: ignore[arg-type]
             cond = [f"{c} IN ({', '.join(f'%({p})s' for p in params)})"] if params else []
-            cond += [f"{c} IS NULL"] if None in values else []
+            cond += [f"{c} IS NULL"] if None in seen else []
             filters.append("(" + " OR ".join(cond) + ")")
     kept = _rows(
         f"SELECT id, {keys}, n FROM indicators_{table} WHERE run_id = %(run)s AND {' AND '.join(filters)}", ids
