@@ -46,6 +46,12 @@ DEFAULTS: dict[str, Any] = {
     # … and of its one pass over the events: enough for the spans' hash table (a few hundred thousand groups at
     # a hundred times the demo county), small enough for the table to stay in the CPU caches.
     "INDICATOR_SPANS_WORK_MEM": "32MB",
+    # The incremental path (ADR 0043): a full recompute of every indicator keeps its facts, and a 学籍
+    # correction updates the figures of the school years it touches in its own transaction. False: a correction
+    # queues a full recompute of the current school year instead (the behaviour before the path existed).
+    "INDICATOR_INCREMENTAL": True,
+    # … for at most this many students in one write (an import of more queues the full recompute).
+    "INDICATOR_INCREMENTAL_MAX_STUDENTS": 2000,
     # How many school years the dashboard trends and a full recompute cover.
     "INDICATOR_TREND_YEARS": 10,
 }

@@ -127,6 +127,22 @@ class Fact(models.Model):
         indexes = [models.Index(fields=["run", "measure"], name="indicator_fact_idx")]
 
 
+class ClassSize(models.Model):
+    """Kept with a run for the incremental path: a class's size on a period's as-of date, as rows to be added
+    up (a correction adds the corrected students' sizes after and takes away their sizes before)."""
+
+    run = models.ForeignKey(
+        IndicatorRun, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    on_date = models.DateField()
+    class_id = models.BigIntegerField()
+    school_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "school_id", "on_date"], name="indicator_classsize_idx")]
+
+
 class IndicatorValue(models.Model):
     """One indicator for one area (county, township, village) or school, school year and as-of date."""
 

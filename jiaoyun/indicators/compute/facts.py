@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from jiaoyun.indicators import conf
 from jiaoyun.indicators.compute.members import IN, LEVEL_COND, SENIOR_LEVELS, SNAPSHOT_KINDS, _windows, member_sql
@@ -34,7 +34,7 @@ def _in_band(band: str) -> str:
 
 # The states of each run date (the spans covering it) grouped by everything the measures look at; the
 # measures' conditions then run over these groups, not over every student.
-COVERS = "d.run_id = %(run)s AND d.idx >= s.lo AND d.idx < s.hi"
+COVERS = "d.run_id = %(cal)s AND d.idx >= s.lo AND d.idx < s.hi"
 STATE_GROUPS = (
     "SELECT d.on_date, s.school_id, s.village_id, s.kind, s.grade, s.level, {flags}, SUM(s.n) AS c"
     f" FROM jy_spans s JOIN indicators_rundate d ON {COVERS} AND (s.grade IN (1, 7) OR d.all_grades)"
@@ -84,6 +84,8 @@ FACT_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
             *CLASS_MEASURES, *(f"{p}_{lvl}" for p in ("stu", "tea") for lvl in LEVEL_COND),
         )
     },
+    # kept for the incremental path only: a school's students, the teachers' share divides by them
+    "stu_total": (("stu_total", "D"),),
     "base_pri": (("pri_all", "B"), ("dout_pri", "B")),
     "base_jun": (("jun_all", "B"), ("dout_jun", "B")),
     "entr1": (("new1", "E9"),),
@@ -108,17 +110,38 @@ def _case(column: dict[str, str]) -> str:
     return "CASE m.measure " + " ".join(f"WHEN '{n}' THEN g.{c}" for n, c in column.items()) + " END"
 
 
-def _fill_date_facts(execute: Executor, run_id: int) -> None:
-    """Every state measure on every date of the run, by school and hukou village: one pass over the states."""
-    big_lo, big_hi = conf.get("INDICATOR_LARGE_CLASS")
-    params = {"big_lo": big_lo, "big_hi": big_hi, "super_min": conf.get("INDICATOR_SUPER_LARGE_CLASS_MIN")}
+DATE_PARTS = ("states", "classes", "teachers")
+
+
+def _fill_date_facts(
+    execute: Executor, run_id: int, *, cal: int | None = None, parts: Iterable[str] = DATE_PARTS
+) -> None:
+    """Every state measure on every date of the run, by school and hukou village: one pass over the states.
+
+    ``cal``: the run whose calendar (``RunDate``, ``RunPeriod``) the spans' ranks refer to, if not ``run_id``
+    (the incremental path writes the facts of a few students beside a kept run). ``parts``: which to fill, of
+    ``DATE_PARTS`` and "sizes": the class sizes on the periods' as-of dates, kept for the incremental path
+    (``ClassSize``)."""
+    parts = set(parts)
+    ids = {"run": run_id, "cal": run_id if cal is None else cal}
+    head = "INSERT INTO indicators_datefact (run_id, on_date, measure, school_id, village_id, n)"
+    if "states" in parts:
+        _fill_state_facts(execute, ids, head)
+    if "sizes" in parts:
+        keep_class_sizes(execute, ids)
+    if "classes" in parts:
+        _fill_class_facts(execute, ids, head)
+    if "teachers" in parts:
+        _fill_teacher_facts(execute, ids, head)
+
+
+def _fill_state_facts(execute: Executor, ids: dict[str, int], head: str) -> None:
     sums = ", ".join(f"SUM(CASE WHEN {cond} THEN s.c ELSE 0 END) AS {m}" for m, cond in DATE_MEASURES.items())
     cols = {m: m for m in DATE_MEASURES}
     flags = [f"CASE WHEN {cond} THEN 1 ELSE 0 END" for cond in STATE_FLAGS.values()]
     groups = STATE_GROUPS.format(
         flags=", ".join(f"{f} AS {name}" for f, name in zip(flags, STATE_FLAGS, strict=True)), keys=", ".join(flags)
     )
-    head = "INSERT INTO indicators_datefact (run_id, on_date, measure, school_id, village_id, n)"
     execute(
         f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, u.village_id, u.n FROM"
         f" (SELECT g.on_date, m.measure, g.school_id, g.village_id, {_case(cols)} AS n FROM"
@@ -126,65 +149,101 @@ def _fill_date_facts(execute: Executor, run_id: int) -> None:
         " LEFT JOIN schools_school sc ON sc.id = s.school_id"
         f" GROUP BY s.on_date, s.school_id, s.village_id) g CROSS JOIN ({_unpivot(DATE_MEASURES)}) m) u"
         " WHERE u.n > 0",
-        {"run": run_id},
+        ids,
     )
-    # Class sizes of grades 1–9 on each full date (classes of the date's school year).
-    sizes = (
-        "SELECT d.on_date, s.class_id, s.school_id, SUM(s.n) AS size FROM jy_spans s"
-        f" JOIN indicators_rundate d ON {COVERS} AND d.all_grades JOIN schools_schoolclass c ON c.id = s.class_id"
-        f" WHERE s.kind IN {IN} AND s.grade BETWEEN 1 AND 9"
-        " AND c.school_year = d.class_year GROUP BY d.on_date, s.class_id, s.school_id"
+
+
+# Class sizes of grades 1–9 on each full date (classes of the date's school year).
+SIZES = (
+    "SELECT d.on_date, s.class_id, s.school_id, SUM(s.n) AS size FROM jy_spans s"
+    f" JOIN indicators_rundate d ON {COVERS} AND d.all_grades JOIN schools_schoolclass c ON c.id = s.class_id"
+    f" WHERE s.kind IN {IN} AND s.grade BETWEEN 1 AND 9"
+    " AND c.school_year = d.class_year GROUP BY d.on_date, s.class_id, s.school_id"
+)
+CLASS_SUMS = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in CLASS_MEASURES.items())
+
+
+def class_params() -> dict[str, object]:
+    big_lo, big_hi = conf.get("INDICATOR_LARGE_CLASS")
+    return {"big_lo": big_lo, "big_hi": big_hi, "super_min": conf.get("INDICATOR_SUPER_LARGE_CLASS_MIN")}
+
+
+def keep_class_sizes(execute: Executor, ids: dict[str, int], sign: int = 1) -> None:
+    """The class sizes of the spans on the calendar run's as-of dates, kept for the incremental path under the
+    run ``keep`` (the calendar run's own by default), signed (−1: a correction's sizes before it)."""
+    execute(
+        "INSERT INTO indicators_classsize (run_id, on_date, class_id, school_id, n)"
+        f" SELECT %(keep)s, k.on_date, k.class_id, k.school_id, {int(sign)} * k.size FROM ({SIZES}) k"
+        " WHERE k.on_date IN (SELECT p.as_of FROM indicators_runperiod p WHERE p.run_id = %(cal)s)",
+        {"keep": ids["cal"], **ids},
     )
-    csums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {m}" for m, cond in CLASS_MEASURES.items())
+
+
+def _fill_class_facts(execute: Executor, ids: dict[str, int], head: str) -> None:
     execute(
         f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, NULL, u.n FROM"
         f" (SELECT g.on_date, m.measure, g.school_id, {_case({m: m for m in CLASS_MEASURES})} AS n FROM"
-        f" (SELECT k.on_date, k.school_id, {csums} FROM ({sizes}) k GROUP BY k.on_date, k.school_id) g"
+        f" (SELECT k.on_date, k.school_id, {CLASS_SUMS} FROM ({SIZES}) k GROUP BY k.on_date, k.school_id) g"
         f" CROSS JOIN ({_unpivot(CLASS_MEASURES)}) m) u WHERE u.n > 0",
-        {"run": run_id, **params},
+        {**ids, **class_params()},
     )
-    # Full-time teachers on each full date, shared between a school's levels in proportion to its students.
-    # A teacher with one assignment at a school is counted by (school, start, end) before the dates are
-    # joined; one with several there (overlapping records) once per date; one without any, at their school.
-    full_dates = "d.run_id = %(run)s AND d.all_grades"
+
+
+def teachers_sql(full_dates: str = "d.run_id = %(cal)s AND d.all_grades", schools: str = "") -> str:
+    """Full-time teachers per (date, school) on the run dates matching ``full_dates`` (a condition on ``d``),
+    of the schools matching ``schools`` (a condition on ``{a}.school_id``; every school if empty).
+
+    A teacher with one assignment at a school is counted by (school, start, end) before the dates are joined;
+    one with several there (overlapping records) once per date; one without any, at their school."""
+    only = {a: f" AND {schools.format(a=a)}" if schools else "" for a in ("a", "t")}
     covers = 'd.on_date >= {a}.start AND ({a}."end" IS NULL OR {a}."end" >= d.on_date)'
     other = (
         "EXISTS (SELECT 1 FROM people_teacherassignment a2 WHERE a2.teacher_id = a.teacher_id"
         " AND a2.school_id = a.school_id AND a2.id <> a.id)"
     )
-    teachers = (
+    return (
         "SELECT x.on_date, x.school_id, SUM(x.n) AS n FROM ("
         'SELECT d.on_date, g.school_id, g.n FROM (SELECT a.school_id, a.start, a."end", COUNT(*) AS n'
         " FROM people_teacherassignment a JOIN people_teacher t ON t.id = a.teacher_id"
-        f" WHERE t.post_type = 'teacher' AND NOT {other} GROUP BY a.school_id, a.start, a.\"end\") g"
+        f" WHERE t.post_type = 'teacher' AND NOT {other}{only['a']} GROUP BY a.school_id, a.start, a.\"end\") g"
         f" JOIN indicators_rundate d ON {full_dates} AND {covers.format(a='g')}"
         " UNION ALL SELECT y.on_date, y.school_id, COUNT(*) AS n FROM (SELECT DISTINCT d.on_date, a.teacher_id,"
         f" a.school_id FROM indicators_rundate d JOIN people_teacherassignment a ON {covers.format(a='a')}"
         f" JOIN people_teacher t ON t.id = a.teacher_id WHERE {full_dates} AND t.post_type = 'teacher'"
-        f" AND {other}) y GROUP BY y.on_date, y.school_id"
+        f" AND {other}{only['a']}) y GROUP BY y.on_date, y.school_id"
         " UNION ALL SELECT d.on_date, t.school_id, COUNT(*) AS n FROM indicators_rundate d"
         f" CROSS JOIN people_teacher t WHERE {full_dates} AND t.post_type = 'teacher'"
-        " AND t.is_active AND t.school_id IS NOT NULL"
+        f" AND t.is_active AND t.school_id IS NOT NULL{only['t']}"
         " AND NOT EXISTS (SELECT 1 FROM people_teacherassignment a3 WHERE a3.teacher_id = t.id)"
         " GROUP BY d.on_date, t.school_id) x GROUP BY x.on_date, x.school_id"
     )
-    levels = {f"tea_{lvl}": f"stu_{lvl}" for lvl in LEVEL_COND}
+
+
+TEACHER_LEVELS = {f"tea_{lvl}": f"stu_{lvl}" for lvl in LEVEL_COND}
+# A school's teachers shared between its levels in proportion to its students (nt teachers, nl of ns students).
+TEACHER_SHARE = "1.0 * u.nt * u.nl / u.ns"
+
+
+def _fill_teacher_facts(execute: Executor, ids: dict[str, int], head: str) -> None:
+    """Full-time teachers on each full date, shared between a school's levels in proportion to its students."""
     per_school = ", ".join(
-        f"SUM(CASE WHEN f.measure = '{m}' THEN f.n ELSE 0 END) AS {m}" for m in ("stu_total", *levels.values())
+        f"SUM(CASE WHEN f.measure = '{m}' THEN f.n ELSE 0 END) AS {m}" for m in ("stu_total", *TEACHER_LEVELS.values())
     )
     execute(
-        f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, NULL, 1.0 * u.nt * u.nl / u.ns FROM"
-        f" (SELECT g.on_date, m.measure, g.school_id, t.n AS nt, g.stu_total AS ns, {_case(levels)} AS nl FROM"
-        f" (SELECT f.on_date, f.school_id, {per_school} FROM indicators_datefact f WHERE f.run_id = %(run)s"
+        f"{head} SELECT %(run)s, u.on_date, u.measure, u.school_id, NULL, {TEACHER_SHARE} FROM"
+        f" (SELECT g.on_date, m.measure, g.school_id, t.n AS nt, g.stu_total AS ns, {_case(TEACHER_LEVELS)} AS nl"
+        f" FROM (SELECT f.on_date, f.school_id, {per_school} FROM indicators_datefact f WHERE f.run_id = %(run)s"
         " GROUP BY f.on_date, f.school_id) g"
-        f" JOIN ({teachers}) t ON t.on_date = g.on_date AND t.school_id = g.school_id"
-        f" CROSS JOIN ({_unpivot(levels)}) m) u WHERE u.nl > 0",
-        {"run": run_id},
+        f" JOIN ({teachers_sql()}) t ON t.on_date = g.on_date AND t.school_id = g.school_id"
+        f" CROSS JOIN ({_unpivot(TEACHER_LEVELS)}) m) u WHERE u.nl > 0",
+        ids,
     )
 
 
-def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> None:
-    """The periods' facts from the date facts, and the graduation measures: one statement each for all periods."""
+def _fill_period_facts(execute: Executor, run_id: int, measures: list[str], *, cal: int | None = None) -> None:
+    """The periods' facts from the date facts, and the graduation measures: one statement each for all periods
+    (``cal``: as in ``_fill_date_facts``)."""
+    ids = {"run": run_id, "cal": run_id if cal is None else cal}
     wanted = [m for m in measures if m in FACT_SOURCES]
     head = (
         "INSERT INTO indicators_fact (run_id, school_year, as_of, measure, school_id, school_township_id,"
@@ -203,9 +262,9 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
             f" v.parent_id, SUM(f.n) FROM indicators_runperiod p CROSS JOIN ({sources}) r"
             " CROSS JOIN indicators_datefact f"
             " LEFT JOIN schools_school sc ON sc.id = f.school_id LEFT JOIN areas_area v ON v.id = f.village_id"
-            f" WHERE p.run_id = %(run)s AND f.run_id = p.run_id AND f.measure = r.source AND f.on_date = {on_date}"
+            f" WHERE p.run_id = %(cal)s AND f.run_id = %(run)s AND f.measure = r.source AND f.on_date = {on_date}"
             " GROUP BY p.school_year, p.as_of, r.measure, f.school_id, sc.township_id, f.village_id, v.parent_id",
-            {"run": run_id},
+            ids,
         )
     for measure, grade in (("grad6", 6), ("grad9", 9)):  # graduations of the year before, from the spans
         if measure in measures:
@@ -215,9 +274,9 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
                 f" JOIN jy_spans s ON s.kind = 'graduate' AND s.grade = {grade} AND s.school_id IS NOT NULL"
                 " AND s.event_date >= p.prev_start AND s.event_date <= p.prev_end"
                 " LEFT JOIN schools_school sc ON sc.id = s.school_id LEFT JOIN areas_area v ON v.id = s.village_id"
-                " WHERE p.run_id = %(run)s"
+                " WHERE p.run_id = %(cal)s"
                 " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
-                {"run": run_id, "measure": measure},
+                {**ids, "measure": measure},
             )
     # Dropouts during the year (flows): the dropout events from the year's start to the end of its flow window
     # (the whole year once it has ended); 仍失学: those whose dropout state still holds at the window's end.
@@ -237,9 +296,9 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
             f" JOIN jy_spans s ON s.kind = 'drop_out' AND s.grade BETWEEN {lo} AND {hi}"
             f" AND s.event_date >= p.year_start AND s.event_date <= p.flow_end{out if still_out else ''}"
             " LEFT JOIN schools_school sc ON sc.id = s.school_id LEFT JOIN areas_area v ON v.id = s.village_id"
-            " WHERE p.run_id = %(run)s"
+            " WHERE p.run_id = %(cal)s"
             " GROUP BY p.school_year, p.as_of, s.school_id, sc.township_id, s.village_id, v.parent_id",
-            {"run": run_id, "measure": measure},
+            {**ids, "measure": measure},
         )
     if "prog6" in measures:  # … of them, those in school in grade 7 or above on the as-of date
         execute(
@@ -249,9 +308,9 @@ def _fill_period_facts(execute: Executor, run_id: int, measures: list[str]) -> N
             " JOIN jy_spans s ON s.g6_year = p.school_year - 1 AND s.g6_school_id IS NOT NULL"
             " AND d.idx >= s.lo AND d.idx < s.hi"
             " LEFT JOIN schools_school sc ON sc.id = s.g6_school_id LEFT JOIN areas_area v ON v.id = s.village_id"
-            " WHERE p.run_id = %(run)s"
+            " WHERE p.run_id = %(cal)s"
             " GROUP BY p.school_year, p.as_of, s.g6_school_id, sc.township_id, s.village_id, v.parent_id",
-            {"run": run_id},
+            ids,
         )
 
 
@@ -299,7 +358,27 @@ def _sum_expr(measures: tuple[str, ...]) -> str:
     return "SUM(CASE " + " ".join(parts) + " ELSE 0 END)"
 
 
-def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetime) -> int:
+def _fill_values(
+    execute: Executor, run_id: int, ind: Indicator, now: dt.datetime, as_of: Sequence[dt.date] = ()
+) -> int:
+    """The values of one indicator from the run's facts, for every period of the run (or those read on the
+    dates ``as_of``)."""
+    dates = {f"as_of_{n}": d for n, d in enumerate(as_of)}
+    params = {"run": run_id, "now": now, **dates}
+    return sum(execute(VALUES_HEAD + sql, params) for sql in values_selects(ind, as_of).values())
+
+
+VALUES_HEAD = (
+    "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
+    " numerator, denominator, extra, flow_end, computed_at) "
+)
+
+
+def values_selects(
+    ind: Indicator, as_of: Sequence[dt.date] = (), keys: Mapping[str, Sequence[int]] | None = None
+) -> dict[str, str]:
+    """Per level, the SELECT of an indicator's values from the facts of the run ``%(run)s`` (periods read on
+    ``as_of``, bound as ``%(as_of_<n>)s``, if given; only the areas or schools of ``keys[level]`` if given)."""
     num, den = _sum_expr(ind.numerator_measures()), _sum_expr(ind.denominator_measures())
     ext = _sum_expr(ind.extra) if ind.extra else "NULL"
     scale = "100.0" if ind.is_rate else "1.0"
@@ -307,14 +386,12 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
         f"'{m.lstrip('-')}'" for m in (*ind.numerator_measures(), *ind.denominator_measures(), *ind.extra)
     )
     value = f"CASE WHEN COALESCE(g.den, 0) > 0 THEN {scale} * COALESCE(g.num, 0) / g.den END"
-    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "NULL"
-    head = (
-        "INSERT INTO indicators_indicatorvalue (run_id, code, level, area_id, school_id, school_year, as_of, value,"
-        " numerator, denominator, extra, flow_end, computed_at) "
-    )
-    facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures})"
-    params = {"run": run_id, "code": ind.code, "now": now}
-    rows = 0
+    # typed NULLs: one indicator's SELECT may be joined to another's by UNION ALL
+    ext_value = "COALESCE(g.ext, 0)" if ind.extra else "CAST(NULL AS DOUBLE PRECISION)"
+    only = f" AND {{t}}.as_of IN ({', '.join(f'%(as_of_{n})s' for n in range(len(as_of)))})" if as_of else ""
+    facts = f"FROM indicators_fact f WHERE f.run_id = %(run)s AND f.measure IN ({measures}){only.format(t='f')}"
+    code = f"'{ind.code}'"  # the definitions' own identifier
+    out = {}
     for level in ind.levels:
         if level == Level.SCHOOL:
             key = "f.school_id"
@@ -324,27 +401,29 @@ def _fill_values(execute: Executor, run_id: int, ind: Indicator, now: dt.datetim
             key = "f.village_township_id" if ind.township_key_hukou else "f.school_township_id"
         else:
             key = None
+        some = ""
+        if key and keys is not None:
+            some = f" AND {key} IN ({', '.join(str(int(k)) for k in keys.get(level, ())) or 'NULL'})"
         select_key = f"{key} AS k, " if key else ""
         group_key = f", {key}" if key else ""
         grouped = (
-            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}"
+            f"(SELECT f.school_year, f.as_of, {select_key}{num} AS num, {den} AS den, {ext} AS ext {facts}{some}"
             f" GROUP BY f.school_year, f.as_of{group_key})"
         )
         join_key = " AND g.k = a.id" if key else ""
         if level == Level.SCHOOL:
-            sql = (
-                head + f"SELECT %(run)s, %(code)s, 'school', NULL, g.k, g.school_year, g.as_of, {value},"
+            out[level] = (
+                f"SELECT %(run)s, {code}, 'school', CAST(NULL AS BIGINT), g.k, g.school_year, g.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM {grouped} g"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s AND p.school_year = g.school_year"
-                " AND p.as_of = g.as_of WHERE g.k IS NOT NULL"
+                f" AND p.as_of = g.as_of WHERE g.k IS NOT NULL{only.format(t='p')}"
             )
         else:
-            sql = (
-                head + f"SELECT %(run)s, %(code)s, '{level}', a.id, NULL, p.school_year, p.as_of, {value},"
+            out[level] = (
+                f"SELECT %(run)s, {code}, '{level}', a.id, CAST(NULL AS BIGINT), p.school_year, p.as_of, {value},"
                 f" COALESCE(g.num, 0), COALESCE(g.den, 0), {ext_value}, p.flow_end, %(now)s FROM areas_area a"
                 " JOIN indicators_runperiod p ON p.run_id = %(run)s"
                 f" LEFT JOIN {grouped} g ON g.school_year = p.school_year AND g.as_of = p.as_of{join_key}"
-                f" WHERE a.level = '{level}'"
+                f" WHERE a.level = '{level}'{only.format(t='p')}{some.replace(key, 'a.id') if key else ''}"
             )
-        rows += execute(sql, params)
-    return rows
+    return out

@@ -49,7 +49,7 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
         )
     full = {d for p in periods for d in (p.as_of, p.base)}
     dates = sorted({d for p in periods for d in p.dates()})
-    cuts = sorted({c for d in dates for c in _band_cuts(d).values()})
+    cuts = run_cuts(dates)
     for idx, d in enumerate(dates):
         dp = Period(SchoolYear.of(d), d).params()
         ranks = {f"{k[:4]}k{k[4:]}": bisect.bisect_left(cuts, c) for k, c in _band_cuts(d).items()}
@@ -63,7 +63,21 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
     first, last = dates[0], dates[-1]
     if bounds is not None:
         first, last = min(first, bounds[0]), max(last, bounds[1])
-    rows, day, i, j = [], first, 0, 0
+    _fill_days(execute, run_id, dates, cuts, first, last)
+
+
+def run_cuts(dates: Sequence[dt.date]) -> list[dt.date]:
+    """The age bands' birth-date limits of a run's dates, sorted (``RunDay.bkey`` is a day's rank among them)."""
+    return sorted({c for d in dates for c in _band_cuts(d).values()})
+
+
+def _fill_days(
+    execute: Executor, run_id: int, dates: Sequence[dt.date], cuts: Sequence[dt.date], first: dt.date, last: dt.date
+) -> None:
+    """The calendar's days from ``first`` to ``last``: each day's rank among the run dates and the band limits."""
+    rows, day = [], first
+    i = bisect.bisect_left(dates, day)
+    j = bisect.bisect_left(cuts, day)
     while day <= last:
         while i < len(dates) and dates[i] < day:
             i += 1
@@ -82,7 +96,14 @@ def _fill_dates(execute: Executor, run_id: int, periods: list[Period], bounds: t
 SET_WORK_MEM = "SELECT set_config('work_mem', %(mem)s, true)"
 
 
-def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: str, slices: Sequence[str] = ()) -> None:
+def _fill_spans(
+    execute: Executor,
+    run_id: int,
+    periods: list[Period],
+    vendor: str,
+    slices: Sequence[str] = (),
+    only: str = "",
+) -> None:
     """One pass over the events, grouped by everything the measures look at (``jy_spans``, a temporary table).
 
     A state's run dates are the ranks in [lo, hi): from its event's date to the next event's. Kept: states in
@@ -93,7 +114,8 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
     (the chain's ``grad6_*``) when it was in the state's school year or the one before: 升入初中 reads them.
 
     ``slices`` (PostgreSQL, see ``heap_slices``): conditions that cut the events into parts grouped separately,
-    one per parallel worker, then merged."""
+    one per parallel worker, then merged. ``only``: a condition on the events ``e`` keeping some students'
+    (the incremental path, ``compute.incremental``)."""
     dates = {d for p in periods for d in p.dates()}
     n_dates = len(dates)
     # Events that cannot count are left out before any join: states must last past the first run date (past
@@ -133,7 +155,7 @@ def _fill_spans(execute: Executor, run_id: int, periods: list[Period], vendor: s
         " LEFT JOIN indicators_runday cg ON cg.run_id = %(run)s AND cg.day = e.grad6_date"
         " JOIN indicators_runday cb ON cb.run_id = %(run)s AND cb.day = e.student_birth"
         # … and, of those, states that hold on some run date (graduations and moves count by their date)
-        f" WHERE {{slice}}{useful} AND c1.run_id = %(run)s AND c1.day = e.date"
+        f" WHERE {{slice}}{only + ' AND ' if only else ''}{useful} AND c1.run_id = %(run)s AND c1.day = e.date"
         f" AND ({hi} > c1.idx OR e.kind IN ('graduate', 'drop_out') OR e.flow <> '')"
         f" GROUP BY {', '.join(str(k + 1) for k in range(len(keys)))}"
     )

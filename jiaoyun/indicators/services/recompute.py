@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jiaoyun.indicators import conf
-from jiaoyun.indicators.compute import slicing
+from jiaoyun.indicators.compute import incremental, slicing
 from jiaoyun.indicators.compute.periods import Period, check_as_of
 from jiaoyun.indicators.compute.run import pipeline
 from jiaoyun.indicators.compute.spans import SET_WORK_MEM, calendar_bounds
@@ -28,6 +28,8 @@ def indicators_compute(
     """Recompute the indicators of the given periods, replacing their stored values (one transaction)."""
     started = time.perf_counter()
     chosen = [i for i in INDICATORS if codes is None or i.code in set(codes)]
+    # Every indicator: the run keeps its state for the incremental path (ADR 0043), which then follows it.
+    keep = codes is None and bool(conf.get("INDICATOR_INCREMENTAL"))
     for p in periods:
         check_as_of(p.year, p.as_of)
     run = IndicatorRun.objects.create(
@@ -50,7 +52,10 @@ def indicators_compute(
                 bounds=calendar_bounds(),
                 vendor=connection.vendor,
                 slices=slicing.heap_slices() if connection.vendor == "postgresql" else (),
+                keep=keep,
             )
+            if codes is None and not keep:  # the path is switched off: no kept state may go stale
+                incremental.drop_kept(_execute)
     except Exception as exc:
         IndicatorRun.objects.filter(pk=run.pk).update(
             state=IndicatorRun.State.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]

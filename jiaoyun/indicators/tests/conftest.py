@@ -216,3 +216,41 @@ def world(county, township_a, township_b, village_a1, village_a2, village_b1, sc
             TeacherAssignment.objects.create(teacher=t, school=school, start=D(2019, 9, 1), end=None)
     TeacherFactory(name="T5", school=sj, post_type="teacher")
     return {"students": s, "sa": sa, "sj": sj, "sb": sb, "ka": ka, "kb": kb, "kp": kp, "hs": hs, "vs": vs}
+
+
+@pytest.fixture
+def outside(world, village_a1, village_b1):
+    """County youths studying outside the county (外县就读 with the level of study), and awkward cases."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.models import EnrolmentEvent
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    sj, hs = world["sj"], world["hs"]
+
+    def kid(name, village):  # type: ignore[no-untyped-def]
+        return StudentFactory(name=name, birth_date=dt.date(2005, 6, 1), hukou_village=village)
+
+    out = {}
+    # O1 (a1) finished junior in the county in July 2021, then went to a 普通高中 in 保山 in August
+    out["O1"] = history(
+        kid("O1", village_a1),
+        (dt.date(2020, 9, 1), "enrol", sj, 9),
+        (dt.date(2021, 7, 1), "graduate", sj, 9),
+        (dt.date(2021, 8, 25), "out_of_county", None, 10),
+    )
+    out["O2"] = history(kid("O2", village_b1), (dt.date(2021, 9, 5), "out_of_county", None, 10))  # 中职 elsewhere
+    # O3 (a1) left the county's junior school in grade 8 for a junior school elsewhere: not 高中阶段
+    out["O3"] = history(
+        kid("O3", village_a1), (dt.date(2020, 9, 1), "enrol", sj, 8), (dt.date(2021, 3, 1), "out_of_county", None, 8)
+    )
+    # O4 (a1) went to a 普通高中 elsewhere in 2017: the record is too old to count in 2021 (out_from 2019-09-01)
+    out["O4"] = history(kid("O4", village_a1), (dt.date(2017, 9, 1), "out_of_county", None, 10))
+    # O5 has no hukou village in the county: not one of the county's youths
+    out["O5"] = history(kid("O5", None), (dt.date(2021, 9, 1), "out_of_county", None, 10))
+    # O6 (b1) studied at senior level elsewhere, then came back to the county's senior school in grade 11
+    out["O6"] = history(kid("O6", village_b1), (dt.date(2020, 9, 1), "out_of_county", None, 10),
+                        (dt.date(2021, 3, 1), "transfer_in", hs, 11))  # fmt: skip
+    levels = {"O1": "senior", "O2": "vocational", "O3": "junior", "O4": "senior", "O5": "senior", "O6": "senior"}
+    for name, level in levels.items():
+        EnrolmentEvent.objects.filter(student=out[name], kind="out_of_county").update(study_level=level)
+    return out

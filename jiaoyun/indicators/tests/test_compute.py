@@ -9,7 +9,16 @@ from django.db import connection
 
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.indicators.compute import Period
-from jiaoyun.indicators.models import DateFact, Fact, IndicatorRun, IndicatorValue, RunDate, RunDay, RunPeriod
+from jiaoyun.indicators.models import (
+    ClassSize,
+    DateFact,
+    Fact,
+    IndicatorRun,
+    IndicatorValue,
+    RunDate,
+    RunDay,
+    RunPeriod,
+)
 from jiaoyun.indicators.services import indicators_compute
 from jiaoyun.people.services.chain import events_link
 
@@ -170,44 +179,6 @@ def test_dropout_returned_before_the_census_date_is_in_the_base_once(county, vil
     assert IndicatorValue.objects.get(code="dropout_primary", area=county).extra == 0
 
 
-@pytest.fixture
-def outside(world, village_a1, village_b1):
-    """County youths studying outside the county (外县就读 with the level of study), and awkward cases."""
-    from jiaoyun.indicators.tests.conftest import history
-    from jiaoyun.people.models import EnrolmentEvent
-    from jiaoyun.people.tests.factories import StudentFactory
-
-    sj, hs = world["sj"], world["hs"]
-
-    def kid(name, village):  # type: ignore[no-untyped-def]
-        return StudentFactory(name=name, birth_date=dt.date(2005, 6, 1), hukou_village=village)
-
-    out = {}
-    # O1 (a1) finished junior in the county in July 2021, then went to a 普通高中 in 保山 in August
-    out["O1"] = history(
-        kid("O1", village_a1),
-        (dt.date(2020, 9, 1), "enrol", sj, 9),
-        (dt.date(2021, 7, 1), "graduate", sj, 9),
-        (dt.date(2021, 8, 25), "out_of_county", None, 10),
-    )
-    out["O2"] = history(kid("O2", village_b1), (dt.date(2021, 9, 5), "out_of_county", None, 10))  # 中职 elsewhere
-    # O3 (a1) left the county's junior school in grade 8 for a junior school elsewhere: not 高中阶段
-    out["O3"] = history(
-        kid("O3", village_a1), (dt.date(2020, 9, 1), "enrol", sj, 8), (dt.date(2021, 3, 1), "out_of_county", None, 8)
-    )
-    # O4 (a1) went to a 普通高中 elsewhere in 2017: the record is too old to count in 2021 (out_from 2019-09-01)
-    out["O4"] = history(kid("O4", village_a1), (dt.date(2017, 9, 1), "out_of_county", None, 10))
-    # O5 has no hukou village in the county: not one of the county's youths
-    out["O5"] = history(kid("O5", None), (dt.date(2021, 9, 1), "out_of_county", None, 10))
-    # O6 (b1) studied at senior level elsewhere, then came back to the county's senior school in grade 11
-    out["O6"] = history(kid("O6", village_b1), (dt.date(2020, 9, 1), "out_of_county", None, 10),
-                        (dt.date(2021, 3, 1), "transfer_in", hs, 11))  # fmt: skip
-    levels = {"O1": "senior", "O2": "vocational", "O3": "junior", "O4": "senior", "O5": "senior", "O6": "senior"}
-    for name, level in levels.items():
-        EnrolmentEvent.objects.filter(student=out[name], kind="out_of_county").update(study_level=level)
-    return out
-
-
 @pytest.mark.parametrize("counted", [True, False])
 def test_senior_gross_counts_youths_studying_outside_the_county_per_setting(
     outside, county, township_a, township_b, settings, counted
@@ -298,18 +269,25 @@ def test_class_size_bands(county, township_a):
     assert fig("super_large_class", school=school) == (25.0, 1, 4)
 
 
-def test_run_records_its_fill_state_and_cleans_scratch_tables(world):
+@pytest.mark.parametrize("incremental", [False, True])
+def test_run_records_its_fill_state_and_cleans_scratch_tables(world, settings, incremental):
+    settings.JIAOYUN = {**getattr(settings, "JIAOYUN", {}), "INDICATOR_INCREMENTAL": incremental}
     run = compute()
     assert run.state == IndicatorRun.State.DONE and run.rows > 0
     assert run.periods == [[2021, "2021-09-30"]]
-    for model in (Fact, DateFact, RunDate, RunDay, RunPeriod):
-        assert not model.objects.exists(), model
+    assert not DateFact.objects.exists()
+    # the incremental path keeps the run's calendar, facts and class sizes (ADR 0043); without it all goes
+    for model in (Fact, RunDate, RunDay, RunPeriod, ClassSize):
+        assert model is ClassSize or model.objects.exists() == incremental, model  # (no classes in this county)
+        assert set(model.objects.values_list("run_id", flat=True)) <= {run.pk}
     with connection.cursor() as cursor:  # the temporary tables went with the run
         assert not {"jy_spans", "jy_flows"} & set(connection.introspection.table_names(cursor))
     # idempotent: a second run replaces the figures instead of adding to them
     second = compute()
     assert second.pk != run.pk
     assert IndicatorValue.objects.filter(code="senior_gross", level="county").count() == 1
+    for model in (Fact, DateFact, RunDate, RunDay, RunPeriod, ClassSize):  # … and the state it keeps
+        assert set(model.objects.values_list("run_id", flat=True)) <= {second.pk}, model
 
 
 def test_as_of_outside_the_school_year_is_refused(world):

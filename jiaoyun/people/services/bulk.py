@@ -28,6 +28,7 @@ from jiaoyun.people.models import EnrolmentEvent, Student, Teacher, TeacherAssig
 from jiaoyun.people.services.chain import events_link
 from jiaoyun.people.services.students import EDITABLE as STUDENT_EDITABLE
 from jiaoyun.people.services.teachers import EDITABLE as TEACHER_EDITABLE
+from jiaoyun.people.signals import events_changing
 
 BATCH = 2000
 
@@ -110,6 +111,7 @@ def student_bulk_update(*, updates: Sequence[tuple[int, dict[str, Any]]]) -> int
     if not updates:
         return 0
     now = timezone.now()
+    events_changing.send(sender=EnrolmentEvent, student_ids=[pk for pk, _ in updates])
     groups: dict[tuple[bool, bool], list[tuple[int, dict[str, Any]]]] = {}
     for pk, r in updates:
         groups.setdefault((bool(r.get("id_number")), bool(r.get("student_no"))), []).append((pk, r))
@@ -201,15 +203,16 @@ def event_bulk_upsert(
     of the students touched; then call ``student_bulk_refresh``."""
     recorded_by = actor.pk if actor is not None and actor.is_authenticated else None
     objs = [EnrolmentEvent(**{f: r.get(f) for f in EVENT_FIELDS}, recorded_by_id=recorded_by) for r in new]
+    touched = {o.student_id for o in objs} | {r["student_id"] for _, r in updates}
+    if touched:
+        events_changing.send(sender=EnrolmentEvent, student_ids=sorted(touched))
     EnrolmentEvent.objects.bulk_create(objs, batch_size=BATCH)
-    touched = {o.student_id for o in objs}
     if updates:
         fields = ["school_id", "grade", "school_class_id", "external_school", "study_level", "reason"]
         upd = [EnrolmentEvent(pk=pk, **{f: r.get(f) for f in fields}) for pk, r in updates]
         EnrolmentEvent.objects.bulk_update(
             upd, ["school", "grade", "school_class", "external_school", "study_level", "reason"], 500
         )
-        touched.update(r["student_id"] for _, r in updates)
     events_link(student_ids=sorted(touched))
     return [o.pk for o in objs]
 

@@ -25,6 +25,7 @@ from jiaoyun.people.choices import (
 )
 from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.people.services.chain import events_link
+from jiaoyun.people.signals import events_changing
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School, SchoolClass
 from jiaoyun.schools.services import validate_grade
@@ -166,6 +167,7 @@ def enrolment_record(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     event.full_clean(exclude=["student", "recorded_by"])
+    events_changing.send(sender=EnrolmentEvent, student_ids=[student.pk])
     event.save()
     events_link(student_ids=[student.pk])
     student_refresh_state(student=student)

@@ -15,8 +15,9 @@ from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.scope import student_q
 from jiaoyun.core.types import User
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, OrphanStatus, PovertyStatus
-from jiaoyun.people.models import Student
+from jiaoyun.people.models import EnrolmentEvent, Student
 from jiaoyun.people.services.chain import events_link
+from jiaoyun.people.signals import events_changing
 
 # Allowed codes, built once (``Choices.values`` rebuilds its list on every access).
 _VALUES: dict[str, frozenset[str]] = {
@@ -184,6 +185,7 @@ def student_update(
     if expected_updated_at is not None and student.updated_at != expected_updated_at:
         raise DomainError(STALE, code="stale")
     before = snapshot(student)
+    carried = (student.birth_date, student.hukou_village_id)  # copied onto the events
     for key, value in fields.items():
         setattr(student, key, value)
     if id_number:
@@ -195,9 +197,11 @@ def student_update(
     first = student.events.order_by("date").values_list("date", flat=True).first()
     if first and student.birth_date >= first:
         raise DomainError(f"出生日期晚于首次入学日期{first}", field="出生日期")
+    if (student.birth_date, student.hukou_village_id) != carried:
+        events_changing.send(sender=EnrolmentEvent, student_ids=[student.pk])
     student.save()
     changes = diff(before, snapshot(student))
-    if {"birth_date", "hukou_village_id"} & set(changes):
+    if (student.birth_date, student.hukou_village_id) != carried:
         events_link(student_ids=[student.pk])  # the events carry copies of both (the indicators group by them)
     if id_number:
         changes["id_number"] = ["***", "***"]
