@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, FloatField, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, F, IntegerField, Max, Q
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from jiaoyun.people.choices import IN_SCHOOL_EVENTS, EventKind
@@ -417,19 +417,20 @@ def _compute(on: dt.date, *, labels: bool, current: bool | None, timings: dict[s
     # A first term ends by February, a second by August: only results ended by ``on`` are known on ``on``.
     term1_to = on.year - 1 if on.month >= 2 else on.year - 2
     term2_to = on.year - 1 if on.month >= 8 else on.year - 2
+    # One grouped aggregate: per pupil the largest (term, score) packed as term × 10000 + score × 10 (a score is
+    # 0–100.0 with one decimal), so the latest term's score comes back without reading every result.
+    packed = (F("school_year") * 2 + F("term")) * 10000 + Cast(Round(F("score") * 10), IntegerField())
     results = _raw(
         TermResult.objects.filter(
             Q(term=1, school_year__lte=term1_to) | Q(term=2, school_year__lte=term2_to), school_year__gte=on.year - 3
         )
-        .annotate(term_key=F("school_year") * 2 + F("term"), value=Cast("score", FloatField()))
-        .values_list("student_id", "term_key", "value")
+        .values("student_id")
+        .annotate(latest=Max(packed))
+        .values_list("student_id", "latest")
     )
     if results:
-        r_sid, r_key, r_value = (np.asarray(c) for c in zip(*results, strict=True))
-        last = np.lexsort((r_key, r_sid))  # by pupil, then term: the last of each pupil is its latest result
-        r_sid, r_value = r_sid[last].astype(np.int64), r_value[last].astype(float)
-        latest = np.append(r_sid[1:] != r_sid[:-1], True)
-        _place(ids, r_sid[latest], r_value[latest], score)
+        r_sid, r_latest = (np.asarray(c, dtype=np.int64) for c in zip(*results, strict=True))
+        _place(ids, r_sid, (r_latest % 10000) / 10.0, score)
     f["score_missing"][:] = np.isnan(score)
     f["score_gap"][:] = np.where(np.isnan(score), 0.0, np.clip(75.0 - score, 0, None))
 

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dropout', '0005_class_register_and_absence_reasons'),
+        ("dropout", "0005_class_register_and_absence_reasons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dropoutcase',
-            name='source',
-            field=models.CharField(choices=[('crossmatch', '四查三比对'), ('door_to_door', '铁脚板摸排'), ('school_report', '学校月报'), ('preventive', '预防性跟进'), ('other', '其他')], default='crossmatch', max_length=20, verbose_name='发现途径'),
+            model_name="dropoutcase",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("crossmatch", "四查三比对"),
+                    ("door_to_door", "铁脚板摸排"),
+                    ("school_report", "学校月报"),
+                    ("preventive", "预防性跟进"),
+                    ("other", "其他"),
+                ],
+                default="crossmatch",
+                max_length=20,
+                verbose_name="发现途径",
+            ),
         ),
     ]

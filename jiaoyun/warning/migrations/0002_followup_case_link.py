@@ -5,21 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dropout', '0006_case_source_preventive'),
-        ('warning', '0001_risk_models_followups'),
+        ("dropout", "0006_case_source_preventive"),
+        ("warning", "0001_risk_models_followups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='followup',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dropout.dropoutcase', verbose_name='转入的控辍保学案件'),
+            model_name="followup",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="dropout.dropoutcase",
+                verbose_name="转入的控辍保学案件",
+            ),
         ),
         migrations.AlterField(
-            model_name='followup',
-            name='status',
-            field=models.CharField(choices=[('open', '待跟进'), ('visited', '已家访'), ('resolved', '已解决'), ('false_alarm', '误报'), ('left', '已离校（转入控辍保学案件）')], default='open', max_length=12, verbose_name='状态'),
+            model_name="followup",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "待跟进"),
+                    ("visited", "已家访"),
+                    ("resolved", "已解决"),
+                    ("false_alarm", "误报"),
+                    ("left", "已离校（转入控辍保学案件）"),
+                ],
+                default="open",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
     ]
