@@ -62,6 +62,7 @@ BASELINE: dict[str, int] = {
     "dropout:hukou": 10,
     "dropout:reports": 12,
     "dropout:bulletins": 8,  # +1: the months already generated, for the month picker (ADR 0029)
+    "dropout:followups": 9,
     "api:bulletins": 6,
     # safety
     "safety:hazards": 8,
@@ -156,6 +157,7 @@ CASES: dict[str, tuple[str, Callable[[Any, Any], str], str | Callable[[Any], str
     "dropout:hukou": ("county_admin", rows.hukou, ""),
     "dropout:reports": ("county_admin", rows.monthly_report, ""),
     "dropout:bulletins": ("county_admin", rows.bulletin, ""),
+    "dropout:followups": ("county_admin", rows.warning_followup, ""),
     "api:bulletins": ("county_admin", rows.bulletin_api, ""),
     # safety
     "safety:hazards": ("county_admin", rows.hazard, ""),

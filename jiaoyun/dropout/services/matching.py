@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from jiaoyun.core import idcard
-from jiaoyun.core.audit import audit_record, audit_record_many, snapshot
+from jiaoyun.core.audit import audit_record, audit_record_many
 from jiaoyun.core.choices import AuditAction
 from jiaoyun.core.errors import PermissionDenied
 from jiaoyun.core.schoolyear import SchoolYear
@@ -35,7 +35,7 @@ from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.placement import case_reopen
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
-from jiaoyun.people.services.students import apply_id_number
+from jiaoyun.people.services.students import apply_id_number, students_create_many
 
 COMPULSORY_GRADES = Q(current_grade__gte=1, current_grade__lte=9)
 
@@ -205,13 +205,7 @@ def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int])
         rec.match_note = "户籍有、学籍无：已建立适龄儿童档案"
         changed.append((rec, student))
         figures["roster_only"] = figures.get("roster_only", 0) + 1
-    Student.objects.bulk_create(created, batch_size=2000)
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type=Student._meta.label,
-        entries=((st.pk, str(st), snapshot(st)) for st in created),
-    )
+    students_create_many(actor=actor, students=created)
     for rec, made in changed:
         if made is not None:
             rec.student_id = made.pk
