@@ -43,10 +43,12 @@ def is_partitioned() -> bool:
 
 
 def _bounds_by_student(partitions: int) -> list[tuple[str, str]]:
-    (top,) = _rows("SELECT COALESCE(MAX(id), 0) FROM people_student")[0]
-    # Room for the students still to come: the ranges cover twice today's ids, the last one is open.
-    step = max(1, (2 * top + partitions) // partitions)
-    cuts = [step * k for k in range(1, partitions)]
+    low, top = _rows("SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM people_student")[0]
+    # Room for the students still to come: the ranges cover twice today's span of ids (from the lowest id in use,
+    # which is not 1 once early rows are gone or the sequence has moved on), the first and last are open.
+    span = max(1, top - low + 1)
+    step = max(1, (2 * span + partitions - 1) // partitions)
+    cuts = [low + step * k for k in range(1, partitions)]
     lows = ["MINVALUE", *map(str, cuts)]
     highs = [*map(str, cuts), "MAXVALUE"]
     return list(zip(lows, highs, strict=True))
