@@ -1,9 +1,10 @@
 """Benchmark: the 优质均衡 computation for a province-size registry (100 × the demo county).
 
     DATABASE_URL=postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_bench_balance .venv/bin/python bench/bench_balance.py \
-        [--scale 100] [--years 1] [--keep] [--quick]
+        [--scale 100] [--years 1] [--keep] [--reuse] [--quick]
 
-Creates the database named in DATABASE_URL (dropped at the end unless ``--keep``; SQLite: a file), migrates it,
+Creates the database named in DATABASE_URL (dropped at the end unless ``--keep``; ``--reuse`` measures the
+registry an earlier ``--keep`` run left there instead of building it again; SQLite: a file), migrates it,
 and writes, set-based, 13 × scale townships with the demo county's mix of schools (≈ 142 assessed 学部 per
 county: 101 primary-level, 16 junior, nine-year schools with both) and one row of resources per 学部 and
 year. Then measures, on the same data in the same run:
@@ -142,21 +143,30 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="measure the registry left by an earlier --keep run")
     ap.add_argument("--quick", action="store_true", help="scale 1 (checks that it runs; the target is for 100)")
     args = ap.parse_args()
     if args.quick:
         args.scale = 1
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    _create_database(url)
+    if not args.reuse:
+        _create_database(url)
     import django
 
     django.setup()
     from django.core.management import call_command
 
+    from jiaoyun.areas.models import Area
     from jiaoyun.standards import selectors
+    from jiaoyun.standards.models import SchoolResources
 
+    print(f"load {os.getloadavg()[0]:.2f} at the start", flush=True)
     call_command("migrate", verbosity=0)
-    n_rows, t_build = timed(build, args.scale, args.years, args.seed)
+    if args.reuse and SchoolResources.objects.exists():
+        n_rows, t_build = SchoolResources.objects.count(), 0.0
+        args.scale = Area.objects.filter(level="township").count() // 13
+    else:
+        n_rows, t_build = timed(build, args.scale, args.years, args.seed)
     print(f"database {url.split('@')[-1]}  scale {args.scale}: {n_rows} rows of resources ({t_build:.1f} s to build)")
     selectors.balance_summary(year=YEAR)  # warm the connection and the plan
     summary, t_summary = timed(selectors.balance_summary, year=YEAR)
@@ -186,6 +196,7 @@ def main() -> None:
     for part in ("primary", "junior"):
         s = summary[part]
         print(f"{part}: {s['schools']} schools, {s['schools_meeting']} meeting, passes={s['passes']}")
+    print(f"load {os.getloadavg()[0]:.2f} at the end")
     if not args.keep:
         from django.db import connections
 

@@ -21,25 +21,33 @@ chain, population cells) in its own PostgreSQL database ``<db>_s<scale>``, then 
   ``--naive-years`` years (default 1) and scaled to the ten the engine reads (marked "*"), so the ratio is
   conservative (the naive loop does none of the flows, population or projection); up to ``--naive-max-scale``.
 
-``--tile N`` (default 10; 0 to skip) then measures a registry N times the largest scale without generating it (generating scale 100 takes
-hours and ~35 GB): the largest scale's database is copied (``CREATE DATABASE … TEMPLATE``) to
-``<db>_s<scale×N>t`` and made N times larger in what the routine run reads, set-based:
+``--tile N`` (default 10; 0 to skip) then measures a registry N times the largest scale without generating it
+(generating scale 100 takes hours and ~35 GB): the largest scale's database is copied (``CREATE DATABASE …
+TEMPLATE``) to ``<db>_s<scale×N>t`` and made N times larger, set-based (``INSERT … SELECT … CROSS JOIN
+generate_series``, one statement per table). ``--tile-mode townships`` (the default; the province figure):
+copy k (1 … N − 1) is a county of its own, every id the source's + k × the table's largest id:
 
-* the students' table: every student copied N − 1 times with new ids (same schools, villages, grades, birth
-  dates and status), so the pupils in school now, by school, grade and birth year, are exactly N × those of the
-  source;
-* the events of the students who have a record after the base year's census (the routine run reads those, by the
-  date index), copied with their students' new ids;
-* the stored census counts (``CensusCount``, closed years' stocks and flows) and the population cells
-  multiplied by N, so the rates and the projection's figures are those of the source, N times larger.
+* areas: the county, its townships and villages (parent links inside the copy; codes: the county's six digits
+  + k, so unique), schools (township, village, seats and kind as the source's; codes + k × 1000) and classes;
+* the students: every student copied into copy k's schools, classes and villages (same grades, birth dates and
+  status), so each copied school has exactly the pupils of its source school now;
+* the events of the students who have a record after the base year's census (the routine run reads those, by
+  the date index), with their copied students, schools, classes and villages;
+* the stored census counts (``CensusCount``: closed years' stocks and the 6→7, 9→10 flows) per copied township
+  (flows from copy k's township to copy k's township) and the population cells per copied village;
+* no facilities projects (the generator makes none; the tiling stops if the source has any).
+
+So scale 1 tiled ×100 is a province of 1,300 townships, ~5,500 schools and 9 M children, and every township of
+copy k must get exactly its source township's figures (checked: children by level and year, seats). The big
+tables' indexes and unique and foreign-key constraints are dropped for the load and rebuilt after it, in the same
+transaction (the rebuilt constraints check every copied reference); the role needs no superuser rights.
+``--tile-mode pupils``: the older tiling, N × the pupils in the same townships and schools (students, late
+events; census counts and population cells multiplied by N); the part that grows with townships is then timed
+apart with every township copied 100 times in Python from the stored counts.
 
 Not at N ×: the rest of the events table (the history before the census, which only the rebuild reads): the
 tiled county's rebuild is not measured (a rebuild there would read the source's events) — extrapolate it from
-the generated scales and say so. The number of townships and schools stays that of the generator (13 and ~55).
-
-On the tiled county it also times the part of a run that grows with the number of townships rather than pupils
-(the projection, the back-test and the rates' explanation, pure Python) with the county's townships and with
-every township copied 100 times (a province of 100 such counties), from the stored counts.
+the generated scales and say so.
 
 ``--index-cost`` measures, on the largest generated scale, what ``student_in_school_idx`` costs writes: 100,000
 in-school students inserted, and the grade of 100,000 pupils changed (the yearly promotion), each in a transaction
@@ -78,6 +86,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10")
     ap.add_argument("--tile", type=int, default=10, help="also measure the largest scale copied N times; 0: not")
+    ap.add_argument(
+        "--tile-mode", choices=("townships", "pupils"), default="townships",
+        help="townships: each copy a county of its own (new townships, schools, villages); pupils: more pupils in"
+        " the same townships",
+    )  # fmt: skip
     ap.add_argument("--naive-years", type=int, default=1, help="census years timed by the naive loop (scaled to ten)")
     ap.add_argument("--naive-max-scale", type=int, default=10, help="skip the naive loop above this scale")
     ap.add_argument("--index-cost", action="store_true", help="write cost of student_in_school_idx (largest scale)")
@@ -107,7 +120,8 @@ def main() -> None:
             _pg(f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}")
         env = {**os.environ, "DATABASE_URL": PG_URL.rsplit("/", 1)[0] + f"/{db}"}
         cmd = [sys.executable, __file__, "--worker", str(scale), "--naive-years", str(args.naive_years),
-               "--naive-max-scale", str(args.naive_max_scale), "--tile", str(args.tile)]  # fmt: skip
+               "--naive-max-scale", str(args.naive_max_scale), "--tile", str(args.tile),
+               "--tile-mode", args.tile_mode]  # fmt: skip
         if source:
             cmd += ["--tile-from", str(source)]
         if args.index_cost and scale == max(scales) and not source:
@@ -128,8 +142,8 @@ def main() -> None:
 
 def report(results: list[dict]) -> None:
     head = (
-        f"{'scale':>7}{'students':>11}{'events':>11}{'set-up s':>10}{'rebuild s':>11}{'routine s':>11}"
-        f"{'naive s':>10}{'naive/rout':>12}{'naive/rebuild':>15}{'reads s':>9}{'before s':>10}{'load':>7}"
+        f"{'scale':>7}{'towns':>7}{'students':>11}{'events':>11}{'set-up s':>10}{'rebuild s':>11}{'routine s':>11}"
+        f"{'naive s':>10}{'naive/rout':>12}{'naive/rebuild':>15}{'again s':>9}{'reads s':>9}{'before s':>10}{'load':>7}"
     )
     print(head)
     print("-" * len(head))
@@ -138,7 +152,7 @@ def report(results: list[dict]) -> None:
         mark = "*" if r.get("naive_extrapolated") else ""
         rebuild, engine = r.get("rebuild"), r["engine"]
         print(
-            f"{r['label']:>7}{r['students']:>11}{r['events']:>11}{r['generate']:>10.1f}"
+            f"{r['label']:>7}{r['townships']:>7}{r['students']:>11}{r['events']:>11}{r['generate']:>10.1f}"
             f"{(f'{rebuild:.2f}' if rebuild else '—'):>11}{r['engine']:>11.2f}"
             f"{(f'{naive:.1f}{mark}' if naive else '—'):>10}{(f'{naive / engine:.0f}×' if naive else '—'):>12}"
             f"{(f'{naive / rebuild:.1f}×' if naive and rebuild else '—'):>15}"
@@ -151,20 +165,28 @@ def report(results: list[dict]) -> None:
     print("    rebuild, or, tiled, first in a new process on a database just copied).")
     print("naive = students_as_of + a Python loop per pupil, stocks only (* = scaled from fewer years).")
     print("reads = the students' table reads of a routine run (one pass); before = the three reads it replaced.")
-    print("t = tiled from the largest generated scale (students, late records, census counts, population ×N;")
-    print("    the events before the census are not: no rebuild there). load = 1-minute load average at the start.")
+    print("t = tiled from the largest generated scale: with --tile-mode townships (the default) N counties of their")
+    print("    own (townships, villages, schools, classes, pupils, late records, census counts, population); with")
+    print("    pupils, N × the pupils in the same townships. The events before the census are not copied: no rebuild")
+    print("    there. towns = townships. load = 1-minute load average at the start.")
     print(f"Target: routine run ≤ {TARGET_S:.0f} s at scale 100 on PostgreSQL.")
     for r in results:
         for label, key in (("rebuild", "rebuild_parts"), ("routine", "parts")):
             if r.get(key):
                 parts = "; ".join(f"{k} {v:.2f} s" for k, v in r[key].items())
                 print(f"scale {r['label']} {label}: {parts}")
-        if r.get("townships"):
-            one, many = r["townships"]
+        if r.get("townships_scaling"):
+            one, many = r["townships_scaling"]
             print(
                 f"scale {r['label']}: projection, back-test and rates explained (Python) with {one['townships']}"
                 f" townships {one['seconds']:.2f} s, with {many['townships']} (every township × 100)"
                 f" {many['seconds']:.2f} s"
+            )
+        if "check_townships" in r:
+            same, of, towns = r["check_townships"]
+            print(
+                f"scale {r['label']}: {towns} townships; townships whose every figure (children by level and year,"
+                f" seats) equals their source township's: {same} of {of}"
             )
         if "check" in r:
             print(
@@ -186,7 +208,7 @@ def json_rows(results: list[dict]) -> list[dict]:
     naive_what = "naive students_as_of loop per pupil, stocks only, ten census years"
     for r in results:
         scale = int(r["scale"])
-        at = f"{r['label']}×" + (" (tiled)" if r.get("tiled") else "")
+        at = f"{r['label']}×" + (" (tiled)" if r.get("tiled") else "") + f", {r['townships']} townships"
         naive = r.get("naive")
         met = r["engine"] <= TARGET_S if scale >= 100 else None
         rows.append({
@@ -207,8 +229,8 @@ def json_rows(results: list[dict]) -> list[dict]:
             "baseline_value": round(r["reads_before"], 3), "ratio": round(r["reads_before"] / r["reads"], 1),
             "target": None, "met": None,
         })  # fmt: skip
-        if r.get("townships"):
-            one, many = r["townships"]
+        if r.get("townships_scaling"):
+            one, many = r["townships_scaling"]
             rows.append({
                 "figure": f"forecast projection + back-test (Python) with {many['townships']} townships",
                 "value": round(many["seconds"], 3), "unit": "s",
@@ -269,6 +291,7 @@ def worker(scale: int, args: argparse.Namespace) -> None:
     base = last_observed_year(today)
     t0 = time.perf_counter()
     tiled = bool(args.tile_from)
+    area_step = None
     if tiled:
         with connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass('bench_tiled') IS NOT NULL")
@@ -278,23 +301,38 @@ def worker(scale: int, args: argparse.Namespace) -> None:
 
         if not done:
             source_run = ForecastRun.objects.filter(base_year=base).order_by("-id").first()  # the source's last run
-            tile(args.tile, base, source_run.pk if source_run else None)
+            (tile_townships if args.tile_mode == "townships" else tile)(
+                args.tile, base, source_run.pk if source_run else None
+            )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT source_run FROM bench_tiled")
-            source_run = ForecastRun.objects.filter(pk=cursor.fetchone()[0]).first()
+            cursor.execute("SELECT * FROM bench_tiled")
+            row = cursor.fetchone()
+            source_run = ForecastRun.objects.filter(pk=row[1]).first()
+            area_step = row[2] if len(row) > 2 else None  # copy k's township = the source's + k × area_step
     else:
         reused = Student.objects.exists()
         if not reused:
             generate(scale)
             current_state()
     result: dict = {"scale": scale, "label": f"{scale}{'t' if tiled else ''}", "tiled": tiled, "load": load}
+    from jiaoyun.areas.models import Area
+    from jiaoyun.schools.models import School
+
+    result["townships"] = Area.objects.filter(level="township").count()
+    result["schools"] = School.objects.count()
     result["generate"] = 0.0 if reused else time.perf_counter() - t0
     result["students"] = Student.objects.count()
     result["events"] = EnrolmentEvent.objects.count()
 
+    from jiaoyun.forecast import services
+
     parts: dict[str, float] = {}
-    for name in ("stocks", "current_state", "stocks_current", "flows", "population", "capacity"):
-        plain = getattr(observe, name)
+    timed_parts = [(observe, name) for name in ("stocks", "current_state", "stocks_current", "flows", "population",
+                                                "capacity")]  # fmt: skip
+    # the Python part (projection and back-test; the rates' explanation) and the census counts' reads and writes
+    timed_parts += [(services, name) for name in ("census_counts", "project", "_inputs_json")]
+    for module, name in timed_parts:
+        plain = getattr(module, name)
 
         def timed(*a, _f=plain, _n=name, **k):  # type: ignore[no-untyped-def]
             t = time.perf_counter()
@@ -302,7 +340,7 @@ def worker(scale: int, args: argparse.Namespace) -> None:
             parts[_n] = parts.get(_n, 0.0) + time.perf_counter() - t
             return out
 
-        setattr(observe, name, timed)
+        setattr(module, name, timed)
     if not tiled:  # the tiled county's events before the census are the source's: no rebuild there
         t0 = time.perf_counter()
         forecast_compute(today=today, triggered_by="bench", rebuild=True)  # every census year from the events
@@ -332,8 +370,13 @@ def worker(scale: int, args: argparse.Namespace) -> None:
             for x, y in zip(a[lv]["children"][: run.base_year - run.first_year + 1],
                             b[lv]["children"][: run.base_year - run.first_year + 1], strict=True)
         )  # fmt: skip
-    for name in list(parts):
-        setattr(observe, name, getattr(observe, name).__kwdefaults__["_f"])
+        if area_step:  # every township of copy k: exactly the source township's children and seats, every year
+            ids = [int(t["id"]) for t in source_run.results["townships"]]
+            sa, sb = source_run.results["series"], run.results["series"]
+            same = [sb[str(T + k * area_step)] == sa[str(T)] for k in range(args.tile) for T in ids]
+            result["check_townships"] = [sum(same), len(same), len(sb) - 1]
+    for module, name in timed_parts:
+        setattr(module, name, getattr(module, name).__kwdefaults__["_f"])
     result["reads"], result["reads_before"] = reads(base)
     if scale <= args.naive_max_scale and args.naive_years > 0 and not tiled:
         years = [base - k for k in range(max(1, min(10, args.naive_years)))]
@@ -344,8 +387,8 @@ def worker(scale: int, args: argparse.Namespace) -> None:
         result["naive_extrapolated"] = len(years) != history
     if args.index_cost:
         result["index_cost"] = index_cost()
-    if tiled:
-        result["townships"] = townships_scaling(base, 1), townships_scaling(base, 100)
+    if tiled and not area_step:  # pupils tiled in the same townships: the townships' part measured apart
+        result["townships_scaling"] = townships_scaling(base, 1), townships_scaling(base, 100)
     print(json.dumps(result))
 
 
@@ -438,6 +481,98 @@ def tile(n: int, base: int, source_run: int | None) -> None:
         c.execute("SELECT setval(pg_get_serial_sequence('people_student', 'id'), (SELECT MAX(id) FROM people_student))")
         c.execute("CREATE TABLE bench_tiled (n INTEGER, source_run BIGINT)")  # the source's run, for the check
         c.execute("INSERT INTO bench_tiled VALUES (%s, %s)", [n, source_run])
+    connection.cursor().execute("VACUUM ANALYZE")
+
+
+def _columns(c, table: str) -> list[str]:  # type: ignore[no-untyped-def]
+    c.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+        " ORDER BY attnum",
+        [table],
+    )
+    return [r[0] for r in c.fetchall()]
+
+
+def _copy(c, table: str, n: int, remap: dict[str, str | None], where: str = "", params: list | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Copy ``table``'s rows n − 1 times in one statement (copy k = 1 … n − 1, ``k.k`` in the expressions): each
+    column as it is, or by its expression in ``remap`` over the row ``t`` (None: left to its default, the id)."""
+    cols = [x for x in _columns(c, table) if remap.get(x, "") is not None]
+    exprs = ", ".join(remap.get(x) or f"t.{x}" for x in cols)
+    names = ", ".join(f'"{x}"' for x in cols)
+    c.execute(
+        f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table} t CROSS JOIN generate_series(1, %s) AS k(k)"
+        f" {where}",
+        [n - 1, *(params or [])],
+    )
+    return c.rowcount
+
+
+def tile_townships(n: int, base: int, source_run: int | None) -> None:
+    """A province of n counties: copy k (1 … n − 1) of the county is a county of its own — its areas (county,
+    townships, villages, parent links kept inside the copy, codes made unique), its schools (seats and kinds as
+    the source's), their classes, its pupils (in copy k's schools and villages), the events of the pupils with a
+    record after the base year's census (what the routine run reads), the stored census counts and the
+    population cells of its townships and villages. Every id of copy k is the source's plus k × the source's
+    largest id of that table, so each copied township has exactly the figures of its source township. Set-based
+    (INSERT … SELECT … CROSS JOIN generate_series), in one transaction; the big tables' indexes, unique and
+    foreign-key constraints are dropped for the load and rebuilt after it (which checks every copied reference)."""
+    from django.db import connection, transaction
+    from indicators import _drop_indexes
+
+    from jiaoyun.forecast.observe import census
+
+    with transaction.atomic(), connection.cursor() as c:
+        top = {}
+        for table in ("areas_area", "schools_school", "schools_schoolclass", "people_student"):
+            c.execute(f"SELECT COALESCE(MAX(id), 0), COUNT(*) FROM {table}")
+            top[table], _count = c.fetchone()
+        c.execute("SELECT COUNT(*), MAX(code::bigint) FROM schools_school")
+        schools, code_max = c.fetchone()
+        if schools >= 1000 or code_max + (n - 1) * 1000 >= 10**10:
+            raise SystemExit("school codes: the copies' codes (+ k × 1000) would not be unique")
+        c.execute("SELECT COUNT(*) FROM facilities_project")
+        if c.fetchone()[0]:
+            raise SystemExit("the source county has facilities projects: copy them too before tiling it")
+        A, S, C, P = (top[t] for t in ("areas_area", "schools_school", "schools_schoolclass", "people_student"))
+
+        def off(col: str, step: int) -> str:
+            return f"t.{col} + k.k * {int(step)}"
+
+        restore = _drop_indexes(
+            c, ("people_student", "people_enrolmentevent", "areas_populationcell", "schools_schoolclass",
+                "forecast_censuscount", "schools_school", "areas_area"),
+        )  # fmt: skip
+        _copy(c, "areas_area", n, {
+            "id": off("id", A), "parent_id": off("parent_id", A), "name": "t.name || '·' || k.k",
+            "code": "lpad((substr(t.code, 1, 6)::int + k.k)::text, 6, '0') || substr(t.code, 7)",
+        })  # fmt: skip
+        _copy(c, "schools_school", n, {
+            "id": off("id", S), "parent_id": off("parent_id", S), "township_id": off("township_id", A),
+            "village_id": off("village_id", A), "name": "t.name || '·' || k.k",
+            "code": "(t.code::bigint + k.k * 1000)::text",
+        })  # fmt: skip
+        _copy(c, "schools_schoolclass", n, {"id": off("id", C), "school_id": off("school_id", S)})
+        _copy(c, "people_student", n, {
+            "id": off("id", P), "current_school_id": off("current_school_id", S),
+            "current_class_id": off("current_class_id", C), "hukou_village_id": off("hukou_village_id", A),
+            "residence_village_id": off("residence_village_id", A),
+        })  # fmt: skip
+        _copy(c, "people_enrolmentevent", n, {
+            "id": None, "student_id": off("student_id", P), "school_id": off("school_id", S),
+            "prev_school_id": off("prev_school_id", S), "grad6_school_id": off("grad6_school_id", S),
+            "school_class_id": off("school_class_id", C), "student_village_id": off("student_village_id", A),
+        }, "WHERE t.student_id IN (SELECT l.student_id FROM people_enrolmentevent l WHERE l.date > %s)",
+            [census(base)])  # fmt: skip
+        _copy(c, "forecast_censuscount", n, {
+            "id": None, "township_id": off("township_id", A), "from_township_id": off("from_township_id", A),
+        })  # fmt: skip
+        _copy(c, "areas_populationcell", n, {"id": None, "area_id": off("area_id", A)})
+        for statement in restore:
+            c.execute(statement)
+        for table in ("areas_area", "schools_school", "schools_schoolclass", "people_student"):
+            c.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+        c.execute("CREATE TABLE bench_tiled (n INTEGER, source_run BIGINT, area_step BIGINT)")
+        c.execute("INSERT INTO bench_tiled VALUES (%s, %s, %s)", [n, source_run, A])
     connection.cursor().execute("VACUUM ANALYZE")
 
 
