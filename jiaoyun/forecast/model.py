@@ -94,9 +94,10 @@ def estimate(inp: Inputs) -> Rates:
     entry: dict[tuple[int, int], Rate] = {}
     arrivals: dict[tuple[int, int], Rate] = {}
     E = inp.stocks
+    get = E.get  # the sums below add the same terms in the same order as a sum over a generator
     for T in inp.townships:
         for g in GPR_GRADES:
-            gpr[(T, g)] = Rate(sum(E.get((T, y + 1, g + 1), 0) for y in years), sum(E.get((T, y, g), 0) for y in years))
+            gpr[(T, g)] = Rate(sum([get((T, y + 1, g + 1), 0) for y in years]), sum([get((T, y, g), 0) for y in years]))
     # Population: the last w transitions of the recorded years.
     pop_years = sorted({y for (_, y, _) in inp.population})
     pop_last = pop_years[-1] if pop_years else None
@@ -132,10 +133,11 @@ def estimate(inp: Inputs) -> Rates:
     survival: dict[tuple[int, int], Rate] = {}
     births: dict[int, float] = {}
     span: tuple[int, int] | None = None
+    pget = P.get
     for T in inp.townships:
         for a in range(MAX_AGE):
             survival[(T, a)] = Rate(
-                sum(P.get((T, y + 1, a + 1), 0) for y in ptrans), sum(P.get((T, y, a), 0) for y in ptrans)
+                sum([pget((T, y + 1, a + 1), 0) for y in ptrans]), sum([pget((T, y, a), 0) for y in ptrans])
             )
         births[T] = 1.0
         if pop_last is not None:
@@ -159,11 +161,17 @@ def project_population(inp: Inputs, rates: Rates, until: int) -> Population:
         T: [m if (m := rates.survival[(T, a)].value) is not None else 1.0 for a in range(MAX_AGE)]
         for T in inp.townships
     }
-    for y in range(rates.population_last + 1, until + 1):
+    last = rates.population_last
+    ages = range(MAX_AGE)
+    # each township's ages 0 … MAX_AGE − 1 of the year before: read once, then the values just projected
+    prev = {T: [P.get((T, last, a), 0) for a in ages] for T in inp.townships}
+    for y in range(last + 1, until + 1):
         for T in inp.townships:
-            P[(T, y, 0)] = P.get((T, y - 1, 0), 0) * rates.births[T]
-            for a, m in enumerate(survival[T]):
-                P[(T, y, a + 1)] = P.get((T, y - 1, a), 0) * m
+            before, m = prev[T], survival[T]
+            now = [before[0] * rates.births[T]] + [before[a] * m[a] for a in ages]
+            for a, v in enumerate(now):
+                P[(T, y, a)] = v
+            prev[T] = now
     return P
 
 
@@ -173,9 +181,6 @@ def project(inp: Inputs, rates: Rates | None = None) -> tuple[Stocks, Population
     t = inp.base
     P = project_population(inp, rates, t + inp.horizon)
     out: Stocks = {}
-
-    def prev(T: int, y: int, g: int) -> float:
-        return out[(T, y, g)] if y > t else inp.stocks.get((T, y, g), 0)
 
     # Each township's sources by grade reached, in the townships' order (the sum below adds the same terms in the
     # same order as over every township, the absent ones being zero).
@@ -189,16 +194,19 @@ def project(inp: Inputs, rates: Rates | None = None) -> tuple[Stocks, Population
     entry = {(T, g): rates.entry[(T, g)].value or 0.0 for T in inp.townships for g in ENTRY_GRADES}
     gpr = {(T, g): rates.gpr[(T, g)].value or 0.0 for T in inp.townships for g in GPR_GRADES}
     arrivals = {(T, g): rates.arrivals[(T, g)].value or 0.0 for T in inp.townships for g in CROSS_GRADES}
+    ages = [(g, inp.entry_age[lv]) for g, lv in ENTRY_GRADES.items()]
     for y in range(t + 1, t + inp.horizon + 1):
+        # last year's pupils: projected (every grade is) or, for the base year, observed (absent: none)
+        prev = (out if y - 1 > t else inp.stocks).get
         for T in inp.townships:
-            for g, lv in ENTRY_GRADES.items():
-                out[(T, y, g)] = entry[(T, g)] * P.get((T, y, inp.entry_age[lv]), 0)
+            for g, age in ages:
+                out[(T, y, g)] = entry[(T, g)] * P.get((T, y, age), 0)
             for g in GPR_GRADES:
-                out[(T, y, g + 1)] = gpr[(T, g)] * prev(T, y - 1, g)
+                out[(T, y, g + 1)] = gpr[(T, g)] * prev((T, y - 1, g), 0)
         for g in CROSS_GRADES:
-            county_prev = sum(prev(T, y - 1, g - 1) for T in inp.townships)
+            county_prev = sum([prev((T, y - 1, g - 1), 0) for T in inp.townships])
             for T in inp.townships:
-                n = sum(share * prev(Tf, y - 1, g - 1) for Tf, share in sources.get((T, g), ()))
+                n = sum([share * prev((Tf, y - 1, g - 1), 0) for Tf, share in sources.get((T, g), ())])
                 out[(T, y, g)] = n + arrivals[(T, g)] * county_prev
     return out, P, rates
 

@@ -199,6 +199,9 @@ def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> 
     towns = townships()
     ids = [t["id"] for t in towns]
     first = base - history + 1
+    if connection.vendor == "postgresql":  # the run's statements are a few large aggregates: compiling them
+        with connection.cursor() as cursor:  # (JIT) took longer than it saved
+            cursor.execute("SET LOCAL jit = off")
     current = observe.current_state()  # one pass over the students' table: base-year stocks, entry ages, seat split
     stocks, flows = census_counts(first=first, base=base, rebuild=rebuild, current=current)
     window = conf.get("FORECAST_WINDOW")
@@ -209,19 +212,7 @@ def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> 
     projected_lv = by_level(projected)
     seats, added, splits, unrecorded, projects_ok = _capacity_series(base, horizon, current)
     years = list(range(first, base + horizon + 1))
-    series: dict[str, Any] = {}
-    for T in [*ids, None]:
-        key = str(T) if T is not None else "county"
-        members = ids if T is None else [T]
-        series[key] = {}
-        for lv in LEVELS:
-            children = [
-                round(sum((observed_lv if y <= base else projected_lv).get((x, y, lv), 0) for x in members))
-                for y in years
-            ]
-            cap = sum(seats.get((x, lv), 0) for x in members)
-            extra = [sum(added.get((x, lv, y), 0) for x in members) if y > base else 0 for y in years]
-            series[key][lv] = {"children": children, "seats": cap, "projects": extra}
+    series = _series(ids, years, base, observed_lv, projected_lv, seats, added)
     # Back-test: the same method from base − back, with only what was known then.
     t0 = base - back
     backtest = _backtest(ids, stocks, flows, population, t0, back) if t0 - window >= first else {}
@@ -237,6 +228,31 @@ def compute(*, base: int, history: int, horizon: int, rebuild: bool = False) -> 
         "window": rates.window,
         "first": first,
     }
+
+
+def _series(
+    ids: list[int], years: list[int], base: int, observed: dict, projected: dict, seats: dict, added: dict
+) -> dict[str, Any]:
+    """Children (observed up to ``base``, projected after), seats and seats added by projects, by township and
+    level, and for the county: each township's figures are read once, and the county's are the sums of the
+    townships' in their order (the same terms added in the same order as summing the county directly)."""
+    series: dict[str, Any] = {str(T): {} for T in ids}
+    for lv in LEVELS:
+        children, caps, extras = [], [], []
+        for T in ids:
+            raw = [(observed if y <= base else projected).get((T, y, lv), 0) for y in years]
+            cap = seats.get((T, lv), 0)
+            extra = [added.get((T, lv, y), 0) if y > base else 0 for y in years]
+            series[str(T)][lv] = {"children": [round(v) for v in raw], "seats": cap, "projects": extra}
+            children.append(raw)
+            caps.append(cap)
+            extras.append(extra)
+        series.setdefault("county", {})[lv] = {
+            "children": [round(sum(column)) for column in zip(*children, strict=True)] or [0] * len(years),
+            "seats": sum(caps),
+            "projects": [sum(column) for column in zip(*extras, strict=True)] or [0] * len(years),
+        }
+    return series
 
 
 def _backtest(ids: list[int], stocks: dict, flows: dict, population: dict, t0: int, years: int) -> dict[str, Any]:

@@ -160,3 +160,95 @@ def test_the_sparse_flows_give_exactly_the_sum_over_every_pair_of_townships():
             for T in towns:
                 n = sum(rates.flow.get((a, T, g), 0.0) * prev(a) for a in towns)
                 assert out[(T, y, g)] == n + (rates.arrivals[(T, g)].value or 0.0) * county_prev
+
+
+def test_the_series_add_the_townships_in_their_order_as_the_direct_sums_did():
+    """``services._series`` reads each township's figures once and sums the county from them: the same
+    figures, to the last bit, as summing every township for each year and level (the reference below)."""
+    import random
+
+    from jiaoyun.forecast.model import LEVELS
+    from jiaoyun.forecast.services import _series
+
+    rng = random.Random(3)
+    ids, base = [11, 7, 23, 5], 2024
+    years = list(range(2020, 2030))
+    observed = {(T, y, lv): float(rng.randint(0, 900)) for T in ids for y in years if y <= base for lv in LEVELS}
+    projected = {(T, y, lv): rng.uniform(0, 900) for T in ids[1:] for y in years if y > base for lv in LEVELS}
+    seats = {(T, lv): rng.randint(0, 2000) for T in ids[:3] for lv in LEVELS}
+    added = {(T, lv, y): rng.randint(0, 300) for T in ids[::2] for lv in LEVELS for y in years if y > base + 1}
+    reference: dict = {}
+    for T in [*ids, None]:
+        members = ids if T is None else [T]
+        reference[str(T) if T is not None else "county"] = {
+            lv: {
+                "children": [
+                    round(sum((observed if y <= base else projected).get((x, y, lv), 0) for x in members))
+                    for y in years
+                ],
+                "seats": sum(seats.get((x, lv), 0) for x in members),
+                "projects": [sum(added.get((x, lv, y), 0) for x in members) if y > base else 0 for y in years],
+            }
+            for lv in LEVELS
+        }
+    got = _series(ids, years, base, observed, projected, seats, added)
+    assert got == reference
+    assert list(got) == list(reference)
+    assert _series([], years, base, {}, {}, {}, {})["county"]["primary"]["children"] == [0] * len(years)
+
+
+def _reference_projection(inp, rates):  # type: ignore[no-untyped-def]
+    """The population and pupils' projection as first written (year by year, each value read back from the
+    dictionaries): the reference for the faster loops of ``project_population`` and ``project``."""
+    from jiaoyun.forecast.model import CROSS_GRADES, ENTRY_GRADES, GPR_GRADES, MAX_AGE
+
+    P = dict(inp.population)
+    for y in range(rates.population_last + 1, inp.base + inp.horizon + 1):
+        for T in inp.townships:
+            P[(T, y, 0)] = P.get((T, y - 1, 0), 0) * rates.births[T]
+            for a in range(MAX_AGE):
+                m = rates.survival[(T, a)].value
+                P[(T, y, a + 1)] = P.get((T, y - 1, a), 0) * (m if m is not None else 1.0)
+    t, out = inp.base, {}
+
+    def prev(T, y, g):  # type: ignore[no-untyped-def]
+        return out[(T, y, g)] if y > t else inp.stocks.get((T, y, g), 0)
+
+    for y in range(t + 1, t + inp.horizon + 1):
+        for T in inp.townships:
+            for g, lv in ENTRY_GRADES.items():
+                out[(T, y, g)] = (rates.entry[(T, g)].value or 0.0) * P.get((T, y, inp.entry_age[lv]), 0)
+            for g in GPR_GRADES:
+                out[(T, y, g + 1)] = (rates.gpr[(T, g)].value or 0.0) * prev(T, y - 1, g)
+        for g in CROSS_GRADES:
+            county_prev = sum(prev(T, y - 1, g - 1) for T in inp.townships)
+            for T in inp.townships:
+                n = sum(
+                    share * prev(Tf, y - 1, g - 1)
+                    for Tf in inp.townships
+                    if (share := rates.flow.get((Tf, T, g))) is not None
+                )
+                out[(T, y, g)] = n + (rates.arrivals[(T, g)].value or 0.0) * county_prev
+    return out, P
+
+
+def test_the_projection_loops_give_exactly_the_reference_figures_in_the_same_order():
+    """``project_population`` keeps each township's last projected ages in a list and ``project`` reads last
+    year's pupils without a call per value: every projected pupil and person, to the last bit and in the same
+    order (the level sums add them in that order), as the reference loops above, on random non-integer counts
+    of seven townships with gaps (a township without population, grades without pupils)."""
+    import random
+
+    rnd = random.Random(23)
+    towns = [14, 6, 31, 2, 9, 50, 7]
+    years = range(2015, 2023)
+    stocks = {(T, y, g): rnd.uniform(0, 300) for T in towns for y in years for g in range(-2, 13) if rnd.random() > 0.1}
+    flows = {(a, b, y, g): rnd.uniform(1, 90) for a in towns for b in rnd.sample(towns, 2) for y in years
+             for g in (7, 10)}  # fmt: skip
+    population = {(T, y, a): rnd.uniform(40, 220) for T in towns[:-1] for y in range(2013, 2023) for a in range(21)}
+    inp = Inputs(townships=towns, base=2022, stocks=stocks, flows=flows, population=population, horizon=8)
+    out, people, rates = project(inp)
+    ref_out, ref_people = _reference_projection(inp, rates)
+    assert out == ref_out and list(out) == list(ref_out)
+    assert people == ref_people and list(people) == list(ref_people)
+    assert by_level(out) == by_level(ref_out)
