@@ -87,6 +87,10 @@ def current_state() -> Current:
 
 
 def _current_counts(students: QuerySet[Student]) -> Current:
+    """The pupils in school now by school, grade and (grade 1) birth year. On PostgreSQL the groups are hashed,
+    not sorted: the planner, which cannot estimate the groups of the birth-year expression (it guesses ~900,000
+    for a province's ~24,000), would sort the index's rows within each school and grade; hashing them took 40 %
+    less (settings changed for this statement only, within the transaction)."""
     rows = (
         students.filter(status=StudentStatus.IN_SCHOOL, current_grade__isnull=False, current_school__isnull=False)
         .annotate(by=Case(When(current_grade=1, then=ExtractYear("birth_date")), default=None))
@@ -94,6 +98,22 @@ def _current_counts(students: QuerySet[Student]) -> Current:
         .annotate(n=Count("*"))
         .values_list("current_school_id", "current_grade", "by", "n")
     )
+    if connection.vendor != "postgresql":
+        return _counted(rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort'), current_setting('enable_incremental_sort')")
+        before = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        try:
+            return _counted(rows)
+        finally:
+            cursor.execute(
+                "SELECT set_config('enable_sort', %s, true), set_config('enable_incremental_sort', %s, true)", before
+            )
+
+
+def _counted(rows: Any) -> Current:
     # the filter leaves no school or grade empty
     return {(int(s or 0), int(g or 0), None if by is None else int(by)): int(n) for s, g, by, n in rows}
 
