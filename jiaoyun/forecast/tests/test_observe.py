@@ -117,3 +117,29 @@ def test_closed_census_years_are_read_once_and_again_on_a_rebuild(registry):
     assert stocks[(A, 2022, 7)] == 2  # the base year is refreshed on every run
     stocks, _ = census_counts(first=2020, base=2022, rebuild=True)
     assert stocks[(A, 2021, 1)] == 1
+
+
+def test_the_collector_is_paused_for_the_computation_and_resumed_as_it_was(monkeypatch):
+    import gc
+
+    from jiaoyun.forecast import services
+
+    seen = []
+
+    def computing(**kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        raise RuntimeError
+
+    monkeypatch.setattr(services, "compute", computing)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        services.forecast_compute()
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError):
+            services.forecast_compute()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
