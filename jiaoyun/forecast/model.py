@@ -167,8 +167,8 @@ def project_population(inp: Inputs, rates: Rates, until: int) -> Population:
     prev = {T: [P.get((T, last, a), 0) for a in ages] for T in inp.townships}
     for y in range(last + 1, until + 1):
         for T in inp.townships:
-            before, m = prev[T], survival[T]
-            now = [before[0] * rates.births[T]] + [before[a] * m[a] for a in ages]
+            before, kept = prev[T], survival[T]
+            now = [before[0] * rates.births[T]] + [before[a] * kept[a] for a in ages]
             for a, v in enumerate(now):
                 P[(T, y, a)] = v
             prev[T] = now
