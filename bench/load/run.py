@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     e = env()
     log = open(OUT / "server.log", "w")  # noqa: SIM115 (closed at the end)
     gunicorn = subprocess.Popen(
-        [PY, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
+        [PY, "-m", "gunicorn", "-c", "config/gunicorn_conf.py", "config.wsgi:application", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
          "--threads", str(args.threads), "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048"],
         cwd=ROOT, env=e, stdout=log, stderr=log,
     )  # fmt: skip

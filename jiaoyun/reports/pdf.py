@@ -24,6 +24,30 @@ def render_pdf(template: str, context: dict[str, Any], *, extra_css: str = "") -
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=CJK_CSS + extra_css)])
 
 
+# A page with each face the documents use (sans and serif, regular and bold) and their Chinese glyphs: rendering it
+# once loads WeasyPrint, Pango, fontconfig and the Noto CJK fonts into the process.
+WARM_UP_HTML = """
+<h1 style="font-family: 'Noto Serif CJK SC'">石甸县教育体育局督查通报</h1>
+<h2>一、控辍保学</h2><p>各乡镇中心校：现将<b>十月</b>情况通报如下。<i>附件</i> 2026年 第1号</p>
+<table><tr><th>乡镇</th><th>学校</th><td class="num">1,234</td></tr></table>
+<p style="font-family: 'Noto Serif CJK SC'">特此通报。<b>抄送：县人民政府</b></p>
+"""
+
+
+def warm_up() -> bytes:
+    """Render one small PDF with the fonts of every document stylesheet, so that the first document a worker
+    renders for a user does not also pay for loading the libraries and the CJK fonts (seconds, once per process;
+    ``config/gunicorn.conf.py`` calls it when a web worker starts). Returns the PDF (a test checks it is one)."""
+    from weasyprint import CSS, HTML
+
+    from jiaoyun.reports.official import OFFICIAL_CSS
+
+    out = b""
+    for css in (CJK_CSS, OFFICIAL_CSS):
+        out = HTML(string=WARM_UP_HTML, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=css)])
+    return out
+
+
 def pdf_text(data: bytes) -> str:
     """Extract the text of a PDF (for tests and archive checks): uses pdftotext when present."""
     import shutil
