@@ -123,7 +123,7 @@ def main() -> None:
         issued = services.bulletin_issue(actor=None, bulletin=bulletin, on=today)
         figures["issue"] = time.perf_counter() - start
         content = issued.content
-        size = len(issued.pdf)
+        pdf_size = len(issued.pdf)
         transaction.set_rollback(True)
     figures["pdf warm"], _ = best(lambda: services.bulletin_render_pdf(content), repeat)
     small = {**content, "sections": content["sections"][:1], "decisions": [], "commendations": []}
@@ -172,7 +172,7 @@ def main() -> None:
     print(f"\n{'measurement':<32} {'ms':>9}")
     for key, value in figures.items():
         print(f"{key:<32} {value * 1000:>9.1f}")
-    print(f"PDF {size} bytes, {len(content['sections'])} sections, {len(content['decisions'])} decisions; "
+    print(f"PDF {pdf_size} bytes, {len(content['sections'])} sections, {len(content['decisions'])} decisions; "
           f"load {load()}")  # fmt: skip
     # The scale: the demo county has 84,335 students at scale 1 (demo_data --seed 42).
     scale = "tiny" if args.quick and not args.db else f"{max(1, round(students / 84_335))}×"
