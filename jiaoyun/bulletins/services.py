@@ -30,6 +30,7 @@ from jiaoyun.core.choices import AuditAction, Role, Section
 from jiaoyun.core.errors import DomainError, PermissionDenied
 from jiaoyun.core.types import User
 from jiaoyun.core.workflow import locked, require_state
+from jiaoyun.notices.services import Message, notify_many
 from jiaoyun.reports.bulletin import BulletinSection, section_providers
 from jiaoyun.schools.models import School
 
@@ -319,44 +320,75 @@ def bulletin_render_pdf(content: dict[str, Any]) -> bytes:
     })  # fmt: skip
 
 
+class _Directory:
+    """The active users the notices of decisions go to, read with one query and looked up per decision (a bulletin
+    issues hundreds of decisions at province scale; the daily overdue check tells as many)."""
+
+    def __init__(self) -> None:
+        UserModel = get_user_model()
+        leaders = (Role.COUNTY_LEADER, Role.COUNTY_ADMIN)
+        self.township: dict[int | None, list[User]] = {}
+        self.school: dict[int | None, list[User]] = {}
+        self.section: dict[str, list[User]] = {}
+        self.leaders: list[User] = []
+        users = UserModel.objects.filter(is_active=True).filter(
+            Q(role__in=TOWNSHIP_ROLES) | Q(role=Role.PRINCIPAL) | Q(role=Role.BUREAU_STAFF) | Q(role__in=leaders)
+        )
+        for u in users.order_by("pk"):
+            if u.role in TOWNSHIP_ROLES:
+                self.township.setdefault(u.area_id, []).append(u)
+            if u.role == Role.PRINCIPAL:
+                self.school.setdefault(u.school_id, []).append(u)
+            if u.role == Role.BUREAU_STAFF:
+                self.section.setdefault(u.section, []).append(u)
+            if u.role in leaders:
+                self.leaders.append(u)
+
+    def addressees(self, *, kind: str, township_id: int | None, school_id: int | None, section: str) -> list[User]:
+        if kind == Addressee.TOWNSHIP:
+            return list(self.township.get(township_id, []))
+        if kind == Addressee.SCHOOL:
+            return list(self.school.get(school_id, []))
+        return list(self.section.get(section, []))
+
+    def upper(self, d: Decision) -> list[User]:
+        """The next level up: a school's township (中心校 and 乡镇人民政府); for a township or a section, the county
+        leaders and the county administrator."""
+        if d.addressee_kind == Addressee.SCHOOL and d.school is not None:
+            return list(self.township.get(d.school.township_id, []))
+        return list(self.leaders)
+
+    def supervision(self) -> list[User]:
+        return list(self.section.get(Section.SUPERVISION, []))
+
+
 def addressee_users(*, kind: str, township_id: int | None, school_id: int | None, section: str) -> list[User]:
-    UserModel = get_user_model()
-    if kind == Addressee.TOWNSHIP:
-        q = Q(role__in=TOWNSHIP_ROLES, area_id=township_id)
-    elif kind == Addressee.SCHOOL:
-        q = Q(role=Role.PRINCIPAL, school_id=school_id)
-    else:
-        q = Q(role=Role.BUREAU_STAFF, section=section)
-    return list(UserModel.objects.filter(q, is_active=True))
+    return _Directory().addressees(kind=kind, township_id=township_id, school_id=school_id, section=section)
 
 
 def upper_users(d: Decision) -> list[User]:
-    """The next level up: a school's township (中心校 and 乡镇人民政府); for a township or a section, the county
-    leaders and the county administrator."""
-    UserModel = get_user_model()
-    if d.addressee_kind == Addressee.SCHOOL and d.school is not None:
-        q = Q(role__in=TOWNSHIP_ROLES, area_id=d.school.township_id)
-    else:
-        q = Q(role__in=(Role.COUNTY_LEADER, Role.COUNTY_ADMIN))
-    return list(UserModel.objects.filter(q, is_active=True))
+    return _Directory().upper(d)
 
 
 def supervision_users() -> list[User]:
-    UserModel = get_user_model()
-    return list(UserModel.objects.filter(role=Role.BUREAU_STAFF, section=Section.SUPERVISION, is_active=True))
+    return _Directory().supervision()
+
+
+def _message(
+    d: Decision, *, key: str, title: str, up: bool = False, supervision: bool = False, to: _Directory
+) -> Message:
+    users = to.addressees(kind=d.addressee_kind, township_id=d.township_id, school_id=d.school_id,
+                          section=d.section)  # fmt: skip
+    if up:
+        users += to.upper(d)
+    if supervision:
+        users += to.supervision()
+    return Message(users=users, key=key, title=title, module="bulletins", level=d.level - 1,
+                   url=reverse("bulletins:decision", args=[d.pk]))  # fmt: skip
 
 
 def _tell(d: Decision, *, key: str, title: str, up: bool = False, supervision: bool = False) -> int:
-    from jiaoyun.notices.services import notify
-
-    users = addressee_users(kind=d.addressee_kind, township_id=d.township_id, school_id=d.school_id,
-                            section=d.section)  # fmt: skip
-    if up:
-        users += upper_users(d)
-    if supervision:
-        users += supervision_users()
-    return notify(users=users, key=key, title=title, module="bulletins", level=d.level - 1,
-                  url=reverse("bulletins:decision", args=[d.pk]))  # fmt: skip
+    return notify_many([_message(d, key=key, title=title, up=up, supervision=supervision, to=_Directory())])
 
 
 @transaction.atomic
@@ -413,10 +445,12 @@ def bulletin_issue(
             for d in created
         ]  # fmt: skip
     )
-    for d in created:
-        _tell(d, key=f"bulletins:decision:{d.pk}:issued",
-              title=f"{bulletin.number}：{d.get_kind_display()}（{d.matter_label}），期限{d.deadline:%Y-%m-%d}",
-              up=bool(d.report_to))  # fmt: skip
+    to = _Directory()
+    notify_many(
+        _message(d, key=f"bulletins:decision:{d.pk}:issued", to=to, up=bool(d.report_to),
+                 title=f"{bulletin.number}：{d.get_kind_display()}（{d.matter_label}），期限{d.deadline:%Y-%m-%d}")
+        for d in created
+    )  # fmt: skip
     audit_record(actor=actor, action=AuditAction.TRANSITION, obj=bulletin,
                  changes={"number": record.number, "content_sha256": bulletin.content_sha256,
                           "pdf_sha256": bulletin.pdf_sha256, "decisions": len(created)})  # fmt: skip
@@ -539,8 +573,12 @@ def decisions_check_overdue(*, on: dt.date | None = None) -> int:
     )
     for d in due:
         d.state = DecisionState.OVERDUE
-        _tell(d, key=f"bulletins:decision:{d.pk}:overdue", up=bool(d.report_to), supervision=True,
-              title=f"逾期：{d.addressee_name}{d.get_kind_display()}（{d.matter_label}）期限{d.deadline:%Y-%m-%d}已过")  # fmt: skip
+    to = _Directory()
+    notify_many(
+        _message(d, key=f"bulletins:decision:{d.pk}:overdue", up=bool(d.report_to), supervision=True, to=to,
+                 title=f"逾期：{d.addressee_name}{d.get_kind_display()}（{d.matter_label}）期限{d.deadline:%Y-%m-%d}已过")
+        for d in due
+    )  # fmt: skip
     audit_record(actor=None, action=AuditAction.TRANSITION, object_type="bulletins.decision",
                  object_repr=f"{len(due)}项决定逾期", changes={"ids": [d.pk for d in due]})  # fmt: skip
     return len(due)

@@ -51,6 +51,10 @@ DEFAULTS: dict[str, Any] = {
     "DROPOUT_RECTIFY_OVERDUE": 1,
     # 表扬: no overdue step and at least this share (percent) of confirmed cases back in school.
     "DROPOUT_COMMEND_RATE": 80.0,
+    # Monthly bulletin PDF: the schools' table lists at most this many schools (most overdue steps and cases still
+    # out first); the others are counted in a sentence, and every school is in the bulletin's workbook (学校 sheet).
+    # Stored in each bulletin's figures when it is generated, so an archived PDF re-renders the same.
+    "DROPOUT_BULLETIN_SCHOOL_ROWS": 50,
     # 四查三比对 on PostgreSQL: ``work_mem`` for its transaction, so that joining the roster to the register at
     # province scale hashes in memory instead of spilling to disk ("" = the server's setting).
     "DROPOUT_CROSSMATCH_WORK_MEM": "256MB",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,19 @@ from jiaoyun.notices.models import (
 )
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notice to tell ``users`` under ``key`` (see ``notify``)."""
+
+    users: Iterable[User]
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    module: str = ""
+    level: int = 0
+
+
 @transaction.atomic
 def notify(
     *,
@@ -38,19 +52,43 @@ def notify(
 ) -> int:
     """Tell ``users`` (inactive accounts are skipped); a user already told under ``key`` is not told again.
     Returns the number of new notifications. Set-based: one insert for all users."""
-    if not key or not title:
-        raise ValueError("notify: key and title are required")
-    wanted = {u.pk: u for u in users if u.is_active}
+    return notify_many([Message(users=users, key=key, title=title, body=body, url=url, module=module, level=level)])
+
+
+@transaction.atomic
+def notify_many(messages: Iterable[Message]) -> int:
+    """``notify`` for many messages at once (e.g. the decisions of a bulletin): one query for the users already told
+    under the messages' keys, one insert for all. Returns the number of new notifications."""
+    wanted: dict[tuple[str, int], Message] = {}
+    for m in messages:
+        if not m.key or not m.title:
+            raise ValueError("notify: key and title are required")
+        for u in m.users:
+            if u.is_active:
+                wanted.setdefault((m.key, u.pk), m)
     if not wanted:
         return 0
-    told = set(Notification.objects.filter(key=key, user_id__in=wanted).values_list("user_id", flat=True))
+    keys = {k for k, _ in wanted}
+    told: set[tuple[str, int]] = set()
+    for chunk in _chunks(sorted(keys), 500):
+        told.update(
+            Notification.objects.filter(key__in=chunk, user_id__in={pk for _, pk in wanted}).values_list(
+                "key", "user_id"
+            )
+        )
     rows = [
-        Notification(user_id=pk, key=key, title=title[:200], body=body, url=url[:300], module=module, level=level)
-        for pk in wanted
-        if pk not in told
-    ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        Notification(user_id=pk, key=key, title=m.title[:200], body=m.body, url=m.url[:300], module=m.module,
+                     level=m.level)
+        for (key, pk), m in wanted.items()
+        if (key, pk) not in told
+    ]  # fmt: skip
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 @transaction.atomic

@@ -271,6 +271,8 @@ def bulletin_figures(*, month: dt.date, generated_on: dt.date | None = None) -> 
         "safety": None,
         # What each headline count counts (ages, levels, period), printed under the overview.
         "captions": BULLETIN_CAPTIONS,
+        # How many schools the PDF's table lists (the rest are in the workbook); absent in bulletins archived before.
+        "school_rows": int(conf.get("DROPOUT_BULLETIN_SCHOOL_ROWS")),
     }
     try:
         from jiaoyun.safety.selectors import bulletin_section  # type: ignore[attr-defined]
@@ -303,13 +305,22 @@ def _period_label(figures: dict[str, Any]) -> str:
 
 def bulletin_render_pdf(figures: dict[str, Any]) -> bytes:
     """The bulletin in the official-document layout (GB/T 9704, its parts archived in ``figures["document"]``);
-    a bulletin archived before that layout re-renders with the template it was made with."""
+    a bulletin archived before that layout re-renders with the template it was made with. The schools' table lists
+    the first ``figures["school_rows"]`` schools (``DROPOUT_BULLETIN_SCHOOL_ROWS`` when generated) and says how many
+    more are in the workbook; the schools to rectify are one paragraph. A bulletin generated before that (no
+    ``school_rows``) lists every school and the schools to rectify one per line, as it was archived."""
     if "document" not in figures:
         return render_pdf("dropout/pdf/bulletin_legacy.html", {"f": figures})
     doc = OfficialDocument.from_parts(figures["document"])
+    schools = figures["schools"]
+    rows = figures.get("school_rows")  # None: archived before the table had a limit (every school, as then)
+    shown = schools if rows is None else schools[:rows]
     return render_official_pdf(
-        "dropout/pdf/bulletin.html", doc, {"f": {**figures, "period_label": _period_label(figures)}}
-    )
+        "dropout/pdf/bulletin.html",
+        doc,
+        {"f": {**figures, "period_label": _period_label(figures)}, "schools_shown": shown,
+         "schools_annexed": len(schools) - len(shown), "compact_lists": rows is not None},
+    )  # fmt: skip
 
 
 def bulletin_render_xlsx(figures: dict[str, Any]) -> bytes:

@@ -34,3 +34,31 @@ def test_a_user_marks_only_their_own_read(county_admin, township_officer):
 def test_key_and_title_are_required(county_admin):
     with pytest.raises(ValueError):
         notify(users=[county_admin], key="", title="t")
+
+
+def test_many_messages_are_told_with_a_fixed_number_of_queries(county_admin, township_officer, principal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiaoyun.notices.models import Notification
+    from jiaoyun.notices.services import Message, notify_many
+
+    notify(users=[township_officer], key="d:1", title="旧")  # already told under d:1
+    messages = [
+        Message(users=[county_admin, township_officer], key="d:1", title="决定1", url="/b/1/", level=1),
+        Message(users=[principal, principal], key="d:2", title="决定2"),
+        Message(users=[county_admin], key="d:3", title="决定3", module="bulletins"),
+    ]
+    with CaptureQueriesContext(connection) as small:
+        assert notify_many(messages) == 3  # county_admin d:1, principal d:2 (once), county_admin d:3
+    many = [Message(users=[county_admin, principal], key=f"e:{i}", title=f"决定{i}") for i in range(40)]
+    with CaptureQueriesContext(connection) as large:
+        assert notify_many(many) == 80
+    assert len(large.captured_queries) == len(small.captured_queries)  # not one round per message
+    assert notify_many(messages + many) == 0  # everyone already told
+    told = Notification.objects.get(user=county_admin, key="d:1")
+    assert (told.title, told.url, told.level) == ("决定1", "/b/1/", 1)
+    assert Notification.objects.get(user=township_officer, key="d:1").title == "旧"
+    assert Notification.objects.get(user=county_admin, key="d:3").module == "bulletins"
+    with pytest.raises(ValueError):
+        notify_many([Message(users=[county_admin], key="k", title="")])
