@@ -344,6 +344,9 @@ class _Clock:
 # PostgreSQL: the memory each grouped aggregate of the feature pass may use before spilling to disk (the server's
 # default, 4 MB, makes the 学籍 chain's aggregate spill at 10× the demo county). Set for the pass's transaction only.
 WORK_MEM = "64MB"
+# … and for the one statement of the current day on PostgreSQL, whose hash joins hold the pupils and the grouped
+# aggregates at once (at 100× the demo county, about 0.5 GB in all; with 64 MB they go to disk in batches).
+WORK_MEM_STATEMENT = "256MB"
 
 
 def compute(
@@ -370,6 +373,8 @@ def compute(
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         tick = _Clock(timings)
         if current and postgres and in_database is not False:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_STATEMENT}'")
             frame = _compute_now_postgres(on, tick)
         else:
             frame = _compute(on, current=current, tick=tick)
