@@ -626,7 +626,7 @@ def _compute_now_postgres(on: dt.date, tick: _Clock) -> Frame:
     ids = rows["id"].astype(np.int64)
     order: np.ndarray | None = None
     if len(ids) > 1 and (np.diff(ids) < 0).any():
-        order = np.argsort(ids, kind="stable")
+        order = np.argsort(ids)  # unique ids: no tie to keep in order
         ids = ids[order]
     if len(ids) > 1 and not (np.diff(ids) > 0).all():
         raise ValueError("a pupil twice in the statement's rows (a source not unique per pupil)")
