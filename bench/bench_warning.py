@@ -17,6 +17,11 @@ Needs a demo database (``manage.py demo_data --scale 1 --seed 42``); ``--db`` na
    time grows with the rows (measured at 1×, scaled), the scoring is measured at full size. The naive total is
    its per-pupil time × N × the demo's pupils; the ratio compares the two. Target: ≤ 60 s on 2 cores.
 
+   With ``--db postgres`` (the database of ``--pg-url``) nothing is extrapolated: the demo county is tiled in the
+   database to each of ``--scales`` (``_warning_tile.py``) and the feature pass is measured there (best of
+   ``--repeat``; on PostgreSQL the current day is one statement, ``features._compute_now_postgres``), then the
+   scoring on the frame it gave; ``--check`` also compares that frame with the generic pass, column by column.
+
 2. **The demo county's evaluation** (rolling origin: train on the years ≤ t, test on t + 1): AUC and recall at
    2 % per held-out year, learned model against the ABC baseline and targeting by school.
 """
