@@ -17,6 +17,11 @@ Needs a demo database (``manage.py demo_data --scale 1 --seed 42``); ``--db`` na
    time grows with the rows (measured at 1×, scaled), the scoring is measured at full size. The naive total is
    its per-pupil time × N × the demo's pupils; the ratio compares the two. Target: ≤ 60 s on 2 cores.
 
+   With ``--db postgres`` (the database of ``--pg-url``) nothing is extrapolated: the demo county is tiled in the
+   database to each of ``--scales`` (``_warning_tile.py``) and the feature pass is measured there (best of
+   ``--repeat``; on PostgreSQL the current day is one statement, ``features._compute_now_postgres``), then the
+   scoring on the frame it gave; ``--check`` also compares that frame with the generic pass, column by column.
+
 2. **The demo county's evaluation** (rolling origin: train on the years ≤ t, test on t + 1): AUC and recall at
    2 % per held-out year, learned model against the ABC baseline and targeting by school.
 """
@@ -115,6 +120,23 @@ def tiled(frame, copies: int):
     return Frame(on=frame.on, ids=ids, X=X, meta=meta)
 
 
+def same_frame(a: Any, b: Any) -> None:
+    """Stop unless the two frames are identical, column by column (the statement against the generic pass)."""
+    import numpy as np
+
+    from jiaoyun.warning.features import FEATURES
+
+    assert np.array_equal(a.ids, b.ids), "pupils differ"
+    for k, name in enumerate(FEATURES):
+        assert np.array_equal(a.X[:, k], b.X[:, k]), f"feature {name} differs"
+    for key in a.meta:
+        x, y = a.meta[key], b.meta[key]
+        assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), f"meta {key} differs"
+    print(
+        f"  核对：数据库内一条语句与通用计算逐列相同（{len(a):,} 名学生，{len(FEATURES)} 个特征，{len(a.meta)} 个分组列）"
+    )
+
+
 def _best(fn: Any, repeat: int) -> tuple[float, Any]:
     best: float = float("inf")
     out: Any = None
@@ -154,13 +176,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=str(ROOT / "var" / "demo.sqlite3"),
                         help="a demo SQLite file, or 'postgres' (the database of --pg-url)")  # fmt: skip
-    parser.add_argument("--pg-url", default="postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_g_warning")
+    parser.add_argument("--pg-url", default="postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_a_warning")
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--scales", default="1,10,100", help="PostgreSQL: the tilings measured, in order")
     parser.add_argument("--repeat", type=int, default=2, help="feature passes per scale (the best is kept)")
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--no-eval", action="store_true", help="skip the demo county's evaluation table")
     parser.add_argument("--quick", action="store_true", help="small scale, under a minute")
+    parser.add_argument("--check", action="store_true",
+                        help="PostgreSQL: after the timed runs, compare the frame with the generic pass column by "
+                             "column (compute(today, in_database=False)); untimed")  # fmt: skip
     args = parser.parse_args()
     postgres = args.db == "postgres"
     if args.quick:
@@ -179,6 +204,7 @@ def main() -> None:
     from jiaoyun.warning.services import score_frame
 
     today = timezone.localdate()
+    print(f"开始：{_load()}")
     version = services.model_in_use()
     if version is None:
         sys.exit("no model in use: run manage.py demo_data (or warning_score) first")
@@ -217,6 +243,8 @@ def main() -> None:
                              "value": round(t_features, 2), "unit": "s", "baseline": None, "baseline_value": None,
                              "ratio": None, "target": None, "met": None})  # fmt: skip
         assert frame is not None
+        if args.check:
+            same_frame(frame, compute(today, current=True, in_database=False))
         t_scoring, _ = _best(lambda: explain.factors(params, frame, np.flatnonzero(score_frame(params, frame)[2])), 1)
         total = t_features + t_scoring
         n_total = len(frame)

@@ -14,8 +14,8 @@ IDX = {k: i for i, k in enumerate(FEATURES)}
 MASKED = "家庭情况需关注"  # what a role that may not see a sensitive factor reads instead
 
 
-def text(name: str, row: np.ndarray, score: float) -> str | None:
-    days = conf.get("WARNING_ABSENCE_DAYS")
+def text(name: str, row: np.ndarray, score: float, days: int | None = None) -> str | None:
+    days = conf.get("WARNING_ABSENCE_DAYS") if days is None else days
     n = int(row[IDX[name]])
     match name:
         case "absent_recent":
@@ -73,6 +73,7 @@ def factors(params: dict[str, Any], frame: Frame, rows: np.ndarray) -> list[list
     # The strongest terms first, per pupil in one sort; only the first few are put in words.
     order = np.argsort(-weights, axis=1)[:, : TOP + 4]
     scores = sub.meta["score"]
+    days = conf.get("WARNING_ABSENCE_DAYS")
     for j in range(len(sub)):
         row = sub.X[j]
         items = []
@@ -80,7 +81,7 @@ def factors(params: dict[str, Any], frame: Frame, rows: np.ndarray) -> list[list
             w = weights[j, i]
             if w <= 0:
                 break
-            t = text(FEATURES[i], row, float(scores[j]))
+            t = text(FEATURES[i], row, float(scores[j]), days)
             if t:
                 items.append({"key": FEATURES[i], "text": t, "weight": round(float(w), 3),
                               "sensitive": FEATURES[i] in SENSITIVE})  # fmt: skip

@@ -104,14 +104,26 @@ def learned_fit(frames: list[Frame], *, C: float = 1.0, seed: int = 0) -> dict[s
 
 def learned_contributions(params: dict[str, Any], frame: Frame) -> np.ndarray:
     """Each feature's term of the linear predictor, for the explanation (pupils × features)."""
+    return _contributions(params, frame.X)
+
+
+def _contributions(params: dict[str, Any], X: np.ndarray) -> np.ndarray:
     if list(params["features"]) != list(FEATURES):
         raise ValueError("模型的特征与当前特征不一致，需重新训练")
-    Z = (transform(frame.X) - np.asarray(params["mean"])) / np.asarray(params["scale"])
+    Z = (transform(X) - np.asarray(params["mean"])) / np.asarray(params["scale"])
     return Z * np.asarray(params["coef"])
 
 
+# Rows scored at a time: the same arithmetic per pupil, on blocks that stay in the processor's cache (a province's
+# 2.8 M pupils × 21 features are 460 MB per intermediate array).
+BLOCK = 1 << 15
+
+
 def learned_predict(params: dict[str, Any], frame: Frame) -> np.ndarray:
-    eta = learned_contributions(params, frame).sum(axis=1) + params["intercept"]
+    eta = np.empty(len(frame))
+    for start in range(0, len(frame), BLOCK):
+        part = slice(start, start + BLOCK)
+        eta[part] = _contributions(params, frame.X[part]).sum(axis=1) + params["intercept"]
     return 1.0 / (1.0 + np.exp(-eta))
 
 

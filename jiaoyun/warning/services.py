@@ -90,7 +90,10 @@ def score_frame(params: dict[str, Any], frame: Frame) -> tuple[np.ndarray, np.nd
     order = np.argsort(-risk, kind="mergesort")
     rank = np.empty(len(risk), dtype=np.int64)
     rank[order] = np.arange(1, len(risk) + 1)
-    return risk, rank, metrics.flagged(risk, conf.get("WARNING_CAPACITY"))
+    # The top capacity: ``metrics.flagged`` (the same stable order), without sorting a second time.
+    flag = np.zeros(len(risk), dtype=bool)
+    flag[order[: metrics.top_k(len(risk), conf.get("WARNING_CAPACITY"))]] = True
+    return risk, rank, flag
 
 
 @transaction.atomic
