@@ -33,6 +33,7 @@ from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.placement import case_reopen
+from jiaoyun.dropout.services.roster import LINKED_BY_ID
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.students import apply_id_number, students_create_many
@@ -94,7 +95,7 @@ def _link_by_id(as_of: dt.date) -> int:
             f"""UPDATE {h} SET student_id = s.id, match_note = %s FROM {s} s
                 WHERE s.id_hash = {h}.id_hash AND {h}.student_id IS NULL AND {h}.id_hash IS NOT NULL
                   AND {h}.birth_date > %s AND {h}.birth_date <= %s""",  # noqa: S608 (quoted names of our tables)
-            ["身份证号一致", after, until],
+            [LINKED_BY_ID, after, until],
         )
         return cursor.rowcount
 
