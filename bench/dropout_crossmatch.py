@@ -382,6 +382,7 @@ def use_database(engine: str, scale: int, *, import_link: bool, reuse: bool) -> 
     from django.db import connection
 
     if engine != "postgres":
+        fresh_database(engine, str(connection.settings_dict["NAME"]))
         return str(connection.settings_dict["NAME"]), False
     name = f"{DB}_s{scale}" + ("" if import_link else "_fresh")
     connection.close()
