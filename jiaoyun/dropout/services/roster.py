@@ -123,7 +123,9 @@ def hukou_link_by_id(*, records: Sequence[HukouRecord], today: dt.date) -> int:
     from jiaoyun.dropout.services.matching import compulsory_birth_range
 
     after, until = compulsory_birth_range(today)
-    wanted = {r.id_hash: r for r in records if r.id_hash and r.student_id is None and after < r.birth_date <= until}
+    wanted: dict[str | None, HukouRecord] = {
+        r.id_hash: r for r in records if r.id_hash and r.student_id is None and after < r.birth_date <= until
+    }
     hashes, linked = list(wanted), 0
     for i in range(0, len(hashes), 2000):
         for digest, sid in Student.objects.filter(id_hash__in=hashes[i : i + 2000]).values_list("id_hash", "id"):
