@@ -39,6 +39,9 @@ from jiaoyun.people.models import Student
 from jiaoyun.people.services.students import apply_id_number, students_create_many
 
 COMPULSORY_GRADES = Q(current_grade__gte=1, current_grade__lte=9)
+# Above this many open roster records (a roster imported without the link, ADR 0050) the run links by ID with
+# one hash join over the roster rather than naming the records per 2,000.
+ONE_JOIN_ABOVE = 50_000
 
 
 def compulsory_birth_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -102,7 +105,7 @@ def _link_by_id(as_of: dt.date, ids: list[int]) -> int:
     qn = connection.ops.quote_name
     h, s = qn(HukouRecord._meta.db_table), qn(Student._meta.db_table)
     chunks: list[list[int] | None] = [ids[i : i + 2000] for i in range(0, len(ids), 2000)]
-    if len(ids) > 50_000:
+    if len(ids) > ONE_JOIN_ABOVE:
         chunks = [None]
     linked = 0
     with connection.cursor() as cursor:

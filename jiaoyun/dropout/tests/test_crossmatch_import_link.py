@@ -144,3 +144,18 @@ def test_the_run_after_a_linked_import_equals_the_run_on_the_roster_imported_unl
     assert linked("后登记") == (s["late"].pk, LINKED_BY_ID) and linked("证号有误") == (s["wrong_id"].pk, LINKED_BY_ID)
     assert linked("学前儿童") == (None, "")
     assert {r[0] for r in expected["cases"]} >= {"未入学", "已辍学", "缺勤五天", "户籍独有", "张三丰"}
+
+
+def test_a_roster_imported_unlinked_is_linked_alike_by_one_join_or_by_named_records(
+    imported, as_of, county_admin, responsibles, monkeypatch
+):
+    HukouRecord.objects.update(student=None, match_note="")
+    with transaction.atomic():
+        monkeypatch.setattr(services.matching, "ONE_JOIN_ABOVE", 0)  # the province's first run: one hash join
+        run = services.crossmatch_run(actor=county_admin, as_of=as_of)
+        one_join = outcome(run), run.figures["linked_by_id"]
+        transaction.set_rollback(True)
+    monkeypatch.setattr(services.matching, "ONE_JOIN_ABOVE", 50_000)
+    run = services.crossmatch_run(actor=county_admin, as_of=as_of)
+    assert (outcome(run), run.figures["linked_by_id"]) == one_join
+    assert one_join[1] == 6
