@@ -57,7 +57,9 @@ class HukouKind(Kind):
     def next_steps(self, ctx: Context) -> list[dict[str, Any]]:
         return [
             {
-                "text": "户籍名册已更新：请在控辍保学首页点击“运行四查三比对”，找出户籍在本县而未在校的适龄儿童。",
+                "text": "户籍名册已更新"
+                + (f"（{n}名适龄儿童已按身份证号对应学籍）" if (n := ctx.cache.get("linked_by_id")) else "")
+                + "：请在控辍保学首页点击“运行四查三比对”，找出户籍在本县而未在校的适龄儿童。",
                 "count": None,
                 "kind": None,
                 "route": "dropout:dashboard",
@@ -139,9 +141,12 @@ class HukouKind(Kind):
                 new.append((r, HukouRecord(**values, **extra, batch=batch)))
             else:
                 updates.append((r.pk or 0, {**values, "batch": batch}))
-        hukou_bulk_write(new=[o for _, o in new], updates=updates)
+        linked = hukou_bulk_write(new=[o for _, o in new], updates=updates, today=ctx.today)
+        ctx.cache["linked_by_id"] = ctx.cache.get("linked_by_id", 0) + linked
         for r, o in new:
             r.pk = o.pk
+            if o.student_id is not None:  # linked by ID number at import (ADR 0050): in the record's audit entry
+                r.before = {"student": [None, o.student_id], "match_note": ["", o.match_note]}
 
     def export_rows(self, user: Any, *, reveal: bool = False) -> Iterable[dict[str, Any]]:
         if not is_county(user):

@@ -33,11 +33,15 @@ from jiaoyun.dropout.choices import AbsenceKind, CaseStatus, MatchRule, Source
 from jiaoyun.dropout.models import Absence, DropoutCase, HukouRecord, MatchHit, MatchRun
 from jiaoyun.dropout.permissions import is_county
 from jiaoyun.dropout.services.placement import case_reopen
+from jiaoyun.dropout.services.roster import LINKED_BY_ID
 from jiaoyun.people.choices import EventKind, StudentStatus
 from jiaoyun.people.models import Student
 from jiaoyun.people.services.students import apply_id_number, students_create_many
 
 COMPULSORY_GRADES = Q(current_grade__gte=1, current_grade__lte=9)
+# Above this many open roster records (a roster imported without the link, ADR 0050) the run links by ID with
+# one hash join over the roster rather than naming the records per 2,000.
+ONE_JOIN_ABOVE = 50_000
 
 
 def compulsory_birth_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -83,45 +87,57 @@ class Hit:
     group_name: str = ""
 
 
-def _link_by_id(as_of: dt.date) -> int:
-    """Link every unlinked roster record of compulsory age whose ID hash is on the register: one
-    ``UPDATE … FROM`` join (a hash join on PostgreSQL; SQLite ≥ 3.33), not a subquery per record."""
+def _open_ids(as_of: dt.date) -> list[int]:
+    """The unlinked roster records of compulsory age, by id: read from the partial index of the unlinked records
+    alone (after an import that linked by ID, a few thousand of a province's millions). Sorted here: asked for
+    an order, PostgreSQL reckons them a quarter of the roster and walks the whole roster in that order."""
+    return sorted(
+        HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True).order_by().values_list("id", flat=True)
+    )
+
+
+def _link_by_id(as_of: dt.date, ids: list[int]) -> int:
+    """Link the open roster records ``ids`` (unlinked, of compulsory age) whose ID hash is on the register:
+    ``UPDATE … FROM`` joins (PostgreSQL; SQLite ≥ 3.33), not a subquery per record. The records the import could
+    not link are few: they are named (per 2,000), so the join looks each up in the register's hash index; a
+    roster imported without the link (every record open) is linked by one hash join."""
     after, until = compulsory_birth_range(as_of)
     qn = connection.ops.quote_name
     h, s = qn(HukouRecord._meta.db_table), qn(Student._meta.db_table)
+    chunks: list[list[int] | None] = [ids[i : i + 2000] for i in range(0, len(ids), 2000)]
+    if len(ids) > ONE_JOIN_ABOVE:
+        chunks = [None]
+    linked = 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {h} SET student_id = s.id, match_note = %s FROM {s} s
-                WHERE s.id_hash = {h}.id_hash AND {h}.student_id IS NULL AND {h}.id_hash IS NOT NULL
-                  AND {h}.birth_date > %s AND {h}.birth_date <= %s""",  # noqa: S608 (quoted names of our tables)
-            ["身份证号一致", after, until],
-        )
-        return cursor.rowcount
+        for chunk in chunks:
+            which = f"AND {h}.id IN ({', '.join(['%s'] * len(chunk))})" if chunk else ""
+            cursor.execute(
+                f"""UPDATE {h} SET student_id = s.id, match_note = %s FROM {s} s
+                    WHERE s.id_hash = {h}.id_hash AND {h}.student_id IS NULL AND {h}.id_hash IS NOT NULL
+                      AND {h}.birth_date > %s AND {h}.birth_date <= %s {which}""",  # noqa: S608 (quoted names of our tables, placeholders)
+                [LINKED_BY_ID, after, until, *(chunk or [])],
+            )
+            linked += cursor.rowcount
+    return linked
 
 
-def _candidates(as_of: dt.date, *, near: list[int] | None = None) -> dict[int, list[tuple[int, str | None, str]]]:
-    """For each unlinked roster record of compulsory age: the students with the same name and birth date, or
-    (for the records ``near`` names) of the same birth date, surname and village under another name —
-    (student id, ID hash, name), by student id. One join for all records (per 2,000 for ``near``)."""
-    if near is not None:
-        found: dict[int, list[tuple[int, str | None, str]]] = {}
-        for i in range(0, len(near), 2000):
-            found.update(_candidate_rows(as_of, near=near[i : i + 2000]))
-        return found
-    return _candidate_rows(as_of, near=None)
+def _candidates(
+    as_of: dt.date, *, records: list[int], near: bool = False
+) -> dict[int, list[tuple[int, str | None, str]]]:
+    """For each of the unlinked roster ``records`` (ids): the students with the same name and birth date, or
+    (``near``) of the same birth date, surname and village under another name — (student id, ID hash, name), by
+    student id. One join per 2,000 records, named, so that each is an index lookup in the register."""
+    found: dict[int, list[tuple[int, str | None, str]]] = {}
+    for i in range(0, len(records), 2000):
+        found.update(_candidate_rows(as_of, ids=records[i : i + 2000], near=near))
+    return found
 
 
-def _candidate_rows(as_of: dt.date, *, near: list[int] | None) -> dict[int, list[tuple[int, str | None, str]]]:
+def _candidate_rows(as_of: dt.date, *, ids: list[int], near: bool) -> dict[int, list[tuple[int, str | None, str]]]:
     after, until = compulsory_birth_range(as_of)
     qn = connection.ops.quote_name
     h, s = qn(HukouRecord._meta.db_table), qn(Student._meta.db_table)
-    params: list = [after, until]
-    which = ""
-    if near is not None and not near:
-        return {}
     if near:
-        which = f"AND h.id IN ({', '.join(['%s'] * len(near))})"
-        params += near
         on = """s.birth_date = h.birth_date AND s.name <> h.name AND substr(s.name, 1, 1) = substr(h.name, 1, 1)
                 AND (s.hukou_village_id = h.hukou_village_id OR s.residence_village_id = h.hukou_village_id)"""
     else:
@@ -130,9 +146,10 @@ def _candidate_rows(as_of: dt.date, *, near: list[int] | None) -> dict[int, list
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT h.id, s.id, s.id_hash, s.name FROM {h} h JOIN {s} s ON {on}
-                WHERE h.student_id IS NULL AND h.birth_date > %s AND h.birth_date <= %s {which}
+                WHERE h.student_id IS NULL AND h.birth_date > %s AND h.birth_date <= %s
+                  AND h.id IN ({", ".join(["%s"] * len(ids))})
                 ORDER BY h.id, s.id""",  # noqa: S608 (quoted names of our tables, placeholders)
-            params,
+            [after, until, *ids],
         )
         for rec_id, sid, digest, name in cursor.fetchall():
             found[rec_id].append((sid, digest, name))
@@ -146,17 +163,21 @@ def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int])
     and the near misses of the records left, the roster students are written at once (``bulk_create``, one
     audit entry each through ``audit_record_many``). The records are decided in the roster's order exactly as
     one at a time would: a student created for an earlier record is a candidate for the later ones."""
-    figures["linked_by_id"] = _link_by_id(as_of)
-    records = list(HukouRecord.objects.filter(compulsory_q(as_of), student__isnull=True))
+    figures["linked_by_id"] = _link_by_id(as_of, _open_ids(as_of))
+    # Read by id (per 2,000) and put in the roster's order here: asked for that order, PostgreSQL reckons the
+    # open records a quarter of the roster and walks the whole roster in village order.
+    ids = _open_ids(as_of)
+    records = [rec for i in range(0, len(ids), 2000) for rec in HukouRecord.objects.filter(pk__in=ids[i : i + 2000])]
+    records.sort(key=lambda rec: (rec.hukou_village_id, rec.birth_date, rec.pk))  # HukouRecord.Meta.ordering
     if not records:
         return {}
-    exact_db = _candidates(as_of)
+    exact_db = _candidates(as_of, records=[rec.pk for rec in records])
 
     def decided(rec: HukouRecord) -> bool:  # linked or ambiguous whatever the records before it create
         found = exact_db.get(rec.pk, [])
         return len(found) > 1 or (len(found) == 1 and (not rec.id_hash or not found[0][1]))
 
-    near_db = _candidates(as_of, near=[rec.pk for rec in records if not decided(rec)])
+    near_db = _candidates(as_of, records=[rec.pk for rec in records if not decided(rec)], near=True)
     # Students created in this pass (not saved yet), as candidates for the later records.
     new_by_name: dict[tuple[str, dt.date], list[Student]] = defaultdict(list)
     new_by_place: dict[tuple[dt.date, int], list[Student]] = defaultdict(list)
@@ -209,12 +230,27 @@ def _link_roster(*, actor: User | None, as_of: dt.date, figures: dict[str, int])
     for rec, made in changed:
         if made is not None:
             rec.student_id = made.pk
-    HukouRecord.objects.bulk_update([rec for rec, _ in changed], ["student", "match_note"], batch_size=2000)
+    _save_links([rec for rec, _ in changed])
     return {
         st.pk: f"与学生“{near_of[id(st)]}”同村、同姓、同出生日期，可能为同一人（姓名录入差异），请核对"
         for st in created
         if id(st) in near_of
     }
+
+
+def _save_links(records: list[HukouRecord]) -> None:
+    """Write the records' student and note: one ``UPDATE … FROM (VALUES …)`` per 1,000 records (``bulk_update``
+    writes a ``CASE`` of as many branches as records, tried in turn for every row)."""
+    h = connection.ops.quote_name(HukouRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        for i in range(0, len(records), 1000):
+            part = records[i : i + 1000]
+            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS TEXT))"] * len(part))
+            cursor.execute(
+                f"""UPDATE {h} SET student_id = v.column2, match_note = v.column3 FROM (VALUES {values}) AS v
+                    WHERE {h}.id = v.column1""",  # noqa: S608 (quoted name of our table, placeholders)
+                [x for rec in part for x in (rec.pk, rec.student_id, rec.match_note)],
+            )
 
 
 def _collect(*, as_of: dt.date, hints: dict[int, str]) -> list[Hit]:
@@ -482,11 +518,19 @@ def _apply(*, actor: User | None, run: MatchRun, hits: list[Hit], as_of: dt.date
 
 def _poverty(*, run: MatchRun, as_of: dt.date, figures: dict[str, int]) -> None:
     """辍学学生 vs 脱贫户: flag open cases of children from 脱贫/监测 households."""
-    poor = Q(student__poverty__gt="") | Q(
-        student_id__in=HukouRecord.objects.filter(poverty__gt="", student__isnull=False).values("student_id")
-    )
-    cases = DropoutCase.objects.filter(poor, status__in=(CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.RETURNING))
+    cases = DropoutCase.objects.filter(status__in=(CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.RETURNING))
     cases = cases.exclude(hits__rule=MatchRule.POVERTY)
+    # The child's household is poor on the register, or on a roster record linked to the child: the roster is
+    # read for the open cases' children only (per 2,000, by the student index), not scanned whole.
+    candidates = list(cases.values_list("id", "student_id", "student__poverty"))
+    asked = [sid for _, sid, poverty in candidates if not poverty]
+    on_roster: set[int] = set()
+    for i in range(0, len(asked), 2000):
+        on_roster.update(
+            HukouRecord.objects.filter(student_id__in=asked[i : i + 2000], poverty__gt="").values_list(
+                "student_id", flat=True
+            )
+        )
     rows = [
         MatchHit(
             case_id=cid,
@@ -496,7 +540,8 @@ def _poverty(*, run: MatchRun, as_of: dt.date, figures: dict[str, int]) -> None:
             last_seen=as_of,
             detail="脱贫户/监测户家庭子女，优先劝返并落实资助",
         )  # fmt: skip
-        for cid in cases.values_list("id", flat=True)
+        for cid, sid, poverty in candidates
+        if poverty or sid in on_roster
     ]
     MatchHit.objects.bulk_create(rows)
     DropoutCase.objects.filter(pk__in=[r.case_id for r in rows]).update(priority=True)

@@ -111,9 +111,40 @@ def class_register_save(
     return register
 
 
-def hukou_bulk_write(*, new: Sequence[HukouRecord], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Insert new roster records (their pks are set) and update others (pk, fields) of an import."""
+# The note of a record linked by its ID number, by the import or by the 四查三比对 (the same words either way).
+LINKED_BY_ID = "身份证号一致"
+
+
+def hukou_link_by_id(*, records: Sequence[HukouRecord], today: dt.date) -> int:
+    """Link the new roster records as the 四查三比对's first step would on ``today`` (ADR 0050): a record with an
+    ID number, of compulsory age, gets the student with that ID hash (one lookup per 2,000 hashes), so its INSERT
+    carries the link and the run has only the records whose student registers later left to link. Returns how
+    many were linked."""
+    from jiaoyun.dropout.services.matching import compulsory_birth_range
+
+    after, until = compulsory_birth_range(today)
+    wanted: dict[str | None, HukouRecord] = {
+        r.id_hash: r for r in records if r.id_hash and r.student_id is None and after < r.birth_date <= until
+    }
+    hashes, linked = list(wanted), 0
+    for i in range(0, len(hashes), 2000):
+        for digest, sid in Student.objects.filter(id_hash__in=hashes[i : i + 2000]).values_list("id_hash", "id"):
+            record = wanted[digest]
+            record.student_id, record.match_note = sid, LINKED_BY_ID
+            linked += 1
+    return linked
+
+
+def hukou_bulk_write(
+    *, new: Sequence[HukouRecord], updates: Sequence[tuple[int, dict[str, Any]]], today: dt.date | None = None
+) -> int:
+    """Insert new roster records (their pks are set), each linked to its student by ID number where the
+    四查三比对 would link it (``hukou_link_by_id``), and update others (pk, fields) of an import. Called by the
+    roster's import kind inside the import's transaction, which audits every record. Returns how many new
+    records were linked."""
+    linked = hukou_link_by_id(records=new, today=today or timezone.localdate())
     bulk_write(HukouRecord, new=new, updates=updates)
+    return linked
 
 
 @transaction.atomic
