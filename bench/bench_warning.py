@@ -174,8 +174,9 @@ def evaluation_table(today: dt.date) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", default=str(ROOT / "var" / "demo.sqlite3"),
-                        help="a demo SQLite file, or 'postgres' (the database of --pg-url)")  # fmt: skip
+    parser.add_argument("--db", default=None,
+                        help="a demo SQLite file (default var/demo.sqlite3; with --quick, the tiny test county in a "
+                             "temporary file), or 'postgres' (the database of --pg-url)")  # fmt: skip
     parser.add_argument("--pg-url", default="postgres://jiaoyun:jiaoyun@127.0.0.1:5432/jy_a_warning")
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--scales", default="1,10,100", help="PostgreSQL: the tilings measured, in order")
@@ -194,8 +195,17 @@ def main() -> None:
     if postgres:
         os.environ["DATABASE_URL"] = args.pg_url
         setup_django()
+    elif args.quick and args.db is None:
+        # No demo database at hand (a fresh checkout, ``make bench-quick``): the tiny test county in a temp file.
+        import tempfile
+
+        setup(Path(tempfile.mkdtemp()) / "warning.sqlite3")
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("demo_data", "--scale", "1", "--seed", "42", "--size", "tiny", verbosity=0)
     else:
-        setup(Path(args.db))
+        setup(Path(args.db or ROOT / "var" / "demo.sqlite3"))
     import numpy as np
     from django.utils import timezone
 

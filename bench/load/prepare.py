@@ -148,6 +148,7 @@ def main() -> None:
         "prepared_at": now.isoformat(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(fixture, ensure_ascii=False, indent=1), encoding="utf-8")
     print(
         f"prepared: {len(teachers)} class teachers ({sum(1 for t in teachers if t['cases'])} with open cases), "
@@ -166,6 +167,7 @@ def _roster(path: Path, rows: int, villages: list[str], rng: random.Random) -> N
     from jiaoyun.core.idcard import check_char
 
     start, days = dt.date(2014, 1, 1), 2000
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(HEADER)

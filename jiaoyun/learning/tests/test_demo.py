@@ -49,6 +49,9 @@ def test_xapi_generate_command_sends_to_a_running_server(school_a, class_a1):
     client, secret = lrs_client_create(name="平台", school_ids=[school_a.pk])
     out = io.StringIO()
     with demo.loopback_server() as url:
-        call_command("xapi_generate", url=url, key=client.key, secret=secret, school=school_a.code, days=2, stdout=out)
+        # "--secret=…" as a user types it: a generated secret may begin with "-" (URL-safe base64), which argparse
+        # would read as an option if given as a separate word
+        call_command("xapi_generate", f"--url={url}", f"--key={client.key}", f"--secret={secret}",
+                     f"--school={school_a.code}", "--days=2", stdout=out)  # fmt: skip
     assert "已发送" in out.getvalue()
     assert Statement.objects.filter(client=client).count() > 3

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", required=True, help="xAPI 端点，如 http://127.0.0.1:8000/xapi")
         parser.add_argument("--key", required=True)
-        parser.add_argument("--secret", required=True)
+        parser.add_argument("--secret", required=True, help="客户端密钥，写作 --secret=…（密钥可能以“-”开头）")
         parser.add_argument("--school", required=True, help="学校标识码（学生取自该校的班级）")
         parser.add_argument("--days", type=int, default=60)
         parser.add_argument("--seed", type=int, default=42)
