@@ -63,43 +63,18 @@ def copies_now(cursor: Any) -> int:
     return int(row[0]) if row and row[0] else 1
 
 
-def _drop_keys_and_indexes(cursor: Any) -> list[str]:
-    """Drop the copied tables' foreign keys and plain indexes; return the statements that re-create them."""
-    tables = list(TABLES)
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-        [tables],
-    )
-    fks = cursor.fetchall()
-    cursor.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-        [tables],
-    )
-    indexes = cursor.fetchall()
-    again = []
-    for table, name, definition in fks:
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        again.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    for name, definition in indexes:
-        cursor.execute(f"DROP INDEX {name}")
-        again.append(definition)
-    return again
-
-
 def tile(*, copies: int, on: dt.date, window_days: int) -> tuple[int, dict[str, int]]:
     """Bring the database to ``copies`` × the demo county (copies already made are kept; a database with more is
     left as it is). Returns the copies in the database and the row counts of the copied tables."""
     from django.db import connection, transaction
+    from indicators import _drop_indexes  # bench/ is on the path when a benchmark runs
 
     with transaction.atomic(), connection.cursor() as c:
         have = copies_now(c)
         if copies > have:
             off = {t: _offset(c, t) for t in TABLES}
             c.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            again = _drop_keys_and_indexes(c)
+            again = _drop_indexes(c, TABLES)  # re-created, every key validated, before the commit
             so = off["people_student"]
             c.execute(f"""CREATE TEMP TABLE tile_students ON COMMIT DROP AS
                 SELECT id FROM people_student WHERE id < {so} AND (status = 'in_school' OR id IN (

@@ -168,33 +168,6 @@ def pool_rows(n: int):
 BULK_TABLES = ("people_student", "dropout_hukourecord", "dropout_absence")
 
 
-def without_secondary_indexes(cur: Any) -> list[str]:
-    """Drop the secondary indexes and the unique and foreign-key constraints of the tables the build fills
-    (PostgreSQL); returns the statements that put them back, identical (definitions read from the catalogue).
-    Filling 9 M rows into indexed tables row by row takes most of an hour; sorting each index once, minutes."""
-    restore: list[str] = []
-    for table in BULK_TABLES:
-        cur.execute(
-            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-               WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname""",
-            [table],
-        )
-        constraints = cur.fetchall()
-        cur.execute(
-            """SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN
-               (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) ORDER BY indexname""",
-            [table, table],
-        )
-        indexes = cur.fetchall()
-        for name, _ in constraints:
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        restore += [definition for _, definition in indexes]
-        restore += [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints]
-    return restore
-
-
 def build(engine: str, scale: int, *, import_link: bool = True) -> dict[str, Any]:
     """Fill a fresh database with ``scale`` × the demo county; returns counts."""
     from django.db import connection
@@ -281,8 +254,11 @@ def build(engine: str, scale: int, *, import_link: bool = True) -> dict[str, Any
     register_only = f"{b} >= {OUT_OF_COUNTY} AND {b} < {REGISTER_ONLY}"
     now = timezone.now()
     after, until = compulsory_birth_range(AS_OF)
+    from indicators import _drop_indexes  # bench/ is on the path when a benchmark runs
+
     with connection.cursor() as cur:
-        restore = without_secondary_indexes(cur) if pg else []
+        # Filling 9 M rows into indexed tables row by row takes most of an hour; sorting each index once, minutes.
+        restore = _drop_indexes(cur, BULK_TABLES) if pg else []
         cur.execute(
             f"""INSERT INTO people_student (id, id_hash, id_cipher, id_masked, name, sex, birth_date, ethnicity,
                     guardian_name, guardian_phone, left_behind, disability, poverty, orphan, migrant, status,
