@@ -30,6 +30,15 @@ def fast_password_hasher():
     fast.disable()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the drill-down's counts are cached, keyed by ids a rolled-back test
+    may hand out again)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory()

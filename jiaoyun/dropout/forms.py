@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from jiaoyun.dropout.choices import (
     OUTCOME_STATUS,
@@ -209,6 +211,36 @@ class ClassRegisterForm(forms.Form):
     def rows(self) -> list[tuple[Any, Any, Any]]:
         """(pupil, the bound mark field, the bound note field) in roster order."""
         return [(p, self[f"m{p.pk}"], self[f"n{p.pk}"]) for p in self.pupils]
+
+    def row_inputs(self) -> list[tuple[Any, SafeString, list[str], SafeString]]:
+        """(pupil, the mark's radio buttons, the mark's errors, the note's input) in roster order, written here in
+        one pass: the same HTML as the widgets' templates give, at a fraction of the rendering time (the register is
+        the most requested page, docs/load.md)."""
+        rows = []
+        for pupil, mark, note in self.rows():
+            mid, name, current, errors = mark.auto_id, mark.html_name, mark.value(), list(mark.errors)
+            invalid = mark_safe(' aria-invalid="true"') if errors else ""
+            seg = format_html_join(
+                "",
+                '<label for="{0}_{1}"><input type="radio" name="{2}" value="{3}" id="{0}_{1}" required{4}{5}>'
+                "<span>{6}</span></label>",
+                (
+                    (mid, i, name, value, mark_safe(" checked") if str(value) == str(current) else "", invalid, label)
+                    for i, (value, label) in enumerate(MARK_CHOICES)
+                ),
+            )
+            value = note.value()
+            note_html = format_html(
+                '<label class="note"><span class="vh">{}</span><input type="text" name="{}"{} placeholder="说明（可不填）"'
+                ' autocomplete="off" maxlength="200" id="{}"{}></label>',
+                note.label,
+                note.html_name,
+                format_html(' value="{}"', value) if value else "",
+                note.auto_id,
+                mark_safe(' aria-invalid="true"') if note.errors else "",
+            )
+            rows.append((pupil, seg, errors, note_html))
+        return rows
 
     def marks(self) -> dict[int, tuple[str, str]]:
         """student id → (absence kind, note) of the pupils marked absent."""

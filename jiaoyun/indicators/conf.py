@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "INDICATOR_INCREMENTAL": True,
     # … for at most this many students in one write (an import of more queues the full recompute).
     "INDICATOR_INCREMENTAL_MAX_STUDENTS": 2000,
+    # A drill-down page counts its figure's composition (and by-school breakdown) over the whole place from the
+    # 学籍 chain; the counts are reused for this many seconds by the page's tabs and pages, and counted again at once
+    # when the stored figure changes (docs/indicators.md). 0: counted on every view.
+    "INDICATOR_DRILL_CACHE_SECONDS": 60,
     # How many school years the dashboard trends and a full recompute cover.
     "INDICATOR_TREND_YEARS": 10,
 }

@@ -137,8 +137,8 @@ def school_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(request, "indicators/school.html", context)
 
 
-def _drill_target(request: AuthedRequest) -> tuple[sel.DrillTarget, list[tuple[str, str, str, float]], str]:
-    """The figure a drill-down lists, its composition, and a notice if its 学籍 data changed since it was
+def _drill_target(request: AuthedRequest) -> tuple[sel.DrillTarget, sel.DrillSums, str]:
+    """The figure a drill-down lists, its composition (and by-school breakdown), and a notice if its 学籍 data changed since it was
     computed (then the period's recompute is queued for the task worker, not run in this request)."""
     form = DrillForm(request.GET)
     if not form.is_valid():
@@ -153,17 +153,20 @@ def _drill_target(request: AuthedRequest) -> tuple[sel.DrillTarget, list[tuple[s
         area_id=d["area"],
         school_id=d["school"],
     )
-    composition = sel.drill_composition(target)
-    changed = sel.drill_changed(target, {m: n for _, m, _, n in composition})
+    ind = target.indicator
+    sums = sel.drill_sums(
+        target, by_school=ind.attribution == "population" and target.measure in ind.numerator_measures()
+    )
+    changed = sel.drill_changed(target, {m: n for _, m, _, n in sums.composition})
     if changed is None:
-        return target, composition, ""
+        return target, sums, ""
     year = target.period.year.start_year
     indicators_refresh_soon(from_year=year, to_year=year, as_of=target.period.as_of.isoformat(), triggered_by="drill")
     notice = (
         f"该数字计算后学籍数据有变动：统计值{changed[0]:g}，按当前数据为{changed[1]:g}。"
         "下面的名单按当前数据列出，已排队重新计算。"
     )
-    return target, composition, notice
+    return target, sums, notice
 
 
 def _members(user: User, target: sel.DrillTarget) -> tuple[Any, list[Column]]:
@@ -210,7 +213,7 @@ def _members(user: User, target: sel.DrillTarget) -> tuple[Any, list[Column]]:
 def drill(request: AuthedRequest) -> HttpResponse:
     """The members (students, population cells, classes, teachers) behind one figure, within the user's scope."""
     try:
-        target, composition, stale_notice = _drill_target(request)
+        target, sums, stale_notice = _drill_target(request)
     except DomainError as exc:
         return render_page(request, "indicators/drill.html", {"error": str(exc)}, status=400)
     kind = target.member_kind
@@ -242,12 +245,9 @@ def drill(request: AuthedRequest) -> HttpResponse:
         "total_population": sum(c.count for c in page.object_list) if kind == "population" else None,
         "stale_notice": stale_notice,
         "on_day": sel.state_date(target),
-        "composition": [(part, label, sel.number(n)) for part, _, label, n in composition],
-        "by_school": (
-            [(name, sel.number(n)) for name, n in sel.drill_by_school(target)]
-            if ind.attribution == "population" and target.measure in ind.numerator_measures()
-            else []
-        ),
+        "composition": [(part, label, sel.number(n)) for part, _, label, n in sums.composition],
+        "by_school": [(name, sel.number(n)) for name, n in sums.by_school],
+        "counted_at": sums.counted_at,
         "over_100_note": sel.OVER_100_NOTES.get(ind.code, ""),
         "stored": target.stored,
     }

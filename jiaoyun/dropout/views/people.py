@@ -98,7 +98,7 @@ def absences(request: AuthedRequest) -> HttpResponse:
                     )
                     return redirect(_register_url(school_class, on))
         context.update(day=day, form=form, refusal=refusal, is_today=date == today, weekend=date.weekday() >= 5,
-                       absent=len(day.absences), mark_choices=forms.MARK_CHOICES)  # fmt: skip
+                       absent=len(day.absences))  # fmt: skip
         filters = {}
     context["page"] = paginate(request, selectors.absence_list(user=user, filters=filters, school_class=school_class))
     return render_page(request, "dropout/absences.html", context)

@@ -7,6 +7,7 @@ read besides the figures).
 
 from jiaoyun.indicators.selectors.drill import (
     MEASURE_DATES,
+    DrillSums,
     DrillTarget,
     drill_by_school,
     drill_changed,
@@ -15,6 +16,7 @@ from jiaoyun.indicators.selectors.drill import (
     drill_measures,
     drill_population,
     drill_students,
+    drill_sums,
     drill_target,
     drill_teachers,
     grade_label,
@@ -62,6 +64,7 @@ __all__ = [
     "OVER_100_NOTES",
     "SCHOOL_TABLE_CODES",
     "STATUS_LABELS",
+    "DrillSums",
     "DrillTarget",
     "Row",
     "Targets",
@@ -72,6 +75,7 @@ __all__ = [
     "drill_changed",
     "drill_classes",
     "drill_composition",
+    "drill_sums",
     "drill_measures",
     "drill_population",
     "drill_students",

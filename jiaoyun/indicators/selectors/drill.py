@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from jiaoyun.areas.models import Area, PopulationCell
 from jiaoyun.core.errors import DomainError
 from jiaoyun.core.schoolyear import SchoolYear
 from jiaoyun.core.scope import area_q, school_q, student_q, teacher_q
 from jiaoyun.core.types import User
+from jiaoyun.indicators import conf
 from jiaoyun.indicators.compute import (
     GAP_MEASURES,
     MEASURES,
@@ -265,3 +269,33 @@ def drill_composition(target: DrillTarget) -> list[tuple[str, str, str, float]]:
         (part, measure, label, _measure_sum(replace(target, measure=measure)))
         for part, measure, label in drill_measures(target.indicator)
     ]
+
+
+@dataclass(frozen=True)
+class DrillSums:
+    """What a drill-down page counts over the whole place: the figure's composition, the by-school breakdown of a
+    population-based rate's numerator (empty otherwise), and when they were counted."""
+
+    composition: list[tuple[str, str, str, float]]
+    by_school: list[tuple[str, float]]
+    counted_at: dt.datetime
+
+
+def drill_sums(target: DrillTarget, *, by_school: bool) -> DrillSums:
+    """The composition (and the by-school breakdown) of a figure, counted from the 学籍 records at most
+    ``INDICATOR_DRILL_CACHE_SECONDS`` ago. Each count is a pass over the place's whole 学籍 chain, so the page of a
+    county figure costs seconds of database time at ten times the demo county (docs/load.md); opening its other
+    tabs and pages reuses them. The stored figure is part of the key: when a correction or a recompute changes
+    it, the sums are counted again at once. 0 counts on every view."""
+    seconds = int(conf.get("INDICATOR_DRILL_CACHE_SECONDS"))
+    t, stored = target, target.stored
+    area, school = (t.area.pk if t.area else None), (t.school.pk if t.school else None)
+    place = (t.indicator.code, t.period.year.start_year, t.period.as_of, t.period.flows_to, t.level, area, school)
+    figure = (stored.pk, stored.computed_at, stored.numerator, stored.denominator, stored.extra) if stored else None
+    key = "indicators:drill:" + hashlib.sha256(repr((place, figure, by_school and t.measure)).encode()).hexdigest()
+    if seconds > 0 and (hit := cache.get(key)) is not None:
+        return hit  # type: ignore[no-any-return]
+    sums = DrillSums(drill_composition(t), drill_by_school(t) if by_school else [], timezone.now())
+    if seconds > 0:
+        cache.set(key, sums, seconds)
+    return sums

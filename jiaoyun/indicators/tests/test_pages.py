@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiaoyun.core.models import AuditEntry
@@ -207,9 +210,11 @@ def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompu
     # unchanged data: the list adds up to the stored figure, no notice, nothing queued
     assert "已排队重新计算" not in client.get(url).content.decode()
     assert not DBTaskResult.objects.filter(task_path=indicators_refresh_task.module_path).exists()
-    # given a pupil recorded after the figure was computed, enrolled before its date
+    # given a pupil recorded after the figure was computed, enrolled before its date (written here without the
+    # people services, so the stored figure is not updated), once the counts of the first view have expired
     late = StudentFactory(name="LATE", birth_date=dt.date(2013, 4, 1), hukou_village=village_a1)
     history(late, (dt.date(2021, 9, 1), "enrol", School.objects.get(code="2153000001"), 3))
+    cache.clear()  # INDICATOR_DRILL_CACHE_SECONDS later
     target = drill_target(
         code="primary_gross", measure="pri_all", year=SchoolYear(2021), as_of=CENSUS, area_id=county.pk, school_id=None
     )
@@ -234,6 +239,43 @@ def test_drill_of_a_figure_whose_events_changed_lists_today_and_queues_a_recompu
     )
     assert drill_changed(fresh) is None and fresh.stored is not None and fresh.stored.numerator == 7
     assert "已排队重新计算" not in client.get(url).content.decode()
+
+
+def test_drill_counts_are_reused_until_the_stored_figure_changes(
+    client, computed, county, village_a1, county_admin, settings
+):
+    """The composition's passes over the 学籍 chain run once per figure and INDICATOR_DRILL_CACHE_SECONDS; a
+    recompute that changes the stored figure has the next view count again, and 0 counts on every view."""
+    from jiaoyun.indicators.tests.conftest import history
+    from jiaoyun.people.tests.factories import StudentFactory
+
+    client.force_login(county_admin)
+    url = reverse("indicators:drill") + f"?code=primary_gross&measure=pri_all&year=2021&as_of={CENSUS}&area={county.pk}"
+
+    def view(path: str = url) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(path).content.decode()
+        return html, len(queries)
+
+    first, counted = view()
+    again, reused = view()
+    other_tab, tab = view(url.replace("measure=pri_all", "measure=pop_pri"))  # the same figure's other tab
+    assert reused <= counted - 2 and tab <= counted - 2  # the composition's two sums are not run again
+    for html in (first, again, other_tab):
+        assert "按" in html and "的学籍数据" in html and "统计值" not in html
+    # within the cache time, a pupil written outside the people services is in the list but not yet in the counts
+    late = StudentFactory(name="LATE", birth_date=dt.date(2013, 4, 1), hukou_village=village_a1)
+    history(late, (dt.date(2021, 9, 1), "enrol", School.objects.get(code="2153000001"), 3))
+    html, _ = view()
+    assert "LATE" in html and "统计值" not in html
+    # a recompute changes the stored figure: the next view counts again, and the counts agree with it
+    indicators_compute(periods=[Period(SchoolYear(2021), CENSUS)])
+    html, recounted = view()
+    assert recounted > reused and "LATE" in html and "统计值" not in html
+    assert '<td class="num">7</td>' in html  # 小学在校生 now 7 (was 6)
+    # 0: counted on every view
+    settings.JIAOYUN = {**getattr(settings, "JIAOYUN", {}), "INDICATOR_DRILL_CACHE_SECONDS": 0}
+    assert view()[1] == recounted and view()[1] == recounted
 
 
 def test_drill_check_adds_up_a_compound_denominator(computed, county):
