@@ -72,8 +72,19 @@ def linked_school_ids(user_id: int) -> tuple[int, ...]:
     return tuple(sorted(_linked_schools(user_id))) if _linked_schools is not None else ()
 
 
-# The scopes read in the current request (None outside a request: nothing is kept).
-_request_scopes: ContextVar[dict[tuple[object, ...], Scope] | None] = ContextVar("jiaoyun_scopes", default=None)
+# The schools and villages of a township, ``township id → (school ids, village ids)``, read by a provider the
+# schools app registers (``register_township_members``); without one the township builders join to them.
+_township_members: Callable[[int], tuple[tuple[int, ...], tuple[int, ...]]] | None = None
+
+
+def register_township_members(provider: Callable[[int], tuple[tuple[int, ...], tuple[int, ...]]] | None) -> None:
+    """Set the function ``township id → (its schools' ids, its villages' ids)`` (the schools app sets it)."""
+    global _township_members
+    _township_members = provider
+
+
+# The scopes read in the current request, and the townships' members (None outside a request: nothing is kept).
+_request_scopes: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar("jiaoyun_scopes", default=None)
 
 
 @contextlib.contextmanager
@@ -102,11 +113,24 @@ def scope_for(user: Viewer) -> Scope:
         return _read_scope(user)
     # Everything the scope is built from that the user row holds; what other rows hold (classes, linked
     # schools, a student's account, the parent of an area) is covered by ``forget_scopes`` on every write.
-    key = (user.pk, user.is_active, user.role, user.area_id, user.school_id)
+    key = ("scope", user.pk, user.is_active, user.role, user.area_id, user.school_id)
     scope = cache.get(key)
     if scope is None:
         scope = cache[key] = _read_scope(user)
-    return scope
+    return cast("Scope", scope)
+
+
+def township_members(township_id: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The ids of a township's schools and villages, read once per request (the request's scopes are forgotten on
+    every write, and these with them); None outside a request or without a provider."""
+    cache = _request_scopes.get()
+    if cache is None or _township_members is None:
+        return None
+    key = ("township", township_id)
+    members = cache.get(key)
+    if members is None:
+        members = cache[key] = _township_members(township_id)
+    return cast("tuple[tuple[int, ...], tuple[int, ...]]", members)
 
 
 def _read_scope(user: User) -> Scope:
@@ -191,7 +215,13 @@ def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Students visible to the user (``prefix`` leads from the queried model to Student)."""
     if s.level == ScopeLevel.COUNTY:  # a county leader: the children of the linked schools
         return _linked(p, s, "current_school_id", "current_school__parent_id")
-    if s.level == ScopeLevel.TOWNSHIP:
+    if s.level == ScopeLevel.TOWNSHIP and s.township_id is not None:
+        members = township_members(s.township_id)
+        if members is not None:  # in a request: the same rows by the students' own columns (their indexes, no joins)
+            schools, villages = members
+            parts = [Q(**{f"{p}current_school_id__in": schools})] if schools else []
+            parts += [Q(**{f"{p}{name}__in": villages}) for name in ("hukou_village_id", "residence_village_id")]
+            return functools.reduce(operator.or_, parts) if villages or schools else NOTHING
         return _any_of(p, s.township_id, "current_school__township_id", "hukou_village__parent_id",
                        "residence_village__parent_id")  # fmt: skip
     if s.level == ScopeLevel.SCHOOL:

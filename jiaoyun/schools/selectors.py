@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.filtersets import filter_by
@@ -78,3 +78,20 @@ def school_teacher_count(*, user: User, school: School) -> int:
 def school_branches(*, user: User, school: School) -> QuerySet[School]:
     """The 教学点 (and other sites) that belong to the school."""
     return School.objects.filter(school_q(user), parent=school).select_related("village").order_by("code")
+
+
+def township_members(township_id: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The ids of a township's schools and of its villages, in one query (the data scope's township builders
+    filter the students by them, ``jiaoyun.core.scope.township_members``)."""
+    from jiaoyun.areas.models import Area
+
+    villages = Area.objects.filter(parent_id=township_id).order_by().values("id").annotate(kind=Value("v"))
+    rows = (
+        School.objects.filter(township_id=township_id)
+        .order_by()
+        .values("id")
+        .annotate(kind=Value("s"))
+        .union(villages, all=True)
+    )
+    schools = tuple(sorted(r["id"] for r in rows if r["kind"] == "s"))
+    return schools, tuple(sorted(r["id"] for r in rows if r["kind"] == "v"))

@@ -148,3 +148,33 @@ def test_pages_of_two_class_teachers_in_turn_show_each_their_own_pupils(client, 
         names.setdefault(user.username, []).append(set(re.findall(r"班\d学生", html)))
     assert names["teacher1"] == [{"班1学生"}, {"班1学生"}]
     assert names["teacher2"] == [{"班2学生"}]
+
+
+def test_a_township_sees_the_same_students_by_its_members_ids_within_a_request(
+    township_a, township_b, village_a1, village_b1, school_a, school_b
+):
+    """Within a request the township's students are found by the ids of its schools and villages (the students' own
+    indexed columns, no joins); outside one by the joins. Both give the same students: at a school of the township,
+    with hukou or residence in one of its villages, and none of another township's."""
+    from jiaoyun.core.scope import student_q
+
+    officer = UserFactory(role=Role.TOWNSHIP_OFFICER, area=township_a)
+
+    def pupil(name, **where):
+        return Student.objects.create(name=name, sex="F", birth_date="2014-05-01", status="in_school", **where)
+
+    pupil("本乡学校", current_school=school_a, hukou_village=village_b1)
+    pupil("本乡户籍", current_school=school_b, hukou_village=village_a1)
+    pupil("本乡居住", current_school=school_b, hukou_village=village_b1, residence_village=village_a1)
+    pupil("本乡户籍无校", hukou_village=village_a1)
+    pupil("外乡", current_school=school_b, hukou_village=village_b1, residence_village=village_b1)
+    pupil("无地址")
+    joined = sorted(Student.objects.filter(student_q(officer)).values_list("name", flat=True))
+    assert joined == sorted(["本乡学校", "本乡户籍", "本乡居住", "本乡户籍无校"])
+    with scopes_cached(), CaptureQueriesContext(connection) as queries:
+        by_ids = sorted(Student.objects.filter(student_q(officer)).values_list("name", flat=True))
+        again = sorted(Student.objects.filter(student_q(officer, prefix="")).values_list("name", flat=True))
+    assert by_ids == joined == again
+    students = [q["sql"] for q in queries if "people_student" in q["sql"]]
+    assert len(students) == 2 and all("JOIN" not in sql for sql in students)
+    assert len(queries) == 3  # the township's members once, then each read of the students
