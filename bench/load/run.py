@@ -1,11 +1,13 @@
 """Load test: the county's morning (bench/load/locustfile.py) against gunicorn + PostgreSQL + the task worker.
 
     nice -n 10 .venv/bin/python bench/load/run.py [--quick] [--scale 1] [--steps 10,25,50,100,200]
-        [--step-seconds 60] [--reuse] [--keep-db] [--workers 4] [--threads 1]
+        [--step-seconds 60] [--reuse] [--keep-db] [--workers 4] [--threads 1] [--default-settings]
 
 1. Set-up (skipped with ``--reuse``): the PostgreSQL database ``jy_b_load`` created afresh, migrated, the demo county
    loaded (``manage.py demo_data --scale N --seed 42``), then ``prepare.py`` (accounts, device tokens, LRS client,
    roster file).
+   The database gets the server settings docs/operations.md recommends (``SERVER_SETTINGS``: ``random_page_cost``
+   for storage that answers random reads as fast as sequential ones); ``--default-settings`` keeps PostgreSQL's.
 2. Serves it as in production (README, docs/learning.md): gunicorn ``config.wsgi`` with ``--workers`` sync workers
    (two per core), persistent connections (``DB_CONN_MAX_AGE=600``), the production settings (``DEBUG`` off, CSRF,
    security middleware; only ``SESSION_COOKIE_SECURE=0`` because the test speaks plain HTTP), and
@@ -85,6 +87,16 @@ def restore() -> None:
     """The prepared state again, from the copy made by the set-up."""
     psql(f"DROP DATABASE IF EXISTS {DB}")
     psql(f"CREATE DATABASE {DB} TEMPLATE {DB}_tpl")
+
+
+# The PostgreSQL settings docs/operations.md recommends for a production database ("PostgreSQL server settings"),
+# set on the test's database (a database made from a template does not inherit them, so after every restore).
+SERVER_SETTINGS = {"random_page_cost": "1.1"}
+
+
+def tune(enabled: bool = True) -> None:
+    for name, value in SERVER_SETTINGS.items():
+        psql(f"ALTER DATABASE {DB} SET {name} = {value}" if enabled else f"ALTER DATABASE {DB} RESET {name}")
 
 
 def prepare(teachers: int) -> None:
@@ -401,15 +413,22 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--drain", type=float, default=300, help="seconds to wait for the import to finish")
+    ap.add_argument(
+        "--default-settings",
+        action="store_true",
+        help="PostgreSQL's default planner settings, not those docs/operations.md recommends (SERVER_SETTINGS)",
+    )
     args = ap.parse_args()
     if args.quick:
         args.steps, args.step_seconds = "10", 20
     args.label = f"demo county × {args.scale}" + (" (tiny)" if args.quick and not args.reuse else "")
+    args.label += ", PostgreSQL defaults" if args.default_settings else f", {SERVER_SETTINGS}"
     if not args.reuse:
         # --quick on a fresh database: the demo's small test county (two townships), so the set-up is short
         setup(args.scale, min(args.teachers, 20) if args.quick else args.teachers, tiny=args.quick)
     elif psql(f"SELECT count(*) FROM pg_database WHERE datname = '{DB}_tpl'") == "1":  # noqa: S608 (a constant)
         restore()
+    tune(not args.default_settings)
     data = run(args)
     checks = check_writes(data)
     summary = report(data, checks, args)

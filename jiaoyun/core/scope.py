@@ -83,6 +83,17 @@ def register_township_members(provider: Callable[[int], tuple[tuple[int, ...], t
     _township_members = provider
 
 
+# The ids of some schools and of their branches (校区, ``parent``), ``school ids → ids``, read by a provider the
+# schools app registers (``register_school_family``); without one the builders join to the schools.
+_school_family: Callable[[tuple[int, ...]], tuple[int, ...]] | None = None
+
+
+def register_school_family(provider: Callable[[tuple[int, ...]], tuple[int, ...]] | None) -> None:
+    """Set the function ``school ids → the ids of those schools and of their branches`` (the schools app sets it)."""
+    global _school_family
+    _school_family = provider
+
+
 # The scopes read in the current request, and the townships' members (None outside a request: nothing is kept).
 _request_scopes: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar("jiaoyun_scopes", default=None)
 
@@ -118,6 +129,31 @@ def scope_for(user: Viewer) -> Scope:
     if scope is None:
         scope = cache[key] = _read_scope(user)
     return cast("Scope", scope)
+
+
+def school_family(school_ids: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The ids of these schools and of their branches, read once per request; None outside a request or without a
+    provider. ``current_school_id IN family`` is ``current_school_id IN ids OR current_school.parent_id IN ids``
+    without the join, so the students' index on their school is used."""
+    cache = _request_scopes.get()
+    if cache is None or _school_family is None:
+        return None
+    key = ("family", school_ids)
+    family = cache.get(key)
+    if family is None:
+        family = cache[key] = _school_family(school_ids)
+    return cast("tuple[int, ...]", family)
+
+
+def _in_family(p: str, field: str, school_ids: tuple[int, ...], *joined: str) -> Q:
+    """Rows whose ``field`` is one of ``school_ids`` or of their branches: by the family's ids within a request,
+    else by ``field`` or the ``joined`` parent field."""
+    if not school_ids:
+        return NOTHING
+    family = school_family(school_ids)
+    if family is not None:
+        return Q(**{f"{p}{field}__in": family}) if family else NOTHING
+    return functools.reduce(operator.or_, (Q(**{f"{p}{name}__in": list(school_ids)}) for name in (field, *joined)))
 
 
 def township_members(township_id: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
@@ -214,7 +250,7 @@ def _linked(p: str, s: Scope, *fields: str) -> Q:
 def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Students visible to the user (``prefix`` leads from the queried model to Student)."""
     if s.level == ScopeLevel.COUNTY:  # a county leader: the children of the linked schools
-        return _linked(p, s, "current_school_id", "current_school__parent_id")
+        return _in_family(p, "current_school_id", s.linked_school_ids or (), "current_school__parent_id")
     if s.level == ScopeLevel.TOWNSHIP and s.township_id is not None:
         members = township_members(s.township_id)
         if members is not None:  # in a request: the same rows by the students' own columns (their indexes, no joins)
@@ -224,8 +260,8 @@ def student_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
             return functools.reduce(operator.or_, parts) if villages or schools else NOTHING
         return _any_of(p, s.township_id, "current_school__township_id", "hukou_village__parent_id",
                        "residence_village__parent_id")  # fmt: skip
-    if s.level == ScopeLevel.SCHOOL:
-        return _any_of(p, s.school_id, "current_school_id", "current_school__parent_id")
+    if s.level == ScopeLevel.SCHOOL and s.school_id is not None:
+        return _in_family(p, "current_school_id", (s.school_id,), "current_school__parent_id")
     if s.level == ScopeLevel.CLASS:
         return Q(**{f"{p}current_class_id__in": list(s.class_ids)}) if s.class_ids else NOTHING
     if s.level == ScopeLevel.VILLAGE:
@@ -249,11 +285,14 @@ def school_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
 def teacher_q(s: Scope, p: str, user: Viewer | Scope) -> Q:
     """Teachers visible to the user (personal data of staff: no village scope; a class teacher sees themself)."""
     if s.level == ScopeLevel.COUNTY:  # a county leader: the staff of the linked schools
-        return _linked(p, s, "school_id", "school__parent_id")
-    if s.level == ScopeLevel.TOWNSHIP:
+        return _in_family(p, "school_id", s.linked_school_ids or (), "school__parent_id")
+    if s.level == ScopeLevel.TOWNSHIP and s.township_id is not None:
+        members = township_members(s.township_id)
+        if members is not None:
+            return Q(**{f"{p}school_id__in": members[0]}) if members[0] else NOTHING
         return Q(**{f"{p}school__township_id": s.township_id})
-    if s.level == ScopeLevel.SCHOOL:
-        return _any_of(p, s.school_id, "school_id", "school__parent_id")
+    if s.level == ScopeLevel.SCHOOL and s.school_id is not None:
+        return _in_family(p, "school_id", (s.school_id,), "school__parent_id")
     if s.level == ScopeLevel.CLASS:
         user_id = getattr(user, "pk", None)
         return Q(**{f"{p}user_id": user_id}) if user_id else NOTHING

@@ -95,3 +95,9 @@ def township_members(township_id: int) -> tuple[tuple[int, ...], tuple[int, ...]
     )
     schools = tuple(sorted(r["id"] for r in rows if r["kind"] == "s"))
     return schools, tuple(sorted(r["id"] for r in rows if r["kind"] == "v"))
+
+
+def school_family(school_ids: tuple[int, ...]) -> tuple[int, ...]:
+    """The ids of these schools and of their branches (校区), in one query (``jiaoyun.core.scope.school_family``)."""
+    rows = School.objects.filter(Q(id__in=school_ids) | Q(parent_id__in=school_ids)).order_by("id")
+    return tuple(rows.values_list("id", flat=True))

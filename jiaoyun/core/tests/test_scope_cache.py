@@ -178,3 +178,42 @@ def test_a_township_sees_the_same_students_by_its_members_ids_within_a_request(
     students = [q["sql"] for q in queries if "people_student" in q["sql"]]
     assert len(students) == 2 and all("JOIN" not in sql for sql in students)
     assert len(queries) == 3  # the township's members once, then each read of the students
+
+
+def test_a_school_and_a_county_leader_see_the_same_people_by_the_schools_ids_within_a_request(
+    principal, school_a, school_b, township_a
+):
+    """Within a request a school's students and staff are found by the ids of the school and its branches (校区), a
+    county leader's by those of the linked schools and their branches; outside one by the join to the school. Both
+    give the same people."""
+    from jiaoyun.core.scope import student_q, teacher_q
+    from jiaoyun.people.models import Teacher
+    from jiaoyun.people.tests.factories import TeacherFactory
+    from jiaoyun.schools.tests.factories import SchoolFactory
+
+    branch = SchoolFactory(code="2153000091", name="甸阳镇中心小学分校", township=township_a, parent=school_a)
+    for where, school in (("本校", school_a), ("分校", branch), ("他校", school_b)):
+        Student.objects.create(name=where, sex="M", birth_date="2015-03-01", status="in_school", current_school=school)
+        TeacherFactory(name=f"{where}教师", school=school)
+    Student.objects.create(name="无校", sex="M", birth_date="2015-03-01", status="in_school")
+    leader = UserFactory(role=Role.COUNTY_LEADER)
+    scope_module.register_linked_schools(lambda user_id: [school_a.pk] if user_id == leader.pk else [])
+    try:
+        for user in (principal, leader):
+            joined = (
+                sorted(Student.objects.filter(student_q(user)).values_list("name", flat=True)),
+                sorted(Teacher.objects.filter(teacher_q(user)).values_list("name", flat=True)),
+            )
+            assert joined == (["分校", "本校"], ["分校教师", "本校教师"])
+            with scopes_cached(), CaptureQueriesContext(connection) as queries:
+                by_ids = (
+                    sorted(Student.objects.filter(student_q(user)).values_list("name", flat=True)),
+                    sorted(Teacher.objects.filter(teacher_q(user)).values_list("name", flat=True)),
+                )
+            assert by_ids == joined
+            people = [q["sql"] for q in queries if "people_student" in q["sql"] or "people_teacher" in q["sql"]]
+            assert len(people) == 2 and all("JOIN" not in sql for sql in people)
+    finally:
+        from jiaoyun.supervision.selectors import linked_school_ids
+
+        scope_module.register_linked_schools(linked_school_ids)
