@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.dropout.choices import (
     OUTCOME_STATUS,
     AbsenceKind,
@@ -130,7 +131,10 @@ class ReturnForm(forms.Form):
     placement = forms.ChoiceField(label="安置方式", choices=Placement.choices)
     on = _date("复学/安置日期")
     school = forms.ModelChoiceField(
-        label="复学学校（原校复学可不选）", queryset=School.objects.filter(is_active=True), required=False
+        widget=FastSelect,
+        label="复学学校（原校复学可不选）",
+        queryset=School.objects.filter(is_active=True).only("id", "name"),  # the options: ids and names
+        required=False,
     )
     grade = forms.TypedChoiceField(
         label="年级", choices=[("", "—"), *Grade.choices], coerce=int, required=False, empty_value=None
@@ -256,20 +260,20 @@ class ResponsibleForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     post = forms.CharField(label="职务", required=False)
     phone = forms.CharField(label="电话", required=False)
-    area = forms.IntegerField(label="区域", required=False, widget=forms.Select)
+    area = forms.IntegerField(label="区域", required=False, widget=FastSelect)
     group_name = forms.CharField(label="村民小组", required=False)
-    school = forms.IntegerField(label="学校", required=False, widget=forms.Select)
-    school_class = forms.IntegerField(label="班级", required=False, widget=forms.Select)
+    school = forms.IntegerField(label="学校", required=False, widget=FastSelect)
+    school_class = forms.IntegerField(label="班级", required=False, widget=FastSelect)
 
 
 class MonthlyReportForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none())
     month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
     note = _note("情况说明")
 
 
 class ReviewForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none())
     year = forms.IntegerField(label="年度")
     quarter = forms.TypedChoiceField(label="季度", choices=[(1, "一"), (2, "二"), (3, "三"), (4, "四")], coerce=int)
     result = forms.ChoiceField(label="复核结论", choices=ReviewResult.choices)

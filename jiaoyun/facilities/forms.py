@@ -10,6 +10,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Role, Section
 from jiaoyun.core.models import User
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.facilities.choices import FileKind, FundingSource, MilestoneKind, PlanTarget, ProjectKind
 from jiaoyun.schools.choices import Level, Ownership
 from jiaoyun.schools.models import School
@@ -28,13 +29,13 @@ class ProjectForm(forms.Form):
     kind = forms.ChoiceField(label="建设类型", choices=ProjectKind.choices)
     level = forms.ChoiceField(label="学段", choices=Level.choices)
     ownership = forms.ChoiceField(label="举办者类型", choices=Ownership.choices, initial=Ownership.PUBLIC)
-    school = forms.ModelChoiceField(label="学校（已有学校的项目）", queryset=School.objects.none(), required=False,
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校（已有学校的项目）", queryset=School.objects.none(), required=False,
                                     error_messages=INVALID)  # fmt: skip
     site_name = forms.CharField(label="规划选址（新建学校）", max_length=120, required=False)
     township = forms.ModelChoiceField(
         label="乡镇", queryset=Area.objects.none(), required=False, error_messages=INVALID
     )
-    village = forms.ModelChoiceField(label="村（社区）", queryset=Area.objects.none(), required=False,
+    village = forms.ModelChoiceField(widget=FastSelect, label="村（社区）", queryset=Area.objects.none(), required=False,
                                      error_messages=INVALID)  # fmt: skip
     seats = forms.IntegerField(label="新增学位", min_value=0, initial=0)
     classes = forms.IntegerField(label="新增班级", min_value=0, initial=0)

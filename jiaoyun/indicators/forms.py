@@ -5,6 +5,7 @@ from django import forms
 from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.schoolyear import SchoolYear
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.indicators.definitions import BY_CODE, HEADLINE_CODES, INDICATORS
 
 CODE_CHOICES = [(i.code, i.name) for i in INDICATORS]
@@ -22,6 +23,7 @@ class ReferenceForm(forms.Form):
 class TargetForm(forms.Form):
     code = forms.ChoiceField(label="指标", choices=CODE_CHOICES)
     area = forms.ModelChoiceField(
+        widget=FastSelect,
         label="区域",
         queryset=Area.objects.filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP)).order_by(
             "level", "sort", "code"

@@ -10,6 +10,7 @@ from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Sex
 from jiaoyun.core.scope import school_q
 from jiaoyun.core.types import User
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.people.choices import DisabilityCategory, Ethnicity, EventKind, OrphanStatus, PovertyStatus, StudyLevel
 from jiaoyun.schools.choices import Grade
 from jiaoyun.schools.models import School
@@ -24,8 +25,12 @@ class StudentCreateForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=18, required=False)
     student_no = forms.CharField(label="全国学籍号", max_length=19, required=False)
     ethnicity = forms.ChoiceField(label="民族", choices=Ethnicity.choices, initial="01")
-    hukou_village = forms.ModelChoiceField(label="户籍所在村（社区）", queryset=Area.objects.none(), required=False)
-    residence_village = forms.ModelChoiceField(label="现居住村（社区）", queryset=Area.objects.none(), required=False)
+    hukou_village = forms.ModelChoiceField(
+        widget=FastSelect, label="户籍所在村（社区）", queryset=Area.objects.none(), required=False
+    )
+    residence_village = forms.ModelChoiceField(
+        widget=FastSelect, label="现居住村（社区）", queryset=Area.objects.none(), required=False
+    )
     guardian_name = forms.CharField(label="监护人", max_length=50, required=False)
     guardian_phone = forms.CharField(label="监护人电话", max_length=20, required=False)
     left_behind = forms.BooleanField(label="留守儿童", required=False)
@@ -39,7 +44,7 @@ class StudentCreateForm(forms.Form):
         required=False,
     )
     enrol_date = forms.DateField(label="日期", widget=DATE, required=False)
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none(), required=False)
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none(), required=False)
     grade = forms.TypedChoiceField(
         label="年级", choices=[("", "—")] + list(Grade.choices), coerce=int, empty_value=None, required=False
     )
@@ -70,7 +75,7 @@ class StudentCreateForm(forms.Form):
 class EnrolmentEventForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=EventKind.choices)
     date = forms.DateField(label="日期", widget=DATE)
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none(), required=False)
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none(), required=False)
     grade = forms.TypedChoiceField(
         label="年级", choices=[("", "—")] + list(Grade.choices), coerce=int, empty_value=None, required=False
     )

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from jiaoyun.core.models import User
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.safety.choices import (
     BrightKitchen,
     DeviceKind,
@@ -181,7 +182,7 @@ class VerifyForm(forms.Form):
 
 
 class DeviceForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none())
     kind = forms.ChoiceField(label="类型", choices=DeviceKind.choices)
     name = forms.CharField(label="名称", max_length=100)
     serial = forms.CharField(label="设备编号", max_length=50)
@@ -288,7 +289,7 @@ class NextForm(forms.Form):
 
 
 class RiskForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none())
     category = forms.ChoiceField(label="类别", choices=RiskCategory.choices)
     level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices)
     description = forms.CharField(label="情况描述", max_length=500)

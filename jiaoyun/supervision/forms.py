@@ -12,6 +12,7 @@ from jiaoyun.areas.choices import AreaLevel
 from jiaoyun.areas.models import Area
 from jiaoyun.core.choices import Role, Section
 from jiaoyun.core.models import User
+from jiaoyun.core.widgets import FastSelect
 from jiaoyun.schools.models import School
 from jiaoyun.supervision import conf
 from jiaoyun.supervision.choices import AssessKind, MeasureKind, Part
@@ -69,7 +70,9 @@ class CopyForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.filter(is_active=True).order_by("code"))
+    school = forms.ModelChoiceField(
+        widget=FastSelect, label="学校", queryset=School.objects.filter(is_active=True).order_by("code")
+    )
     person = forms.CharField(label="挂钩领导/联系人", max_length=50)
     department = forms.CharField(label="挂钩部门", max_length=100, required=False)
     leader = forms.ModelChoiceField(label="挂钩领导（账号）", required=False,
@@ -100,7 +103,7 @@ FINDINGS = 3
 class VisitForm(forms.Form):
     """A visit: the school, the date, one yes/no (and a note) per active checklist item, up to three findings."""
 
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    school = forms.ModelChoiceField(widget=FastSelect, label="学校", queryset=School.objects.none())
     date = forms.DateField(label="督导日期", widget=DATE, initial=timezone.localdate)
     summary = forms.CharField(label="督导意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -142,7 +145,9 @@ class VisitForm(forms.Form):
 
 
 class RectOpenForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=School.objects.filter(is_active=True).order_by("code"))
+    school = forms.ModelChoiceField(
+        widget=FastSelect, label="学校", queryset=School.objects.filter(is_active=True).order_by("code")
+    )
     finding = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label="整改期限", widget=DATE)
 
