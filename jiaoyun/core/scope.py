@@ -20,7 +20,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.db.models import Q
 
@@ -131,18 +131,22 @@ def scope_for(user: Viewer) -> Scope:
     return cast("Scope", scope)
 
 
+def _per_request(key: tuple[object, ...], provider: Callable[[Any], Any] | None, arg: object) -> Any:
+    """``provider(arg)``, read once per request under ``key`` (the request's scopes are forgotten on every write,
+    and these with them); None outside a request or without a provider."""
+    cache = _request_scopes.get()
+    if cache is None or provider is None:
+        return None
+    if key not in cache:
+        cache[key] = provider(arg)
+    return cache[key]
+
+
 def school_family(school_ids: tuple[int, ...]) -> tuple[int, ...] | None:
     """The ids of these schools and of their branches, read once per request; None outside a request or without a
     provider. ``current_school_id IN family`` is ``current_school_id IN ids OR current_school.parent_id IN ids``
     without the join, so the students' index on their school is used."""
-    cache = _request_scopes.get()
-    if cache is None or _school_family is None:
-        return None
-    key = ("family", school_ids)
-    family = cache.get(key)
-    if family is None:
-        family = cache[key] = _school_family(school_ids)
-    return cast("tuple[int, ...]", family)
+    return cast("tuple[int, ...] | None", _per_request(("family", school_ids), _school_family, school_ids))
 
 
 def _in_family(p: str, field: str, school_ids: tuple[int, ...], *joined: str) -> Q:
@@ -157,16 +161,10 @@ def _in_family(p: str, field: str, school_ids: tuple[int, ...], *joined: str) ->
 
 
 def township_members(township_id: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The ids of a township's schools and villages, read once per request (the request's scopes are forgotten on
-    every write, and these with them); None outside a request or without a provider."""
-    cache = _request_scopes.get()
-    if cache is None or _township_members is None:
-        return None
-    key = ("township", township_id)
-    members = cache.get(key)
-    if members is None:
-        members = cache[key] = _township_members(township_id)
-    return cast("tuple[tuple[int, ...], tuple[int, ...]]", members)
+    """The ids of a township's schools and villages, read once per request; None outside a request or without a
+    provider."""
+    members = _per_request(("township", township_id), _township_members, township_id)
+    return cast("tuple[tuple[int, ...], tuple[int, ...]] | None", members)
 
 
 def _read_scope(user: User) -> Scope:
